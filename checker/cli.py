@@ -1,0 +1,228 @@
+"""The command line: parse options, call the core, map the outcome to an exit code.
+
+Exit codes: 0 checks passed, 1 a check failed, 2 the config or command line is wrong,
+3 mlsmoke itself broke. Nothing heavy is imported at module level (start-up stays instant).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from checker import __version__
+from checker.errors import ConfigError, UsageError
+
+EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+ISSUES_URL = "https://github.com/mlsmoke/mlsmoke/issues"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def exit_codes(command: F) -> F:
+    """Turn mlsmoke's errors into the documented exit codes, in one place."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo(f"mlsmoke: the configuration has {_plural(len(exc.problems), 'problem')}:",
+                       err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(EXIT_USAGE)
+        except UsageError as exc:
+            click.echo(f"mlsmoke: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception:
+            click.echo(traceback.format_exc(), err=True)
+            click.echo(f"mlsmoke: this is a bug in mlsmoke {__version__}, not in your project. "
+                       f"Please report it with the traceback above at {ISSUES_URL}", err=True)
+            sys.exit(EXIT_BUG)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mlsmoke")
+def main() -> None:
+    """Smoke checks for ML projects: data contracts, pipeline, endpoint."""
+
+
+config_option = click.option("--config", "config_path", default="mlsmoke.yml", show_default=True,
+                             type=click.Path(dir_okay=False), help="The mlsmoke.yml to use.")
+
+
+@main.command()
+@config_option
+@click.option("--only", help="Comma-separated families to run: data, drift, pipeline, endpoint.")
+@click.option("--staging-url", help="URL of the deployed endpoint (sets STAGING_URL if unset).")
+@click.option("--out", "out_dir", default="mlsmoke-out", show_default=True,
+              type=click.Path(file_okay=False), help="Where results.json, report.md, junit.xml go.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]),
+              help="Fail the run on errors only, or on warnings too (default: from the config).")
+@click.option("--no-publish", is_flag=True, help="Make no GitHub writes (comment, status, summary).")
+@click.option("--comment/--no-comment", default=True, show_default=True,
+              help="Keep the sticky PR comment (in GitHub Actions).")
+@click.option("--commit-status/--no-commit-status", default=False, show_default=True,
+              help="Set a commit status with the verdict (in GitHub Actions).")
+@exit_codes
+def run(config_path: str, only: str | None, staging_url: str | None, out_dir: str,
+        fail_on: str | None, no_publish: bool, comment: bool, commit_status: bool) -> None:
+    """Run the checks and write the report."""
+    from checker import runner
+    from checker.config import load_config
+    from checker.context import RunContext
+    from checker.github.env import GithubSettings
+    from checker.progress import Progress
+
+    environ = dict(os.environ)
+    if staging_url:
+        environ.setdefault("STAGING_URL", staging_url)
+    families = runner.parse_only(only)
+    loaded = load_config(config_path, environ)
+    github = GithubSettings.from_mapping(environ)
+    progress = Progress(sys.stderr)
+    ctx = RunContext(loaded=loaded, out_dir=Path(out_dir).resolve(), environ=environ,
+                     staging_url=staging_url,
+                     base_ref=loaded.config.compatibility.base_ref
+                     if loaded.config.compatibility and loaded.config.compatibility.base_ref
+                     else github.base_ref,
+                     on_result=progress.result)
+    report = runner.run(ctx, families, github.environment_info(config_path), fail_on)
+    report = report.redacted(loaded.secrets | ({github.token} if github.token else set()))
+    markdown = _write_outputs(report, Path(out_dir))
+    progress.summary(report, Path(out_dir))
+    if github.actions and not no_publish:
+        from checker.github.publish import PublishOptions, publish
+
+        publish(report, markdown, github,
+                PublishOptions(comment=comment, commit_status=commit_status,
+                               out_dir=Path(out_dir), secrets=loaded.secrets))
+    sys.exit(EXIT_PASS if report.status.value == "pass" else EXIT_FAIL)
+
+
+def _write_outputs(report: Any, out_dir: Path) -> str:
+    from checker.render.junit import render_junit
+    from checker.render.markdown import render_markdown
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    markdown = render_markdown(report)
+    (out_dir / "results.json").write_text(json.dumps(report.to_dict(), indent=2, default=str) + "\n",
+                                          encoding="utf-8")
+    (out_dir / "report.md").write_text(markdown, encoding="utf-8")
+    (out_dir / "junit.xml").write_text(render_junit(report), encoding="utf-8")
+    return markdown
+
+
+@main.command()
+@config_option
+@exit_codes
+def validate(config_path: str) -> None:
+    """Check the configuration only, listing every problem with file, line and key."""
+    from checker.config import load_config
+
+    loaded = load_config(config_path, dict(os.environ), allow_unset=True)
+    config = loaded.config
+    parts = [_plural(len(config.contracts), "contract")]
+    parts += [section for section in ("data", "drift", "pipeline", "endpoint")
+              if getattr(config, section)]
+    click.echo(f"{config_path}: valid ({', '.join(parts)})")
+    if loaded.unset_variables:
+        click.echo("environment variables it uses that are not set here: "
+                   + ", ".join(loaded.unset_variables))
+
+
+@main.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--name", default="data", show_default=True, help="Name of the contract.")
+@exit_codes
+def infer(data: tuple[str, ...], name: str) -> None:
+    """Print a contract inferred from sample data files (CSV, Parquet, JSON Lines)."""
+    import yaml
+
+    from checker.infer import infer_contract
+
+    contract = infer_contract([Path(p) for p in data])
+    click.echo(yaml.safe_dump({"contracts": {name: contract.to_yaml_dict()}}, sort_keys=False),
+               nl=False)
+
+
+@main.command()
+@config_option
+@click.option("--contract", "contract_name", required=True, help="Contract to generate rows for.")
+@click.option("--rows", default=100, show_default=True, type=click.IntRange(min=1))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="File to write (.csv, .parquet, .jsonl); CSV to stdout when not given.")
+@exit_codes
+def synth(config_path: str, contract_name: str, rows: int, seed: int, output: str | None) -> None:
+    """Generate synthetic rows that satisfy a contract (seeded, reproducible)."""
+    from checker.config import load_config
+    from checker.synth import synthesize, write_table
+
+    loaded = load_config(config_path, dict(os.environ), allow_unset=True)
+    if contract_name not in loaded.config.contracts:
+        raise UsageError(f"no contract named {contract_name!r} in {config_path} "
+                         f"(defined: {', '.join(sorted(loaded.config.contracts)) or 'none'})")
+    patterns = ()
+    pipeline = loaded.config.pipeline
+    if pipeline and pipeline.contract == contract_name:
+        patterns = tuple(pipeline.patterns)
+    table = synthesize(loaded.config.contract(contract_name), rows, seed, patterns)
+    if output:
+        write_table(table, Path(output))
+        click.echo(f"wrote {rows} rows to {output} (seed {seed})", err=True)
+    else:
+        write_table(table, sys.stdout.buffer, format="csv")
+
+
+@main.command()
+@click.argument("results", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["markdown", "junit", "json"]),
+              default="markdown", show_default=True)
+@exit_codes
+def report(results: str, fmt: str) -> None:
+    """Re-render a results.json as Markdown, JUnit XML or JSON."""
+    from checker.results import Report
+
+    try:
+        data = json.loads(Path(results).read_text(encoding="utf-8"))
+        loaded = Report.from_dict(data)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"{results} is not an mlsmoke results file: {exc}") from None
+    if fmt == "json":
+        click.echo(json.dumps(loaded.to_dict(), indent=2))
+    elif fmt == "junit":
+        from checker.render.junit import render_junit
+
+        click.echo(render_junit(loaded), nl=False)
+    else:
+        from checker.render.markdown import render_markdown
+
+        click.echo(render_markdown(loaded), nl=False)
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option("--data", "data_glob", help="Sample data to infer the first contract from.")
+@exit_codes
+def init(force: bool, data_glob: str | None) -> None:
+    """Write a starter mlsmoke.yml and a GitHub workflow that runs it."""
+    from checker.init import write_starter
+
+    for path in write_starter(Path.cwd(), force=force, data_glob=data_glob):
+        click.echo(f"wrote {path}")

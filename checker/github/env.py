@@ -1,0 +1,110 @@
+"""The one place that reads GITHUB_* and the action's INPUT_* variables.
+
+`GithubSettings.from_mapping(os.environ)` is called once by the CLI; everything below takes
+the frozen settings, so tests pass a plain dict.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def get_var(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
+    """An action input (`INPUT_NAME`) wins over the plain variable `NAME`."""
+    value = env.get(f"INPUT_{name.upper().replace('-', '_')}") or env.get(name)
+    return value if value else default
+
+
+@dataclass(frozen=True)
+class GithubSettings:
+    actions: bool = False
+    token: str | None = None
+    repository: str | None = None
+    api_url: str = "https://api.github.com"
+    server_url: str = "https://github.com"
+    run_id: str | None = None
+    sha: str | None = None
+    ref: str | None = None
+    event_name: str | None = None
+    event: Mapping[str, Any] = field(default_factory=dict)
+    step_summary: Path | None = None
+    output: Path | None = None
+    runner: str | None = None
+
+    @classmethod
+    def from_mapping(cls, env: Mapping[str, str]) -> GithubSettings:
+        def path(name: str) -> Path | None:
+            value = env.get(name)
+            return Path(value) if value else None
+
+        runner = " ".join(filter(None, [env.get("RUNNER_OS"), env.get("RUNNER_ARCH")])) or None
+        return cls(
+            actions=env.get("GITHUB_ACTIONS") == "true",
+            token=get_var(env, "GITHUB_TOKEN"),
+            repository=env.get("GITHUB_REPOSITORY"),
+            api_url=(env.get("GITHUB_API_URL") or cls.api_url).rstrip("/"),
+            server_url=(env.get("GITHUB_SERVER_URL") or cls.server_url).rstrip("/"),
+            run_id=env.get("GITHUB_RUN_ID"),
+            sha=env.get("GITHUB_SHA"),
+            ref=env.get("GITHUB_REF"),
+            event_name=env.get("GITHUB_EVENT_NAME"),
+            event=_read_event(path("GITHUB_EVENT_PATH")),
+            step_summary=path("GITHUB_STEP_SUMMARY"),
+            output=path("GITHUB_OUTPUT"),
+            runner=runner,
+        )
+
+    @property
+    def pull_request(self) -> Mapping[str, Any] | None:
+        pr = self.event.get("pull_request")
+        return pr if isinstance(pr, Mapping) else None
+
+    @property
+    def pr_number(self) -> int | None:
+        pr = self.pull_request
+        return int(pr["number"]) if pr and "number" in pr else None
+
+    @property
+    def head_sha(self) -> str | None:
+        pr = self.pull_request
+        if pr and isinstance(pr.get("head"), Mapping) and pr["head"].get("sha"):
+            return str(pr["head"]["sha"])
+        return self.sha
+
+    @property
+    def base_ref(self) -> str | None:
+        """The PR's base branch as a remote-tracking ref, e.g. origin/main."""
+        pr = self.pull_request
+        if pr and isinstance(pr.get("base"), Mapping) and pr["base"].get("ref"):
+            return f"origin/{pr['base']['ref']}"
+        return None
+
+    @property
+    def run_url(self) -> str | None:
+        if self.repository and self.run_id:
+            return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}"
+        return None
+
+    def environment_info(self, config: str) -> dict[str, Any]:
+        """The `environment` block of results.json."""
+        return {
+            "commit": (self.head_sha or "")[:7] or None,
+            "ref": self.ref,
+            "run_url": self.run_url,
+            "runner": self.runner,
+            "config": config,
+        }
+
+
+def _read_event(path: Path | None) -> Mapping[str, Any]:
+    if path is None:
+        return {}
+    try:
+        event = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return event if isinstance(event, dict) else {}

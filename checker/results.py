@@ -1,0 +1,238 @@
+"""Check results and the run report: the data every later step (render, publish) reads.
+
+results.json is a stable, versioned format other tools parse: `Report.to_dict()` and
+`Report.from_dict()` are its only writer and reader.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+class Status(str, enum.Enum):
+    """A check's outcome. Ordered: the worst status wins (`max(statuses)`)."""
+
+    PASS = "pass"
+    SKIP = "skip"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Status):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Status):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Status):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Status):
+            return NotImplemented
+        return self.rank >= other.rank
+
+
+_RANK = {s: i for i, s in enumerate(Status)}
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a result points: a line in mlsmoke.yml, a contract file, or a data file."""
+
+    file: str
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check on one subject. `details` is plain text (escaped by the renderer);
+    `evidence` holds the offending values, payloads or responses, already truncated."""
+
+    id: str
+    status: Status
+    summary: str
+    subject: str = ""
+    details: str = ""
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    location: Location | None = None
+    duration_s: float = 0.0
+
+    @property
+    def family(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    def with_duration(self, duration_s: float) -> CheckResult:
+        return replace(self, duration_s=round(duration_s, 4))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "family": self.family,
+            "subject": self.subject,
+            "status": self.status.value,
+            "summary": self.summary,
+            "details": self.details,
+            "metrics": dict(self.metrics),
+            "evidence": dict(self.evidence),
+            "location": self.location.to_dict() if self.location else None,
+            "duration_s": self.duration_s,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CheckResult:
+        location = data.get("location")
+        return cls(
+            id=data["id"],
+            status=Status(data["status"]),
+            summary=data.get("summary", ""),
+            subject=data.get("subject", ""),
+            details=data.get("details", ""),
+            metrics=data.get("metrics") or {},
+            evidence=data.get("evidence") or {},
+            location=Location(location["file"], location.get("line")) if location else None,
+            duration_s=float(data.get("duration_s", 0.0)),
+        )
+
+
+def verdict(checks: list[CheckResult], fail_on: str = "error") -> Status:
+    """PASS or FAIL for the whole run. `fail_on: warning` makes a warning fail the run too."""
+    worst = max((c.status for c in checks), default=Status.PASS)
+    threshold = Status.WARN if fail_on == "warning" else Status.FAIL
+    return Status.FAIL if worst >= threshold else Status.PASS
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole run: what results.json holds."""
+
+    status: Status
+    checks: list[CheckResult]
+    started_at: str
+    duration_s: float
+    environment: Mapping[str, Any] = field(default_factory=dict)
+    title: str = "ML smoke checks"
+    fail_on: str = "error"
+    mlsmoke_version: str = ""
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Status}
+        for check in self.checks:
+            counts[check.status.value] += 1
+        return counts
+
+    def by_family(self) -> dict[str, list[CheckResult]]:
+        families: dict[str, list[CheckResult]] = {}
+        for check in self.checks:
+            families.setdefault(check.family, []).append(check)
+        return families
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "mlsmoke_version": self.mlsmoke_version,
+            "title": self.title,
+            "fail_on": self.fail_on,
+            "status": self.status.value,
+            "counts": self.counts,
+            "duration_s": round(self.duration_s, 3),
+            "started_at": self.started_at,
+            "environment": dict(self.environment),
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+    def redacted(self, secrets: frozenset[str] | set[str]) -> Report:
+        """The same report with every secret value replaced, wherever a check put it."""
+        secrets = {s for s in secrets if s and len(s) >= 4}
+        if not secrets:
+            return self
+        checks = [CheckResult.from_dict(redact(c.to_dict(), secrets)) for c in self.checks]
+        return replace(self, checks=checks, environment=redact(dict(self.environment), secrets))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Report:
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(
+                f"unsupported results schema_version {data.get('schema_version')!r}"
+                f" (this mlsmoke reads {SCHEMA_VERSION})"
+            )
+        return cls(
+            status=Status(data["status"]),
+            checks=[CheckResult.from_dict(c) for c in data.get("checks", [])],
+            started_at=data.get("started_at", ""),
+            duration_s=float(data.get("duration_s", 0.0)),
+            environment=data.get("environment") or {},
+            title=data.get("title", "ML smoke checks"),
+            fail_on=data.get("fail_on", "error"),
+            mlsmoke_version=data.get("mlsmoke_version", ""),
+        )
+
+
+def redact(value: Any, secrets: set[str]) -> Any:
+    """Replace each secret string (longest first) with *** anywhere inside `value`."""
+    if isinstance(value, str):
+        for secret in sorted(secrets, key=len, reverse=True):
+            value = value.replace(secret, "***")
+        return value
+    if isinstance(value, Mapping):
+        return {redact(k, secrets): redact(v, secrets) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact(v, secrets) for v in value]
+    return value
+
+
+@contextmanager
+def stopwatch() -> Iterator[list[float]]:
+    """`with stopwatch() as elapsed: ...` then `elapsed[0]` holds the seconds taken."""
+    elapsed = [0.0]
+    start = time.perf_counter()
+    try:
+        yield elapsed
+    finally:
+        elapsed[0] = time.perf_counter() - start
+
+
+def truncate(value: Any, *, max_chars: int = 2000, max_items: int = 20) -> Any:
+    """Bound evidence so a report never carries a whole response or data file."""
+    if isinstance(value, str):
+        if len(value) <= max_chars:
+            return value
+        return value[:max_chars] + f"… [{len(value) - max_chars} more characters]"
+    if isinstance(value, bytes):
+        return truncate(value.decode("utf-8", errors="replace"), max_chars=max_chars)
+    if isinstance(value, Mapping):
+        items = list(value.items())
+        out = {str(k): truncate(v, max_chars=max_chars, max_items=max_items)
+               for k, v in items[:max_items]}
+        if len(items) > max_items:
+            out["…"] = f"{len(items) - max_items} more entries"
+        return out
+    if isinstance(value, (list, tuple)):
+        out_list = [truncate(v, max_chars=max_chars, max_items=max_items)
+                    for v in value[:max_items]]
+        if len(value) > max_items:
+            out_list.append(f"… {len(value) - max_items} more items")
+        return out_list
+    return value

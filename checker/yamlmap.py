@@ -1,0 +1,96 @@
+"""YAML with line numbers: parse once, keep where every key and item stands.
+
+`LineIndex.line(path)` answers the 1-based line of the deepest part of `path` that exists
+in the document, so a validation error at ('pipeline', 'timeout') points at `timeout:`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checker.errors import ConfigError, ConfigProblem
+
+PathKey = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class LineIndex:
+    file: str
+    lines: dict[PathKey, int] = field(default_factory=dict)
+    kinds: dict[PathKey, str] = field(default_factory=dict)
+
+    def resolve(self, path: Sequence[Any]) -> tuple[PathKey, int | None]:
+        """The longest prefix of `path` found in the document (skipping pydantic's
+        union tags and the index of a single mapping given where a list is allowed)."""
+        found: PathKey = ()
+        for part in path:
+            candidate = (*found, part)
+            if candidate in self.lines:
+                found = candidate
+            elif part == 0 and self.kinds.get(found) == "map":
+                continue  # `endpoint: {...}` validated as a one-item list
+        return found, self.lines.get(found, 1 if found == () else None)
+
+    def line(self, path: Sequence[Any]) -> int | None:
+        return self.resolve(path)[1]
+
+
+def load_yaml(path: Path, display: str) -> tuple[Any, LineIndex]:
+    """Parse a YAML file into plain data and its line index. Syntax errors and duplicate
+    keys become ConfigError naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(ConfigProblem(display, None, "", "file not found")) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(ConfigProblem(display, None, "", f"not UTF-8 text: {exc}")) from None
+    except OSError as exc:
+        raise ConfigError(ConfigProblem(display, None, "", f"cannot read: {exc.strerror}")) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        message = f"invalid YAML: {exc.problem or exc.context}"
+        raise ConfigError(ConfigProblem(display, line, "", message)) from None
+    index = LineIndex(display)
+    problems: list[ConfigProblem] = []
+    if node is not None:
+        _walk(node, (), index, problems)
+    if problems:
+        raise ConfigError(problems)
+    return data, index
+
+
+def _walk(node: yaml.Node, path: PathKey, index: LineIndex, problems: list[ConfigProblem]) -> None:
+    index.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        index.kinds[path] = "map"
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                problems.append(ConfigProblem(index.file, key_node.start_mark.line + 1,
+                                              dotted((*path, key)), "duplicate key"))
+            seen.add(key)
+            index.lines[(*path, key)] = key_node.start_mark.line + 1
+            _walk(value_node, (*path, key), index, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        index.kinds[path] = "seq"
+        for i, item in enumerate(node.value):
+            index.lines[(*path, i)] = item.start_mark.line + 1
+            _walk(item, (*path, i), index, problems)
+
+
+def dotted(path: Sequence[Any]) -> str:
+    """('data', 0, 'files') → 'data[0].files'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
