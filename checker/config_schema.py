@@ -7,9 +7,10 @@ Cross-references (a contract name used by a section) are checked in `Config`.
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from checker.contracts import ColumnType, Contract, StrictModel
 
@@ -113,6 +114,8 @@ class ModelSpec(StrictModel):
     expect: list[Expectation] = Field(default_factory=list)
     deterministic: bool = False
     tolerance: float = Field(default=1e-6, ge=0)
+    rows: int = Field(default=50, gt=0, le=10_000)  # fresh synthetic rows for pipeline.predict
+    timeout: Duration = 120.0  # loading and probing the model, per probe run
 
 
 class Pipeline(StrictModel):
@@ -126,9 +129,22 @@ class Pipeline(StrictModel):
     command: str
     timeout: Duration = 300.0
     data_path: str | None = None
+    data_format: Literal["parquet", "csv", "jsonl"] | None = None
+    deadline: Duration | None = None  # the whole family; default: the sum of its step budgets
     env: dict[str, str] = Field(default_factory=dict)
     artifacts: list[Artifact] = Field(default_factory=list)
     model: ModelSpec | None = None
+
+    @field_validator("data_path")
+    @classmethod
+    def _inside_project(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        path = PurePosixPath(value)
+        if path.is_absolute() or ".." in path.parts or not path.name:
+            raise ValueError("data_path must be a file path relative to the project folder, "
+                             "without '..' (the synthetic file is written in a scratch copy)")
+        return value
 
 
 class Serve(StrictModel):
