@@ -227,6 +227,9 @@ class Family:
         if model.expect:
             yield self._emit(expect_result(answer.batches.get("expect"), model, model.path,
                                            self._location("pipeline.expect")))
+        else:
+            yield self._emit(self._result("pipeline.expect", Status.SKIP,
+                                          "no expectations configured (model.expect)"))
 
     def _model_or_block(self, trained: Trained) -> ModelSpec:
         model = self.pipeline.model
