@@ -39,6 +39,44 @@ class Threshold:
 
     def predict(self, frame):
         return [1 if value > self.cut else 0 for value in frame[self.column]]
+
+
+class Constant:
+    def __init__(self, value):
+        self.value = value
+
+    def predict(self, frame):
+        return [self.value] * len(frame)
+
+
+class Raising:
+    def predict(self, frame):
+        raise ValueError("alcohol must be positive, got a frame of " + str(len(frame)) + " rows")
+
+
+class Short:
+    def predict(self, frame):
+        return [0] * (len(frame) - 1)
+
+
+class Noisy:
+    """Unseeded: a different offset every time it is trained."""
+
+    def __init__(self):
+        import random
+        self.offset = random.random()
+
+    def predict(self, frame):
+        return [self.offset + value for value in frame["alcohol"]]
+
+
+class ColumnNames:
+    """Predicts how many columns it was given, and remembers their names."""
+
+    def predict(self, frame):
+        if list(frame.columns) != ["alcohol", "ph"]:
+            raise ValueError("got columns " + ", ".join(frame.columns))
+        return [len(frame.columns)] * len(frame)
 '''
 
 # writes {out}/model.pkl holding MODEL (an expression over `rules`), and {out}/metrics.json
@@ -71,17 +109,17 @@ def make_project(folder: Path, pipeline: str, files: Mapping[str, str | bytes] |
 
 def rules_project(folder: Path, model: str, pipeline_extra: str = "", **files: str) -> Path:
     """A project whose training writes a pickled rules model (`model` is a Python expression)."""
-    pipeline = f"""
+    pipeline = """
         contract: wine
         rows: 60
         seed: 3
-        command: python train.py --data {{data}} --out {{out}}
+        command: python train.py --data {data} --out {out}
         timeout: 60s
         artifacts:
-          - {{path: "{{out}}/model.pkl", min_bytes: 10}}
+          - {path: "{out}/model.pkl", min_bytes: 10}
         model:
-          path: "{{out}}/model.pkl"
-          output: {{type: int, allowed: [0, 1]}}
+          path: "{out}/model.pkl"
+          output: {type: int, allowed: [0, 1]}
           rows: 20
     """
     pipeline = textwrap.dedent(pipeline).strip() + "\n" + textwrap.dedent(pipeline_extra)
