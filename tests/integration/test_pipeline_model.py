@@ -88,7 +88,8 @@ out = Path(sys.argv[sys.argv.index("--out") + 1])
 
 
 def test_model_in_the_wrong_format_fails_load(tmp_path: Path) -> None:
-    results = _rules(tmp_path, PASSING, **{"train.py": WRITE_BYTES.format(payload=b"just some text, not a pickle")})
+    train = WRITE_BYTES.format(payload=b"just some text, not a pickle")
+    results = _rules(tmp_path, PASSING, **{"train.py": train})
     load = results["pipeline.model_load"]
     assert load.status.value == "fail"
     assert load.summary.startswith("model.pkl cannot be loaded as pickle: _pickle.UnpicklingError")
@@ -97,7 +98,8 @@ def test_model_in_the_wrong_format_fails_load(tmp_path: Path) -> None:
 
 def test_model_needing_a_library_absent_from_the_user_env_names_it(tmp_path: Path) -> None:
     # a pickle of lightgbm.Booster: loading it imports lightgbm, which the user venv lacks
-    results = _rules(tmp_path, PASSING, **{"train.py": WRITE_BYTES.format(payload=b"clightgbm\nBooster\n(tR.")})
+    train = WRITE_BYTES.format(payload=b"clightgbm\nBooster\n(tR.")
+    results = _rules(tmp_path, PASSING, **{"train.py": train})
     load = results["pipeline.model_load"]
     assert load.status.value == "fail"
     assert "has no module 'lightgbm'" in load.summary
@@ -143,7 +145,8 @@ def test_predictions_outside_output_or_nan_fail(tmp_path: Path) -> None:
     assert predict.summary == "20 of 20 predictions are bad: not one of [0, 1]"
     assert predict.metrics["violations"] == 20
     config = rules_project(tmp_path / "b" / "p", "rules.Constant(float('nan'))")
-    config.write_text(config.read_text().replace("{type: int, allowed: [0, 1]}", "{type: float, min: 0, max: 1}"))
+    config.write_text(config.read_text().replace("{type: int, allowed: [0, 1]}",
+                                                 "{type: float, min: 0, max: 1}"))
     nan = run_pipeline(config, tmp_path / "b" / "o")["pipeline.predict"]
     assert nan.status.value == "fail"
     assert nan.summary == "20 of 20 predictions are bad: NaN"
@@ -200,7 +203,8 @@ def test_deterministic_training_passes(tmp_path: Path) -> None:
 
 def test_nondeterministic_training_fails(tmp_path: Path) -> None:
     config = rules_project(tmp_path / "p", "rules.Noisy()")
-    config = _with_model(config, 'model: {path: "{out}/model.pkl", output: {type: float}, deterministic: true}\n')
+    config = _with_model(config, 'model: {path: "{out}/model.pkl", output: {type: float}, '
+                                 'deterministic: true}\n')
     results = run_pipeline(config, tmp_path / "o")
     deterministic = results["pipeline.deterministic"]
     assert deterministic.status.value == "fail"

@@ -30,8 +30,8 @@ def test_impossible_contract_fails_synthesize_and_skips_the_rest(tmp_path: Path)
         rows: 50
         command: python -c "print('never runs')"
     """)
-    config.write_text(config.read_text().replace(
-        "contracts:\n", "contracts:\n  tiny:\n    columns:\n      id: {type: int, min: 0, max: 5, unique: true}\n"))
+    tiny = "  tiny:\n    columns:\n      id: {type: int, min: 0, max: 5, unique: true}\n"
+    config.write_text(config.read_text().replace("contracts:\n", "contracts:\n" + tiny))
     results = run_pipeline(config, tmp_path / "o")
     synth = results["pipeline.synthesize"]
     assert synth.status.value == "fail"
