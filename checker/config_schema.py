@@ -141,7 +141,7 @@ class Pipeline(StrictModel):
         if value is None:
             return value
         path = PurePosixPath(value)
-        if path.is_absolute() or ".." in path.parts or not path.name:
+        if path.is_absolute() or ".." in path.parts or not path.name or value.endswith("/"):
             raise ValueError("data_path must be a file path relative to the project folder, "
                              "without '..' (the synthetic file is written in a scratch copy)")
         return value
