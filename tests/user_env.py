@@ -25,31 +25,34 @@ def cache_dir() -> Path:
     return Path(os.environ.get("MLSMOKE_TEST_CACHE") or Path.home() / ".cache" / "mlsmoke-tests")
 
 
-def requirements_key() -> str:
+def requirements_key(extra: tuple[str, ...] = ()) -> str:
     digest = hashlib.sha256(REQUIREMENTS.read_bytes())
     digest.update(f"{sys.version_info.major}.{sys.version_info.minor}".encode())
+    digest.update("\n".join(extra).encode())
     return digest.hexdigest()[:16]
 
 
-def user_venv() -> Path:
-    """The cached venv's folder, built (or rebuilt) first when needed."""
+def user_venv(name: str = "user-venv", extra: tuple[str, ...] = ()) -> Path:
+    """The cached venv's folder, built (or rebuilt) first when needed. `extra` are more
+    requirements on top of the example's (e.g. skops, onnxruntime for the format tests)."""
     root = cache_dir()
     root.mkdir(parents=True, exist_ok=True)
-    venv = root / "user-venv"
+    venv = root / name
     stamp = venv / ".requirements-key"
-    with (root / "user-venv.lock").open("w") as lock:
+    key = requirements_key(extra)
+    with (root / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if stamp.is_file() and stamp.read_text().strip() == requirements_key():
+        if stamp.is_file() and stamp.read_text().strip() == key:
             return venv
-        _build(venv)
-        stamp.write_text(requirements_key() + "\n")
+        _build(venv, extra)
+        stamp.write_text(key + "\n")
     return venv
 
 
-def _build(venv: Path) -> None:
+def _build(venv: Path, extra: tuple[str, ...]) -> None:
     """Build in place (venv scripts hold absolute shebangs); the stamp, written last,
     marks a finished build, so an interrupted one is redone."""
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=BUILD_TIMEOUT_S)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-r", str(REQUIREMENTS)]
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-r", str(REQUIREMENTS), *extra]
     subprocess.run(pip, check=True, timeout=BUILD_TIMEOUT_S)

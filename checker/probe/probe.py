@@ -68,9 +68,9 @@ def load(path, declared):
     if fmt != "onnx" and not callable(getattr(model, "predict", None)):
         return None, {"ok": False, "kind": "no_predict", "format": fmt,
                       "error": "the loaded object (" + type_name(model) + ") has no predict() method"}
-    names = feature_names(model)
-    return model, {"ok": True, "format": fmt, "model_type": type_name(model),
-                   "feature_names": names}
+    model_type = "onnxruntime.InferenceSession" if fmt == "onnx" else type_name(model)
+    return model, {"ok": True, "format": fmt, "model_type": model_type,
+                   "feature_names": feature_names(model)}
 
 
 def load_joblib(path):
