@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,13 +25,14 @@ from checker.pipeline.commands import (
     resolve_python,
     user_environ,
 )
+from checker.pipeline.model_inputs import expect_rows, fresh_rows
 from checker.pipeline.model_results import (
     deterministic_result,
     expect_result,
     load_result,
     predict_result,
 )
-from checker.pipeline.probing import ProbeAnswer, ProbeRequest, run_probe
+from checker.pipeline.probing import ModelToProbe, ProbeAnswer, ProbeRequest, run_probe
 from checker.pipeline.process import run_process
 from checker.pipeline.scratch import Scratch, scratch_copy
 from checker.pipeline.step_results import artifacts_result, command_result, metrics_result
@@ -58,13 +60,22 @@ class Blocked(Exception):
     """A step failed: the remaining checks are skipped with this reason."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Trained:
-    """What one run of the pipeline left: its scratch space and the placeholders' values."""
+    """Where one run of the pipeline happens: its scratch space, placeholders, environment."""
 
     scratch: Scratch
     values: Placeholders
     env: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Rerun:
+    """The second training of the determinism check."""
+
+    trained: Trained
+    result: CheckResult
+    elapsed_s: float
 
 
 class Family:
@@ -76,7 +87,6 @@ class Family:
         self.done: list[str] = []
         self.blocked: str | None = None
         self.table: pa.Table | None = None
-        self.predictions: list[Any] | None = None
 
     def run(self) -> Iterator[CheckResult]:
         try:
@@ -85,14 +95,17 @@ class Family:
             yield from self._skip_rest(str(blocked))
 
     def _steps(self) -> Iterator[CheckResult]:
-        with scratch_copy(self.ctx.root, exclude=(self.ctx.out_dir,)) as scratch:
-            trained = self._prepare(scratch)
-            yield self._emit(self._synthesize(trained))
-            yield self._emit(self._setup(trained))
-            yield self._emit(self._command(trained, "pipeline.run"))
-            yield from self._outputs(trained)
-            yield from self._model_checks(trained)
-        yield self._emit(self._deterministic())
+        with ExitStack() as scratches:
+            first = self._prepare(scratches.enter_context(self._scratch()))
+            yield self._emit(self._synthesize(first))
+            yield self._emit(self._setup(first))
+            yield self._emit(self._command(first, "pipeline.run"))
+            yield from self._outputs(first)
+            model = self._model_or_block(first)
+            # the second training runs before the probe, so one probe loads both models and
+            # the user's libraries are imported once
+            second = self._rerun(scratches) if model.deterministic else None
+            yield from self._model_checks(model, first, second)
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -211,27 +224,8 @@ class Family:
 
     # -- the model -----------------------------------------------------------------------------------
 
-    def _model_checks(self, trained: Trained) -> Iterator[CheckResult]:
-        """model_load → predict → expect, from one probe run on the first run's model."""
-        self._check_blocked()
-        model = self._model_or_block(trained)
-        answer = self._probe(trained, {"synthetic": self._fresh_rows(), **self._expect_rows()})
-        yield self._emit(load_result(answer, model.path, self._location("pipeline.model_load"))
-                         .with_duration(answer.outcome.wall_s))
-        self._check_blocked()
-        synthetic = answer.batches.get("synthetic")
-        yield self._emit(predict_result(synthetic, model.rows, model, model.path,
-                                        self._location("pipeline.predict")))
-        self._check_blocked()
-        self.predictions = list(synthetic["values"]) if synthetic else None
-        if model.expect:
-            yield self._emit(expect_result(answer.batches.get("expect"), model, model.path,
-                                           self._location("pipeline.expect")))
-        else:
-            yield self._emit(self._result("pipeline.expect", Status.SKIP,
-                                          "no expectations configured (model.expect)"))
-
     def _model_or_block(self, trained: Trained) -> ModelSpec:
+        self._check_blocked()
         model = self.pipeline.model
         if model is None:
             raise Blocked("no model configured (pipeline.model)")
@@ -243,58 +237,65 @@ class Family:
             raise Blocked("the model file is missing (see pipeline.artifacts)")
         return model
 
+    def _rerun(self, scratches: ExitStack) -> Rerun:
+        """The determinism check's second training: a second scratch copy, the same data."""
+        from checker.synth import write_table
+
+        self._check_blocked()
+        assert self.table is not None
+        with stopwatch() as elapsed:
+            trained = self._prepare(scratches.enter_context(self._scratch()))
+            write_table(self.table, trained.values.data, data_format(self.pipeline))
+            result = self._command(trained, "pipeline.deterministic")
+        return Rerun(trained, result, elapsed[0])
+
+    def _model_checks(self, model: ModelSpec, first: Trained, second: Rerun | None) -> Iterator[CheckResult]:
+        """model_load → predict → expect → deterministic, from one probe run."""
+        fresh = fresh_rows(self.contract, self.pipeline, model)
+        models = [ModelToProbe(self._path(first, model.path), model.format,
+                               {"synthetic": fresh, **expect_rows(self.contract, self.pipeline, model)})]
+        if second and second.result.status is Status.PASS:
+            models.append(ModelToProbe(self._path(second.trained, model.path), model.format,
+                                       {"synthetic": fresh}))
+        answers = run_probe(ProbeRequest(self.python or self.pipeline.python, self.contract, models),
+                            cwd=first.scratch.work, env=first.env, timeout_s=self._budget(model.timeout)[0],
+                            log_dir=first.scratch.logs, name="probe")
+        yield self._emit(load_result(answers[0], model.path, self._location("pipeline.model_load"))
+                         .with_duration(answers[0].outcome.wall_s))
+        self._check_blocked()
+        synthetic = answers[0].batches.get("synthetic")
+        yield self._emit(predict_result(synthetic, model.rows, model, model.path,
+                                        self._location("pipeline.predict")))
+        self._check_blocked()
+        if model.expect:
+            yield self._emit(expect_result(answers[0].batches.get("expect"), model, model.path,
+                                           self._location("pipeline.expect")))
+        else:
+            yield self._emit(self._result("pipeline.expect", Status.SKIP,
+                                          "no expectations configured (model.expect)"))
+        assert synthetic is not None
+        yield self._emit(self._deterministic(model, synthetic["values"], second, answers[1:]))
+
+    def _deterministic(self, model: ModelSpec, first: list[Any], second: Rerun | None,
+                       answers: list[ProbeAnswer]) -> CheckResult:
+        if second is None:
+            return self._result("pipeline.deterministic", Status.SKIP, "deterministic is not enabled")
+        if second.result.status is not Status.PASS:
+            return replace(second.result, summary=f"second run: {second.result.summary}", subject=model.path)
+        answer = answers[0]
+        batch = answer.batches.get("synthetic") if answer.loaded else {
+            "ok": False, "error": f"the second model did not load: {answer.load_error}"}
+        result = deterministic_result(first, batch, model.tolerance, model.path,
+                                      self._location("pipeline.deterministic"))
+        metrics = {**result.metrics, "rerun_wall_s": second.result.metrics["wall_s"]}
+        return replace(result, metrics=metrics, duration_s=round(second.elapsed_s, 4))
+
+    def _scratch(self) -> AbstractContextManager[Scratch]:
+        return scratch_copy(self.ctx.root, exclude=(self.ctx.out_dir,))
+
     @staticmethod
     def _path(trained: Trained, template: str) -> Path:
         return trained.values.path(template, trained.scratch.work)
-
-    def _probe(self, trained: Trained, batches: dict[str, pa.Table]) -> ProbeAnswer:
-        model = self.pipeline.model
-        assert model is not None
-        request = ProbeRequest(self.python or self.pipeline.python,
-                               trained.values.path(model.path, trained.scratch.work), model.format,
-                               self.contract, batches)
-        timeout_s, _ = self._budget(model.timeout)
-        return run_probe(request, cwd=trained.scratch.work, env=trained.env, timeout_s=timeout_s,
-                         log_dir=trained.scratch.logs, name="probe")
-
-    def _fresh_rows(self) -> pa.Table:
-        """Rows the model has not seen: the same contract and patterns, the next seed."""
-        from checker.synth import synthesize
-
-        assert self.pipeline.model is not None
-        return synthesize(self.contract, self.pipeline.model.rows, self.pipeline.seed + 1,
-                          self.pipeline.patterns, columns=list(self.contract.features))
-
-    def _expect_rows(self) -> dict[str, pa.Table]:
-        from checker.synth import complete_rows
-
-        model = self.pipeline.model
-        if not model or not model.expect:
-            return {}
-        return {"expect": complete_rows(self.contract, [e.input for e in model.expect], self.pipeline.seed,
-                                        columns=list(self.contract.features))}
-
-    def _deterministic(self) -> CheckResult:
-        """A second run in a second scratch copy, with the same data; predictions compared."""
-        self._check_blocked()
-        model = self.pipeline.model
-        if model is None or not model.deterministic:
-            return self._result("pipeline.deterministic", Status.SKIP, "deterministic is not enabled")
-        assert self.table is not None and self.predictions is not None
-        from checker.synth import write_table
-
-        with stopwatch() as elapsed, scratch_copy(self.ctx.root, exclude=(self.ctx.out_dir,)) as scratch:
-            trained = self._prepare(scratch)
-            write_table(self.table, trained.values.data, data_format(self.pipeline))
-            rerun = self._command(trained, "pipeline.deterministic")
-            if rerun.status is not Status.PASS:
-                return replace(rerun, summary=f"second run: {rerun.summary}", subject=model.path)
-            answer = self._probe(trained, {"synthetic": self._fresh_rows()})
-            second = answer.batches.get("synthetic") if answer.loaded else {
-                "ok": False, "error": f"the second model did not load: {answer.load_error}"}
-            result = deterministic_result(self.predictions, second, model.tolerance, model.path,
-                                          self._location("pipeline.deterministic"))
-        return result.with_duration(elapsed[0])
 
 
 _BLOCKING = frozenset({"pipeline.synthesize", "pipeline.setup", "pipeline.run", "pipeline.model_load",

@@ -6,9 +6,10 @@ joblib, skops, onnxruntime), so the user's library versions never meet mlsmoke's
 
     python probe.py REQUEST.json RESPONSE.json
 
-The request names the model file, its format, the feature columns (contract order) with their
-types, and batches of rows (lists in column order). The response is written to a file, not
-stdout, so whatever the model prints while loading cannot corrupt it.
+The request names the feature columns (contract order) with their types, and one or more
+models (file, format, batches of rows as lists in column order): several models share one
+interpreter start and one import of the user's libraries. The response is written to a file,
+not stdout, so whatever a model prints while loading cannot corrupt it.
 
 How the model's input is built: the contract's feature columns only (target, id and ignore
 columns are never given), in contract order, as a pandas DataFrame with dtypes from the
@@ -31,16 +32,20 @@ def main(argv):
     with open(request_path, encoding="utf-8") as handle:
         request = json.load(handle)
     sys.path.insert(0, os.getcwd())  # the user's own modules (custom transformers) import
-    response = {"python": sys.version.split()[0], "executable": sys.executable}
-    model, response["load"] = load(request["model"], request.get("format"))
-    if model is not None:
-        response["batches"] = {
-            name: predict(model, request["columns"], request["types"], rows)
-            for name, rows in request["batches"].items()
-        }
+    response = {"python": sys.version.split()[0], "executable": sys.executable,
+                "models": [probe_model(entry, request["columns"], request["types"])
+                           for entry in request["models"]]}
     with open(response_path, "w", encoding="utf-8") as handle:
         json.dump(response, handle, default=str)
     return 0
+
+
+def probe_model(entry, columns, types):
+    model, loaded = load(entry["path"], entry.get("format"))
+    if model is None:
+        return {"load": loaded}
+    batches = {name: predict(model, columns, types, rows) for name, rows in entry["batches"].items()}
+    return {"load": loaded, "batches": batches}
 
 
 def model_format(path, declared):

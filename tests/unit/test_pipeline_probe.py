@@ -23,12 +23,15 @@ PICKLE_IT = "import pickle, {module}\npickle.dump({module}.{cls}(), open('m.pkl'
 
 def _probe(python: list[str], folder: Path, model: str, *, types: dict[str, str] = TYPES,
            rows: list[list[Any]] = ROWS) -> dict[str, Any]:
-    request = {"model": str(folder / model), "format": None, "columns": list(types), "types": types,
-               "batches": {"rows": rows}}
+    """The probe's answer for one model."""
+    request = {"columns": list(types), "types": types,
+               "models": [{"path": str(folder / model), "format": None, "batches": {"rows": rows}}]}
     (folder / "request.json").write_text(json.dumps(request))
     subprocess.run([*python, str(PROBE_SCRIPT), "request.json", "response.json"], cwd=folder,
                    check=True, timeout=120, capture_output=True)
-    return json.loads((folder / "response.json").read_text())
+    response = json.loads((folder / "response.json").read_text())
+    assert response["python"] and len(response["models"]) == 1
+    return response["models"][0]
 
 
 def _venv_python() -> list[str]:
@@ -103,3 +106,20 @@ def test_load_failures_are_reported_not_raised(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "make.py"], cwd=tmp_path, check=True, timeout=60)
     no_predict = _probe(_venv_python(), tmp_path, "d.pkl")["load"]
     assert no_predict["kind"] == "no_predict" and "builtins.dict" in no_predict["error"]
+
+
+def test_several_models_share_one_probe_run(tmp_path: Path) -> None:
+    _write(tmp_path, "make.py", SKLEARN)
+    subprocess.run([*_venv_python(), "make.py"], cwd=tmp_path, check=True, timeout=120)
+    (tmp_path / "bad.joblib").write_text("oops")
+    batch = {"rows": [[12.0, 2020]]}
+    request = {"columns": ["alcohol", "year"], "types": {"alcohol": "float", "year": "int"},
+               "models": [{"path": "m.joblib", "format": None, "batches": batch},
+                          {"path": "bad.joblib", "format": None, "batches": batch},
+                          {"path": "m.joblib", "format": "joblib", "batches": batch}]}
+    (tmp_path / "request.json").write_text(json.dumps(request))
+    subprocess.run([*_venv_python(), str(PROBE_SCRIPT), "request.json", "response.json"], cwd=tmp_path,
+                   check=True, timeout=120)
+    first, bad, third = json.loads((tmp_path / "response.json").read_text())["models"]
+    assert first["batches"] == third["batches"] and first["load"]["ok"]
+    assert bad["load"]["ok"] is False and "batches" not in bad
