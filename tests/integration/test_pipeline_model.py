@@ -23,6 +23,14 @@ def _rules(tmp_path: Path, model: str, extra: str = "", **files: str) -> dict:
     return run_pipeline(rules_project(tmp_path / "p", model, extra, **files), tmp_path / "o")
 
 
+def _rules_edited(tmp_path: Path, model: str, old: str, new: str) -> dict:
+    """A rules project whose mlsmoke.yml has `old` replaced by `new`."""
+    config = rules_project(tmp_path / "p", model)
+    assert old in config.read_text()
+    config.write_text(config.read_text().replace(old, new))
+    return run_pipeline(config, tmp_path / "o")
+
+
 def _with_metrics(config: Path, rules: str) -> Path:
     config.write_text(config.read_text().replace(
         "  artifacts:\n", f'  artifacts:\n    - {{path: "{{out}}/metrics.json", json: {rules}}}\n'))
@@ -66,9 +74,7 @@ def test_missing_artifact_fails_and_model_checks_skip(tmp_path: Path) -> None:
 
 
 def test_artifact_smaller_than_min_bytes_fails(tmp_path: Path) -> None:
-    config = rules_project(tmp_path / "p", PASSING)
-    config.write_text(config.read_text().replace("min_bytes: 10}", "min_bytes: 100000}"))
-    artifacts = run_pipeline(config, tmp_path / "o")["pipeline.artifacts"]
+    artifacts = _rules_edited(tmp_path, PASSING, "min_bytes: 10}", "min_bytes: 100000}")["pipeline.artifacts"]
     assert artifacts.status.value == "fail"
     assert "expected at least 100000" in artifacts.summary
 
@@ -107,18 +113,25 @@ def test_model_needing_a_library_absent_from_the_user_env_names_it(tmp_path: Pat
     assert "ModuleNotFoundError" in load.evidence["traceback"]
 
 
+def test_an_interpreter_that_does_not_exist_fails_model_load(tmp_path: Path) -> None:
+    results = _rules_edited(tmp_path, PASSING, "  contract: wine\n",
+                            "  contract: wine\n  python: no-such-python\n")
+    assert results["pipeline.run"].status.value == "pass"  # the command names its own interpreter
+    load = results["pipeline.model_load"]
+    assert load.status.value == "fail"
+    assert load.summary.startswith("cannot run the user's interpreter: no-such-python")
+
+
 def test_unknown_model_extension_asks_for_format(tmp_path: Path) -> None:
-    config = rules_project(tmp_path / "p", PASSING)
-    config.write_text(config.read_text().replace('path: "{out}/model.pkl"\n', 'path: "{out}/model.bin"\n'))
-    load = run_pipeline(config, tmp_path / "o")["pipeline.model_load"]
+    load = _rules_edited(tmp_path, PASSING, 'path: "{out}/model.pkl"\n', 'path: "{out}/model.bin"\n')[
+        "pipeline.model_load"]
     assert load.status.value == "fail"
     assert "set model.format" in load.summary
 
 
 def test_predict_passes_and_sees_only_feature_columns(tmp_path: Path) -> None:
-    config = rules_project(tmp_path / "p", "rules.ColumnNames()")
-    config.write_text(config.read_text().replace("allowed: [0, 1]", "allowed: [2]"))
-    predict = run_pipeline(config, tmp_path / "o")["pipeline.predict"]
+    results = _rules_edited(tmp_path, "rules.ColumnNames()", "allowed: [0, 1]", "allowed: [2]")
+    predict = results["pipeline.predict"]
     assert predict.status.value == "pass", predict.to_dict()
     assert predict.metrics["rows"] == 20
     assert predict.evidence["predictions"][:3] == [2, 2, 2]
@@ -144,10 +157,8 @@ def test_predictions_outside_output_or_nan_fail(tmp_path: Path) -> None:
     assert predict.status.value == "fail"
     assert predict.summary == "20 of 20 predictions are bad: not one of [0, 1]"
     assert predict.metrics["violations"] == 20
-    config = rules_project(tmp_path / "b" / "p", "rules.Constant(float('nan'))")
-    config.write_text(config.read_text().replace("{type: int, allowed: [0, 1]}",
-                                                 "{type: float, min: 0, max: 1}"))
-    nan = run_pipeline(config, tmp_path / "b" / "o")["pipeline.predict"]
+    nan = _rules_edited(tmp_path / "b", "rules.Constant(float('nan'))", "{type: int, allowed: [0, 1]}",
+                        "{type: float, min: 0, max: 1}")["pipeline.predict"]
     assert nan.status.value == "fail"
     assert nan.summary == "20 of 20 predictions are bad: NaN"
 
