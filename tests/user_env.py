@@ -8,6 +8,7 @@ project's requirements.txt: it is rebuilt when they change. A lock file serialis
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import shutil
@@ -32,6 +33,7 @@ def requirements_key(extra: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()[:16]
 
 
+@functools.cache
 def user_venv(name: str = "user-venv", extra: tuple[str, ...] = ()) -> Path:
     """The cached venv's folder, built (or rebuilt) first when needed. `extra` are more
     requirements on top of the example's (e.g. skops, onnxruntime for the format tests)."""

@@ -166,7 +166,7 @@ class Family:
                 self.table = synthesize(self.contract, self.pipeline.rows, self.pipeline.seed,
                                         self.pipeline.patterns)
                 write_table(self.table, trained.values.data, fmt)
-            except (ValueError, OSError) as exc:  # SynthError is a ValueError
+            except (ValueError, TypeError, OSError) as exc:  # SynthError, pyarrow's ArrowInvalid/TypeError
                 return self._result("pipeline.synthesize", Status.FAIL, f"cannot synthesize data: {exc}")
         result = self._result(
             "pipeline.synthesize", Status.PASS,
@@ -311,9 +311,8 @@ _CONFIG_KEYS: dict[str, tuple[str, ...]] = {
 def default_deadline(pipeline: Pipeline) -> float:
     """The sum of every step's own budget, plus slack for copying and synthesizing."""
     runs = 2 if pipeline.model and pipeline.model.deterministic else 1
-    probes = runs if pipeline.model else 0
-    probe_s = pipeline.model.timeout if pipeline.model else 0.0
+    probe_s = pipeline.model.timeout if pipeline.model else 0.0  # one probe run loads every model
     setup_s = pipeline.setup_timeout if pipeline.setup else 0.0
-    return setup_s + runs * pipeline.timeout + probes * probe_s + DEADLINE_SLACK_S
+    return setup_s + runs * pipeline.timeout + probe_s + DEADLINE_SLACK_S
 
 

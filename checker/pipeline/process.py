@@ -65,8 +65,10 @@ def run_process(argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeo
         except OSError as exc:
             return ProcessOutcome(tuple(argv), None, 0.0, None, "", "",
                                   start_error=f"{argv[0]}: {exc.strerror or exc}")
-        status, peak_kb, timed_out = _wait(proc, timeout_s)
-        kill_group(proc.pid)
+        try:
+            status, peak_kb, timed_out = _wait(proc, timeout_s)
+        finally:  # also when mlsmoke itself is interrupted: no stray user process survives
+            kill_group(proc.pid)
     wall_s = time.perf_counter() - started
     return ProcessOutcome(
         argv=tuple(argv),

@@ -164,3 +164,15 @@ def test_without_data_path_a_hard_coded_script_fails_run(tmp_path: Path) -> None
     results = run_pipeline(config, tmp_path / "o")
     assert results["pipeline.run"].status.value == "fail"
     assert "FileNotFoundError" in results["pipeline.run"].summary
+
+
+def test_a_pattern_setting_a_wrong_type_fails_synthesize_with_the_cause(tmp_path: Path) -> None:
+    config = make_project(tmp_path / "p", """
+        contract: wine
+        patterns:
+          - {when: {alcohol: {gt: 12}}, set: {cultivar: high}}
+        command: python -c "print('never runs')"
+    """)
+    synth = run_pipeline(config, tmp_path / "o")["pipeline.synthesize"]
+    assert synth.status.value == "fail"
+    assert "cannot synthesize data" in synth.summary and "'high'" in synth.summary
