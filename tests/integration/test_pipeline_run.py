@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from helpers import run_check
 from pipeline_project import make_project, rules_project, run_pipeline, statuses
+from user_env import user_venv
 
 DOWNSTREAM = ("pipeline.artifacts", "pipeline.metrics", "pipeline.model_load", "pipeline.predict",
               "pipeline.expect", "pipeline.deterministic")
@@ -176,3 +178,15 @@ def test_a_pattern_setting_a_wrong_type_fails_synthesize_with_the_cause(tmp_path
     synth = run_pipeline(config, tmp_path / "o")["pipeline.synthesize"]
     assert synth.status.value == "fail"
     assert "cannot synthesize data" in synth.summary and "'high'" in synth.summary
+
+
+def test_python_given_as_a_path_is_used_for_commands_and_probe(tmp_path: Path) -> None:
+    venv_python = user_venv() / "bin" / "python"
+    config = rules_project(tmp_path / "p", "rules.Threshold('alcohol', 12.5)",
+                           f"python: {venv_python}\n")
+    config.write_text(config.read_text().replace(
+        "command: python train.py", "command: python -c \"import sys; sys.exit(0 if "
+        "sys.prefix.endswith('user-venv') else 3)\" && {python} train.py"))
+    results = {r.id: r for r in run_check(config, "pipeline", out_dir=tmp_path / "o")}  # PATH untouched
+    assert results["pipeline.run"].status.value == "pass", results["pipeline.run"].to_dict()
+    assert results["pipeline.model_load"].status.value == "pass", results["pipeline.model_load"].to_dict()
