@@ -40,10 +40,17 @@ def _failure(outcome: ProcessOutcome, timeout_s: float, deadline_cut: bool) -> s
     if outcome.exit_code == EXIT_NOT_FOUND:
         return f"command not found: {last}"
     if outcome.exit_code is not None and outcome.exit_code < 0:
-        name = signal.Signals(-outcome.exit_code).name
+        name = _signal_name(-outcome.exit_code)
         hint = " (out of memory?)" if name == "SIGKILL" else ""
         return f"killed by {name}{hint} after {outcome.wall_s:.1f}s"
     return f"exited with status {outcome.exit_code}: {last}"
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _last_line(outcome: ProcessOutcome) -> str:

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from checker.pipeline.process import run_process, tail
+from checker.pipeline.step_results import command_result
 
 
 def _run(tmp_path: Path, code: str, timeout_s: float = 30) -> object:
@@ -90,3 +91,11 @@ def test_tail_of_a_missing_file_is_empty(tmp_path: Path) -> None:
     assert tail(tmp_path / "nothing") == ""
     (tmp_path / "log").write_bytes(b"\xff\xfe broken utf-8\nlast\n")
     assert tail(tmp_path / "log").endswith("last")
+
+
+def test_a_command_killed_by_a_signal_is_reported_by_name(tmp_path: Path) -> None:
+    outcome = _run(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+    assert outcome.exit_code == -9
+    result = command_result("pipeline.run", outcome, "python train.py", 30, None)
+    assert result.status.value == "fail"
+    assert result.summary.startswith("killed by SIGKILL (out of memory?)")
