@@ -2,19 +2,23 @@
 whole group (children included), its wall time, peak memory and the last lines of output.
 
 Output goes to files, not pipes, so a chatty process never blocks and a killed one leaves
-nothing to drain. Peak memory is the kernel's `wait4` accounting: the largest resident set of
-any process in the tree that was waited for (the command and the children it reaped).
+nothing to drain. Peak memory is the kernel's `wait4` accounting, taken by a small launcher
+(launcher.py, see there why): the largest resident set of any process of the command that
+was waited for (the command and the children it reaped).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 POLL_S = 0.05
 TERM_GRACE_S = 2.0
@@ -22,6 +26,7 @@ TAIL_LINES = 30
 TAIL_CHARS = 4000
 EXIT_NOT_FOUND = 127  # POSIX shells: command not found
 EXIT_NOT_EXECUTABLE = 126
+LAUNCHER = Path(__file__).with_name("launcher.py")
 
 
 @dataclass(frozen=True)
@@ -57,23 +62,28 @@ def run_process(argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeo
     `timeout_s`; the group is always killed afterwards, so no stray child outlives the step."""
     log_dir.mkdir(parents=True, exist_ok=True)
     stdout_path, stderr_path = log_dir / f"{name}.stdout", log_dir / f"{name}.stderr"
+    report_path = log_dir / f"{name}.exit.json"
+    report_path.unlink(missing_ok=True)
+    launch = [sys.executable, "-I", "-S", str(LAUNCHER), str(report_path), *argv]
     started = time.perf_counter()
     with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
+        proc = subprocess.Popen(launch, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
+                                stdout=stdout, stderr=stderr, start_new_session=True)
         try:
-            proc = subprocess.Popen(list(argv), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
-                                    stdout=stdout, stderr=stderr, start_new_session=True)
-        except OSError as exc:
-            return ProcessOutcome(tuple(argv), None, 0.0, None, "", "",
-                                  start_error=f"{argv[0]}: {exc.strerror or exc}")
-        try:
-            status, peak_kb, timed_out = _wait(proc, timeout_s)
+            launcher_status, timed_out = _wait(proc, timeout_s)
         finally:  # also when mlsmoke itself is interrupted: no stray user process survives
             kill_group(proc.pid)
-    wall_s = time.perf_counter() - started
+    wall_s = round(time.perf_counter() - started, 3)
+    report = {} if timed_out else _read_report(report_path)
+    if "start_error" in report:
+        return ProcessOutcome(tuple(argv), None, wall_s, None, "", "", start_error=report["start_error"])
+    status = report.get("wait_status")
+    peak_kb = report.get("maxrss_kb")
     return ProcessOutcome(
         argv=tuple(argv),
-        exit_code=None if timed_out else _exit_code(status),
-        wall_s=round(wall_s, 3),
+        exit_code=None if timed_out else os.waitstatus_to_exitcode(status if status is not None
+                                                                   else launcher_status),
+        wall_s=wall_s,
         peak_rss_mb=round(peak_kb / 1024, 1) if peak_kb else None,
         stdout_tail=tail(stdout_path),
         stderr_tail=tail(stderr_path),
@@ -81,21 +91,29 @@ def run_process(argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeo
     )
 
 
-def _wait(proc: subprocess.Popen[bytes], timeout_s: float) -> tuple[int, int, bool]:
-    """(wait status, peak RSS in KiB, timed out). Reaps the leader with wait4 for its rusage."""
+def _wait(proc: subprocess.Popen[bytes], timeout_s: float) -> tuple[int, bool]:
+    """(the launcher's wait status, timed out)."""
     deadline = time.monotonic() + max(timeout_s, 0.0)
     while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        pid, status = os.waitpid(proc.pid, os.WNOHANG)
         if pid == proc.pid:
-            proc.returncode = _exit_code(status)  # tell Popen it is reaped
-            return status, usage.ru_maxrss, False
+            proc.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it is reaped
+            return status, False
         if time.monotonic() >= deadline:
             break
         time.sleep(POLL_S)
     kill_group(proc.pid)
-    _, status, usage = os.wait4(proc.pid, 0)  # SIGKILL was sent: this returns at once
-    proc.returncode = _exit_code(status)
-    return status, usage.ru_maxrss, True
+    _, status = os.waitpid(proc.pid, 0)  # SIGKILL was sent: this returns at once
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return status, True
+
+
+def _read_report(path: Path) -> dict[str, Any]:
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return report if isinstance(report, dict) else {}
 
 
 def kill_group(pgid: int) -> None:
@@ -137,10 +155,6 @@ def _proc_group_state(pid: str) -> tuple[int, bool] | None:
         return None
     fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
     return int(fields[2]), fields[0] not in ("Z", "X")
-
-
-def _exit_code(status: int) -> int:
-    return os.waitstatus_to_exitcode(status)
 
 
 def tail(path: Path, lines: int = TAIL_LINES, max_chars: int = TAIL_CHARS) -> str:

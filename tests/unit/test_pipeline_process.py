@@ -36,6 +36,15 @@ def test_peak_memory_of_the_child_is_measured(tmp_path: Path) -> None:
     assert big.peak_rss_mb > small.peak_rss_mb + 150, (small, big)
 
 
+def test_peak_memory_is_not_inflated_by_mlsmokes_own_size(tmp_path: Path) -> None:
+    # Linux keeps a process's peak RSS across exec: a command forked straight from a big
+    # parent would report the parent's size. The launcher prevents that.
+    ballast = b"x" * (300 * 1024 * 1024)
+    small = _run(tmp_path, "pass")
+    assert len(ballast) and small.peak_rss_mb is not None
+    assert small.peak_rss_mb < 100, small
+
+
 def test_peak_memory_includes_a_grandchild(tmp_path: Path) -> None:
     code = ("import subprocess, sys\nsubprocess.run([sys.executable, '-c', "
             "\"b = b'x' * (150 * 1024 * 1024)\"])")
