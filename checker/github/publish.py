@@ -15,12 +15,12 @@ from typing import IO, TypeVar
 
 from checker.github.api import GithubApiError, GithubClient
 from checker.github.commands import WorkflowCommands, append_outputs, append_summary
-from checker.github.comment_body import fit_comment
 from checker.github.env import GithubSettings
 from checker.github.sticky import StickyTarget, upsert_sticky_comment
 from checker.results import Report, Status
 
 SUMMARY_LIMIT = 1_000_000  # GitHub shows up to 1 MiB of job summary per step
+COMMENT_LIMIT = 65_536  # characters GitHub accepts in an issue comment body
 STATUS_CONTEXT = "mlsmoke"
 T = TypeVar("T")
 
@@ -45,7 +45,7 @@ def publish(report: Report, markdown: str, settings: GithubSettings, options: Pu
     commands = WorkflowCommands(stream or sys.stdout)
     mask_secrets(commands, settings, options.secrets)
     emit_annotations(commands, report, settings)
-    write_job_summary(settings, markdown)
+    write_job_summary(settings, report, markdown)
     warnings: list[str] = []
     comment_url = None
     status_set = False
@@ -77,9 +77,9 @@ def emit_annotations(commands: WorkflowCommands, report: Report, settings: Githu
                        line=check.location.line, title=f"mlsmoke {check.id}")
 
 
-def write_job_summary(settings: GithubSettings, markdown: str) -> None:
+def write_job_summary(settings: GithubSettings, report: Report, markdown: str) -> None:
     if settings.step_summary is not None:
-        append_summary(settings.step_summary, fit_comment(markdown, SUMMARY_LIMIT))
+        append_summary(settings.step_summary, _fit(report, markdown, SUMMARY_LIMIT))
 
 
 def write_outputs(settings: GithubSettings, report: Report, report_path: Path,
@@ -117,9 +117,8 @@ def _comment(client: GithubClient, settings: GithubSettings, report: Report, mar
     if settings.pr_number is None or settings.owner_repo is None:
         return None  # a push build: no PR to comment on
     owner, repo = settings.owner_repo
-    target = StickyTarget(owner, repo, settings.pr_number, report.title, settings.comment_author,
-                          settings.run_url)
-    return upsert_sticky_comment(client, target, markdown)
+    target = StickyTarget(owner, repo, settings.pr_number, report.title, settings.comment_author)
+    return upsert_sticky_comment(client, target, _fit(report, markdown, COMMENT_LIMIT))
 
 
 def _attempt(what: str, commands: WorkflowCommands, warnings: list[str],
@@ -159,6 +158,15 @@ def for_results(settings: GithubSettings, claimed_pr: object, *, client: GithubC
         commands.warning(f"mlsmoke: PR #{claimed_pr} does not have head commit {sha}; not commenting")
         return settings
     return replace(settings, pull_number=claimed_pr)
+
+
+def _fit(report: Report, markdown: str, limit: int) -> str:
+    """The report, shortened by the renderer (failures first, passes counted) when too long."""
+    if len(markdown) <= limit:
+        return markdown
+    from checker.render.markdown import shorten_markdown
+
+    return shorten_markdown(report, limit)
 
 
 def _client(settings: GithubSettings) -> GithubClient:

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.github.api import GithubClient
-from checker.github.comment_body import fit_comment, marker
-
-COMMENT_LIMIT = 65_536  # characters GitHub accepts in an issue comment body
+from checker.render.markdown import marker
 
 
 @dataclass(frozen=True)
@@ -25,16 +23,17 @@ class StickyTarget:
     repo: str
     pr_number: int
     title: str
-    author: str | None = None  # a login to trust besides bots
-    summary_url: str | None = None  # where the full report is, for shortened bodies
+    author: str | None = None  # the login to trust instead of bots (a personal token)
 
 
-def upsert_sticky_comment(client: GithubClient, target: StickyTarget, markdown: str) -> str:
-    """Create or update our comment; returns its html_url."""
-    body = comment_body(markdown, target)
+def upsert_sticky_comment(client: GithubClient, target: StickyTarget, body: str) -> str:
+    """Create or update our comment with `body` (at most GitHub's limit); returns its html_url."""
+    tag = marker(target.title)
+    if not body.startswith(tag):
+        body = f"{tag}\n{body}"
     issue = f"/repos/{target.owner}/{target.repo}/issues"
     ours = [c for c in client.paginate(f"{issue}/{target.pr_number}/comments")
-            if is_ours(c, marker(target.title), target.author)]
+            if is_ours(c, tag, target.author)]
     ours.sort(key=lambda c: (str(c.get("created_at", "")), int(c["id"])))
     if not ours:
         created = client.request("POST", f"{issue}/{target.pr_number}/comments", json={"body": body})
@@ -44,13 +43,6 @@ def upsert_sticky_comment(client: GithubClient, target: StickyTarget, markdown: 
         client.request("DELETE", f"{issue}/comments/{duplicate['id']}")
     updated = client.request("PATCH", f"{issue}/comments/{keep['id']}", json={"body": body})
     return str(updated.json()["html_url"])
-
-
-def comment_body(markdown: str, target: StickyTarget) -> str:
-    """The marker on the first line, then the report, shortened to GitHub's limit."""
-    tag = marker(target.title)
-    text = markdown if markdown.startswith(tag) else f"{tag}\n{markdown}"
-    return fit_comment(text, COMMENT_LIMIT, target.summary_url)
 
 
 def is_ours(comment: Mapping[str, Any], tag: str, author: str | None) -> bool:

@@ -65,7 +65,7 @@ class FakeGithub:
 
     @contextmanager
     def running(self) -> Iterator[FakeGithub]:
-        thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         thread.start()
         try:
             yield self
