@@ -56,7 +56,7 @@ def publish(report: Report, markdown: str, settings: GithubSettings, options: Pu
     if options.commit_status:
         status_set = bool(_attempt("the commit status", commands, warnings,
                                    lambda: set_commit_status(api, settings, report)))
-    write_outputs(settings, report, options.out_dir / "report.md", comment_url)
+    write_outputs(settings, report, options.out_dir.resolve() / "report.md", comment_url)
     return PublishOutcome(comment_url, status_set, tuple(warnings))
 
 
