@@ -4,13 +4,11 @@ description: the sticky comment's life cycle, pagination, races, fork tokens, re
 from __future__ import annotations
 
 import io
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
+from integration.actions_env import HEAD_SHA, PR, TOKEN, github_env, outputs
 from integration.fake_github import BOT, PERSON, FakeGithub
 from samples import INJECTION, hostile_report, representative_report
 
@@ -19,37 +17,6 @@ from checker.github.env import GithubSettings
 from checker.github.publish import PublishOptions, PublishOutcome, publish
 from checker.render.markdown import marker, render_markdown
 from checker.results import CheckResult, Report, Status
-
-TOKEN = "ghs_fakeToken0123456789abcdefABCDEF"
-PR = 7
-HEAD_SHA = "a" * 40
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeGithub]:
-    server = FakeGithub(TOKEN)
-    with server.running():
-        yield server
-    assert server.problems == [], "requests that GitHub's API description rejects"
-
-
-def github_env(tmp_path: Path, fake: FakeGithub, event: dict | None = None,
-               event_name: str = "pull_request") -> dict[str, str]:
-    event_path = tmp_path / "event.json"
-    event_path.write_text(json.dumps(event if event is not None else pr_event()), encoding="utf-8")
-    for name in ("summary.md", "output.txt"):
-        (tmp_path / name).touch()
-    return {
-        "GITHUB_ACTIONS": "true", "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": fake.url,
-        "GITHUB_REPOSITORY": fake.repository, "GITHUB_RUN_ID": "42", "GITHUB_SHA": "b" * 40,
-        "GITHUB_EVENT_NAME": event_name, "GITHUB_EVENT_PATH": str(event_path),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"), "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
-        "GITHUB_WORKSPACE": str(tmp_path),
-    }
-
-
-def pr_event(number: int = PR) -> dict:
-    return {"pull_request": {"number": number, "head": {"sha": HEAD_SHA}, "base": {"ref": "main"}}}
 
 
 class Published:
@@ -71,11 +38,6 @@ def run_publish(tmp_path: Path, fake: FakeGithub, report: Report | None = None, 
                                      out_dir=tmp_path / "mlsmoke-out", secrets=secrets),
                       client=client, stream=log)
     return Published(outcome, log.getvalue(), sleeps)
-
-
-def outputs(tmp_path: Path) -> dict[str, str]:
-    lines = (tmp_path / "output.txt").read_text(encoding="utf-8").splitlines()
-    return dict(line.split("=", 1) for line in lines)
 
 
 def test_first_run_creates_the_comment_and_the_second_updates_it(tmp_path: Path, fake: FakeGithub) -> None:
