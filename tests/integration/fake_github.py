@@ -9,6 +9,7 @@ read-only token with `read_only = True`.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -23,7 +24,11 @@ from integration.openapi_reference import OpenApiReference, Operation
 
 BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
 PERSON = {"login": "octocat", "id": 583231, "type": "User"}
-_REFERENCE = OpenApiReference()
+
+
+@functools.lru_cache(maxsize=1)
+def reference() -> OpenApiReference:
+    return OpenApiReference()
 
 
 @dataclass(frozen=True)
@@ -95,10 +100,10 @@ class FakeGithub:
         split = urlsplit(raw_path)
         query = parse_qs(split.query)
         body = json.loads(raw_body) if raw_body else None
-        operation = _REFERENCE.match(method, split.path)
+        operation = reference().match(method, split.path)
         status, answer_headers, answer = self._answer(method, split.path, query, headers, body, operation)
         if operation and operation.operation_id != "pulls/get" and answer is not None and status < 300:
-            self._note(_REFERENCE.response_problems(operation, status, answer))
+            self._note(reference().response_problems(operation, status, answer))
         with self._lock:
             self.requests.append(Recorded(method, split.path, query, headers, body,
                                           operation.operation_id if operation else None, status))
@@ -109,7 +114,7 @@ class FakeGithub:
         if operation is None:
             self._note([f"{method} {path} is not in GitHub's API description"])
             return 404, {}, {"message": "Not Found"}
-        problems = _REFERENCE.request_problems(operation, query, body)
+        problems = reference().request_problems(operation, query, body)
         if problems:
             self._note([f"{method} {path}: {p}" for p in problems])
             return 422, {}, {"message": "Validation Failed", "errors": problems}
