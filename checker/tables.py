@@ -87,10 +87,10 @@ class TableStream:
             raise _read_error(exc) from exc
 
     def row_group_batches(self, index: int, columns: Sequence[str],
-                          batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+                          batch_rows: int | None = None) -> Iterator[pa.RecordBatch]:
         """The batches of one Parquet row group, decoding only `columns`."""
         def read() -> Iterator[pa.RecordBatch]:
-            yield from self._parquet.iter_batches(batch_size=batch_rows, row_groups=[index],
+            yield from self._parquet.iter_batches(batch_size=batch_rows or BATCH_ROWS, row_groups=[index],
                                                   columns=list(columns))
         yield from _guarded(read)
 
@@ -122,12 +122,13 @@ def _row_group(metadata: Any, index: int) -> RowGroup:
 
 
 def open_table(path: Path, *, columns: Sequence[str] | None = None,
-               batch_rows: int = BATCH_ROWS, csv_strings: bool = False,
+               batch_rows: int | None = None, csv_strings: bool = False,
                as_text: bool = False) -> TableStream:
     """Open a data file for streaming. `columns` limits what is decoded; `as_text` (or its
     older name `csv_strings`) reads every CSV / JSON Lines column as text (the caller converts
     and counts bad values)."""
     as_text = as_text or csv_strings
+    batch_rows = batch_rows or BATCH_ROWS  # looked up per call: tests shrink it
     fmt = table_format(path)
     if not path.exists():
         raise TableReadError("file not found")
@@ -164,7 +165,7 @@ def _open_csv(path: Path, columns: Sequence[str] | None, batch_rows: int,
         column_types={name: pa.string() for name in header} if as_text else None,
         strings_can_be_null=True,
     )
-    read = pacsv.ReadOptions(block_size=max(1 << 20, batch_rows * 64))
+    read = pacsv.ReadOptions(block_size=max(1 << 10, batch_rows * 64))
     # quoted values may span lines; the parser must not split a block inside one
     parse = pacsv.ParseOptions(newlines_in_values=True)
 
@@ -228,7 +229,7 @@ def _open_jsonl(path: Path, columns: Sequence[str] | None, batch_rows: int,
         return TableStream(path, "jsonl", names, None, batches)
     import pyarrow.json as pajson
 
-    read = pajson.ReadOptions(block_size=max(1 << 20, batch_rows * 64))
+    read = pajson.ReadOptions(block_size=max(1 << 10, batch_rows * 64))
     with pajson.open_json(path, read_options=read) as probe:
         names = probe.schema.names
     selected = [c for c in columns if c in names] if columns is not None else names
