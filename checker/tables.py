@@ -254,6 +254,8 @@ def _describe(exc: BaseException) -> str:
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if isinstance(exc, UnicodeDecodeError) or "invalid UTF8" in message or "UTF-8" in message:
         return f"not valid UTF-8 text ({message}): save the file as UTF-8"
+    if "JSON parse error" in message and "changed from" not in message:
+        return f"not valid JSON Lines ({message})"
     if "Parquet magic bytes" in message or "Parquet file size is 0" in message:
         return f"not a Parquet file or a corrupt one ({message})"
     return message

@@ -107,3 +107,80 @@ def test_example_project_passes() -> None:
     results = run_check(REPO / "examples" / "wine-quality" / "mlsmoke.yml", "data")
     data = [r for r in results if r.id != "data.compatibility"]
     assert data and all(r.status is Status.PASS for r in data), [r.summary for r in data]
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> list:
+    folder = tmp_path_factory.mktemp("broken")
+    data = wine_rows(faults=False)
+    good = write_wine(folder / "data" / "good.parquet", data)
+    write_wine(folder / "data" / "good.csv", data)
+    (folder / "data" / "empty.csv").write_bytes(b"")
+    (folder / "data" / "corrupt.parquet").write_bytes(b"PAR1 this is not parquet at all")
+    (folder / "data" / "truncated.parquet").write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    text = (folder / "data" / "good.csv").read_bytes()
+    (folder / "data" / "latin1.csv").write_bytes(text.replace(b'"W-0100"', b'"W-0100 caf\xe9"'))
+    renamed = text.replace(b'"alcohol"', b'"Alcohol"', 1).replace(b'"malic_acid"', b'"malic acid"', 1)
+    (folder / "data" / "renamed.csv").write_bytes(renamed)
+    (folder / "data" / "bad.jsonl").write_text('{"wine_id": 1}\n{"wine_id": \n', encoding="utf-8")
+    config = write_config(folder, f"""version: 1
+{CONTRACT}
+data:
+  - contract: wine
+    files: [data/*.csv, data/*.parquet, data/*.jsonl, data/missing/*.csv]
+""")
+    return run_check(config, "data")
+
+
+@pytest.mark.parametrize(("name", "cause"), [
+    ("empty.csv", "file is empty"),
+    ("corrupt.parquet", "not a Parquet file or a corrupt one"),
+    ("truncated.parquet", "not a Parquet file or a corrupt one"),
+    ("latin1.csv", "not valid UTF-8"),
+    ("bad.jsonl", "not valid JSON Lines"),
+])
+def test_unreadable_file_fails_with_its_cause(broken: list, name: str, cause: str) -> None:
+    readable = by_id(broken, "data.readable", f"wine: data/{name}")
+    assert readable.status is Status.FAIL
+    assert cause in readable.summary
+    assert "Traceback" not in readable.summary + readable.details
+    assert [r.id for r in broken if r.subject == f"wine: data/{name}"] == ["data.readable"]
+
+
+def test_good_files_are_still_checked_next_to_broken_ones(broken: list) -> None:
+    for name in ("good.csv", "good.parquet"):
+        results = [r for r in broken if r.subject == f"wine: data/{name}"]
+        assert len(results) == 9
+        assert all(r.status is Status.PASS for r in results), [r.summary for r in results]
+    assert not any(r.status is Status.ERROR for r in broken)
+
+
+def test_glob_matching_nothing_fails(broken: list) -> None:
+    result = by_id(broken, "data.readable", "wine: data/missing/*.csv")
+    assert result.status is Status.FAIL
+    assert result.summary == "no file matches 'data/missing/*.csv'"
+
+
+def test_renamed_columns_are_named(broken: list) -> None:
+    columns = by_id(broken, "data.columns", "wine: data/renamed.csv")
+    assert columns.status is Status.FAIL
+    assert "missing column 'alcohol' (looks renamed to 'Alcohol')" in columns.summary
+    assert "missing column 'malic_acid' (looks renamed to 'malic acid')" in columns.summary
+    assert columns.metrics["renamed"] == {"alcohol": "Alcohol", "malic_acid": "malic acid"}
+    # the other rules still run on the columns that are there
+    assert by_id(broken, "data.ranges", "wine: data/renamed.csv").metrics["columns_checked"] == 11
+
+
+def test_extra_columns_follow_the_contract(tmp_path: Path) -> None:
+    data = wine_rows(faults=False)
+    write_wine(tmp_path / "data" / "wine.csv", data)
+    contract = CONTRACT.replace("      lot:                  {type: string, pattern: 'W-\\\\d{4}'}\n", "")
+    statuses = {}
+    for policy in ("error", "warn", "allow"):
+        config = write_config(tmp_path, "version: 1\n"
+                              + contract.replace("extra_columns: error", f"extra_columns: {policy}")
+                              + "data:\n  - {contract: wine, files: data/wine.csv}\n")
+        result = by_id(run_check(config, "data"), "data.columns")
+        statuses[policy] = result.status
+        assert "1 extra column" in result.summary and "'lot'" in result.summary
+    assert statuses == {"error": Status.FAIL, "warn": Status.WARN, "allow": Status.PASS}
