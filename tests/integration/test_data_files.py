@@ -174,7 +174,7 @@ def test_renamed_columns_are_named(broken: list) -> None:
 def test_extra_columns_follow_the_contract(tmp_path: Path) -> None:
     data = wine_rows(faults=False)
     write_wine(tmp_path / "data" / "wine.csv", data)
-    contract = "\n".join(line for line in CONTRACT.splitlines() if not line.strip().startswith("lot:"))
+    contract = "\n".join(line for line in CONTRACT.splitlines() if not line.strip().startswith("lot:")) + "\n"
     statuses = {}
     for policy in ("error", "warn", "allow"):
         config = write_config(tmp_path, "version: 1\n"
