@@ -22,7 +22,8 @@ def test_golden_junit(tmp_path):
 def test_one_testsuite_per_family_with_counts():
     root = _parse(representative_report())
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == ("10", "2", "1", "2")
+    totals = (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped"))
+    assert totals == ("10", "2", "1", "2")
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     assert list(suites) == ["data", "drift", "pipeline", "endpoint"]
     expected = {"data": ("4", "1", "0", "1"), "drift": ("2", "1", "0", "0"),

@@ -29,7 +29,8 @@ def test_golden_hostile_report():
 
 def test_snapshot_normalisation_hides_durations_and_temp_paths(tmp_path):
     fast = representative_report(str(tmp_path))
-    slow = replace(fast, duration_s=3.7, checks=[c.with_duration(c.duration_s * 3 + 0.5) for c in fast.checks])
+    slower = [c.with_duration(c.duration_s * 3 + 0.5) for c in fast.checks]
+    slow = replace(fast, duration_s=3.7, checks=slower)
     other_tmp = tmp_path.parent / "elsewhere0"
     moved = representative_report(str(other_tmp))
     assert normalize(render_markdown(fast), [tmp_path]) == normalize(render_markdown(slow), [tmp_path])
@@ -140,7 +141,8 @@ def test_footer_has_commit_run_link_version_and_duration():
                       " · mlsmoke 0.1.0 · 2 min 5 s</sub>")
 
 
-@pytest.mark.parametrize("run_url", ["javascript:alert(1)", "ftp://x/y", "https://x/a b", "https://x/(", None])
+@pytest.mark.parametrize("run_url",
+                         ["javascript:alert(1)", "ftp://x/y", "https://x/a b", "https://x/(", None])
 def test_run_link_only_for_http_urls(run_url):
     report = replace(representative_report(), environment={"commit": "abc", "run_url": run_url})
     assert "workflow run" not in render_markdown(report)
