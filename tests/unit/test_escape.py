@@ -100,3 +100,10 @@ def test_is_http_url():
     assert escape.is_http_url("http://127.0.0.1:8080/x")
     for bad in ("javascript:alert(1)", "https://x/a)b", "https://x/<b>", "ftp://x", "", None, 3):
         assert not escape.is_http_url(bad)
+
+
+def test_inline_leaves_bare_urls_and_emails_unlinked():
+    assert escape.inline("see https://evil.example/x") == "see https&#58;//evil.example/x"
+    assert escape.inline("WWW.evil.example") == "WWW&#46;evil.example"
+    assert escape.inline("mail a@b.example") == "mail a@&#8203;b.example"
+    assert escape.inline("ratio 3:1, awww.b") == "ratio 3:1, awww.b"

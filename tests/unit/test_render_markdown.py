@@ -126,7 +126,7 @@ def test_long_evidence_is_truncated():
 def test_latency_percentiles_table():
     text = render_markdown(representative_report())
     assert "| Endpoint | Requests | p50 | p95 | max |" in text
-    assert "| http://127.0.0.1:8080 | 50 | 41 ms | 312 ms | 403 ms |" in text
+    assert "| http&#58;//127.0.0.1:8080 | 50 | 41 ms | 312 ms | 403 ms |" in text
 
 
 def test_no_latency_table_without_latency_metrics():
