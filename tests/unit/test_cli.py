@@ -8,34 +8,17 @@ import xml.etree.ElementTree as ET
 import pytest
 from click.testing import CliRunner
 from helpers import REPO, cli, write_config
-from samples import representative_report
+from samples import MINIMAL_CONFIG, representative_report
 
 from checker import __version__
 from checker.cli import main
 from checker.render.markdown import render_markdown
 
 NO_GITHUB = {"GITHUB_ACTIONS": "false"}
-GOOD = """
-version: 1
-contracts:
-  wine:
-    columns:
-      pH: {type: float, min: 0, max: 14}
-      quality: {type: int, role: target}
-report: {title: CLI test}
-"""
-BAD = """
-version: 1
-contracts:
-  wine:
-    columns:
-      pH: {type: flot, min: 0, max: 14}
-      quality: {type: int, rol: target}
-pipeline:
-  contract: wines
-  command: python train.py
-  timeout: soon
-"""
+GOOD = MINIMAL_CONFIG + "report: {title: CLI test}\n"
+# Four problems, on lines 5, 6, 8 and 10.
+BAD = (MINIMAL_CONFIG.replace("type: float", "type: flot").replace("{type: int}", "{type: int, rol: target}")
+       + "pipeline:\n  contract: wines\n  command: python train.py\n  timeout: soon\n")
 HEAVY = ("pandas", "pyarrow", "sklearn", "scipy", "requests", "docker", "numpy", "jinja2")
 
 

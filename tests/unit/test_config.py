@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from helpers import write_config
+from samples import MINIMAL_CONFIG
 
 from checker.config import load_config
 from checker.errors import ConfigError, ConfigProblem
@@ -88,14 +89,6 @@ report:
   fail_on: error               # error | warning
 """
 
-MINIMAL = """
-version: 1
-contracts:
-  wine:
-    columns:
-      pH: {type: float, min: 0, max: 14}
-      quality: {type: int}
-"""
 
 
 def _problems(path: Path, environ: dict[str, str] | None = None, **kwargs: object) -> list[ConfigProblem]:
@@ -138,7 +131,7 @@ def test_secrets_are_collected_from_headers_and_secret_looking_variables(tmp_pat
 
 
 def test_wrong_type_names_file_line_and_key(tmp_path):
-    path = write_config(tmp_path, MINIMAL + "pipeline: {contract: wine, command: x, rows: many}\n")
+    path = write_config(tmp_path, MINIMAL_CONFIG + "pipeline: {contract: wine, command: x, rows: many}\n")
     problem = _one(path)
     assert (problem.file, problem.line, problem.key) == (str(path), 7, "pipeline.rows")
     assert "integer" in problem.message and "'many'" in problem.message
@@ -146,14 +139,14 @@ def test_wrong_type_names_file_line_and_key(tmp_path):
 
 
 def test_unknown_column_type(tmp_path):
-    path = write_config(tmp_path, MINIMAL.replace("{type: int}", "{type: integer}"))
+    path = write_config(tmp_path, MINIMAL_CONFIG.replace("{type: int}", "{type: integer}"))
     problem = _one(path)
     assert (problem.line, problem.key) == (6, "contracts.wine.columns.quality.type")
     assert "'int'" in problem.message and "'integer'" in problem.message
 
 
 def test_unknown_key_suggests_the_close_one(tmp_path):
-    path = write_config(tmp_path, MINIMAL.replace("{type: int}", "{type: int, nulable: true}"))
+    path = write_config(tmp_path, MINIMAL_CONFIG.replace("{type: int}", "{type: int, nulable: true}"))
     problem = _one(path)
     assert (problem.line, problem.key) == (6, "contracts.wine.columns.quality.nulable")
     assert "unknown key 'nulable'" in problem.message
@@ -161,14 +154,15 @@ def test_unknown_key_suggests_the_close_one(tmp_path):
 
 
 def test_bad_duration(tmp_path):
-    path = write_config(tmp_path, MINIMAL + "pipeline:\n  contract: wine\n  command: x\n  timeout: soon\n")
+    pipeline = "pipeline:\n  contract: wine\n  command: x\n  timeout: soon\n"
+    path = write_config(tmp_path, MINIMAL_CONFIG + pipeline)
     problem = _one(path)
     assert (problem.line, problem.key) == (10, "pipeline.timeout")
     assert "duration" in problem.message and "soon" in problem.message
 
 
 def test_missing_contract_and_column_not_in_contract(tmp_path):
-    path = write_config(tmp_path, MINIMAL + """
+    path = write_config(tmp_path, MINIMAL_CONFIG + """
 data:
   - contract: wines
     files: data/*.csv
@@ -189,7 +183,7 @@ pipeline:
 
 
 def test_duplicate_key(tmp_path):
-    path = write_config(tmp_path, MINIMAL + "report: {title: a}\nreport: {title: b}\n")
+    path = write_config(tmp_path, MINIMAL_CONFIG + "report: {title: a}\nreport: {title: b}\n")
     problem = _one(path)
     assert (problem.line, problem.key, problem.message) == (8, "report", "duplicate key")
 
@@ -255,32 +249,32 @@ def test_missing_contract_file(tmp_path):
 
 
 def test_variables_expand_from_the_given_environment(tmp_path):
-    path = write_config(tmp_path, MINIMAL + "report: {title: '${TITLE} on ${BRANCH:-main}'}\n")
+    path = write_config(tmp_path, MINIMAL_CONFIG + "report: {title: '${TITLE} on ${BRANCH:-main}'}\n")
     loaded = load_config(path, {"TITLE": "Smoke"})
     assert loaded.config.report.title == "Smoke on main"
 
 
 def test_unset_variable_is_an_error_naming_its_place(tmp_path):
-    path = write_config(tmp_path, MINIMAL + "report: {title: '${TITLE}'}\n")
+    path = write_config(tmp_path, MINIMAL_CONFIG + "report: {title: '${TITLE}'}\n")
     problem = _one(path)
     assert (problem.line, problem.key) == (7, "report.title")
     assert problem.message == "environment variable TITLE is not set"
 
 
 def test_unset_variable_is_listed_in_validate_mode(tmp_path):
-    path = write_config(tmp_path, MINIMAL + "report: {title: '${TITLE} ${OTHER}'}\n")
+    path = write_config(tmp_path, MINIMAL_CONFIG + "report: {title: '${TITLE} ${OTHER}'}\n")
     loaded = load_config(path, {}, allow_unset=True)
     assert loaded.unset_variables == ("TITLE", "OTHER")
 
 
 def test_double_dollar_escapes_a_variable(tmp_path):
-    path = write_config(tmp_path, MINIMAL + "report: {title: 'costs $${PRICE}'}\n")
+    path = write_config(tmp_path, MINIMAL_CONFIG + "report: {title: 'costs $${PRICE}'}\n")
     loaded = load_config(path, {})
     assert loaded.config.report.title == "costs ${PRICE}"
 
 
 def test_endpoint_list_needs_names(tmp_path):
-    path = write_config(tmp_path, MINIMAL + """
+    path = write_config(tmp_path, MINIMAL_CONFIG + """
 endpoint:
   - url: http://127.0.0.1:1
   - url: http://127.0.0.1:2
@@ -296,7 +290,7 @@ def test_top_level_must_be_a_mapping(tmp_path):
 
 
 def test_endpoint_names_must_be_unique(tmp_path):
-    path = write_config(tmp_path, MINIMAL + """
+    path = write_config(tmp_path, MINIMAL_CONFIG + """
 endpoint:
   - {name: model, url: http://127.0.0.1:1}
   - {name: model, url: http://127.0.0.1:2}
