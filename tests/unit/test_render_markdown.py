@@ -237,3 +237,12 @@ def test_hostile_title_is_escaped_in_the_headline():
     text = render_markdown(hostile_report())
     assert INJECTION not in split_fences(text)[0]
     assert text.splitlines()[1].startswith("## ❌ Smoke --&gt; &lt;/details&gt;&lt;img")
+
+
+def test_long_details_and_many_metrics_are_bounded():
+    check = CheckResult("pipeline.run", Status.FAIL, "exit 1", details="line\n" * 20_000,
+                        metrics={f"m{i}": i for i in range(100)})
+    text = render_markdown(Report(status=Status.FAIL, checks=[check], started_at="", duration_s=1))
+    assert len(text) < 15_000
+    assert "| m29 | 29 |" in text and "| m30 |" not in text
+    assert "| … | 70 more entries |" in text
