@@ -197,7 +197,7 @@ def synth(config_path: str, contract_name: str, rows: int, seed: int, output: st
 @exit_codes
 def report(results: str, fmt: str) -> None:
     """Re-render a results.json as Markdown, JUnit XML or JSON."""
-    loaded = _load_results(results)
+    loaded = _read_results(Path(results))
     if fmt == "json":
         click.echo(json.dumps(loaded.to_dict(), indent=2))
     elif fmt == "junit":
@@ -210,12 +210,18 @@ def report(results: str, fmt: str) -> None:
         click.echo(render_markdown(loaded), nl=False)
 
 
-def _load_results(path: str) -> Any:
+def _read_results(path: Path) -> Any:
     from checker.results import Report
 
     try:
-        return Report.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError) as exc:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path} is not valid JSON: {exc}") from None
+    try:
+        return Report.from_dict(data)
+    except KeyError as exc:
+        raise UsageError(f"{path} is not an mlsmoke results file: missing key {exc}") from None
+    except (ValueError, TypeError, AttributeError) as exc:
         raise UsageError(f"{path} is not an mlsmoke results file: {exc}") from None
 
 
@@ -236,7 +242,7 @@ def publish(results: str, pr_number: int | None, out_dir: str, comment: bool, co
     from checker.github import publish as publishing
     from checker.github.env import GithubSettings
 
-    loaded = _load_results(results)
+    loaded = _read_results(Path(results))
     github = GithubSettings.from_mapping(dict(os.environ))
     if not github.actions:
         raise UsageError("mlsmoke publish runs inside GitHub Actions (GITHUB_ACTIONS=true)")

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from checker.results import CheckResult, Location, Report, Status
 
+# The smallest useful mlsmoke.yml: one inline contract (lines 1–6 once written).
+MINIMAL_CONFIG = """
+version: 1
+contracts:
+  wine:
+    columns:
+      pH: {type: float, min: 0, max: 14}
+      quality: {type: int}
+"""
 INJECTION = "</details><img src=x onerror=alert(1)> @someone"
 BACKTICKS = "``` ```` `x` | a | b || ` | ~~~ \\| end"
 

@@ -35,6 +35,8 @@ _TABLE = str.maketrans(_ENTITIES)
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# GitHub links bare URLs (http://…, www.…); a reference in the right place stops it.
+_AUTOLINK = re.compile(r"(?<=[A-Za-z]):(?=//)|(?i:(?<![A-Za-z0-9])www)\.")
 _NEWLINES = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 _BACKTICK_RUN = re.compile(r"`+")
 
@@ -46,7 +48,7 @@ def inline(text: object, *, max_chars: int | None = None) -> str:
     plain = _NEWLINES.sub(" ⏎ ", plain.strip())
     if max_chars is not None and len(plain) > max_chars:
         plain = plain[: max_chars - 1].rstrip() + "…"
-    return plain.translate(_TABLE)
+    return _escape(plain)
 
 
 def cell(text: object, *, max_chars: int = 300) -> str:
@@ -77,11 +79,17 @@ def _block_line(line: str) -> str:
     indent = len(line) - len(line.lstrip(" \t"))
     body = line[indent:]
     match = _LINE_START.match(body)
-    escaped = body.translate(_TABLE)
+    escaped = _escape(body)
     if match:  # `- x`, `+ x`, `> x`, `1. x`, `===`: the marker's last character as a reference
         marker = match.group(2)
-        escaped = marker[:-1] + f"&#{ord(marker[-1])};" + body[len(marker):].translate(_TABLE)
+        escaped = marker[:-1] + f"&#{ord(marker[-1])};" + _escape(body[len(marker):])
     return "&nbsp;" * indent + escaped
+
+
+def _escape(text: str) -> str:
+    """Markup characters as references, mentions broken, bare URLs left unlinked."""
+    escaped = text.translate(_TABLE)
+    return _AUTOLINK.sub(lambda m: "&#58;" if m.group(0) == ":" else m.group(0)[:-1] + "&#46;", escaped)
 
 
 def code_block(content: str, language: str = "") -> str:

@@ -33,7 +33,7 @@ class Detail:
     list_passes: bool = True  # False: passed checks are counted, not listed
     worst_first: bool = False  # rows and sections sorted by status, failures first
     evidence_chars: int | None = 4000  # None: no evidence
-    details_chars: int | None = None
+    details_chars: int = 10_000
     sections: bool = True  # a <details> section per failure and warning
     max_rows: int | None = None  # rows listed per family table
     tables: bool = True
@@ -183,16 +183,15 @@ def _row(check: CheckResult) -> RowView:
 
 def _section(check: CheckResult, detail: Detail) -> SectionView:
     subject = f" — {escape.inline(check.subject, max_chars=120)}" if check.subject else ""
-    details = check.details
-    if detail.details_chars is not None:
-        details = truncate(details, max_chars=detail.details_chars)
+    details = truncate(check.details, max_chars=detail.details_chars)
+    metrics = truncate(dict(check.metrics), max_items=30)
     return SectionView(
         summary=f"{STATUS_ICON[check.status]} <code>{escape.inline(check.id, max_chars=80)}</code>{subject}: "
                 f"{escape.inline(check.summary, max_chars=300)}",
         location=_location(check),
         details=escape.block(details),
         metrics=tuple((escape.cell(k, max_chars=60), escape.cell(_compact(v), max_chars=200))
-                      for k, v in check.metrics.items()),
+                      for k, v in metrics.items()),
         evidence=_evidence(check.evidence, detail.evidence_chars),
     )
 
