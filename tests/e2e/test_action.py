@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO
+from integration.actions_env import FAULTY_ROWS, GOOD_ROWS, wine_project
 from integration.fake_github import FakeGithub
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
@@ -26,9 +27,6 @@ TOKEN = "ghs_e2eSecretToken0123456789abcdefXYZ"
 PR = 7
 HEAD_SHA = "c" * 40
 ACT_TIMEOUT_S = 150
-GOOD_ROWS = "wine_id,ph,color\n1,3.2,red\n2,3.4,white\n3,3.1,red\n"
-FAULTY_ROWS = "wine_id,ph,color\n1,3.2,red\n2,15.2,white\n3,3.1,red\n"  # pH out of range
-
 WORKFLOW = """\
 name: smoke
 on: pull_request
@@ -57,22 +55,6 @@ jobs:
           COMMENT_URL: ${{ steps.mlsmoke.outputs.comment-url }}
         run: echo "outputs status=$STATUS failed=$FAILED comment-url=$COMMENT_URL"
 """
-
-CONFIG = """\
-version: 1
-contracts:
-  wine:
-    columns:
-      wine_id: {type: int, unique: true}
-      ph: {type: float, min: 0, max: 14}
-      color: {type: string, allowed: [red, white]}
-data:
-  - contract: wine
-    files: data/*.csv
-report:
-  title: Wine smoke
-"""
-
 
 def engine_answers() -> bool:
     try:
@@ -122,9 +104,6 @@ class ScratchRepository:
         self.source.mkdir(parents=True)
         shutil.copy2(REPO / "action.yml", self.source / "action.yml")
         shutil.copytree(REPO / "action", self.source / "action")
-        project = self.source / "project"
-        (project / "data").mkdir(parents=True)
-        (project / "mlsmoke.yml").write_text(CONFIG, encoding="utf-8")
         workflows = self.source / ".github" / "workflows"
         workflows.mkdir(parents=True)
         (workflows / "smoke.yml").write_text(WORKFLOW, encoding="utf-8")
@@ -133,7 +112,7 @@ class ScratchRepository:
         (root / "event.json").write_text(json.dumps(event), encoding="utf-8")
 
     def push(self, rows: str) -> None:
-        (self.source / "project" / "data" / "sample.csv").write_text(rows, encoding="utf-8")
+        wine_project(self.source / "project", rows)
         git = ["git", "-C", str(self.source), "-c", "user.name=e2e", "-c", "user.email=e2e@example.com"]
         if not (self.source / ".git").exists():
             subprocess.run([*git, "init", "-q", "-b", "fix"], check=True)

@@ -4,11 +4,10 @@ description: the sticky comment's life cycle, pagination, races, fork tokens, re
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import replace
 from pathlib import Path
 
-from integration.actions_env import HEAD_SHA, PR, TOKEN, github_env, outputs
+from integration.actions_env import HEAD_SHA, PR, TOKEN, github_env, outputs, outside_code_blocks
 from integration.fake_github import BOT, PERSON, FakeGithub
 from samples import INJECTION, hostile_report, representative_report
 
@@ -196,16 +195,3 @@ def test_hostile_data_reaches_the_comment_inert(tmp_path: Path, fake: FakeGithub
     assert "<img" not in markup and "@someone" not in markup
     assert markup.count("<details>") == markup.count("</details>") >= 1
 
-
-def outside_code_blocks(markdown: str) -> str:
-    """The Markdown that GitHub interprets: fenced code blocks removed."""
-    kept, fence = [], None
-    for line in markdown.splitlines():
-        opening = re.match(r"^\s*(`{3,}|~{3,})", line)
-        if fence is None and opening:
-            fence = opening.group(1)
-        elif fence is not None and re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", line):
-            fence = None
-        elif fence is None:
-            kept.append(line)
-    return "\n".join(kept)

@@ -7,49 +7,27 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import cli, write_config
-from integration.actions_env import HEAD_SHA, PR, TOKEN, github_env, outputs
+from helpers import cli
+from integration.actions_env import (
+    FAULTY_ROWS,
+    GOOD_ROWS,
+    HEAD_SHA,
+    PR,
+    TOKEN,
+    github_env,
+    outputs,
+    outside_code_blocks,
+    wine_project,
+)
 from integration.fake_github import FakeGithub
 from samples import representative_report
 
-CONFIG = """\
-version: 1
-contracts:
-  wine:
-    columns:
-      wine_id: {type: int, unique: true}
-      ph: {type: float, min: 0, max: 14}
-data:
-  - contract: wine
-    files: data/*.csv
-report:
-  title: Wine smoke
-"""
 
-
-def project(tmp_path: Path, rows: str) -> Path:
-    folder = tmp_path / "project"
-    (folder / "data").mkdir(parents=True)
-    (folder / "data" / "sample.csv").write_text(f"wine_id,ph\n{rows}", encoding="utf-8")
-    return write_config(folder, CONFIG).parent
-
-
-def data_family_present() -> bool:
-    from importlib.util import find_spec
-
-    return find_spec("checker.checks.data") is not None
-
-
-needs_data_family = pytest.mark.skipif(not data_family_present(),
-                                       reason="the data family is not part of this build")
-
-
-@needs_data_family
-@pytest.mark.parametrize(("rows", "exit_code"), [("1,3.2\n2,3.4\n", 0), ("1,3.2\n2,15.2\n", 1)])
+@pytest.mark.parametrize(("rows", "exit_code"), [(GOOD_ROWS, 0), (FAULTY_ROWS, 1)])
 def test_a_fork_token_changes_nothing_but_a_warning(tmp_path: Path, fake: FakeGithub, rows: str,
                                                     exit_code: int) -> None:
     fake.read_only = True
-    folder = project(tmp_path, rows)
+    folder = wine_project(tmp_path / "project", rows)
     result = cli("run", "--commit-status", cwd=folder, env=github_env(tmp_path, fake))
     assert result.returncode == exit_code, result.stdout + result.stderr
     assert "::warning::mlsmoke could not publish the PR comment: POST" in result.stdout
@@ -59,9 +37,8 @@ def test_a_fork_token_changes_nothing_but_a_warning(tmp_path: Path, fake: FakeGi
     assert fake.comments == {} and fake.statuses == []
 
 
-@needs_data_family
 def test_the_token_never_reaches_output_summary_or_report(tmp_path: Path, fake: FakeGithub) -> None:
-    folder = project(tmp_path, "1,3.2\n2,15.2\n")
+    folder = wine_project(tmp_path / "project", FAULTY_ROWS)
     env = {**github_env(tmp_path, fake), "DATA_NOTE": TOKEN}
     result = cli("run", cwd=folder, env=env)
     assert result.returncode == 1
@@ -73,13 +50,24 @@ def test_the_token_never_reaches_output_summary_or_report(tmp_path: Path, fake: 
     assert len(fake.ours(PR)) == 1
 
 
-@needs_data_family
 def test_no_publish_makes_no_github_writes(tmp_path: Path, fake: FakeGithub) -> None:
-    folder = project(tmp_path, "1,3.2\n2,15.2\n")
+    folder = wine_project(tmp_path / "project", FAULTY_ROWS)
     result = cli("run", "--no-publish", cwd=folder, env=github_env(tmp_path, fake))
     assert result.returncode == 1
     assert fake.requests == []
     assert (tmp_path / "summary.md").read_text(encoding="utf-8") == ""
+
+
+def test_a_hostile_data_value_reaches_the_comment_inert(tmp_path: Path, fake: FakeGithub) -> None:
+    hostile = "</details><img src=x> @someone"
+    folder = wine_project(tmp_path / "project", f"wine_id,ph,color\n1,3.2,{hostile}\n")
+    result = cli("run", cwd=folder, env=github_env(tmp_path, fake))
+    assert result.returncode == 1, result.stdout + result.stderr
+    body = fake.calls("POST", "issues/create-comment")[0].body["body"]
+    assert "data.allowed" in body
+    markup = outside_code_blocks(body)
+    assert "<img" not in markup and "@someone" not in markup
+    assert markup.count("<details>") == markup.count("</details>")
 
 
 def workflow_run_event(pull_requests: list[dict]) -> dict:
