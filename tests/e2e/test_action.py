@@ -129,8 +129,8 @@ class ScratchRepository:
             "-s", "GITHUB_TOKEN",  # the value comes from act's environment, not its command line
         ]
         env = {**os.environ, "GITHUB_TOKEN": TOKEN}
-        result = subprocess.run(command, cwd=self.source, env=env, capture_output=True, text=True,
-                                timeout=ACT_TIMEOUT_S)
+        result = subprocess.run(command, cwd=self.source, env=env, stdin=subprocess.DEVNULL,
+                                capture_output=True, text=True, timeout=ACT_TIMEOUT_S)
         return ActRun(result.returncode, result.stdout + result.stderr)
 
 
@@ -153,6 +153,8 @@ def test_a_failing_pr_then_its_fix_keep_one_updated_comment(repository: ScratchR
     assert failing.outputs["comment-url"] == comment["html_url"]
     assert "data.ranges" in comment["body"] and "Wine smoke: failed" in comment["body"]
     assert TOKEN not in failing.log
+    # the annotation points at the offending row, relative to the repository root
+    assert "::error file=project/data/sample.csv,line=3,title=mlsmoke data.ranges::" in failing.log
 
     repository.push(GOOD_ROWS)
     fixed = repository.act()

@@ -39,8 +39,7 @@ def test_a_fork_token_changes_nothing_but_a_warning(tmp_path: Path, fake: FakeGi
 
 def test_the_token_never_reaches_output_summary_or_report(tmp_path: Path, fake: FakeGithub) -> None:
     folder = wine_project(tmp_path / "project", FAULTY_ROWS)
-    env = {**github_env(tmp_path, fake), "DATA_NOTE": TOKEN}
-    result = cli("run", cwd=folder, env=env)
+    result = cli("run", cwd=folder, env=github_env(tmp_path, fake))
     assert result.returncode == 1
     assert [line for line in result.stdout.splitlines() if TOKEN in line] == [f"::add-mask::{TOKEN}"]
     assert TOKEN not in result.stderr
