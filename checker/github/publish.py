@@ -45,8 +45,8 @@ def publish(report: Report, markdown: str, settings: GithubSettings, options: Pu
     commands = WorkflowCommands(stream or sys.stdout)
     mask_secrets(commands, settings, options.secrets)
     emit_annotations(commands, report, settings)
-    write_job_summary(settings, report, markdown)
     warnings: list[str] = []
+    _attempt("the job summary", commands, warnings, lambda: write_job_summary(settings, report, markdown))
     comment_url = None
     status_set = False
     api = client or _client(settings)
@@ -56,7 +56,8 @@ def publish(report: Report, markdown: str, settings: GithubSettings, options: Pu
     if options.commit_status:
         status_set = bool(_attempt("the commit status", commands, warnings,
                                    lambda: set_commit_status(api, settings, report)))
-    write_outputs(settings, report, options.out_dir.resolve() / "report.md", comment_url)
+    _attempt("the step outputs", commands, warnings,
+             lambda: write_outputs(settings, report, options.out_dir.resolve() / "report.md", comment_url))
     return PublishOutcome(comment_url, status_set, tuple(warnings))
 
 
@@ -123,15 +124,20 @@ def _comment(client: GithubClient, settings: GithubSettings, report: Report, mar
 
 def _attempt(what: str, commands: WorkflowCommands, warnings: list[str],
              action: Callable[[], T]) -> T | None:
+    """Run one publishing step; a failure becomes a warning, never an exception."""
     try:
         return action()
     except GithubApiError as exc:
         hint = (" (a pull request from a fork gets a read-only token: see the fork-safe recipe "
                 "in mlsmoke's README)") if exc.forbidden else ""
         message = f"mlsmoke could not publish {what}: {exc}{hint}. The report is in the job summary."
-        commands.warning(message)
-        warnings.append(message)
-        return None
+    except OSError as exc:
+        message = f"mlsmoke could not write {what}: {exc}"
+    except (ValueError, KeyError, TypeError) as exc:  # an answer that is not GitHub's usual JSON
+        message = f"mlsmoke could not publish {what}: unexpected answer ({type(exc).__name__}: {exc})"
+    commands.warning(message)
+    warnings.append(message)
+    return None
 
 
 def for_results(settings: GithubSettings, claimed_pr: object, *, client: GithubClient | None = None,

@@ -195,3 +195,16 @@ def test_hostile_data_reaches_the_comment_inert(tmp_path: Path, fake: FakeGithub
     assert "<img" not in markup and "@someone" not in markup
     assert markup.count("<details>") == markup.count("</details>") >= 1
 
+
+
+def test_an_unwritable_summary_is_a_warning_and_the_comment_still_goes_out(tmp_path: Path,
+                                                                           fake: FakeGithub) -> None:
+    report = representative_report()
+    settings = replace(GithubSettings.from_mapping(github_env(tmp_path, fake)), step_summary=tmp_path)
+    log = io.StringIO()
+    outcome = publish(report, render_markdown(report), settings,
+                      PublishOptions(comment=True, commit_status=False, out_dir=tmp_path, secrets=frozenset()),
+                      stream=log)
+    assert "::warning::mlsmoke could not write the job summary" in log.getvalue()
+    assert outcome.comment_url == fake.ours(PR)[0]["html_url"]
+    assert outputs(tmp_path)["comment-url"] == outcome.comment_url
