@@ -203,8 +203,8 @@ def test_an_unwritable_summary_is_a_warning_and_the_comment_still_goes_out(tmp_p
     settings = replace(GithubSettings.from_mapping(github_env(tmp_path, fake)), step_summary=tmp_path)
     log = io.StringIO()
     outcome = publish(report, render_markdown(report), settings,
-                      PublishOptions(comment=True, commit_status=False, out_dir=tmp_path, secrets=frozenset()),
-                      stream=log)
+                      PublishOptions(comment=True, commit_status=False, out_dir=tmp_path,
+                                     secrets=frozenset()), stream=log)
     assert "::warning::mlsmoke could not write the job summary" in log.getvalue()
     assert outcome.comment_url == fake.ours(PR)[0]["html_url"]
     assert outputs(tmp_path)["comment-url"] == outcome.comment_url
