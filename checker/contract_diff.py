@@ -15,6 +15,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from checker.contracts import Column, ColumnType, Contract, RowsRule
+from checker.text_table import text_table
 
 # (from, to) pairs where every value of `from` is a valid value of `to`.
 WIDENING = frozenset({
@@ -237,19 +238,8 @@ def _show(value: Any) -> str:
     return str(_plain(value))
 
 
-def changes_table(changes: list[Change], *, max_width: int = 40) -> str:
-    """The changes as an aligned plain-text table (the report shows it verbatim)."""
-    def cell(text: str) -> str:
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
-
-    header = ("column", "change", "base", "head", "kind")
-    rows = [header] + [
-        tuple(cell(t) for t in (c.column or "(table)", c.change, _show(c.base), _show(c.head), c.kind.value))
-        for c in changes
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-
-    def line(row: tuple[str, ...]) -> str:
-        return "  ".join(text.ljust(width) for text, width in zip(row, widths, strict=True)).rstrip()
-
-    return "\n".join([line(rows[0]), line(tuple("-" * w for w in widths)), *map(line, rows[1:])])
+def changes_table(changes: list[Change]) -> str:
+    """The changes as an aligned plain-text table."""
+    return text_table(["column", "change", "base", "head", "kind"],
+                      [[c.column or "(table)", c.change, _show(c.base), _show(c.head), c.kind.value]
+                       for c in changes])
