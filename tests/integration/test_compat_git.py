@@ -237,3 +237,39 @@ def test_example_project_contract_change_fails(tmp_path: Path) -> None:
     result = by_id(compat(example / "mlsmoke.yml", base_ref="main"), "data.compatibility", "wine")
     assert result.status is Status.FAIL
     assert "column hue renamed to hue_angle" in result.summary
+
+
+def test_contract_removed_in_the_pr_is_a_warning(tmp_path: Path) -> None:
+    two = CONFIG + "  reviews:\n    columns:\n      text: {type: string}\n"
+    config = repo_with_pr(tmp_path, {"mlsmoke.yml": two, "contracts/wine.yml": BASE_CONTRACT},
+                          {"mlsmoke.yml": CONFIG})
+    result = by_id(compat(config), "data.compatibility", "reviews")
+    assert result.status is Status.WARN
+    assert "removed in this PR" in result.summary
+
+
+def test_config_new_in_the_pr_makes_every_contract_new(tmp_path: Path) -> None:
+    config = repo_with_pr(tmp_path, {"README": "x\n"},
+                          {"mlsmoke.yml": CONFIG, "contracts/wine.yml": BASE_CONTRACT})
+    result = by_id(compat(config), "data.compatibility", "wine")
+    assert result.status is Status.PASS and result.summary == "new contract (not in main)"
+    assert "does not exist at main" in result.evidence["notes"][0]
+
+
+def test_invalid_base_contract_is_skipped_with_the_problem(tmp_path: Path) -> None:
+    config = changed_contract(tmp_path, BASE_CONTRACT)
+    git(config.parent, "checkout", "-q", "main")
+    write(config.parent, {"contracts/wine.yml": BASE_CONTRACT.replace("min: 8, max: 15", "min: 16, max: 15")})
+    git(config.parent, "commit", "-q", "-am", "broken base")
+    git(config.parent, "checkout", "-q", "pr")
+    result = by_id(compat(config), "data.compatibility", "wine")
+    assert result.status is Status.SKIP
+    assert "min (16) is greater than max (15)" in result.summary
+
+
+def test_fetch_off_skips_in_a_shallow_clone(tmp_path: Path) -> None:
+    config = shallow_pr_clone(tmp_path, BASE_CONTRACT)
+    config.write_text(CONFIG + "compatibility: {base_ref: origin/main, fetch: false}\n", encoding="utf-8")
+    [result] = compat(config, base_ref=None)
+    assert result.status is Status.SKIP
+    assert "fetching is off" in result.summary
