@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -90,11 +90,12 @@ class NumericBins:
         index = np.where(values < self.low, 0, np.where(values > self.high, self.size - 1, index))
         return np.bincount(index, minlength=self.size)
 
-    def labels(self) -> list[str]:
+    def labels(self, show: Callable[[float], str] | None = None) -> list[str]:
+        show = show or _num
         bounds = [self.low, *self.edges, self.high]
-        inner = [f"[{_num(a)}, {_num(b)})" for a, b in itertools.pairwise(bounds)]
+        inner = [f"[{show(a)}, {show(b)})" for a, b in itertools.pairwise(bounds)]
         inner[-1] = inner[-1][:-1] + "]"
-        return [f"< {_num(self.low)}", *inner, f"> {_num(self.high)}"]
+        return [f"< {show(self.low)}", *inner, f"> {show(self.high)}"]
 
 
 @dataclass

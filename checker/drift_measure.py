@@ -136,7 +136,8 @@ class _Numeric:
         statistic, pvalue = ks_test(self.reference.sample, self.current.sample)
         return ColumnDrift(name, "numeric", **seen, psi=psi(self.reference_counts, self.current_counts),
                            ks_statistic=statistic, ks_pvalue=pvalue,
-                           bins=_shares(self.binning.labels(), self.reference_counts, self.current_counts))
+                           bins=_shares(self.binning.labels(_timestamp if self.temporal else None),
+                                        self.reference_counts, self.current_counts))
 
 
 class _Categorical:
@@ -198,6 +199,10 @@ def value_counts(array: pa.Array) -> tuple[list[str], list[int]]:
 
     counted = pc.value_counts(pc.cast(array, pa.string()).drop_null())
     return counted.field("values").to_pylist(), counted.field("counts").to_pylist()
+
+
+def _timestamp(microseconds: float) -> str:
+    return str(np.datetime64(int(microseconds) // 1_000_000, "s")).removesuffix("T00:00:00")
 
 
 def _shares(labels: list[str], reference: Any, current: Any) -> list[tuple[str, float, float]]:

@@ -181,3 +181,33 @@ def test_example_project_with_a_shifted_sample_fails(tmp_path: Path) -> None:
     psi, ks = drift(example / "mlsmoke.yml")
     assert psi.status is Status.FAIL and psi.metrics["column"] == "alcohol"
     assert ks.status is Status.FAIL and ks.metrics["column"] == "alcohol"
+
+
+def test_datetime_bool_and_category_columns(tmp_path: Path) -> None:
+    def sample(seed: int, days: int) -> pa.Table:
+        rng = np.random.default_rng(seed)
+        start = np.datetime64("2024-01-01") + np.timedelta64(days, "D")
+        return pa.table({
+            "when": (start + rng.integers(0, 365, 1000).astype("timedelta64[D]")).astype("datetime64[us]"),
+            "flag": rng.random(1000) < 0.3,
+            "kind": pa.array(rng.choice(["a", "b"], 1000)).dictionary_encode(),
+        })
+
+    pq.write_table(sample(1, 0), tmp_path / "reference.parquet")
+    pacsv.write_csv(sample(2, 100), tmp_path / "current.csv")  # formats may differ
+    config = write_config(tmp_path, """\
+        version: 1
+        contracts:
+          events:
+            columns:
+              when: {type: datetime}
+              flag: {type: bool}
+              kind: {type: category}
+        drift:
+          - {contract: events, reference: reference.parquet, current: current.csv}
+        """)
+    psi, ks = drift(config)
+    assert psi.status is Status.FAIL and psi.metrics["column"] == "when"
+    assert psi.metrics["by_column"]["flag"] < 0.1 and psi.metrics["by_column"]["kind"] < 0.1
+    assert "> 2024-12-30" in psi.details
+    assert ks.status is Status.FAIL and list(ks.metrics["by_column"]) == ["when"]
