@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
@@ -176,7 +177,7 @@ def test_example_project_with_a_shifted_sample_fails(tmp_path: Path) -> None:
     recent = example / "drift" / "wine_recent.csv"
     data = pacsv.read_csv(recent)
     shifted = data.set_column(data.schema.get_field_index("alcohol"), "alcohol",
-                              pa.compute.add(data["alcohol"], 1.5))
+                              pc.add(data["alcohol"], 1.5))
     pacsv.write_csv(shifted, recent)
     psi, ks = drift(example / "mlsmoke.yml")
     assert psi.status is Status.FAIL and psi.metrics["column"] == "alcohol"
