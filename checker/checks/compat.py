@@ -114,8 +114,8 @@ def _base_contracts(repo: Repo, ref: str, commit: str, config_name: str, notes: 
         return Base(ref, commit, {}, {}, notes)
 
     def read(file: str) -> tuple[Any, LineIndex]:
-        display = f"{ref}:{repo.path_of(file) or file}"
         path = repo.path_of(file)
+        display = f"{ref}:{path or file}"
         found = repo.show(commit, path) if path else None
         if found is None:
             raise ConfigError(ConfigProblem(display, None, "", "file not found"))
