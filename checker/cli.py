@@ -212,17 +212,16 @@ def report(results: str, fmt: str) -> None:
 
 def _read_results(path: Path) -> Any:
     from checker.results import Report
+    from checker.results_schema import problems
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path} is not valid JSON: {exc}") from None
-    try:
-        return Report.from_dict(data)
-    except KeyError as exc:
-        raise UsageError(f"{path} is not an mlsmoke results file: missing key {exc}") from None
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise UsageError(f"{path} is not an mlsmoke results file: {exc}") from None
+    found = problems(data)
+    if found:
+        raise UsageError(f"{path} is not an mlsmoke results file: " + "; ".join(found[:5]))
+    return Report.from_dict(data)
 
 
 @main.command()

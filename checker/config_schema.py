@@ -58,6 +58,7 @@ class DataEntry(StrictModel):
 
 class Compatibility(StrictModel):
     base_ref: str | None = None
+    fetch: bool = True  # fetch the base ref once when a shallow checkout lacks it
 
 
 class DriftEntry(StrictModel):
@@ -68,6 +69,7 @@ class DriftEntry(StrictModel):
     psi_max: float = Field(default=0.2, gt=0)
     ks_pvalue_min: float = Field(default=0.01, ge=0, le=1)
     sample_max: int = Field(default=100_000, gt=0)
+    bins: int = Field(default=10, ge=2, le=100)
 
 
 Comparison = Literal["eq", "ne", "gt", "ge", "lt", "le", "in"]
