@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from checker.github.api import GithubClient
+from checker.github.api import GithubApiError, GithubClient
 from checker.render.markdown import marker
 
 
@@ -39,9 +39,13 @@ def upsert_sticky_comment(client: GithubClient, target: StickyTarget, body: str)
         created = client.request("POST", f"{issue}/{target.pr_number}/comments", json={"body": body})
         return str(created.json()["html_url"])
     keep, *duplicates = ours
-    for duplicate in duplicates:
-        client.request("DELETE", f"{issue}/comments/{duplicate['id']}")
     updated = client.request("PATCH", f"{issue}/comments/{keep['id']}", json={"body": body})
+    for duplicate in duplicates:
+        try:
+            client.request("DELETE", f"{issue}/comments/{duplicate['id']}")
+        except GithubApiError as exc:
+            if exc.status != 404:  # 404: a racing run deleted it first
+                raise
     return str(updated.json()["html_url"])
 
 

@@ -80,6 +80,16 @@ def test_a_race_leaves_two_of_ours_and_the_duplicate_is_deleted(tmp_path: Path, 
         f"/repos/acme/wine/issues/comments/{duplicate['id']}"]
 
 
+def test_a_duplicate_already_deleted_by_a_racing_run_is_fine(tmp_path: Path, fake: FakeGithub) -> None:
+    tag = marker("ML smoke checks")
+    oldest = fake.add_comment(PR, f"{tag}\nfirst run", BOT)
+    fake.add_comment(PR, f"{tag}\nracing run", BOT)
+    fake.fail_next("DELETE", "/issues/comments/", 404)
+    published = run_publish(tmp_path, fake)
+    assert published.outcome.comment_url == oldest["html_url"]
+    assert "::warning" not in published.log
+
+
 def test_a_person_quoting_our_marker_is_never_overwritten(tmp_path: Path, fake: FakeGithub) -> None:
     tag = marker("ML smoke checks")
     quoted = fake.add_comment(PR, f"{tag}\nI copied the bot's report here", PERSON)
