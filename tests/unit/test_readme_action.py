@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 from helpers import REPO
 
@@ -38,3 +39,12 @@ def test_the_readme_documents_no_input_the_action_lacks() -> None:
     section = action_section()
     rows = re.findall(r"^\|\s*`([a-z-]+)`\s*\|", section, re.M)
     assert set(rows) <= set(action["inputs"]) | set(action["outputs"])
+
+
+@pytest.mark.parametrize("name", ["mlsmoke-pr.yml", "mlsmoke-publish.yml"])
+def test_the_fork_safe_workflows_in_the_readme_are_the_examples(name: str) -> None:
+    shown = rf"`\.github/workflows/{re.escape(name)}`:\n\n```yaml\n(.*?)```"
+    match = re.search(shown, action_section(), re.S)
+    assert match, f"README.md does not show {name}"
+    example = REPO / "examples" / "wine-quality" / ".github" / "workflows" / name
+    assert yaml.safe_load(match.group(1)) == yaml.safe_load(example.read_text(encoding="utf-8"))
