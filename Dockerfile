@@ -12,6 +12,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 SHELL ["/bin/sh", "-eu", "-c"]
 
+# git: data.compatibility reads the base branch's contracts with `git show`.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git \
+ && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first: this layer is rebuilt only when pyproject.toml changes.
 COPY pyproject.toml /src/
 RUN python3 -m venv /opt/mlsmoke \
