@@ -3,7 +3,8 @@ its port answers, and ALWAYS stop and remove the container afterwards.
 
 The container runs with the host's network by default (the checker itself runs with
 `--network host`, and some engines have no bridge network), so `port` is reached on
-127.0.0.1; `network: publish` publishes the port on a free loopback port instead.
+127.0.0.1; `network: publish` publishes the port on a free loopback port instead. The
+container gets `PORT` set to `port` (the Cloud Run convention) unless `env` sets it.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class ServeSession:
                               "test whatever listens there instead of the container")
         self.container = client.containers.run(
             self.image, detach=True, name=f"mlsmoke-serve-{uuid.uuid4().hex[:10]}",
-            environment=dict(self.serve.env), labels={"mlsmoke": "serve"},
+            environment={"PORT": str(self.serve.port), **self.serve.env}, labels={"mlsmoke": "serve"},
             **({"network_mode": "host"} if self.serve.network == "host"
                else {"ports": {f"{self.serve.port}/tcp": ("127.0.0.1", None)}}))
         self.steps.append(f"started container {self.container.short_id} from {self.image}")

@@ -1,0 +1,131 @@
+"""`serve` against the real Docker engine: build, run with the host network, wait, check,
+and always stop and remove the container, with its logs in the evidence when something fails."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from docker_engine import BASE_IMAGE, docker_client
+from helpers import REPO, by_id, run_check, write_config
+from real_servers import free_port
+
+from checker.results import CheckResult, Status
+
+pytestmark = pytest.mark.docker
+
+EXAMPLES = REPO / "examples"
+WINE_CONTRACT = EXAMPLES / "wine-quality" / "contracts" / "wine.yml"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return docker_client()
+
+
+@pytest.fixture()
+def no_leftovers(engine) -> Iterator[None]:
+    """Every container mlsmoke starts during the test is gone afterwards."""
+    before = {c.id for c in engine.containers.list(all=True, filters={"label": "mlsmoke=serve"})}
+    yield
+    after = {c.id for c in engine.containers.list(all=True, filters={"label": "mlsmoke=serve"})}
+    assert after <= before, "mlsmoke left a serve container behind"
+
+
+def statuses(results: list[CheckResult]) -> dict[str, Status]:
+    return {r.id: r.status for r in results}
+
+
+def serve_config(tmp_path: Path, serve: dict, **endpoint: object) -> Path:
+    body = {"version": 1, "contracts": {"wine": {"file": str(WINE_CONTRACT)}}, "endpoint": {
+        "serve": serve, "contract": "wine", "rows": 4, "requests": 10, "concurrency": 2,
+        "health": {"timeout": "20s"}, **endpoint}}
+    return write_config(tmp_path, yaml.safe_dump(body, sort_keys=False))
+
+
+def test_the_wine_example_is_built_served_and_passes(no_leftovers: None) -> None:
+    environ = {"BASE_IMAGE": BASE_IMAGE, "SERVE_PORT": str(free_port())}
+    results = run_check(EXAMPLES / "wine-quality" / "mlsmoke.yml", "endpoint", environ=environ)
+    assert statuses(results) == {check: Status.PASS for check in (
+        "endpoint.serve", "endpoint.health", "endpoint.predict", "endpoint.latency",
+        "endpoint.malformed", "endpoint.errors")}, [r.to_dict() for r in results]
+    serve = by_id(results, "endpoint.serve")
+    assert serve.subject == "serve ." and "is up at http://127.0.0.1:" in serve.summary
+    assert by_id(results, "endpoint.latency").metrics["requests"] == 50
+
+
+def test_the_broken_example_500s_on_malformed_input(tmp_path: Path, no_leftovers: None) -> None:
+    endpoint = yaml.safe_load((EXAMPLES / "broken" / "mlsmoke.endpoint.yml").read_text())["endpoint"]
+    endpoint["serve"]["build"] = str(EXAMPLES / "broken" / "serving")
+    body = {"version": 1, "contracts": {"wine": {"file": str(WINE_CONTRACT)}}, "endpoint": endpoint}
+    config = write_config(tmp_path, yaml.safe_dump(body, sort_keys=False))
+    environ = {"BASE_IMAGE": BASE_IMAGE, "SERVE_PORT": str(free_port())}
+    results = run_check(config, "endpoint", environ=environ)
+    assert statuses(results) == {"endpoint.serve": Status.PASS, "endpoint.health": Status.PASS,
+                                 "endpoint.predict": Status.PASS, "endpoint.latency": Status.PASS,
+                                 "endpoint.malformed": Status.FAIL, "endpoint.errors": Status.PASS}
+    malformed = by_id(results, "endpoint.malformed")
+    assert "missing column: HTTP 500: a server error instead of a 4xx" in malformed.summary
+    assert "Traceback (most recent call last)" in malformed.evidence["probes"][0]["response"]
+    assert "container_logs" in malformed.evidence
+
+
+def test_a_container_that_exits_fails_serve_with_its_logs(tmp_path: Path, no_leftovers: None) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text(
+        "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n"
+        "CMD [\"python\", \"-c\", \"print('loading model'); raise SystemExit('model.joblib not found')\"]\n")
+    config = serve_config(tmp_path, {"build": "app", "build_args": {"BASE_IMAGE": BASE_IMAGE},
+                                     "port": free_port(), "ready_timeout": "20s"})
+    results = run_check(config, "endpoint")
+    serve = by_id(results, "endpoint.serve")
+    assert serve.status is Status.FAIL
+    assert "the container exited with code 1" in serve.summary
+    assert "model.joblib not found" in serve.evidence["logs"]
+    assert all(r.status is Status.SKIP for r in results if r.id != "endpoint.serve")
+
+
+def test_a_container_that_never_listens_fails_within_ready_timeout(tmp_path: Path, engine,
+                                                                   no_leftovers: None) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text(
+        "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n"
+        "CMD [\"python\", \"-c\",\n"
+        "     \"import time; print('warming up forever', flush=True); time.sleep(600)\"]\n")
+    config = serve_config(tmp_path, {"build": "app", "build_args": {"BASE_IMAGE": BASE_IMAGE},
+                                     "port": free_port(), "ready_timeout": "3s"})
+    started = time.monotonic()
+    results = run_check(config, "endpoint")
+    assert time.monotonic() - started < 30
+    serve = by_id(results, "endpoint.serve")
+    assert serve.status is Status.FAIL
+    assert "did not accept connections within 3s" in serve.summary
+    assert "warming up forever" in serve.evidence["logs"]
+
+
+def test_an_existing_image_is_used_without_building(tmp_path: Path, engine, no_leftovers: None) -> None:
+    engine.images.build(path=str(EXAMPLES / "broken" / "serving"), tag="mlsmoke-test-broken:1",
+                                   buildargs={"BASE_IMAGE": BASE_IMAGE}, network_mode="host", rm=True)
+    port = free_port()
+    config = serve_config(tmp_path, {"image": "mlsmoke-test-broken:1", "port": port},
+                          requests=0)
+    results = run_check(config, "endpoint")
+    assert by_id(results, "endpoint.serve").status is Status.PASS
+    assert by_id(results, "endpoint.predict").status is Status.PASS
+    assert "using local image mlsmoke-test-broken:1" in by_id(results, "endpoint.serve").evidence["steps"]
+
+
+def test_a_port_already_in_use_is_refused(tmp_path: Path, no_leftovers: None) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        config = serve_config(tmp_path, {"image": BASE_IMAGE, "port": port})
+        serve = by_id(run_check(config, "endpoint"), "endpoint.serve")
+    assert serve.status is Status.FAIL
+    assert f"port {port} is already in use" in serve.summary
