@@ -9,7 +9,10 @@ are never recorded: an `Exchange` holds only what the server answered.
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
+import ssl
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -186,26 +189,29 @@ def read_capped(response: requests.Response, max_body: int) -> tuple[bytes, bool
     return b"".join(chunks), False
 
 
-def describe_failure(exc: Exception, timeout: float) -> tuple[str, str]:
-    """(kind, one sentence) for a transport failure."""
+def describe_failure(exc: BaseException, timeout: float) -> tuple[str, str]:
+    """(kind, one sentence) for a transport failure, from requests or from the standard library."""
     import requests
 
     text = str(exc)
-    if isinstance(exc, requests.exceptions.SSLError):
+    timed_out = f"no answer within {timeout:.1f}s (timed out)"
+    if isinstance(exc, (requests.exceptions.SSLError, ssl.SSLError)):
         return "tls", f"TLS handshake failed: {_reason(text)}"
-    if isinstance(exc, (requests.exceptions.Timeout, requests.exceptions.ConnectTimeout)):
-        return "timeout", f"no answer within {timeout:.1f}s (timed out)"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        if "Name or service not known" in text or "NameResolutionError" in text \
-                or "getaddrinfo failed" in text or "nodename nor servname" in text \
-                or "Temporary failure in name resolution" in text:
-            return "dns", "DNS lookup failed: the host name does not resolve"
-        if "Connection refused" in text or "ConnectionRefusedError" in text:
-            return "refused", "connection refused: nothing is listening on that host and port"
-        if "Read timed out" in text:
-            return "timeout", f"no answer within {timeout:.1f}s (timed out)"
-        return "connection", f"connection failed: {_reason(text)}"
+    if isinstance(exc, (requests.exceptions.Timeout, TimeoutError, socket.timeout)):
+        return "timeout", timed_out
+    if isinstance(exc, socket.gaierror) or any(marker in text for marker in _DNS_MARKERS):
+        return "dns", "DNS lookup failed: the host name does not resolve"
+    if isinstance(exc, ConnectionRefusedError) or "Connection refused" in text:
+        return "refused", "connection refused: nothing is listening on that host and port"
+    if "Read timed out" in text:
+        return "timeout", timed_out
+    if isinstance(exc, (requests.exceptions.ConnectionError, OSError, http.client.HTTPException)):
+        return "connection", f"connection failed: {_reason(text or type(exc).__name__)}"
     return "connection", f"request failed: {type(exc).__name__}: {_reason(text)}"
+
+
+_DNS_MARKERS = ("Name or service not known", "NameResolutionError", "getaddrinfo failed",
+                "nodename nor servname", "Temporary failure in name resolution")
 
 
 def _reason(text: str) -> str:
