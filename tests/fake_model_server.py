@@ -29,6 +29,8 @@ class Behavior:
     content_type: str = "application/json"
     huge_body: bool = False
     echo_input: bool = False
+    echo_auth: bool = False
+    hang_on_invalid_json_s: float = 0.0
     received_headers: list[dict[str, str]] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
 
@@ -66,6 +68,9 @@ def _handler(behavior: Behavior) -> type[BaseHTTPRequestHandler]:
                 return self._bad_input(exc, raw)
             time.sleep(behavior.delay_s)
             count = max(0, len(rows) - behavior.drop_predictions)
+            if behavior.echo_auth:
+                seen = self.headers.get("Authorization", "")
+                return self._send(200, {"predictions": [behavior.prediction] * count, "auth_seen": seen})
             if behavior.huge_body:
                 return self._send(200, {"predictions": [behavior.prediction] * count, "pad": "x" * 3_000_000})
             self._send(200, {"predictions": [behavior.prediction] * count})
@@ -90,6 +95,8 @@ def _handler(behavior: Behavior) -> type[BaseHTTPRequestHandler]:
                 raise BadInput("every value must be a number") from None
 
         def _bad_input(self, exc: Exception, raw: bytes) -> None:
+            if behavior.hang_on_invalid_json_s and isinstance(exc, json.JSONDecodeError):
+                time.sleep(behavior.hang_on_invalid_json_s)
             if behavior.traceback_on_bad_input:
                 text = "".join(traceback.format_exception(exc))
                 return self._send(500, text, content_type="text/plain")

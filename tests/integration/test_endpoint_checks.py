@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fake_model_server import Behavior, serving
-from helpers import by_id, run_check, write_config
+from helpers import by_id, run_check, run_report, write_config
 
 from checker.results import Status
 
@@ -243,3 +243,49 @@ def test_an_ancillary_service_gets_only_a_health_check(tmp_path: Path) -> None:
 def test_the_subject_is_the_url_without_credentials(tmp_path: Path, url: str, shown: str) -> None:
     results = run(tmp_path, url)
     assert {r.subject for r in results} == {shown}
+
+
+def test_a_server_that_hangs_on_bad_input_fails_malformed(tmp_path: Path) -> None:
+    behavior = good()
+    behavior.hang_on_invalid_json_s = 3
+    with serving(behavior) as url:
+        malformed = by_id(run(tmp_path, url, request_timeout="1s", requests=0), "endpoint.malformed")
+    assert malformed.status is Status.FAIL
+    assert "the server hangs on bad input" in malformed.summary
+    verdicts = {p["probe"]: p["verdict"] for p in malformed.evidence["probes"]}
+    assert verdicts["invalid JSON"] == "fail" and verdicts["missing column"] == "pass"
+
+
+def test_the_deadline_bounds_the_whole_entry(tmp_path: Path) -> None:
+    behavior = good()
+    behavior.delay_s = 0.2
+    started = time.monotonic()
+    with serving(behavior) as url:
+        results = run(tmp_path, url, deadline="2s", requests=100, concurrency=1, latency={"p95_ms": 1000})
+    assert time.monotonic() - started < 6
+    latency = by_id(results, "endpoint.latency")
+    assert latency.status is Status.FAIL
+    assert "the deadline stopped the run after" in latency.summary and "of 100 requests" in latency.summary
+    malformed = by_id(results, "endpoint.malformed")
+    assert malformed.status is Status.FAIL
+    assert "deadline has passed" in json.dumps(malformed.evidence)
+
+
+def test_a_header_secret_never_reaches_results_or_report(tmp_path: Path) -> None:
+    behavior = good()
+    behavior.echo_auth = True  # the server reflects the Authorization header into its answer
+    with serving(behavior) as url:
+        config = endpoint_config(tmp_path, url, headers={"Authorization": "Bearer ${MODEL_TOKEN}",
+                                                         "X-Api-Key": "${MODEL_TOKEN}-key"})
+        report = run_report(config, only="endpoint", environ={"MODEL_TOKEN": SECRET})
+    assert any(h.get("X-Api-Key") == f"{SECRET}-key" for h in behavior.received_headers)
+    text = json.dumps(report.to_dict())
+    predict = by_id(report.checks, "endpoint.predict")
+    assert predict.evidence["response"]["body"].endswith('"auth_seen": "***"}')
+    try:
+        from checker.render.markdown import render_markdown
+    except ModuleNotFoundError:  # the renderer lands from another branch
+        render_markdown = None
+    if render_markdown is not None:
+        text += render_markdown(report)
+    assert SECRET not in text
