@@ -119,10 +119,15 @@ def _handler(behavior: Behavior) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that stops reading (the capped huge body) is expected here
+
+
 @contextmanager
 def serving(behavior: Behavior) -> Iterator[str]:
     """Serve `behavior` on a free port; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(behavior))
+    server = _QuietServer(("127.0.0.1", 0), _handler(behavior))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

@@ -15,6 +15,13 @@ from pathlib import Path
 from venvs import ensure_venv, venv_env
 
 FEATURES = ("alcohol", "malic_acid", "hue")
+CONTRACT = {"wine": {"columns": {
+    "wine_id": {"type": "int", "unique": True, "role": "id"},
+    "alcohol": {"type": "float", "min": 10, "max": 15},
+    "malic_acid": {"type": "float", "min": 0.5, "max": 6.5},
+    "hue": {"type": "float", "min": 0.4, "max": 1.8},
+    "cultivar": {"type": "int", "allowed": [0, 1, 2], "role": "target"},
+}}}
 
 # Trains on the rule the tests know: cultivar 2 when alcohol > 13, else 0.
 TRAIN = textwrap.dedent("""

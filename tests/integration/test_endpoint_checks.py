@@ -11,19 +11,13 @@ import pytest
 import yaml
 from fake_model_server import Behavior, serving
 from helpers import by_id, run_check, run_report, write_config
+from real_servers import CONTRACT, FEATURES
 
 from checker.results import Status
 
-COLUMNS = ("alcohol", "malic_acid", "hue")
+COLUMNS = FEATURES
 SECRET = "s3cr3t-token-value-4242"
 
-CONTRACT = {"wine": {"columns": {
-    "wine_id": {"type": "int", "unique": True, "role": "id"},
-    "alcohol": {"type": "float", "min": 10, "max": 15},
-    "malic_acid": {"type": "float", "min": 0.5, "max": 6.5},
-    "hue": {"type": "float", "min": 0.4, "max": 1.8},
-    "cultivar": {"type": "int", "allowed": [0, 1, 2], "role": "target"},
-}}}
 
 
 def endpoint_config(tmp_path: Path, url: str | list, **overrides: object) -> Path:
@@ -45,6 +39,12 @@ def run(tmp_path: Path, url: str | list, staging_url: str | None = None, **overr
 
 def good() -> Behavior:
     return Behavior(columns=COLUMNS, max_rows=10)
+
+
+def run_with(tmp_path: Path, faults: dict[str, object], **overrides: object) -> list:
+    """Run the endpoint checks against a server with these faults switched on."""
+    with serving(Behavior(columns=COLUMNS, max_rows=10, **faults)) as url:  # type: ignore[arg-type]
+        return run(tmp_path, url, **overrides)
 
 
 def test_a_healthy_model_server_passes_every_check(tmp_path: Path) -> None:
@@ -71,10 +71,7 @@ def test_a_healthy_model_server_passes_every_check(tmp_path: Path) -> None:
 
 
 def test_a_traceback_on_bad_input_fails_malformed(tmp_path: Path) -> None:
-    behavior = good()
-    behavior.traceback_on_bad_input = True
-    with serving(behavior) as url:
-        results = run(tmp_path, url)
+    results = run_with(tmp_path, {"traceback_on_bad_input": True})
     malformed = by_id(results, "endpoint.malformed")
     assert malformed.status is Status.FAIL
     assert "HTTP 500" in malformed.summary
@@ -85,19 +82,13 @@ def test_a_traceback_on_bad_input_fails_malformed(tmp_path: Path) -> None:
 
 
 def test_an_error_body_echoing_the_input_is_a_warning(tmp_path: Path) -> None:
-    behavior = good()
-    behavior.echo_input = True
-    with serving(behavior) as url:
-        malformed = by_id(run(tmp_path, url), "endpoint.malformed")
+    malformed = by_id(run_with(tmp_path, {"echo_input": True}), "endpoint.malformed")
     assert malformed.status is Status.WARN
     assert "wrong type: HTTP 400, but the error body echoes the submitted values" in malformed.summary
 
 
 def test_a_slow_server_fails_the_latency_budget(tmp_path: Path) -> None:
-    behavior = good()
-    behavior.delay_s = 0.3
-    with serving(behavior) as url:
-        results = run(tmp_path, url, requests=6)
+    results = run_with(tmp_path, {"delay_s": 0.3}, requests=6)
     latency = by_id(results, "endpoint.latency")
     assert latency.status is Status.FAIL
     assert "over budget" in latency.summary and "p50" in latency.summary
@@ -105,19 +96,13 @@ def test_a_slow_server_fails_the_latency_budget(tmp_path: Path) -> None:
 
 
 def test_a_wrong_number_of_predictions_fails_predict(tmp_path: Path) -> None:
-    behavior = good()
-    behavior.drop_predictions = 1
-    with serving(behavior) as url:
-        predict = by_id(run(tmp_path, url), "endpoint.predict")
+    predict = by_id(run_with(tmp_path, {"drop_predictions": 1}), "endpoint.predict")
     assert predict.status is Status.FAIL
     assert predict.summary == "3 predictions for 4 rows sent"
 
 
 def test_predictions_outside_the_output_spec_fail_predict(tmp_path: Path) -> None:
-    behavior = good()
-    behavior.prediction = 7.5
-    with serving(behavior) as url:
-        predict = by_id(run(tmp_path, url), "endpoint.predict")
+    predict = by_id(run_with(tmp_path, {"prediction": 7.5}), "endpoint.predict")
     assert predict.status is Status.FAIL
     assert "4 of 4 predictions break response.output: above the maximum 1" in predict.summary
     assert predict.evidence["violations"][0] == {"row": 0, "value": 7.5, "reason": "above the maximum 1.0"}
@@ -133,29 +118,20 @@ def test_a_json_schema_is_enforced(tmp_path: Path) -> None:
 
 
 def test_a_non_json_content_type_fails_predict(tmp_path: Path) -> None:
-    behavior = good()
-    behavior.content_type = "text/html"
-    with serving(behavior) as url:
-        predict = by_id(run(tmp_path, url), "endpoint.predict")
+    predict = by_id(run_with(tmp_path, {"content_type": "text/html"}), "endpoint.predict")
     assert predict.status is Status.FAIL
     assert "content type 'text/html'" in predict.summary
 
 
 def test_a_huge_answer_is_capped_not_read_whole(tmp_path: Path) -> None:
-    behavior = good()
-    behavior.huge_body = True
-    with serving(behavior) as url:
-        predict = by_id(run(tmp_path, url), "endpoint.predict")
+    predict = by_id(run_with(tmp_path, {"huge_body": True}), "endpoint.predict")
     assert predict.status is Status.FAIL
     assert "larger than 1048576 bytes" in predict.summary
 
 
 def test_a_server_that_never_becomes_healthy_fails_within_the_timeout(tmp_path: Path) -> None:
-    behavior = good()
-    behavior.unhealthy = True
     started = time.monotonic()
-    with serving(behavior) as url:
-        results = run(tmp_path, url)
+    results = run_with(tmp_path, {"unhealthy": True})
     assert time.monotonic() - started < 8
     health = by_id(results, "endpoint.health")
     assert health.status is Status.FAIL
@@ -168,10 +144,7 @@ def test_a_server_that_never_becomes_healthy_fails_within_the_timeout(tmp_path: 
 
 
 def test_health_retries_while_the_server_warms_up(tmp_path: Path) -> None:
-    behavior = good()
-    behavior.healthy_after_s = 1.0
-    with serving(behavior) as url:
-        health = by_id(run(tmp_path, url), "endpoint.health")
+    health = by_id(run_with(tmp_path, {"healthy_after_s": 1.0}), "endpoint.health")
     assert health.status is Status.PASS
     assert health.metrics["attempts"] >= 2
     assert health.evidence["attempts"][0]["outcome"] == "HTTP 503"
@@ -213,10 +186,8 @@ def test_a_redirect_to_another_host_is_not_followed_and_auth_never_leaks(tmp_pat
 
 
 def test_errors_over_the_run_are_counted_against_the_limit(tmp_path: Path) -> None:
-    behavior = good()
-    behavior.redirect_to = "http://elsewhere.invalid"
-    with serving(behavior) as url:
-        errors = by_id(run(tmp_path, url, error_rate_max=0.5), "endpoint.errors")
+    errors = by_id(run_with(tmp_path, {"redirect_to": "http://elsewhere.invalid"}, error_rate_max=0.5),
+                   "endpoint.errors")
     assert errors.status is Status.FAIL
     assert errors.metrics["requests"] == 21 and errors.metrics["errors"] == 21
 
@@ -246,10 +217,8 @@ def test_the_subject_is_the_url_without_credentials(tmp_path: Path, url: str, sh
 
 
 def test_a_server_that_hangs_on_bad_input_fails_malformed(tmp_path: Path) -> None:
-    behavior = good()
-    behavior.hang_on_invalid_json_s = 3
-    with serving(behavior) as url:
-        malformed = by_id(run(tmp_path, url, request_timeout="1s", requests=0), "endpoint.malformed")
+    malformed = by_id(run_with(tmp_path, {"hang_on_invalid_json_s": 3}, request_timeout="1s", requests=0),
+                      "endpoint.malformed")
     assert malformed.status is Status.FAIL
     assert "the server hangs on bad input" in malformed.summary
     verdicts = {p["probe"]: p["verdict"] for p in malformed.evidence["probes"]}
@@ -257,11 +226,9 @@ def test_a_server_that_hangs_on_bad_input_fails_malformed(tmp_path: Path) -> Non
 
 
 def test_the_deadline_bounds_the_whole_entry(tmp_path: Path) -> None:
-    behavior = good()
-    behavior.delay_s = 0.2
     started = time.monotonic()
-    with serving(behavior) as url:
-        results = run(tmp_path, url, deadline="2s", requests=100, concurrency=1, latency={"p95_ms": 1000})
+    results = run_with(tmp_path, {"delay_s": 0.2}, deadline="2s", requests=100, concurrency=1,
+                       latency={"p95_ms": 1000})
     assert time.monotonic() - started < 6
     latency = by_id(results, "endpoint.latency")
     assert latency.status is Status.FAIL

@@ -11,19 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers import by_id, run_check, write_config
-from real_servers import FEATURES, mlflow_server, mlserver_server
+from real_servers import CONTRACT, FEATURES, mlflow_server, mlserver_server
 
 from checker.results import CheckResult, Status
 
 pytestmark = pytest.mark.slow
 
-CONTRACT = {"wine": {"columns": {
-    "wine_id": {"type": "int", "unique": True, "role": "id"},
-    "alcohol": {"type": "float", "min": 10, "max": 15},
-    "malic_acid": {"type": "float", "min": 0.5, "max": 6.5},
-    "hue": {"type": "float", "min": 0.4, "max": 1.8},
-    "cultivar": {"type": "int", "allowed": [0, 1, 2], "role": "target"},
-}}}
 assert tuple(c for c in CONTRACT["wine"]["columns"] if c in FEATURES) == FEATURES
 
 
