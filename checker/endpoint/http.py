@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
 import ssl
 import time
@@ -215,6 +216,8 @@ _DNS_MARKERS = ("Name or service not known", "NameResolutionError", "getaddrinfo
 
 
 def _reason(text: str) -> str:
+    """The exception's words without the URL it names (a query may hold a key)."""
+    text = re.sub(r"with url: \S+", "with url: (not shown)", text)
     return text if len(text) <= 300 else text[:300] + "…"
 
 
