@@ -93,7 +93,7 @@ def test_a_container_that_never_listens_fails_within_ready_timeout(tmp_path: Pat
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "Dockerfile").write_text(
         "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n"
-        "CMD [\"python\", \"-c\",\n"
+        "CMD [\"python\", \"-c\", \\\n"
         "     \"import time; print('warming up forever', flush=True); time.sleep(600)\"]\n")
     config = serve_config(tmp_path, {"build": "app", "build_args": {"BASE_IMAGE": BASE_IMAGE},
                                      "port": free_port(), "ready_timeout": "3s"})
@@ -129,3 +129,18 @@ def test_a_port_already_in_use_is_refused(tmp_path: Path, no_leftovers: None) ->
         serve = by_id(run_check(config, "endpoint"), "endpoint.serve")
     assert serve.status is Status.FAIL
     assert f"port {port} is already in use" in serve.summary
+
+
+def test_a_failing_build_fails_serve_with_the_build_log(tmp_path: Path, no_leftovers: None) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text(
+        "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n"
+        "RUN python -c \"print('installing'); raise SystemExit('requirements.txt: no such file')\"\n")
+    config = serve_config(tmp_path, {"build": "app", "build_args": {"BASE_IMAGE": BASE_IMAGE},
+                                     "port": free_port()})
+    results = run_check(config, "endpoint")
+    serve = by_id(results, "endpoint.serve")
+    assert serve.status is Status.FAIL
+    assert serve.summary.startswith("docker build of app failed")
+    assert "requirements.txt: no such file" in serve.evidence["logs"]
+    assert by_id(results, "endpoint.health").summary == "skipped: the service did not start"
