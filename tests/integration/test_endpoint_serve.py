@@ -28,11 +28,19 @@ def engine():
 
 @pytest.fixture()
 def no_leftovers(engine) -> Iterator[None]:
-    """Every container mlsmoke starts during the test is gone afterwards."""
+    """Every container mlsmoke starts during the test is gone afterwards (and the images the
+    test built are removed, so temporary build folders do not pile up tags)."""
     before = {c.id for c in engine.containers.list(all=True, filters={"label": "mlsmoke=serve"})}
+    images = set(_serve_tags(engine))
     yield
     after = {c.id for c in engine.containers.list(all=True, filters={"label": "mlsmoke=serve"})}
+    for tag in set(_serve_tags(engine)) - images:
+        engine.images.remove(tag)
     assert after <= before, "mlsmoke left a serve container behind"
+
+
+def _serve_tags(engine) -> list[str]:
+    return [tag for image in engine.images.list(name="mlsmoke-serve") for tag in image.tags]
 
 
 def statuses(results: list[CheckResult]) -> dict[str, Status]:
@@ -108,14 +116,17 @@ def test_a_container_that_never_listens_fails_within_ready_timeout(tmp_path: Pat
 
 def test_an_existing_image_is_used_without_building(tmp_path: Path, engine, no_leftovers: None) -> None:
     engine.images.build(path=str(EXAMPLES / "broken" / "serving"), tag="mlsmoke-test-broken:1",
-                                   buildargs={"BASE_IMAGE": BASE_IMAGE}, network_mode="host", rm=True)
-    port = free_port()
-    config = serve_config(tmp_path, {"image": "mlsmoke-test-broken:1", "port": port},
-                          requests=0)
-    results = run_check(config, "endpoint")
-    assert by_id(results, "endpoint.serve").status is Status.PASS
-    assert by_id(results, "endpoint.predict").status is Status.PASS
-    assert "using local image mlsmoke-test-broken:1" in by_id(results, "endpoint.serve").evidence["steps"]
+                        buildargs={"BASE_IMAGE": BASE_IMAGE}, network_mode="host", rm=True)
+    try:
+        port = free_port()
+        config = serve_config(tmp_path, {"image": "mlsmoke-test-broken:1", "port": port},
+                              requests=0)
+        results = run_check(config, "endpoint")
+        assert by_id(results, "endpoint.serve").status is Status.PASS
+        assert by_id(results, "endpoint.predict").status is Status.PASS
+        assert "using local image mlsmoke-test-broken:1" in by_id(results, "endpoint.serve").evidence["steps"]
+    finally:
+        engine.images.remove("mlsmoke-test-broken:1")
 
 
 def test_a_port_already_in_use_is_refused(tmp_path: Path, no_leftovers: None) -> None:
