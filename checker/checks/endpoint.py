@@ -17,6 +17,7 @@ from checker.checks import endpoint_steps as steps
 from checker.config_schema import Config, Endpoint
 from checker.context import RunContext
 from checker.endpoint.http import HttpClient, new_session, public_url
+from checker.endpoint.request import PredictRequest, Tally
 from checker.results import CheckResult, Status, redact
 
 MODEL_CHECKS = ("endpoint.predict", "endpoint.latency", "endpoint.malformed", "endpoint.errors")
@@ -84,13 +85,13 @@ def _model_results(config: Config, step: steps.Step, client: HttpClient, url: st
     entry = step.entry
     assert entry.contract is not None
     try:
-        request = steps.PredictRequest.build(config.contract(entry.contract), entry)
+        request = PredictRequest.build(config.contract(entry.contract), entry)
     except ValueError as exc:
         yield step.result("endpoint.predict", Status.ERROR, f"cannot make request rows: {exc}",
                           location=step.location("contract"))
-        yield from _skipped(step, MODEL_CHECKS[1:], "no request rows could be made from the contract")
+        yield from _skipped(step, _model_checks(entry)[1:], "no request rows could be made from the contract")
         return
-    tally = steps.Tally()
+    tally = Tally()
     yield step.predict(client, url, request, tally)
     yield step.latency(client, url, request, tally)
     if entry.malformed is not None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from checker.checks.protocols import ShapeError
+from checker.checks.protocols import Protocol, ShapeError
 from checker.config_schema import Endpoint
 from checker.context import RunContext
 from checker.endpoint import answers, load, malformed
@@ -18,9 +18,6 @@ from checker.endpoint.serve import ServeFailed, ServeSession
 from checker.results import CheckResult, Location, Status, stopwatch, truncate
 
 LOG_CHARS = 1800
-
-__all__ = ["PredictRequest", "Step", "Tally", "new_serve_session"]
-
 
 def new_serve_session(entry: Endpoint, ctx: RunContext, deadline: float) -> ServeSession:
     assert entry.serve is not None
@@ -75,7 +72,7 @@ class Step:
 
     def health(self, client: HttpClient, url: str) -> CheckResult:
         timeout = self.entry.health.timeout if self.entry.health else 60.0
-        paths = _protocol_for_health(self.entry).health_paths()
+        paths = Protocol(self.entry, {}).health_paths()
         with stopwatch() as elapsed:
             outcome = wait_healthy(client, url, paths, timeout)
         metrics = {"attempts": len(outcome.attempts), "waited_s": round(outcome.waited_s, 2)}
@@ -222,12 +219,6 @@ def _latency_verdict(entry: Endpoint, measured: load.LoadResult,
     note = f"; {failed} failed (see endpoint.errors)" if failed else ""
     within = "within budget" if budget else "no budget set"
     return Status.PASS, f"{shown} over {sent} requests, {within}{note}"
-
-
-def _protocol_for_health(entry: Endpoint) -> Any:
-    from checker.checks.protocols import Protocol
-
-    return Protocol(entry, {})
 
 
 def _tail(text: str) -> str:

@@ -61,7 +61,7 @@ def test_the_wine_example_is_built_served_and_passes(no_leftovers: None) -> None
         "endpoint.serve", "endpoint.health", "endpoint.predict", "endpoint.latency",
         "endpoint.malformed", "endpoint.errors")}, [r.to_dict() for r in results]
     serve = by_id(results, "endpoint.serve")
-    assert serve.subject == "serve ." and "is up at http://127.0.0.1:" in serve.summary
+    assert serve.subject == "wine-model" and "is up at http://127.0.0.1:" in serve.summary
     assert by_id(results, "endpoint.latency").metrics["requests"] == 50
 
 
