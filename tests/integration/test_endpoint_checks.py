@@ -256,3 +256,32 @@ def test_a_header_secret_never_reaches_results_or_report(tmp_path: Path) -> None
     if render_markdown is not None:
         text += render_markdown(report)
     assert SECRET not in text
+
+
+def test_the_json_protocol_with_a_template_and_pointer(tmp_path: Path) -> None:
+    template = {"body": {"dataframe_split": {"columns": "{columns}", "data": "{matrix}"}},
+                "predictions": "$.predictions"}
+    with serving(good()) as url:
+        results = run(tmp_path, url, protocol="json", json=template, predict={"path": "/invocations"})
+    assert by_id(results, "endpoint.predict").status is Status.PASS
+    assert by_id(results, "endpoint.malformed").status is Status.PASS
+    with serving(good()) as url:
+        wrong = run(tmp_path, url, protocol="json", json={**template, "predictions": "$.scores"},
+                    predict={"path": "/invocations"}, requests=0, malformed=False)
+    predict = by_id(wrong, "endpoint.predict")
+    assert predict.status is Status.FAIL and "$.scores: no key 'scores'" in predict.summary
+
+
+def test_a_contract_without_features_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    contract = {"ids": {"columns": {"wine_id": {"type": "int", "role": "id"},
+                                    "cultivar": {"type": "int", "role": "target"}}}}
+    body = {"version": 1, "contracts": contract, "endpoint": {"url": "URL", "contract": "ids",
+                                                             "health": {"timeout": "2s"}}}
+    with serving(good()) as url:
+        config = write_config(tmp_path, yaml.safe_dump(body).replace("URL", url))
+        results = run_check(config, "endpoint")
+    predict = by_id(results, "endpoint.predict")
+    assert predict.status is Status.ERROR
+    assert "contract 'ids' has no feature columns" in predict.summary
+    assert [(r.id, r.status) for r in results[2:]] == [("endpoint.latency", Status.SKIP),
+                                                      ("endpoint.errors", Status.SKIP)]
