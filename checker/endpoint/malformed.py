@@ -41,26 +41,43 @@ def build_probes(protocol: Protocol, rows: Sequence[Row], make_rows: Callable[[i
     """The probes for this endpoint; `make_rows(n)` synthesizes n valid rows (for oversize)."""
     columns = protocol.columns
     valid = _dump(protocol.body(rows))
+    markers = _distinctive(rows[0]) if rows else ()
     probes = []
     if columns:
         dropped = columns[0]
         without = [{k: v for k, v in r.items() if k != dropped} for r in rows]
         probes.append(Probe("missing column", f"rows without the column {dropped!r}",
-                            _dump(protocol.body(without))))
+                            _dump(protocol.body(without)), echo_markers=markers))
         target = _mistype_target(protocol)
         probes.append(Probe("wrong type", f"column {target!r} holds the string {SENTINEL!r}",
                             _dump(protocol.body([{**r, target: SENTINEL} for r in rows])),
-                            echo_markers=(SENTINEL,)))
+                            echo_markers=(SENTINEL, *markers)))
+    cut = valid[: max(1, len(valid) // 2)]
     probes += [
         Probe("empty body", "an empty request body", b""),
-        Probe("invalid JSON", "a body cut off in the middle of the JSON", valid[: max(1, len(valid) // 2)]),
-        Probe("wrong content type", "a valid body sent as text/plain", valid, "text/plain"),
+        Probe("invalid JSON", "a body cut off in the middle of the JSON", cut,
+              echo_markers=tuple(m for m in markers if m.encode() in cut)),
+        Probe("wrong content type", "a valid body sent as text/plain", valid, "text/plain",
+              echo_markers=markers),
         Probe("empty row list", "a request with zero rows", _dump(protocol.body([]))),
     ]
     if max_rows is not None:
         probes.append(Probe("oversized batch", f"{max_rows + 1} rows (malformed.max_rows is {max_rows})",
                             _dump(protocol.body(make_rows(max_rows + 1)))))
     return probes
+
+
+def _distinctive(row: Row) -> tuple[str, ...]:
+    """Values of a submitted row as they appear in JSON, long enough that finding one in an
+    answer means the answer repeats the input (not that a short number occurs by chance)."""
+    found = []
+    for value in row.values():
+        if isinstance(value, bool) or value is None:
+            continue
+        text = value if isinstance(value, str) else json.dumps(value)
+        if len(text) >= 8:
+            found.append(text)
+    return tuple(found)
 
 
 def _mistype_target(protocol: Protocol) -> str:

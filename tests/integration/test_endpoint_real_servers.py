@@ -52,13 +52,12 @@ def test_mlflow_scoring_server(tmp_path: Path, mlflow_url: str) -> None:
         assert by_id(results, check).status is Status.PASS, by_id(results, check).to_dict()
     assert by_id(results, "endpoint.latency").metrics["requests"] == 40
     # MLflow 3.17 answers an empty batch with a 400 whose body carries `stack_trace` (a Python
-    # traceback), and echoes the submitted values in its schema errors: a real finding.
+    # traceback), and echoes the submitted values in its errors: real findings.
     malformed = by_id(results, "endpoint.malformed")
     assert malformed.status is Status.FAIL
-    verdicts = probe_verdicts(malformed)
-    assert verdicts["empty row list"] == "fail"
-    assert verdicts["wrong type"] == "warn"
-    assert {verdicts[p] for p in ("empty body", "invalid JSON", "wrong content type")} == {"pass"}
+    assert probe_verdicts(malformed) == {
+        "missing column": "pass", "wrong type": "warn", "empty body": "pass", "invalid JSON": "warn",
+        "wrong content type": "pass", "empty row list": "fail", "oversized batch": "fail"}, malformed.evidence
     assert "empty row list: HTTP 400, but the body carries a Python traceback" in malformed.summary
 
 
@@ -82,9 +81,9 @@ def test_mlserver_v2_protocol(tmp_path: Path, mlserver_url: str) -> None:
     # MLServer's scikit-learn runtime turns a mis-shaped or mistyped tensor into a 500.
     malformed = by_id(results, "endpoint.malformed")
     assert malformed.status is Status.FAIL
-    verdicts = probe_verdicts(malformed)
-    assert verdicts["missing column"] == verdicts["wrong type"] == "fail"
-    assert verdicts["empty body"] == verdicts["invalid JSON"] == "pass"
+    assert probe_verdicts(malformed) == {
+        "missing column": "fail", "wrong type": "fail", "empty body": "pass", "invalid JSON": "pass",
+        "wrong content type": "warn", "empty row list": "fail", "oversized batch": "fail"}, malformed.evidence
     assert "missing column: HTTP 500: a server error instead of a 4xx" in malformed.summary
 
 
