@@ -175,10 +175,7 @@ class Step:
                 answer = client.request("POST", target, body=probe.body, content_type=probe.content_type)
                 judged.append((probe, answer, malformed.judge(probe, answer)))
         worst = max(verdict.status for _, _, verdict in judged)
-        bad = [f"{probe.name}: {verdict.reason}" for probe, _, verdict in judged
-               if verdict.status is not Status.PASS]
-        summary = (f"all {len(judged)} malformed requests were rejected with a 4xx" if not bad
-                   else f"{len(bad)} of {len(judged)} probes: " + "; ".join(bad))
+        summary = malformed.summarize([(probe.name, verdict) for probe, _, verdict in judged])
         metrics = {"probes": len(judged), "failed": sum(v.status is Status.FAIL for _, _, v in judged),
                    "warned": sum(v.status is Status.WARN for _, _, v in judged)}
         evidence = {"probes": [malformed.evidence(p, a, v) for p, a, v in judged]}

@@ -109,6 +109,20 @@ def judge(probe: Probe, answer: Exchange) -> Verdict:
     return Verdict(Status.PASS, f"HTTP {status}")
 
 
+def summarize(verdicts: Sequence[tuple[str, Verdict]]) -> str:
+    """One line: the probes that were not cleanly rejected, grouped by what went wrong
+    (failures first)."""
+    by_reason: dict[tuple[int, str], list[str]] = {}
+    for name, verdict in verdicts:
+        if verdict.status is not Status.PASS:
+            by_reason.setdefault((-verdict.status.rank, verdict.reason), []).append(name)
+    if not by_reason:
+        return f"all {len(verdicts)} malformed requests were rejected with a 4xx"
+    bad = sum(len(names) for names in by_reason.values())
+    groups = [f"{', '.join(names)}: {reason}" for (_, reason), names in sorted(by_reason.items())]
+    return f"{bad} of {len(verdicts)} probes: " + "; ".join(groups)
+
+
 def evidence(probe: Probe, answer: Exchange, verdict: Verdict) -> dict[str, Any]:
     found: dict[str, Any] = {"probe": probe.name, "sent": f"{probe.description} ({probe.content_type})",
                              "body_sent": truncate(probe.body.decode("utf-8", "replace"), max_chars=300),

@@ -84,7 +84,9 @@ def test_a_traceback_on_bad_input_fails_malformed(tmp_path: Path) -> None:
 def test_an_error_body_echoing_the_input_is_a_warning(tmp_path: Path) -> None:
     malformed = by_id(run_with(tmp_path, {"echo_input": True}), "endpoint.malformed")
     assert malformed.status is Status.WARN
-    assert "wrong type: HTTP 400, but the error body echoes the submitted values" in malformed.summary
+    assert malformed.summary == (
+        "4 of 7 probes: missing column, wrong type, invalid JSON: HTTP 400, but the error body echoes "
+        "the submitted values; wrong content type: HTTP 415, but the error body echoes the submitted values")
 
 
 def test_a_slow_server_fails_the_latency_budget(tmp_path: Path) -> None:

@@ -84,7 +84,8 @@ def test_mlserver_v2_protocol(tmp_path: Path, mlserver_url: str) -> None:
     assert probe_verdicts(malformed) == {
         "missing column": "fail", "wrong type": "fail", "empty body": "pass", "invalid JSON": "pass",
         "wrong content type": "warn", "empty row list": "fail", "oversized batch": "fail"}, malformed.evidence
-    assert "missing column: HTTP 500: a server error instead of a 4xx" in malformed.summary
+    assert "missing column, wrong type, empty row list: HTTP 500: a server error instead of a 4xx" \
+        in malformed.summary
 
 
 def test_mlserver_unknown_model_is_not_healthy(tmp_path: Path, mlserver_url: str) -> None:

@@ -76,7 +76,10 @@ def test_the_broken_example_500s_on_malformed_input(tmp_path: Path, no_leftovers
                                  "endpoint.predict": Status.PASS, "endpoint.latency": Status.PASS,
                                  "endpoint.malformed": Status.FAIL, "endpoint.errors": Status.PASS}
     malformed = by_id(results, "endpoint.malformed")
-    assert "missing column: HTTP 500: a server error instead of a 4xx" in malformed.summary
+    assert malformed.summary == (
+        "6 of 6 probes: wrong content type: HTTP 200: the malformed input was not rejected with a 4xx; "
+        "missing column, wrong type, empty body, invalid JSON, empty row list: HTTP 500: a server error "
+        "instead of a 4xx")
     assert "Traceback (most recent call last)" in malformed.evidence["probes"][0]["response"]
     assert "container_logs" in malformed.evidence
 
