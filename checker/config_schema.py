@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from checker.contracts import ColumnType, Contract, StrictModel
 
@@ -58,6 +58,7 @@ class DataEntry(StrictModel):
 
 class Compatibility(StrictModel):
     base_ref: str | None = None
+    fetch: bool = True  # fetch the base ref once when a shallow checkout lacks it
 
 
 class DriftEntry(StrictModel):
@@ -68,6 +69,7 @@ class DriftEntry(StrictModel):
     psi_max: float = Field(default=0.2, gt=0)
     ks_pvalue_min: float = Field(default=0.01, ge=0, le=1)
     sample_max: int = Field(default=100_000, gt=0)
+    bins: int = Field(default=10, ge=2, le=100)
 
 
 Comparison = Literal["eq", "ne", "gt", "ge", "lt", "le", "in"]
@@ -241,15 +243,17 @@ class Config(StrictModel):
     )
     report: ReportSettings = Field(default_factory=ReportSettings)
 
-    @model_validator(mode="after")
-    def _endpoint_names(self) -> Config:
-        if len(self.endpoint) > 1:
-            names = [e.name for e in self.endpoint]
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint_names(cls, endpoints: list[Endpoint]) -> list[Endpoint]:
+        # A field validator (not a model one), so the error points at `endpoint:`.
+        if len(endpoints) > 1:
+            names = [e.name for e in endpoints]
             if None in names:
                 raise ValueError("when endpoint is a list, every entry needs a name")
             if len(set(names)) != len(names):
                 raise ValueError("endpoint names must be unique")
-        return self
+        return endpoints
 
     def contract(self, name: str) -> Contract:
         contract = self.contracts[name]
