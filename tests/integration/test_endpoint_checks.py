@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fake_model_server import Behavior, serving
-from helpers import by_id, run_check, run_report, write_config
+from helpers import by_id, cli, run_check, write_config
 from real_servers import CONTRACT, FEATURES
 
 from checker.results import Status
@@ -240,24 +240,22 @@ def test_the_deadline_bounds_the_whole_entry(tmp_path: Path) -> None:
     assert "deadline has passed" in json.dumps(malformed.evidence)
 
 
-def test_a_header_secret_never_reaches_results_or_report(tmp_path: Path) -> None:
+def test_a_header_secret_never_reaches_results_report_or_output(tmp_path: Path) -> None:
     behavior = good()
     behavior.echo_auth = True  # the server reflects the Authorization header into its answer
     with serving(behavior) as url:
         config = endpoint_config(tmp_path, url, headers={"Authorization": "Bearer ${MODEL_TOKEN}",
                                                          "X-Api-Key": "${MODEL_TOKEN}-key"})
-        report = run_report(config, only="endpoint", environ={"MODEL_TOKEN": SECRET})
+        done = cli("run", "--config", str(config), "--out", str(tmp_path / "out"), "--no-publish",
+                   env={"MODEL_TOKEN": SECRET, "GITHUB_ACTIONS": ""}, timeout=120)
     assert any(h.get("X-Api-Key") == f"{SECRET}-key" for h in behavior.received_headers)
-    text = json.dumps(report.to_dict())
-    predict = by_id(report.checks, "endpoint.predict")
-    assert predict.evidence["response"]["body"].endswith('"auth_seen": "***"}')
-    try:
-        from checker.render.markdown import render_markdown
-    except ModuleNotFoundError:  # the renderer lands from another branch
-        render_markdown = None
-    if render_markdown is not None:
-        text += render_markdown(report)
-    assert SECRET not in text
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    predict = next(c for c in results["checks"] if c["id"] == "endpoint.predict")
+    assert predict["evidence"]["response"]["body"].endswith('"auth_seen": "***"}'), done.stderr
+    written = [p.read_text() for p in (tmp_path / "out").iterdir()]
+    assert {p.name for p in (tmp_path / "out").iterdir()} >= {"results.json", "report.md", "junit.xml"}
+    for text in [*written, done.stdout, done.stderr]:
+        assert SECRET not in text
 
 
 def test_the_json_protocol_with_a_template_and_pointer(tmp_path: Path) -> None:
