@@ -153,13 +153,25 @@ class HttpClient:
         return Exchange(method, url, error=f"more than {MAX_REDIRECTS} redirects", error_kind="redirect",
                         elapsed_s=time.monotonic() - started)
 
+    def _request_once_more_if_stale(self, method: str, url: str, body: bytes | None,
+                                    headers: dict[str, str], limit: float) -> requests.Response:
+        import requests
+
+        for attempt in (1, 2):
+            try:
+                return self.session.request(method, url, data=body, headers=headers, timeout=limit,
+                                            allow_redirects=False, stream=True, verify=self.verify)
+            except requests.ConnectionError as exc:
+                if attempt == 2 or not _stale(exc):
+                    raise
+        raise AssertionError("unreachable")
+
     def _send(self, method: str, url: str, body: bytes | None, headers: dict[str, str],
               limit: float, started: float) -> tuple[Exchange, str | None]:
         import requests
 
         try:
-            response = self.session.request(method, url, data=body, headers=headers, timeout=limit,
-                                            allow_redirects=False, stream=True, verify=self.verify)
+            response = self._request_once_more_if_stale(method, url, body, headers, limit)
         except requests.RequestException as exc:
             kind, message = describe_failure(exc, limit)
             return Exchange(method, url, error=message, error_kind=kind,
@@ -176,6 +188,13 @@ class HttpClient:
         return Exchange(method, url, status=response.status_code,
                         content_type=response.headers.get("content-type", ""), body=content,
                         truncated=truncated, elapsed_s=time.monotonic() - started), None
+
+
+def _stale(exc: Exception) -> bool:
+    """The server closed a kept-alive connection just as it was reused (uvicorn does after an
+    error answer): nothing was processed, and a fresh connection is the honest retry."""
+    text = str(exc)
+    return "Connection aborted" in text and ("reset by peer" in text or "RemoteDisconnected" in text)
 
 
 def read_capped(response: requests.Response, max_body: int) -> tuple[bytes, bool]:
