@@ -54,6 +54,14 @@ def serve_config(tmp_path: Path, serve: dict, **endpoint: object) -> Path:
     return write_config(tmp_path, yaml.safe_dump(body, sort_keys=False))
 
 
+def app_config(tmp_path: Path, instructions: str, **serve: object) -> Path:
+    """A config serving a one-off image: the base image plus these Dockerfile instructions."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n" + instructions)
+    return serve_config(tmp_path, {"build": "app", "build_args": {"BASE_IMAGE": BASE_IMAGE},
+                                   "port": free_port(), **serve})
+
+
 def test_the_wine_example_is_built_served_and_passes(no_leftovers: None) -> None:
     environ = {"BASE_IMAGE": BASE_IMAGE, "SERVE_PORT": str(free_port())}
     results = run_check(EXAMPLES / "wine-quality" / "mlsmoke.yml", "endpoint", environ=environ)
@@ -85,12 +93,8 @@ def test_the_broken_example_500s_on_malformed_input(tmp_path: Path, no_leftovers
 
 
 def test_a_container_that_exits_fails_serve_with_its_logs(tmp_path: Path, no_leftovers: None) -> None:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "Dockerfile").write_text(
-        "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n"
-        "CMD [\"python\", \"-c\", \"print('loading model'); raise SystemExit('model.joblib not found')\"]\n")
-    config = serve_config(tmp_path, {"build": "app", "build_args": {"BASE_IMAGE": BASE_IMAGE},
-                                     "port": free_port(), "ready_timeout": "20s"})
+    crash = "print('loading model'); raise SystemExit('model.joblib not found')"
+    config = app_config(tmp_path, f'CMD ["python", "-c", "{crash}"]\n', ready_timeout="20s")
     results = run_check(config, "endpoint")
     serve = by_id(results, "endpoint.serve")
     assert serve.status is Status.FAIL
@@ -101,13 +105,10 @@ def test_a_container_that_exits_fails_serve_with_its_logs(tmp_path: Path, no_lef
 
 def test_a_container_that_never_listens_fails_within_ready_timeout(tmp_path: Path, engine,
                                                                    no_leftovers: None) -> None:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "Dockerfile").write_text(
-        "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n"
+    config = app_config(tmp_path, (
         "CMD [\"python\", \"-c\", \\\n"
-        "     \"import time; print('warming up forever', flush=True); time.sleep(600)\"]\n")
-    config = serve_config(tmp_path, {"build": "app", "build_args": {"BASE_IMAGE": BASE_IMAGE},
-                                     "port": free_port(), "ready_timeout": "3s"})
+        "     \"import time; print('warming up forever', flush=True); time.sleep(600)\"]\n"),
+        ready_timeout="3s")
     started = time.monotonic()
     results = run_check(config, "endpoint")
     assert time.monotonic() - started < 30
@@ -146,12 +147,8 @@ def test_a_port_already_in_use_is_refused(tmp_path: Path, no_leftovers: None) ->
 
 
 def test_a_failing_build_fails_serve_with_the_build_log(tmp_path: Path, no_leftovers: None) -> None:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "Dockerfile").write_text(
-        "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n"
-        "RUN python -c \"print('installing'); raise SystemExit('requirements.txt: no such file')\"\n")
-    config = serve_config(tmp_path, {"build": "app", "build_args": {"BASE_IMAGE": BASE_IMAGE},
-                                     "port": free_port()})
+    failing = "print('installing'); raise SystemExit('requirements.txt: no such file')"
+    config = app_config(tmp_path, f'RUN python -c "{failing}"\n')
     results = run_check(config, "endpoint")
     serve = by_id(results, "endpoint.serve")
     assert serve.status is Status.FAIL
