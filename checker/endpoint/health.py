@@ -12,6 +12,7 @@ from checker.endpoint.http import Exchange, HttpClient, join_url, public_url
 
 FIRST_DELAY_S = 0.2
 MAX_DELAY_S = 2.0
+MIN_ATTEMPT_S = 1.0
 KEEP_FIRST, KEEP_LAST = 5, 10
 
 
@@ -40,7 +41,8 @@ def wait_healthy(client: HttpClient, base_url: str, paths: Sequence[str], timeou
     last: Exchange | None = None
     while True:
         for path in paths:
-            budget = max(0.001, min(client.timeout, until - time.monotonic()))
+            # the last attempt, right at the timeout, still gets a fair second to answer
+            budget = max(min(MIN_ATTEMPT_S, client.timeout), min(client.timeout, until - time.monotonic()))
             last = client.request("GET", join_url(base_url, path), timeout=budget)
             attempts.append({"attempt": len(attempts) + 1, "at_s": round(time.monotonic() - started, 2),
                              "url": public_url(last.url), "outcome": last.outcome()})
@@ -48,7 +50,8 @@ def wait_healthy(client: HttpClient, base_url: str, paths: Sequence[str], timeou
                 break
         else:
             return HealthOutcome(True, time.monotonic() - started, attempts, last)
-        if time.monotonic() + delay >= until:
+        remaining = until - time.monotonic()
+        if remaining <= 0:
             return HealthOutcome(False, time.monotonic() - started, attempts, last)
-        sleep(delay)
+        sleep(min(delay, remaining))
         delay = min(delay * 2, MAX_DELAY_S)

@@ -112,7 +112,7 @@ def new_session(pool_size: int = 1) -> requests.Session:
     return session
 
 
-@dataclass
+@dataclass(frozen=True)
 class HttpClient:
     """Sends requests with the endpoint's headers; `deadline` is a time.monotonic() instant."""
 
