@@ -19,6 +19,7 @@ from checker.results import CheckResult, Location, Status, stopwatch, truncate
 
 LOG_CHARS = 1800
 
+
 def new_serve_session(entry: Endpoint, ctx: RunContext, deadline: float) -> ServeSession:
     assert entry.serve is not None
     return ServeSession(entry.serve, ctx.root, deadline)

@@ -19,7 +19,6 @@ COLUMNS = FEATURES
 SECRET = "s3cr3t-token-value-4242"
 
 
-
 def endpoint_config(tmp_path: Path, url: str | list, **overrides: object) -> Path:
     endpoint = {
         "url": url, "headers": {"Authorization": "Bearer ${MODEL_TOKEN}"}, "protocol": "mlflow",
