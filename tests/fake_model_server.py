@@ -48,7 +48,7 @@ def _handler(behavior: Behavior) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             behavior.received_headers.append(dict(self.headers))
-            if self.path not in ("/health", "/ping"):
+            if self.path not in ("/health", "/ping", "/v1/models/wine"):
                 return self._send(404, {"error": "not found"})
             waking = time.monotonic() - behavior.started < behavior.healthy_after_s
             if behavior.unhealthy or waking:
@@ -60,7 +60,7 @@ def _handler(behavior: Behavior) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if behavior.redirect_to:
                 return self._send(307, {}, extra={"Location": behavior.redirect_to + self.path})
-            if self.path != "/invocations":
+            if self.path not in ("/invocations", "/v1/models/wine:predict"):
                 return self._send(404, {"error": "not found"})
             try:
                 rows = self._parse(raw)
@@ -79,10 +79,7 @@ def _handler(behavior: Behavior) -> type[BaseHTTPRequestHandler]:
             if not self.headers.get("Content-Type", "").startswith("application/json"):
                 raise BadInput("content type must be application/json")
             body = json.loads(raw)
-            split = body["dataframe_split"]
-            if list(split["columns"]) != list(behavior.columns):
-                raise BadInput(f"expected columns {list(behavior.columns)}")
-            rows = split["data"]
+            rows = self._v1_rows(body) if self.path.startswith("/v1/") else self._mlflow_rows(body)
             if not rows:
                 raise BadInput("no rows")
             if len(rows) > behavior.max_rows:
@@ -93,6 +90,18 @@ def _handler(behavior: Behavior) -> type[BaseHTTPRequestHandler]:
                 if behavior.traceback_on_bad_input:
                     raise
                 raise BadInput("every value must be a number") from None
+
+        def _mlflow_rows(self, body: Any) -> list[Any]:
+            split = body["dataframe_split"]
+            if list(split["columns"]) != list(behavior.columns):
+                raise BadInput(f"expected columns {list(behavior.columns)}")
+            return split["data"]
+
+        def _v1_rows(self, body: Any) -> list[Any]:  # TF Serving / KServe v1 row format
+            rows = body["instances"]
+            if any(len(row) != len(behavior.columns) for row in rows):
+                raise BadInput(f"each instance needs {len(behavior.columns)} values")
+            return rows
 
         def _bad_input(self, exc: Exception, raw: bytes) -> None:
             if behavior.hang_on_invalid_json_s and isinstance(exc, json.JSONDecodeError):

@@ -284,3 +284,11 @@ def test_a_contract_without_features_is_an_error_not_a_crash(tmp_path: Path) -> 
     assert "contract 'ids' has no feature columns" in predict.summary
     assert [(r.id, r.status) for r in results[2:]] == [("endpoint.latency", Status.SKIP),
                                                       ("endpoint.errors", Status.SKIP)]
+
+
+def test_the_tfserving_protocol(tmp_path: Path) -> None:
+    with serving(good()) as url:
+        results = run(tmp_path, url, protocol="tfserving", model="wine", health={"timeout": "3s"})
+    assert {r.id: r.status for r in results} == {check: Status.PASS for check in (
+        "endpoint.health", "endpoint.predict", "endpoint.latency", "endpoint.malformed", "endpoint.errors")}
+    assert by_id(results, "endpoint.health").evidence["attempts"][0]["url"].endswith("/v1/models/wine")
