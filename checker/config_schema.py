@@ -153,7 +153,9 @@ class Serve(StrictModel):
     build: str | None = None
     image: str | None = None
     dockerfile: str | None = None
+    build_args: dict[str, str] = Field(default_factory=dict)
     port: int = Field(gt=0, lt=65536)
+    network: Literal["host", "publish"] = "host"
     env: dict[str, str] = Field(default_factory=dict)
     ready_timeout: Duration = 60.0
 

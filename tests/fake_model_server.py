@@ -1,0 +1,148 @@
+"""A small MLflow-style model server on 127.0.0.1 for the endpoint tests, whose faults are
+switched on per test: a traceback on bad input, slowness, a wrong prediction count, never
+healthy, a redirect, a wrong content type, a huge body. It records the headers it received."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Behavior:
+    columns: tuple[str, ...] = ()
+    max_rows: int = 100
+    traceback_on_bad_input: bool = False
+    delay_s: float = 0.0
+    drop_predictions: int = 0
+    prediction: Any = 0.5
+    unhealthy: bool = False
+    healthy_after_s: float = 0.0
+    redirect_to: str | None = None
+    content_type: str = "application/json"
+    huge_body: bool = False
+    echo_input: bool = False
+    echo_auth: bool = False
+    hang_on_invalid_json_s: float = 0.0
+    received_headers: list[dict[str, str]] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+
+class BadInput(ValueError):
+    pass
+
+
+def _handler(behavior: Behavior) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            behavior.received_headers.append(dict(self.headers))
+            if self.path not in ("/health", "/ping", "/v1/models/wine"):
+                return self._send(404, {"error": "not found"})
+            waking = time.monotonic() - behavior.started < behavior.healthy_after_s
+            if behavior.unhealthy or waking:
+                return self._send(503, {"status": "starting"})
+            self._send(200, {"status": "ok"})
+
+        def do_POST(self) -> None:
+            behavior.received_headers.append(dict(self.headers))
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if behavior.redirect_to:
+                return self._send(307, {}, extra={"Location": behavior.redirect_to + self.path})
+            if self.path not in ("/invocations", "/v1/models/wine:predict"):
+                return self._send(404, {"error": "not found"})
+            try:
+                rows = self._parse(raw)
+            except (ValueError, KeyError, TypeError) as exc:  # BadInput, bad JSON, bad values
+                return self._bad_input(exc, raw)
+            time.sleep(behavior.delay_s)
+            count = max(0, len(rows) - behavior.drop_predictions)
+            if behavior.echo_auth:
+                seen = self.headers.get("Authorization", "")
+                return self._send(200, {"predictions": [behavior.prediction] * count, "auth_seen": seen})
+            if behavior.huge_body:
+                return self._send(200, {"predictions": [behavior.prediction] * count, "pad": "x" * 3_000_000})
+            self._send(200, {"predictions": [behavior.prediction] * count})
+
+        def _parse(self, raw: bytes) -> list[list[float]]:
+            if not self.headers.get("Content-Type", "").startswith("application/json"):
+                raise BadInput("content type must be application/json")
+            body = json.loads(raw)
+            rows = self._v1_rows(body) if self.path.startswith("/v1/") else self._mlflow_rows(body)
+            if not rows:
+                raise BadInput("no rows")
+            if len(rows) > behavior.max_rows:
+                raise BadInput(f"at most {behavior.max_rows} rows")
+            try:
+                return [[float(v) for v in row] for row in rows]
+            except ValueError:
+                if behavior.traceback_on_bad_input:
+                    raise
+                raise BadInput("every value must be a number") from None
+
+        def _mlflow_rows(self, body: Any) -> list[Any]:
+            split = body["dataframe_split"]
+            if list(split["columns"]) != list(behavior.columns):
+                raise BadInput(f"expected columns {list(behavior.columns)}")
+            return split["data"]
+
+        def _v1_rows(self, body: Any) -> list[Any]:  # TF Serving / KServe v1 row format
+            rows = body["instances"]
+            if any(len(row) != len(behavior.columns) for row in rows):
+                raise BadInput(f"each instance needs {len(behavior.columns)} values")
+            return rows
+
+        def _bad_input(self, exc: Exception, raw: bytes) -> None:
+            if behavior.hang_on_invalid_json_s and isinstance(exc, json.JSONDecodeError):
+                time.sleep(behavior.hang_on_invalid_json_s)
+            if behavior.traceback_on_bad_input:
+                text = "".join(traceback.format_exception(exc))
+                return self._send(500, text, content_type="text/plain")
+            message = {"error": str(exc)}
+            if behavior.echo_input:
+                message["input"] = raw.decode("utf-8", "replace")
+            self._send(415 if "content type" in str(exc) else 400, message)
+
+        def _send(self, status: int, body: Any, content_type: str | None = None,
+                  extra: dict[str, str] | None = None) -> None:
+            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", content_type or behavior.content_type)
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in (extra or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that stops reading (the capped huge body) is expected here
+
+
+@contextmanager
+def serving(behavior: Behavior) -> Iterator[str]:
+    """Serve `behavior` on a free port; yields the base URL."""
+    server = _QuietServer(("127.0.0.1", 0), _handler(behavior))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

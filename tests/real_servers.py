@@ -1,0 +1,108 @@
+"""Real model servers from other projects, for the endpoint tests: the MLflow scoring server
+and Seldon MLServer (scikit-learn runtime, V2 protocol), each from its own cached venv
+(tests/venvs.py), serving a small scikit-learn model trained inside that venv."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from venvs import ensure_venv, venv_env
+
+FEATURES = ("alcohol", "malic_acid", "hue")
+CONTRACT = {"wine": {"columns": {
+    "wine_id": {"type": "int", "unique": True, "role": "id"},
+    "alcohol": {"type": "float", "min": 10, "max": 15},
+    "malic_acid": {"type": "float", "min": 0.5, "max": 6.5},
+    "hue": {"type": "float", "min": 0.4, "max": 1.8},
+    "cultivar": {"type": "int", "allowed": [0, 1, 2], "role": "target"},
+}}}
+
+# Trains on the rule the tests know: cultivar 2 when alcohol > 13, else 0.
+TRAIN = textwrap.dedent("""
+    import sys
+    import numpy as np
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"alcohol": rng.uniform(10, 15, 300), "malic_acid": rng.uniform(0.5, 6.5, 300),
+                      "hue": rng.uniform(0.4, 1.8, 300)})
+    y = np.where(X["alcohol"] > 13, 2, 0)
+    model = LogisticRegression(max_iter=1000).fit(X.values if sys.argv[1] == "mlserver" else X, y)
+    out = sys.argv[2]
+    if sys.argv[1] == "mlflow":
+        import mlflow.sklearn
+        from mlflow.models import infer_signature
+        mlflow.sklearn.save_model(model, out, signature=infer_signature(X, y))
+    else:
+        import joblib, os
+        os.makedirs(out, exist_ok=True)
+        joblib.dump(model, os.path.join(out, "model.joblib"))
+""")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def train(kind: str, out: Path) -> Path:
+    venv = ensure_venv(kind)
+    done = subprocess.run([str(venv / "bin" / "python"), "-c", TRAIN, kind, str(out)],
+                          env=venv_env(venv), timeout=300, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"training the {kind} model failed:\n{done.stderr[-3000:]}")
+    return out
+
+
+@contextmanager
+def process(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> Iterator[subprocess.Popen]:
+    with log.open("wb") as output:
+        proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=output, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@contextmanager
+def mlflow_server(workdir: Path) -> Iterator[str]:
+    """`mlflow models serve --env-manager local` on a free port; yields its base URL."""
+    venv = ensure_venv("mlflow")
+    model = train("mlflow", workdir / "mlflow-model")
+    port = free_port()
+    env = venv_env(venv) | {"MLFLOW_TRACKING_URI": f"file://{workdir}/mlruns"}
+    args = [str(venv / "bin" / "mlflow"), "models", "serve", "-m", str(model), "--env-manager", "local",
+            "-h", "127.0.0.1", "-p", str(port), "-w", "1"]
+    with process(args, env, workdir, workdir / "mlflow.log"):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def mlserver_server(workdir: Path) -> Iterator[str]:
+    """`mlserver start` with one scikit-learn model named `wine`; yields its base URL."""
+    venv = ensure_venv("mlserver")
+    folder = workdir / "mlserver"
+    train("mlserver", folder / "wine")
+    port = free_port()
+    (folder / "settings.json").write_text(json.dumps({
+        "host": "127.0.0.1", "http_port": port, "grpc_port": free_port(), "metrics_port": free_port(),
+        "parallel_workers": 0, "debug": False}))
+    (folder / "wine" / "model-settings.json").write_text(json.dumps({
+        "name": "wine", "implementation": "mlserver_sklearn.SKLearnModel",
+        "parameters": {"uri": "./model.joblib"}}))
+    args = [str(venv / "bin" / "mlserver"), "start", str(folder)]
+    with process(args, venv_env(venv), folder, workdir / "mlserver.log"):
+        yield f"http://127.0.0.1:{port}"
