@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from checker.coerce import Coerced, coerce, target_type
+from checker.arrow_values import array_of, false, scalar
+from checker.coerce import Coerced, coerce
 from checker.contracts import Column, ColumnType
 
 if TYPE_CHECKING:
@@ -60,8 +61,9 @@ class Tally:
 
         found = []
         for name, mask in hits.items():
-            rows = pc.indices_nonzero(mask).slice(0, MAX_EXAMPLES).to_pylist()
-            values = shown[name].take(rows).to_pylist() if name in shown else [None] * len(rows)
+            indices = pc.indices_nonzero(mask).slice(0, MAX_EXAMPLES)
+            rows = indices.to_pylist()
+            values = shown[name].take(indices).to_pylist() if name in shown else [None] * len(rows)
             found += [Example(offset + row, name, plain(value))
                       for row, value in zip(rows, values, strict=True)]
         self.examples = sorted([*self.examples, *found], key=lambda e: e.row)[:MAX_EXAMPLES]
@@ -92,20 +94,16 @@ class ColumnRules:
 
     @cached_property
     def bounds(self) -> tuple[pa.Scalar | None, pa.Scalar | None]:
-        import pyarrow as pa
-
-        kind = target_type(self.column.type)
-        return tuple(None if b is None else pa.scalar(b, kind if kind == pa.timestamp("us") else None)
-                     for b in (self.column.min, self.column.max))  # type: ignore[return-value]
+        return (_bound(self.column.min, self.column.type), _bound(self.column.max, self.column.type))
 
     @cached_property
     def allowed_values(self) -> pa.Array:
         import pyarrow as pa
 
-        allowed = self.column.allowed or []
+        texts = array_of([_as_text(v) for v in self.column.allowed or []], pa.string())
         if self.column.type in (ColumnType.STRING, ColumnType.CATEGORY):
-            return pa.array([_as_text(v) for v in allowed], pa.string())
-        return coerce(pa.array([_as_text(v) for v in allowed], pa.string()), self.column.type).values
+            return texts
+        return coerce(texts, self.column.type).values
 
     @cached_property
     def regex(self) -> tuple[str, re.Pattern[str]]:
@@ -143,7 +141,7 @@ def missing(raw: pa.Array, coerced: Coerced) -> pa.Array:
 
     mask = pc.is_null(raw, nan_is_null=True)
     if coerced.values.type == pa.float64() and not pa.types.is_floating(raw.type):
-        mask = pc.or_(mask, pc.fill_null(pc.is_nan(coerced.values), False))
+        mask = pc.or_(mask, pc.fill_null(pc.is_nan(coerced.values), false()))
     return mask
 
 
@@ -157,7 +155,7 @@ def _out_of_range(rules: ColumnRules, values: pa.Array) -> pa.Array:
     if high is not None:
         above = pc.greater(values, high)
         mask = above if mask is None else pc.or_(mask, above)
-    return pc.fill_null(mask, False)
+    return pc.fill_null(mask, false())
 
 
 def _not_allowed(rules: ColumnRules, values: pa.Array) -> pa.Array:
@@ -177,11 +175,21 @@ def _no_match(rules: ColumnRules, values: pa.Array) -> pa.Array:
     except pa.ArrowInvalid:  # RE2 rejects it (backreferences, lookaround): Python's re decides
         distinct = pc.unique(pc.drop_null(values))
         failing = [text for text in distinct.to_pylist() if compiled.fullmatch(text) is None]
-        return pc.is_in(values, value_set=pa.array(failing, pa.string()))
-    return pc.fill_null(pc.invert(matches), False)
+        return pc.is_in(values, value_set=array_of(failing, pa.string()))
+    return pc.fill_null(pc.invert(matches), false())
 
 
 _CHECKS = {"ranges": _out_of_range, "allowed": _not_allowed, "pattern": _no_match}
+
+
+def _bound(value: Any, column_type: ColumnType) -> pa.Scalar | None:
+    import pyarrow as pa
+
+    if value is None:
+        return None
+    if column_type is ColumnType.DATETIME:
+        return scalar(value, pa.timestamp("us"))
+    return scalar(value, pa.int64() if isinstance(value, int) else pa.float64())
 
 
 def _as_text(value: Any) -> str:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from checker.arrow_values import false, scalar, to_numpy
+
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
@@ -78,17 +80,16 @@ def _int_keys(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    valid = pc.is_valid(values).to_numpy(zero_copy_only=False)
+    valid = to_numpy(pc.is_valid(values))
     if pa.types.is_floating(values.type):
-        floats = pc.fill_null(values, 0.0).to_numpy(zero_copy_only=False)
+        floats = to_numpy(pc.fill_null(pc.cast(values, pa.float64()), scalar(0.0, pa.float64())))
         valid &= ~np.isnan(floats)
         floats = np.where(floats == 0.0, 0.0, floats)  # -0.0 equals 0.0
         return floats.view(np.int64), valid
-    if pa.types.is_boolean(values.type):
-        values = pc.cast(values, pa.int64())
-    elif pa.types.is_timestamp(values.type):
-        values = values.cast(pa.int64())
-    return pc.fill_null(values, 0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False), valid
+    if pa.types.is_timestamp(values.type):
+        values = values.view(pa.int64())
+    values = pc.cast(values, pa.int64())
+    return to_numpy(pc.fill_null(values, scalar(0, pa.int64()))), valid
 
 
 def _duplicate_rows(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -111,14 +112,15 @@ def _text_duplicates(chunks: list[Any], examples: int) -> Duplicates:
     import pyarrow.compute as pc
 
     counts = pc.value_counts(pa.chunked_array(chunks, pa.string()))
-    repeated = pc.and_(pc.greater(counts.field("counts"), 1), pc.is_valid(counts.field("values")))
+    repeated = pc.and_(pc.greater(counts.field("counts"), scalar(1, pa.int64())),
+                       pc.is_valid(counts.field("values")))
     duplicated = pc.filter(counts.field("values"), repeated)
     if len(duplicated) == 0:
         return Duplicates(np.empty(0, np.int64), [])
     found, values, offset = [], [], 0
     for chunk in chunks:
-        hits = pc.indices_nonzero(pc.fill_null(pc.is_in(chunk, value_set=duplicated), False))
-        found.append(hits.to_numpy() + offset)
+        hits = pc.indices_nonzero(pc.fill_null(pc.is_in(chunk, value_set=duplicated), false()))
+        found.append(to_numpy(hits).astype(np.int64) + offset)
         if len(values) < examples:
             values += chunk.take(hits.slice(0, examples - len(values))).to_pylist()
         offset += len(chunk)
