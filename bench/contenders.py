@@ -18,7 +18,7 @@ def floor(path: Path) -> dict[str, int]:
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq
 
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=128 * 1024):
+        for batch in pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=128 * 1024):
             rows += batch.num_rows
     else:
         import pyarrow.csv as pacsv

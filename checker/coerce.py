@@ -41,6 +41,13 @@ def target_type(column_type: ColumnType) -> pa.DataType:
     return arrow_type(column_type)
 
 
+def csv_type(column_type: ColumnType) -> pa.DataType:
+    """What the CSV parser reads a column as: numbers directly, everything else as text."""
+    import pyarrow as pa
+
+    return {ColumnType.INT: pa.int64(), ColumnType.FLOAT: pa.float64()}.get(column_type, pa.string())
+
+
 def coerce(array: pa.Array | pa.ChunkedArray, column_type: ColumnType) -> Coerced:
     import pyarrow as pa
 

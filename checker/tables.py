@@ -34,6 +34,14 @@ class MixedTypesError(TableReadError):
     """A JSON Lines column holds values of different JSON types; `as_text=True` reads it."""
 
 
+class ColumnTypeError(TableReadError):
+    """A CSV value does not parse as the type asked for its column in `types`."""
+
+    def __init__(self, message: str, column: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
 @dataclass(frozen=True)
 class ColumnStats:
     """What a Parquet writer stored about one column of one row group (None = not stored)."""
@@ -123,10 +131,11 @@ def _row_group(metadata: Any, index: int) -> RowGroup:
 
 def open_table(path: Path, *, columns: Sequence[str] | None = None,
                batch_rows: int | None = None, csv_strings: bool = False,
-               as_text: bool = False) -> TableStream:
+               as_text: bool = False, types: Mapping[str, pa.DataType] | None = None) -> TableStream:
     """Open a data file for streaming. `columns` limits what is decoded; `as_text` (or its
     older name `csv_strings`) reads every CSV / JSON Lines column as text (the caller converts
-    and counts bad values)."""
+    and counts bad values); `types` parses CSV columns straight to these types, and a value
+    that does not parse is a `ColumnTypeError` naming the column."""
     as_text = as_text or csv_strings
     batch_rows = batch_rows or BATCH_ROWS  # looked up per call: tests shrink it
     fmt = table_format(path)
@@ -135,7 +144,9 @@ def open_table(path: Path, *, columns: Sequence[str] | None = None,
     if path.stat().st_size == 0:
         raise TableReadError("file is empty (0 bytes)")
     try:
-        opener = {"csv": _open_csv, "parquet": _open_parquet, "jsonl": _open_jsonl}[fmt]
+        if fmt == "csv":
+            return _open_csv(path, columns, batch_rows, as_text, types or {})
+        opener = {"parquet": _open_parquet, "jsonl": _open_jsonl}[fmt]
         return opener(path, columns, batch_rows, as_text)
     except TableReadError:
         raise
@@ -155,14 +166,14 @@ def read_table(path: Path, *, columns: Sequence[str] | None = None) -> pa.Table:
 
 
 def _open_csv(path: Path, columns: Sequence[str] | None, batch_rows: int,
-              as_text: bool) -> TableStream:
+              as_text: bool, types: Mapping[str, pa.DataType]) -> TableStream:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     header = _csv_header(path)
     convert = pacsv.ConvertOptions(
         include_columns=[c for c in columns if c in header] if columns is not None else None,
-        column_types={name: pa.string() for name in header} if as_text else None,
+        column_types={name: pa.string() for name in header} if as_text else dict(types) or None,
         strings_can_be_null=True,
     )
     read = pacsv.ReadOptions(block_size=max(1 << 10, batch_rows * 64))
@@ -170,14 +181,26 @@ def _open_csv(path: Path, columns: Sequence[str] | None, batch_rows: int,
     parse = pacsv.ParseOptions(newlines_in_values=True)
 
     def batches() -> Iterator[pa.RecordBatch]:
-        with pacsv.open_csv(path, read_options=read, parse_options=parse,
-                            convert_options=convert) as reader:
-            for batch in reader:
-                _reject_binary(batch)
-                yield batch
+        try:
+            with pacsv.open_csv(path, read_options=read, parse_options=parse,
+                                convert_options=convert) as reader:
+                for batch in reader:
+                    _reject_binary(batch)
+                    yield batch
+        except pa.ArrowInvalid as exc:
+            raise _conversion_error(exc, header) from exc
 
     names = list(convert.include_columns) if columns is not None else header
     return TableStream(path, "csv", names, None, batches)
+
+
+def _conversion_error(exc: Exception, header: list[str]) -> Exception:
+    import re
+
+    found = re.match(r"In CSV column #(\d+): CSV conversion error", str(exc))
+    if found is None or int(found.group(1)) >= len(header) or "invalid UTF8" in str(exc):
+        return exc
+    return ColumnTypeError(str(exc), header[int(found.group(1))])
 
 
 def _reject_binary(batch: pa.RecordBatch) -> None:
@@ -209,7 +232,8 @@ def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
                   as_text: bool) -> TableStream:
     import pyarrow.parquet as pq
 
-    parquet = pq.ParquetFile(path)
+    # pre_buffer off: read column chunks as they are decoded, not whole row groups ahead
+    parquet = pq.ParquetFile(path, pre_buffer=False)
     names = parquet.schema_arrow.names
     selected = [c for c in columns if c in names] if columns is not None else None
 

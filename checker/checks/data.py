@@ -17,12 +17,13 @@ from checker.checks.data_columns import compare_columns
 from checker.checks.data_report import FileView, plural, rule_result, unique_tally
 from checker.checks.data_rules import RULES, ColumnRules
 from checker.checks.data_scan import FileScan, scan
+from checker.coerce import csv_type
 from checker.config_schema import Config, DataEntry
 from checker.context import RunContext
-from checker.contracts import Contract
+from checker.contracts import ColumnType, Contract
 from checker.csv_lines import physical_lines
 from checker.results import CheckResult, Location, Status, stopwatch
-from checker.tables import MixedTypesError, TableReadError, TableStream, open_table
+from checker.tables import ColumnTypeError, MixedTypesError, TableReadError, TableStream, open_table
 
 
 def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
@@ -84,18 +85,36 @@ def _open(path: Path) -> TableStream:
 
 def _scan(path: Path, stream: TableStream, present: list[ColumnRules], unique_rows: bool) -> FileScan:
     names = [c.name for c in present]
+    if stream.format == "csv":
+        return _scan_csv(path, present, unique_rows)
 
     def reread(text: bool) -> Iterator:
         return open_table(path, columns=names, as_text=text).batches()
 
-    # CSV is text already; Parquet and JSON Lines keep their types unless a JSON column mixes them
-    typed = stream.format != "csv"
-    try:
-        opened = open_table(path, columns=names, as_text=not typed)
-        return scan(opened, present, unique_rows=unique_rows, reread=lambda: reread(not typed))
+    try:  # Parquet and JSON Lines keep their types, unless a JSON column mixes them
+        opened = open_table(path, columns=names)
+        return scan(opened, present, unique_rows=unique_rows, reread=lambda: reread(False))
     except MixedTypesError:
         opened = open_table(path, columns=names, as_text=True)
         return scan(opened, present, unique_rows=unique_rows, reread=lambda: reread(True))
+
+
+def _scan_csv(path: Path, present: list[ColumnRules], unique_rows: bool) -> FileScan:
+    """Numbers are parsed straight to their type (pyarrow's fastest path); a column with a
+    value that does not parse is read again as text, which `coerce` converts value by value."""
+    names = [c.name for c in present]
+    as_text: set[str] = set()
+    while True:
+        types = {c.name: csv_type(c.column.type) for c in present if c.name not in as_text}
+        types |= {name: csv_type(ColumnType.STRING) for name in as_text}
+        try:
+            opened = open_table(path, columns=names, types=types)
+            return scan(opened, present, unique_rows=unique_rows,
+                        reread=lambda types=types: open_table(path, columns=names, types=types).batches())
+        except ColumnTypeError as exc:
+            if exc.column in as_text or exc.column not in names:
+                raise
+            as_text.add(exc.column)
 
 
 def _rule_results(contract: Contract, present: list[ColumnRules], found: FileScan,
