@@ -68,7 +68,7 @@ def generate(folder: Path, rows: int, seed: int = 7, csv: bool = False) -> Path:
     """Write `data-{rows}.parquet` (or .csv) and its expected counts; reuse them when present."""
     suffix = "csv" if csv else "parquet"
     path = folder / f"data-{rows}.{suffix}"
-    expected_path = path.with_suffix(".expected.json")
+    expected_path = path.with_name(path.name + ".expected.json")
     if path.exists() and expected_path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)

@@ -56,7 +56,7 @@ def measure(contender: str, command: list[str], env: dict[str, str]) -> Timing:
 
 
 def commands(data: Path, out_dir: Path) -> dict[str, list[str]]:
-    config = data.with_suffix(".mlsmoke.yml")
+    config = data.with_name(data.name + ".mlsmoke.yml")
     config.write_text(yaml.safe_dump({"version": 1, "contracts": {"bench": CONTRACT},
                                       "data": [{"contract": "bench", "files": data.name}]}))
     return {
@@ -77,7 +77,7 @@ def bench_file(data: Path, repeats: int, skip_pandera: bool) -> dict[str, list[T
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "PYTHONPATH": path}
     out_dir = DATA / f"out-{data.stem}"
-    expected = json.loads(data.with_suffix(".expected.json").read_text())
+    expected = json.loads(data.with_name(data.name + ".expected.json").read_text())
     timings: dict[str, list[Timing]] = {}
     for _ in range(repeats):
         for name, command in commands(data, out_dir).items():

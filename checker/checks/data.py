@@ -10,12 +10,12 @@ cannot be read gets one failed `data.readable` naming the cause, and the run goe
 from __future__ import annotations
 
 import glob
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from checker.checks.data_columns import compare_columns
 from checker.checks.data_report import FileView, plural, rule_result, unique_tally
-from checker.checks.data_rules import RULES, ColumnRules
+from checker.checks.data_rules import RULES, ColumnRules, Tally
 from checker.checks.data_scan import FileScan, scan
 from checker.coerce import csv_type
 from checker.config_schema import Config, DataEntry
@@ -50,8 +50,7 @@ def matched_files(entry: DataEntry, root: Path) -> dict[str, list[Path]]:
 
 def check_file(contract: Contract, path: Path, ctx: RunContext) -> Iterator[CheckResult]:
     display = _relative(path, ctx.root)
-    view = FileView(contract.name, f"{contract.name}: {display}", display, path.suffix.lower() == ".csv",
-                    ctx.location, lambda rows: physical_lines(path, rows))
+    subject = f"{contract.name}: {display}"
     with stopwatch() as elapsed:
         try:
             stream = _open(path)
@@ -61,17 +60,26 @@ def check_file(contract: Contract, path: Path, ctx: RunContext) -> Iterator[Chec
         except TableReadError as exc:
             found, failure = None, str(exc)
     if found is None:
-        yield CheckResult(id="data.readable", status=Status.FAIL, subject=view.subject,
+        yield CheckResult(id="data.readable", status=Status.FAIL, subject=subject,
                           summary=f"cannot read {display}: {failure}", location=Location(display),
                           duration_s=round(elapsed[0], 4))
         return
-    yield CheckResult(id="data.readable", status=Status.PASS, subject=view.subject,
+    with stopwatch() as unique_elapsed:
+        tallies = {**found.tallies, "unique": unique_tally(found)}
+    is_csv = stream.format == "csv"
+    with stopwatch() as lines_elapsed:  # one walk over the file for every example shown
+        examples = {e.row for tally in tallies.values() if tally.violations for e in tally.examples}
+        lines = physical_lines(path, examples) if is_csv and examples else {}
+    view = FileView(contract.name, subject, display, is_csv, ctx.location, lines)
+    yield CheckResult(id="data.readable", status=Status.PASS, subject=subject,
                       summary=f"{stream.format} file, {plural(found.rows, 'row')}, "
                               f"{plural(len(columns_found), 'column')}",
                       metrics={"rows": found.rows, "columns": len(columns_found), "format": stream.format},
-                      duration_s=round(elapsed[0], 4))
+                      duration_s=round(elapsed[0] + lines_elapsed[0], 4))
     yield _columns_result(contract, columns_found, view, ctx)
-    yield from _rule_results(contract, present, found, view)
+    for result in _rule_results(contract, present, found, tallies, view):
+        extra = unique_elapsed[0] if result.id == "data.unique" else 0.0
+        yield result.with_duration(result.duration_s + extra)
     if contract.rows is not None:
         yield _rows_result(contract, found.rows, view, ctx)
 
@@ -118,7 +126,7 @@ def _scan_csv(path: Path, present: list[ColumnRules], unique_rows: bool) -> File
 
 
 def _rule_results(contract: Contract, present: list[ColumnRules], found: FileScan,
-                  view: FileView) -> Iterator[CheckResult]:
+                  tallies: Mapping[str, Tally], view: FileView) -> Iterator[CheckResult]:
     for rule in RULES:
         used = [ColumnRules(n, c) for n, c in contract.columns.items()
                 if rule in ColumnRules(n, c).applies]
@@ -133,8 +141,8 @@ def _rule_results(contract: Contract, present: list[ColumnRules], found: FileSca
                     summary=f"nothing to check: no {rule} column is in the file "
                             f"(missing: {', '.join(c.name for c in used)}; see data.columns)")
             else:
-                tally = unique_tally(found) if rule == "unique" else found.tallies[rule]
-                result = rule_result(rule, tally, checked, found, view, extra_checked=int(whole_rows))
+                result = rule_result(rule, tallies[rule], checked, found, view,
+                                     extra_checked=int(whole_rows))
         yield result.with_duration(elapsed[0])
 
 

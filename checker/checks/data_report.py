@@ -4,7 +4,7 @@ contract's column otherwise)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,7 @@ class FileView:
     display_path: str  # the data file, relative to the config's folder
     is_csv: bool
     location: Callable[..., Location]  # ctx.location
-    lines: Callable[[list[int]], dict[int, int]]  # CSV data row → physical line
+    lines: Mapping[int, int]  # CSV data row → physical line, for the rows shown as examples
 
 
 def unique_tally(scan: FileScan) -> Tally:
@@ -122,10 +122,7 @@ def _details(rule: str, tally: Tally, checked: list[ColumnRules]) -> str:
 
 
 def _with_lines(examples: list[Example], view: FileView) -> list[tuple[Example, int | None]]:
-    if not view.is_csv:
-        return [(e, None) for e in examples]
-    lines = view.lines([e.row for e in examples])
-    return [(e, lines.get(e.row)) for e in examples]
+    return [(e, view.lines.get(e.row)) for e in examples]
 
 
 def _example_dict(found: tuple[Example, int | None]) -> dict[str, Any]:
