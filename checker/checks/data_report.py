@@ -44,7 +44,7 @@ def unique_tally(scan: FileScan) -> Tally:
 
     found_rows, examples, by_column = [], [], {}
     for name, counter in scan.uniques.items():
-        found = counter.duplicates(MAX_EXAMPLES)
+        found = counter.duplicates()
         by_column[name] = len(found.rows)
         examples += [Example(int(r), name, plain(v))
                      for r, v in zip(found.rows[:MAX_EXAMPLES], found.values, strict=False)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from checker.arrow_values import array_of, false, scalar
+from checker.arrow_values import array_of, false, scalar, to_numpy
 from checker.coerce import Coerced, coerce
 from checker.contracts import Column, ColumnType
 
@@ -121,10 +121,11 @@ def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules
         coerced = coerce(raw, rules.column.type)
         if "types" in asked and coerced.bad is not None:
             masks["types"][rules.name], shown["types"][rules.name] = coerced.bad, raw
-        if "nulls" in asked:
+        extremes = _extremes(coerced.values) if asked & {"nulls", "ranges"} else None
+        if "nulls" in asked and (raw.null_count or (extremes is not None and extremes.nan)):
             masks["nulls"][rules.name] = missing(raw, coerced)
         for rule in ("ranges", "allowed", "pattern"):
-            if rule in asked:
+            if rule in asked and not (rule == "ranges" and _within(rules, extremes)):
                 masks[rule][rules.name] = _CHECKS[rule](rules, coerced.values)
                 shown[rule][rules.name] = coerced.values
         if "unique" in asked:
@@ -132,6 +133,47 @@ def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules
     for rule in RULES:
         if masks[rule]:
             tallies[rule].add(masks[rule], shown[rule], offset)
+
+
+@dataclass(frozen=True)
+class _Extremes:
+    low: Any  # None: no value, or unknown because of NaN
+    high: Any
+    nan: bool
+
+
+def _extremes(values: pa.Array) -> _Extremes:
+    """Min, max and whether a NaN is present, in one cheap pass: numpy's min/max for plain
+    numbers (a NaN makes them NaN), pyarrow's min_max (which skips NaN) otherwise."""
+    import math
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = values.type
+    if not len(values) or not (pa.types.is_integer(kind) or pa.types.is_floating(kind)
+                               or pa.types.is_timestamp(kind)):
+        return _Extremes(None, None, False)
+    if values.null_count == 0 and kind in (pa.float64(), pa.int64()):
+        data = to_numpy(values)
+        low, high = data.min(), data.max()
+        if kind == pa.float64() and np.isnan(low):
+            return _Extremes(None, None, True)
+        return _Extremes(low.item(), high.item(), False)
+    found = pc.min_max(values)
+    nan = pa.types.is_floating(kind) and math.isnan(pc.sum(values).as_py() or 0.0)
+    return _Extremes(found["min"].as_py(), found["max"].as_py(), nan)
+
+
+def _within(rules: ColumnRules, extremes: _Extremes | None) -> bool:
+    """True when the batch's min and max prove every value inside the bounds."""
+    if extremes is None or (extremes.nan and extremes.low is None):
+        return False
+    if extremes.low is None:
+        return True  # nothing but nulls
+    col = rules.column
+    return (col.min is None or extremes.low >= col.min) and (col.max is None or extremes.high <= col.max)
 
 
 def missing(raw: pa.Array, coerced: Coerced) -> pa.Array:

@@ -28,12 +28,21 @@ class Duplicates:
 
 
 class ValueCounter:
-    """Collects one column's converted values; `duplicates()` answers exactly."""
+    """Collects one column's converted values; `duplicates()` answers exactly.
 
-    def __init__(self) -> None:
+    `flush()` closes a segment whose values cannot occur in any other segment (Parquet row
+    groups whose min/max statistics do not overlap): its duplicates are found right away and
+    its keys dropped, so memory stays bounded by a row group instead of growing with the file.
+    """
+
+    def __init__(self, examples: int = 5) -> None:
         self._chunks: list[Any] = []
         self._text = False
         self._decode: Callable[[int], Any] = int
+        self._examples = examples
+        self._base = 0  # rows in the segments already flushed
+        self._rows: list[np.ndarray] = []
+        self._values: list[Any] = []
 
     def add(self, values: pa.Array) -> None:
         import pyarrow as pa
@@ -45,17 +54,31 @@ class ValueCounter:
             self._decode = _decoder(values.type)
             self._chunks.append(_int_keys(values))
 
-    def duplicates(self, examples: int) -> Duplicates:
+    def flush(self) -> None:
+        if not self._chunks:
+            return
+        found, rows = self._segment()
+        self._rows.append(found.rows + self._base)
+        self._values += found.values[: self._examples - len(self._values)]
+        self._base += rows
+        self._chunks = []
+
+    def duplicates(self) -> Duplicates:
         import numpy as np
 
-        if not self._chunks:
-            return Duplicates(np.empty(0, np.int64), [])
+        self.flush()
+        rows = np.concatenate(self._rows) if self._rows else np.empty(0, np.int64)
+        return Duplicates(rows, self._values)
+
+    def _segment(self) -> tuple[Duplicates, int]:
+        import numpy as np
+
         if self._text:
-            return _text_duplicates(self._chunks, examples)
+            return _text_duplicates(self._chunks, self._examples), sum(len(c) for c in self._chunks)
         keys = np.concatenate([k for k, _ in self._chunks])
         valid = np.concatenate([v for _, v in self._chunks])
         rows = _duplicate_rows(keys, valid)
-        return Duplicates(rows, [self._decode(int(keys[r])) for r in rows[:examples]])
+        return Duplicates(rows, [self._decode(int(keys[r])) for r in rows[: self._examples]]), len(keys)
 
 
 def _decoder(kind: pa.DataType) -> Callable[[int], Any]:
@@ -94,6 +117,15 @@ def _int_keys(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def _duplicate_rows(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
     import numpy as np
+
+    if valid.all():
+        steps = np.diff(keys)
+        if (steps >= 0).all():  # already in order (ids often are): equal neighbours repeat
+            repeated = steps == 0
+            marked = np.zeros(len(keys), bool)
+            marked[1:] |= repeated
+            marked[:-1] |= repeated
+            return np.flatnonzero(marked)
 
     present = keys[valid] if not valid.all() else keys
     ordered = np.sort(present)
