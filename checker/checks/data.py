@@ -70,7 +70,7 @@ def check_file(contract: Contract, path: Path, ctx: RunContext) -> Iterator[Chec
     with stopwatch() as lines_elapsed:  # one walk over the file for every example shown
         examples = {e.row for tally in tallies.values() if tally.violations for e in tally.examples}
         lines = physical_lines(path, examples) if is_csv and examples else {}
-    view = FileView(contract.name, subject, display, is_csv, ctx.location, lines)
+    view = FileView(contract.name, subject, display, ctx.location, lines)
     yield CheckResult(id="data.readable", status=Status.PASS, subject=subject,
                       summary=f"{stream.format} file, {plural(found.rows, 'row')}, "
                               f"{plural(len(columns_found), 'column')}",
