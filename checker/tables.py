@@ -169,11 +169,13 @@ def _row_group(metadata: Any, index: int) -> RowGroup:
 
 def open_table(path: Path, *, columns: Sequence[str] | None = None,
                batch_rows: int | None = None, csv_strings: bool = False,
-               as_text: bool = False, types: Mapping[str, pa.DataType] | None = None) -> TableStream:
+               as_text: bool = False, types: Mapping[str, pa.DataType] | None = None,
+               dictionary: Sequence[str] = ()) -> TableStream:
     """Open a data file for streaming. `columns` limits what is decoded; `as_text` (or its
     older name `csv_strings`) reads every CSV / JSON Lines column as text (the caller converts
     and counts bad values); `types` parses CSV columns straight to these types, and a value
-    that does not parse is a `ColumnTypeError` naming the column."""
+    that does not parse is a `ColumnTypeError` naming the column. `dictionary` names Parquet
+    text columns to read dictionary-encoded (each distinct value decoded once)."""
     as_text = as_text or csv_strings
     batch_rows = batch_rows or BATCH_ROWS  # looked up per call: tests shrink it
     fmt = table_format(path)
@@ -184,8 +186,9 @@ def open_table(path: Path, *, columns: Sequence[str] | None = None,
     try:
         if fmt == "csv":
             return _open_csv(path, columns, batch_rows, as_text, types or {})
-        opener = {"parquet": _open_parquet, "jsonl": _open_jsonl}[fmt]
-        return opener(path, columns, batch_rows, as_text)
+        if fmt == "parquet":
+            return _open_parquet(path, columns, batch_rows, dictionary)
+        return _open_jsonl(path, columns, batch_rows, as_text)
     except TableReadError:
         raise
     except Exception as exc:
@@ -267,11 +270,11 @@ def _csv_header(path: Path) -> list[str]:
 
 
 def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
-                  as_text: bool) -> TableStream:
+                  dictionary: Sequence[str]) -> TableStream:
     import pyarrow.parquet as pq
 
     # pre_buffer off: read column chunks as they are decoded, not whole row groups ahead
-    parquet = pq.ParquetFile(path, pre_buffer=False)
+    parquet = pq.ParquetFile(path, pre_buffer=False, read_dictionary=list(dictionary) or None)
     names = parquet.schema_arrow.names
     selected = [c for c in columns if c in names] if columns is not None else None
 

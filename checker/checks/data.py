@@ -99,8 +99,11 @@ def _scan(path: Path, stream: TableStream, present: list[ColumnRules], unique_ro
     def reread(text: bool) -> Iterator:
         return open_table(path, columns=names, as_text=text).batches()
 
+    # text with allowed values or a pattern: Parquet decodes each distinct value once
+    dictionary = [c.name for c in present if c.column.type in (ColumnType.STRING, ColumnType.CATEGORY)
+                  and not c.column.unique]
     try:  # Parquet and JSON Lines keep their types, unless a JSON column mixes them
-        opened = open_table(path, columns=names)
+        opened = open_table(path, columns=names, dictionary=dictionary)
         return scan(opened, present, unique_rows=unique_rows, reread=lambda: reread(False))
     except MixedTypesError:
         opened = open_table(path, columns=names, as_text=True)

@@ -9,7 +9,7 @@ the first few examples in row order.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -203,11 +203,17 @@ def _out_of_range(rules: ColumnRules, values: pa.Array) -> pa.Array:
 def _not_allowed(rules: ColumnRules, values: pa.Array) -> pa.Array:
     import pyarrow.compute as pc
 
-    inside = pc.is_in(values, value_set=rules.allowed_values)
-    return pc.and_(pc.is_valid(values), pc.invert(inside))
+    def outside(plain: pa.Array) -> pa.Array:
+        return pc.and_(pc.is_valid(plain), pc.invert(pc.is_in(plain, value_set=rules.allowed_values)))
+
+    return per_value(values, outside)
 
 
 def _no_match(rules: ColumnRules, values: pa.Array) -> pa.Array:
+    return per_value(values, lambda plain: _mismatches(rules, plain))
+
+
+def _mismatches(rules: ColumnRules, values: pa.Array) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -219,6 +225,18 @@ def _no_match(rules: ColumnRules, values: pa.Array) -> pa.Array:
         failing = [text for text in distinct.to_pylist() if compiled.fullmatch(text) is None]
         return pc.is_in(values, value_set=array_of(failing, pa.string()))
     return pc.fill_null(pc.invert(matches), false())
+
+
+def per_value(values: pa.Array, rule: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """A row mask from a rule; on a dictionary-encoded column the rule runs on the distinct
+    values only and the rows take their value's answer."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_dictionary(values.type):
+        return rule(values)
+    answers = rule(values.dictionary)
+    return pc.fill_null(pc.take(answers, values.indices), false())
 
 
 _CHECKS = {"ranges": _out_of_range, "allowed": _not_allowed, "pattern": _no_match}
