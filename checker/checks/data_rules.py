@@ -122,7 +122,7 @@ def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules
         if "types" in asked and coerced.bad is not None:
             masks["types"][rules.name], shown["types"][rules.name] = coerced.bad, raw
         extremes = _extremes(coerced.values) if asked & {"nulls", "ranges"} else None
-        if "nulls" in asked and (raw.null_count or (extremes is not None and extremes.nan)):
+        if "nulls" in asked and (raw.null_count or extremes is None):
             masks["nulls"][rules.name] = missing(raw, coerced)
         for rule in ("ranges", "allowed", "pattern"):
             if rule in asked and not (rule == "ranges" and _within(rules, extremes)):
@@ -137,38 +137,36 @@ def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules
 
 @dataclass(frozen=True)
 class _Extremes:
-    low: Any  # None: no value, or unknown because of NaN
+    low: Any  # None: no value at all
     high: Any
-    nan: bool
 
 
-def _extremes(values: pa.Array) -> _Extremes:
-    """Min, max and whether a NaN is present, in one cheap pass: numpy's min/max for plain
-    numbers (a NaN makes them NaN), pyarrow's min_max (which skips NaN) otherwise."""
-    import math
-
+def _extremes(values: pa.Array) -> _Extremes | None:
+    """Min and max in one cheap pass, or None when they are not cheaply known (a NaN, a null
+    in a numpy-able column): then the rules build their row masks. numpy's min/max for plain
+    numbers without nulls (a NaN makes them NaN); pyarrow's min_max for the other types."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     kind = values.type
-    if not len(values) or not (pa.types.is_integer(kind) or pa.types.is_floating(kind)
-                               or pa.types.is_timestamp(kind)):
-        return _Extremes(None, None, False)
-    if values.null_count == 0 and kind in (pa.float64(), pa.int64()):
+    if not len(values) or values.null_count == len(values):
+        return _Extremes(None, None)
+    if kind in (pa.float64(), pa.int64()):
+        if values.null_count:
+            return None
         data = to_numpy(values)
         low, high = data.min(), data.max()
-        if kind == pa.float64() and np.isnan(low):
-            return _Extremes(None, None, True)
-        return _Extremes(low.item(), high.item(), False)
+        return None if kind == pa.float64() and np.isnan(low) else _Extremes(low.item(), high.item())
+    if not pa.types.is_timestamp(kind):
+        return _Extremes(None, None)  # text and booleans: no NaN, no range
     found = pc.min_max(values)
-    nan = pa.types.is_floating(kind) and math.isnan(pc.sum(values).as_py() or 0.0)
-    return _Extremes(found["min"].as_py(), found["max"].as_py(), nan)
+    return _Extremes(found["min"].as_py(), found["max"].as_py())
 
 
 def _within(rules: ColumnRules, extremes: _Extremes | None) -> bool:
     """True when the batch's min and max prove every value inside the bounds."""
-    if extremes is None or (extremes.nan and extremes.low is None):
+    if extremes is None:
         return False
     if extremes.low is None:
         return True  # nothing but nulls
