@@ -156,7 +156,9 @@ def _preamble(repeats: int) -> str:
     import pandera
     import pyarrow
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (f"`make bench` ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores shared with other jobs, "
+            f"load average {load} at the end, "
             f"Python {platform.python_version()}, pyarrow {pyarrow.__version__}, "
             f"pandera {pandera.__version__}; median of {repeats} runs, each contender in its own process). "
             "Data: an id column (unique), 12 float columns (range and not-null rules), a string "
