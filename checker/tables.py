@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from checker.prefetch import prefetch
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -110,44 +112,6 @@ def _guarded(read: Callable[[], Iterator[pa.RecordBatch]]) -> Iterator[pa.Record
         raise
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, UnicodeDecodeError...
         raise _read_error(exc) from exc
-
-
-def prefetch(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
-    """Read the next batches on a thread while the caller works on this one: pyarrow decodes
-    without the GIL, so reading and checking overlap. An error is raised where it happened."""
-    import queue
-    import threading
-
-    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for batch in batches:
-                if stop.is_set():
-                    return
-                ready.put(("batch", batch))
-            ready.put(("done", None))
-        except BaseException as exc:  # handed to the consumer, raised there
-            ready.put(("error", exc))
-
-    worker = threading.Thread(target=produce, name="mlsmoke-prefetch", daemon=True)
-    worker.start()
-    try:
-        while True:
-            kind, item = ready.get()
-            if kind == "done":
-                return
-            if kind == "error":
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                ready.get_nowait()
-            except queue.Empty:
-                worker.join(0.01)
 
 
 def _row_group(metadata: Any, index: int) -> RowGroup:

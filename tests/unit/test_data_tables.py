@@ -10,12 +10,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from checker.prefetch import prefetch
 from checker.tables import (
     ColumnTypeError,
     MixedTypesError,
     TableReadError,
     open_table,
-    prefetch,
     read_table,
 )
 
