@@ -181,7 +181,7 @@ def _open_csv(path: Path, columns: Sequence[str] | None, batch_rows: int,
         column_types={name: pa.string() for name in header} if as_text else dict(types) or None,
         strings_can_be_null=True,
     )
-    read = pacsv.ReadOptions(block_size=max(1 << 10, batch_rows * 64))
+    read = pacsv.ReadOptions(block_size=_block_size(batch_rows))
     # quoted values may span lines; the parser must not split a block inside one
     parse = pacsv.ParseOptions(newlines_in_values=True)
 
@@ -197,6 +197,12 @@ def _open_csv(path: Path, columns: Sequence[str] | None, batch_rows: int,
 
     names = list(convert.include_columns) if columns is not None else header
     return TableStream(path, "csv", names, None, batches)
+
+
+def _block_size(batch_rows: int) -> int:
+    """Bytes parsed at a time: about `batch_rows` rows of text, at most 1 MiB (larger blocks
+    read no faster and pyarrow keeps several in flight, so memory grows with them)."""
+    return min(1 << 20, max(1 << 10, batch_rows * 64))
 
 
 def _conversion_error(exc: Exception, header: list[str]) -> Exception:
@@ -258,7 +264,7 @@ def _open_jsonl(path: Path, columns: Sequence[str] | None, batch_rows: int,
         return TableStream(path, "jsonl", names, None, batches)
     import pyarrow.json as pajson
 
-    read = pajson.ReadOptions(block_size=max(1 << 10, batch_rows * 64))
+    read = pajson.ReadOptions(block_size=_block_size(batch_rows))
     with pajson.open_json(path, read_options=read) as probe:
         names = probe.schema.names
     selected = [c for c in columns if c in names] if columns is not None else names
