@@ -43,8 +43,8 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
 
 def matched_files(entry: DataEntry, root: Path) -> dict[str, list[Path]]:
     """{glob: the files it matches}, relative to the config's folder."""
-    return {pattern: sorted(Path(p) for p in glob.glob(str(root / pattern), recursive=True)
-                            if Path(p).is_file())
+    return {pattern: sorted(root / p for p in glob.glob(pattern, root_dir=root, recursive=True)
+                            if (root / p).is_file())
             for pattern in entry.files}
 
 
