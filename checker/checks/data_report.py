@@ -59,7 +59,10 @@ def unique_tally(scan: FileScan) -> Tally:
 
 def rule_result(rule: str, tally: Tally, checked: list[ColumnRules], scan: FileScan,
                 view: FileView, extra_checked: int = 0) -> CheckResult:
-    metrics: dict[str, Any] = {"violations": tally.violations, "by_column": dict(tally.by_column),
+    order = {c.name: i for i, c in enumerate(checked)}
+    by_column = dict(sorted(tally.by_column.items(), key=lambda item: order.get(item[0], len(order))))
+    tally = Tally(tally.violations, by_column, tally.examples)
+    metrics: dict[str, Any] = {"violations": tally.violations, "by_column": by_column,
                                "rows": scan.rows, "columns_checked": len(checked)}
     if scan.row_groups:
         metrics["row_groups"] = scan.row_groups
