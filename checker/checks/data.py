@@ -25,6 +25,8 @@ from checker.csv_lines import physical_lines
 from checker.results import CheckResult, Location, Status, stopwatch
 from checker.tables import ColumnTypeError, MixedTypesError, TableReadError, TableStream, open_table
 
+_MAX_RETYPED = 2
+
 
 def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
     for index, entry in enumerate(config.data):
@@ -112,10 +114,13 @@ def _scan(path: Path, stream: TableStream, present: list[ColumnRules], unique_ro
 
 def _scan_csv(path: Path, present: list[ColumnRules], unique_rows: bool) -> FileScan:
     """Numbers are parsed straight to their type (pyarrow's fastest path); a column with a
-    value that does not parse is read again as text, which `coerce` converts value by value."""
+    value that does not parse is read again as text, which `coerce` converts value by value.
+    After two such columns every column is read as text, so a file is parsed at most 3 times."""
     names = [c.name for c in present]
     as_text: set[str] = set()
     while True:
+        if len(as_text) >= _MAX_RETYPED:
+            as_text = set(names)
         types = {c.name: csv_type(c.column.type) for c in present if c.name not in as_text}
         types |= {name: csv_type(ColumnType.STRING) for name in as_text}
         try:

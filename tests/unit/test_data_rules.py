@@ -125,3 +125,13 @@ def test_globs_recurse_and_tolerate_special_characters_in_the_folder(tmp_path: P
                                   "data:\n  - {contract: t, files: 'data/**/*.csv'}\n")
     subjects = sorted(r.subject for r in run_check(config, "data") if r.id == "data.readable")
     assert subjects == ["t: data/2024/b.csv", "t: data/a.csv"]
+
+
+def test_csv_with_bad_values_in_many_columns_is_read_as_text_and_counted(tmp_path: Path) -> None:
+    contract = "    columns:\n" + "".join(f"      c{i}: {{type: float, max: 5}}\n" for i in range(4))
+    body = "c0,c1,c2,c3\n1,2,3,4\nx,2,y,9\n1,z,3,w\n"
+    types = by_id(_run(tmp_path, contract, "bad.csv", body), "data.types")
+    assert types.metrics["by_column"] == {"c0": 1, "c1": 1, "c2": 1, "c3": 1}
+    assert types.metrics["violations"] == 2
+    ranges = by_id(_run(tmp_path, contract, "bad.csv", body), "data.ranges")
+    assert ranges.metrics["by_column"] == {"c3": 1}
