@@ -10,6 +10,7 @@ cannot be read gets one failed `data.readable` naming the cause, and the run goe
 from __future__ import annotations
 
 import glob
+import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from checker.config_schema import Config, DataEntry
 from checker.context import RunContext
 from checker.contracts import ColumnType, Contract
 from checker.csv_lines import physical_lines
-from checker.results import CheckResult, Location, Status, stopwatch
+from checker.results import CheckResult, Location, Status, stopwatch, truncate
 from checker.tables import ColumnTypeError, MixedTypesError, TableReadError, TableStream, open_table
 
 _MAX_RETYPED = 2
@@ -53,6 +54,8 @@ def matched_files(entry: DataEntry, root: Path) -> dict[str, list[Path]]:
 def check_file(contract: Contract, path: Path, ctx: RunContext) -> Iterator[CheckResult]:
     display = _relative(path, ctx.root)
     subject = f"{contract.name}: {display}"
+    found: FileScan | None = None
+    crash = ""  # a traceback, when mlsmoke itself failed on this file
     with stopwatch() as elapsed:
         try:
             stream = _open(path)
@@ -60,11 +63,12 @@ def check_file(contract: Contract, path: Path, ctx: RunContext) -> Iterator[Chec
             present = [ColumnRules(n, c) for n, c in contract.columns.items() if n in columns_found]
             found = _scan(path, stream, present, contract.unique_rows)
         except TableReadError as exc:
-            found, failure = None, str(exc)
+            failure: Exception = exc
+        except Exception as exc:  # a fault in mlsmoke: this file errs, the others are still checked
+            failure = exc
+            crash = traceback.format_exc()
     if found is None:
-        yield CheckResult(id="data.readable", status=Status.FAIL, subject=subject,
-                          summary=f"cannot read {display}: {failure}", location=Location(display),
-                          duration_s=round(elapsed[0], 4))
+        yield _unreadable(subject, display, failure, crash, elapsed[0])
         return
     with stopwatch() as unique_elapsed:
         tallies = {**found.tallies, "unique": unique_tally(found)}
@@ -84,6 +88,20 @@ def check_file(contract: Contract, path: Path, ctx: RunContext) -> Iterator[Chec
         yield result.with_duration(result.duration_s + extra)
     if contract.rows is not None:
         yield _rows_result(contract, found.rows, view, ctx)
+
+
+def _unreadable(subject: str, display: str, failure: Exception, crash: str, seconds: float) -> CheckResult:
+    if not crash:
+        return CheckResult(id="data.readable", status=Status.FAIL, subject=subject,
+                           summary=f"cannot read {display}: {failure}", location=Location(display),
+                           duration_s=round(seconds, 4))
+    return CheckResult(
+        id="data.readable", status=Status.ERROR, subject=subject,
+        summary=f"mlsmoke could not check {display}: {type(failure).__name__}: {failure}",
+        details="An unexpected error in mlsmoke; the other files were still checked. "
+                "Please report it with the traceback below.",
+        evidence={"traceback": truncate(crash, max_chars=4000)},
+        location=Location(display), duration_s=round(seconds, 4))
 
 
 def _open(path: Path) -> TableStream:

@@ -135,3 +135,26 @@ def test_csv_with_bad_values_in_many_columns_is_read_as_text_and_counted(tmp_pat
     assert types.metrics["violations"] == 2
     ranges = by_id(_run(tmp_path, contract, "bad.csv", body), "data.ranges")
     assert ranges.metrics["by_column"] == {"c3": 1}
+
+
+def test_a_fault_while_checking_one_file_spares_the_others(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.checks import data
+
+    real_scan = data.scan
+
+    def flaky(stream, *args, **kwargs):
+        if stream.path.name == "b.csv":
+            raise RuntimeError("boom")
+        return real_scan(stream, *args, **kwargs)
+
+    monkeypatch.setattr(data, "scan", flaky)
+    for name in ("a.csv", "b.csv", "c.csv"):
+        (tmp_path / name).write_text("n\n1\n", encoding="utf-8")
+    config = write_config(tmp_path, "version: 1\ncontracts:\n  t:\n    columns:\n      n: {type: int}\n"
+                                    "data:\n  - {contract: t, files: '*.csv'}\n")
+    results = run_check(config, "data")
+    crashed = by_id(results, "data.readable", "t: b.csv")
+    assert crashed.status is Status.ERROR and "RuntimeError: boom" in crashed.summary
+    for name in ("a.csv", "c.csv"):
+        assert by_id(results, "data.types", f"t: {name}").status is Status.PASS
