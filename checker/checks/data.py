@@ -176,14 +176,16 @@ def _columns_result(contract: Contract, columns_found: list[str], view: FileView
                     ctx: RunContext) -> CheckResult:
     finding = compare_columns(contract, columns_found)
     status = finding.status(contract.extra_columns)
-    key = ("columns", finding.missing[0]) if finding.missing else ("extra_columns",)
+    named = [*finding.missing, *(c for c in finding.repeated if c in contract.columns)]
+    key = ("columns", named[0]) if named else ("extra_columns",)
     details = [f"{name!r} looks renamed to {found!r} in the file"
                for name, found in finding.renamed.items()]
     return CheckResult(
         id="data.columns", status=status, subject=view.subject,
         summary=finding.summary(len(contract.columns), contract.extra_columns),
         details="\n".join(details),
-        metrics={"missing": finding.missing, "extra": finding.extra, "renamed": finding.renamed},
+        metrics={"missing": finding.missing, "extra": finding.extra, "renamed": finding.renamed,
+                 "repeated": finding.repeated},
         location=None if status is Status.PASS else ctx.location("contracts", contract.name, *key),
     )
 

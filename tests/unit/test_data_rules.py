@@ -158,3 +158,10 @@ def test_a_fault_while_checking_one_file_spares_the_others(tmp_path: Path,
     assert crashed.status is Status.ERROR and "RuntimeError: boom" in crashed.summary
     for name in ("a.csv", "c.csv"):
         assert by_id(results, "data.types", f"t: {name}").status is Status.PASS
+
+
+def test_a_column_name_twice_in_the_header_fails_the_columns_check(tmp_path: Path) -> None:
+    contract = "    columns:\n      n: {type: int}\n      m: {type: int}\n"
+    columns = by_id(_run(tmp_path, contract, "d.csv", "n,n,m\n1,2,3\n"), "data.columns")
+    assert columns.status is Status.FAIL
+    assert columns.summary == "column 'n' appears 2 times"
