@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from checker.arrow_values import array_of, false, scalar
 from checker.contracts import ColumnType
 
 if TYPE_CHECKING:
@@ -40,23 +41,39 @@ def target_type(column_type: ColumnType) -> pa.DataType:
     return arrow_type(column_type)
 
 
+def csv_type(column_type: ColumnType) -> pa.DataType:
+    """What the CSV parser reads a column as: numbers directly, everything else as text."""
+    import pyarrow as pa
+
+    return {ColumnType.INT: pa.int64(), ColumnType.FLOAT: pa.float64()}.get(column_type, pa.string())
+
+
 def coerce(array: pa.Array | pa.ChunkedArray, column_type: ColumnType) -> Coerced:
     import pyarrow as pa
 
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     if pa.types.is_dictionary(array.type):
+        if column_type in (ColumnType.STRING, ColumnType.CATEGORY) and _is_text(array.type.value_type):
+            # rules look at the few distinct values (see data_rules.per_value)
+            return Coerced(array.cast(pa.dictionary(array.type.index_type, pa.string())), None)
         array = array.dictionary_decode()
     kind = array.type
     if pa.types.is_null(kind):
         return Coerced(pa.nulls(len(array), target_type(column_type)), None)
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+    if _is_text(kind):
         return _from_text(array, column_type)
     convert = _NATIVE[column_type]
     converted = convert(array)
     if converted is None:  # the stored type cannot hold this column's values at all
         return _all_bad(array, column_type)
     return converted
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 def _all_bad(array: pa.Array, column_type: ColumnType) -> Coerced:
@@ -76,12 +93,13 @@ def _as_int(array: pa.Array) -> Coerced | None:
         except pa.ArrowInvalid:  # uint64 beyond int64
             return _per_value(pc.cast(array, pa.string()), ColumnType.INT)
     if pa.types.is_floating(array.type):
+        array = pc.cast(array, pa.float64())
         finite = pc.is_finite(array)
         integral = pc.and_(finite, pc.equal(pc.floor(array), array))
-        integral = pc.and_(integral, pc.less_equal(pc.abs(array), 2.0**63 - 1024))
-        values = pc.cast(pc.if_else(integral, array, None), pa.int64())
+        integral = pc.and_(integral, pc.less_equal(pc.abs(array), scalar(2.0**63 - 1024, pa.float64())))
+        values = pc.cast(pc.if_else(integral, array, scalar(None, pa.float64())), pa.int64())
         bad = pc.and_(pc.invert(integral), pc.invert(pc.is_nan(array)))  # NaN is a missing value
-        return Coerced(values, _none_if_clean(pc.fill_null(bad, False)))
+        return Coerced(values, _none_if_clean(pc.fill_null(bad, false())))
     return None
 
 
@@ -101,9 +119,11 @@ def _as_bool(array: pa.Array) -> Coerced | None:
     if pa.types.is_boolean(array.type):
         return Coerced(array, None)
     if pa.types.is_integer(array.type):
-        ok = pc.is_in(array, value_set=pa.array([0, 1], array.type))
+        array = pc.cast(array, pa.int64())
+        ok = pc.is_in(array, value_set=array_of([0, 1], pa.int64()))
         bad = pc.and_(pc.is_valid(array), pc.invert(ok))
-        return Coerced(pc.cast(pc.if_else(ok, array, None), pa.bool_()), _none_if_clean(bad))
+        values = pc.cast(pc.if_else(ok, array, scalar(None, pa.int64())), pa.bool_())
+        return Coerced(values, _none_if_clean(bad))
     return None
 
 
@@ -157,11 +177,11 @@ def _per_value(array: pa.Array, column_type: ColumnType) -> Coerced:
     distinct = pc.unique(pc.drop_null(array))
     parse = _PARSERS[column_type]
     parsed = [parse(text) for text in distinct.to_pylist()]
-    values = pa.array([None if p is _BAD else p for p in parsed], target_type(column_type))
-    bad = pa.array([p is _BAD for p in parsed], pa.bool_())
+    values = array_of([None if p is _BAD else p for p in parsed], target_type(column_type))
+    bad = array_of([p is _BAD for p in parsed], pa.bool_())
     positions = pc.index_in(array, value_set=distinct)
     return Coerced(pc.take(values, positions),
-                   _none_if_clean(pc.fill_null(pc.take(bad, positions), False)))
+                   _none_if_clean(pc.fill_null(pc.take(bad, positions), false())))
 
 
 def _none_if_clean(bad: pa.Array) -> pa.Array | None:

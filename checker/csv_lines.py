@@ -27,7 +27,7 @@ class _Walk:
     newlines: int = 0  # newlines before the current block
     quoted: int = 0  # 1 when the current block starts inside quotes
     open_line: int = 1  # line where the unfinished record (segment) started
-    open_content: int = 0  # content bytes seen in the unfinished segment
+    open_content: bool = False  # whether the unfinished segment has content yet
 
 
 def physical_lines(path: Path, rows: Iterable[int]) -> dict[int, int]:
@@ -41,44 +41,46 @@ def physical_lines(path: Path, rows: Iterable[int]) -> dict[int, int]:
     walk = _Walk()
     with path.open("rb") as handle:
         while len(found) < len(wanted) and (block := handle.read(_BLOCK)):
-            starts = _record_lines(np.frombuffer(block, np.uint8), walk, final=False)
-            _collect(starts, walk, wanted, found)
-        if len(found) < len(wanted):
-            _collect(_record_lines(np.zeros(0, np.uint8), walk, final=True), walk, wanted, found)
+            _collect(_record_lines(np.frombuffer(block, np.uint8), walk), walk, wanted, found)
+        if len(found) < len(wanted) and walk.open_content:  # a last row without a final newline
+            walk.records += 1
+            _collect(np.array([walk.open_line]), walk, wanted, found)
     return found
 
 
 def _collect(starts: np.ndarray, walk: _Walk, wanted: np.ndarray, found: dict[int, int]) -> None:
     import numpy as np
 
-    first_record = walk.records - len(starts)
-    data_rows = np.arange(first_record, walk.records) - 1
+    data_rows = np.arange(walk.records - len(starts), walk.records) - 1
     hits = np.isin(data_rows, wanted)
     found.update(zip(data_rows[hits].tolist(), starts[hits].tolist(), strict=True))
 
 
-def _record_lines(data: np.ndarray, walk: _Walk, *, final: bool) -> np.ndarray:
-    """Start lines of the records completed in this block; updates the walk's carry."""
+def _record_lines(data: np.ndarray, walk: _Walk) -> np.ndarray:
+    """Start lines of the records this block completes; carries the rest to the next block.
+    Works on the positions of newlines and quotes only, so a block costs two byte scans."""
     import numpy as np
 
-    newline = data == _NEWLINE
-    parity = (np.cumsum(data == _QUOTE) + walk.quoted) % 2
-    ends = np.flatnonzero(newline & (parity == 0))
-    content = np.cumsum(~newline & (data != _RETURN))
-    newlines = np.cumsum(newline)
-    if final:
-        lines = np.array([walk.open_line]) if walk.open_content else np.zeros(0, np.int64)
-        walk.records += len(lines)
-        return lines
-    segment_lines = np.concatenate([[walk.open_line], walk.newlines + newlines[ends] + 1])
-    at_end = content[ends]
-    segment_content = np.diff(np.concatenate([[-walk.open_content], at_end]))
-    nonblank = segment_content > 0
-    lines = segment_lines[:-1][nonblank]
+    newlines = np.flatnonzero(data == _NEWLINE)
+    quotes = np.flatnonzero(data == _QUOTE)
+    quoted = (np.searchsorted(quotes, newlines) + walk.quoted) % 2 == 1
+    ending = np.flatnonzero(~quoted)  # index (among newlines) of each newline that ends a record
+    ends = newlines[ending]
+    starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
+    length = ends - starts
+    previous = data[np.maximum(ends - 1, 0)]
+    blank = (length == 0) | ((length == 1) & (previous == _RETURN))
+    if len(blank) and walk.open_content:
+        blank[0] = False
+    start_lines = np.concatenate([[walk.open_line], walk.newlines + ending + 2])
+    lines = start_lines[:-1][~blank]
     walk.records += len(lines)
-    walk.open_line = int(segment_lines[-1])
-    tail_start = int(at_end[-1]) if len(ends) else -walk.open_content
-    walk.open_content = int(content[-1]) - tail_start if len(data) else walk.open_content
-    walk.newlines += int(newlines[-1]) if len(data) else 0
-    walk.quoted = int(parity[-1]) if len(data) else walk.quoted
+    if len(ends):
+        walk.open_line = int(start_lines[-1])
+        tail = data[ends[-1] + 1:]
+        walk.open_content = bool(np.any((tail != _NEWLINE) & (tail != _RETURN)))
+    else:
+        walk.open_content = walk.open_content or bool(np.any((data != _NEWLINE) & (data != _RETURN)))
+    walk.newlines += len(newlines)
+    walk.quoted = (walk.quoted + len(quotes)) % 2
     return lines

@@ -4,7 +4,7 @@ contract's column otherwise)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,9 +33,8 @@ class FileView:
     contract: str
     subject: str
     display_path: str  # the data file, relative to the config's folder
-    is_csv: bool
     location: Callable[..., Location]  # ctx.location
-    lines: Callable[[list[int]], dict[int, int]]  # CSV data row → physical line
+    lines: Mapping[int, int]  # CSV data row → physical line, for the rows shown as examples
 
 
 def unique_tally(scan: FileScan) -> Tally:
@@ -44,7 +43,7 @@ def unique_tally(scan: FileScan) -> Tally:
 
     found_rows, examples, by_column = [], [], {}
     for name, counter in scan.uniques.items():
-        found = counter.duplicates(MAX_EXAMPLES)
+        found = counter.duplicates()
         by_column[name] = len(found.rows)
         examples += [Example(int(r), name, plain(v))
                      for r, v in zip(found.rows[:MAX_EXAMPLES], found.values, strict=False)]
@@ -60,7 +59,10 @@ def unique_tally(scan: FileScan) -> Tally:
 
 def rule_result(rule: str, tally: Tally, checked: list[ColumnRules], scan: FileScan,
                 view: FileView, extra_checked: int = 0) -> CheckResult:
-    metrics: dict[str, Any] = {"violations": tally.violations, "by_column": dict(tally.by_column),
+    order = {c.name: i for i, c in enumerate(checked)}
+    by_column = dict(sorted(tally.by_column.items(), key=lambda item: order.get(item[0], len(order))))
+    tally = Tally(tally.violations, by_column, tally.examples)
+    metrics: dict[str, Any] = {"violations": tally.violations, "by_column": by_column,
                                "rows": scan.rows, "columns_checked": len(checked)}
     if scan.row_groups:
         metrics["row_groups"] = scan.row_groups
@@ -122,10 +124,7 @@ def _details(rule: str, tally: Tally, checked: list[ColumnRules]) -> str:
 
 
 def _with_lines(examples: list[Example], view: FileView) -> list[tuple[Example, int | None]]:
-    if not view.is_csv:
-        return [(e, None) for e in examples]
-    lines = view.lines([e.row for e in examples])
-    return [(e, lines.get(e.row)) for e in examples]
+    return [(e, view.lines.get(e.row)) for e in examples]
 
 
 def _example_dict(found: tuple[Example, int | None]) -> dict[str, Any]:

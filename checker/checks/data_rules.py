@@ -9,12 +9,13 @@ the first few examples in row order.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from checker.coerce import Coerced, coerce, target_type
+from checker.arrow_values import array_of, false, scalar, to_numpy
+from checker.coerce import Coerced, coerce
 from checker.contracts import Column, ColumnType
 
 if TYPE_CHECKING:
@@ -60,8 +61,9 @@ class Tally:
 
         found = []
         for name, mask in hits.items():
-            rows = pc.indices_nonzero(mask).slice(0, MAX_EXAMPLES).to_pylist()
-            values = shown[name].take(rows).to_pylist() if name in shown else [None] * len(rows)
+            indices = pc.indices_nonzero(mask).slice(0, MAX_EXAMPLES)
+            rows = indices.to_pylist()
+            values = shown[name].take(indices).to_pylist() if name in shown else [None] * len(rows)
             found += [Example(offset + row, name, plain(value))
                       for row, value in zip(rows, values, strict=True)]
         self.examples = sorted([*self.examples, *found], key=lambda e: e.row)[:MAX_EXAMPLES]
@@ -92,20 +94,16 @@ class ColumnRules:
 
     @cached_property
     def bounds(self) -> tuple[pa.Scalar | None, pa.Scalar | None]:
-        import pyarrow as pa
-
-        kind = target_type(self.column.type)
-        return tuple(None if b is None else pa.scalar(b, kind if kind == pa.timestamp("us") else None)
-                     for b in (self.column.min, self.column.max))  # type: ignore[return-value]
+        return (_bound(self.column.min, self.column.type), _bound(self.column.max, self.column.type))
 
     @cached_property
     def allowed_values(self) -> pa.Array:
         import pyarrow as pa
 
-        allowed = self.column.allowed or []
+        texts = array_of([_as_text(v) for v in self.column.allowed or []], pa.string())
         if self.column.type in (ColumnType.STRING, ColumnType.CATEGORY):
-            return pa.array([_as_text(v) for v in allowed], pa.string())
-        return coerce(pa.array([_as_text(v) for v in allowed], pa.string()), self.column.type).values
+            return texts
+        return coerce(texts, self.column.type).values
 
     @cached_property
     def regex(self) -> tuple[str, re.Pattern[str]]:
@@ -123,10 +121,11 @@ def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules
         coerced = coerce(raw, rules.column.type)
         if "types" in asked and coerced.bad is not None:
             masks["types"][rules.name], shown["types"][rules.name] = coerced.bad, raw
-        if "nulls" in asked:
+        extremes = _extremes(coerced.values) if asked & {"nulls", "ranges"} else None
+        if "nulls" in asked and (raw.null_count or extremes is None):
             masks["nulls"][rules.name] = missing(raw, coerced)
         for rule in ("ranges", "allowed", "pattern"):
-            if rule in asked:
+            if rule in asked and not (rule == "ranges" and _within(rules, extremes)):
                 masks[rule][rules.name] = _CHECKS[rule](rules, coerced.values)
                 shown[rule][rules.name] = coerced.values
         if "unique" in asked:
@@ -136,6 +135,45 @@ def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules
             tallies[rule].add(masks[rule], shown[rule], offset)
 
 
+@dataclass(frozen=True)
+class _Extremes:
+    low: Any  # None: no value at all
+    high: Any
+
+
+def _extremes(values: pa.Array) -> _Extremes | None:
+    """Min and max in one cheap pass, or None when they are not cheaply known (a NaN, a null
+    in a numpy-able column): then the rules build their row masks. numpy's min/max for plain
+    numbers without nulls (a NaN makes them NaN); pyarrow's min_max for the other types."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = values.type
+    if not len(values) or values.null_count == len(values):
+        return _Extremes(None, None)
+    if kind in (pa.float64(), pa.int64()):
+        if values.null_count:
+            return None
+        data = to_numpy(values)
+        low, high = data.min(), data.max()
+        return None if kind == pa.float64() and np.isnan(low) else _Extremes(low.item(), high.item())
+    if not pa.types.is_timestamp(kind):
+        return _Extremes(None, None)  # text and booleans: no NaN, no range
+    found = pc.min_max(values)
+    return _Extremes(found["min"].as_py(), found["max"].as_py())
+
+
+def _within(rules: ColumnRules, extremes: _Extremes | None) -> bool:
+    """True when the batch's min and max prove every value inside the bounds."""
+    if extremes is None:
+        return False
+    if extremes.low is None:
+        return True  # nothing but nulls
+    col = rules.column
+    return (col.min is None or extremes.low >= col.min) and (col.max is None or extremes.high <= col.max)
+
+
 def missing(raw: pa.Array, coerced: Coerced) -> pa.Array:
     """Null as read, or NaN (a missing float, as pandas has it)."""
     import pyarrow as pa
@@ -143,7 +181,7 @@ def missing(raw: pa.Array, coerced: Coerced) -> pa.Array:
 
     mask = pc.is_null(raw, nan_is_null=True)
     if coerced.values.type == pa.float64() and not pa.types.is_floating(raw.type):
-        mask = pc.or_(mask, pc.fill_null(pc.is_nan(coerced.values), False))
+        mask = pc.or_(mask, pc.fill_null(pc.is_nan(coerced.values), false()))
     return mask
 
 
@@ -157,17 +195,23 @@ def _out_of_range(rules: ColumnRules, values: pa.Array) -> pa.Array:
     if high is not None:
         above = pc.greater(values, high)
         mask = above if mask is None else pc.or_(mask, above)
-    return pc.fill_null(mask, False)
+    return pc.fill_null(mask, false())
 
 
 def _not_allowed(rules: ColumnRules, values: pa.Array) -> pa.Array:
     import pyarrow.compute as pc
 
-    inside = pc.is_in(values, value_set=rules.allowed_values)
-    return pc.and_(pc.is_valid(values), pc.invert(inside))
+    def outside(plain: pa.Array) -> pa.Array:
+        return pc.and_(pc.is_valid(plain), pc.invert(pc.is_in(plain, value_set=rules.allowed_values)))
+
+    return per_value(values, outside)
 
 
 def _no_match(rules: ColumnRules, values: pa.Array) -> pa.Array:
+    return per_value(values, lambda plain: _mismatches(rules, plain))
+
+
+def _mismatches(rules: ColumnRules, values: pa.Array) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -177,11 +221,33 @@ def _no_match(rules: ColumnRules, values: pa.Array) -> pa.Array:
     except pa.ArrowInvalid:  # RE2 rejects it (backreferences, lookaround): Python's re decides
         distinct = pc.unique(pc.drop_null(values))
         failing = [text for text in distinct.to_pylist() if compiled.fullmatch(text) is None]
-        return pc.is_in(values, value_set=pa.array(failing, pa.string()))
-    return pc.fill_null(pc.invert(matches), False)
+        return pc.is_in(values, value_set=array_of(failing, pa.string()))
+    return pc.fill_null(pc.invert(matches), false())
+
+
+def per_value(values: pa.Array, rule: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """A row mask from a rule; on a dictionary-encoded column the rule runs on the distinct
+    values only and the rows take their value's answer."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_dictionary(values.type):
+        return rule(values)
+    answers = rule(values.dictionary)
+    return pc.fill_null(pc.take(answers, values.indices), false())
 
 
 _CHECKS = {"ranges": _out_of_range, "allowed": _not_allowed, "pattern": _no_match}
+
+
+def _bound(value: Any, column_type: ColumnType) -> pa.Scalar | None:
+    import pyarrow as pa
+
+    if value is None:
+        return None
+    if column_type is ColumnType.DATETIME:
+        return scalar(value, pa.timestamp("us"))
+    return scalar(value, pa.int64() if isinstance(value, int) else pa.float64())
 
 
 def _as_text(value: Any) -> str:

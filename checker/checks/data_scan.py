@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from checker.checks.data_rules import RULES, ColumnRules, Tally, evaluate
+from checker.checks.data_rules import MAX_EXAMPLES, RULES, ColumnRules, Tally, evaluate
 from checker.checks.data_unique import RowCounter, ValueCounter
 from checker.contracts import ColumnType
-from checker.tables import ColumnStats, TableStream
+from checker.tables import ColumnStats, RowGroup, TableStream
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -36,7 +37,7 @@ class FileScan:
 def scan(stream: TableStream, columns: list[ColumnRules], *, unique_rows: bool = False,
          reread: Callable[[], Iterable[pa.RecordBatch]] | None = None) -> FileScan:
     """Evaluate every rule of `columns` (all present in the file) over the whole stream."""
-    found = FileScan(uniques={c.name: ValueCounter() for c in columns if c.column.unique})
+    found = FileScan(uniques={c.name: ValueCounter(MAX_EXAMPLES) for c in columns if c.column.unique})
     row_counter = RowCounter() if unique_rows else None
     names = [c.name for c in columns]
     if stream.format == "parquet":
@@ -64,12 +65,14 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
     assert schema is not None
     native = {c.name: _native(schema.field(c.name).type, c.column.type) for c in columns}
     names = [c.name for c in columns]
-    for group in stream.row_groups():
+    groups = stream.row_groups()
+    separate = [name for name in found.uniques if native[name] and _disjoint(groups, name)]
+    for group in groups:
         found.row_groups += 1
         asked: Asked = []
         for rules in columns:
             needed = _needed(rules, native[rules.name], group.stats.get(rules.name))
-            for rule in rules.applies - needed:
+            for rule in rules.applies - needed - {"types"}:  # types: settled by the schema
                 found.proven[rule] = found.proven.get(rule, 0) + 1
             if needed:
                 asked.append((rules, needed))
@@ -79,6 +82,21 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
             continue
         for batch in stream.row_group_batches(group.index, decode):
             _evaluate(batch, found, asked, row_counter, names)
+        for name in separate:
+            found.uniques[name].flush()
+
+
+def _disjoint(groups: list[RowGroup], name: str) -> bool:
+    """Whether the row groups' [min, max] of a column never overlap, so a value can repeat
+    only inside one row group."""
+    stats = [g.stats.get(name) for g in groups if g.num_rows]
+    if any(s is None or s.min is None or s.max is None for s in stats):
+        return False
+    try:
+        spans = sorted((s.min, s.max) for s in stats if s is not None)
+        return all(high < next_low for (_, high), (next_low, _) in pairwise(spans))
+    except TypeError:
+        return False
 
 
 def _needed(rules: ColumnRules, native: bool, stats: ColumnStats | None) -> frozenset[str]:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from checker.arrow_values import false, scalar, to_numpy
+
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
@@ -26,16 +28,27 @@ class Duplicates:
 
 
 class ValueCounter:
-    """Collects one column's converted values; `duplicates()` answers exactly."""
+    """Collects one column's converted values; `duplicates()` answers exactly.
 
-    def __init__(self) -> None:
+    `flush()` closes a segment whose values cannot occur in any other segment (Parquet row
+    groups whose min/max statistics do not overlap): its duplicates are found right away and
+    its keys dropped, so memory stays bounded by a row group instead of growing with the file.
+    """
+
+    def __init__(self, examples: int = 5) -> None:
         self._chunks: list[Any] = []
         self._text = False
         self._decode: Callable[[int], Any] = int
+        self._examples = examples
+        self._base = 0  # rows in the segments already flushed
+        self._rows: list[np.ndarray] = []
+        self._values: list[Any] = []
 
     def add(self, values: pa.Array) -> None:
         import pyarrow as pa
 
+        if pa.types.is_dictionary(values.type):
+            values = values.dictionary_decode()
         if pa.types.is_string(values.type):
             self._text = True
             self._chunks.append(values)
@@ -43,17 +56,31 @@ class ValueCounter:
             self._decode = _decoder(values.type)
             self._chunks.append(_int_keys(values))
 
-    def duplicates(self, examples: int) -> Duplicates:
+    def flush(self) -> None:
+        if not self._chunks:
+            return
+        found, rows = self._segment()
+        self._rows.append(found.rows + self._base)
+        self._values += found.values[: self._examples - len(self._values)]
+        self._base += rows
+        self._chunks = []
+
+    def duplicates(self) -> Duplicates:
         import numpy as np
 
-        if not self._chunks:
-            return Duplicates(np.empty(0, np.int64), [])
+        self.flush()
+        rows = np.concatenate(self._rows) if self._rows else np.empty(0, np.int64)
+        return Duplicates(rows, self._values)
+
+    def _segment(self) -> tuple[Duplicates, int]:
+        import numpy as np
+
         if self._text:
-            return _text_duplicates(self._chunks, examples)
+            return _text_duplicates(self._chunks, self._examples), sum(len(c) for c in self._chunks)
         keys = np.concatenate([k for k, _ in self._chunks])
         valid = np.concatenate([v for _, v in self._chunks])
         rows = _duplicate_rows(keys, valid)
-        return Duplicates(rows, [self._decode(int(keys[r])) for r in rows[:examples]])
+        return Duplicates(rows, [self._decode(int(keys[r])) for r in rows[: self._examples]]), len(keys)
 
 
 def _decoder(kind: pa.DataType) -> Callable[[int], Any]:
@@ -78,21 +105,29 @@ def _int_keys(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    valid = pc.is_valid(values).to_numpy(zero_copy_only=False)
+    valid = to_numpy(pc.is_valid(values))
     if pa.types.is_floating(values.type):
-        floats = pc.fill_null(values, 0.0).to_numpy(zero_copy_only=False)
+        floats = to_numpy(pc.fill_null(pc.cast(values, pa.float64()), scalar(0.0, pa.float64())))
         valid &= ~np.isnan(floats)
         floats = np.where(floats == 0.0, 0.0, floats)  # -0.0 equals 0.0
         return floats.view(np.int64), valid
-    if pa.types.is_boolean(values.type):
-        values = pc.cast(values, pa.int64())
-    elif pa.types.is_timestamp(values.type):
-        values = values.cast(pa.int64())
-    return pc.fill_null(values, 0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False), valid
+    if pa.types.is_timestamp(values.type):
+        values = values.view(pa.int64())
+    values = pc.cast(values, pa.int64())
+    return to_numpy(pc.fill_null(values, scalar(0, pa.int64()))), valid
 
 
 def _duplicate_rows(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
     import numpy as np
+
+    if valid.all():
+        steps = np.diff(keys)
+        if (steps >= 0).all():  # already in order (ids often are): equal neighbours repeat
+            repeated = steps == 0
+            marked = np.zeros(len(keys), bool)
+            marked[1:] |= repeated
+            marked[:-1] |= repeated
+            return np.flatnonzero(marked)
 
     present = keys[valid] if not valid.all() else keys
     ordered = np.sort(present)
@@ -111,14 +146,15 @@ def _text_duplicates(chunks: list[Any], examples: int) -> Duplicates:
     import pyarrow.compute as pc
 
     counts = pc.value_counts(pa.chunked_array(chunks, pa.string()))
-    repeated = pc.and_(pc.greater(counts.field("counts"), 1), pc.is_valid(counts.field("values")))
+    repeated = pc.and_(pc.greater(counts.field("counts"), scalar(1, pa.int64())),
+                       pc.is_valid(counts.field("values")))
     duplicated = pc.filter(counts.field("values"), repeated)
     if len(duplicated) == 0:
         return Duplicates(np.empty(0, np.int64), [])
     found, values, offset = [], [], 0
     for chunk in chunks:
-        hits = pc.indices_nonzero(pc.fill_null(pc.is_in(chunk, value_set=duplicated), False))
-        found.append(hits.to_numpy() + offset)
+        hits = pc.indices_nonzero(pc.fill_null(pc.is_in(chunk, value_set=duplicated), false()))
+        found.append(to_numpy(hits).astype(np.int64) + offset)
         if len(values) < examples:
             values += chunk.take(hits.slice(0, examples - len(values))).to_pylist()
         offset += len(chunk)
