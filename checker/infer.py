@@ -1,0 +1,244 @@
+"""Infer a data contract from sample files, such that the same files pass it.
+
+Files are streamed batch by batch (`checker.tables.open_table`); per column we keep what is
+needed: the types every value so far fits, null count, min and max, the distinct values while
+there are few (categories) and while all are distinct (ids). CSV columns are read as text and
+the narrowest type all values parse as wins (int, float, bool, datetime, else string); other
+formats keep their own types. The contract then gets:
+
+- `nullable` when any value is null (or NaN);
+- `min`/`max` for int and float columns: the observed range widened by a tenth of its span,
+  rounded outward to a round number (ints stay ints), never below zero for non-negative data
+  nor above zero for non-positive data;
+- `allowed` for a string column of at most 20 distinct values that repeat;
+- `unique` (and `role: id` when the name says id) for an id-like column whose values are all
+  distinct, or an int column whose values are all distinct.
+
+Several files must have the same columns; their ranges and categories are united.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from checker.contracts import Column, ColumnType, Contract, Role
+from checker.errors import UsageError
+from checker.infer_ranges import widen
+from checker.tables import TableReadError, open_table
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+MAX_CATEGORIES = 20
+_ORDER = (ColumnType.INT, ColumnType.FLOAT, ColumnType.BOOL, ColumnType.DATETIME, ColumnType.STRING)
+_ID_NAME = re.compile(r"(?:^|[_\-\s.])(?:id|uuid|guid)$|^(?:id|uuid|guid)(?:[_\-\s.]|$)|[a-z0-9](?:Id|ID|Uuid)$")
+
+
+def infer_contract(paths: list[Path]) -> Contract:
+    """A contract every given file satisfies. UsageError when a file cannot be read or the
+    files disagree on their columns or on a column's type."""
+    if not paths:
+        raise UsageError("no data files given to infer a contract from")
+    profiles: dict[str, _Profile] = {}
+    first_columns: list[str] | None = None
+    for path in paths:
+        columns = _profile_file(path, profiles)
+        if first_columns is None:
+            first_columns = columns
+        elif set(columns) != set(first_columns):
+            raise UsageError(_disagreement(paths[0], first_columns, path, columns))
+    assert first_columns is not None
+    if not first_columns:
+        raise UsageError(f"{paths[0]}: no columns found")
+    return Contract(columns={name: profiles[name].column() for name in first_columns})
+
+
+def _profile_file(path: Path, profiles: dict[str, _Profile]) -> list[str]:
+    for profile in profiles.values():
+        profile.distinct = None  # uniqueness holds per file, as data.unique checks it
+    try:
+        stream = open_table(path, csv_strings=True)
+        for batch in stream.batches():
+            for name, array in zip(batch.schema.names, batch.columns, strict=True):
+                profiles.setdefault(name, _Profile(name)).add(array, text=stream.format == "csv")
+    except TableReadError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    for name in stream.column_names:
+        profiles.setdefault(name, _Profile(name))
+    return list(stream.column_names)
+
+
+def _disagreement(first: Path, first_columns: list[str], path: Path, columns: list[str]) -> str:
+    missing = [c for c in first_columns if c not in columns]
+    extra = [c for c in columns if c not in first_columns]
+    parts = [f"lacks {', '.join(missing)}"] if missing else []
+    parts += [f"has {', '.join(extra)} in addition"] if extra else []
+    return (f"{path} and {first} have different columns ({path.name} {' and '.join(parts)}): "
+            "infer them separately, one contract each")
+
+
+@dataclass
+class _Profile:
+    """What a column's values so far allow: accumulated batch by batch."""
+
+    name: str
+    nulls: int = 0
+    values: int = 0
+    kinds: set[ColumnType] = field(default_factory=lambda: set(_ORDER))
+    low: dict[ColumnType, Any] = field(default_factory=dict)
+    high: dict[ColumnType, Any] = field(default_factory=dict)
+    categories: pa.Array | None = None
+    too_many_categories: bool = False
+    distinct: pa.Array | None = None
+    repeats: bool = False
+
+    def add(self, array: pa.Array, *, text: bool) -> None:
+        import pyarrow.compute as pc
+
+        missing = pc.is_null(array, nan_is_null=True)
+        self.nulls += pc.sum(missing).as_py() or 0
+        present = array.filter(pc.invert(missing))
+        if len(present) == 0:
+            return
+        self.values += len(present)
+        fits = _text_kinds(present) if text else _typed_kinds(self.name, present)
+        self.kinds &= set(fits)
+        for kind in self.kinds & {ColumnType.INT, ColumnType.FLOAT}:
+            self._extend_range(kind, fits[kind])
+        self._track_values(present)
+
+    def _extend_range(self, kind: ColumnType, values: pa.Array) -> None:
+        import pyarrow.compute as pc
+
+        bounds = pc.min_max(values).as_py()
+        self.low[kind] = bounds["min"] if kind not in self.low else min(self.low[kind], bounds["min"])
+        self.high[kind] = bounds["max"] if kind not in self.high else max(self.high[kind], bounds["max"])
+
+    def _track_values(self, present: pa.Array) -> None:
+        """Distinct values as text, so a CSV file and a Parquet file compare alike."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        present = present.cast(pa.string())
+        if not self.repeats:
+            merged = present if self.distinct is None else pa.concat_arrays([self.distinct, present])
+            self.distinct = pc.unique(merged)
+            self.repeats = len(self.distinct) < len(merged)
+            if self.repeats:
+                self.distinct = None
+        if not self.too_many_categories:
+            merged = present if self.categories is None else pa.concat_arrays([self.categories, present])
+            self.categories = pc.unique(merged)
+            self.too_many_categories = len(self.categories) > MAX_CATEGORIES
+            if self.too_many_categories:
+                self.categories = None
+
+    def column(self) -> Column:
+        if not self.kinds:
+            raise UsageError(f"column {self.name!r} holds values of different types across the files "
+                             "(numbers in one, text in another): align the files or infer them separately")
+        kind = next(k for k in _ORDER if k in self.kinds) if self.values else ColumnType.STRING
+        rules: dict[str, Any] = {"type": kind, "nullable": self.nulls > 0}
+        if kind in self.low:
+            rules["min"], rules["max"] = widen(self.low[kind], self.high[kind], integer=kind is ColumnType.INT)
+        if kind is ColumnType.STRING and self._categorical():
+            assert self.categories is not None
+            rules["allowed"] = sorted(self.categories.to_pylist())
+        if not self.repeats and self.values >= 2 and (kind is ColumnType.INT or self._id_named()):
+            rules["unique"] = True
+            rules["role"] = Role.ID if self._id_named() else Role.FEATURE
+        return Column(**rules)
+
+    def _categorical(self) -> bool:
+        if self.too_many_categories or self.categories is None:
+            return False
+        return self.values >= 2 * len(self.categories)
+
+    def _id_named(self) -> bool:
+        return bool(_ID_NAME.search(self.name))
+
+
+def _typed_kinds(name: str, values: pa.Array) -> dict[ColumnType, pa.Array]:
+    import pyarrow as pa
+
+    kind = values.type
+    if pa.types.is_dictionary(kind):
+        return _typed_kinds(name, values.dictionary_decode())
+    if pa.types.is_integer(kind):
+        fits = {ColumnType.FLOAT: values.cast(pa.float64())}
+        if _castable(values, pa.int64()):
+            fits[ColumnType.INT] = values.cast(pa.int64())
+        return fits
+    if pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        return {ColumnType.FLOAT: values.cast(pa.float64())}
+    if pa.types.is_boolean(kind):
+        return {ColumnType.BOOL: values}
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        return {ColumnType.DATETIME: values}
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return {ColumnType.STRING: values.cast(pa.string())}
+    raise UsageError(f"column {name!r} has type {kind}, which a contract cannot describe "
+                     "(int, float, bool, string or datetime)")
+
+
+def _text_kinds(values: pa.Array) -> dict[ColumnType, pa.Array]:
+    """Every type all these CSV cells parse as, with the parsed values."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    fits: dict[ColumnType, pa.Array] = {ColumnType.STRING: values}
+    for kind, target in ((ColumnType.INT, pa.int64()), (ColumnType.FLOAT, pa.float64())):
+        parsed = _cast_or_none(values, target)
+        if parsed is not None and (kind is ColumnType.INT or _all_finite(parsed)):
+            fits[kind] = parsed
+    if pc.all(pc.is_in(pc.utf8_lower(values), value_set=pa.array(["true", "false"]))).as_py():
+        fits[ColumnType.BOOL] = values
+    stamps = _cast_or_none(values, pa.timestamp("us"))
+    if stamps is None:
+        stamps = _cast_or_none(values, pa.timestamp("us", tz="UTC"))
+    if stamps is not None:
+        fits[ColumnType.DATETIME] = stamps
+    return fits
+
+
+def _all_finite(values: pa.Array) -> bool:
+    import pyarrow.compute as pc
+
+    return bool(pc.all(pc.is_finite(values)).as_py())
+
+
+def _castable(values: pa.Array, target: pa.DataType) -> bool:
+    return _cast_or_none(values, target) is not None
+
+
+def _cast_or_none(values: pa.Array, target: pa.DataType) -> pa.Array | None:
+    import pyarrow as pa
+
+    try:
+        return values.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def contracts_yaml(contracts: dict[str, Contract]) -> str:
+    """`contracts:` as YAML for mlsmoke.yml, one flow-style line per column."""
+    import yaml
+
+    class _Flow(dict):  # type: ignore[type-arg]
+        pass
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    _Dumper.add_representer(_Flow, lambda dumper, data: dumper.represent_mapping(
+        "tag:yaml.org,2002:map", data.items(), flow_style=True))
+    body = {}
+    for name, contract in contracts.items():
+        written = contract.to_yaml_dict()
+        written["columns"] = {column: _Flow(rules) for column, rules in written["columns"].items()}
+        body[name] = written
+    return yaml.dump({"contracts": body}, Dumper=_Dumper, sort_keys=False, width=1000,
+                     allow_unicode=True)
