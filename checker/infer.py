@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 
 MAX_CATEGORIES = 20
 _ORDER = (ColumnType.INT, ColumnType.FLOAT, ColumnType.BOOL, ColumnType.DATETIME, ColumnType.STRING)
-_ID_NAME = re.compile(r"(?:^|[_\-\s.])(?:id|uuid|guid)$|^(?:id|uuid|guid)(?:[_\-\s.]|$)|[a-z0-9](?:Id|ID|Uuid)$")
+_ID_NAME = re.compile(r"(?:^|[_\-\s.])(?:id|uuid|guid)$"  # wine_id, id, user-uuid
+                      r"|^(?:id|uuid|guid)(?:[_\-\s.]|$)"  # id_wine
+                      r"|[a-z0-9](?:Id|ID|Uuid)$")  # wineId
 
 
 def infer_contract(paths: list[Path]) -> Contract:
@@ -143,7 +145,8 @@ class _Profile:
         kind = next(k for k in _ORDER if k in self.kinds) if self.values else ColumnType.STRING
         rules: dict[str, Any] = {"type": kind, "nullable": self.nulls > 0}
         if kind in self.low:
-            rules["min"], rules["max"] = widen(self.low[kind], self.high[kind], integer=kind is ColumnType.INT)
+            integer = kind is ColumnType.INT
+            rules["min"], rules["max"] = widen(self.low[kind], self.high[kind], integer=integer)
         if kind is ColumnType.STRING and self._categorical():
             assert self.categories is not None
             rules["allowed"] = sorted(self.categories.to_pylist())
