@@ -34,9 +34,8 @@ if TYPE_CHECKING:
 
 MAX_CATEGORIES = 20
 _ORDER = (ColumnType.INT, ColumnType.FLOAT, ColumnType.BOOL, ColumnType.DATETIME, ColumnType.STRING)
-_ID_NAME = re.compile(r"(?:^|[_\-\s.])(?:id|uuid|guid)$"  # wine_id, id, user-uuid
-                      r"|^(?:id|uuid|guid)(?:[_\-\s.]|$)"  # id_wine
-                      r"|[a-z0-9](?:Id|ID|Uuid)$")  # wineId
+_ID_WORD = re.compile(r"(?:^|[_\-\s.])(?:id|uuid|guid)$|^(?:id|uuid|guid)(?:[_\-\s.]|$)")  # wine_id, id
+_CAMEL_ID = re.compile(r"[a-z0-9](?:Id|ID|Uuid|UUID)$")  # wineId
 
 
 def infer_contract(paths: list[Path]) -> Contract:
@@ -161,7 +160,7 @@ class _Profile:
         return self.values >= 2 * len(self.categories)
 
     def _id_named(self) -> bool:
-        return bool(_ID_NAME.search(self.name))
+        return bool(_ID_WORD.search(self.name.lower()) or _CAMEL_ID.search(self.name))
 
 
 def _typed_kinds(name: str, values: pa.Array) -> dict[ColumnType, pa.Array]:
