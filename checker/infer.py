@@ -59,7 +59,7 @@ def infer_contract(paths: list[Path]) -> Contract:
 
 def _profile_file(path: Path, profiles: dict[str, _Profile]) -> list[str]:
     for profile in profiles.values():
-        profile.distinct = None  # uniqueness holds per file, as data.unique checks it
+        profile.new_file()
     try:
         stream = open_table(path, csv_strings=True)
         for batch in stream.batches():
@@ -82,6 +82,31 @@ def _disagreement(first: Path, first_columns: list[str], path: Path, columns: li
 
 
 @dataclass
+class _Distinct:
+    """The distinct values seen so far, until one repeats (`stop_on_repeat`) or there are more
+    than `limit`; then only that fact is kept."""
+
+    stop_on_repeat: bool
+    limit: int | None = None
+    values: pa.Array | None = None
+    repeats: bool = False
+    stopped: bool = False
+
+    def add(self, present: pa.Array) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if self.stopped:
+            return
+        merged = present if self.values is None else pa.concat_arrays([self.values, present])
+        self.values = pc.unique(merged)
+        self.repeats = self.repeats or len(self.values) < len(merged)
+        too_many = self.limit is not None and len(self.values) > self.limit
+        if too_many or (self.stop_on_repeat and self.repeats):
+            self.stopped, self.values = True, None
+
+
+@dataclass
 class _Profile:
     """What a column's values so far allow: accumulated batch by batch."""
 
@@ -91,12 +116,17 @@ class _Profile:
     kinds: set[ColumnType] = field(default_factory=lambda: set(_ORDER))
     low: dict[ColumnType, Any] = field(default_factory=dict)
     high: dict[ColumnType, Any] = field(default_factory=dict)
-    categories: pa.Array | None = None
-    too_many_categories: bool = False
-    distinct: pa.Array | None = None
-    repeats: bool = False
+    categories: _Distinct = field(default_factory=lambda: _Distinct(False, MAX_CATEGORIES))
+    # uniqueness as text (for id-named string columns) and as integers ("01" equals "1")
+    text_ids: _Distinct = field(default_factory=lambda: _Distinct(True))
+    int_ids: _Distinct = field(default_factory=lambda: _Distinct(True))
+
+    def new_file(self) -> None:
+        """Uniqueness holds per file, as data.unique checks it."""
+        self.text_ids.values = self.int_ids.values = None
 
     def add(self, array: pa.Array, *, text: bool) -> None:
+        import pyarrow as pa
         import pyarrow.compute as pc
 
         missing = pc.is_null(array, nan_is_null=True)
@@ -109,7 +139,11 @@ class _Profile:
         self.kinds &= set(fits)
         for kind in self.kinds & {ColumnType.INT, ColumnType.FLOAT}:
             self._extend_range(kind, fits[kind])
-        self._track_values(present)
+        as_text = present.cast(pa.string())  # so a CSV file and a Parquet file compare alike
+        self.categories.add(as_text)
+        self.text_ids.add(as_text)
+        if ColumnType.INT in self.kinds:
+            self.int_ids.add(fits[ColumnType.INT])
 
     def _extend_range(self, kind: ColumnType, values: pa.Array) -> None:
         import pyarrow.compute as pc
@@ -117,25 +151,6 @@ class _Profile:
         bounds = pc.min_max(values).as_py()
         self.low[kind] = bounds["min"] if kind not in self.low else min(self.low[kind], bounds["min"])
         self.high[kind] = bounds["max"] if kind not in self.high else max(self.high[kind], bounds["max"])
-
-    def _track_values(self, present: pa.Array) -> None:
-        """Distinct values as text, so a CSV file and a Parquet file compare alike."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        present = present.cast(pa.string())
-        if not self.repeats:
-            merged = present if self.distinct is None else pa.concat_arrays([self.distinct, present])
-            self.distinct = pc.unique(merged)
-            self.repeats = len(self.distinct) < len(merged)
-            if self.repeats:
-                self.distinct = None
-        if not self.too_many_categories:
-            merged = present if self.categories is None else pa.concat_arrays([self.categories, present])
-            self.categories = pc.unique(merged)
-            self.too_many_categories = len(self.categories) > MAX_CATEGORIES
-            if self.too_many_categories:
-                self.categories = None
 
     def column(self) -> Column:
         if not self.kinds:
@@ -147,17 +162,24 @@ class _Profile:
             integer = kind is ColumnType.INT
             rules["min"], rules["max"] = widen(self.low[kind], self.high[kind], integer=integer)
         if kind is ColumnType.STRING and self._categorical():
-            assert self.categories is not None
-            rules["allowed"] = sorted(self.categories.to_pylist())
-        if not self.repeats and self.values >= 2 and (kind is ColumnType.INT or self._id_named()):
+            assert self.categories.values is not None
+            rules["allowed"] = sorted(self.categories.values.to_pylist())
+        if self._unique(kind):
             rules["unique"] = True
             rules["role"] = Role.ID if self._id_named() else Role.FEATURE
         return Column(**rules)
 
-    def _categorical(self) -> bool:
-        if self.too_many_categories or self.categories is None:
+    def _unique(self, kind: ColumnType) -> bool:
+        if self.values < 2:
             return False
-        return self.values >= 2 * len(self.categories)
+        if kind is ColumnType.INT:
+            return not self.int_ids.repeats
+        return kind is ColumnType.STRING and self._id_named() and not self.text_ids.repeats
+
+    def _categorical(self) -> bool:
+        if self.categories.values is None:
+            return False
+        return self.values >= 2 * len(self.categories.values)
 
     def _id_named(self) -> bool:
         return bool(_ID_WORD.search(self.name.lower()) or _CAMEL_ID.search(self.name))
