@@ -203,13 +203,7 @@ def synth(config_path: str, contract_name: str, rows: int, seed: int, output: st
 @exit_codes
 def report(results: str, fmt: str) -> None:
     """Re-render a results.json as Markdown, JUnit XML or JSON."""
-    from checker.results import Report
-
-    try:
-        data = json.loads(Path(results).read_text(encoding="utf-8"))
-        loaded = Report.from_dict(data)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"{results} is not an mlsmoke results file: {exc}") from None
+    loaded = _read_results(Path(results))
     if fmt == "json":
         click.echo(json.dumps(loaded.to_dict(), indent=2))
     elif fmt == "junit":
@@ -220,6 +214,21 @@ def report(results: str, fmt: str) -> None:
         from checker.render.markdown import render_markdown
 
         click.echo(render_markdown(loaded), nl=False)
+
+
+def _read_results(path: Path) -> Any:
+    from checker.results import Report
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path} is not valid JSON: {exc}") from None
+    try:
+        return Report.from_dict(data)
+    except KeyError as exc:
+        raise UsageError(f"{path} is not an mlsmoke results file: missing key {exc}") from None
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise UsageError(f"{path} is not an mlsmoke results file: {exc}") from None
 
 
 @main.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from checker.contracts import ColumnType, Contract, StrictModel
 
@@ -239,15 +239,17 @@ class Config(StrictModel):
     )
     report: ReportSettings = Field(default_factory=ReportSettings)
 
-    @model_validator(mode="after")
-    def _endpoint_names(self) -> Config:
-        if len(self.endpoint) > 1:
-            names = [e.name for e in self.endpoint]
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint_names(cls, endpoints: list[Endpoint]) -> list[Endpoint]:
+        # A field validator (not a model one), so the error points at `endpoint:`.
+        if len(endpoints) > 1:
+            names = [e.name for e in endpoints]
             if None in names:
                 raise ValueError("when endpoint is a list, every entry needs a name")
             if len(set(names)) != len(names):
                 raise ValueError("endpoint names must be unique")
-        return self
+        return endpoints
 
     def contract(self, name: str) -> Contract:
         contract = self.contracts[name]

@@ -1,0 +1,96 @@
+"""Benchmark data: a seeded table with a dozen float columns with ranges, an int target, a
+string category column and a unique id column; about 0.01 % of the rows break a rule (out of
+range, null, disallowed category, duplicated id). Written a million rows at a time, so making
+10M rows takes little memory. The exact count of violating rows per rule goes to a JSON file
+next to the data, so the benchmark can confirm every contender found them all."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+FLOATS = [f"f{i}" for i in range(12)]
+CATEGORIES = ["red", "white", "rose"]
+CHUNK = 1_000_000
+FAULT_RATE = 1e-4
+
+CONTRACT = {
+    "columns": {
+        "id": {"type": "int", "unique": True, "role": "id"},
+        **{name: {"type": "float", "min": 0.0, "max": 100.0} for name in FLOATS},
+        "category": {"type": "string", "allowed": CATEGORIES},
+        "target": {"type": "int", "min": 0, "max": 9, "role": "target"},
+    },
+    "extra_columns": "error",
+}
+
+
+def chunk_table(start: int, rows: int, seed: int) -> tuple[pa.Table, dict[str, int]]:
+    rng = np.random.default_rng([seed, start])
+    ids = np.arange(start, start + rows, dtype=np.int64)
+    floats = {name: rng.uniform(0.0, 100.0, rows) for name in FLOATS}
+    category = rng.choice(np.array(CATEGORIES, dtype=object), rows)
+    target = rng.integers(0, 10, rows)
+    faulty = rng.choice(np.arange(1, rows), int(rows * FAULT_RATE), replace=False)
+    kinds = rng.integers(0, 4, len(faulty))
+    columns = rng.integers(0, len(FLOATS), len(faulty))
+    null_masks = {name: np.zeros(rows, bool) for name in FLOATS}
+    for row, kind, column in zip(faulty, kinds, columns, strict=True):
+        name = FLOATS[column]
+        if kind == 0:
+            floats[name][row] = 100.0 + rng.uniform(0.1, 50.0)
+        elif kind == 1:
+            null_masks[name][row] = True
+        elif kind == 2:
+            category[row] = "blue"
+        else:
+            ids[row] = ids[row - 1]
+    arrays = {"id": pa.array(ids)}
+    arrays |= {name: pa.array(values, mask=null_masks[name]) for name, values in floats.items()}
+    arrays |= {"category": pa.array(category, pa.string()), "target": pa.array(target)}
+    out_of_range = np.zeros(rows, bool)
+    for values in floats.values():
+        out_of_range |= values > 100.0
+    nulls = np.zeros(rows, bool)
+    for mask in null_masks.values():
+        nulls |= mask
+    counts = {"ranges": int((out_of_range & ~nulls).sum()), "nulls": int(nulls.sum()),
+              "allowed": int((category == "blue").sum())}
+    return pa.table(arrays), counts
+
+
+def generate(folder: Path, rows: int, seed: int = 7, csv: bool = False) -> Path:
+    """Write `data-{rows}.parquet` (or .csv) and its expected counts; reuse them when present."""
+    suffix = "csv" if csv else "parquet"
+    path = folder / f"data-{rows}.{suffix}"
+    expected_path = path.with_name(path.name + ".expected.json")
+    if path.exists() and expected_path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    totals = {"ranges": 0, "nulls": 0, "allowed": 0}
+    all_ids = []
+    writer = None
+    partial = path.with_suffix(".partial")
+    try:
+        for start in range(0, rows, CHUNK):
+            table, counts = chunk_table(start, min(CHUNK, rows - start), seed)
+            totals = {k: totals[k] + counts[k] for k in totals}
+            all_ids.append(table.column("id").to_numpy())
+            if writer is None:
+                writer = (pacsv.CSVWriter(partial, table.schema) if csv
+                          else pq.ParquetWriter(partial, table.schema))
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
+    ids = np.sort(np.concatenate(all_ids))
+    repeated = np.unique(ids[1:][ids[1:] == ids[:-1]])
+    totals["unique"] = int(np.isin(np.concatenate(all_ids), repeated).sum())
+    partial.rename(path)
+    expected_path.write_text(json.dumps(totals, indent=2) + "\n")
+    return path

@@ -1,0 +1,75 @@
+"""Build small pyarrow arrays and scalars from Python values, and read arrays as numpy, without
+pyarrow's pandas bridge.
+
+`pa.array()`, `pa.scalar()` and passing a Python value to a compute function make pyarrow
+import pandas (about 0.5 s) to look for pandas types. The data checks only ever need a handful
+of plain values (bounds, allowed sets, False), so they build them from buffers here and keep
+the whole data family free of that import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+_EPOCH = dt.datetime(1970, 1, 1)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def array_of(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    """An array of `kind` (int64, float64, bool, timestamp[us], string or null); None is null."""
+    import numpy as np
+    import pyarrow as pa
+
+    n = len(values)
+    present = np.array([v is not None for v in values], bool)
+    validity = None if present.all() else pa.py_buffer(np.packbits(present, bitorder="little"))
+    if pa.types.is_null(kind):
+        return pa.nulls(n)
+    if pa.types.is_string(kind):
+        encoded = [str(v).encode("utf-8") if v is not None else b"" for v in values]
+        offsets = np.zeros(n + 1, np.int32)
+        offsets[1:] = np.cumsum([len(e) for e in encoded])
+        buffers = [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+        return pa.Array.from_buffers(kind, n, buffers)
+    if pa.types.is_boolean(kind):
+        bits = np.packbits(np.array([bool(v) for v in values], bool), bitorder="little")
+        return pa.Array.from_buffers(kind, n, [validity, pa.py_buffer(bits)])
+    if pa.types.is_timestamp(kind):
+        numbers = np.array([(v - _EPOCH) // _MICROSECOND if v is not None else 0 for v in values], np.int64)
+    else:
+        dtype = np.float64 if pa.types.is_floating(kind) else np.int64
+        numbers = np.array([v if v is not None else 0 for v in values], dtype)
+    return pa.Array.from_buffers(kind, n, [validity, pa.py_buffer(numbers)])
+
+
+def scalar(value: Any, kind: pa.DataType) -> pa.Scalar:
+    return array_of([value], kind)[0]
+
+
+def to_numpy(array: pa.Array) -> np.ndarray:
+    """A primitive array without nulls (int, float, bool, timestamp) as numpy."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    offset, n = array.offset, len(array)
+    data = array.buffers()[1]
+    if pa.types.is_boolean(array.type):
+        bits = np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little")
+        return bits[offset:offset + n].astype(bool)
+    dtype = np.dtype(array.type.to_pandas_dtype()) if not pa.types.is_timestamp(array.type) else np.int64
+    return np.frombuffer(data, dtype, count=offset + n)[offset:]
+
+
+def false() -> pa.Scalar:
+    """The boolean False, for `fill_null` on masks."""
+    import pyarrow as pa
+
+    return scalar(False, pa.bool_())

@@ -1,0 +1,83 @@
+"""The Markdown report (report.md, the job summary and the sticky PR comment).
+
+`render_markdown(report)` renders the full report from the templates in `templates/`.
+With `max_chars`, it returns the most complete report that fits: failures first, passed
+checks counted instead of listed, evidence shortened and then dropped, with a note that
+points to the job summary (GitHub cuts comment bodies at 65,536 characters).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import replace
+
+import jinja2
+
+from checker.render import escape, view
+from checker.render.view import Detail
+from checker.results import Report
+
+GITHUB_COMMENT_LIMIT = 65_536
+marker = view.marker
+
+_NOTE = ("This report was shortened to fit GitHub's size limit: failures come first and passed "
+         "checks are counted, not listed. The full report is in the job summary{run} and in "
+         "report.md.")
+_SHORTER = (
+    Detail(list_passes=False, worst_first=True, evidence_chars=1500, details_chars=2000),
+    Detail(list_passes=False, worst_first=True, evidence_chars=300, details_chars=500),
+    Detail(list_passes=False, worst_first=True, evidence_chars=None, details_chars=200),
+    Detail(list_passes=False, worst_first=True, sections=False),
+    Detail(list_passes=False, worst_first=True, sections=False, max_rows=50),
+    Detail(list_passes=False, worst_first=True, sections=False, max_rows=10),
+    Detail(sections=False, tables=False),
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    # Autoescape is off on purpose: the view model escapes for Markdown (HTML escaping alone
+    # would not stop Markdown injection), and escaping twice would garble the text.
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("checker.render", "templates"),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_view(report_view: view.ReportView) -> str:
+    return _environment().get_template("report.md.j2").render(view=report_view)
+
+
+def render_markdown(report: Report, max_chars: int | None = None) -> str:
+    """The report as GitHub Markdown; under `max_chars` characters when given."""
+    full = render_view(view.build(report))
+    if max_chars is None or len(full) <= max_chars:
+        return full
+    return shorten_markdown(report, max_chars)
+
+
+def shorten_markdown(report: Report, max_chars: int = GITHUB_COMMENT_LIMIT) -> str:
+    """The most complete shortened report under `max_chars` characters."""
+    notice = _notice(report)
+    for detail in _SHORTER:
+        text = render_view(view.build(report, _with_notice(detail, notice)))
+        if len(text) <= max_chars:
+            return text
+    # Only a pathological title gets here: keep the marker, the verdict and the note.
+    bare = view.build(report, _with_notice(_SHORTER[-1], notice))
+    text = render_view(bare)
+    return text[: max(0, max_chars - 2)].rstrip() + "…\n"
+
+
+def _notice(report: Report) -> str:
+    run_url = report.environment.get("run_url")
+    run = f" of [this workflow run]({run_url})" if escape.is_http_url(run_url) else ""
+    return _NOTE.format(run=run)
+
+
+def _with_notice(detail: Detail, notice: str) -> Detail:
+    return replace(detail, notice=notice)

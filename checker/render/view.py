@@ -1,0 +1,261 @@
+"""The view model of the Markdown report: plain records of already-escaped strings.
+
+Every untrusted string (from data, endpoints, logs, or a results.json given to `mlsmoke
+report`) passes through `checker.render.escape` here, once; the templates only arrange them.
+`Detail` says how much to show, so a shortened report is the same view with less in it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from checker.checks import FAMILIES
+from checker.render import escape
+from checker.results import CheckResult, Report, Status, truncate
+
+STATUS_ICON = {Status.PASS: "✅", Status.SKIP: "⏭️", Status.WARN: "⚠️", Status.FAIL: "❌",
+               Status.ERROR: "💥"}
+FAMILY_TITLE = {"data": "Data contracts", "drift": "Drift", "pipeline": "Pipeline",
+                "endpoint": "Endpoint"}
+LATENCY_METRICS = ("p50_ms", "p95_ms", "max_ms")
+_COUNT_LABELS = ((Status.PASS, "passed"), (Status.FAIL, "failed"), (Status.WARN, "warning"),
+                 (Status.ERROR, "error"), (Status.SKIP, "skipped"))
+
+
+@dataclass(frozen=True)
+class Detail:
+    """How much of the report to show (the full report uses the defaults)."""
+
+    list_passes: bool = True  # False: passed checks are counted, not listed
+    worst_first: bool = False  # rows and sections sorted by status, failures first
+    evidence_chars: int | None = 4000  # None: no evidence
+    details_chars: int = 10_000
+    sections: bool = True  # a <details> section per failure and warning
+    max_rows: int | None = None  # rows listed per family table
+    tables: bool = True
+    notice: str = ""
+
+
+@dataclass(frozen=True)
+class RowView:
+    icon: str
+    check: str
+    subject: str
+    summary: str
+    duration: str
+
+
+@dataclass(frozen=True)
+class FamilyView:
+    heading: str  # "Data contracts (3 passed, 1 failed)"
+    rows: tuple[RowView, ...]
+    not_listed: str  # e.g. "12 passed checks not listed", or ""
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """The collapsed <details> of one failure, error or warning."""
+
+    summary: str  # HTML content of <summary>
+    location: str
+    details: str  # Markdown block
+    metrics: tuple[tuple[str, str], ...]
+    evidence: str  # a fenced code block, or ""
+
+
+@dataclass(frozen=True)
+class LatencyView:
+    subject: str
+    requests: str
+    p50: str
+    p95: str
+    max: str
+
+
+@dataclass(frozen=True)
+class ReportView:
+    marker: str
+    title: str
+    verdict_icon: str
+    verdict: str
+    counts: str
+    notice: str
+    families: tuple[FamilyView, ...]
+    latency: tuple[LatencyView, ...]
+    sections: tuple[SectionView, ...]
+    footer: str
+
+
+def marker(title: str) -> str:
+    """The hidden first line that identifies this report's sticky comment (one per title)."""
+    return f"<!-- mlsmoke:{escape.html_comment(title)} -->"
+
+
+def build(report: Report, detail: Detail = Detail()) -> ReportView:
+    checks = _ordered(report.checks, detail.worst_first)
+    return ReportView(
+        marker=marker(report.title),
+        title=escape.inline(report.title, max_chars=200),
+        verdict_icon="✅" if report.status is Status.PASS else "❌",
+        verdict="passed" if report.status is Status.PASS else "failed",
+        counts=_headline_counts(report),
+        notice=detail.notice,
+        families=tuple(_families(checks, detail)) if detail.tables else (),
+        latency=tuple(_latency(c) for c in report.checks if _has_latency(c)) if detail.tables else (),
+        sections=tuple(_section(c, detail) for c in _ordered(report.checks, worst_first=True)
+                       if c.status >= Status.WARN) if detail.sections else (),
+        footer=_footer(report),
+    )
+
+
+def _ordered(checks: Sequence[CheckResult], worst_first: bool) -> list[CheckResult]:
+    if not worst_first:
+        return list(checks)
+    return sorted(checks, key=lambda c: -c.status.rank)  # stable: run order within a status
+
+
+def _headline_counts(report: Report) -> str:
+    text = _counts(report.checks, " · ", "**{n}** {label}", always=(Status.PASS, Status.FAIL))
+    if report.fail_on == "warning" and report.counts["warn"]:
+        text += " (warnings fail this run)"
+    return text
+
+
+def _counts(checks: Sequence[CheckResult], sep: str, form: str,
+            always: tuple[Status, ...] = ()) -> str:
+    """'3 passed, 1 failed, 2 warnings': the statuses present (and those in `always`)."""
+    counts = Counter(c.status for c in checks)
+    parts = []
+    for status, label in _COUNT_LABELS:
+        n = counts[status]
+        if n or status in always:
+            plural = "s" if n != 1 and status in (Status.WARN, Status.ERROR) else ""
+            parts.append(form.format(n=n, label=label + plural))
+    return sep.join(parts)
+
+
+def _families(checks: Sequence[CheckResult], detail: Detail) -> list[FamilyView]:
+    grouped: dict[str, list[CheckResult]] = {}
+    for check in checks:
+        grouped.setdefault(check.family, []).append(check)
+    names = [f for f in FAMILIES if f in grouped] + sorted(set(grouped) - set(FAMILIES))
+    return [_family(name, grouped[name], detail) for name in names]
+
+
+def _family(name: str, checks: list[CheckResult], detail: Detail) -> FamilyView:
+    listed = checks if detail.list_passes else [c for c in checks if c.status is not Status.PASS]
+    if detail.max_rows is not None:
+        listed = listed[: detail.max_rows]
+    not_listed = _not_listed(checks, listed)
+    title = FAMILY_TITLE.get(name) or escape.inline(name.capitalize(), max_chars=60)
+    return FamilyView(
+        heading=f"{title} ({_counts(checks, ', ', '{n} {label}')})",
+        rows=tuple(_row(c) for c in listed),
+        not_listed=not_listed,
+    )
+
+
+def _not_listed(checks: list[CheckResult], listed: list[CheckResult]) -> str:
+    shown = {id(c) for c in listed}
+    hidden = [c for c in checks if id(c) not in shown]
+    if not hidden:
+        return ""
+    passed = sum(1 for c in hidden if c.status is Status.PASS)
+    other = len(hidden) - passed
+    parts = [f"{passed} passed"] if passed else []
+    parts += [f"{other} more"] if other else []
+    return " and ".join(parts) + (" check" if len(hidden) == 1 else " checks") + " not listed"
+
+
+def _row(check: CheckResult) -> RowView:
+    return RowView(
+        icon=STATUS_ICON[check.status],
+        check=escape.cell(check.id, max_chars=80),
+        subject=escape.cell(check.subject, max_chars=120),
+        summary=escape.cell(check.summary, max_chars=300),
+        duration=format_duration(check.duration_s),
+    )
+
+
+def _section(check: CheckResult, detail: Detail) -> SectionView:
+    subject = f" — {escape.inline(check.subject, max_chars=120)}" if check.subject else ""
+    details = truncate(check.details, max_chars=detail.details_chars)
+    metrics = truncate(dict(check.metrics), max_items=30)
+    return SectionView(
+        summary=f"{STATUS_ICON[check.status]} <code>{escape.inline(check.id, max_chars=80)}</code>{subject}: "
+                f"{escape.inline(check.summary, max_chars=300)}",
+        location=_location(check),
+        details=escape.block(details),
+        metrics=tuple((escape.cell(k, max_chars=60), escape.cell(_compact(v), max_chars=200))
+                      for k, v in metrics.items()),
+        evidence=_evidence(check.evidence, detail.evidence_chars),
+    )
+
+
+def _location(check: CheckResult) -> str:
+    if check.location is None:
+        return ""
+    line = f", line {check.location.line}" if check.location.line else ""
+    return escape.inline(f"{check.location.file}{line}", max_chars=200)
+
+
+def _compact(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _evidence(evidence: Mapping[str, Any], max_chars: int | None) -> str:
+    if not evidence or max_chars is None:
+        return ""
+    text = truncate(json.dumps(evidence, indent=2, ensure_ascii=False, default=str), max_chars=max_chars)
+    return escape.code_block(text, "json")
+
+
+def _has_latency(check: CheckResult) -> bool:
+    return any(key in check.metrics for key in LATENCY_METRICS)
+
+
+def _latency(check: CheckResult) -> LatencyView:
+    metrics = check.metrics
+    return LatencyView(
+        subject=escape.cell(check.subject or check.id, max_chars=120),
+        requests=escape.cell(metrics.get("requests", "–")),
+        p50=_milliseconds(metrics.get("p50_ms")),
+        p95=_milliseconds(metrics.get("p95_ms")),
+        max=_milliseconds(metrics.get("max_ms")),
+    )
+
+
+def _milliseconds(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "–"
+    return f"{value:.1f} ms" if value < 10 else f"{value:.0f} ms"
+
+
+def format_duration(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
+
+
+def _footer(report: Report) -> str:
+    env = report.environment
+    parts = []
+    if env.get("commit"):
+        parts.append(f"commit {escape.inline(env['commit'], max_chars=40)}")
+    if escape.is_http_url(env.get("run_url")):
+        parts.append(f"[workflow run]({env['run_url']})")
+    version = f" {escape.inline(report.mlsmoke_version, max_chars=40)}" if report.mlsmoke_version else ""
+    parts.append(f"mlsmoke{version}")
+    parts.append(f"{format_duration(report.duration_s)}")
+    return " · ".join(parts)

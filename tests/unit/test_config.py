@@ -1,0 +1,298 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers import write_config
+from samples import MINIMAL_CONFIG
+
+from checker.config import load_config
+from checker.errors import ConfigError, ConfigProblem
+
+SPEC = Path("/work/shared/SPEC.md")
+ENV = {"STAGING_URL": "http://127.0.0.1:9", "STAGING_TOKEN": "s3cret-token"}
+
+# The full example of SPEC §2, kept here so the test runs without the spec checked out.
+FULL_EXAMPLE = """
+version: 1
+contracts:                     # named data contracts, used by every family
+  wine:
+    columns:
+      fixed_acidity: {type: float, min: 3.0, max: 16.0}
+      pH:            {type: float, min: 0, max: 14}
+      alcohol:       {type: float, min: 0, max: 20}
+      color:         {type: string, allowed: [red, white]}
+      wine_id:       {type: int, unique: true}
+      harvested:     {type: datetime, nullable: true}
+      quality:       {type: int, min: 0, max: 10, role: target}
+    rows: {min: 100}
+    extra_columns: error       # error | warn | allow
+  # or load one from a file:  reviews: {file: contracts/reviews.yml}
+
+data:                          # data-contract checks on files in the repo
+  - contract: wine
+    files: data/*.parquet      # glob(s); CSV, Parquet, JSON Lines (by extension)
+compatibility:                 # diff contracts against the base branch
+  base_ref: origin/main        # default: the PR's base branch when run on a PR
+drift:                         # optional: reference vs current distribution
+  - contract: wine
+    reference: data/train.parquet
+    current: data/latest.parquet
+    psi_max: 0.2
+    ks_pvalue_min: 0.01
+
+pipeline:
+  contract: wine
+  rows: 200
+  seed: 7
+  patterns:                    # controlled, known relationships in the synthetic data
+    - when: {alcohol: {gt: 12}}
+      set: {quality: 8}
+    - when: {alcohol: {le: 12}}
+      set: {quality: 4}
+  python: python3              # the user's interpreter (default: python3 on PATH)
+  setup: pip install -r requirements.txt      # runs once, in the user's environment
+  command: python train.py --data {data} --out {out}
+  timeout: 120s
+  artifacts:
+    - {path: "{out}/model.joblib", min_bytes: 100}
+    - {path: "{out}/metrics.json", json: {accuracy: {min: 0.5}}}
+  model:
+    path: "{out}/model.joblib"               # joblib | pickle | skops, by extension or `format`
+    output: {type: int, allowed: [4, 8]}     # or {type: float, min: 0, max: 1}
+    expect:                                  # the known pattern must be learned
+      - {input: {alcohol: 14.0}, output: 8}
+      - {input: {alcohol: 10.0}, output: 4}
+    deterministic: true                      # two runs, identical predictions
+
+endpoint:
+  url: ${STAGING_URL}          # a deployed service, or start one locally:
+  # serve: {build: ./serving, port: 8080, env: {MODEL: /models/m.joblib}, ready_timeout: 60s}
+  # serve: {image: registry/model:sha, port: 8080}
+  headers: {Authorization: "Bearer ${STAGING_TOKEN}"}
+  protocol: mlflow             # mlflow | tfserving | kserve-v2 | json (custom template)
+  model: wine                  # model name, for kserve-v2 (/v2/models/{model}/…) and tfserving
+  health: {path: /health, timeout: 60s}
+  predict: {path: /invocations}
+  contract: wine               # request rows are generated from it
+  requests: 50
+  concurrency: 4
+  latency: {p50_ms: 100, p95_ms: 300}
+  response:
+    output: {type: float, min: 0, max: 1}
+    schema: schemas/response.json            # optional JSON Schema for the whole body
+  malformed: true              # probe bad inputs; each must get a 4xx
+
+report:
+  title: ML smoke checks
+  fail_on: error               # error | warning
+"""
+
+
+
+def _problems(path: Path, environ: dict[str, str] | None = None, **kwargs: object) -> list[ConfigProblem]:
+    with pytest.raises(ConfigError) as info:
+        load_config(path, environ if environ is not None else {}, **kwargs)  # type: ignore[arg-type]
+    return info.value.problems
+
+
+def _one(path: Path, **kwargs: object) -> ConfigProblem:
+    problems = _problems(path, **kwargs)  # type: ignore[arg-type]
+    assert len(problems) == 1, [str(p) for p in problems]
+    return problems[0]
+
+
+def test_the_spec_example_is_what_this_test_holds():
+    if not SPEC.exists():
+        pytest.skip("SPEC.md is not beside this checkout")
+    example = re.search(r"```yaml\n(version: 1.*?)```", SPEC.read_text(encoding="utf-8"), re.S)
+    assert example is not None
+    assert example.group(1).strip() == FULL_EXAMPLE.strip()
+
+
+def test_spec_full_example_validates(tmp_path):
+    loaded = load_config(write_config(tmp_path, FULL_EXAMPLE), ENV)
+    config = loaded.config
+    assert config.contract("wine").columns["quality"].role.value == "target"
+    assert config.pipeline is not None and config.pipeline.timeout == 120.0
+    assert config.endpoint[0].url == "http://127.0.0.1:9"
+    assert config.endpoint[0].malformed is not None
+    assert config.report.fail_on == "error"
+    assert loaded.location("pipeline", "timeout").line == 40
+    assert loaded.location("contracts", "wine", "columns", "pH").line == 6
+
+
+def test_secrets_are_collected_from_headers_and_secret_looking_variables(tmp_path):
+    loaded = load_config(write_config(tmp_path, FULL_EXAMPLE), ENV)
+    assert "s3cret-token" in loaded.secrets
+    assert "Bearer s3cret-token" in loaded.secrets
+    assert "http://127.0.0.1:9" not in loaded.secrets
+
+
+def test_wrong_type_names_file_line_and_key(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + "pipeline: {contract: wine, command: x, rows: many}\n")
+    problem = _one(path)
+    assert (problem.file, problem.line, problem.key) == (str(path), 7, "pipeline.rows")
+    assert "integer" in problem.message and "'many'" in problem.message
+    assert str(problem).startswith(f"{path}:7: pipeline.rows:")
+
+
+def test_unknown_column_type(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG.replace("{type: int}", "{type: integer}"))
+    problem = _one(path)
+    assert (problem.line, problem.key) == (6, "contracts.wine.columns.quality.type")
+    assert "'int'" in problem.message and "'integer'" in problem.message
+
+
+def test_unknown_key_suggests_the_close_one(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG.replace("{type: int}", "{type: int, nulable: true}"))
+    problem = _one(path)
+    assert (problem.line, problem.key) == (6, "contracts.wine.columns.quality.nulable")
+    assert "unknown key 'nulable'" in problem.message
+    assert "did you mean 'nullable'?" in problem.message
+
+
+def test_bad_duration(tmp_path):
+    pipeline = "pipeline:\n  contract: wine\n  command: x\n  timeout: soon\n"
+    path = write_config(tmp_path, MINIMAL_CONFIG + pipeline)
+    problem = _one(path)
+    assert (problem.line, problem.key) == (10, "pipeline.timeout")
+    assert "duration" in problem.message and "soon" in problem.message
+
+
+def test_missing_contract_and_column_not_in_contract(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + """
+data:
+  - contract: wines
+    files: data/*.csv
+pipeline:
+  contract: wine
+  command: python train.py
+  patterns:
+    - when: {alcohol: {gt: 12}}
+      set: {quality: 8}
+""")
+    problems = _problems(path)
+    by_key = {p.key: p for p in problems}
+    assert set(by_key) == {"data[0].contract", "pipeline.patterns[0].when.alcohol"}
+    assert by_key["data[0].contract"].line == 9
+    assert "no contract named 'wines' (defined: wine)" in by_key["data[0].contract"].message
+    assert by_key["pipeline.patterns[0].when.alcohol"].line == 15
+    assert "column 'alcohol' is not in contract 'wine'" in by_key["pipeline.patterns[0].when.alcohol"].message
+
+
+def test_duplicate_key(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + "report: {title: a}\nreport: {title: b}\n")
+    problem = _one(path)
+    assert (problem.line, problem.key, problem.message) == (8, "report", "duplicate key")
+
+
+def test_invalid_yaml(tmp_path):
+    path = write_config(tmp_path, "version: 1\ncontracts:\n  wine: {columns: [\n")
+    problem = _one(path)
+    assert problem.file == str(path) and problem.line == 4
+    assert problem.message.startswith("invalid YAML")
+
+
+def test_missing_file_is_a_config_error(tmp_path):
+    problem = _one(tmp_path / "nope.yml")
+    assert problem.message == "file not found"
+
+
+def test_every_problem_is_reported_at_once_in_line_order(tmp_path):
+    path = write_config(tmp_path, """
+version: 2
+contracts:
+  wine:
+    columns:
+      pH: {type: flot}
+pipeline: {contract: wine, command: x, timeout: -3s, seeed: 1}
+""")
+    problems = _problems(path)
+    assert [p.key for p in problems] == ["version", "contracts.wine.columns.pH.type",
+                                         "pipeline.timeout", "pipeline.seeed"]
+    assert [p.line for p in problems] == [1, 5, 6, 6]
+    assert "did you mean 'seed'?" in problems[-1].message
+
+
+def test_contract_file_errors_point_into_the_contract_file(tmp_path):
+    (tmp_path / "contracts").mkdir()
+    (tmp_path / "contracts" / "reviews.yml").write_text(
+        "columns:\n  stars: {type: int, min: 1, max: 5}\n  text: {type: strng}\n", encoding="utf-8")
+    path = write_config(tmp_path, "version: 1\ncontracts:\n  reviews: {file: contracts/reviews.yml}\n")
+    problem = _one(path)
+    assert (problem.file, problem.line, problem.key) == ("contracts/reviews.yml", 3, "columns.text.type")
+
+
+def test_contract_file_locations_point_into_the_file(tmp_path):
+    (tmp_path / "contracts").mkdir()
+    (tmp_path / "contracts" / "reviews.yml").write_text(
+        "columns:\n  stars: {type: int, min: 1, max: 5}\n  text: {type: string}\n", encoding="utf-8")
+    path = write_config(tmp_path, """
+version: 1
+contracts:
+  reviews: {file: contracts/reviews.yml}
+data:
+  - {contract: reviews, files: x.csv}
+""")
+    loaded = load_config(path, {})
+    assert list(loaded.config.contract("reviews").columns) == ["stars", "text"]
+    location = loaded.location("contracts", "reviews", "columns", "text")
+    assert (location.file, location.line) == ("contracts/reviews.yml", 3)
+
+
+def test_missing_contract_file(tmp_path):
+    path = write_config(tmp_path, "version: 1\ncontracts:\n  reviews: {file: contracts/nope.yml}\n")
+    problem = _one(path)
+    assert (problem.file, problem.message) == ("contracts/nope.yml", "file not found")
+
+
+def test_variables_expand_from_the_given_environment(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + "report: {title: '${TITLE} on ${BRANCH:-main}'}\n")
+    loaded = load_config(path, {"TITLE": "Smoke"})
+    assert loaded.config.report.title == "Smoke on main"
+
+
+def test_unset_variable_is_an_error_naming_its_place(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + "report: {title: '${TITLE}'}\n")
+    problem = _one(path)
+    assert (problem.line, problem.key) == (7, "report.title")
+    assert problem.message == "environment variable TITLE is not set"
+
+
+def test_unset_variable_is_listed_in_validate_mode(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + "report: {title: '${TITLE} ${OTHER}'}\n")
+    loaded = load_config(path, {}, allow_unset=True)
+    assert loaded.unset_variables == ("TITLE", "OTHER")
+
+
+def test_double_dollar_escapes_a_variable(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + "report: {title: 'costs $${PRICE}'}\n")
+    loaded = load_config(path, {})
+    assert loaded.config.report.title == "costs ${PRICE}"
+
+
+def test_endpoint_list_needs_names(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + """
+endpoint:
+  - url: http://127.0.0.1:1
+  - url: http://127.0.0.1:2
+""")
+    problem = _one(path)
+    assert (problem.line, problem.key) == (8, "endpoint")
+    assert "every entry needs a name" in problem.message
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    problem = _one(write_config(tmp_path, "- just\n- a list\n"))
+    assert problem.line == 1 and "mapping" in problem.message
+
+
+def test_endpoint_names_must_be_unique(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + """
+endpoint:
+  - {name: model, url: http://127.0.0.1:1}
+  - {name: model, url: http://127.0.0.1:2}
+""")
+    assert "endpoint names must be unique" in _one(path).message

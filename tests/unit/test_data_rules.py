@@ -1,0 +1,116 @@
+"""Rule semantics on small files: regex fallback, inclusive datetime bounds, NaN as a missing
+value, whole-row uniqueness, CSV line numbers with quoted line breaks, and the twin passes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import by_id, run_check, write_config
+
+from checker.results import Status
+
+
+def _run(folder: Path, contract: str, name: str, body: str) -> list:
+    (folder / name).write_text(body, encoding="utf-8")
+    config = write_config(folder, f"version: 1\ncontracts:\n  t:\n{contract}\ndata:\n"
+                                  f"  - {{contract: t, files: {name}}}\n")
+    return run_check(config, "data")
+
+
+def test_pattern_rejected_by_re2_falls_back_to_python(tmp_path: Path) -> None:
+    contract = "    columns:\n      code: {type: string, pattern: '(\\w)\\1-\\d+(?=$)'}\n"
+    results = _run(tmp_path, contract, "codes.csv", "code\naa-1\nab-2\nbb-33\ncc-x\n")
+    pattern = by_id(results, "data.pattern")
+    assert (pattern.status, pattern.metrics["violations"]) == (Status.FAIL, 2)
+    assert [e["value"] for e in pattern.evidence["examples"]] == ["ab-2", "cc-x"]
+
+
+def test_pattern_is_a_full_match(tmp_path: Path) -> None:
+    contract = "    columns:\n      code: {type: string, pattern: 'W-\\d{2}'}\n"
+    results = _run(tmp_path, contract, "codes.csv", "code\nW-12\nxW-12\nW-123\n")
+    assert by_id(results, "data.pattern").metrics["by_column"] == {"code": 2}
+
+
+def test_datetime_bounds_are_inclusive(tmp_path: Path) -> None:
+    contract = ("    columns:\n      at: {type: datetime, min: 2020-01-01, max: '2020-12-31T23:59:59'}\n")
+    passing = _run(tmp_path, contract, "ok.csv", "at\n2020-01-01\n2020-12-31T23:59:59\n")
+    assert by_id(passing, "data.ranges").status is Status.PASS
+    failing = _run(tmp_path, contract, "late.csv", "at\n2020-01-01\n2021-01-01T00:00:00\n2019-12-31\n")
+    ranges = by_id(failing, "data.ranges")
+    assert ranges.metrics["violations"] == 2
+    assert ranges.evidence["examples"][0] == {"row": 1, "column": "at", "value": "2021-01-01T00:00:00",
+                                              "line": 3}
+
+
+def test_numeric_bounds_are_inclusive_and_nan_is_a_null(tmp_path: Path) -> None:
+    contract = "    columns:\n      x: {type: float, min: 0, max: 1}\n"
+    results = _run(tmp_path, contract, "x.jsonl", '{"x": 0}\n{"x": 1.0}\n{"x": NaN}\n{"x": 1.5}\n')
+    assert by_id(results, "data.ranges").metrics["by_column"] == {"x": 1}
+    assert by_id(results, "data.nulls").metrics["by_column"] == {"x": 1}
+
+
+def test_nullable_columns_pass_the_null_rule(tmp_path: Path) -> None:
+    contract = "    columns:\n      x: {type: int, nullable: true}\n      y: {type: int}\n"
+    results = _run(tmp_path, contract, "x.csv", "x,y\n,1\n2,3\n")
+    nulls = by_id(results, "data.nulls")
+    assert nulls.status is Status.PASS
+    assert nulls.summary == "no nulls in 1 non-nullable column (2 rows)"
+
+
+def test_unique_rows_counts_exact_whole_row_duplicates(tmp_path: Path) -> None:
+    contract = "    columns:\n      a: {type: int}\n      b: {type: string}\n    unique_rows: true\n"
+    results = _run(tmp_path, contract, "rows.csv", "a,b\n1,x\n1,y\n1,x\n2,y\n1,x\n")
+    unique = by_id(results, "data.unique")
+    assert unique.metrics["violations"] == 3
+    assert unique.metrics["by_column"] == {"(whole row)": 3}
+    passing = _run(tmp_path, contract, "distinct.csv", "a,b\n1,x\n1,y\n2,x\n")
+    assert by_id(passing, "data.unique").status is Status.PASS
+
+
+def test_unique_spans_several_columns_and_counts_each_row_once(tmp_path: Path) -> None:
+    contract = "    columns:\n      a: {type: int, unique: true}\n      b: {type: string, unique: true}\n"
+    results = _run(tmp_path, contract, "u.csv", "a,b\n1,x\n1,x\n2,y\n3,y\n4,z\n")
+    unique = by_id(results, "data.unique")
+    assert unique.metrics["violations"] == 4
+    assert unique.metrics["by_column"] == {"a": 2, "b": 4}
+    assert "a (2)" in unique.summary and "b (4)" in unique.summary
+
+
+def test_csv_lines_count_quoted_line_breaks_and_blank_lines(tmp_path: Path) -> None:
+    contract = "    columns:\n      note: {type: string, nullable: true}\n      n: {type: int, max: 5}\n"
+    body = 'note,n\n"two\nlines",1\n\n"a ""quoted"" one",9\r\n"three\nmore\nlines",2\nplain,7\n'
+    results = _run(tmp_path, contract, "notes.csv", body)
+    ranges = by_id(results, "data.ranges")
+    assert [(e["row"], e["line"]) for e in ranges.evidence["examples"]] == [(1, 5), (3, 9)]
+    assert ranges.location.line == 5 and ranges.location.file == "notes.csv"
+
+
+def test_wrong_typed_values_count_only_under_types(tmp_path: Path) -> None:
+    contract = "    columns:\n      n: {type: int, min: 0, max: 5, allowed: [1, 2, 3]}\n"
+    results = _run(tmp_path, contract, "n.csv", "n\n1\nseven\n2\n")
+    assert by_id(results, "data.types").metrics["by_column"] == {"n": 1}
+    for rule in ("ranges", "allowed", "nulls"):
+        assert by_id(results, f"data.{rule}").status is Status.PASS
+
+
+def test_rules_the_contract_does_not_use_are_not_reported(tmp_path: Path) -> None:
+    contract = "    columns:\n      n: {type: int, nullable: true}\n"
+    results = _run(tmp_path, contract, "n.csv", "n\n1\n")
+    assert sorted(r.id for r in results if r.id.startswith("data.") and r.id != "data.compatibility") == [
+        "data.columns", "data.readable", "data.types"]
+
+
+def test_a_rule_whose_columns_are_all_missing_is_skipped(tmp_path: Path) -> None:
+    contract = "    columns:\n      n: {type: int}\n      s: {type: string, pattern: 'x+'}\n"
+    results = _run(tmp_path, contract, "n.csv", "n\n1\n")
+    pattern = by_id(results, "data.pattern")
+    assert pattern.status is Status.SKIP and "missing: s" in pattern.summary
+
+
+@pytest.mark.parametrize(("rows", "status"), [("n\n1\n2\n", Status.PASS), ("n\n1\n", Status.FAIL)])
+def test_rows_rule(tmp_path: Path, rows: str, status: Status) -> None:
+    contract = "    columns:\n      n: {type: int}\n    rows: {min: 2, max: 3}\n"
+    result = by_id(_run(tmp_path, contract, "n.csv", rows), "data.rows")
+    assert result.status is status
+    assert "between 2 and 3 expected" in result.summary

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+from samples import INJECTION, hostile_report, representative_report
+from snapshots import assert_golden, normalize
+
+from checker.render.junit import render_junit
+from checker.results import CheckResult, Location, Report, Status
+
+
+def _parse(report: Report) -> ET.Element:
+    return ET.fromstring(render_junit(report).encode("utf-8"))
+
+
+def test_golden_junit(tmp_path):
+    text = render_junit(representative_report(str(tmp_path / "scratch")))
+    assert_golden("junit.xml", normalize(text, [tmp_path]))
+
+
+def test_one_testsuite_per_family_with_counts():
+    root = _parse(representative_report())
+    assert root.tag == "testsuites"
+    totals = (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped"))
+    assert totals == ("10", "2", "1", "2")
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert list(suites) == ["data", "drift", "pipeline", "endpoint"]
+    expected = {"data": ("4", "1", "0", "1"), "drift": ("2", "1", "0", "0"),
+                "pipeline": ("2", "0", "1", "1"), "endpoint": ("2", "0", "0", "0")}
+    for name, suite in suites.items():
+        counts = (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped"))
+        assert counts == expected[name], name
+        assert len(suite.findall("testcase")) == int(suite.get("tests"))
+        assert all(case.get("classname") == name for case in suite.findall("testcase"))
+
+
+def test_outcome_elements_carry_summary_and_details():
+    root = _parse(representative_report())
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    failure = cases["data.ranges [wine: data/wine.csv]"].find("failure")
+    assert failure.get("message") == "4 rows outside their range in pH, alcohol"
+    assert failure.get("type") == "data.ranges"
+    assert failure.text.startswith("pH must be within [0, 14]\nalcohol must be within [0, 20]")
+    evidence = json.loads(failure.text.split("evidence:\n", 1)[1])
+    assert evidence["examples"][0] == {"row": 17, "column": "pH", "value": 15.2}
+    assert cases["data.ranges [wine: data/wine.csv]"].get("line") == "9"
+    error = cases["pipeline.run [python train.py]"].find("error")
+    assert error.get("message") == "the command timed out after 120 s"
+    skipped = cases["pipeline.artifacts [python train.py]"].find("skipped")
+    assert skipped.get("message") == "the pipeline did not run"
+    passed = cases["data.readable [wine: data/wine.csv]"]
+    assert list(passed) == []
+    assert float(passed.get("time")) == 0.012
+
+
+def test_warnings_are_passed_testcases_with_system_out():
+    root = _parse(representative_report())
+    case = next(c for c in root.iter("testcase") if c.get("name").startswith("endpoint.latency"))
+    assert [child.tag for child in case] == ["system-out"]
+    assert case.find("system-out").text.startswith("WARNING: p95 312 ms over the 300 ms budget")
+
+
+def test_untrusted_text_round_trips_through_valid_xml():
+    root = _parse(hostile_report())
+    case = root.find("testsuite/testcase")
+    assert case.get("name") == f"data.allowed [wine: {INJECTION}]"
+    assert case.find("failure").get("message") == hostile_report().checks[0].summary
+    assert root.get("name") == hostile_report().title
+
+
+def test_characters_xml_cannot_hold_are_dropped():
+    check = CheckResult("pipeline.run", Status.FAIL, "exit 1\x00\x1b[31m",
+                        details="log\x07 line\ttab\nnext", location=Location("mlsmoke.yml"))
+    root = _parse(Report(status=Status.FAIL, checks=[check], started_at="", duration_s=1))
+    failure = root.find("testsuite/testcase/failure")
+    assert failure.get("message") == "exit 1[31m"
+    assert failure.text == "log line\ttab\nnext"
+    assert root.find("testsuite/testcase").get("line") is None
+
+
+def test_empty_report_is_valid_junit():
+    root = _parse(Report(status=Status.PASS, checks=[], started_at="", duration_s=0))
+    assert root.get("tests") == "0" and root.findall("testsuite") == []

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import json
+import time
+
+import jsonschema
+import pytest
+from samples import representative_report
+
+from checker.results import (
+    SCHEMA_VERSION,
+    CheckResult,
+    Location,
+    Report,
+    Status,
+    redact,
+    stopwatch,
+    truncate,
+    verdict,
+)
+
+# results.json as SPEC §3 shows it (comments removed): other tools parse exactly this.
+SPEC_EXAMPLE = {
+    "schema_version": 1,
+    "mlsmoke_version": "0.1.0",
+    "status": "fail",
+    "counts": {"pass": 0, "fail": 1, "warn": 0, "skip": 0, "error": 0},
+    "duration_s": 4.2,
+    "started_at": "2026-11-23T10:00:00Z",
+    "environment": {"commit": "1111111", "ref": "refs/pull/7/merge", "run_url": "https://x/runs/1",
+                    "runner": "Linux X64", "config": "mlsmoke.yml"},
+    "checks": [
+        {"id": "data.ranges", "family": "data", "subject": "wine: data/sample.csv",
+         "status": "fail", "summary": "3 rows outside [0, 14] in pH",
+         "details": "...", "metrics": {"violations": 3},
+         "evidence": {"examples": [{"row": 17, "column": "pH", "value": 15.2}]},
+         "location": {"file": "mlsmoke.yml", "line": 9}, "duration_s": 0.01},
+    ],
+}
+
+STATUS = {"enum": ["pass", "fail", "warn", "skip", "error"]}
+RESULTS_SCHEMA = {
+    "type": "object",
+    "required": ["schema_version", "mlsmoke_version", "status", "counts", "duration_s", "started_at",
+                 "environment", "checks"],
+    "properties": {
+        "schema_version": {"const": 1},
+        "status": {"enum": ["pass", "fail"]},
+        "counts": {"type": "object", "required": ["pass", "fail", "warn", "skip", "error"],
+                   "additionalProperties": {"type": "integer", "minimum": 0}},
+        "duration_s": {"type": "number"},
+        "environment": {"type": "object"},
+        "checks": {"type": "array", "items": {
+            "type": "object",
+            "required": ["id", "family", "subject", "status", "summary", "details", "metrics", "evidence",
+                         "location", "duration_s"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string", "pattern": r"^[a-z]+\.[a-z_]+$"},
+                "family": {"enum": ["data", "drift", "pipeline", "endpoint"]},
+                "subject": {"type": "string"},
+                "summary": {"type": "string"},
+                "details": {"type": "string"},
+                "status": STATUS,
+                "metrics": {"type": "object"},
+                "evidence": {"type": "object"},
+                "location": {"oneOf": [{"type": "null"}, {
+                    "type": "object", "required": ["file", "line"],
+                    "properties": {"file": {"type": "string"},
+                                   "line": {"type": ["integer", "null"]}}}]},
+                "duration_s": {"type": "number"},
+            },
+        }},
+    },
+}
+
+
+def test_status_is_ordered_so_the_worst_wins():
+    assert Status.PASS < Status.SKIP < Status.WARN < Status.FAIL < Status.ERROR
+    assert max([Status.WARN, Status.PASS, Status.ERROR, Status.FAIL]) is Status.ERROR
+    assert sorted([Status.FAIL, Status.PASS, Status.WARN]) == [Status.PASS, Status.WARN, Status.FAIL]
+    assert Status.FAIL >= Status.FAIL and Status.SKIP <= Status.WARN
+    assert Status("warn") is Status.WARN
+
+
+def _checks(*statuses: Status) -> list[CheckResult]:
+    return [CheckResult(id="data.rows", status=s, summary="") for s in statuses]
+
+
+@pytest.mark.parametrize(("statuses", "fail_on", "expected"), [
+    ((), "error", Status.PASS),
+    ((Status.PASS, Status.SKIP), "error", Status.PASS),
+    ((Status.PASS, Status.WARN), "error", Status.PASS),
+    ((Status.PASS, Status.WARN), "warning", Status.FAIL),
+    ((Status.SKIP,), "warning", Status.PASS),
+    ((Status.FAIL,), "error", Status.FAIL),
+    ((Status.ERROR, Status.PASS), "error", Status.FAIL),
+    ((Status.ERROR,), "warning", Status.FAIL),
+])
+def test_verdict_applies_fail_on(statuses, fail_on, expected):
+    assert verdict(_checks(*statuses), fail_on) is expected
+
+
+def test_counts_and_family():
+    report = representative_report()
+    assert report.counts == {"pass": 3, "skip": 2, "warn": 2, "fail": 2, "error": 1}
+    assert list(report.by_family()) == ["data", "drift", "pipeline", "endpoint"]
+    assert CheckResult(id="endpoint.latency", status=Status.PASS, summary="").family == "endpoint"
+
+
+def test_report_round_trips_through_results_json():
+    report = representative_report()
+    data = json.loads(json.dumps(report.to_dict()))
+    again = Report.from_dict(data)
+    assert again == report
+    assert again.to_dict() == report.to_dict()
+
+
+def test_spec_example_reads_and_writes_back_the_same_shape():
+    report = Report.from_dict(SPEC_EXAMPLE)
+    assert report.status is Status.FAIL
+    assert report.checks[0].location == Location("mlsmoke.yml", 9)
+    written = report.to_dict()
+    assert {k: v for k, v in written.items() if k in SPEC_EXAMPLE} == SPEC_EXAMPLE
+    assert set(written) - set(SPEC_EXAMPLE) == {"title", "fail_on"}
+
+
+def test_results_json_matches_the_schema():
+    jsonschema.validate(representative_report().to_dict(), RESULTS_SCHEMA)
+    jsonschema.validate(SPEC_EXAMPLE, RESULTS_SCHEMA)
+    check = representative_report().to_dict()["checks"][0]
+    assert list(check) == ["id", "family", "subject", "status", "summary", "details", "metrics",
+                           "evidence", "location", "duration_s"]
+
+
+def test_from_dict_rejects_another_schema_version():
+    with pytest.raises(ValueError, match="unsupported results schema_version 2"):
+        Report.from_dict({**SPEC_EXAMPLE, "schema_version": 2})
+    assert SCHEMA_VERSION == 1
+
+
+def test_from_dict_rejects_an_unknown_status():
+    with pytest.raises(ValueError):
+        Report.from_dict({**SPEC_EXAMPLE, "checks": [{**SPEC_EXAMPLE["checks"][0], "status": "meh"}]})
+
+
+def test_redact_replaces_secrets_everywhere_longest_first():
+    value = {"headers": {"Authorization": "Bearer abcd1234"}, "abcd1234": ["x abcd1234 y", 3, None],
+             "nested": ({"deep": "tokabcd1234"},)}
+    out = redact(value, {"abcd1234", "Bearer abcd1234"})
+    assert out == {"headers": {"Authorization": "***"}, "***": ["x *** y", 3, None],
+                   "nested": [{"deep": "tok***"}]}
+
+
+def test_report_redacted_cleans_checks_and_environment_but_ignores_short_values():
+    check = CheckResult(id="endpoint.predict", status=Status.FAIL, summary="got 401 for token hunter22",
+                        details="hunter22", evidence={"request": {"headers": "hunter22"}},
+                        metrics={"x": 1})
+    report = Report(status=Status.FAIL, checks=[check], started_at="", duration_s=1,
+                    environment={"run_url": "https://x/hunter22"})
+    clean = report.redacted({"hunter22", "ab", ""})
+    assert "hunter22" not in json.dumps(clean.to_dict())
+    assert clean.checks[0].summary == "got 401 for token ***"
+    assert clean.environment["run_url"] == "https://x/***"
+    assert report.redacted({"ab"}) is report
+
+
+def test_truncate_bounds_strings_lists_and_mappings():
+    assert truncate("x" * 10, max_chars=4) == "xxxx… [6 more characters]"
+    assert truncate(b"abc") == "abc"
+    assert truncate(list(range(30)), max_items=3) == [0, 1, 2, "… 27 more items"]
+    out = truncate({f"k{i}": "y" * 50 for i in range(5)}, max_chars=10, max_items=2)
+    assert out == {"k0": "y" * 10 + "… [40 more characters]", "k1": "y" * 10 + "… [40 more characters]",
+                   "…": "3 more entries"}
+    assert truncate(3.5) == 3.5
+
+
+def test_stopwatch_measures_the_block_even_when_it_raises():
+    with stopwatch() as elapsed:
+        time.sleep(0.01)
+    assert elapsed[0] >= 0.01
+    with pytest.raises(RuntimeError), stopwatch() as failed:
+        raise RuntimeError
+    assert failed[0] > 0
+
+
+def test_with_duration_rounds_and_keeps_the_rest():
+    check = CheckResult(id="data.rows", status=Status.PASS, summary="ok").with_duration(0.123456789)
+    assert check.duration_s == 0.1235 and check.summary == "ok"
