@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from checker.contracts import Column, ColumnType, Contract, Role
 from checker.errors import UsageError
 from checker.infer_ranges import widen
-from checker.tables import TableReadError, open_table
+from checker.tables import TableReadError, open_table, table_format
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -61,7 +61,8 @@ def _profile_file(path: Path, profiles: dict[str, _Profile]) -> list[str]:
     for profile in profiles.values():
         profile.new_file()
     try:
-        stream = open_table(path, csv_strings=True)
+        # CSV cells are text to parse; JSON Lines and Parquet keep the types they store
+        stream = open_table(path, csv_strings=table_format(path) == "csv")
         for batch in stream.batches():
             for name, array in zip(batch.schema.names, batch.columns, strict=True):
                 profiles.setdefault(name, _Profile(name)).add(array, text=stream.format == "csv")
@@ -120,6 +121,7 @@ class _Profile:
     # uniqueness as text (for id-named string columns) and as integers ("01" equals "1")
     text_ids: _Distinct = field(default_factory=lambda: _Distinct(True))
     int_ids: _Distinct = field(default_factory=lambda: _Distinct(True))
+    typed: bool = False  # some value, or a stored column type, narrowed `kinds`
 
     def new_file(self) -> None:
         """Uniqueness holds per file, as data.unique checks it."""
@@ -132,11 +134,12 @@ class _Profile:
         missing = pc.is_null(array, nan_is_null=True)
         self.nulls += pc.sum(missing).as_py() or 0
         present = array.filter(pc.invert(missing))
-        if len(present) == 0:
-            return
+        if len(present) == 0 and (text or pa.types.is_null(array.type)):
+            return  # only nulls, and no type stored with them
         self.values += len(present)
         fits = _text_kinds(present) if text else _typed_kinds(self.name, present)
         self.kinds &= set(fits)
+        self.typed = True
         for kind in self.kinds & {ColumnType.INT, ColumnType.FLOAT}:
             self._extend_range(kind, fits[kind])
         as_text = present.cast(pa.string())  # so a CSV file and a Parquet file compare alike
@@ -149,6 +152,8 @@ class _Profile:
         import pyarrow.compute as pc
 
         bounds = pc.min_max(values).as_py()
+        if bounds["min"] is None:
+            return
         self.low[kind] = bounds["min"] if kind not in self.low else min(self.low[kind], bounds["min"])
         self.high[kind] = bounds["max"] if kind not in self.high else max(self.high[kind], bounds["max"])
 
@@ -156,7 +161,7 @@ class _Profile:
         if not self.kinds:
             raise UsageError(f"column {self.name!r} holds values of different types across the files "
                              "(numbers in one, text in another): align the files or infer them separately")
-        kind = next(k for k in _ORDER if k in self.kinds) if self.values else ColumnType.STRING
+        kind = next(k for k in _ORDER if k in self.kinds) if self.typed else ColumnType.STRING
         rules: dict[str, Any] = {"type": kind, "nullable": self.nulls > 0}
         if kind in self.low:
             integer = kind is ColumnType.INT
@@ -177,7 +182,7 @@ class _Profile:
         return kind is ColumnType.STRING and self._id_named() and not self.text_ids.repeats
 
     def _categorical(self) -> bool:
-        if self.categories.values is None:
+        if self.categories.values is None or len(self.categories.values) == 0:
             return False
         return self.values >= 2 * len(self.categories.values)
 

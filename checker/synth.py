@@ -108,13 +108,39 @@ def write_table(table: pa.Table, dest: Path | IO[bytes], format: str | None = No
 
         pq.write_table(table, dest)
     elif format == "csv":
-        import pyarrow.csv as pacsv
-
-        pacsv.write_csv(table, dest)
+        _write_csv(table, dest)
     elif format == "jsonl":
         _write_jsonl(table, dest)
     else:
         raise ValueError(f"unknown table format {format!r}: expected csv, parquet or jsonl")
+
+
+def _write_csv(table: pa.Table, dest: Path | IO[bytes]) -> None:
+    import pyarrow.csv as pacsv
+
+    if table.num_columns == 1 and table.column(0).null_count:
+        _write_one_column_csv(table, dest)
+    else:
+        pacsv.write_csv(table, dest)
+
+
+def _write_one_column_csv(table: pa.Table, dest: Path | IO[bytes]) -> None:
+    """pyarrow writes a null as nothing, so a one-column row with a null is an empty line, which
+    every CSV reader skips: the row would be lost. Each cell is quoted instead (`""` for null)."""
+    import csv
+    import io
+
+    import pyarrow as pa
+
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow(table.column_names)
+    writer.writerows([value] for value in table.column(0).cast(pa.string()).to_pylist())
+    data = text.getvalue().encode("utf-8")
+    if isinstance(dest, Path):
+        dest.write_bytes(data)
+    else:
+        dest.write(data)
 
 
 def _write_jsonl(table: pa.Table, dest: Path | IO[bytes]) -> None:

@@ -48,8 +48,8 @@ def columns(draw: st.DrawFn, rows: int) -> dict[str, Any]:
                                               max_size=rows + 3, unique=True))}
     elif kind == "float":
         rules |= draw(_bounds(_FLOATS))
-        if unique and rules.get("min") == rules.get("max") is not None:
-            rules["max"] = rules["min"] + 1
+        if unique and "min" in rules and "max" in rules and rules["max"] - rules["min"] < 1:
+            rules["max"] = rules["min"] + 1  # room for many distinct floats
     elif kind == "datetime":
         rules |= _timestamp_bounds(draw(_bounds(_TIMES)))
         if unique and rules.get("min") == rules.get("max") is not None:

@@ -260,3 +260,11 @@ def test_data_beyond_the_inferred_contract_fails_the_data_checks(tmp_path: Path)
         "data": [{"contract": "wine", "files": "later.csv"}]}, sort_keys=False))
     failed = {r.id for r in run_check(config, "data") if r.status is Status.FAIL}
     assert {"data.ranges", "data.allowed"} <= failed
+
+
+def test_a_typed_column_of_nulls_keeps_its_stored_type(tmp_path: Path) -> None:
+    nulls = pa.table({"when": pa.array([None, None], pa.timestamp("us")), "x": pa.array([None, None])})
+    pq.write_table(nulls, tmp_path / "nulls.parquet")
+    contract = infer_contract([tmp_path / "nulls.parquet"])
+    assert rules(contract, "when") == {"type": "datetime", "nullable": True}
+    assert rules(contract, "x") == {"type": "string", "nullable": True}  # pyarrow's null type: unknown

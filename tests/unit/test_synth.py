@@ -324,3 +324,15 @@ def test_write_table_to_a_stream_is_csv() -> None:
     assert stream.getvalue().decode().splitlines() == ['"a"', "1", "1"]
     with pytest.raises(ValueError, match="unknown table format"):
         write_table(synthesize(contract({"a": {"type": "int"}}), 2), io.BytesIO(), format="xlsx")
+
+
+@pytest.mark.parametrize("kind", ["int", "string", "datetime", "bool"])
+def test_a_one_column_csv_keeps_its_null_rows(tmp_path: Path, kind: str) -> None:
+    """A null alone on a CSV line would be an empty line, which readers skip."""
+    only = contract({"x": {"type": kind, "nullable": True}})
+    table = synthesize(only, 200, seed=1)
+    assert table.column("x").null_count > 0
+    write_table(table, tmp_path / "one.csv")
+    back = read_typed(tmp_path / "one.csv", only)
+    assert back.num_rows == 200
+    assert back.column("x").null_count == table.column("x").null_count
