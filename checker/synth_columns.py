@@ -111,6 +111,7 @@ def _ints(name: str, column: Column, rows: int, rng: np.random.Generator) -> pa.
 def _draw_ints(name: str, low: int, high: int, rows: int, unique: bool,
                rng: np.random.Generator) -> np.ndarray:
     import numpy as np
+    import pyarrow as pa
 
     if not unique:
         return rng.integers(low, high, rows, endpoint=True, dtype=np.int64)
@@ -119,7 +120,6 @@ def _draw_ints(name: str, low: int, high: int, rows: int, unique: bool,
         raise SynthError(f"column {name!r}: {rows} unique values asked, but [{low}, {high}] holds {span}")
     if span <= 4 * rows:  # dense: a permutation is exact and as fast as drawing
         return (rng.permutation(span)[:rows] + low).astype(np.int64)
-    import pyarrow as pa
 
     def draw(k: int) -> pa.Array:
         return pa.array(rng.integers(low, high, k, endpoint=True, dtype=np.int64))
