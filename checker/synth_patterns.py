@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from checker.config_schema import Pattern
-from checker.contracts import Contract
+from checker.contracts import Column, ColumnType, Contract
 from checker.synth_columns import arrow_type
 from checker.synth_values import SynthError, rule_broken, to_column_type
 
@@ -96,5 +96,7 @@ def _condition(values: pa.Array, contract: Contract, name: str, op: str, operand
         return pc.is_null(values) if op == "eq" else pc.is_valid(values)
     if operand is None:
         raise SynthError(f"{what}: null can only be compared with eq or ne")
-    scalar = pa.scalar(to_column_type(operand, column, what), kind)
+    if column.type is ColumnType.INT and isinstance(operand, float) and not operand.is_integer():
+        values, column = values.cast(pa.float64()), Column(type=ColumnType.FLOAT)  # e.g. gt: 5.5
+    scalar = pa.scalar(to_column_type(operand, column, what), arrow_type(column.type))
     return getattr(pc, _COMPARE[op])(values, scalar)

@@ -23,7 +23,8 @@ def to_column_type(value: Any, column: Column, what: str) -> Any:
         return None
     converted = _CONVERTERS[column.type](value)
     if converted is _INVALID:
-        raise SynthError(f"{what}: {value!r} is not a {column.type.value}")
+        article = "an" if column.type is ColumnType.INT else "a"
+        raise SynthError(f"{what}: {value!r} is not {article} {column.type.value}")
     return converted
 
 

@@ -125,7 +125,7 @@ def test_allowed_values_of_any_type(rules: dict[str, Any], expected: set[Any]) -
 
 
 @pytest.mark.parametrize(("rules", "message"), [
-    ({"type": "int", "allowed": ["a"]}, "'a' is not a int"),
+    ({"type": "int", "allowed": ["a"]}, "'a' is not an int"),
     ({"type": "bool", "allowed": [1]}, "1 is not a bool"),
     ({"type": "int", "allowed": [1, 2], "min": 5}, "no allowed value satisfies"),
     ({"type": "int", "allowed": [1, 2], "unique": True}, "only 2 allowed values"),
@@ -184,6 +184,7 @@ OPS = [
     ({"gt": 10}, lambda a: a > 10), ({"ge": 10}, lambda a: a >= 10), ({"lt": 10}, lambda a: a < 10),
     ({"le": 10}, lambda a: a <= 10), ({"eq": 10}, lambda a: a == 10), ({"ne": 10}, lambda a: a != 10),
     ({"in": [3, 10, 12]}, lambda a: a in (3, 10, 12)), ({"gt": 5, "lt": 15}, lambda a: 5 < a < 15),
+    ({"le": 9.5}, lambda a: a <= 9.5), ({"eq": 9.5}, lambda a: False),  # an int column, a float operand
 ]
 
 
@@ -235,7 +236,7 @@ def test_patterns_with_strings_datetimes_and_bools() -> None:
     ({"when": {"alcohol": {"gt": 12}}, "set": {"quality": None}}, "not nullable"),
     ({"when": {"alcohol": {"gt": 12}}, "set": {"color": "rose"}}, "not in allowed"),
     ({"when": {"alcohol": {"gt": 12}}, "set": {"code": "abc"}}, "does not match pattern"),
-    ({"when": {"alcohol": {"gt": 12}}, "set": {"quality": "high"}}, "'high' is not a int"),
+    ({"when": {"alcohol": {"gt": 12}}, "set": {"quality": "high"}}, "'high' is not an int"),
     ({"when": {"alcohol": {"gt": 12}}, "set": {"wine_id": 5}}, "unique column wine_id"),
     ({"when": {"alcohol": {"gt": "high"}}, "set": {"quality": 5}}, "'high' is not a float"),
     ({"when": {"alcohol": {"in": 5}}, "set": {"quality": 5}}, "expected a list"),
