@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 MAX_CATEGORIES = 20
+PROBE_ROWS = 64
 _ORDER = (ColumnType.INT, ColumnType.FLOAT, ColumnType.BOOL, ColumnType.DATETIME, ColumnType.STRING)
 _ID_WORD = re.compile(r"(?:^|[_\-\s.])(?:id|uuid|guid)$|^(?:id|uuid|guid)(?:[_\-\s.]|$)")  # wine_id, id
 _CAMEL_ID = re.compile(r"[a-z0-9](?:Id|ID|Uuid|UUID)$")  # wineId
@@ -83,28 +84,63 @@ def _disagreement(first: Path, first_columns: list[str], path: Path, columns: li
 
 
 @dataclass
-class _Distinct:
-    """The distinct values seen so far, until one repeats (`stop_on_repeat`) or there are more
-    than `limit`; then only that fact is kept."""
+class _Categories:
+    """The distinct values seen so far, while there are at most `limit` of them."""
 
-    stop_on_repeat: bool
-    limit: int | None = None
+    limit: int
     values: pa.Array | None = None
-    repeats: bool = False
-    stopped: bool = False
+    too_many: bool = False
 
     def add(self, present: pa.Array) -> None:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        if self.stopped:
+        if self.too_many:
             return
         merged = present if self.values is None else pa.concat_arrays([self.values, present])
         self.values = pc.unique(merged)
-        self.repeats = self.repeats or len(self.values) < len(merged)
-        too_many = self.limit is not None and len(self.values) > self.limit
-        if too_many or (self.stop_on_repeat and self.repeats):
-            self.stopped, self.values = True, None
+        if len(self.values) > self.limit:
+            self.too_many, self.values = True, None
+
+
+@dataclass
+class _Uniqueness:
+    """Whether any value repeats within a file. Each batch's distinct values are kept and
+    merged whenever their count has doubled (linear time overall); a repeat stops the tracking."""
+
+    repeats: bool = False
+    chunks: list[pa.Array] = field(default_factory=list)
+    count: int = 0
+    checked: int = 0
+
+    def add(self, present: pa.Array) -> None:
+        import pyarrow.compute as pc
+
+        if self.repeats:
+            return
+        distinct = pc.unique(present)
+        self.repeats = len(distinct) < len(present)
+        self.chunks.append(distinct)
+        self.count += len(distinct)
+        if self.repeats or self.count >= 2 * max(self.checked, 1 << 16):
+            self.settle()
+
+    def settle(self) -> None:
+        """Merge what was kept; at the end of each file, and before the answer is read."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not self.repeats and len(self.chunks) > 1:
+            merged = pc.unique(pa.concat_arrays(self.chunks))
+            self.repeats = len(merged) < self.count
+            self.chunks = [merged]
+        self.checked = self.count
+        if self.repeats:
+            self.chunks = []
+
+    def new_file(self) -> None:
+        self.settle()
+        self.chunks, self.count, self.checked = [], 0, 0
 
 
 @dataclass
@@ -117,15 +153,16 @@ class _Profile:
     kinds: set[ColumnType] = field(default_factory=lambda: set(_ORDER))
     low: dict[ColumnType, Any] = field(default_factory=dict)
     high: dict[ColumnType, Any] = field(default_factory=dict)
-    categories: _Distinct = field(default_factory=lambda: _Distinct(False, MAX_CATEGORIES))
+    categories: _Categories = field(default_factory=lambda: _Categories(MAX_CATEGORIES))
     # uniqueness as text (for id-named string columns) and as integers ("01" equals "1")
-    text_ids: _Distinct = field(default_factory=lambda: _Distinct(True))
-    int_ids: _Distinct = field(default_factory=lambda: _Distinct(True))
+    text_ids: _Uniqueness = field(default_factory=_Uniqueness)
+    int_ids: _Uniqueness = field(default_factory=_Uniqueness)
     typed: bool = False  # some value, or a stored column type, narrowed `kinds`
 
     def new_file(self) -> None:
         """Uniqueness holds per file, as data.unique checks it."""
-        self.text_ids.values = self.int_ids.values = None
+        self.text_ids.new_file()
+        self.int_ids.new_file()
 
     def add(self, array: pa.Array, *, text: bool) -> None:
         import pyarrow as pa
@@ -137,14 +174,15 @@ class _Profile:
         if len(present) == 0 and (text or pa.types.is_null(array.type)):
             return  # only nulls, and no type stored with them
         self.values += len(present)
-        fits = _text_kinds(present) if text else _typed_kinds(self.name, present)
+        fits = _text_kinds(present, self.kinds) if text else _typed_kinds(self.name, present)
         self.kinds &= set(fits)
         self.typed = True
         for kind in self.kinds & {ColumnType.INT, ColumnType.FLOAT}:
             self._extend_range(kind, fits[kind])
-        as_text = present.cast(pa.string())  # so a CSV file and a Parquet file compare alike
-        self.categories.add(as_text)
-        self.text_ids.add(as_text)
+        if ColumnType.STRING in self.kinds:  # text: only a string column has categories or text ids
+            self.categories.add(fits[ColumnType.STRING])
+            if self._id_named():
+                self.text_ids.add(fits[ColumnType.STRING])
         if ColumnType.INT in self.kinds:
             self.int_ids.add(fits[ColumnType.INT])
 
@@ -178,8 +216,12 @@ class _Profile:
         if self.values < 2:
             return False
         if kind is ColumnType.INT:
+            self.int_ids.settle()
             return not self.int_ids.repeats
-        return kind is ColumnType.STRING and self._id_named() and not self.text_ids.repeats
+        if kind is ColumnType.STRING and self._id_named():
+            self.text_ids.settle()
+            return not self.text_ids.repeats
+        return False
 
     def _categorical(self) -> bool:
         if self.categories.values is None or len(self.categories.values) == 0:
@@ -213,23 +255,25 @@ def _typed_kinds(name: str, values: pa.Array) -> dict[ColumnType, pa.Array]:
                      "(int, float, bool, string or datetime)")
 
 
-def _text_kinds(values: pa.Array) -> dict[ColumnType, pa.Array]:
-    """Every type all these CSV cells parse as, with the parsed values."""
+def _text_kinds(values: pa.Array, candidates: set[ColumnType]) -> dict[ColumnType, pa.Array]:
+    """Every type among `candidates` all these CSV cells parse as, with the parsed values."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     fits: dict[ColumnType, pa.Array] = {ColumnType.STRING: values}
     for kind, target in ((ColumnType.INT, pa.int64()), (ColumnType.FLOAT, pa.float64())):
-        parsed = _cast_or_none(values, target)
+        parsed = _cast_or_none(values, target) if kind in candidates else None
         if parsed is not None and (kind is ColumnType.INT or _all_finite(parsed)):
             fits[kind] = parsed
-    if pc.all(pc.is_in(pc.utf8_lower(values), value_set=pa.array(["true", "false"]))).as_py():
+    if ColumnType.BOOL in candidates and pc.all(
+            pc.is_in(pc.utf8_lower(values), value_set=pa.array(["true", "false"]))).as_py():
         fits[ColumnType.BOOL] = values
-    stamps = _cast_or_none(values, pa.timestamp("us"))
-    if stamps is None:
-        stamps = _cast_or_none(values, pa.timestamp("us", tz="UTC"))
-    if stamps is not None:
-        fits[ColumnType.DATETIME] = stamps
+    if ColumnType.DATETIME in candidates:
+        stamps = _cast_or_none(values, pa.timestamp("us"))
+        if stamps is None:
+            stamps = _cast_or_none(values, pa.timestamp("us", tz="UTC"))
+        if stamps is not None:
+            fits[ColumnType.DATETIME] = stamps
     return fits
 
 
@@ -244,9 +288,13 @@ def _castable(values: pa.Array, target: pa.DataType) -> bool:
 
 
 def _cast_or_none(values: pa.Array, target: pa.DataType) -> pa.Array | None:
+    """The values cast to `target`, or None when one does not convert. A failing cast is slow
+    in pyarrow, so the first values are tried alone first."""
     import pyarrow as pa
 
     try:
+        if len(values) > PROBE_ROWS:
+            values.slice(0, PROBE_ROWS).cast(target)
         return values.cast(target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None

@@ -268,3 +268,13 @@ def test_a_typed_column_of_nulls_keeps_its_stored_type(tmp_path: Path) -> None:
     contract = infer_contract([tmp_path / "nulls.parquet"])
     assert rules(contract, "when") == {"type": "datetime", "nullable": True}
     assert rules(contract, "x") == {"type": "string", "nullable": True}  # pyarrow's null type: unknown
+
+
+def test_a_repeat_far_apart_in_a_big_file_is_found(tmp_path: Path) -> None:
+    """Uniqueness is exact across batches: the first value repeated on the last line."""
+    lines = ["n,user_id"] + [f"{i},u{i}" for i in range(300_000)] + ["0,u0"]
+    contract = infer_contract([write(tmp_path, "big.csv", "\n".join(lines) + "\n")])
+    assert not contract.columns["n"].unique
+    assert not contract.columns["user_id"].unique
+    distinct = infer_contract([write(tmp_path, "ok.csv", "\n".join(lines[:-1]) + "\n")])
+    assert distinct.columns["n"].unique and distinct.columns["user_id"].unique
