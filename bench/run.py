@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -30,6 +30,8 @@ REPO = BENCH.parent
 DATA = BENCH / "data"
 RESULTS = BENCH / "RESULTS.md"
 SECTION = "## Data checks"
+FLOOR = "pyarrow read (floor)"
+PANDERA = "pandera (lazy)"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Timing:
     wall_s: float
     peak_rss_mib: float
     output: str
+    inside_s: float | None = None  # mlsmoke: the run itself, without process start-up and imports
 
 
 def measure(contender: str, command: list[str], env: dict[str, str]) -> Timing:
@@ -60,10 +63,10 @@ def commands(data: Path, out_dir: Path) -> dict[str, list[str]]:
     config.write_text(yaml.safe_dump({"version": 1, "contracts": {"bench": CONTRACT},
                                       "data": [{"contract": "bench", "files": data.name}]}))
     return {
-        "pyarrow read (floor)": [sys.executable, str(BENCH / "contenders.py"), "floor", str(data)],
+        FLOOR: [sys.executable, str(BENCH / "contenders.py"), "floor", str(data)],
         "mlsmoke run --only data": [sys.executable, "-m", "checker", "run", "--only", "data",
                                     "--no-publish", "--config", str(config), "--out", str(out_dir)],
-        "pandera (lazy)": [sys.executable, str(BENCH / "contenders.py"), "pandera", str(data)],
+        PANDERA: [sys.executable, str(BENCH / "contenders.py"), "pandera", str(data)],
     }
 
 
@@ -81,9 +84,12 @@ def bench_file(data: Path, repeats: int, skip_pandera: bool) -> dict[str, list[T
     timings: dict[str, list[Timing]] = {}
     for _ in range(repeats):
         for name, command in commands(data, out_dir).items():
-            if skip_pandera and name.startswith("pandera"):
+            if skip_pandera and name == PANDERA:
                 continue
             timing = measure(name, command, env)
+            if name.startswith("mlsmoke"):
+                report = json.loads((out_dir / "results.json").read_text())
+                timing = replace(timing, inside_s=report["duration_s"])
             timings.setdefault(name, []).append(timing)
             print(f"  {data.name:24} {name:26} {timing.wall_s:7.2f} s {timing.peak_rss_mib:8.0f} MiB",
                   flush=True)
@@ -95,18 +101,32 @@ def bench_file(data: Path, repeats: int, skip_pandera: bool) -> dict[str, list[T
 
 
 def table(results: dict[Path, dict[str, list[Timing]]]) -> str:
-    lines = ["| data | contender | wall (median) | × floor | peak RSS | pandera ÷ this |",
-             "|---|---|---:|---:|---:|---:|"]
+    """Medians, and ratios taken within each repeat (the contenders of one repeat run back to
+    back, so a busy moment on the shared machine weighs on all of them alike)."""
+    lines = ["| data | contender | wall (median) | × floor | pandera ÷ this | peak RSS | inside the run |",
+             "|---|---|---:|---:|---:|---:|---:|"]
     for data, timings in results.items():
-        medians = {name: statistics.median(t.wall_s for t in runs) for name, runs in timings.items()}
-        rss = {name: max(t.peak_rss_mib for t in runs) for name, runs in timings.items()}
-        floor = medians["pyarrow read (floor)"]
-        pandera = medians.get("pandera (lazy)")
-        for name in timings:
-            speedup = f"{pandera / medians[name]:.1f}×" if pandera else "–"
-            lines.append(f"| {_describe(data)} | {name} | {medians[name]:.2f} s | "
-                         f"{medians[name] / floor:.2f} | {rss[name]:.0f} MiB | {speedup} |")
+        floor = timings[FLOOR]
+        pandera = timings.get(PANDERA)
+        for name, runs in timings.items():
+            slower = _paired(runs, floor)
+            speedup = f"{_paired(pandera, runs):.1f}×" if pandera else "–"
+            inside = [t.inside_s for t in runs if t.inside_s is not None]
+            inside_text = f"{statistics.median(inside):.2f} s" if inside else ""
+            wall = statistics.median(t.wall_s for t in runs)
+            lines.append(f"| {_describe(data)} | {name} | {wall:.2f} s | {slower:.2f} | {speedup} | "
+                         f"{max(t.peak_rss_mib for t in runs):.0f} MiB | {inside_text} |")
     return "\n".join(lines)
+
+
+def _paired(numerators: list[Timing], denominators: list[Timing]) -> float:
+    return statistics.median(n.wall_s / d.wall_s for n, d in zip(numerators, denominators, strict=True))
+
+
+def _every_run(results: dict[Path, dict[str, list[Timing]]]) -> str:
+    rows = [f"{data.name:24} {name:26} {t.wall_s:7.2f} s {t.peak_rss_mib:8.0f} MiB"
+            for data, timings in results.items() for name, runs in timings.items() for t in runs]
+    return "<details><summary>Every run</summary>\n\n```\n" + "\n".join(rows) + "\n```\n</details>"
 
 
 def _describe(data: Path) -> str:
@@ -138,7 +158,7 @@ def main() -> None:
     if args.csv_rows:
         files.append(generate(DATA, args.csv_rows, csv=True))
     results = {data: bench_file(data, args.repeats, args.no_pandera) for data in files}
-    text = f"{SECTION}\n\n{_preamble(args.repeats)}\n\n{table(results)}\n"
+    text = f"{SECTION}\n\n{_preamble(args.repeats)}\n\n{table(results)}\n\n{_every_run(results)}\n"
     print(text)
     if not args.no_write:
         write_results(text)
@@ -150,7 +170,9 @@ def _preamble(repeats: int) -> str:
     import pandera
     import pyarrow
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (f"`make bench` ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores shared with other jobs, "
+            f"load average {load} at the end, "
             f"Python {platform.python_version()}, pyarrow {pyarrow.__version__}, "
             f"pandera {pandera.__version__}; median of {repeats} runs, each contender in its own process). "
             "Data: an id column (unique), 12 float columns (range and not-null rules), a string "

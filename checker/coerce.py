@@ -54,17 +54,26 @@ def coerce(array: pa.Array | pa.ChunkedArray, column_type: ColumnType) -> Coerce
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     if pa.types.is_dictionary(array.type):
+        if column_type in (ColumnType.STRING, ColumnType.CATEGORY) and _is_text(array.type.value_type):
+            # rules look at the few distinct values (see data_rules.per_value)
+            return Coerced(array.cast(pa.dictionary(array.type.index_type, pa.string())), None)
         array = array.dictionary_decode()
     kind = array.type
     if pa.types.is_null(kind):
         return Coerced(pa.nulls(len(array), target_type(column_type)), None)
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+    if _is_text(kind):
         return _from_text(array, column_type)
     convert = _NATIVE[column_type]
     converted = convert(array)
     if converted is None:  # the stored type cannot hold this column's values at all
         return _all_bad(array, column_type)
     return converted
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 def _all_bad(array: pa.Array, column_type: ColumnType) -> Coerced:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from checker.prefetch import prefetch
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -105,7 +107,7 @@ class TableStream:
 
 def _guarded(read: Callable[[], Iterator[pa.RecordBatch]]) -> Iterator[pa.RecordBatch]:
     try:
-        yield from read()
+        yield from prefetch(read())
     except TableReadError:
         raise
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, UnicodeDecodeError...
@@ -131,11 +133,13 @@ def _row_group(metadata: Any, index: int) -> RowGroup:
 
 def open_table(path: Path, *, columns: Sequence[str] | None = None,
                batch_rows: int | None = None, csv_strings: bool = False,
-               as_text: bool = False, types: Mapping[str, pa.DataType] | None = None) -> TableStream:
+               as_text: bool = False, types: Mapping[str, pa.DataType] | None = None,
+               dictionary: Sequence[str] = ()) -> TableStream:
     """Open a data file for streaming. `columns` limits what is decoded; `as_text` (or its
     older name `csv_strings`) reads every CSV / JSON Lines column as text (the caller converts
     and counts bad values); `types` parses CSV columns straight to these types, and a value
-    that does not parse is a `ColumnTypeError` naming the column."""
+    that does not parse is a `ColumnTypeError` naming the column. `dictionary` names Parquet
+    text columns to read dictionary-encoded (each distinct value decoded once)."""
     as_text = as_text or csv_strings
     batch_rows = batch_rows or BATCH_ROWS  # looked up per call: tests shrink it
     fmt = table_format(path)
@@ -146,8 +150,9 @@ def open_table(path: Path, *, columns: Sequence[str] | None = None,
     try:
         if fmt == "csv":
             return _open_csv(path, columns, batch_rows, as_text, types or {})
-        opener = {"parquet": _open_parquet, "jsonl": _open_jsonl}[fmt]
-        return opener(path, columns, batch_rows, as_text)
+        if fmt == "parquet":
+            return _open_parquet(path, columns, batch_rows, dictionary)
+        return _open_jsonl(path, columns, batch_rows, as_text)
     except TableReadError:
         raise
     except Exception as exc:
@@ -176,7 +181,7 @@ def _open_csv(path: Path, columns: Sequence[str] | None, batch_rows: int,
         column_types={name: pa.string() for name in header} if as_text else dict(types) or None,
         strings_can_be_null=True,
     )
-    read = pacsv.ReadOptions(block_size=max(1 << 10, batch_rows * 64))
+    read = pacsv.ReadOptions(block_size=_block_size(batch_rows))
     # quoted values may span lines; the parser must not split a block inside one
     parse = pacsv.ParseOptions(newlines_in_values=True)
 
@@ -192,6 +197,12 @@ def _open_csv(path: Path, columns: Sequence[str] | None, batch_rows: int,
 
     names = list(convert.include_columns) if columns is not None else header
     return TableStream(path, "csv", names, None, batches)
+
+
+def _block_size(batch_rows: int) -> int:
+    """Bytes parsed at a time: about `batch_rows` rows of text, at most 1 MiB (larger blocks
+    read no faster and pyarrow keeps several in flight, so memory grows with them)."""
+    return min(1 << 20, max(1 << 10, batch_rows * 64))
 
 
 def _conversion_error(exc: Exception, header: list[str]) -> Exception:
@@ -229,11 +240,11 @@ def _csv_header(path: Path) -> list[str]:
 
 
 def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
-                  as_text: bool) -> TableStream:
+                  dictionary: Sequence[str]) -> TableStream:
     import pyarrow.parquet as pq
 
     # pre_buffer off: read column chunks as they are decoded, not whole row groups ahead
-    parquet = pq.ParquetFile(path, pre_buffer=False)
+    parquet = pq.ParquetFile(path, pre_buffer=False, read_dictionary=list(dictionary) or None)
     names = parquet.schema_arrow.names
     selected = [c for c in columns if c in names] if columns is not None else None
 
@@ -253,7 +264,7 @@ def _open_jsonl(path: Path, columns: Sequence[str] | None, batch_rows: int,
         return TableStream(path, "jsonl", names, None, batches)
     import pyarrow.json as pajson
 
-    read = pajson.ReadOptions(block_size=max(1 << 10, batch_rows * 64))
+    read = pajson.ReadOptions(block_size=_block_size(batch_rows))
     with pajson.open_json(path, read_options=read) as probe:
         names = probe.schema.names
     selected = [c for c in columns if c in names] if columns is not None else names

@@ -43,8 +43,8 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
 
 def matched_files(entry: DataEntry, root: Path) -> dict[str, list[Path]]:
     """{glob: the files it matches}, relative to the config's folder."""
-    return {pattern: sorted(Path(p) for p in glob.glob(str(root / pattern), recursive=True)
-                            if Path(p).is_file())
+    return {pattern: sorted(root / p for p in glob.glob(pattern, root_dir=root, recursive=True)
+                            if (root / p).is_file())
             for pattern in entry.files}
 
 
@@ -70,7 +70,7 @@ def check_file(contract: Contract, path: Path, ctx: RunContext) -> Iterator[Chec
     with stopwatch() as lines_elapsed:  # one walk over the file for every example shown
         examples = {e.row for tally in tallies.values() if tally.violations for e in tally.examples}
         lines = physical_lines(path, examples) if is_csv and examples else {}
-    view = FileView(contract.name, subject, display, is_csv, ctx.location, lines)
+    view = FileView(contract.name, subject, display, ctx.location, lines)
     yield CheckResult(id="data.readable", status=Status.PASS, subject=subject,
                       summary=f"{stream.format} file, {plural(found.rows, 'row')}, "
                               f"{plural(len(columns_found), 'column')}",
@@ -99,8 +99,11 @@ def _scan(path: Path, stream: TableStream, present: list[ColumnRules], unique_ro
     def reread(text: bool) -> Iterator:
         return open_table(path, columns=names, as_text=text).batches()
 
+    # text with allowed values or a pattern: Parquet decodes each distinct value once
+    dictionary = [c.name for c in present if c.column.type in (ColumnType.STRING, ColumnType.CATEGORY)
+                  and not c.column.unique]
     try:  # Parquet and JSON Lines keep their types, unless a JSON column mixes them
-        opened = open_table(path, columns=names)
+        opened = open_table(path, columns=names, dictionary=dictionary)
         return scan(opened, present, unique_rows=unique_rows, reread=lambda: reread(False))
     except MixedTypesError:
         opened = open_table(path, columns=names, as_text=True)

@@ -33,7 +33,6 @@ class FileView:
     contract: str
     subject: str
     display_path: str  # the data file, relative to the config's folder
-    is_csv: bool
     location: Callable[..., Location]  # ctx.location
     lines: Mapping[int, int]  # CSV data row → physical line, for the rows shown as examples
 

@@ -9,7 +9,7 @@ the first few examples in row order.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -122,7 +122,7 @@ def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules
         if "types" in asked and coerced.bad is not None:
             masks["types"][rules.name], shown["types"][rules.name] = coerced.bad, raw
         extremes = _extremes(coerced.values) if asked & {"nulls", "ranges"} else None
-        if "nulls" in asked and (raw.null_count or (extremes is not None and extremes.nan)):
+        if "nulls" in asked and (raw.null_count or extremes is None):
             masks["nulls"][rules.name] = missing(raw, coerced)
         for rule in ("ranges", "allowed", "pattern"):
             if rule in asked and not (rule == "ranges" and _within(rules, extremes)):
@@ -137,38 +137,36 @@ def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules
 
 @dataclass(frozen=True)
 class _Extremes:
-    low: Any  # None: no value, or unknown because of NaN
+    low: Any  # None: no value at all
     high: Any
-    nan: bool
 
 
-def _extremes(values: pa.Array) -> _Extremes:
-    """Min, max and whether a NaN is present, in one cheap pass: numpy's min/max for plain
-    numbers (a NaN makes them NaN), pyarrow's min_max (which skips NaN) otherwise."""
-    import math
-
+def _extremes(values: pa.Array) -> _Extremes | None:
+    """Min and max in one cheap pass, or None when they are not cheaply known (a NaN, a null
+    in a numpy-able column): then the rules build their row masks. numpy's min/max for plain
+    numbers without nulls (a NaN makes them NaN); pyarrow's min_max for the other types."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     kind = values.type
-    if not len(values) or not (pa.types.is_integer(kind) or pa.types.is_floating(kind)
-                               or pa.types.is_timestamp(kind)):
-        return _Extremes(None, None, False)
-    if values.null_count == 0 and kind in (pa.float64(), pa.int64()):
+    if not len(values) or values.null_count == len(values):
+        return _Extremes(None, None)
+    if kind in (pa.float64(), pa.int64()):
+        if values.null_count:
+            return None
         data = to_numpy(values)
         low, high = data.min(), data.max()
-        if kind == pa.float64() and np.isnan(low):
-            return _Extremes(None, None, True)
-        return _Extremes(low.item(), high.item(), False)
+        return None if kind == pa.float64() and np.isnan(low) else _Extremes(low.item(), high.item())
+    if not pa.types.is_timestamp(kind):
+        return _Extremes(None, None)  # text and booleans: no NaN, no range
     found = pc.min_max(values)
-    nan = pa.types.is_floating(kind) and math.isnan(pc.sum(values).as_py() or 0.0)
-    return _Extremes(found["min"].as_py(), found["max"].as_py(), nan)
+    return _Extremes(found["min"].as_py(), found["max"].as_py())
 
 
 def _within(rules: ColumnRules, extremes: _Extremes | None) -> bool:
     """True when the batch's min and max prove every value inside the bounds."""
-    if extremes is None or (extremes.nan and extremes.low is None):
+    if extremes is None:
         return False
     if extremes.low is None:
         return True  # nothing but nulls
@@ -203,11 +201,17 @@ def _out_of_range(rules: ColumnRules, values: pa.Array) -> pa.Array:
 def _not_allowed(rules: ColumnRules, values: pa.Array) -> pa.Array:
     import pyarrow.compute as pc
 
-    inside = pc.is_in(values, value_set=rules.allowed_values)
-    return pc.and_(pc.is_valid(values), pc.invert(inside))
+    def outside(plain: pa.Array) -> pa.Array:
+        return pc.and_(pc.is_valid(plain), pc.invert(pc.is_in(plain, value_set=rules.allowed_values)))
+
+    return per_value(values, outside)
 
 
 def _no_match(rules: ColumnRules, values: pa.Array) -> pa.Array:
+    return per_value(values, lambda plain: _mismatches(rules, plain))
+
+
+def _mismatches(rules: ColumnRules, values: pa.Array) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -219,6 +223,18 @@ def _no_match(rules: ColumnRules, values: pa.Array) -> pa.Array:
         failing = [text for text in distinct.to_pylist() if compiled.fullmatch(text) is None]
         return pc.is_in(values, value_set=array_of(failing, pa.string()))
     return pc.fill_null(pc.invert(matches), false())
+
+
+def per_value(values: pa.Array, rule: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """A row mask from a rule; on a dictionary-encoded column the rule runs on the distinct
+    values only and the rows take their value's answer."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_dictionary(values.type):
+        return rule(values)
+    answers = rule(values.dictionary)
+    return pc.fill_null(pc.take(answers, values.indices), false())
 
 
 _CHECKS = {"ranges": _out_of_range, "allowed": _not_allowed, "pattern": _no_match}

@@ -72,7 +72,7 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
         asked: Asked = []
         for rules in columns:
             needed = _needed(rules, native[rules.name], group.stats.get(rules.name))
-            for rule in rules.applies - needed:
+            for rule in rules.applies - needed - {"types"}:  # types: settled by the schema
                 found.proven[rule] = found.proven.get(rule, 0) + 1
             if needed:
                 asked.append((rules, needed))

@@ -47,6 +47,8 @@ class ValueCounter:
     def add(self, values: pa.Array) -> None:
         import pyarrow as pa
 
+        if pa.types.is_dictionary(values.type):
+            values = values.dictionary_decode()
         if pa.types.is_string(values.type):
             self._text = True
             self._chunks.append(values)

@@ -123,6 +123,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> list:
     renamed = text.replace(b'"alcohol"', b'"Alcohol"', 1).replace(b'"malic_acid"', b'"malic acid"', 1)
     (folder / "data" / "renamed.csv").write_bytes(renamed)
     (folder / "data" / "bad.jsonl").write_text('{"wine_id": 1}\n{"wine_id": \n', encoding="utf-8")
+    (folder / "data" / "ragged.csv").write_bytes(text.replace(b',"W-0100",', b',', 1))
     config = write_config(folder, f"""version: 1
 {CONTRACT}
 data:
@@ -138,6 +139,7 @@ data:
     ("truncated.parquet", "not a Parquet file or a corrupt one"),
     ("latin1.csv", "not valid UTF-8"),
     ("bad.jsonl", "not valid JSON Lines"),
+    ("ragged.csv", "Expected 16 columns, got 15"),
 ])
 def test_unreadable_file_fails_with_its_cause(broken: list, name: str, cause: str) -> None:
     readable = by_id(broken, "data.readable", f"wine: data/{name}")

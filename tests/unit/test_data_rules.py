@@ -114,3 +114,14 @@ def test_rows_rule(tmp_path: Path, rows: str, status: Status) -> None:
     result = by_id(_run(tmp_path, contract, "n.csv", rows), "data.rows")
     assert result.status is status
     assert "between 2 and 3 expected" in result.summary
+
+
+def test_globs_recurse_and_tolerate_special_characters_in_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "project [v2]"
+    (folder / "data" / "2024").mkdir(parents=True)
+    (folder / "data" / "a.csv").write_text("n\n1\n", encoding="utf-8")
+    (folder / "data" / "2024" / "b.csv").write_text("n\n2\n", encoding="utf-8")
+    config = write_config(folder, "version: 1\ncontracts:\n  t:\n    columns:\n      n: {type: int}\n"
+                                  "data:\n  - {contract: t, files: 'data/**/*.csv'}\n")
+    subjects = sorted(r.subject for r in run_check(config, "data") if r.id == "data.readable")
+    assert subjects == ["t: data/2024/b.csv", "t: data/a.csv"]

@@ -1,0 +1,96 @@
+"""The streaming readers: mis-encoded and mixed-type input become clear TableReadErrors,
+typed CSV parsing names the column that does not parse, and prefetching keeps errors."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from checker.prefetch import prefetch
+from checker.tables import (
+    ColumnTypeError,
+    MixedTypesError,
+    TableReadError,
+    open_table,
+    read_table,
+)
+
+
+def test_invalid_utf8_in_a_data_row_is_not_a_binary_column(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"name,n\ncaf\xe9,1\nok,2\n")
+    with pytest.raises(TableReadError, match="not valid UTF-8 text in column 'name'"):
+        read_table(path)
+    with pytest.raises(TableReadError, match="not valid UTF-8"):
+        list(open_table(path, as_text=True).batches())
+
+
+def test_invalid_utf8_in_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "header.csv"
+    path.write_bytes(b"caf\xe9,n\n1,2\n")
+    with pytest.raises(TableReadError, match=r"not UTF-8 text .* header line"):
+        open_table(path)
+
+
+def test_typed_csv_names_the_column_that_does_not_parse(tmp_path: Path) -> None:
+    path = tmp_path / "n.csv"
+    path.write_text("a,b\n1,2\n3,x\n", encoding="utf-8")
+    stream = open_table(path, types={"a": pa.int64(), "b": pa.float64()})
+    with pytest.raises(ColumnTypeError) as caught:
+        list(stream.batches())
+    assert caught.value.column == "b"
+    text = open_table(path, types={"a": pa.int64(), "b": pa.string()})
+    assert pa.Table.from_batches(list(text.batches())).column("b").to_pylist() == ["2", "x"]
+
+
+def test_jsonl_with_mixed_types_reads_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "m.jsonl"
+    path.write_text('{"a": 1, "b": true}\n{"a": "two", "c": [1]}\n', encoding="utf-8")
+    with pytest.raises(MixedTypesError, match="different JSON types"):
+        list(open_table(path).batches())
+    stream = open_table(path, as_text=True)
+    assert stream.column_names == ["a", "b", "c"]
+    rows = pa.Table.from_batches(list(stream.batches())).to_pylist()
+    assert rows == [{"a": "1", "b": "true", "c": None}, {"a": "two", "b": None, "c": "[1]"}]
+
+
+def test_csv_strings_keeps_working_as_the_old_name_of_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "n.csv"
+    path.write_text("a\n1\n", encoding="utf-8")
+    batch = next(open_table(path, csv_strings=True).batches())
+    assert batch.schema.field("a").type == pa.string()
+
+
+def test_parquet_row_groups_carry_their_statistics(tmp_path: Path) -> None:
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"a": [1, 5, None, 7]}), path, row_group_size=2)
+    groups = open_table(path).row_groups()
+    assert [(g.num_rows, g.stats["a"].min, g.stats["a"].max, g.stats["a"].null_count) for g in groups] == [
+        (2, 1, 5, 0), (2, 7, 7, 1)]
+    batches = list(open_table(path).row_group_batches(1, ["a"]))
+    assert batches[0].column("a").to_pylist() == [None, 7]
+
+
+def test_prefetch_raises_where_the_reader_failed() -> None:
+    def failing():
+        yield 1
+        yield 2
+        raise ValueError("block 3 is corrupt")
+
+    seen = []
+    with pytest.raises(ValueError, match="block 3"):
+        for item in prefetch(failing()):
+            seen.append(item)
+    assert seen == [1, 2]
+
+
+def test_prefetch_stops_its_thread_when_the_reader_stops_early() -> None:
+    before = threading.active_count()
+    for item in prefetch(iter(range(1000)), depth=2):
+        if item == 3:
+            break
+    assert threading.active_count() == before
