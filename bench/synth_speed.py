@@ -1,9 +1,10 @@
-"""Synthetic-data benchmark: `checker.synth.synthesize` on a 15-column contract with two
-planted patterns, against the floor of drawing the same number of random floats with numpy.
+"""Synthetic-data and inference benchmark: `checker.synth.synthesize` on a 15-column contract
+with two planted patterns, against the floor of drawing as many random floats with numpy; then
+`checker.infer.infer_contract` on that table written as Parquet and as CSV.
 
     python3 bench/synth_speed.py [--rows 100000 1000000] [--repeats 3]
 
-Prints a Markdown table (median wall time of `repeats` runs, and this process's peak RSS). The
+Prints Markdown tables (median wall time of `repeats` runs, and this process's peak RSS). The
 machine is shared and noisy: compare the ratio to the floor, not absolute times.
 """
 
@@ -13,6 +14,7 @@ import argparse
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
@@ -22,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checker.config_schema import Pattern
 from checker.contracts import Contract
-from checker.synth import synthesize
+from checker.infer import infer_contract
+from checker.synth import synthesize, write_table
 
 CONTRACT = Contract.model_validate({"columns": {
     "fixed_acidity": {"type": "float", "min": 3.0, "max": 16.0},
@@ -65,14 +68,22 @@ def main() -> None:
     args = parser.parse_args()
     columns = len(CONTRACT.columns)
     lines = ["| rows | synthesize (s) | numpy floor (s) | ratio | peak RSS (MiB) |", "|---|---|---|---|---|"]
+    inferred = ["| rows | infer Parquet (s) | infer CSV (s) |", "|---|---|---|"]
     for rows in args.rows:
         synth = median_seconds(partial(synthesize, CONTRACT, rows, 7, PATTERNS), args.repeats)
         floor = median_seconds(partial(np.random.default_rng(7).random, (columns, rows)), args.repeats)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         lines.append(f"| {rows:,} | {synth:.3f} | {floor:.3f} | {synth / floor:.1f}× | {peak:.0f} |")
+        with tempfile.TemporaryDirectory() as scratch:
+            table = synthesize(CONTRACT, rows, 7, PATTERNS)
+            times = []
+            for suffix in (".parquet", ".csv"):
+                path = Path(scratch) / f"sample{suffix}"
+                write_table(table, path)
+                times.append(median_seconds(partial(infer_contract, [path]), args.repeats))
+        inferred.append(f"| {rows:,} | {times[0]:.3f} | {times[1]:.3f} |")
     print(f"{columns} columns, 2 patterns, median of {args.repeats}\n")
-    print("\n".join(lines))
-
+    print("\n".join(lines) + "\n\n" + "\n".join(inferred))
 
 if __name__ == "__main__":
     main()
