@@ -94,8 +94,10 @@ def test_workflow_uses_the_action_with_comment_permission(tmp_path: Path) -> Non
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as True
     steps = workflow["jobs"]["smoke"]["steps"]
     assert steps[0]["uses"].startswith("actions/checkout@")
-    assert steps[-1]["uses"] == "mlsmoke/mlsmoke@v1"
-    assert steps[-1]["with"]["config"] == "mlsmoke.yml"
+    assert steps[0]["with"]["fetch-depth"] == 0
+    action = next(step for step in steps if step["uses"].startswith("mlsmoke/"))
+    assert action["uses"] == "mlsmoke/mlsmoke@v1"
+    assert action["with"]["config"] == "mlsmoke.yml"
 
 
 @pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema is not installed")
