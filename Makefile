@@ -4,7 +4,7 @@ PIP := $(PYTHON) -m pip
 .PHONY: install demo test lint bench
 
 install:
-	$(PIP) install -q -e ".[test,bench]"
+	$(PIP) install -q -e ".[test]"
 
 # Run mlsmoke on the example project (report in examples/wine-quality/mlsmoke-out/).
 demo: install
@@ -17,4 +17,5 @@ lint:
 	ruff check checker tests bench
 
 bench: install
+	$(PIP) install -q -e ".[bench]"
 	$(PYTHON) bench/run.py

@@ -218,17 +218,44 @@ def report(results: str, fmt: str) -> None:
 
 def _read_results(path: Path) -> Any:
     from checker.results import Report
+    from checker.results_schema import problems
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path} is not valid JSON: {exc}") from None
-    try:
-        return Report.from_dict(data)
-    except KeyError as exc:
-        raise UsageError(f"{path} is not an mlsmoke results file: missing key {exc}") from None
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise UsageError(f"{path} is not an mlsmoke results file: {exc}") from None
+    found = problems(data)
+    if found:
+        raise UsageError(f"{path} is not an mlsmoke results file: " + "; ".join(found[:5]))
+    return Report.from_dict(data)
+
+
+@main.command()
+@click.argument("results", type=click.Path(exists=True, dir_okay=False))
+@click.option("--pr", "pr_number", type=click.IntRange(min=1),
+              help="PR to comment on when the event names none (default: the one in RESULTS); "
+                   "used only if its head is the commit the triggering run tested.")
+@click.option("--out", "out_dir", default="mlsmoke-out", show_default=True,
+              type=click.Path(file_okay=False), help="Where report.md and junit.xml go.")
+@click.option("--comment/--no-comment", default=True, show_default=True,
+              help="Keep the sticky PR comment.")
+@click.option("--commit-status/--no-commit-status", default=False, show_default=True,
+              help="Set a commit status with the verdict.")
+@exit_codes
+def publish(results: str, pr_number: int | None, out_dir: str, comment: bool, commit_status: bool) -> None:
+    """Publish a results.json from another run (fork-safe `workflow_run` recipe)."""
+    from checker.github import publish as publishing
+    from checker.github.env import GithubSettings
+
+    loaded = _read_results(Path(results))
+    github = GithubSettings.from_mapping(dict(os.environ))
+    if not github.actions:
+        raise UsageError("mlsmoke publish runs inside GitHub Actions (GITHUB_ACTIONS=true)")
+    github = publishing.for_results(github, pr_number or loaded.environment.get("pull_request"))
+    markdown = _write_outputs(loaded, Path(out_dir))
+    publishing.publish(loaded, markdown, github,
+                       publishing.PublishOptions(comment=comment, commit_status=commit_status,
+                                                 out_dir=Path(out_dir), secrets=frozenset()))
 
 
 @main.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,13 @@ from checker.config_schema import Config, ContractFile
 from checker.contracts import Contract
 from checker.errors import ConfigError, ConfigProblem
 from checker.results import Location
-from checker.yamlmap import LineIndex, PathKey, dotted, load_yaml
+from checker.yamlmap import LineIndex, PathKey, dotted, load_yaml, parse_yaml
 
 _VAR = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _SECRET_SECTIONS = ("headers",)
+
+# Reads a contract file named relative to the config folder → (data, line index); ConfigError if it cannot.
+YamlReader = Callable[[str], tuple[Any, LineIndex]]
 
 
 @dataclass(frozen=True)
@@ -74,14 +77,41 @@ def load_config(
     file_columns: dict[str, list[str]] = {}
     config = _validate(Config, data, index, problems)
     if config is not None:
-        config = _resolve_contract_files(config, path.parent, contract_indexes, file_columns,
-                                         problems)
+        config = _resolve_contract_files(config, lambda file: load_yaml(path.parent / file, file),
+                                         contract_indexes, file_columns, problems)
     problems += _cross_references(data, _contract_columns(data, file_columns), index)
     if problems:
         raise ConfigError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     assert config is not None
     return LoadedConfig(config, path, display, index, contract_indexes, tuple(unset),
                         frozenset(secrets))
+
+
+def load_contracts_text(text: str, display: str, read: YamlReader
+                        ) -> tuple[dict[str, Contract], dict[str, list[ConfigProblem]]]:
+    """The contracts of a config given as text, contract files read through `read` (e.g. from
+    another git revision). Only `contracts` is validated, one contract at a time, and `${VAR}`
+    is left as written: the rest of an older config may not match this schema or environment.
+    Returns the valid contracts and, per invalid one, its problems; ConfigError if the YAML
+    itself cannot be parsed."""
+    raw, index = parse_yaml(text, display)
+    entries = raw.get("contracts") if isinstance(raw, dict) else None
+    loaded: dict[str, Contract] = {}
+    invalid: dict[str, list[ConfigProblem]] = {}
+    for name, body in (entries.items() if isinstance(entries, dict) else []):
+        problems: list[ConfigProblem] = []
+        contract: Contract | None
+        if isinstance(body, dict) and "file" in body:
+            ref = _validate(ContractFile, body, index, problems, ("contracts", name))
+            contract = _load_contract_file(name, ref.file, read, {}, problems) if ref else None
+        else:
+            contract = _validate(Contract, body, index, problems, ("contracts", name))
+            contract = contract.model_copy(update={"name": name}) if contract else None
+        if contract is None:
+            invalid[str(name)] = problems
+        else:
+            loaded[str(name)] = contract
+    return loaded, invalid
 
 
 def _expand(value: Any, path: PathKey, environ: Mapping[str, str], index: LineIndex,
@@ -165,7 +195,7 @@ def _known_keys() -> list[str]:
     return sorted(names)
 
 
-def _resolve_contract_files(config: Config, root: Path,
+def _resolve_contract_files(config: Config, read: YamlReader,
                             indexes: dict[str, tuple[LineIndex, PathKey]],
                             file_columns: dict[str, list[str]],
                             problems: list[ConfigProblem]) -> Config | None:
@@ -173,7 +203,7 @@ def _resolve_contract_files(config: Config, root: Path,
     ok = True
     for name, entry in config.contracts.items():
         if isinstance(entry, ContractFile):
-            contract = _load_contract_file(name, entry.file, root, indexes, problems)
+            contract = _load_contract_file(name, entry.file, read, indexes, problems)
             if contract is not None:
                 file_columns[name] = list(contract.columns)
             ok = ok and contract is not None
@@ -184,10 +214,10 @@ def _resolve_contract_files(config: Config, root: Path,
     return config.model_copy(update={"contracts": resolved}) if ok else None
 
 
-def _load_contract_file(name: str, file: str, root: Path, indexes: dict[str, tuple[LineIndex, PathKey]],
+def _load_contract_file(name: str, file: str, read: YamlReader, indexes: dict[str, tuple[LineIndex, PathKey]],
                         problems: list[ConfigProblem]) -> Contract | None:
     try:
-        raw, index = load_yaml(root / file, file)
+        raw, index = read(file)
     except ConfigError as exc:
         problems += exc.problems
         return None

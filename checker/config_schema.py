@@ -7,6 +7,7 @@ Cross-references (a contract name used by a section) are checked in `Config`.
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
@@ -58,6 +59,7 @@ class DataEntry(StrictModel):
 
 class Compatibility(StrictModel):
     base_ref: str | None = None
+    fetch: bool = True  # fetch the base ref once when a shallow checkout lacks it
 
 
 class DriftEntry(StrictModel):
@@ -68,6 +70,7 @@ class DriftEntry(StrictModel):
     psi_max: float = Field(default=0.2, gt=0)
     ks_pvalue_min: float = Field(default=0.01, ge=0, le=1)
     sample_max: int = Field(default=100_000, gt=0)
+    bins: int = Field(default=10, ge=2, le=100)
 
 
 Comparison = Literal["eq", "ne", "gt", "ge", "lt", "le", "in"]
@@ -113,6 +116,8 @@ class ModelSpec(StrictModel):
     expect: list[Expectation] = Field(default_factory=list)
     deterministic: bool = False
     tolerance: float = Field(default=1e-6, ge=0)
+    rows: int = Field(default=50, gt=0, le=10_000)  # fresh synthetic rows for pipeline.predict
+    timeout: Duration = 120.0  # loading and probing the model, per probe run
 
 
 class Pipeline(StrictModel):
@@ -126,9 +131,22 @@ class Pipeline(StrictModel):
     command: str
     timeout: Duration = 300.0
     data_path: str | None = None
+    data_format: Literal["parquet", "csv", "jsonl"] | None = None
+    deadline: Duration | None = None  # the whole family; default: the sum of its step budgets
     env: dict[str, str] = Field(default_factory=dict)
     artifacts: list[Artifact] = Field(default_factory=list)
     model: ModelSpec | None = None
+
+    @field_validator("data_path")
+    @classmethod
+    def _inside_project(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        path = PurePosixPath(value)
+        if path.is_absolute() or ".." in path.parts or not path.name or value.endswith("/"):
+            raise ValueError("data_path must be a file path relative to the project folder, "
+                             "without '..' (the synthetic file is written in a scratch copy)")
+        return value
 
 
 class Serve(StrictModel):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import IO
 
 from checker.results import CheckResult, Report, Status
 
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
 _MARK = {Status.PASS: "✓", Status.SKIP: "-", Status.WARN: "!", Status.FAIL: "✗", Status.ERROR: "E"}
 
 
@@ -34,5 +36,7 @@ class Progress:
         self._write(f"report: {out_dir / 'report.md'}")
 
     def _write(self, line: str) -> None:
-        self.stream.write(line + "\n")
+        # One physical line per message: text from data or endpoints must never start a
+        # line of its own (on GitHub Actions a line starting with :: is a workflow command).
+        self.stream.write(_LINE_BREAKS.sub(" ", line) + "\n")
         self.stream.flush()

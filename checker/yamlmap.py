@@ -51,6 +51,11 @@ def load_yaml(path: Path, display: str) -> tuple[Any, LineIndex]:
         raise ConfigError(ConfigProblem(display, None, "", f"not UTF-8 text: {exc}")) from None
     except OSError as exc:
         raise ConfigError(ConfigProblem(display, None, "", f"cannot read: {exc.strerror}")) from None
+    return parse_yaml(text, display)
+
+
+def parse_yaml(text: str, display: str) -> tuple[Any, LineIndex]:
+    """Parse YAML text (a file's content, or a file as it was at another git revision)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

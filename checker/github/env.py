@@ -34,6 +34,9 @@ class GithubSettings:
     step_summary: Path | None = None
     output: Path | None = None
     runner: str | None = None
+    workspace: Path | None = None
+    comment_author: str | None = None
+    pull_number: int | None = None  # set by `mlsmoke publish` when the event names no PR
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str]) -> GithubSettings:
@@ -56,6 +59,8 @@ class GithubSettings:
             step_summary=path("GITHUB_STEP_SUMMARY"),
             output=path("GITHUB_OUTPUT"),
             runner=runner,
+            workspace=path("GITHUB_WORKSPACE"),
+            comment_author=get_var(env, "MLSMOKE_COMMENT_AUTHOR"),
         )
 
     @property
@@ -64,16 +69,39 @@ class GithubSettings:
         return pr if isinstance(pr, Mapping) else None
 
     @property
+    def workflow_run(self) -> Mapping[str, Any] | None:
+        """The run a `workflow_run` event reports on (the fork-safe publishing recipe)."""
+        run = self.event.get("workflow_run")
+        return run if isinstance(run, Mapping) else None
+
+    @property
     def pr_number(self) -> int | None:
+        if self.pull_number is not None:
+            return self.pull_number
         pr = self.pull_request
-        return int(pr["number"]) if pr and "number" in pr else None
+        if pr and "number" in pr:
+            return int(pr["number"])
+        # GitHub lists the PRs of a workflow_run only for same-repository branches, not forks.
+        prs = self.workflow_run.get("pull_requests") if self.workflow_run else None
+        if isinstance(prs, list) and len(prs) == 1 and isinstance(prs[0], Mapping) and "number" in prs[0]:
+            return int(prs[0]["number"])
+        return None
 
     @property
     def head_sha(self) -> str | None:
         pr = self.pull_request
         if pr and isinstance(pr.get("head"), Mapping) and pr["head"].get("sha"):
             return str(pr["head"]["sha"])
+        if self.workflow_run and self.workflow_run.get("head_sha"):
+            return str(self.workflow_run["head_sha"])
         return self.sha
+
+    @property
+    def owner_repo(self) -> tuple[str, str] | None:
+        if self.repository and self.repository.count("/") == 1:
+            owner, repo = self.repository.split("/")
+            return owner, repo
+        return None
 
     @property
     def base_ref(self) -> str | None:
@@ -85,6 +113,9 @@ class GithubSettings:
 
     @property
     def run_url(self) -> str | None:
+        """The run that produced the report: for `workflow_run`, the triggering run."""
+        if self.workflow_run and self.workflow_run.get("html_url"):
+            return str(self.workflow_run["html_url"])
         if self.repository and self.run_id:
             return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}"
         return None
@@ -97,6 +128,7 @@ class GithubSettings:
             "run_url": self.run_url,
             "runner": self.runner,
             "config": config,
+            "pull_request": self.pr_number,
         }
 
 

@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from samples import INJECTION, hostile_report, representative_report
 
 from checker.render.markdown import render_markdown
@@ -151,6 +153,18 @@ def test_nasty_values_everywhere_stay_inert(cmark_gfm, value):
     html = Html(_html(cmark_gfm, render_markdown(_hostile_with(value))))
     _assert_inert(html, sections=2)
     assert set(html.rows) <= {5, 2}  # the check tables, the metrics tables
+    assert json.loads(html.pre[0]) == {"value": value}
+
+
+MARKUP_TEXT = st.text(alphabet=st.sampled_from(list("<>/&;#@`|*_~[]()!$:.-+=\\\"' \n\tabcwhtps0123456789")),
+                      max_size=80)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=MARKUP_TEXT)
+def test_generated_markup_stays_inert(cmark_gfm, value):
+    html = Html(_html(cmark_gfm, render_markdown(_hostile_with(value))))
+    _assert_inert(html, sections=2)
     assert json.loads(html.pre[0]) == {"value": value}
 
 

@@ -127,7 +127,9 @@ def test_report_defaults_to_markdown(results_file):
 
 @pytest.mark.parametrize("content", ["{not json", "[]", '{"schema_version": 1}', '{"schema_version": 9}',
                                      '{"schema_version": 1, "status": "pass", "checks": [7]}',
-                                     '{"schema_version": 1, "status": "great"}'])
+                                     '{"schema_version": 1, "status": "great"}',
+                                     '{"schema_version": 1, "status": "pass", "checks": [{"id": "a.b", '
+                                     '"status": "pass", "metrics": [1]}]}'])
 def test_report_on_a_corrupt_results_file_exits_2(tmp_path, content):
     path = tmp_path / "results.json"
     path.write_text(content, encoding="utf-8")

@@ -7,6 +7,7 @@ import jsonschema
 import pytest
 from samples import representative_report
 
+from checker import results_schema
 from checker.results import (
     SCHEMA_VERSION,
     CheckResult,
@@ -37,43 +38,6 @@ SPEC_EXAMPLE = {
          "location": {"file": "mlsmoke.yml", "line": 9}, "duration_s": 0.01},
     ],
 }
-
-STATUS = {"enum": ["pass", "fail", "warn", "skip", "error"]}
-RESULTS_SCHEMA = {
-    "type": "object",
-    "required": ["schema_version", "mlsmoke_version", "status", "counts", "duration_s", "started_at",
-                 "environment", "checks"],
-    "properties": {
-        "schema_version": {"const": 1},
-        "status": {"enum": ["pass", "fail"]},
-        "counts": {"type": "object", "required": ["pass", "fail", "warn", "skip", "error"],
-                   "additionalProperties": {"type": "integer", "minimum": 0}},
-        "duration_s": {"type": "number"},
-        "environment": {"type": "object"},
-        "checks": {"type": "array", "items": {
-            "type": "object",
-            "required": ["id", "family", "subject", "status", "summary", "details", "metrics", "evidence",
-                         "location", "duration_s"],
-            "additionalProperties": False,
-            "properties": {
-                "id": {"type": "string", "pattern": r"^[a-z]+\.[a-z_]+$"},
-                "family": {"enum": ["data", "drift", "pipeline", "endpoint"]},
-                "subject": {"type": "string"},
-                "summary": {"type": "string"},
-                "details": {"type": "string"},
-                "status": STATUS,
-                "metrics": {"type": "object"},
-                "evidence": {"type": "object"},
-                "location": {"oneOf": [{"type": "null"}, {
-                    "type": "object", "required": ["file", "line"],
-                    "properties": {"file": {"type": "string"},
-                                   "line": {"type": ["integer", "null"]}}}]},
-                "duration_s": {"type": "number"},
-            },
-        }},
-    },
-}
-
 
 def test_status_is_ordered_so_the_worst_wins():
     assert Status.PASS < Status.SKIP < Status.WARN < Status.FAIL < Status.ERROR
@@ -125,9 +89,10 @@ def test_spec_example_reads_and_writes_back_the_same_shape():
     assert set(written) - set(SPEC_EXAMPLE) == {"title", "fail_on"}
 
 
-def test_results_json_matches_the_schema():
-    jsonschema.validate(representative_report().to_dict(), RESULTS_SCHEMA)
-    jsonschema.validate(SPEC_EXAMPLE, RESULTS_SCHEMA)
+def test_results_json_matches_the_published_schema():
+    jsonschema.Draft202012Validator.check_schema(results_schema.RESULTS)
+    assert results_schema.problems(representative_report().to_dict()) == []
+    assert results_schema.problems(SPEC_EXAMPLE) == []
     check = representative_report().to_dict()["checks"][0]
     assert list(check) == ["id", "family", "subject", "status", "summary", "details", "metrics",
                            "evidence", "location", "duration_s"]
@@ -187,3 +152,25 @@ def test_stopwatch_measures_the_block_even_when_it_raises():
 def test_with_duration_rounds_and_keeps_the_rest():
     check = CheckResult(id="data.rows", status=Status.PASS, summary="ok").with_duration(0.123456789)
     assert check.duration_s == 0.1235 and check.summary == "ok"
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    ({"schema_version": 2}, "schema_version is 2, this mlsmoke reads schema_version 1"),
+    ({"status": "warn"}, "status: 'warn' is not one of ['pass', 'fail']"),
+    ({"checks": {}}, "checks: {} is not of type 'array'"),
+    ({"checks": [{"id": "data.rows", "status": "pass", "metrics": [1]}]},
+     "checks[0].metrics: [1] is not of type 'object', 'null'"),
+    ({"checks": [{"id": "data.rows", "status": "meh"}]}, "checks[0].status: 'meh' is not one of"),
+    ({"checks": [{"id": "data.rows", "status": "pass", "location": {"line": 3}}]},
+     "checks[0].location: {'line': 3} is not valid"),
+    ({"duration_s": "long"}, "duration_s: 'long' is not of type 'number'"),
+])
+def test_schema_problems_name_the_field(change, problem):
+    found = results_schema.problems({**SPEC_EXAMPLE, **change})
+    assert len(found) == 1 and found[0].startswith(problem), found
+
+
+def test_schema_accepts_fields_added_later():
+    data = {**SPEC_EXAMPLE, "new_field": 1,
+            "checks": [{**SPEC_EXAMPLE["checks"][0], "new_check_field": "x"}]}
+    assert results_schema.problems(data) == []

@@ -1,0 +1,138 @@
+"""A small GitHub REST client: one session, retries with bounded backoff, pagination.
+
+Retried: 5xx answers, 429, secondary rate limits (403 with `Retry-After` or a "secondary rate
+limit" message), an exhausted primary limit that resets soon, and connection errors. A wait
+longer than `RetryPolicy.max_wait_s` is not worth holding a CI job for: the error is raised.
+`requests` is imported when a client is made, never at start-up.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from checker import __version__
+
+if TYPE_CHECKING:
+    import requests
+
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
+
+
+class GithubApiError(Exception):
+    """A GitHub API call that failed for good (after any retries)."""
+
+    def __init__(self, method: str, path: str, status: int | None, message: str):
+        self.method, self.path, self.status, self.message = method, path, status, message
+        code = f"HTTP {status}" if status is not None else "no answer"
+        super().__init__(f"{method} {path}: {code}: {message}")
+
+    @property
+    def forbidden(self) -> bool:
+        """403/404: the token may not write here (a fork's read-only token, missing permissions)."""
+        return self.status in (403, 404)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 4
+    backoff_s: float = 1.0  # first wait; doubles each retry
+    max_wait_s: float = 30.0
+    timeout_s: float = 15.0  # per request
+
+
+class GithubClient:
+    def __init__(self, api_url: str, token: str | None, *, retry: RetryPolicy = RetryPolicy(),
+                 sleep: Callable[[float], None] = time.sleep):
+        import requests
+
+        self.api_url = api_url.rstrip("/")
+        self.retry = retry
+        self.sleep = sleep
+        self.session = requests.Session()
+        self.session.headers.update({
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "User-Agent": f"mlsmoke/{__version__}",
+        })
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def request(self, method: str, path: str, *, json: Any = None,
+                params: Mapping[str, Any] | None = None) -> requests.Response:
+        """One call with retries. `path` is relative to the API URL, or a full URL (a `next` link)."""
+        import requests
+
+        url = path if path.startswith(("http://", "https://")) else self.api_url + path
+        for attempt in range(1, self.retry.attempts + 1):
+            try:
+                response = self.session.request(method, url, json=json, params=params,
+                                                timeout=self.retry.timeout_s)
+            except requests.RequestException as exc:
+                if attempt == self.retry.attempts:
+                    raise GithubApiError(method, path, None, type(exc).__name__) from None
+                self.sleep(self._backoff(attempt))
+                continue
+            if response.ok:
+                return response
+            wait = self._retry_wait(response, attempt)
+            if wait is None or attempt == self.retry.attempts:
+                raise GithubApiError(method, path, response.status_code, _message(response))
+            self.sleep(wait)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def paginate(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
+        """Every item of a list endpoint, following the `Link: <…>; rel="next"` header."""
+        response = self.request("GET", path, params={"per_page": 100, **(params or {})})
+        while True:
+            yield from response.json()
+            next_url = next_link(response.headers.get("Link", ""))
+            if not next_url:
+                return
+            response = self.request("GET", next_url)
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.retry.backoff_s * 2 ** (attempt - 1), self.retry.max_wait_s)
+
+    def _retry_wait(self, response: requests.Response, attempt: int) -> float | None:
+        """Seconds to wait before retrying this answer, or None when retrying cannot help."""
+        headers = response.headers
+        asked = _seconds(headers.get("Retry-After"))
+        if asked is None and headers.get("X-RateLimit-Remaining") == "0":
+            reset = _seconds(headers.get("X-RateLimit-Reset"))
+            asked = max(0.0, reset - time.time()) if reset is not None else None
+        if asked is not None:
+            return asked if asked <= self.retry.max_wait_s else None
+        if response.status_code in _RETRY_STATUSES or _secondary_limit(response):
+            return self._backoff(attempt)
+        return None
+
+
+def next_link(header: str) -> str | None:
+    match = _NEXT_LINK.search(header)
+    return match.group(1) if match else None
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None  # an HTTP-date Retry-After: fall back to our own backoff
+
+
+def _secondary_limit(response: requests.Response) -> bool:
+    return response.status_code == 403 and "secondary rate limit" in response.text.lower()
+
+
+def _message(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.reason or "error"
+    if isinstance(body, dict) and body.get("message"):
+        return str(body["message"])[:300]
+    return response.reason or "error"

@@ -1,0 +1,189 @@
+"""Publish a report in GitHub Actions: masks, annotations, job summary, sticky PR comment,
+commit status and step outputs.
+
+Publishing never changes the verdict: a GitHub API failure (a fork's read-only token, an
+outage) becomes a `::warning::` and the job summary and outputs are still written.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, TypeVar
+
+from checker.github.api import GithubApiError, GithubClient
+from checker.github.commands import WorkflowCommands, append_outputs, append_summary
+from checker.github.env import GithubSettings
+from checker.github.sticky import StickyTarget, upsert_sticky_comment
+from checker.results import Report, Status
+
+SUMMARY_LIMIT = 1_000_000  # GitHub shows up to 1 MiB of job summary per step
+COMMENT_LIMIT = 65_536  # characters GitHub accepts in an issue comment body
+STATUS_CONTEXT = "mlsmoke"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    comment: bool
+    commit_status: bool
+    out_dir: Path
+    secrets: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    comment_url: str | None = None
+    status_set: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+def publish(report: Report, markdown: str, settings: GithubSettings, options: PublishOptions,
+            *, client: GithubClient | None = None, stream: IO[str] | None = None) -> PublishOutcome:
+    commands = WorkflowCommands(stream or sys.stdout)
+    mask_secrets(commands, settings, options.secrets)
+    emit_annotations(commands, report, settings)
+    warnings: list[str] = []
+    _attempt("the job summary", commands, warnings, lambda: write_job_summary(settings, report, markdown))
+    comment_url = None
+    status_set = False
+    api = client or _client(settings)
+    if options.comment:
+        comment_url = _attempt("the PR comment", commands, warnings,
+                               lambda: _comment(api, settings, report, markdown))
+    if options.commit_status:
+        status_set = bool(_attempt("the commit status", commands, warnings,
+                                   lambda: set_commit_status(api, settings, report)))
+    _attempt("the step outputs", commands, warnings,
+             lambda: write_outputs(settings, report, options.out_dir.resolve() / "report.md", comment_url))
+    return PublishOutcome(comment_url, status_set, tuple(warnings))
+
+
+def mask_secrets(commands: WorkflowCommands, settings: GithubSettings, secrets: frozenset[str]) -> None:
+    """Hide the token and configured secrets (header values) in the job log."""
+    values = [settings.token] if settings.token else []
+    commands.mask([*values, *sorted(secrets)])
+
+
+def emit_annotations(commands: WorkflowCommands, report: Report, settings: GithubSettings) -> None:
+    """One annotation per failing (or warning) check that points at a file and line."""
+    for check in report.checks:
+        if check.location is None or check.status < Status.WARN:
+            continue
+        level = "warning" if check.status is Status.WARN else "error"
+        subject = f" [{check.subject}]" if check.subject else ""
+        commands.issue(level, f"{check.summary}{subject}", file=_repo_path(check.location.file, settings),
+                       line=check.location.line, title=f"mlsmoke {check.id}")
+
+
+def write_job_summary(settings: GithubSettings, report: Report, markdown: str) -> None:
+    if settings.step_summary is not None:
+        append_summary(settings.step_summary, _fit(report, markdown, SUMMARY_LIMIT))
+
+
+def write_outputs(settings: GithubSettings, report: Report, report_path: Path,
+                  comment_url: str | None) -> None:
+    if settings.output is None:
+        return
+    counts = report.counts
+    append_outputs(settings.output, {
+        "status": report.status.value,
+        "passed": str(counts["pass"]),
+        "failed": str(counts["fail"] + counts["error"]),
+        "warnings": str(counts["warn"]),
+        "report": str(report_path),
+        "comment-url": comment_url or "",
+    })
+
+
+def set_commit_status(client: GithubClient, settings: GithubSettings, report: Report) -> bool:
+    """`mlsmoke` status on the head commit, linking the run; for branch protection."""
+    owner_repo, sha = settings.owner_repo, settings.head_sha
+    if owner_repo is None or not sha:
+        raise GithubApiError("POST", "/statuses", None, "no repository or commit to set a status on")
+    counts = report.counts
+    description = f"{report.title}: {counts['pass']} passed, {counts['fail'] + counts['error']} failed"
+    body = {"state": "success" if report.status is Status.PASS else "failure",
+            "context": STATUS_CONTEXT, "description": description[:140]}
+    if settings.run_url:
+        body["target_url"] = settings.run_url
+    owner, repo = owner_repo
+    client.request("POST", f"/repos/{owner}/{repo}/statuses/{sha}", json=body)
+    return True
+
+
+def _comment(client: GithubClient, settings: GithubSettings, report: Report, markdown: str) -> str | None:
+    if settings.pr_number is None or settings.owner_repo is None:
+        return None  # a push build: no PR to comment on
+    owner, repo = settings.owner_repo
+    target = StickyTarget(owner, repo, settings.pr_number, report.title, settings.comment_author)
+    return upsert_sticky_comment(client, target, _fit(report, markdown, COMMENT_LIMIT))
+
+
+def _attempt(what: str, commands: WorkflowCommands, warnings: list[str],
+             action: Callable[[], T]) -> T | None:
+    """Run one publishing step; a failure becomes a warning, never an exception."""
+    try:
+        return action()
+    except GithubApiError as exc:
+        hint = (" (a pull request from a fork gets a read-only token: see the fork-safe recipe "
+                "in mlsmoke's README)") if exc.forbidden else ""
+        message = f"mlsmoke could not publish {what}: {exc}{hint}. The report is in the job summary."
+    except OSError as exc:
+        message = f"mlsmoke could not write {what}: {exc}"
+    except (ValueError, KeyError, TypeError) as exc:  # an answer that is not GitHub's usual JSON
+        message = f"mlsmoke could not publish {what}: unexpected answer ({type(exc).__name__}: {exc})"
+    commands.warning(message)
+    warnings.append(message)
+    return None
+
+
+def for_results(settings: GithubSettings, claimed_pr: object, *, client: GithubClient | None = None,
+                stream: IO[str] | None = None) -> GithubSettings:
+    """Settings for publishing a results.json made by another run (`mlsmoke publish`).
+
+    The PR number then comes from an artifact a fork could have written, so it is used only
+    when that PR's head is the commit the triggering run tested.
+    """
+    if settings.pr_number is not None or not isinstance(claimed_pr, int) or isinstance(claimed_pr, bool):
+        return settings
+    owner_repo, sha = settings.owner_repo, settings.head_sha
+    commands = WorkflowCommands(stream or sys.stdout)
+    if owner_repo is None or not sha:
+        commands.warning(f"mlsmoke: no repository or head commit to check PR #{claimed_pr} against; "
+                         "not commenting")
+        return settings
+    owner, repo = owner_repo
+    pull = _attempt(f"to PR #{claimed_pr}", commands, [], lambda: (client or _client(settings)).request(
+        "GET", f"/repos/{owner}/{repo}/pulls/{claimed_pr}").json())
+    if pull is None:
+        return settings
+    if (pull.get("head") or {}).get("sha") != sha:
+        commands.warning(f"mlsmoke: PR #{claimed_pr} does not have head commit {sha}; not commenting")
+        return settings
+    return replace(settings, pull_number=claimed_pr)
+
+
+def _fit(report: Report, markdown: str, limit: int) -> str:
+    """The report, shortened by the renderer (failures first, passes counted) when too long."""
+    if len(markdown) <= limit:
+        return markdown
+    from checker.render.markdown import shorten_markdown
+
+    return shorten_markdown(report, limit)
+
+
+def _client(settings: GithubSettings) -> GithubClient:
+    return GithubClient(settings.api_url, settings.token)
+
+
+def _repo_path(file: str, settings: GithubSettings) -> str:
+    """Annotation paths are relative to the repository root, wherever mlsmoke ran."""
+    if settings.workspace is None:
+        return file
+    try:
+        return Path(file).resolve().relative_to(settings.workspace.resolve()).as_posix()
+    except ValueError:
+        return file

@@ -1,0 +1,1 @@
+"""The pieces of the pipeline checks: scratch space, processes, model probing, verdicts."""

@@ -1,0 +1,108 @@
+"""action/run.sh, the composite action's step, with a recording `docker` stand-in on PATH: what
+the container gets (mounts, user, environment by name), and that the exit code is passed on."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+FAKE_DOCKER = """#!/usr/bin/env python3
+import json, os, sys
+with open(os.environ["DOCKER_CALLS"], "a") as f:
+    f.write(json.dumps(sys.argv[1:]) + "\\n")
+sys.exit(int(os.environ.get("DOCKER_EXIT", "0")))
+"""
+
+
+def run_action(tmp_path: Path, config: str = "version: 1\n", exit_code: int = 0,
+               **inputs: str) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
+    bin_dir, workspace = tmp_path / "bin", tmp_path / "workspace"
+    bin_dir.mkdir()
+    (workspace / "project").mkdir(parents=True)
+    (workspace / "project" / "mlsmoke.yml").write_text(config, encoding="utf-8")
+    docker = bin_dir / "docker"
+    docker.write_text(FAKE_DOCKER, encoding="utf-8")
+    docker.chmod(0o755)
+    for name in ("event.json", "summary.md", "output.txt"):
+        (tmp_path / name).touch()
+    calls = tmp_path / "calls.jsonl"
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "DOCKER_CALLS": str(calls),
+        "DOCKER_EXIT": str(exit_code), "GITHUB_WORKSPACE": str(workspace), "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_PATH": str(tmp_path / "event.json"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"), "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
+        "GITHUB_TOKEN": "ghs_secretToken123", "MLSMOKE_ACTION_PATH": str(REPO),
+        "MLSMOKE_CONFIG": "mlsmoke.yml", "MLSMOKE_COMMENT": "true", "MLSMOKE_COMMIT_STATUS": "false",
+        **{f"MLSMOKE_{k.upper()}": v for k, v in inputs.items()},
+    }
+    result = subprocess.run(["bash", str(REPO / "action" / "run.sh")], cwd=workspace / "project",
+                            env=env, capture_output=True, text=True, timeout=60)
+    lines = calls.read_text(encoding="utf-8").splitlines() if calls.exists() else []
+    return result, [json.loads(line) for line in lines]
+
+
+def test_builds_the_image_then_runs_it_on_the_workspace(tmp_path: Path) -> None:
+    result, (build, run) = run_action(tmp_path, base_image="mirror.local/python:3.11-slim")
+    assert result.returncode == 0, result.stderr
+    assert build == ["build", "--network", "host", "--tag", "mlsmoke-action:local",
+                     "--build-arg", "BASE_IMAGE=mirror.local/python:3.11-slim", str(REPO)]
+    workspace = str(tmp_path / "workspace")
+    assert run[:4] == ["run", "--rm", "--network", "host"]
+    assert run[run.index("--user") + 1] == f"{os.getuid()}:{os.getgid()}"
+    assert f"{workspace}:{workspace}" in run
+    assert run[run.index("--workdir") + 1] == f"{workspace}/project"
+    for name in ("event.json", "summary.md", "output.txt"):
+        assert f"{tmp_path / name}:{tmp_path / name}" in run
+    assert run[-6:] == ["mlsmoke-action:local", "run", "--config", "mlsmoke.yml", "--comment",
+                        "--no-commit-status"]
+
+
+def test_the_token_is_masked_and_passed_by_name_only(tmp_path: Path) -> None:
+    result, calls = run_action(tmp_path)
+    assert result.stdout.splitlines()[0] == "::add-mask::ghs_secretToken123"
+    run = calls[-1]
+    assert "ghs_secretToken123" not in json.dumps(calls)
+    for name in ("GITHUB_TOKEN", "GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_OUTPUT"):
+        assert run[run.index(name) - 1] == "--env"
+
+
+def test_a_prebuilt_image_skips_the_build_and_inputs_become_options(tmp_path: Path) -> None:
+    _, calls = run_action(tmp_path, image="mlsmoke:dev", checks="data,pipeline", fail_on="warning",
+                          staging_url="http://127.0.0.1:8080", comment="false", commit_status="true")
+    [run] = calls
+    assert run[run.index("mlsmoke:dev"):] == [
+        "mlsmoke:dev", "run", "--config", "mlsmoke.yml", "--fail-on", "warning",
+        "--only", "data,pipeline", "--staging-url", "http://127.0.0.1:8080", "--no-comment",
+        "--commit-status"]
+
+
+def test_results_publishes_instead_of_running(tmp_path: Path) -> None:
+    _, calls = run_action(tmp_path, image="mlsmoke:dev", results="mlsmoke-results/results.json")
+    assert calls[0][-4:] == ["publish", "mlsmoke-results/results.json", "--comment", "--no-commit-status"]
+
+
+def test_the_configs_variables_are_passed_and_serve_mounts_the_socket(tmp_path: Path) -> None:
+    if not Path("/var/run/docker.sock").exists():
+        pytest.skip("no Docker socket on this machine to mount")
+    config = ("version: 1\nendpoint:\n  url: ${STAGING_URL}\n"
+              "  headers: {Authorization: 'Bearer ${TOKEN_X}'}\n  serve: {build: ./serving, port: 8080}\n")
+    _, [run] = run_action(tmp_path, config=config, image="mlsmoke:dev")
+    assert run[run.index("STAGING_URL") - 1] == "--env" and run[run.index("TOKEN_X") - 1] == "--env"
+    assert "/var/run/docker.sock:/var/run/docker.sock" in run
+    assert "--group-add" in run
+
+
+def test_without_serve_the_socket_stays_out(tmp_path: Path) -> None:
+    config = "version: 1\nendpoint:\n  url: http://x\n  # serve: {image: model:1, port: 8080}\n"
+    _, [run] = run_action(tmp_path, config=config, image="mlsmoke:dev")
+    assert not any("docker.sock" in part for part in run)
+
+
+def test_the_checkers_exit_code_is_the_steps(tmp_path: Path) -> None:
+    result, _ = run_action(tmp_path, image="mlsmoke:dev", exit_code=1)
+    assert result.returncode == 1
