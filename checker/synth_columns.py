@@ -105,11 +105,11 @@ def _ints(name: str, column: Column, rows: int, rng: np.random.Generator) -> pa.
     import pyarrow as pa
 
     low, high = _int_bounds(name, column.min, column.max, max(INT_SPAN, 2 * rows if column.unique else 0))
-    return pa.array(_draw_ints(name, low, high, rows, column.unique, rng), pa.int64())
+    return pa.array(_draw_ints(name, low, high, rows, column.unique, rng, "integers"), pa.int64())
 
 
-def _draw_ints(name: str, low: int, high: int, rows: int, unique: bool,
-               rng: np.random.Generator) -> np.ndarray:
+def _draw_ints(name: str, low: int, high: int, rows: int, unique: bool, rng: np.random.Generator,
+               noun: str) -> np.ndarray:
     import numpy as np
     import pyarrow as pa
 
@@ -117,7 +117,7 @@ def _draw_ints(name: str, low: int, high: int, rows: int, unique: bool,
         return rng.integers(low, high, rows, endpoint=True, dtype=np.int64)
     span = high - low + 1
     if span < rows:
-        raise SynthError(f"column {name!r}: {rows} unique values asked, but [{low}, {high}] holds {span}")
+        raise SynthError(f"column {name!r}: {rows} unique {noun} asked, but [{low}, {high}] holds {span}")
     if span <= 4 * rows:  # dense: a permutation is exact and as fast as drawing
         return (rng.permutation(span)[:rows] + low).astype(np.int64)
 
@@ -157,7 +157,7 @@ def _datetimes(name: str, column: Column, rows: int, rng: np.random.Generator) -
     if low is None and high is None:
         low = _micros(DATETIME_START)
     low, high = _int_bounds(name, low, high, max(DATETIME_SPAN_US, 2 * rows if column.unique else 0))
-    micros = _draw_ints(name, low, high, rows, column.unique, rng)
+    micros = _draw_ints(name, low, high, rows, column.unique, rng, "microsecond timestamps")
     return pa.array(micros, pa.int64()).cast(pa.timestamp("us"))
 
 
