@@ -152,13 +152,10 @@ def validate(config_path: str) -> None:
 @exit_codes
 def infer(data: tuple[str, ...], name: str) -> None:
     """Print a contract inferred from sample data files (CSV, Parquet, JSON Lines)."""
-    import yaml
-
-    from checker.infer import infer_contract
+    from checker.infer import contracts_yaml, infer_contract
 
     contract = infer_contract([Path(p) for p in data])
-    click.echo(yaml.safe_dump({"contracts": {name: contract.to_yaml_dict()}}, sort_keys=False),
-               nl=False)
+    click.echo(contracts_yaml({name: contract}), nl=False)
 
 
 @main.command()
@@ -172,8 +169,14 @@ def infer(data: tuple[str, ...], name: str) -> None:
 def synth(config_path: str, contract_name: str, rows: int, seed: int, output: str | None) -> None:
     """Generate synthetic rows that satisfy a contract (seeded, reproducible)."""
     from checker.config import load_config
-    from checker.synth import synthesize, write_table
+    from checker.synth import SynthError, synthesize, write_table
+    from checker.tables import TableReadError, table_format
 
+    if output:
+        try:
+            table_format(Path(output))
+        except TableReadError as exc:
+            raise UsageError(f"-o {output}: {exc}") from None
     loaded = load_config(config_path, dict(os.environ), allow_unset=True)
     if contract_name not in loaded.config.contracts:
         raise UsageError(f"no contract named {contract_name!r} in {config_path} "
@@ -182,7 +185,10 @@ def synth(config_path: str, contract_name: str, rows: int, seed: int, output: st
     pipeline = loaded.config.pipeline
     if pipeline and pipeline.contract == contract_name:
         patterns = tuple(pipeline.patterns)
-    table = synthesize(loaded.config.contract(contract_name), rows, seed, patterns)
+    try:
+        table = synthesize(loaded.config.contract(contract_name), rows, seed, patterns)
+    except SynthError as exc:
+        raise UsageError(f"cannot generate data for contract {contract_name!r}: {exc}") from None
     if output:
         write_table(table, Path(output))
         click.echo(f"wrote {rows} rows to {output} (seed {seed})", err=True)
