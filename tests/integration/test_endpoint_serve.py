@@ -73,13 +73,9 @@ def test_the_wine_example_is_built_served_and_passes(no_leftovers: None) -> None
     assert by_id(results, "endpoint.latency").metrics["requests"] == 50
 
 
-def test_the_broken_example_500s_on_malformed_input(tmp_path: Path, no_leftovers: None) -> None:
-    endpoint = yaml.safe_load((EXAMPLES / "broken" / "mlsmoke.endpoint.yml").read_text())["endpoint"]
-    endpoint["serve"]["build"] = str(EXAMPLES / "broken" / "serving")
-    body = {"version": 1, "contracts": {"wine": {"file": str(WINE_CONTRACT)}}, "endpoint": endpoint}
-    config = write_config(tmp_path, yaml.safe_dump(body, sort_keys=False))
+def test_the_broken_example_500s_on_malformed_input(no_leftovers: None) -> None:
     environ = {"BASE_IMAGE": BASE_IMAGE, "SERVE_PORT": str(free_port())}
-    results = run_check(config, "endpoint", environ=environ)
+    results = run_check(EXAMPLES / "broken" / "mlsmoke.yml", "endpoint", environ=environ)
     assert statuses(results) == {"endpoint.serve": Status.PASS, "endpoint.health": Status.PASS,
                                  "endpoint.predict": Status.PASS, "endpoint.latency": Status.PASS,
                                  "endpoint.malformed": Status.FAIL, "endpoint.errors": Status.PASS}
