@@ -1,15 +1,17 @@
-"""The latency driver's event loop: one thread, `concurrency` non-blocking keep-alive
-connections multiplexed with `selectors`, each carrying one request at a time.
+"""The latency driver's event loop: one thread, `concurrency` non-blocking keep-alive connections
+multiplexed with `selectors`, each carrying one request at a time.
 
 Each request is the same pre-serialised bytes (checker.endpoint.wire). Its clock starts just
-before the first byte is written and stops right after the recv() that completes the answer,
-so a latency is the server's time plus the network, not connection set-up (as in wrk) and not
-thread scheduling. A connection the server closes (Connection: close, an HTTP/1.0 answer,
-bytes after the answer) is reopened for the next request; a reused connection the server had
-silently closed before this request gets one fresh connection and the request again, since
-nothing reached the server. Every request has a timeout, shortened to the family's deadline;
-past the deadline no new request starts. TLS for https URLs (handshake included, verified
-unless asked not to). There is no proxy support, as in the rest of the family.
+before the first byte is written and stops right after the recv() that completes the answer, so
+a latency is the server's time plus the network, not connection set-up (as in wrk) and not
+thread scheduling; every socket select() reports ready is read before any next request is
+written, so no answer's clock waits on another connection's send. A connection the server
+closes (Connection: close, an HTTP/1.0 answer, bytes after the answer) is reopened for the next
+request; a reused connection the server had silently closed before this request gets one fresh
+connection and the request again, since nothing reached the server. Every request has a
+timeout, shortened to the family's deadline; past the deadline no new request starts. TLS for
+https URLs (handshake included, verified unless asked not to). There is no proxy support, as in
+the rest of the family.
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ class Loop:
         self.issued = 0
         self.active: set[_Connection] = set()  # a request in flight
         self.pending: list[_Connection] = []  # need their next step without waiting for a socket
+        self.answered: list[tuple[_Connection, float]] = []  # complete answers, perf_counter at the last byte
         self.addresses: list[tuple] | OSError = []
 
     def run(self, concurrency: int) -> list[Sample]:
@@ -106,6 +109,9 @@ class Loop:
                 wait = min(conn.expires for conn in self.active) - time.monotonic()
                 for key, mask in self.selector.select(max(0.0, wait)):
                     self._ready(key.data, mask)
+                for conn, now in self.answered:  # sent after every ready socket was read: no
+                    self._done(conn, now)  # answer's clock waits for another's next request
+                self.answered.clear()
                 now = time.monotonic()
                 for conn in [c for c in self.active if c.expires <= now]:
                     self._fail(conn, describe_failure(TimeoutError("timed out"), conn.limit)[1])
@@ -237,11 +243,11 @@ class Loop:
         except ProtocolError as exc:
             return self._fail(conn, f"connection failed: not an HTTP answer ({exc})")
         if done:
-            self._done(conn, now)
+            self.answered.append((conn, now))
 
     def _closed_by_server(self, conn: _Connection, now: float) -> None:
         if conn.parser.close():
-            return self._done(conn, now)
+            return self.answered.append((conn, now))
         if conn.parser.received:
             return self._fail(conn, "connection failed: the server closed the connection mid-answer")
         if self._stale(conn):
