@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.arrow_values import array_of, false, scalar
-from checker.contracts import ColumnType
+from checker.contracts import ColumnType, naive_utc
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -225,9 +225,7 @@ def _parse_datetime(text: str) -> Any:
         value = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         return _BAD
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return value
+    return naive_utc(value)
 
 
 _PARSERS: dict[ColumnType, Callable[[str], Any]] = {
