@@ -44,7 +44,9 @@ def exit_codes(command: F) -> F:
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception:
-            click.echo(traceback.format_exc(), err=True)
+            from checker.results import redact
+
+            click.echo(redact(traceback.format_exc(), set()), err=True)  # no URL credentials
             click.echo(f"mlsmoke: this is a bug in mlsmoke {__version__}, not in your project. "
                        f"Please report it with the traceback above at {ISSUES_URL}", err=True)
             sys.exit(EXIT_BUG)
@@ -101,9 +103,10 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
                      base_ref=loaded.config.compatibility.base_ref
                      if loaded.config.compatibility and loaded.config.compatibility.base_ref
                      else github.base_ref,
-                     on_result=progress.result)
+                     on_result=progress.result,
+                     extra_secrets=frozenset({github.token} if github.token else ()))
     report = runner.run(ctx, families, github.environment_info(config_path), fail_on)
-    report = report.redacted(loaded.secrets | ({github.token} if github.token else set()))
+    report = report.redacted(ctx.secrets)
     markdown = _write_outputs(report, Path(out_dir))
     progress.summary(report, Path(out_dir))
     if github.actions and not no_publish:

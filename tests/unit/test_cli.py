@@ -155,6 +155,17 @@ def test_a_crash_inside_mlsmoke_exits_3_and_says_it_is_a_bug(results_file, monke
     assert "this is a bug in mlsmoke" in result.output
 
 
+def test_a_crash_message_shows_no_url_credentials(results_file, monkeypatch):
+    def broken(report, max_chars=None):
+        raise RuntimeError("cannot reach https://bot:s3cretpw@example.com/x?token=abc123")
+
+    monkeypatch.setattr("checker.render.markdown.render_markdown", broken)
+    result = CliRunner().invoke(main, ["report", str(results_file)])
+    assert result.exit_code == 3
+    assert "https://***@example.com/x?token=***" in result.output
+    assert "s3cretpw" not in result.output and "abc123" not in result.output
+
+
 def test_version():
     done = cli("--version")
     assert done.returncode == 0 and done.stdout.strip() == f"mlsmoke, version {__version__}"

@@ -127,7 +127,17 @@ def test_report_redacted_cleans_checks_and_environment_but_ignores_short_values(
     assert "hunter22" not in json.dumps(clean.to_dict())
     assert clean.checks[0].summary == "got 401 for token ***"
     assert clean.environment["run_url"] == "https://x/***"
-    assert report.redacted({"ab"}) is report
+    assert report.redacted({"ab"}).to_dict() == report.to_dict()
+
+
+def test_redact_hides_url_credentials_and_token_query_values_without_configured_secrets():
+    text = ("fetch https://x-access-token:ghs_abc123@github.com/o/r.git failed; "
+            "GET http://user:p%40ss@127.0.0.1:8/p?api_key=k1&page=2&X-Amz-Signature=s1&design=a&token=t1")
+    out = redact({"stderr": [text]}, set())["stderr"][0]
+    assert out == ("fetch https://***@github.com/o/r.git failed; "
+                   "GET http://***@127.0.0.1:8/p?api_key=***&page=2&X-Amz-Signature=***&design=a&token=***")
+    assert redact("see https://github.com/o/r and user@example.com", set()) == (
+        "see https://github.com/o/r and user@example.com")
 
 
 def test_truncate_bounds_strings_lists_and_mappings():
