@@ -125,7 +125,8 @@ def _expand(value: Any, path: PathKey, environ: Mapping[str, str], index: LineIn
                 for i, v in enumerate(value)]
     if not isinstance(value, str):
         return value
-    secret = any(part in _SECRET_SECTIONS for part in path if isinstance(part, str))
+    secret = (any(part in _SECRET_SECTIONS for part in path if isinstance(part, str))
+              or (bool(path) and isinstance(path[-1], str) and _looks_secret(path[-1])))
 
     def substitute(match: re.Match[str]) -> str:
         escaped, name, default = match.groups()

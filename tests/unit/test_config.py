@@ -130,6 +130,14 @@ def test_secrets_are_collected_from_headers_and_secret_looking_variables(tmp_pat
     assert "http://127.0.0.1:9" not in loaded.secrets
 
 
+def test_values_under_secret_looking_keys_are_secrets(tmp_path):
+    config = (MINIMAL_CONFIG + "pipeline:\n  contract: wine\n  command: x\n"
+              "  env: {HF_TOKEN: '${HF}', DB_PASSWORD: literal-pass, MODEL_DIR: /models}\n")
+    loaded = load_config(write_config(tmp_path, config), {**ENV, "HF": "hf_abcdef"})
+    assert {"hf_abcdef", "literal-pass"} <= loaded.secrets
+    assert "/models" not in loaded.secrets
+
+
 def test_wrong_type_names_file_line_and_key(tmp_path):
     path = write_config(tmp_path, MINIMAL_CONFIG + "pipeline: {contract: wine, command: x, rows: many}\n")
     problem = _one(path)
