@@ -52,6 +52,7 @@ class Status(str, enum.Enum):
 
 
 _RANK = {s: i for i, s in enumerate(Status)}
+_COUNT_ORDER = (Status.PASS, Status.FAIL, Status.WARN, Status.SKIP, Status.ERROR)
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,8 @@ class Report:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {s.value: 0 for s in Status}
+        """Checks per status, keyed in the order results.json documents (SPEC §3)."""
+        counts = {s.value: 0 for s in _COUNT_ORDER}
         for check in self.checks:
             counts[check.status.value] += 1
         return counts

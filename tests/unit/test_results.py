@@ -68,6 +68,7 @@ def test_verdict_applies_fail_on(statuses, fail_on, expected):
 def test_counts_and_family():
     report = representative_report()
     assert report.counts == {"pass": 3, "skip": 2, "warn": 2, "fail": 2, "error": 1}
+    assert list(report.counts) == ["pass", "fail", "warn", "skip", "error"]  # as SPEC §3 shows
     assert list(report.by_family()) == ["data", "drift", "pipeline", "endpoint"]
     assert CheckResult(id="endpoint.latency", status=Status.PASS, summary="").family == "endpoint"
 
