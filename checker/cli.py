@@ -93,6 +93,12 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
 
     environ = dict(os.environ)
     if staging_url:
+        from checker.config_schema import http_url
+
+        try:
+            http_url(staging_url)
+        except ValueError as exc:
+            raise UsageError(f"--staging-url {exc}") from None
         environ.setdefault("STAGING_URL", staging_url)
     families = runner.parse_only(only)
     loaded = load_config(config_path, environ)

@@ -85,6 +85,13 @@ def test_run_only_nonsense_exits_2(tmp_path):
     assert "unknown check family nonsense" in done.stderr
 
 
+def test_run_staging_url_without_scheme_exits_2(tmp_path):
+    config = write_config(tmp_path, MINIMAL_CONFIG)
+    done = cli("run", "--config", str(config), "--staging-url", "localhost:8080", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "--staging-url must be an http:// or https:// URL" in done.stderr
+
+
 def test_run_bad_fail_on_exits_2(tmp_path):
     write_config(tmp_path, GOOD)
     done = cli("run", "--fail-on", "sometimes", cwd=tmp_path, env=NO_GITHUB)

@@ -304,3 +304,17 @@ endpoint:
   - {name: model, url: http://127.0.0.1:2}
 """)
     assert "endpoint names must be unique" in _one(path).message
+
+
+@pytest.mark.parametrize("url", ["localhost:8080/x", "127.0.0.1:9", "ftp://u:pw@host/x", "/invocations"])
+def test_an_endpoint_url_without_http_scheme_is_a_config_error(tmp_path, url):
+    path = write_config(tmp_path, MINIMAL_CONFIG + f"endpoint: {{url: '{url}', contract: wine}}\n")
+    problem = _one(path)
+    assert problem.key == "endpoint.url" and problem.line is not None
+    assert "http:// or https://" in problem.message and "pw@" not in problem.message
+
+
+def test_an_unexpanded_variable_url_passes_validate(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + "endpoint: {url: '${STAGING_URL}', contract: wine}\n")
+    loaded = load_config(path, {}, allow_unset=True)
+    assert loaded.unset_variables == ("STAGING_URL",)
