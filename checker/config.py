@@ -78,7 +78,7 @@ def load_config(
     config = _validate(Config, data, index, problems)
     if config is not None:
         config = _resolve_contract_files(config, lambda file: load_yaml(path.parent / file, file),
-                                         contract_indexes, file_columns, problems)
+                                         index, contract_indexes, file_columns, problems)
     problems += _cross_references(data, _contract_columns(data, file_columns), index)
     if problems:
         raise ConfigError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
@@ -196,7 +196,7 @@ def _known_keys() -> list[str]:
     return sorted(names)
 
 
-def _resolve_contract_files(config: Config, read: YamlReader,
+def _resolve_contract_files(config: Config, read: YamlReader, index: LineIndex,
                             indexes: dict[str, tuple[LineIndex, PathKey]],
                             file_columns: dict[str, list[str]],
                             problems: list[ConfigProblem]) -> Config | None:
@@ -204,7 +204,9 @@ def _resolve_contract_files(config: Config, read: YamlReader,
     ok = True
     for name, entry in config.contracts.items():
         if isinstance(entry, ContractFile):
-            contract = _load_contract_file(name, entry.file, read, indexes, problems)
+            found: list[ConfigProblem] = []
+            contract = _load_contract_file(name, entry.file, read, indexes, found)
+            problems += [_at_reference(p, index, ("contracts", name, "file")) for p in found]
             if contract is not None:
                 file_columns[name] = list(contract.columns)
             ok = ok and contract is not None
@@ -213,6 +215,14 @@ def _resolve_contract_files(config: Config, read: YamlReader,
         if contract is not None:
             resolved[name] = contract
     return config.model_copy(update={"contracts": resolved}) if ok else None
+
+
+def _at_reference(problem: ConfigProblem, index: LineIndex, path: PathKey) -> ConfigProblem:
+    """A contract file that cannot be read at all (no line in it) is reported where the config
+    names it, so the user sees which key to fix."""
+    if problem.line is not None:
+        return problem
+    return ConfigProblem(index.file, index.line(path), dotted(path), f"{problem.file}: {problem.message}")
 
 
 def _load_contract_file(name: str, file: str, read: YamlReader, indexes: dict[str, tuple[LineIndex, PathKey]],

@@ -250,10 +250,11 @@ data:
     assert (location.file, location.line) == ("contracts/reviews.yml", 3)
 
 
-def test_missing_contract_file(tmp_path):
+def test_missing_contract_file_points_at_the_key_that_names_it(tmp_path):
     path = write_config(tmp_path, "version: 1\ncontracts:\n  reviews: {file: contracts/nope.yml}\n")
     problem = _one(path)
-    assert (problem.file, problem.message) == ("contracts/nope.yml", "file not found")
+    assert (problem.file, problem.line, problem.key) == (str(path), 3, "contracts.reviews.file")
+    assert problem.message == "contracts/nope.yml: file not found"
 
 
 def test_variables_expand_from_the_given_environment(tmp_path):
