@@ -86,7 +86,7 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
         fail_on: str | None, no_publish: bool, comment: bool, commit_status: bool) -> None:
     """Run the checks and write the report."""
     from checker import runner
-    from checker.config import load_config
+    from checker.config import environ_secrets, load_config
     from checker.context import RunContext
     from checker.github.env import GithubSettings
     from checker.progress import Progress
@@ -110,7 +110,7 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
                      if loaded.config.compatibility and loaded.config.compatibility.base_ref
                      else github.base_ref,
                      on_result=progress.result,
-                     extra_secrets=frozenset({github.token} if github.token else ()))
+                     extra_secrets=environ_secrets(environ) | ({github.token} if github.token else set()))
     report = runner.run(ctx, families, github.environment_info(config_path), fail_on)
     report = report.redacted(ctx.secrets)
     markdown = _write_outputs(report, Path(out_dir))
@@ -120,7 +120,7 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
 
         publish(report, markdown, github,
                 PublishOptions(comment=comment, commit_status=commit_status,
-                               out_dir=Path(out_dir), secrets=loaded.secrets))
+                               out_dir=Path(out_dir), secrets=ctx.secrets))
     sys.exit(EXIT_PASS if report.status.value == "pass" else EXIT_FAIL)
 
 

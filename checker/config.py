@@ -151,6 +151,17 @@ def _expand(value: Any, path: PathKey, environ: Mapping[str, str], index: LineIn
     return expanded
 
 
+def environ_secrets(environ: Mapping[str, str]) -> frozenset[str]:
+    """Values of environment variables named like secrets (API_KEY, GITHUB_TOKEN, …): the
+    user's processes inherit them and may print them, so reports redact them too. Short
+    values (flags such as `true`) are left alone: redacting them would garble every report."""
+    return frozenset(value for name, value in environ.items()
+                     if _looks_secret(name) and len(value) >= MIN_ENV_SECRET)
+
+
+MIN_ENV_SECRET = 8
+
+
 def _looks_secret(name: str) -> bool:
     return bool(re.search(r"TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|CREDENTIAL", name, re.I))
 

@@ -188,3 +188,22 @@ def test_help_imports_nothing_heavy(args):
     assert done.returncode == 0, done.stderr
     assert "Usage:" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_run_redacts_secret_looking_environment_values_that_the_pipeline_prints(tmp_path):
+    config = write_config(tmp_path, """
+        version: 1
+        contracts:
+          t: {columns: {a: {type: float, min: 0, max: 1}}}
+        pipeline:
+          contract: t
+          rows: 5
+          command: echo "key=$MY_API_KEY token=$GITHUB_TOKEN flag=$SHORT_TOKEN"; exit 1
+        """)
+    env = {"MY_API_KEY": "supersecretvalue123", "GITHUB_TOKEN": "ghs_abcdefgh12345", "SHORT_TOKEN": "yes"}
+    done = cli("run", "--config", str(config), "--out", str(tmp_path / "out"), cwd=tmp_path, env=env)
+    assert done.returncode == 1, done.stderr
+    written = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").iterdir())
+    assert "key=*** token=*** flag=yes" in written
+    assert "supersecretvalue123" not in written + done.stdout + done.stderr
+    assert "ghs_abcdefgh12345" not in written + done.stdout + done.stderr
