@@ -163,6 +163,20 @@ def test_glob_matching_nothing_fails(broken: list) -> None:
     assert result.summary == "no file matches 'data/missing/*.csv'"
 
 
+def test_glob_matching_only_a_folder_says_so(tmp_path) -> None:
+    (tmp_path / "data" / "odd.csv").mkdir(parents=True)
+    config = write_config(tmp_path, """
+        version: 1
+        contracts:
+          t: {columns: {a: {type: int}}}
+        data:
+          - {contract: t, files: data/*.csv}
+        """)
+    result = by_id(run_check(config, "data"), "data.readable")
+    assert result.status is Status.FAIL
+    assert result.summary == "no file matches 'data/*.csv' (it matches only folders: data/odd.csv)"
+
+
 def test_renamed_columns_are_named(broken: list) -> None:
     columns = by_id(broken, "data.columns", "wine: data/renamed.csv")
     assert columns.status is Status.FAIL
