@@ -170,7 +170,8 @@ class Report:
         """The same report with every secret value (and URL credential) replaced, wherever a
         check put it."""
         checks = [redact_result(c, secrets) for c in self.checks]
-        return replace(self, checks=checks, environment=redact(dict(self.environment), secrets))
+        return replace(self, checks=checks, environment=redact(dict(self.environment), secrets),
+                       title=redact(self.title, secrets))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:

@@ -123,11 +123,12 @@ def test_report_redacted_cleans_checks_and_environment_but_ignores_short_values(
                         details="hunter22", evidence={"request": {"headers": "hunter22"}},
                         metrics={"x": 1})
     report = Report(status=Status.FAIL, checks=[check], started_at="", duration_s=1,
-                    environment={"run_url": "https://x/hunter22"})
+                    environment={"run_url": "https://x/hunter22"}, title="smoke hunter22")
     clean = report.redacted({"hunter22", "ab", ""})
     assert "hunter22" not in json.dumps(clean.to_dict())
     assert clean.checks[0].summary == "got 401 for token ***"
     assert clean.environment["run_url"] == "https://x/***"
+    assert clean.title == "smoke ***"
     assert report.redacted({"ab"}).to_dict() == report.to_dict()
 
 
