@@ -194,7 +194,7 @@ class Report:
 
 # Credentials that are never configured as secrets but still show up in exception messages,
 # git errors and program output: `scheme://user:password@host` and token-like query values.
-_URL_USERINFO = re.compile(r"(?<=://)[^\s/@:'\"<>]+:[^\s/@'\"<>]*@")
+_URL_USERINFO = re.compile(r"(?<=://)[^\s/@:'\"<>]*:[^\s/@'\"<>]*@")
 _QUERY_SECRET = re.compile(
     r"([?&](?:[\w.-]*[_.-])?(?:token|secret|password|passwd|apikey|key|sig|signature|auth|"
     r"credentials?)=)[^&\s#'\"<>]+", re.IGNORECASE)

@@ -138,8 +138,9 @@ def test_redact_hides_url_credentials_and_token_query_values_without_configured_
     out = redact({"stderr": [text]}, set())["stderr"][0]
     assert out == ("fetch https://***@github.com/o/r.git failed; "
                    "GET http://***@127.0.0.1:8/p?api_key=***&page=2&X-Amz-Signature=***&design=a&token=***")
-    assert redact("see https://github.com/o/r and user@example.com", set()) == (
-        "see https://github.com/o/r and user@example.com")
+    assert redact("redis://:hunter2@cache:6379/0", set()) == "redis://***@cache:6379/0"
+    assert redact("see https://github.com/o/r and user@example.com, http://h:80/p@x", set()) == (
+        "see https://github.com/o/r and user@example.com, http://h:80/p@x")
 
 
 def test_truncate_bounds_strings_lists_and_mappings():
