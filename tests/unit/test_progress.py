@@ -16,6 +16,16 @@ def test_a_summary_with_line_breaks_stays_on_one_line():
     assert not any(line.startswith("::") for line in lines)
 
 
+def test_terminal_control_sequences_from_data_are_dropped():
+    stream = io.StringIO()
+    hostile = CheckResult(id="data.allowed", status=Status.FAIL,
+                          summary="bad \x1b[2J\x1b]0;pwned\x07 value\x00")
+    Progress(stream, live=True).result(hostile)
+    printed = stream.getvalue()
+    assert not any(c in printed for c in "\x1b\x07\x00")
+    assert "bad [2J]0;pwned value" in printed
+
+
 def test_progress_lines_only_on_a_terminal():
     stream = io.StringIO()
     Progress(stream, live=False).result(CheckResult(id="data.rows", status=Status.PASS, summary="ok"))
