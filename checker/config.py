@@ -76,9 +76,13 @@ def load_config(
     contract_indexes: dict[str, tuple[LineIndex, PathKey]] = {}
     file_columns: dict[str, list[str]] = {}
     config = _validate(Config, data, index, problems)
+    # Contract files are read even when the rest of the config is invalid: their problems are
+    # listed too, and references to their columns are checked against what they hold.
+    file_contracts = _load_file_contracts(data, lambda file: load_yaml(path.parent / file, file),
+                                          index, contract_indexes, problems)
+    file_columns.update({name: list(c.columns) for name, c in file_contracts.items() if c is not None})
     if config is not None:
-        config = _resolve_contract_files(config, lambda file: load_yaml(path.parent / file, file),
-                                         index, contract_indexes, file_columns, problems)
+        config = _resolve_contract_files(config, file_contracts)
     problems += _cross_references(data, _contract_columns(data, file_columns), index)
     if problems:
         raise ConfigError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
@@ -207,25 +211,31 @@ def _known_keys() -> list[str]:
     return sorted(names)
 
 
-def _resolve_contract_files(config: Config, read: YamlReader, index: LineIndex,
-                            indexes: dict[str, tuple[LineIndex, PathKey]],
-                            file_columns: dict[str, list[str]],
-                            problems: list[ConfigProblem]) -> Config | None:
+def _load_file_contracts(data: Any, read: YamlReader, index: LineIndex,
+                         indexes: dict[str, tuple[LineIndex, PathKey]],
+                         problems: list[ConfigProblem]) -> dict[str, Contract | None]:
+    """Every `{file: PATH}` contract of the raw config, loaded (None where it has problems)."""
+    entries = data.get("contracts")
+    loaded: dict[str, Contract | None] = {}
+    for name, body in (entries.items() if isinstance(entries, dict) else []):
+        if not (isinstance(body, dict) and isinstance(body.get("file"), str)):
+            continue
+        found: list[ConfigProblem] = []
+        loaded[name] = _load_contract_file(name, body["file"], read, indexes, found)
+        problems += [_at_reference(p, index, ("contracts", name, "file")) for p in found]
+    return loaded
+
+
+def _resolve_contract_files(config: Config, loaded: Mapping[str, Contract | None]) -> Config | None:
+    """The config with each file contract replaced by its loaded contract; None if one failed."""
     resolved: dict[str, Contract] = {}
-    ok = True
     for name, entry in config.contracts.items():
-        if isinstance(entry, ContractFile):
-            found: list[ConfigProblem] = []
-            contract = _load_contract_file(name, entry.file, read, indexes, found)
-            problems += [_at_reference(p, index, ("contracts", name, "file")) for p in found]
-            if contract is not None:
-                file_columns[name] = list(contract.columns)
-            ok = ok and contract is not None
-        else:
-            contract = entry.model_copy(update={"name": name})
-        if contract is not None:
-            resolved[name] = contract
-    return config.model_copy(update={"contracts": resolved}) if ok else None
+        is_file = isinstance(entry, ContractFile)
+        contract = loaded.get(name) if is_file else entry.model_copy(update={"name": name})
+        if contract is None:
+            return None
+        resolved[name] = contract
+    return config.model_copy(update={"contracts": resolved})
 
 
 def _at_reference(problem: ConfigProblem, index: LineIndex, path: PathKey) -> ConfigProblem:
@@ -251,7 +261,7 @@ def _load_contract_file(name: str, file: str, read: YamlReader, indexes: dict[st
     return contract.model_copy(update={"name": name, "source": file}) if contract else None
 
 
-def _cross_references(data: Any, columns: Mapping[str, list[str]],
+def _cross_references(data: Any, columns: Mapping[str, list[str] | None],
                       index: LineIndex) -> list[ConfigProblem]:
     """Every contract named exists and every column named is in its contract. Works on the
     raw (expanded) data, so these problems are listed even when the schema found others."""
@@ -263,7 +273,7 @@ def _cross_references(data: Any, columns: Mapping[str, list[str]],
                                           f"no contract named {name!r} (defined: {defined})"))
             continue
         for column_path, column in named_columns:
-            if column not in columns[name]:
+            if columns[name] is not None and column not in columns[name]:
                 problems.append(ConfigProblem(
                     index.file, index.line(column_path), dotted(column_path),
                     f"column {column!r} is not in contract {name!r}" + _close(column, columns[name])))
@@ -308,13 +318,16 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _contract_columns(data: Any, file_columns: Mapping[str, list[str]]) -> dict[str, list[str]]:
-    """Column names of every contract, inline or from a file, as far as they can be read."""
-    columns: dict[str, list[str]] = dict(file_columns)
+def _contract_columns(data: Any, file_columns: Mapping[str, list[str]]) -> dict[str, list[str] | None]:
+    """Column names of every contract, inline or from a file; None for a contract file that
+    could not be loaded (its own problems are listed; its columns are not guessed)."""
+    columns: dict[str, list[str] | None] = dict(file_columns)
     contracts = data.get("contracts")
     for name, body in (contracts.items() if isinstance(contracts, dict) else []):
         if isinstance(body, dict) and isinstance(body.get("columns"), dict):
             columns[name] = [str(c) for c in body["columns"]]
+        elif isinstance(body, dict) and "file" in body:
+            columns.setdefault(name, None)
         else:
             columns.setdefault(name, [])
     return columns

@@ -319,3 +319,25 @@ def test_an_unexpanded_variable_url_passes_validate(tmp_path):
     path = write_config(tmp_path, MINIMAL_CONFIG + "endpoint: {url: '${STAGING_URL}', contract: wine}\n")
     loaded = load_config(path, {}, allow_unset=True)
     assert loaded.unset_variables == ("STAGING_URL",)
+
+
+def test_contract_file_problems_are_listed_with_the_other_problems(tmp_path):
+    (tmp_path / "contracts").mkdir()
+    (tmp_path / "contracts" / "good.yml").write_text("columns:\n  a: {type: string}\n", encoding="utf-8")
+    (tmp_path / "contracts" / "bad.yml").write_text("columns:\n  b: {type: strng}\n", encoding="utf-8")
+    path = write_config(tmp_path, """
+version: 1
+contracts:
+  good: {file: contracts/good.yml}
+  bad: {file: contracts/bad.yml}
+pipeline:
+  contract: good
+  command: x
+  rows: many
+  patterns: [{set: {a: x}}]
+drift:
+  - {contract: bad, reference: r.csv, current: c.csv, columns: [b]}
+""")
+    problems = _problems(path)
+    assert sorted((p.file, p.key) for p in problems) == sorted([
+        ("contracts/bad.yml", "columns.b.type"), (str(path), "pipeline.rows")])
