@@ -10,7 +10,7 @@ import math
 import re
 from typing import Any
 
-from checker.contracts import Column, ColumnType, naive_utc
+from checker.contracts import Column, ColumnType, naive_utc, parse_datetime
 
 
 class SynthError(ValueError):
@@ -87,7 +87,7 @@ def _to_datetime(value: Any) -> Any:
         return dt.datetime(value.year, value.month, value.day)
     if isinstance(value, str):
         try:
-            return naive_utc(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+            return parse_datetime(value)
         except ValueError:
             return _INVALID
     return _INVALID
