@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from checker import config_schema, contracts
 from checker.config_schema import Config, ContractFile
 from checker.contracts import Contract
 from checker.errors import ConfigError, ConfigProblem
-from checker.results import Location
+from checker.results import Location, redact
 from checker.yamlmap import LineIndex, PathKey, dotted, load_yaml, parse_yaml
 
 _VAR = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -84,7 +84,8 @@ def load_config(
     if config is not None:
         config = _resolve_contract_files(config, file_contracts)
     problems += _cross_references(data, _contract_columns(data, file_columns), index)
-    if problems:
+    if problems:  # a secret given in the wrong place must not be echoed back in the message
+        problems = [replace(p, message=redact(p.message, secrets)) for p in problems]
         raise ConfigError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     assert config is not None
     return LoadedConfig(config, path, display, index, contract_indexes, tuple(unset),

@@ -341,3 +341,12 @@ drift:
     problems = _problems(path)
     assert sorted((p.file, p.key) for p in problems) == sorted([
         ("contracts/bad.yml", "columns.b.type"), (str(path), "pipeline.rows")])
+
+
+def test_a_secret_in_the_wrong_place_is_not_echoed_in_the_problem(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + "endpoint:\n  url: http://127.0.0.1:9\n"
+                                                   "  request_timeout: '${API_TOKEN}'\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path, {"API_TOKEN": "abcdef123456"})
+    assert "abcdef123456" not in str(raised.value)
+    assert "got '***'" in str(raised.value)
