@@ -191,11 +191,30 @@ def _problem(error: Any, index: LineIndex, prefix: PathKey) -> ConfigProblem:
     if kind == "missing":
         message = f"missing required key {loc[-1]!r}"
         return ConfigProblem(index.file, line, dotted(found), message)
-    message = error["msg"].removeprefix("Value error, ")
     given = error.get("input")
+    if kind in _SHAPE_MESSAGES:  # pydantic's words ("instance of Contract") mean nothing to a user
+        return ConfigProblem(index.file, line, dotted(found),
+                             f"{_SHAPE_MESSAGES[kind]}, got {_yaml_kind(given)}")
+    message = error["msg"].removeprefix("Value error, ")
     if kind not in ("value_error", "assertion_error") and isinstance(given, (str, int, float)):
         message += f" (got {given!r})"
     return ConfigProblem(index.file, line, dotted(found), message)
+
+
+_SHAPE_MESSAGES = {"model_type": "expected a mapping (key: value lines)",
+                   "dict_type": "expected a mapping (key: value lines)",
+                   "model_attributes_type": "expected a mapping (key: value lines)",
+                   "list_type": "expected a list (- item lines)"}
+
+
+def _yaml_kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value) if isinstance(value, (str, int, float, bool)) else "a value"
 
 
 def _suggestion(key: str) -> str:

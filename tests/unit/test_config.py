@@ -350,3 +350,10 @@ def test_a_secret_in_the_wrong_place_is_not_echoed_in_the_problem(tmp_path):
         load_config(path, {"API_TOKEN": "abcdef123456"})
     assert "abcdef123456" not in str(raised.value)
     assert "got '***'" in str(raised.value)
+
+
+def test_a_wrong_shape_is_said_in_yaml_words(tmp_path):
+    (tmp_path / "c.yml").write_text("- a\n- b\n", encoding="utf-8")
+    path = write_config(tmp_path, "version: 1\ncontracts:\n  c: {file: c.yml}\n  d: [x]\n")
+    messages = sorted(p.message for p in _problems(path))
+    assert messages == ["expected a mapping (key: value lines), got a list"] * 2
