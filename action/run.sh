@@ -54,6 +54,8 @@ run+=(--env CI --env GITHUB_TOKEN --env MLSMOKE_COMMENT_AUTHOR)
 if [ -f "$config" ]; then
   # the variables the config expands (${STAGING_TOKEN} …), from the step's environment
   for name in $(grep -oE '\$\{[A-Za-z_][A-Za-z0-9_]*' "$config" | cut -c3- | sort -u); do
+    # the container's own PATH and HOME (its virtual environments) must not be replaced
+    case "$name" in PATH|HOME|PWD|USER|HOSTNAME|VIRTUAL_ENV|PYTHONPATH|PYTHONHOME) continue ;; esac
     run+=(--env "$name")
   done
   # endpoint.serve starts the model's container next to ours, through the runner's engine

@@ -44,7 +44,9 @@ def exit_codes(command: F) -> F:
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception:
-            click.echo(traceback.format_exc(), err=True)
+            from checker.results import redact
+
+            click.echo(redact(traceback.format_exc(), set()), err=True)  # no URL credentials
             click.echo(f"mlsmoke: this is a bug in mlsmoke {__version__}, not in your project. "
                        f"Please report it with the traceback above at {ISSUES_URL}", err=True)
             sys.exit(EXIT_BUG)
@@ -84,13 +86,19 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
         fail_on: str | None, no_publish: bool, comment: bool, commit_status: bool) -> None:
     """Run the checks and write the report."""
     from checker import runner
-    from checker.config import load_config
+    from checker.config import environ_secrets, load_config
     from checker.context import RunContext
     from checker.github.env import GithubSettings
     from checker.progress import Progress
 
     environ = dict(os.environ)
     if staging_url:
+        from checker.config_schema import http_url
+
+        try:
+            http_url(staging_url)
+        except ValueError as exc:
+            raise UsageError(f"--staging-url {exc}") from None
         environ.setdefault("STAGING_URL", staging_url)
     families = runner.parse_only(only)
     loaded = load_config(config_path, environ)
@@ -101,9 +109,10 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
                      base_ref=loaded.config.compatibility.base_ref
                      if loaded.config.compatibility and loaded.config.compatibility.base_ref
                      else github.base_ref,
-                     on_result=progress.result)
+                     on_result=progress.result,
+                     extra_secrets=environ_secrets(environ) | ({github.token} if github.token else set()))
     report = runner.run(ctx, families, github.environment_info(config_path), fail_on)
-    report = report.redacted(loaded.secrets | ({github.token} if github.token else set()))
+    report = report.redacted(ctx.secrets)
     markdown = _write_outputs(report, Path(out_dir))
     progress.summary(report, Path(out_dir))
     if github.actions and not no_publish:
@@ -111,7 +120,7 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
 
         publish(report, markdown, github,
                 PublishOptions(comment=comment, commit_status=commit_status,
-                               out_dir=Path(out_dir), secrets=loaded.secrets))
+                               out_dir=Path(out_dir), secrets=ctx.secrets))
     sys.exit(EXIT_PASS if report.status.value == "pass" else EXIT_FAIL)
 
 

@@ -12,13 +12,12 @@ falls back to Python parsing of the batch's distinct values only.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.arrow_values import array_of, false, scalar
-from checker.contracts import ColumnType
+from checker.contracts import ColumnType, parse_datetime
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -222,12 +221,9 @@ def _parse_bool(text: str) -> Any:
 
 def _parse_datetime(text: str) -> Any:
     try:
-        value = dt.datetime.fromisoformat(text.strip())
+        return parse_datetime(text)
     except ValueError:
         return _BAD
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return value
 
 
 _PARSERS: dict[ColumnType, Callable[[str], Any]] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from checker import config_schema, contracts
 from checker.config_schema import Config, ContractFile
 from checker.contracts import Contract
 from checker.errors import ConfigError, ConfigProblem
-from checker.results import Location
+from checker.results import Location, redact
 from checker.yamlmap import LineIndex, PathKey, dotted, load_yaml, parse_yaml
 
 _VAR = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -76,11 +76,16 @@ def load_config(
     contract_indexes: dict[str, tuple[LineIndex, PathKey]] = {}
     file_columns: dict[str, list[str]] = {}
     config = _validate(Config, data, index, problems)
+    # Contract files are read even when the rest of the config is invalid: their problems are
+    # listed too, and references to their columns are checked against what they hold.
+    file_contracts = _load_file_contracts(data, lambda file: load_yaml(path.parent / file, file),
+                                          index, contract_indexes, problems)
+    file_columns.update({name: list(c.columns) for name, c in file_contracts.items() if c is not None})
     if config is not None:
-        config = _resolve_contract_files(config, lambda file: load_yaml(path.parent / file, file),
-                                         contract_indexes, file_columns, problems)
+        config = _resolve_contract_files(config, file_contracts)
     problems += _cross_references(data, _contract_columns(data, file_columns), index)
-    if problems:
+    if problems:  # a secret given in the wrong place must not be echoed back in the message
+        problems = [replace(p, message=redact(p.message, secrets)) for p in problems]
         raise ConfigError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     assert config is not None
     return LoadedConfig(config, path, display, index, contract_indexes, tuple(unset),
@@ -125,7 +130,8 @@ def _expand(value: Any, path: PathKey, environ: Mapping[str, str], index: LineIn
                 for i, v in enumerate(value)]
     if not isinstance(value, str):
         return value
-    secret = any(part in _SECRET_SECTIONS for part in path if isinstance(part, str))
+    secret = (any(part in _SECRET_SECTIONS for part in path if isinstance(part, str))
+              or (bool(path) and isinstance(path[-1], str) and _looks_secret(path[-1])))
 
     def substitute(match: re.Match[str]) -> str:
         escaped, name, default = match.groups()
@@ -148,6 +154,17 @@ def _expand(value: Any, path: PathKey, environ: Mapping[str, str], index: LineIn
     if secret and expanded:
         secrets.add(expanded)
     return expanded
+
+
+def environ_secrets(environ: Mapping[str, str]) -> frozenset[str]:
+    """Values of environment variables named like secrets (API_KEY, GITHUB_TOKEN, …): the
+    user's processes inherit them and may print them, so reports redact them too. Short
+    values (flags such as `true`) are left alone: redacting them would garble every report."""
+    return frozenset(value for name, value in environ.items()
+                     if _looks_secret(name) and len(value) >= MIN_ENV_SECRET)
+
+
+MIN_ENV_SECRET = 8
 
 
 def _looks_secret(name: str) -> bool:
@@ -174,11 +191,30 @@ def _problem(error: Any, index: LineIndex, prefix: PathKey) -> ConfigProblem:
     if kind == "missing":
         message = f"missing required key {loc[-1]!r}"
         return ConfigProblem(index.file, line, dotted(found), message)
-    message = error["msg"].removeprefix("Value error, ")
     given = error.get("input")
+    if kind in _SHAPE_MESSAGES:  # pydantic's words ("instance of Contract") mean nothing to a user
+        return ConfigProblem(index.file, line, dotted(found),
+                             f"{_SHAPE_MESSAGES[kind]}, got {_yaml_kind(given)}")
+    message = error["msg"].removeprefix("Value error, ")
     if kind not in ("value_error", "assertion_error") and isinstance(given, (str, int, float)):
         message += f" (got {given!r})"
     return ConfigProblem(index.file, line, dotted(found), message)
+
+
+_SHAPE_MESSAGES = {"model_type": "expected a mapping (key: value lines)",
+                   "dict_type": "expected a mapping (key: value lines)",
+                   "model_attributes_type": "expected a mapping (key: value lines)",
+                   "list_type": "expected a list (- item lines)"}
+
+
+def _yaml_kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value) if isinstance(value, (str, int, float, bool)) else "a value"
 
 
 def _suggestion(key: str) -> str:
@@ -195,23 +231,39 @@ def _known_keys() -> list[str]:
     return sorted(names)
 
 
-def _resolve_contract_files(config: Config, read: YamlReader,
-                            indexes: dict[str, tuple[LineIndex, PathKey]],
-                            file_columns: dict[str, list[str]],
-                            problems: list[ConfigProblem]) -> Config | None:
+def _load_file_contracts(data: Any, read: YamlReader, index: LineIndex,
+                         indexes: dict[str, tuple[LineIndex, PathKey]],
+                         problems: list[ConfigProblem]) -> dict[str, Contract | None]:
+    """Every `{file: PATH}` contract of the raw config, loaded (None where it has problems)."""
+    entries = data.get("contracts")
+    loaded: dict[str, Contract | None] = {}
+    for name, body in (entries.items() if isinstance(entries, dict) else []):
+        if not (isinstance(body, dict) and isinstance(body.get("file"), str)):
+            continue
+        found: list[ConfigProblem] = []
+        loaded[name] = _load_contract_file(name, body["file"], read, indexes, found)
+        problems += [_at_reference(p, index, ("contracts", name, "file")) for p in found]
+    return loaded
+
+
+def _resolve_contract_files(config: Config, loaded: Mapping[str, Contract | None]) -> Config | None:
+    """The config with each file contract replaced by its loaded contract; None if one failed."""
     resolved: dict[str, Contract] = {}
-    ok = True
     for name, entry in config.contracts.items():
-        if isinstance(entry, ContractFile):
-            contract = _load_contract_file(name, entry.file, read, indexes, problems)
-            if contract is not None:
-                file_columns[name] = list(contract.columns)
-            ok = ok and contract is not None
-        else:
-            contract = entry.model_copy(update={"name": name})
-        if contract is not None:
-            resolved[name] = contract
-    return config.model_copy(update={"contracts": resolved}) if ok else None
+        is_file = isinstance(entry, ContractFile)
+        contract = loaded.get(name) if is_file else entry.model_copy(update={"name": name})
+        if contract is None:
+            return None
+        resolved[name] = contract
+    return config.model_copy(update={"contracts": resolved})
+
+
+def _at_reference(problem: ConfigProblem, index: LineIndex, path: PathKey) -> ConfigProblem:
+    """A contract file that cannot be read at all (no line in it) is reported where the config
+    names it, so the user sees which key to fix."""
+    if problem.line is not None:
+        return problem
+    return ConfigProblem(index.file, index.line(path), dotted(path), f"{problem.file}: {problem.message}")
 
 
 def _load_contract_file(name: str, file: str, read: YamlReader, indexes: dict[str, tuple[LineIndex, PathKey]],
@@ -229,7 +281,7 @@ def _load_contract_file(name: str, file: str, read: YamlReader, indexes: dict[st
     return contract.model_copy(update={"name": name, "source": file}) if contract else None
 
 
-def _cross_references(data: Any, columns: Mapping[str, list[str]],
+def _cross_references(data: Any, columns: Mapping[str, list[str] | None],
                       index: LineIndex) -> list[ConfigProblem]:
     """Every contract named exists and every column named is in its contract. Works on the
     raw (expanded) data, so these problems are listed even when the schema found others."""
@@ -241,7 +293,7 @@ def _cross_references(data: Any, columns: Mapping[str, list[str]],
                                           f"no contract named {name!r} (defined: {defined})"))
             continue
         for column_path, column in named_columns:
-            if column not in columns[name]:
+            if columns[name] is not None and column not in columns[name]:
                 problems.append(ConfigProblem(
                     index.file, index.line(column_path), dotted(column_path),
                     f"column {column!r} is not in contract {name!r}" + _close(column, columns[name])))
@@ -286,13 +338,16 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _contract_columns(data: Any, file_columns: Mapping[str, list[str]]) -> dict[str, list[str]]:
-    """Column names of every contract, inline or from a file, as far as they can be read."""
-    columns: dict[str, list[str]] = dict(file_columns)
+def _contract_columns(data: Any, file_columns: Mapping[str, list[str]]) -> dict[str, list[str] | None]:
+    """Column names of every contract, inline or from a file; None for a contract file that
+    could not be loaded (its own problems are listed; its columns are not guessed)."""
+    columns: dict[str, list[str] | None] = dict(file_columns)
     contracts = data.get("contracts")
     for name, body in (contracts.items() if isinstance(contracts, dict) else []):
         if isinstance(body, dict) and isinstance(body.get("columns"), dict):
             columns[name] = [str(c) for c in body["columns"]]
+        elif isinstance(body, dict) and "file" in body:
+            columns.setdefault(name, None)
         else:
             columns.setdefault(name, [])
     return columns

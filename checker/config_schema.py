@@ -198,6 +198,15 @@ def _malformed(value: Any) -> Any:
     return value
 
 
+def http_url(value: str) -> str:
+    """An http(s) URL with a host; `${VAR}` left unexpanded (by `mlsmoke validate`) passes."""
+    if "${" in value or re.match(r"https?://[^/?#\s]+", value, re.IGNORECASE):
+        return value
+    from checker.results import redact
+
+    raise ValueError(f"must be an http:// or https:// URL with a host, got {redact(value, set())!r}")
+
+
 class JsonProtocol(StrictModel):
     """The `json` protocol: a body template and where the predictions are in the answer."""
 
@@ -227,6 +236,11 @@ class Endpoint(StrictModel):
     response: ResponseSpec | None = None
     malformed: Annotated[Malformed | None, BeforeValidator(_malformed)] = None
     error_rate_max: float = Field(default=0.0, ge=0, le=1)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        return None if value is None else http_url(value)
 
     @model_validator(mode="after")
     def _target(self) -> Endpoint:

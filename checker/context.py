@@ -20,6 +20,8 @@ class RunContext:
     staging_url: str | None = None
     base_ref: str | None = None
     on_result: Callable[[CheckResult], None] = lambda result: None
+    extra_secrets: frozenset[str] = frozenset()  # e.g. the GitHub token, never in the config
+
 
     @property
     def root(self) -> Path:
@@ -27,7 +29,7 @@ class RunContext:
 
     @property
     def secrets(self) -> frozenset[str]:
-        return self.loaded.secrets
+        return self.loaded.secrets | self.extra_secrets
 
     def location(self, *path: Any) -> Location:
         return self.loaded.location(*path)

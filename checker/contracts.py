@@ -92,13 +92,30 @@ class Column(StrictModel):
         return self
 
 
-def _as_datetime(value: Any, name: str) -> dt.datetime:
-    if isinstance(value, dt.datetime):
+def naive_utc(value: dt.datetime) -> dt.datetime:
+    """Datetime values are compared without a zone: an aware one is converted to UTC first."""
+    if value.tzinfo is None:
         return value
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    """ISO 8601 text as a naive UTC datetime (ValueError if it is not one): the one parser
+    for bounds, data values and synthetic values."""
+    text = text.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not read the Z suffix
+    return naive_utc(dt.datetime.fromisoformat(text))
+
+
+def _as_datetime(value: Any, name: str) -> dt.datetime:
+    """A datetime bound, normalised once here (naive UTC) so every family compares alike."""
+    if isinstance(value, dt.datetime):
+        return naive_utc(value)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     try:
-        return dt.datetime.fromisoformat(str(value))
+        return parse_datetime(str(value))
     except ValueError as exc:
         raise ValueError(f"{name} must be an ISO 8601 date or time, got {value!r}") from exc
 

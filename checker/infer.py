@@ -64,6 +64,7 @@ def _profile_file(path: Path, profiles: dict[str, _Profile]) -> list[str]:
     try:
         # CSV cells are text to parse; JSON Lines and Parquet keep the types they store
         stream = open_table(path, csv_strings=table_format(path) == "csv")
+        _add_stored_types(stream.parquet_schema, profiles)
         for batch in stream.batches():
             for name, array in zip(batch.schema.names, batch.columns, strict=True):
                 profiles.setdefault(name, _Profile(name)).add(array, text=stream.format == "csv")
@@ -72,6 +73,14 @@ def _profile_file(path: Path, profiles: dict[str, _Profile]) -> list[str]:
     for name in stream.column_names:
         profiles.setdefault(name, _Profile(name))
     return list(stream.column_names)
+
+
+def _add_stored_types(schema: pa.Schema | None, profiles: dict[str, _Profile]) -> None:
+    """Parquet stores each column's type: it counts even when the file has no rows."""
+    import pyarrow as pa
+
+    for field_ in schema or []:
+        profiles.setdefault(field_.name, _Profile(field_.name)).add(pa.array([], field_.type), text=False)
 
 
 def _disagreement(first: Path, first_columns: list[str], path: Path, columns: list[str]) -> str:

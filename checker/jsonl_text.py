@@ -33,6 +33,19 @@ def open_jsonl_text(path: Path, columns: Sequence[str] | None,
     return selected, batches
 
 
+def first_invalid_line(path: Path) -> str | None:
+    """Which line of the file is not a JSON object ("line 7 is not valid JSON (…)"), or None.
+    pyarrow's own message counts rows within a block, not lines of the file."""
+    try:
+        for _ in _chunks(path, 65536):
+            pass
+    except (OSError, UnicodeDecodeError):
+        return None
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _column_names(path: Path) -> list[str]:
     """Keys in order of first appearance over the whole file."""
     names: dict[str, None] = {}

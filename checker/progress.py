@@ -9,6 +9,7 @@ from typing import IO
 from checker.results import CheckResult, Report, Status
 
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # ESC starts terminal escape sequences
 _MARK = {Status.PASS: "✓", Status.SKIP: "-", Status.WARN: "!", Status.FAIL: "✗", Status.ERROR: "E"}
 
 
@@ -38,5 +39,6 @@ class Progress:
     def _write(self, line: str) -> None:
         # One physical line per message: text from data or endpoints must never start a
         # line of its own (on GitHub Actions a line starting with :: is a workflow command).
-        self.stream.write(_LINE_BREAKS.sub(" ", line) + "\n")
+        # Control characters (ESC …) could drive the terminal: they are dropped.
+        self.stream.write(_CONTROLS.sub("", _LINE_BREAKS.sub(" ", line)) + "\n")
         self.stream.flush()

@@ -7,6 +7,7 @@ results.json is a stable, versioned format other tools parse: `Report.to_dict()`
 from __future__ import annotations
 
 import enum
+import re
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -51,6 +52,7 @@ class Status(str, enum.Enum):
 
 
 _RANK = {s: i for i, s in enumerate(Status)}
+_COUNT_ORDER = (Status.PASS, Status.FAIL, Status.WARN, Status.SKIP, Status.ERROR)
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,8 @@ class Report:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {s.value: 0 for s in Status}
+        """Checks per status, keyed in the order results.json documents (SPEC §3)."""
+        counts = {s.value: 0 for s in _COUNT_ORDER}
         for check in self.checks:
             counts[check.status.value] += 1
         return counts
@@ -164,12 +167,11 @@ class Report:
         }
 
     def redacted(self, secrets: frozenset[str] | set[str]) -> Report:
-        """The same report with every secret value replaced, wherever a check put it."""
-        secrets = {s for s in secrets if s and len(s) >= 4}
-        if not secrets:
-            return self
-        checks = [CheckResult.from_dict(redact(c.to_dict(), secrets)) for c in self.checks]
-        return replace(self, checks=checks, environment=redact(dict(self.environment), secrets))
+        """The same report with every secret value (and URL credential) replaced, wherever a
+        check put it."""
+        checks = [redact_result(c, secrets) for c in self.checks]
+        return replace(self, checks=checks, environment=redact(dict(self.environment), secrets),
+                       title=redact(self.title, secrets))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
@@ -190,17 +192,32 @@ class Report:
         )
 
 
-def redact(value: Any, secrets: set[str]) -> Any:
-    """Replace each secret string (longest first) with *** anywhere inside `value`."""
+# Credentials that are never configured as secrets but still show up in exception messages,
+# git errors and program output: `scheme://user:password@host` and token-like query values.
+_URL_USERINFO = re.compile(r"(?<=://)[^\s/@:'\"<>]*:[^\s/@'\"<>]*@")
+_QUERY_SECRET = re.compile(
+    r"([?&](?:[\w.-]*[_.-])?(?:token|secret|password|passwd|apikey|key|sig|signature|auth|"
+    r"credentials?)=)[^&\s#'\"<>]+", re.IGNORECASE)
+
+
+def redact(value: Any, secrets: set[str] | frozenset[str]) -> Any:
+    """Replace each secret string (longest first) with *** anywhere inside `value`, and the
+    password of any `scheme://user:password@` and token-like `?key=` query values."""
     if isinstance(value, str):
-        for secret in sorted(secrets, key=len, reverse=True):
+        for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
             value = value.replace(secret, "***")
-        return value
+        value = _URL_USERINFO.sub("***@", value)
+        return _QUERY_SECRET.sub(r"\1***", value)
     if isinstance(value, Mapping):
         return {redact(k, secrets): redact(v, secrets) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [redact(v, secrets) for v in value]
     return value
+
+
+def redact_result(result: CheckResult, secrets: set[str] | frozenset[str]) -> CheckResult:
+    """`result` with `redact` applied to every field a check can fill."""
+    return CheckResult.from_dict(redact(result.to_dict(), secrets))
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from checker import __version__
 from checker.checks import FAMILIES, GROUPS, CheckGroup
 from checker.context import RunContext
 from checker.errors import UsageError
-from checker.results import CheckResult, Report, Status, truncate, verdict
+from checker.results import CheckResult, Report, Status, redact_result, truncate, verdict
 
 
 def parse_only(value: str | None) -> frozenset[str] | None:
@@ -51,6 +51,7 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
         ctx.on_result(result)
     for group in groups:
         for result in _run_group(group, ctx):
+            result = redact_result(result, ctx.secrets)  # before progress shows it, too
             checks.append(result)
             ctx.on_result(result)
     settings = ctx.loaded.config.report

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.contracts import Column, ColumnType
 from checker.regex_sample import UnsupportedPattern, sample_strings
-from checker.synth_values import SynthError, allowed_values, naive_utc, rule_broken
+from checker.synth_values import SynthError, allowed_values, rule_broken
 
 if TYPE_CHECKING:
     import numpy as np
@@ -152,8 +152,8 @@ def _floats(name: str, column: Column, rows: int, rng: np.random.Generator) -> p
 def _datetimes(name: str, column: Column, rows: int, rng: np.random.Generator) -> pa.Array:
     import pyarrow as pa
 
-    low = None if column.min is None else _micros(naive_utc(column.min))
-    high = None if column.max is None else _micros(naive_utc(column.max))
+    low = None if column.min is None else _micros(column.min)
+    high = None if column.max is None else _micros(column.max)
     if low is None and high is None:
         low = _micros(DATETIME_START)
     low, high = _int_bounds(name, low, high, max(DATETIME_SPAN_US, 2 * rows if column.unique else 0))

@@ -10,7 +10,7 @@ import math
 import re
 from typing import Any
 
-from checker.contracts import Column, ColumnType
+from checker.contracts import Column, ColumnType, naive_utc, parse_datetime
 
 
 class SynthError(ValueError):
@@ -32,9 +32,9 @@ def rule_broken(value: Any, column: Column) -> str | None:
     """Which rule of `column` the (converted) value breaks, or None when it satisfies them all."""
     if value is None:
         return None if column.nullable else "the column is not nullable"
-    if column.min is not None and value < _comparable(column.min, column):
+    if column.min is not None and value < column.min:
         return f"below min {column.min}"
-    if column.max is not None and value > _comparable(column.max, column):
+    if column.max is not None and value > column.max:
         return f"above max {column.max}"
     if column.allowed is not None and value not in allowed_values(column, "allowed"):
         return f"not in allowed {column.allowed}"
@@ -47,17 +47,6 @@ def allowed_values(column: Column, what: str) -> list[Any]:
     """The distinct `allowed` values, converted to the column's type, in the order written."""
     converted = [to_column_type(value, column, f"{what} value") for value in column.allowed or []]
     return list(dict.fromkeys(converted))
-
-
-def naive_utc(value: dt.datetime) -> dt.datetime:
-    """Datetimes are generated without a zone; an aware bound is converted to UTC first."""
-    if value.tzinfo is None:
-        return value
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _comparable(bound: Any, column: Column) -> Any:
-    return naive_utc(bound) if column.type is ColumnType.DATETIME else bound
 
 
 _INVALID = object()
@@ -98,7 +87,7 @@ def _to_datetime(value: Any) -> Any:
         return dt.datetime(value.year, value.month, value.day)
     if isinstance(value, str):
         try:
-            return naive_utc(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+            return parse_datetime(value)
         except ValueError:
             return _INVALID
     return _INVALID

@@ -80,7 +80,7 @@ class TableStream:
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Record batches in file order; a fault mid-file is a TableReadError."""
-        yield from _guarded(self._open)
+        yield from _guarded(self._open, self.path)
 
     @property
     def parquet_schema(self) -> pa.Schema | None:
@@ -105,13 +105,14 @@ class TableStream:
         yield from _guarded(read)
 
 
-def _guarded(read: Callable[[], Iterator[pa.RecordBatch]]) -> Iterator[pa.RecordBatch]:
+def _guarded(read: Callable[[], Iterator[pa.RecordBatch]], path: Path | None = None
+             ) -> Iterator[pa.RecordBatch]:
     try:
         yield from prefetch(read())
     except TableReadError:
         raise
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, UnicodeDecodeError...
-        raise _read_error(exc) from exc
+        raise _read_error(exc, path) from exc
 
 
 def _row_group(metadata: Any, index: int) -> RowGroup:
@@ -156,7 +157,7 @@ def open_table(path: Path, *, columns: Sequence[str] | None = None,
     except TableReadError:
         raise
     except Exception as exc:
-        raise _read_error(exc) from exc
+        raise _read_error(exc, path) from exc
 
 
 def read_table(path: Path, *, columns: Sequence[str] | None = None) -> pa.Table:
@@ -277,8 +278,13 @@ def _open_jsonl(path: Path, columns: Sequence[str] | None, batch_rows: int,
     return TableStream(path, "jsonl", selected, None, batches)
 
 
-def _read_error(exc: BaseException) -> TableReadError:
+def _read_error(exc: BaseException, path: Path | None = None) -> TableReadError:
     message = _describe(exc)
+    if message.startswith("not valid JSON Lines") and path is not None:
+        from checker.jsonl_text import first_invalid_line
+
+        where = first_invalid_line(path)
+        message = f"not valid JSON Lines: {where}" if where else message
     if "JSON" in message and "changed from" in message:
         return MixedTypesError(f"values of different JSON types in one column ({message})")
     return TableReadError(message)

@@ -139,6 +139,13 @@ def serving(behavior: Behavior) -> Iterator[str]:
     """Serve `behavior` on a free port; yields the base URL."""
     server = _QuietServer(("127.0.0.1", 0), _handler(behavior))
     server.daemon_threads = True
+    with running(server) as url:
+        yield url
+
+
+@contextmanager
+def running(server: ThreadingHTTPServer) -> Iterator[str]:
+    """Serve `server` from a daemon thread, yielding its base URL; always shut down and closed."""
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

@@ -29,22 +29,30 @@ def cache_dir() -> Path:
 def ensure_venv(name: str, timeout: float = 1800) -> Path:
     """The venv folder for `name`, created (and its packages installed) on first use."""
     packages = VENV_PACKAGES[name]
+    return cached_venv(f"venv-{name}", packages, key="\n".join(packages), stamp=".mlsmoke-complete",
+                       timeout=timeout)
+
+
+def cached_venv(folder: str, pip_args: tuple[str, ...], *, key: str, stamp: str = ".mlsmoke-complete",
+                timeout: float = 1800) -> Path:
+    """A virtual environment under the cache dir with `pip install pip_args`, built once and
+    reused while the stamp file (written last) holds `key`; rebuilt when the key changes or a
+    build was interrupted. A lock file keeps parallel test processes from building it twice."""
     root = cache_dir()
     root.mkdir(parents=True, exist_ok=True)
-    venv = root / f"venv-{name}"
-    marker = venv / ".mlsmoke-complete"
-    spec = "\n".join(packages)
-    with (root / f".{name}.lock").open("w") as lock:
+    venv = root / folder
+    marker = venv / stamp
+    with (root / f".{folder}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if marker.exists() and marker.read_text() == spec:
+        if marker.is_file() and marker.read_text().strip() == key.strip():
             return venv
         shutil.rmtree(venv, ignore_errors=True)
         started = time.monotonic()
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *packages],
+        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *pip_args],
                        check=True, timeout=timeout)
         (venv / ".mlsmoke-setup-seconds").write_text(f"{time.monotonic() - started:.0f}\n")
-        marker.write_text(spec)
+        marker.write_text(key.strip() + "\n")
     return venv
 
 

@@ -35,9 +35,12 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
         files = matched_files(entry, ctx.root)
         for pattern, paths in files.items():
             if not paths:
+                folders = sorted(p for p in glob.glob(pattern, root_dir=ctx.root, recursive=True)
+                                 if (ctx.root / p).is_dir())
+                only_folders = f" (it matches only folders: {', '.join(folders[:5])})" if folders else ""
                 yield CheckResult(id="data.readable", status=Status.FAIL,
                                   subject=f"{contract.name}: {pattern}",
-                                  summary=f"no file matches {pattern!r}",
+                                  summary=f"no file matches {pattern!r}{only_folders}",
                                   details=f"looked under {ctx.root}",
                                   location=ctx.location("data", index, "files"))
         for path in sorted({p for paths in files.values() for p in paths}):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.checks.data_rules import MAX_EXAMPLES, RULES, ColumnRules, Tally, evaluate
 from checker.checks.data_unique import RowCounter, ValueCounter
-from checker.contracts import ColumnType
+from checker.contracts import ColumnType, naive_utc
 from checker.tables import ColumnStats, RowGroup, TableStream
 
 if TYPE_CHECKING:
@@ -127,9 +127,7 @@ def _within(rules: ColumnRules, stats: ColumnStats) -> bool:
 def _naive(value: Any) -> Any:
     import datetime as dt
 
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return value
+    return naive_utc(value) if isinstance(value, dt.datetime) else value
 
 
 def _native(stored: pa.DataType, column_type: ColumnType) -> bool:

@@ -3,8 +3,8 @@
 `endpoint.latency`, `endpoint.malformed` and `endpoint.errors`.
 
 Each entry has a deadline that bounds every request, retry and the container build; header
-values are never recorded, and every result is redacted against the config's secrets before
-it leaves this module. A container started here is always stopped and removed.
+values are never recorded (the runner redacts every result against the config's secrets as
+well). A container started here is always stopped and removed.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from checker.config_schema import Config, Endpoint
 from checker.context import RunContext
 from checker.endpoint.http import HttpClient, new_session, public_url
 from checker.endpoint.request import PredictRequest, Tally
-from checker.results import CheckResult, Status, redact
+from checker.results import CheckResult, Status
 
 MODEL_CHECKS = ("endpoint.predict", "endpoint.latency", "endpoint.malformed", "endpoint.errors")
 
@@ -27,8 +27,7 @@ def run(config: Config, ctx: RunContext) -> Iterable[CheckResult]:
     staged = _staged_index(config.endpoint, ctx.staging_url)
     for index, entry in enumerate(config.endpoint):
         url = ctx.staging_url if index == staged else entry.url
-        for result in _entry_results(config, ctx, index, entry, url):
-            yield CheckResult.from_dict(redact(result.to_dict(), set(ctx.secrets)))
+        yield from _entry_results(config, ctx, index, entry, url)
 
 
 def _staged_index(entries: list[Endpoint], staging_url: str | None) -> int | None:

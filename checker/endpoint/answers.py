@@ -1,16 +1,15 @@
-"""Judging a prediction answer: each value against `response.output` (type, bounds, allowed)
-and the whole body against an optional JSON Schema."""
+"""Judging a prediction answer: each value against `response.output` (the rule in
+checker.outputs, shared with the pipeline) and the whole body against an optional JSON Schema."""
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from checker.config_schema import OutputSpec
-from checker.contracts import ColumnType
+from checker.outputs import output_problem
 
 MAX_EXAMPLES = 5
 
@@ -28,44 +27,10 @@ def output_violations(predictions: Sequence[Any], spec: OutputSpec) -> list[dict
     """Every prediction that breaks `spec`, with its row and the reason."""
     found: list[dict[str, Any]] = []
     for row, raw in enumerate(predictions):
-        reason = _violation(unwrap(raw), spec)
+        reason = output_problem(unwrap(raw), spec)
         if reason:
             found.append({"row": row, "value": raw, "reason": reason})
     return found
-
-
-def _violation(value: Any, spec: OutputSpec) -> str | None:
-    type_problem = _type_problem(value, spec.type)
-    if type_problem:
-        return type_problem
-    if spec.allowed is not None and value not in spec.allowed:
-        return f"not one of the allowed values {spec.allowed}"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if spec.min is not None and value < spec.min:
-            return f"below the minimum {spec.min}"
-        if spec.max is not None and value > spec.max:
-            return f"above the maximum {spec.max}"
-    return None
-
-
-def _type_problem(value: Any, expected: ColumnType) -> str | None:
-    if value is None:
-        return "null prediction"
-    if expected is ColumnType.FLOAT:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"expected a number, got {type(value).__name__}"
-        if math.isnan(value) or math.isinf(value):
-            return "not a finite number"
-        return None
-    if expected is ColumnType.INT:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) != int(value):
-            return f"expected an integer, got {value!r}"
-        return None
-    if expected is ColumnType.BOOL:
-        return None if isinstance(value, bool) or value in (0, 1) else f"expected a boolean, got {value!r}"
-    if expected in (ColumnType.STRING, ColumnType.CATEGORY, ColumnType.DATETIME):
-        return None if isinstance(value, str) else f"expected a string, got {type(value).__name__}"
-    return None
 
 
 def load_schema(path: Path) -> dict[str, Any]:

@@ -64,7 +64,7 @@ def publish(report: Report, markdown: str, settings: GithubSettings, options: Pu
 def mask_secrets(commands: WorkflowCommands, settings: GithubSettings, secrets: frozenset[str]) -> None:
     """Hide the token and configured secrets (header values) in the job log."""
     values = [settings.token] if settings.token else []
-    commands.mask([*values, *sorted(secrets)])
+    commands.mask(dict.fromkeys([*values, *sorted(secrets)]))  # each value once
 
 
 def emit_annotations(commands: WorkflowCommands, report: Report, settings: GithubSettings) -> None:

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from checker.config_schema import Expectation, OutputSpec
-from checker.contracts import ColumnType
+from checker.outputs import is_number, output_problem
 
 MAX_EXAMPLES = 10
 
@@ -38,52 +37,15 @@ def value_problems(values: Sequence[Any], output: OutputSpec | None) -> list[Pro
     """Every prediction that is missing, NaN, of the wrong type or outside `output`."""
     problems = []
     for row, value in enumerate(values):
-        reason = _missing(value) or (_against(value, output) if output else None)
+        reason = output_problem(value, output)
         if reason:
             problems.append(Problem(row, value, reason))
     return problems
 
 
-def _missing(value: Any) -> str | None:
-    if value is None:
-        return "missing (null)"
-    if isinstance(value, float) and math.isnan(value):
-        return "NaN"
-    if isinstance(value, float) and math.isinf(value):
-        return "infinite"
-    return None
-
-
-def _against(value: Any, output: OutputSpec) -> str | None:
-    if not _has_type(value, output.type):
-        return f"not {output.type.value} ({type(value).__name__})"
-    if output.allowed is not None and value not in output.allowed:
-        return f"not one of {output.allowed}"
-    if output.min is not None and _number(value) and value < output.min:
-        return f"below the minimum {output.min}"
-    if output.max is not None and _number(value) and value > output.max:
-        return f"above the maximum {output.max}"
-    return None
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _has_type(value: Any, column_type: ColumnType) -> bool:
-    if column_type is ColumnType.INT:
-        return (isinstance(value, int) and not isinstance(value, bool)) or (
-            isinstance(value, float) and value.is_integer())
-    if column_type is ColumnType.FLOAT:
-        return _number(value)
-    if column_type is ColumnType.BOOL:
-        return isinstance(value, bool)
-    return isinstance(value, str)
-
-
 def same(actual: Any, expected: Any, tolerance: float) -> bool:
     """Numbers within `tolerance` (absolute, or relative to the expected size); others equal."""
-    if _number(actual) and _number(expected):
+    if is_number(actual) and is_number(expected):
         return abs(actual - expected) <= tolerance * max(1.0, abs(expected))
     return bool(actual == expected)
 

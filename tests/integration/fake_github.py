@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from fake_model_server import running
 from integration.openapi_reference import OpenApiReference, Operation
 
 BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
@@ -70,13 +71,8 @@ class FakeGithub:
 
     @contextmanager
     def running(self) -> Iterator[FakeGithub]:
-        thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-        thread.start()
-        try:
+        with running(self._server):
             yield self
-        finally:
-            self._server.shutdown()
-            self._server.server_close()
 
     # --- set-up and inspection helpers for tests
     def add_comment(self, issue: int, body: str, user: dict[str, Any] = PERSON) -> dict[str, Any]:

@@ -163,6 +163,36 @@ def test_glob_matching_nothing_fails(broken: list) -> None:
     assert result.summary == "no file matches 'data/missing/*.csv'"
 
 
+def test_a_bad_json_line_deep_in_a_file_is_named_by_its_line(tmp_path) -> None:
+    lines = [f'{{"a": {i}}}' for i in range(60_000)]
+    lines.insert(50_000, '{"a": 2, oops')
+    (tmp_path / "rows.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = write_config(tmp_path, """
+        version: 1
+        contracts:
+          t: {columns: {a: {type: int}}}
+        data:
+          - {contract: t, files: rows.jsonl}
+        """)
+    result = by_id(run_check(config, "data"), "data.readable")
+    assert result.status is Status.FAIL
+    assert "not valid JSON Lines: line 50001 is not valid JSON" in result.summary
+
+
+def test_glob_matching_only_a_folder_says_so(tmp_path) -> None:
+    (tmp_path / "data" / "odd.csv").mkdir(parents=True)
+    config = write_config(tmp_path, """
+        version: 1
+        contracts:
+          t: {columns: {a: {type: int}}}
+        data:
+          - {contract: t, files: data/*.csv}
+        """)
+    result = by_id(run_check(config, "data"), "data.readable")
+    assert result.status is Status.FAIL
+    assert result.summary == "no file matches 'data/*.csv' (it matches only folders: data/odd.csv)"
+
+
 def test_renamed_columns_are_named(broken: list) -> None:
     columns = by_id(broken, "data.columns", "wine: data/renamed.csv")
     assert columns.status is Status.FAIL

@@ -4,11 +4,8 @@ would show up as a tag in the HTML."""
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import subprocess
-import sys
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from samples import INJECTION, hostile_report, representative_report
+from venvs import cached_venv
 
 from checker.render.markdown import render_markdown
 from checker.results import CheckResult, Report, Status
@@ -43,20 +41,11 @@ NASTY = [
 
 @pytest.fixture(scope="module")
 def cmark_gfm() -> Path:
-    root = Path(os.environ.get("MLSMOKE_TEST_CACHE") or Path.home() / ".cache" / "mlsmoke-tests")
-    root.mkdir(parents=True, exist_ok=True)
-    venv = root / "venv-cmarkgfm"
-    python = venv / "bin" / "python"
-    with (root / ".cmarkgfm.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (venv / ".mlsmoke-complete").exists():
-            subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, timeout=120)
-            install = subprocess.run([str(python), "-m", "pip", "install", "-q", "cmarkgfm>=2024.1"],
-                                     capture_output=True, text=True, timeout=600)
-            if install.returncode != 0:
-                pytest.skip(f"cannot install cmarkgfm: {install.stderr[-500:]}")
-            (venv / ".mlsmoke-complete").write_text("cmarkgfm\n")
-    return python
+    try:
+        venv = cached_venv("venv-cmarkgfm", ("cmarkgfm>=2024.1",), key="cmarkgfm", timeout=600)
+    except subprocess.CalledProcessError as exc:
+        pytest.skip(f"cannot install cmarkgfm: {exc}")
+    return venv / "bin" / "python"
 
 
 def _html(python: Path, markdown: str) -> str:

@@ -97,6 +97,13 @@ def test_the_configs_variables_are_passed_and_serve_mounts_the_socket(tmp_path: 
     assert "--group-add" in run
 
 
+def test_the_containers_own_path_and_home_are_never_replaced(tmp_path: Path) -> None:
+    config = "version: 1\nreport: {title: '${HOME} ${PATH} ${PYTHONPATH} ${RUN_LABEL}'}\n"
+    _, [run] = run_action(tmp_path, config=config, image="mlsmoke:dev")
+    assert run[run.index("RUN_LABEL") - 1] == "--env"
+    assert not {"HOME", "PATH", "PYTHONPATH"} & set(run)
+
+
 def test_without_serve_the_socket_stays_out(tmp_path: Path) -> None:
     config = "version: 1\nendpoint:\n  url: http://x\n  # serve: {image: model:1, port: 8080}\n"
     _, [run] = run_action(tmp_path, config=config, image="mlsmoke:dev")

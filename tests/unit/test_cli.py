@@ -85,6 +85,13 @@ def test_run_only_nonsense_exits_2(tmp_path):
     assert "unknown check family nonsense" in done.stderr
 
 
+def test_run_staging_url_without_scheme_exits_2(tmp_path):
+    config = write_config(tmp_path, MINIMAL_CONFIG)
+    done = cli("run", "--config", str(config), "--staging-url", "localhost:8080", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "--staging-url must be an http:// or https:// URL" in done.stderr
+
+
 def test_run_bad_fail_on_exits_2(tmp_path):
     write_config(tmp_path, GOOD)
     done = cli("run", "--fail-on", "sometimes", cwd=tmp_path, env=NO_GITHUB)
@@ -144,15 +151,22 @@ def test_report_missing_file_and_unknown_format_exit_2(results_file, tmp_path):
     assert cli("report", str(results_file), "--format", "html").returncode == 2
 
 
-def test_a_crash_inside_mlsmoke_exits_3_and_says_it_is_a_bug(results_file, monkeypatch):
+@pytest.mark.parametrize(("message", "shown", "hidden"), [
+    ("renderer exploded", "RuntimeError: renderer exploded", None),
+    ("cannot reach https://bot:s3cretpw@example.com/x?token=abc123",
+     "https://***@example.com/x?token=***", ("s3cretpw", "abc123")),
+])
+def test_a_crash_inside_mlsmoke_exits_3_says_it_is_a_bug_and_hides_url_credentials(
+        results_file, monkeypatch, message, shown, hidden):
     def broken(report, max_chars=None):
-        raise RuntimeError("renderer exploded")
+        raise RuntimeError(message)
 
     monkeypatch.setattr("checker.render.markdown.render_markdown", broken)
     result = CliRunner().invoke(main, ["report", str(results_file)])
     assert result.exit_code == 3
-    assert "RuntimeError: renderer exploded" in result.output
+    assert shown in result.output
     assert "this is a bug in mlsmoke" in result.output
+    assert not any(secret in result.output for secret in hidden or ())
 
 
 def test_version():
@@ -174,3 +188,22 @@ def test_help_imports_nothing_heavy(args):
     assert done.returncode == 0, done.stderr
     assert "Usage:" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_run_redacts_secret_looking_environment_values_that_the_pipeline_prints(tmp_path):
+    config = write_config(tmp_path, """
+        version: 1
+        contracts:
+          t: {columns: {a: {type: float, min: 0, max: 1}}}
+        pipeline:
+          contract: t
+          rows: 5
+          command: echo "key=$MY_API_KEY token=$GITHUB_TOKEN flag=$SHORT_TOKEN"; exit 1
+        """)
+    env = {"MY_API_KEY": "supersecretvalue123", "GITHUB_TOKEN": "ghs_abcdefgh12345", "SHORT_TOKEN": "yes"}
+    done = cli("run", "--config", str(config), "--out", str(tmp_path / "out"), cwd=tmp_path, env=env)
+    assert done.returncode == 1, done.stderr
+    written = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").iterdir())
+    assert "key=*** token=*** flag=yes" in written
+    assert "supersecretvalue123" not in written + done.stdout + done.stderr
+    assert "ghs_abcdefgh12345" not in written + done.stdout + done.stderr

@@ -130,6 +130,14 @@ def test_secrets_are_collected_from_headers_and_secret_looking_variables(tmp_pat
     assert "http://127.0.0.1:9" not in loaded.secrets
 
 
+def test_values_under_secret_looking_keys_are_secrets(tmp_path):
+    config = (MINIMAL_CONFIG + "pipeline:\n  contract: wine\n  command: x\n"
+              "  env: {HF_TOKEN: '${HF}', DB_PASSWORD: literal-pass, MODEL_DIR: /models}\n")
+    loaded = load_config(write_config(tmp_path, config), {**ENV, "HF": "hf_abcdef"})
+    assert {"hf_abcdef", "literal-pass"} <= loaded.secrets
+    assert "/models" not in loaded.secrets
+
+
 def test_wrong_type_names_file_line_and_key(tmp_path):
     path = write_config(tmp_path, MINIMAL_CONFIG + "pipeline: {contract: wine, command: x, rows: many}\n")
     problem = _one(path)
@@ -242,10 +250,11 @@ data:
     assert (location.file, location.line) == ("contracts/reviews.yml", 3)
 
 
-def test_missing_contract_file(tmp_path):
+def test_missing_contract_file_points_at_the_key_that_names_it(tmp_path):
     path = write_config(tmp_path, "version: 1\ncontracts:\n  reviews: {file: contracts/nope.yml}\n")
     problem = _one(path)
-    assert (problem.file, problem.message) == ("contracts/nope.yml", "file not found")
+    assert (problem.file, problem.line, problem.key) == (str(path), 3, "contracts.reviews.file")
+    assert problem.message == "contracts/nope.yml: file not found"
 
 
 def test_variables_expand_from_the_given_environment(tmp_path):
@@ -296,3 +305,55 @@ endpoint:
   - {name: model, url: http://127.0.0.1:2}
 """)
     assert "endpoint names must be unique" in _one(path).message
+
+
+@pytest.mark.parametrize("url", ["localhost:8080/x", "127.0.0.1:9", "ftp://u:pw@host/x", "/invocations"])
+def test_an_endpoint_url_without_http_scheme_is_a_config_error(tmp_path, url):
+    path = write_config(tmp_path, MINIMAL_CONFIG + f"endpoint: {{url: '{url}', contract: wine}}\n")
+    problem = _one(path)
+    assert problem.key == "endpoint.url" and problem.line is not None
+    assert "http:// or https://" in problem.message and "pw@" not in problem.message
+
+
+def test_an_unexpanded_variable_url_passes_validate(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + "endpoint: {url: '${STAGING_URL}', contract: wine}\n")
+    loaded = load_config(path, {}, allow_unset=True)
+    assert loaded.unset_variables == ("STAGING_URL",)
+
+
+def test_contract_file_problems_are_listed_with_the_other_problems(tmp_path):
+    (tmp_path / "contracts").mkdir()
+    (tmp_path / "contracts" / "good.yml").write_text("columns:\n  a: {type: string}\n", encoding="utf-8")
+    (tmp_path / "contracts" / "bad.yml").write_text("columns:\n  b: {type: strng}\n", encoding="utf-8")
+    path = write_config(tmp_path, """
+version: 1
+contracts:
+  good: {file: contracts/good.yml}
+  bad: {file: contracts/bad.yml}
+pipeline:
+  contract: good
+  command: x
+  rows: many
+  patterns: [{set: {a: x}}]
+drift:
+  - {contract: bad, reference: r.csv, current: c.csv, columns: [b]}
+""")
+    problems = _problems(path)
+    assert sorted((p.file, p.key) for p in problems) == sorted([
+        ("contracts/bad.yml", "columns.b.type"), (str(path), "pipeline.rows")])
+
+
+def test_a_secret_in_the_wrong_place_is_not_echoed_in_the_problem(tmp_path):
+    path = write_config(tmp_path, MINIMAL_CONFIG + "endpoint:\n  url: http://127.0.0.1:9\n"
+                                                   "  request_timeout: '${API_TOKEN}'\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path, {"API_TOKEN": "abcdef123456"})
+    assert "abcdef123456" not in str(raised.value)
+    assert "got '***'" in str(raised.value)
+
+
+def test_a_wrong_shape_is_said_in_yaml_words(tmp_path):
+    (tmp_path / "c.yml").write_text("- a\n- b\n", encoding="utf-8")
+    path = write_config(tmp_path, "version: 1\ncontracts:\n  c: {file: c.yml}\n  d: [x]\n")
+    messages = sorted(p.message for p in _problems(path))
+    assert messages == ["expected a mapping (key: value lines), got a list"] * 2

@@ -43,6 +43,32 @@ def test_datetime_bounds_are_inclusive(tmp_path: Path) -> None:
                                               "line": 3}
 
 
+def test_datetime_bounds_with_a_zone_offset_are_compared_in_utc(tmp_path: Path) -> None:
+    # min is 2023-12-31T22:00 UTC, max 2024-01-31T00:00 UTC; naive values are read as UTC.
+    contract = ("    columns:\n      at: {type: datetime, min: '2024-01-01T00:00:00+02:00',"
+                " max: '2024-01-31T00:00:00Z'}\n")
+    body = "at\n2023-12-31T22:00:00\n2024-01-01T01:00:00+02:00\n2023-12-31T21:59:59\n2024-01-31T00:00:01\n"
+    ranges = by_id(_run(tmp_path, contract, "at.csv", body), "data.ranges")
+    assert (ranges.status, ranges.metrics["violations"]) == (Status.FAIL, 2)
+    assert [e["row"] for e in ranges.evidence["examples"]] == [2, 3]
+
+
+def test_datetime_bounds_with_an_offset_against_zoned_parquet_timestamps(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    utc = dt.timezone.utc
+    values = [dt.datetime(2023, 12, 31, 22, tzinfo=utc), dt.datetime(2023, 12, 31, 21, tzinfo=utc)]
+    pq.write_table(pa.table({"at": pa.array(values, pa.timestamp("us", tz="UTC"))}), tmp_path / "at.parquet")
+    contract = "    columns:\n      at: {type: datetime, min: '2024-01-01T00:00:00+02:00'}\n"
+    config = write_config(tmp_path, f"version: 1\ncontracts:\n  t:\n{contract}\ndata:\n"
+                                    "  - {contract: t, files: at.parquet}\n")
+    ranges = by_id(run_check(config, "data"), "data.ranges")
+    assert (ranges.status, ranges.metrics["violations"]) == (Status.FAIL, 1)
+
+
 def test_numeric_bounds_are_inclusive_and_nan_is_a_null(tmp_path: Path) -> None:
     contract = "    columns:\n      x: {type: float, min: 0, max: 1}\n"
     results = _run(tmp_path, contract, "x.jsonl", '{"x": 0}\n{"x": 1.0}\n{"x": NaN}\n{"x": 1.5}\n')

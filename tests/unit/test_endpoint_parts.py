@@ -21,15 +21,29 @@ def test_output_violations_name_row_value_and_reason() -> None:
     spec = OutputSpec(type="float", min=0, max=1)
     found = answers.output_violations([0.2, [1.5], {"score": -1}, "x", None, float("nan")], spec)
     assert [(v["row"], v["reason"]) for v in found] == [
-        (1, "above the maximum 1.0"), (2, "below the minimum 0.0"), (3, "expected a number, got str"),
-        (4, "null prediction"), (5, "not a finite number")]
+        (1, "above the maximum 1.0"), (2, "below the minimum 0.0"), (3, "not float (str)"),
+        (4, "missing (null)"), (5, "NaN")]
 
 
 def test_int_and_allowed_outputs() -> None:
     spec = OutputSpec(type="int", allowed=[0, 1, 2])
     assert answers.output_violations([0, 2.0, 1], spec) == []
     assert [v["reason"] for v in answers.output_violations([1.5, 3], spec)] == [
-        "expected an integer, got 1.5", "not one of the allowed values [0, 1, 2]"]
+        "not int (float)", "not one of [0, 1, 2]"]
+
+
+def test_non_finite_answers_for_an_int_output_are_violations_not_crashes() -> None:
+    # json.loads reads NaN and Infinity; int(nan) and int(inf) raise.
+    found = answers.output_violations(json.loads("[NaN, Infinity, [-Infinity], 1]"), OutputSpec(type="int"))
+    assert [(v["row"], v["reason"]) for v in found] == [(0, "NaN"), (1, "infinite"), (2, "infinite")]
+
+
+def test_bool_outputs_accept_true_false_and_0_1_in_both_families() -> None:
+    from checker.pipeline.predictions import value_problems
+
+    spec = OutputSpec(type="bool")
+    assert answers.output_violations([True, 0, 1.0], spec) == []
+    assert [p.row for p in value_problems([False, 1, 2], spec)] == [2]
 
 
 def test_schema_problems_point_into_the_document(tmp_path) -> None:

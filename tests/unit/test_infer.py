@@ -278,3 +278,12 @@ def test_a_repeat_far_apart_in_a_big_file_is_found(tmp_path: Path) -> None:
     assert not contract.columns["user_id"].unique
     distinct = infer_contract([write(tmp_path, "ok.csv", "\n".join(lines[:-1]) + "\n")])
     assert distinct.columns["n"].unique and distinct.columns["user_id"].unique
+
+
+def test_a_parquet_file_without_rows_still_gives_its_stored_types(tmp_path: Path) -> None:
+    path = tmp_path / "empty.parquet"
+    pq.write_table(pa.table({"n": pa.array([], pa.int64()), "x": pa.array([], pa.float64()),
+                             "at": pa.array([], pa.timestamp("us")), "s": pa.array([], pa.string())}), path)
+    contract = infer_contract([path])
+    assert {name: col.type for name, col in contract.columns.items()} == {
+        "n": ColumnType.INT, "x": ColumnType.FLOAT, "at": ColumnType.DATETIME, "s": ColumnType.STRING}

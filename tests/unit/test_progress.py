@@ -16,9 +16,45 @@ def test_a_summary_with_line_breaks_stays_on_one_line():
     assert not any(line.startswith("::") for line in lines)
 
 
+def test_terminal_control_sequences_from_data_are_dropped():
+    stream = io.StringIO()
+    hostile = CheckResult(id="data.allowed", status=Status.FAIL,
+                          summary="bad \x1b[2J\x1b]0;pwned\x07 value\x00")
+    Progress(stream, live=True).result(hostile)
+    printed = stream.getvalue()
+    assert not any(c in printed for c in "\x1b\x07\x00")
+    assert "bad [2J]0;pwned value" in printed
+
+
 def test_progress_lines_only_on_a_terminal():
     stream = io.StringIO()
     Progress(stream, live=False).result(CheckResult(id="data.rows", status=Status.PASS, summary="ok"))
     assert stream.getvalue() == ""
     Progress(stream, live=True).result(CheckResult(id="data.rows", status=Status.PASS, summary="ok"))
     assert "data.rows" in stream.getvalue()
+
+
+def test_progress_lines_are_redacted_before_they_are_printed(tmp_path):
+    from helpers import write_config
+
+    from checker import runner
+    from checker.config import load_config
+    from checker.context import RunContext
+
+    (tmp_path / "codes.csv").write_text("code\nok\nghs_tok3nvalue\nhttps://u:pw0rd@h/x\n", encoding="utf-8")
+    config = write_config(tmp_path, """
+        version: 1
+        contracts:
+          t: {columns: {code: {type: string, allowed: [ok]}}}
+        data:
+          - {contract: t, files: codes.csv}
+        """)
+    stream = io.StringIO()
+    ctx = RunContext(loaded=load_config(config, {}), out_dir=tmp_path / "out",
+                     on_result=Progress(stream, live=True).result,
+                     extra_secrets=frozenset({"ghs_tok3nvalue"}))
+    report = runner.run(ctx, None)
+    printed = stream.getvalue()
+    assert "data.allowed" in printed
+    assert "ghs_tok3nvalue" not in printed and "pw0rd" not in printed
+    assert "ghs_tok3nvalue" not in str(report.to_dict()) and "pw0rd" not in str(report.to_dict())

@@ -68,6 +68,7 @@ def test_verdict_applies_fail_on(statuses, fail_on, expected):
 def test_counts_and_family():
     report = representative_report()
     assert report.counts == {"pass": 3, "skip": 2, "warn": 2, "fail": 2, "error": 1}
+    assert list(report.counts) == ["pass", "fail", "warn", "skip", "error"]  # as SPEC §3 shows
     assert list(report.by_family()) == ["data", "drift", "pipeline", "endpoint"]
     assert CheckResult(id="endpoint.latency", status=Status.PASS, summary="").family == "endpoint"
 
@@ -122,12 +123,24 @@ def test_report_redacted_cleans_checks_and_environment_but_ignores_short_values(
                         details="hunter22", evidence={"request": {"headers": "hunter22"}},
                         metrics={"x": 1})
     report = Report(status=Status.FAIL, checks=[check], started_at="", duration_s=1,
-                    environment={"run_url": "https://x/hunter22"})
+                    environment={"run_url": "https://x/hunter22"}, title="smoke hunter22")
     clean = report.redacted({"hunter22", "ab", ""})
     assert "hunter22" not in json.dumps(clean.to_dict())
     assert clean.checks[0].summary == "got 401 for token ***"
     assert clean.environment["run_url"] == "https://x/***"
-    assert report.redacted({"ab"}) is report
+    assert clean.title == "smoke ***"
+    assert report.redacted({"ab"}).to_dict() == report.to_dict()
+
+
+def test_redact_hides_url_credentials_and_token_query_values_without_configured_secrets():
+    text = ("fetch https://x-access-token:ghs_abc123@github.com/o/r.git failed; "
+            "GET http://user:p%40ss@127.0.0.1:8/p?api_key=k1&page=2&X-Amz-Signature=s1&design=a&token=t1")
+    out = redact({"stderr": [text]}, set())["stderr"][0]
+    assert out == ("fetch https://***@github.com/o/r.git failed; "
+                   "GET http://***@127.0.0.1:8/p?api_key=***&page=2&X-Amz-Signature=***&design=a&token=***")
+    assert redact("redis://:hunter2@cache:6379/0", set()) == "redis://***@cache:6379/0"
+    assert redact("see https://github.com/o/r and user@example.com, http://h:80/p@x", set()) == (
+        "see https://github.com/o/r and user@example.com, http://h:80/p@x")
 
 
 def test_truncate_bounds_strings_lists_and_mappings():

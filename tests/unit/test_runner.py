@@ -1,0 +1,64 @@
+"""The runner: a group that raises becomes one `error` result and the next group still runs;
+a group whose module is not in this build is a `skip`; results are redacted as they come."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from helpers import by_id, write_config
+
+from checker import runner
+from checker.checks import GROUPS, CheckGroup
+from checker.config import load_config
+from checker.context import RunContext
+from checker.results import CheckResult, Status
+
+CONFIG = """
+    version: 1
+    contracts:
+      t: {columns: {a: {type: int}}}
+    data:
+      - {contract: t, files: a.csv}
+    drift:
+      - {contract: t, reference: a.csv, current: a.csv}
+    """
+
+
+@dataclass(frozen=True)
+class Exploding(CheckGroup):
+    def load(self):  # type: ignore[override]
+        def run(config, ctx) -> Iterator[CheckResult]:
+            yield CheckResult(id="drift.psi", status=Status.PASS, summary="first result")
+            raise RuntimeError("boom while reading https://bot:pw0rd@example.com/x")
+        return run
+
+
+def _run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, drift: CheckGroup):
+    (tmp_path / "a.csv").write_text("a\n1\n2\n", encoding="utf-8")
+    groups = tuple(drift if g.family == "drift" else g for g in GROUPS)
+    monkeypatch.setattr(runner, "GROUPS", groups)
+    ctx = RunContext(loaded=load_config(write_config(tmp_path, CONFIG), {}), out_dir=tmp_path / "out")
+    return runner.run(ctx, None)
+
+
+def test_a_group_that_raises_is_an_error_and_the_other_groups_still_run(tmp_path, monkeypatch):
+    report = _run(tmp_path, monkeypatch, Exploding("drift", "drift", "unused:run", lambda c: True))
+    error = by_id(report.checks, "drift.drift")
+    assert error.status is Status.ERROR
+    assert error.summary == "drift checks stopped: RuntimeError: boom while reading https://***@example.com/x"
+    assert "Traceback" in error.evidence["traceback"] and "pw0rd" not in str(error.to_dict())
+    assert by_id(report.checks, "drift.psi").status is Status.PASS  # what it yielded first is kept
+    assert by_id(report.checks, "data.types").status is Status.PASS
+    assert report.status is Status.FAIL
+
+
+def test_a_group_missing_from_this_build_is_skipped(tmp_path, monkeypatch):
+    missing = CheckGroup("drift", "drift", "checker.checks.not_built:run", lambda c: True)
+    report = _run(tmp_path, monkeypatch, missing)
+    skipped = by_id(report.checks, "drift.drift")
+    assert skipped.status is Status.SKIP
+    assert skipped.summary == "drift checks are not available in this version"
+    assert report.status is Status.PASS
