@@ -102,6 +102,10 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
         environ.setdefault("STAGING_URL", staging_url)
     families = runner.parse_only(only)
     loaded = load_config(config_path, environ)
+    if staging_url and (families is None or "endpoint" in families):
+        from checker.checks.endpoint import check_staging_url
+
+        check_staging_url(loaded.config.endpoint, staging_url)
     github = GithubSettings.from_mapping(environ)
     progress = Progress(sys.stderr)
     ctx = RunContext(loaded=loaded, out_dir=Path(out_dir).resolve(), environ=environ,

@@ -18,6 +18,7 @@ from checker.config_schema import Config, Endpoint
 from checker.context import RunContext
 from checker.endpoint.http import HttpClient, new_session, public_url
 from checker.endpoint.request import PredictRequest, Tally
+from checker.errors import UsageError
 from checker.results import CheckResult, Status
 
 MODEL_CHECKS = ("endpoint.predict", "endpoint.latency", "endpoint.malformed", "endpoint.errors")
@@ -38,6 +39,16 @@ def _staged_index(entries: list[Endpoint], staging_url: str | None) -> int | Non
     if len(models) == 1:
         return models[0]
     return 0 if len(entries) == 1 else None
+
+
+def check_staging_url(entries: list[Endpoint], staging_url: str) -> None:
+    """--staging-url must have one place to go: the single model entry, or an entry whose url
+    is `${STAGING_URL}` (the CLI sets that variable from the option when it is unset)."""
+    if _staged_index(entries, staging_url) is None and not any(e.url == staging_url for e in entries):
+        models = sum(not e.health_only for e in entries)
+        raise UsageError(f"--staging-url needs one model endpoint to replace, but mlsmoke.yml has "
+                         f"{models or 'no'} endpoint entr{'y' if models == 1 else 'ies'} with a contract; "
+                         "write `url: ${STAGING_URL}` in the entry it is for")
 
 
 def subject_of(entry: Endpoint, url: str | None) -> str:

@@ -65,11 +65,20 @@ def resolve_python(python: str, project: Path, environ: Mapping[str, str]) -> st
     return shutil.which(python, path=environ.get("PATH"))
 
 
+GITHUB_CREDENTIALS = frozenset({
+    "GITHUB_TOKEN", "INPUT_GITHUB_TOKEN", "INPUT_GITHUB-TOKEN", "ACTIONS_RUNTIME_TOKEN",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL",
+})
+
+
 def user_environ(pipeline: Pipeline, environ: Mapping[str, str], python: str | None,
                  values: Placeholders, seed: int) -> dict[str, str]:
     """The environment of setup, command and probe. When `python` is a path into a virtual
-    environment, its bin folder comes first on PATH, so `python` and `pip` in commands are it."""
-    env = {**environ, **pipeline.env}
+    environment, its bin folder comes first on PATH, so `python` and `pip` in commands are it.
+    The job's GitHub credentials are left out: training code has no use for them (a pipeline
+    that does can pass one explicitly through `pipeline.env`)."""
+    env = {name: value for name, value in environ.items() if name not in GITHUB_CREDENTIALS}
+    env.update(pipeline.env)
     if python and "/" in pipeline.python:
         env["PATH"] = str(Path(python).parent) + (f":{env['PATH']}" if env.get("PATH") else "")
     env.update(MLSMOKE_DATA=str(values.data), MLSMOKE_OUT=str(values.out), MLSMOKE_SEED=str(seed))

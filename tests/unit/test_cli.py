@@ -6,6 +6,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from helpers import REPO, cli, write_config
 from samples import MINIMAL_CONFIG, representative_report
@@ -204,6 +205,32 @@ def test_run_redacts_secret_looking_environment_values_that_the_pipeline_prints(
     done = cli("run", "--config", str(config), "--out", str(tmp_path / "out"), cwd=tmp_path, env=env)
     assert done.returncode == 1, done.stderr
     written = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").iterdir())
-    assert "key=*** token=*** flag=yes" in written
+    assert "key=*** token= flag=yes" in written  # the job token is not passed to the pipeline at all
     assert "supersecretvalue123" not in written + done.stdout + done.stderr
     assert "ghs_abcdefgh12345" not in written + done.stdout + done.stderr
+
+
+TWO_MODELS = MINIMAL_CONFIG + """endpoint:
+  - {name: a, url: "http://127.0.0.1:9/a", contract: CONTRACT}
+  - {name: b, url: "http://127.0.0.1:9/b", contract: CONTRACT}
+"""
+
+
+def test_run_staging_url_with_nowhere_to_go_exits_2(tmp_path):
+    contract = next(iter(yaml.safe_load(MINIMAL_CONFIG)["contracts"]))
+    config = write_config(tmp_path, TWO_MODELS.replace("CONTRACT", contract))
+    done = cli("run", "--config", str(config), "--staging-url", "http://127.0.0.1:9", cwd=tmp_path,
+               env=NO_GITHUB)
+    assert done.returncode == 2, done.stderr
+    assert "--staging-url needs one model endpoint to replace" in done.stderr
+    assert "url: ${STAGING_URL}" in done.stderr
+
+
+def test_run_staging_url_fills_the_entry_that_asks_for_it(tmp_path):
+    contract = next(iter(yaml.safe_load(MINIMAL_CONFIG)["contracts"]))
+    text = TWO_MODELS.replace("CONTRACT", contract).replace('"http://127.0.0.1:9/b"', '"${STAGING_URL}"')
+    config = write_config(tmp_path, text)
+    done = cli("run", "--config", str(config), "--staging-url", "http://127.0.0.1:9", "--only",
+               "endpoint", "--out", str(tmp_path / "out"), cwd=tmp_path, env=NO_GITHUB)
+    assert done.returncode == 1, done.stderr  # nothing listens on port 9: a failed check, not a usage error
+    assert "--staging-url" not in done.stderr

@@ -95,3 +95,22 @@ def test_user_environ_puts_a_venv_interpreter_first_on_path(tmp_path: Path) -> N
         env = user_environ(pipeline, {"PATH": "/usr/bin"}, "/p/.venv/bin/python", values, 7)
     assert env["PATH"] == "/p/.venv/bin:/usr/bin"
     assert env["EXTRA"] == "1" and env["MLSMOKE_SEED"] == "7" and env["MLSMOKE_OUT"] == str(values.out)
+
+
+def test_user_environ_leaves_out_the_jobs_github_credentials(tmp_path: Path) -> None:
+    pipeline = _pipeline()
+    job = {"PATH": "/usr/bin", "GITHUB_TOKEN": "ghs_job_token", "INPUT_GITHUB-TOKEN": "ghs_job_token",
+           "ACTIONS_RUNTIME_TOKEN": "runtime", "GITHUB_REPOSITORY": "o/r"}
+    with scratch_copy(_project(tmp_path / "p")) as scratch:
+        values = placeholders(pipeline, scratch, "/usr/bin/python3")
+        env = user_environ(pipeline, job, "/usr/bin/python3", values, 7)
+    assert "ghs_job_token" not in env.values() and "runtime" not in env.values()
+    assert env["GITHUB_REPOSITORY"] == "o/r"
+
+
+def test_a_pipeline_can_still_pass_a_token_explicitly(tmp_path: Path) -> None:
+    pipeline = _pipeline(env={"GITHUB_TOKEN": "chosen"})
+    with scratch_copy(_project(tmp_path / "p")) as scratch:
+        values = placeholders(pipeline, scratch, "/usr/bin/python3")
+        env = user_environ(pipeline, {"GITHUB_TOKEN": "ghs_job_token"}, "/usr/bin/python3", values, 7)
+    assert env["GITHUB_TOKEN"] == "chosen"
