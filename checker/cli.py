@@ -110,9 +110,7 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
     progress = Progress(sys.stderr)
     ctx = RunContext(loaded=loaded, out_dir=Path(out_dir).resolve(), environ=environ,
                      staging_url=staging_url,
-                     base_ref=loaded.config.compatibility.base_ref
-                     if loaded.config.compatibility and loaded.config.compatibility.base_ref
-                     else github.base_ref,
+                     base_ref=_base_ref(loaded.config, github),
                      on_result=progress.result,
                      extra_secrets=environ_secrets(environ) | ({github.token} if github.token else set()))
     report = runner.run(ctx, families, github.environment_info(config_path), fail_on)
@@ -126,6 +124,12 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
                 PublishOptions(comment=comment, commit_status=commit_status,
                                out_dir=Path(out_dir), secrets=ctx.secrets))
     sys.exit(EXIT_PASS if report.status.value == "pass" else EXIT_FAIL)
+
+
+def _base_ref(config: Any, github: Any) -> str | None:
+    """compatibility.base_ref when set, else the PR's base branch (None outside a PR)."""
+    configured = config.compatibility.base_ref if config.compatibility else None
+    return configured or github.base_ref
 
 
 def _write_outputs(report: Any, out_dir: Path) -> str:
