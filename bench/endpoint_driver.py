@@ -1,4 +1,4 @@
-"""How much the endpoint latency driver (checker.endpoint.load) costs, next to wrk.
+"""How much the endpoint latency driver (checker.checks.endpoint.load) costs, next to wrk.
 
 A trivial keep-alive HTTP server (asyncio, its own process, a fixed JSON answer after an
 optional delay) is measured twice at the same concurrency: by mlsmoke's driver and by wrk.
@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checker.endpoint.load import drive
+from checker.checks.endpoint.load import drive
 
 BODY = json.dumps({"dataframe_split": {"columns": ["a", "b", "c"], "data": [[1.0, 2.0, 3.0]] * 5}}).encode()
 ANSWER = b'{"predictions": [0.5, 0.5, 0.5, 0.5, 0.5]}'

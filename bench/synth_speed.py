@@ -1,6 +1,6 @@
-"""Synthetic-data and inference benchmark: `checker.synth.synthesize` on a 15-column contract
+"""Synthetic-data and inference benchmark: `checker.synth.rows.synthesize` on a 15-column contract
 with two planted patterns, against the floor of drawing as many random floats with numpy; then
-`checker.infer.infer_contract` on that table written as Parquet and as CSV.
+`checker.contracts.infer.infer_contract` on that table written as Parquet and as CSV.
 
     python3 bench/synth_speed.py [--rows 100000 1000000] [--repeats 3]
 
@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checker.config_schema import Pattern
-from checker.contracts import Contract
-from checker.infer import infer_contract
-from checker.synth import synthesize, write_table
+from checker.config.schema import Pattern
+from checker.contracts.infer import infer_contract
+from checker.contracts.model import Contract
+from checker.synth.rows import synthesize, write_table
 
 CONTRACT = Contract.model_validate({"columns": {
     "fixed_acidity": {"type": "float", "min": 3.0, "max": 16.0},

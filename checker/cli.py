@@ -44,7 +44,7 @@ def exit_codes(command: F) -> F:
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception:
-            from checker.results import redact
+            from checker.results.model import redact
 
             click.echo(redact(traceback.format_exc(), set()), err=True)  # no URL credentials
             click.echo(f"mlsmoke: this is a bug in mlsmoke {__version__}, not in your project. "
@@ -85,15 +85,15 @@ config_option = click.option("--config", "config_path", default="mlsmoke.yml", s
 def run(config_path: str, only: str | None, staging_url: str | None, out_dir: str,
         fail_on: str | None, no_publish: bool, comment: bool, commit_status: bool) -> None:
     """Run the checks and write the report."""
-    from checker import runner
-    from checker.config import environ_secrets, load_config
-    from checker.context import RunContext
+    from checker.config.load import environ_secrets, load_config
     from checker.github.env import GithubSettings
-    from checker.progress import Progress
+    from checker.run import runner
+    from checker.run.context import RunContext
+    from checker.run.progress import Progress
 
     environ = dict(os.environ)
     if staging_url:
-        from checker.config_schema import http_url
+        from checker.config.schema import http_url
 
         try:
             http_url(staging_url)
@@ -103,7 +103,7 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
     families = runner.parse_only(only)
     loaded = load_config(config_path, environ)
     if staging_url and (families is None or "endpoint" in families):
-        from checker.checks.endpoint import check_staging_url
+        from checker.checks.endpoint.family import check_staging_url
 
         check_staging_url(loaded.config.endpoint, staging_url)
     github = GithubSettings.from_mapping(environ)
@@ -150,7 +150,7 @@ def _write_outputs(report: Any, out_dir: Path) -> str:
 @exit_codes
 def validate(config_path: str) -> None:
     """Check the configuration only, listing every problem with file, line and key."""
-    from checker.config import load_config
+    from checker.config.load import load_config
 
     loaded = load_config(config_path, dict(os.environ), allow_unset=True)
     config = loaded.config
@@ -169,7 +169,7 @@ def validate(config_path: str) -> None:
 @exit_codes
 def infer(data: tuple[str, ...], name: str) -> None:
     """Print a contract inferred from sample data files (CSV, Parquet, JSON Lines)."""
-    from checker.infer import contracts_yaml, infer_contract
+    from checker.contracts.infer import contracts_yaml, infer_contract
 
     contract = infer_contract([Path(p) for p in data])
     click.echo(contracts_yaml({name: contract}), nl=False)
@@ -185,9 +185,9 @@ def infer(data: tuple[str, ...], name: str) -> None:
 @exit_codes
 def synth(config_path: str, contract_name: str, rows: int, seed: int, output: str | None) -> None:
     """Generate synthetic rows that satisfy a contract (seeded, reproducible)."""
-    from checker.config import load_config
-    from checker.synth import SynthError, synthesize, write_table
-    from checker.tables import TableReadError, table_format
+    from checker.config.load import load_config
+    from checker.synth.rows import SynthError, synthesize, write_table
+    from checker.tables.reader import TableReadError, table_format
 
     if output:
         try:
@@ -234,8 +234,8 @@ def report(results: str, fmt: str) -> None:
 
 
 def _read_results(path: Path) -> Any:
-    from checker.results import Report
-    from checker.results_schema import problems
+    from checker.results.model import Report
+    from checker.results.schema import problems
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -281,7 +281,7 @@ def publish(results: str, pr_number: int | None, out_dir: str, comment: bool, co
 @exit_codes
 def init(force: bool, data_glob: str | None) -> None:
     """Write a starter mlsmoke.yml and a GitHub workflow that runs it."""
-    from checker.init import write_starter
+    from checker.init.starter import write_starter
 
     for path in write_starter(Path.cwd(), force=force, data_glob=data_glob):
         click.echo(f"wrote {path}")

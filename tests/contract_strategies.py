@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from checker.contracts import Contract
+from checker.contracts.model import Contract
 
 PATTERNS = [r"[A-Z]{2}-\d{3,5}", r"(red|white|rose)_[a-z]{1,4}", r"\w+@\w+\.(com|org)", r"[0-9a-f]{8}",
             r"x?y*z{1,2}", r"(?i)id[^a-z]\d"]

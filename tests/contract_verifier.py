@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from checker.contracts import Column, ColumnType, Contract
+from checker.contracts.model import Column, ColumnType, Contract
 
 _TYPE_TESTS = {
     ColumnType.INT: pa.types.is_integer,

@@ -9,10 +9,10 @@ import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
-from checker import runner
-from checker.config import load_config
-from checker.context import RunContext
-from checker.results import CheckResult, Report
+from checker.config.load import load_config
+from checker.results.model import CheckResult, Report
+from checker.run import runner
+from checker.run.context import RunContext
 
 REPO = Path(__file__).resolve().parents[1]
 

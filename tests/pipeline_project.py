@@ -16,7 +16,7 @@ from pathlib import Path
 from helpers import run_check, write_config
 from user_env import user_venv
 
-from checker.results import CheckResult
+from checker.results.model import CheckResult
 
 CONTRACT = """\
 contracts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checker.results import CheckResult, Location, Report, Status
+from checker.results.model import CheckResult, Location, Report, Status
 
 # The smallest useful mlsmoke.yml: one inline contract (lines 1–6 once written).
 MINIMAL_CONFIG = """

@@ -10,9 +10,9 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from checker.checks import FAMILIES
+from checker.checks.registry import FAMILIES
 from checker.render.escape import xml_text
-from checker.results import CheckResult, Report, Status
+from checker.results.model import CheckResult, Report, Status
 
 _OUTCOME_TAG = {Status.FAIL: "failure", Status.ERROR: "error", Status.SKIP: "skipped"}
 

@@ -15,7 +15,7 @@ import jinja2
 
 from checker.render import escape, view
 from checker.render.view import Detail
-from checker.results import Report
+from checker.results.model import Report
 
 GITHUB_COMMENT_LIMIT = 65_536
 marker = view.marker

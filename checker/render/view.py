@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from checker.checks import FAMILIES
+from checker.checks.registry import FAMILIES
 from checker.render import escape
-from checker.results import CheckResult, Report, Status, truncate
+from checker.results.model import CheckResult, Report, Status, truncate
 
 STATUS_ICON = {Status.PASS: "✅", Status.SKIP: "⏭️", Status.WARN: "⚠️", Status.FAIL: "❌",
                Status.ERROR: "💥"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, by_id, run_check
 
-from checker.results import Status
+from checker.results.model import Status
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.invalid", "GIT_CONFIG_GLOBAL": os.devnull,

@@ -10,8 +10,8 @@ import pytest
 from helpers import REPO, by_id, run_check, write_config
 from wine_faults import CONTRACT, EXPECTED, FIRST_ROW, wine_rows, write_wine
 
-from checker import tables
-from checker.results import Status
+from checker.results.model import Status
+from checker.tables import reader as tables
 
 FORMATS = ("csv", "parquet", "jsonl")
 

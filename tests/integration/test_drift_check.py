@@ -14,7 +14,7 @@ import pytest
 from helpers import REPO, by_id, run_check, write_config
 from scipy.stats import ks_2samp
 
-from checker.results import Status
+from checker.results.model import Status
 
 CONFIG = """\
 version: 1

@@ -13,7 +13,7 @@ from fake_model_server import Behavior, serving
 from helpers import by_id, cli, run_check, write_config
 from real_servers import CONTRACT, FEATURES
 
-from checker.results import Status
+from checker.results.model import Status
 
 COLUMNS = FEATURES
 SECRET = "s3cr3t-token-value-4242"

@@ -1,4 +1,4 @@
-"""The latency driver (checker.endpoint.load.drive) against raw TCP servers on 127.0.0.1 that
+"""The latency driver (checker.checks.endpoint.load.drive) against raw TCP servers on 127.0.0.1 that
 write exactly the bytes each test wants: answers in many small writes, chunked answers,
 connections closed with and without notice, silence, garbage, refused ports and TLS."""
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.endpoint.load import drive
+from checker.checks.endpoint.load import drive
 
 BODY = b'{"inputs": [[1.0, 2.0]]}'
 ANSWER = b'{"predictions": [0.5]}'

@@ -13,7 +13,7 @@ import yaml
 from helpers import by_id, run_check, write_config
 from real_servers import CONTRACT, FEATURES, mlflow_server, mlserver_server
 
-from checker.results import CheckResult, Status
+from checker.results.model import CheckResult, Status
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from docker_engine import BASE_IMAGE, docker_client
 from helpers import REPO, by_id, run_check, write_config
 from real_servers import free_port
 
-from checker.results import CheckResult, Status
+from checker.results.model import CheckResult, Status
 
 pytestmark = pytest.mark.docker
 

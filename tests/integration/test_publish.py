@@ -15,7 +15,7 @@ from checker.github.api import GithubClient, RetryPolicy
 from checker.github.env import GithubSettings
 from checker.github.publish import PublishOptions, PublishOutcome, publish
 from checker.render.markdown import marker, render_markdown
-from checker.results import CheckResult, Report, Status
+from checker.results.model import CheckResult, Report, Status
 
 
 class Published:

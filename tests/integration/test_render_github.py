@@ -17,7 +17,7 @@ from samples import INJECTION, hostile_report, representative_report
 from venvs import cached_venv
 
 from checker.render.markdown import render_markdown
-from checker.results import CheckResult, Report, Status
+from checker.results.model import CheckResult, Report, Status
 
 pytestmark = pytest.mark.slow
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pyarrow.csv as pacsv
 import pytest
 
-from checker.config import load_config
+from checker.config.load import load_config
 from tests.contract_verifier import read_typed, violations
 from tests.helpers import cli, write_config
 
-HAVE_DATA_CHECKS = importlib.util.find_spec("checker.checks.data") is not None
+HAVE_DATA_CHECKS = importlib.util.find_spec("checker.checks.data.family") is not None
 
 CONFIG = """
 version: 1

@@ -7,7 +7,7 @@ import pytest
 from helpers import write_config
 from samples import MINIMAL_CONFIG
 
-from checker.config import load_config
+from checker.config.load import load_config
 from checker.errors import ConfigError, ConfigProblem
 
 SPEC = Path("/work/shared/SPEC.md")

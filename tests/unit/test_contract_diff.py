@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from checker.contract_diff import Kind, changes_table, diff_contracts
-from checker.contracts import Contract
+from checker.contracts.diff import Kind, changes_table, diff_contracts
+from checker.contracts.model import Contract
 
 
 def contract(columns: dict[str, dict[str, Any]], **table: Any) -> Contract:

@@ -7,8 +7,8 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from checker.coerce import coerce
-from checker.contracts import ColumnType as T
+from checker.contracts.model import ColumnType as T
+from checker.tables.coerce import coerce
 
 CASES = [
     # (values as read, contract type, converted values, which are of the wrong type)

@@ -12,11 +12,11 @@ import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.checks.data_report import unique_tally
-from checker.checks.data_rules import RULES, ColumnRules
-from checker.checks.data_scan import FileScan, scan
-from checker.contracts import Column, ColumnType
-from checker.tables import open_table
+from checker.checks.data.report import unique_tally
+from checker.checks.data.rules import RULES, ColumnRules
+from checker.checks.data.scan import FileScan, scan
+from checker.contracts.model import Column, ColumnType
+from checker.tables.reader import open_table
 
 COLUMNS = [
     ColumnRules("id", Column(type=ColumnType.INT, unique=True)),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import by_id, run_check, write_config
 
-from checker.results import Status
+from checker.results.model import Status
 
 
 def _run(folder: Path, contract: str, name: str, body: str) -> list:
@@ -165,8 +165,7 @@ def test_csv_with_bad_values_in_many_columns_is_read_as_text_and_counted(tmp_pat
 
 def test_a_fault_while_checking_one_file_spares_the_others(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from checker.checks import data
-
+    from checker.checks.data import family as data
     real_scan = data.scan
 
     def flaky(stream, *args, **kwargs):

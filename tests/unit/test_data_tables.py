@@ -10,8 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from checker.prefetch import prefetch
-from checker.tables import (
+from checker.tables.prefetch import prefetch
+from checker.tables.reader import (
     ColumnTypeError,
     MixedTypesError,
     TableReadError,

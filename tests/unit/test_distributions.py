@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.stats import ks_2samp
 
-from checker.distributions import (
+from checker.checks.drift.distributions import (
     EPSILON,
     CategoryCounts,
     NumericBins,

@@ -8,13 +8,13 @@ import ssl
 
 import pytest
 
-from checker.checks.protocols import Protocol
-from checker.config_schema import Endpoint, OutputSpec
-from checker.contracts import ColumnType
-from checker.endpoint import answers, malformed
-from checker.endpoint.http import Exchange, describe_failure, join_url, public_url
-from checker.endpoint.load import percentile
-from checker.results import Status
+from checker.checks.endpoint import answers, malformed
+from checker.checks.endpoint.http import Exchange, describe_failure, join_url, public_url
+from checker.checks.endpoint.load import percentile
+from checker.checks.endpoint.protocols import Protocol
+from checker.config.schema import Endpoint, OutputSpec
+from checker.contracts.model import ColumnType
+from checker.results.model import Status
 
 
 def test_output_violations_name_row_value_and_reason() -> None:
@@ -39,7 +39,7 @@ def test_non_finite_answers_for_an_int_output_are_violations_not_crashes() -> No
 
 
 def test_bool_outputs_accept_true_false_and_0_1_in_both_families() -> None:
-    from checker.pipeline.predictions import value_problems
+    from checker.checks.pipeline.predictions import value_problems
 
     spec = OutputSpec(type="bool")
     assert answers.output_violations([True, 0, 1.0], spec) == []

@@ -1,10 +1,10 @@
-"""The latency driver's HTTP/1.1 framing (checker.endpoint.wire): requests out, answers in."""
+"""The latency driver's HTTP/1.1 framing (checker.checks.endpoint.wire): requests out, answers in."""
 
 from __future__ import annotations
 
 import pytest
 
-from checker.endpoint.wire import ProtocolError, ResponseParser, serialise_request
+from checker.checks.endpoint.wire import ProtocolError, ResponseParser, serialise_request
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"p\": [0.5]}\n"
 CHUNKED = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"

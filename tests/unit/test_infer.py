@@ -15,16 +15,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.contracts import ColumnType, Contract, Role
+from checker.contracts.infer import contracts_yaml, infer_contract
+from checker.contracts.infer_ranges import widen
+from checker.contracts.model import ColumnType, Contract, Role
 from checker.errors import UsageError
-from checker.infer import contracts_yaml, infer_contract
-from checker.infer_ranges import widen
-from checker.results import Status
-from checker.synth import write_table
+from checker.results.model import Status
+from checker.synth.rows import write_table
 from tests.contract_verifier import read_typed, violations
 from tests.helpers import run_check, write_config
 
-HAVE_DATA_CHECKS = importlib.util.find_spec("checker.checks.data") is not None
+HAVE_DATA_CHECKS = importlib.util.find_spec("checker.checks.data.family") is not None
 
 WINE_CSV = """wine_id,pH,color,quality,harvested,organic,note,alcohol
 1,3.2,red,5,2020-01-01,true,abc,9.5
@@ -232,7 +232,7 @@ def test_any_sample_passes_the_contract_inferred_from_it(tmp_path_factory: pytes
     assert violations(read_typed(path, contract), contract) == []
 
 
-@pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data is not on this branch yet")
+@pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data.family is not on this branch yet")
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(tables(), st.sampled_from([".csv", ".parquet", ".jsonl"]))
@@ -250,7 +250,7 @@ def test_any_sample_passes_the_data_checks_of_its_inferred_contract(
     assert [r.to_dict() for r in results if r.status is not Status.PASS] == []
 
 
-@pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data is not on this branch yet")
+@pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data.family is not on this branch yet")
 def test_data_beyond_the_inferred_contract_fails_the_data_checks(tmp_path: Path) -> None:
     """Failing twin of the round trip under the real data checks."""
     contract = infer_contract([write(tmp_path, "wine.csv", WINE_CSV)])

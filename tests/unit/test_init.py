@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.config import load_config
+from checker.config.load import load_config
 from checker.errors import UsageError
-from checker.init import write_starter
-from checker.results import Status
+from checker.init.starter import write_starter
+from checker.results.model import Status
 from tests.helpers import REPO, run_check
 
-HAVE_DATA_CHECKS = importlib.util.find_spec("checker.checks.data") is not None
+HAVE_DATA_CHECKS = importlib.util.find_spec("checker.checks.data.family") is not None
 SAMPLE = "wine_id,pH,color\n1,3.2,red\n2,3.5,white\n3,2.9,red\n4,3.4,white\n"
 
 
@@ -111,12 +111,12 @@ def test_workflow_is_valid_for_github(tmp_path: Path) -> None:
 
 def test_templates_ship_as_package_data() -> None:
     pyproject = (REPO / "pyproject.toml").read_text()
-    assert re.search(r'\[tool\.setuptools\.package-data\]\s*checker = \[[^]]*"init_templates/\*"', pyproject)
-    assert sorted(p.name for p in (REPO / "checker/init_templates").iterdir()) == ["mlsmoke.yml.j2",
+    assert re.search(r'\[tool\.setuptools\.package-data\]\s*checker = \[[^]]*"init/templates/\*"', pyproject)
+    assert sorted(p.name for p in (REPO / "checker/init/templates").iterdir()) == ["mlsmoke.yml.j2",
                                                                                   "workflow.yml"]
 
 
-@pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data is not on this branch yet")
+@pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data.family is not on this branch yet")
 def test_the_starter_data_checks_pass_on_the_data_they_came_from(tmp_path: Path) -> None:
     folder = project(tmp_path, {"data/wine.csv": SAMPLE})
     write_starter(folder, force=False, data_glob=None)

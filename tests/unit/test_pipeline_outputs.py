@@ -1,13 +1,19 @@
-"""Artifacts, metrics and prediction verdicts (checker.pipeline.artifacts / .predictions)."""
+"""Artifacts, metrics and prediction verdicts (checker.checks.pipeline.artifacts / .predictions)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from checker.config_schema import Artifact, Bounds, Expectation, OutputSpec
-from checker.pipeline.artifacts import artifact_problems, check_metrics, inspect, lookup
-from checker.pipeline.predictions import differences, expect_mismatches, same, shape_problem, value_problems
+from checker.checks.pipeline.artifacts import artifact_problems, check_metrics, inspect, lookup
+from checker.checks.pipeline.predictions import (
+    differences,
+    expect_mismatches,
+    same,
+    shape_problem,
+    value_problems,
+)
+from checker.config.schema import Artifact, Bounds, Expectation, OutputSpec
 
 
 def test_lookup_follows_dotted_keys_and_prefers_literal_keys() -> None:

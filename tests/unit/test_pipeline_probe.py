@@ -1,4 +1,4 @@
-"""checker/probe/probe.py run directly, as mlsmoke runs it: by an interpreter that is not the
+"""checker/checks/pipeline/probe.py run directly, as mlsmoke runs it: by an interpreter that is not the
 checker's (the cached user venv), or one with no third-party packages at all (`python -S`)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from user_env import user_venv
 
-from checker.probe import PROBE_SCRIPT
+from checker.checks.pipeline.probing import PROBE_SCRIPT
 
 TYPES = {"alcohol": "float", "year": "int", "organic": "bool", "harvested": "datetime", "color": "string"}
 ROWS = [[12.5, 2019, True, "2020-05-01T00:00:00", "red"], [14.0, 2020, False, "2021-06-02T12:00:00", "white"]]

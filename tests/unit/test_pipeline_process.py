@@ -1,4 +1,4 @@
-"""checker.pipeline.process: real subprocesses, process-group kill, wall time, peak memory."""
+"""checker.checks.pipeline.process: real subprocesses, process-group kill, wall time, peak memory."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import sys
 import time
 from pathlib import Path
 
-from checker.pipeline.process import run_process, tail
-from checker.pipeline.step_results import command_result
+from checker.checks.pipeline.process import run_process, tail
+from checker.checks.pipeline.step_results import command_result
 
 
 def _run(tmp_path: Path, code: str, timeout_s: float = 30) -> object:

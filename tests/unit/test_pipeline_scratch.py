@@ -1,4 +1,4 @@
-"""checker.pipeline.scratch and .commands: the scratch copy and the commands run in it."""
+"""checker.checks.pipeline.scratch and .commands: the scratch copy and the commands run in it."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from checker.config_schema import Pipeline
-from checker.pipeline.commands import data_format, placeholders, resolve_python, user_environ
-from checker.pipeline.scratch import scratch_copy
+from checker.checks.pipeline.commands import data_format, placeholders, resolve_python, user_environ
+from checker.checks.pipeline.scratch import scratch_copy
+from checker.config.schema import Pipeline
 
 
 def _project(root: Path) -> Path:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import io
 
-from checker.progress import Progress
-from checker.results import CheckResult, Status
+from checker.results.model import CheckResult, Status
+from checker.run.progress import Progress
 
 
 def test_a_summary_with_line_breaks_stays_on_one_line():
@@ -37,9 +37,9 @@ def test_progress_lines_only_on_a_terminal():
 def test_progress_lines_are_redacted_before_they_are_printed(tmp_path):
     from helpers import write_config
 
-    from checker import runner
-    from checker.config import load_config
-    from checker.context import RunContext
+    from checker.config.load import load_config
+    from checker.run import runner
+    from checker.run.context import RunContext
 
     (tmp_path / "codes.csv").write_text("code\nok\nghs_tok3nvalue\nhttps://u:pw0rd@h/x\n", encoding="utf-8")
     config = write_config(tmp_path, """

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from checker.checks.protocols import Protocol, ShapeError, resolve_pointer
-from checker.config_schema import Endpoint
-from checker.contracts import ColumnType
+from checker.checks.endpoint.protocols import Protocol, ShapeError, resolve_pointer
+from checker.config.schema import Endpoint
+from checker.contracts.model import ColumnType
 
 FEATURES = {"alcohol": ColumnType.FLOAT, "magnesium": ColumnType.INT, "color": ColumnType.STRING}
 ROWS = [{"alcohol": 12.5, "magnesium": 100, "color": "red"},

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from checker import config_schema, contracts
+from checker.config import schema as config_schema
+from checker.contracts import model as contracts
 from tests.helpers import REPO
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.regex_sample import UnsupportedPattern, sample_matching, sample_strings
+from checker.synth.regex_sample import UnsupportedPattern, sample_matching, sample_strings
 
 SUPPORTED = [
     r"abc", r"[A-Z]{3}-\d{4}", r"(foo|bar)+_[a-z]*", r"^\w+@\w+\.(com|org)$", r"\bab\b",

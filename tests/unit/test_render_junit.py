@@ -7,7 +7,7 @@ from samples import INJECTION, hostile_report, representative_report
 from snapshots import assert_golden, normalize
 
 from checker.render.junit import render_junit
-from checker.results import CheckResult, Location, Report, Status
+from checker.results.model import CheckResult, Location, Report, Status
 
 
 def _parse(report: Report) -> ET.Element:

@@ -9,7 +9,7 @@ from samples import INJECTION, hostile_report, representative_report
 from snapshots import assert_golden, normalize
 
 from checker.render.markdown import GITHUB_COMMENT_LIMIT, marker, render_markdown, shorten_markdown
-from checker.results import CheckResult, Report, Status
+from checker.results.model import CheckResult, Report, Status
 
 
 def test_golden_full_report(tmp_path):

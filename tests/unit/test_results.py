@@ -7,8 +7,8 @@ import jsonschema
 import pytest
 from samples import representative_report
 
-from checker import results_schema
-from checker.results import (
+from checker.results import schema as results_schema
+from checker.results.model import (
     SCHEMA_VERSION,
     CheckResult,
     Location,

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from helpers import by_id, write_config
 
-from checker import runner
-from checker.checks import GROUPS, CheckGroup
-from checker.config import load_config
-from checker.context import RunContext
-from checker.results import CheckResult, Status
+from checker.checks.registry import GROUPS, CheckGroup
+from checker.config.load import load_config
+from checker.results.model import CheckResult, Status
+from checker.run import runner
+from checker.run.context import RunContext
 
 CONFIG = """
     version: 1

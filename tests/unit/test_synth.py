@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from checker.config_schema import Pattern
-from checker.contracts import Contract
-from checker.synth import SynthError, complete_rows, synthesize, write_table
+from checker.config.schema import Pattern
+from checker.contracts.model import Contract
+from checker.synth.rows import SynthError, complete_rows, synthesize, write_table
 from tests.contract_verifier import read_typed, violations
 
 WINE = {

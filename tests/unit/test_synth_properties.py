@@ -15,14 +15,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.contracts import ColumnType, Contract
-from checker.results import Status
-from checker.synth import synthesize, write_table
+from checker.contracts.model import ColumnType, Contract
+from checker.results.model import Status
+from checker.synth.rows import synthesize, write_table
 from tests.contract_strategies import contracts
 from tests.contract_verifier import read_typed, violations
 from tests.helpers import run_check, write_config
 
-HAVE_DATA_CHECKS = importlib.util.find_spec("checker.checks.data") is not None
+HAVE_DATA_CHECKS = importlib.util.find_spec("checker.checks.data.family") is not None
 PROPERTY = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
@@ -109,7 +109,7 @@ def data_results(config: Path) -> list[Any]:
     return [r for r in run_check(config, "data") if r.id.startswith("data.") and r.id != "data.compatibility"]
 
 
-@pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data is not on this branch yet")
+@pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data.family is not on this branch yet")
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(cases(), st.sampled_from([".csv", ".parquet", ".jsonl"]))
@@ -123,7 +123,7 @@ def test_synthetic_data_passes_the_data_checks(tmp_path_factory: pytest.TempPath
     assert [r.to_dict() for r in results if r.status is not Status.PASS] == []
 
 
-@pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data is not on this branch yet")
+@pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data.family is not on this branch yet")
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(cases(), st.sampled_from([".csv", ".parquet"]))

@@ -1,0 +1,1 @@
+"""data.compatibility: the contracts on the PR against the same contracts on the base ref."""

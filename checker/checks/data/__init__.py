@@ -1,0 +1,1 @@
+"""The data family: contract rules over streamed record batches."""

@@ -1,0 +1,76 @@
+"""`data.columns`: the file's columns against the contract's — missing, extra (by the
+contract's `extra_columns`: error, warn or allow) and renamed-looking ones (a missing column
+that differs from an extra one only in case, spacing or punctuation, or closely by spelling);
+a column name the file has twice is a failure too (which of them the rules would read is
+anyone's guess)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from checker.checks.data.report import plural
+from checker.contracts.model import Contract
+from checker.results.model import Status
+
+_SEPARATORS = re.compile(r"[\s_\-.]+")
+
+
+@dataclass(frozen=True)
+class ColumnsFinding:
+    missing: list[str]
+    extra: list[str]
+    renamed: dict[str, str]  # contract column → the file column it looks renamed to
+    repeated: dict[str, int]  # column names the file has more than once → how often
+
+    def status(self, extra_columns: str) -> Status:
+        if self.missing or self.repeated or (self.extra and extra_columns == "error"):
+            return Status.FAIL
+        if self.extra and extra_columns == "warn":
+            return Status.WARN
+        return Status.PASS
+
+    def summary(self, checked: int, extra_columns: str) -> str:
+        parts = []
+        for name in self.missing:
+            hint = f" (looks renamed to {self.renamed[name]!r})" if name in self.renamed else ""
+            parts.append(f"missing column {name!r}{hint}")
+        parts += [f"column {name!r} appears {times} times" for name, times in self.repeated.items()]
+        unexplained = [c for c in self.extra if c not in self.renamed.values()]
+        if unexplained:
+            allowed = " (allowed)" if extra_columns == "allow" else ""
+            parts.append(f"{plural(len(unexplained), 'extra column')}{allowed}: "
+                         + ", ".join(repr(c) for c in unexplained))
+        return "; ".join(parts) if parts else f"all {checked} contract columns present, no extra columns"
+
+
+def compare_columns(contract: Contract, found: list[str]) -> ColumnsFinding:
+    expected = list(contract.columns)
+    missing = [c for c in expected if c not in found]
+    extra = list(dict.fromkeys(c for c in found if c not in contract.columns))
+    repeated = {c: n for c, n in Counter(found).items() if n > 1}
+    renamed: dict[str, str] = {}
+    for name in missing:
+        candidates = [c for c in extra if c not in renamed.values()]
+        match = _looks_like(name, candidates)
+        if match is not None:
+            renamed[name] = match
+    return ColumnsFinding(missing, extra, renamed, repeated)
+
+
+def _looks_like(name: str, candidates: list[str]) -> str | None:
+    key = _normalized(name)
+    for candidate in candidates:
+        if _normalized(candidate) == key:
+            return candidate
+    close = difflib.get_close_matches(key, [_normalized(c) for c in candidates], n=1, cutoff=0.8)
+    if not close:
+        return None
+    return next(c for c in candidates if _normalized(c) == close[0])
+
+
+def _normalized(name: str) -> str:
+    return _SEPARATORS.sub("_", name.strip().lower()).strip("_")
+

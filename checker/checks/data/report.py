@@ -1,0 +1,157 @@
+"""Turn one file's scan into one result per rule: counts, a summary naming the columns, the
+first examples (with the CSV line), and where to point (the data file's line for CSV, the
+contract's column otherwise)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from checker.checks.data.rules import MAX_EXAMPLES, ColumnRules, Example, Tally, plain
+from checker.checks.data.scan import FileScan
+from checker.results.model import CheckResult, Location, Status, truncate
+
+WHOLE_ROW = "(whole row)"
+
+# rule → (what a failing row has, what a passing column has)
+_WORDING = {
+    "types": ("values not of the column's type", "all values of the contract type"),
+    "nulls": ("nulls in non-nullable columns", "no nulls"),
+    "ranges": ("values out of range", "all values within range"),
+    "allowed": ("values not allowed", "only allowed values"),
+    "pattern": ("values not matching the pattern", "all values match the pattern"),
+    "unique": ("duplicated values", "all values unique"),
+}
+_COLUMN_NOUN = {"nulls": "non-nullable column", "unique": "unique column"}
+
+
+@dataclass(frozen=True)
+class FileView:
+    """What a result needs to know about the file beyond its scan."""
+
+    contract: str
+    subject: str
+    display_path: str  # the data file, relative to the config's folder
+    location: Callable[..., Location]  # ctx.location
+    lines: Mapping[int, int]  # CSV data row → physical line, for the rows shown as examples
+
+
+def unique_tally(scan: FileScan) -> Tally:
+    """Rows sharing a value with another row, in any unique column (or as a whole row)."""
+    import numpy as np
+
+    found_rows, examples, by_column = [], [], {}
+    for name, counter in scan.uniques.items():
+        found = counter.duplicates()
+        by_column[name] = len(found.rows)
+        examples += [Example(int(r), name, plain(v))
+                     for r, v in zip(found.rows[:MAX_EXAMPLES], found.values, strict=False)]
+        found_rows.append(found.rows)
+    if scan.duplicate_rows is not None:
+        by_column[WHOLE_ROW] = len(scan.duplicate_rows)
+        examples += [Example(int(r), WHOLE_ROW, None) for r in scan.duplicate_rows[:MAX_EXAMPLES]]
+        found_rows.append(scan.duplicate_rows)
+    violations = len(np.unique(np.concatenate(found_rows))) if found_rows else 0
+    return Tally(violations, {k: v for k, v in by_column.items() if v},
+                 sorted(examples, key=lambda e: e.row)[:MAX_EXAMPLES])
+
+
+def rule_result(rule: str, tally: Tally, checked: list[ColumnRules], scan: FileScan,
+                view: FileView, extra_checked: int = 0) -> CheckResult:
+    order = {c.name: i for i, c in enumerate(checked)}
+    by_column = dict(sorted(tally.by_column.items(), key=lambda item: order.get(item[0], len(order))))
+    tally = Tally(tally.violations, by_column, tally.examples)
+    metrics: dict[str, Any] = {"violations": tally.violations, "by_column": by_column,
+                               "rows": scan.rows, "columns_checked": len(checked)}
+    if scan.row_groups:
+        metrics["row_groups"] = scan.row_groups
+        metrics["proven_by_statistics"] = scan.proven.get(rule, 0)
+    check_id = f"data.{rule}"
+    if not tally.violations:
+        return CheckResult(id=check_id, status=Status.PASS, subject=view.subject, metrics=metrics,
+                           summary=_pass_summary(rule, checked, scan.rows, extra_checked))
+    examples = _with_lines(tally.examples, view)
+    return CheckResult(
+        id=check_id, status=Status.FAIL, subject=view.subject, metrics=metrics,
+        summary=f"{_rows(tally.violations)} with {_WORDING[rule][0]}: " + _by_column(rule, tally, checked),
+        details=_details(rule, tally, checked),
+        evidence={"examples": truncate([_example_dict(e) for e in examples])},
+        location=_location(examples, tally, view),
+    )
+
+
+def _pass_summary(rule: str, checked: list[ColumnRules], rows: int, extra_checked: int) -> str:
+    noun = _COLUMN_NOUN.get(rule, "column")
+    what = plural(len(checked), noun)
+    if extra_checked:
+        what += " and whole rows" if checked else "whole rows"
+    return f"{_WORDING[rule][1]} in {what} ({_rows(rows)})"
+
+
+def _by_column(rule: str, tally: Tally, checked: list[ColumnRules]) -> str:
+    rules = {c.name: c for c in checked}
+    return ", ".join(f"{name}{_rule_text(rule, rules.get(name))} ({count})"
+                     for name, count in tally.by_column.items())
+
+
+def _rule_text(rule: str, rules: ColumnRules | None) -> str:
+    if rules is None:
+        return ""
+    col = rules.column
+    if rule == "ranges":
+        return f" [{_bound(col.min, '-inf')}, {_bound(col.max, 'inf')}]"
+    if rule == "types":
+        return f" ({col.type.value})"
+    return ""
+
+
+def _details(rule: str, tally: Tally, checked: list[ColumnRules]) -> str:
+    rules = {c.name: c for c in checked}
+    lines = []
+    for name, count in tally.by_column.items():
+        col = rules[name].column if name in rules else None
+        rule_text = {
+            "types": f"expected {col.type.value}" if col else "",
+            "nulls": "not nullable",
+            "ranges": f"must be within [{_bound(col.min, '-inf')}, {_bound(col.max, 'inf')}]" if col else "",
+            "allowed": f"allowed: {col.allowed}" if col else "",
+            "pattern": f"must fully match {col.pattern!r}" if col else "",
+            "unique": "values must be unique" if col else "rows must be unique",
+        }[rule]
+        lines.append(f"{name}: {_rows(count)} ({rule_text})")
+    return "\n".join(lines)
+
+
+def _with_lines(examples: list[Example], view: FileView) -> list[tuple[Example, int | None]]:
+    return [(e, view.lines.get(e.row)) for e in examples]
+
+
+def _example_dict(found: tuple[Example, int | None]) -> dict[str, Any]:
+    example, line = found
+    out = {"row": example.row, "column": example.column, "value": example.value}
+    return out if line is None else {**out, "line": line}
+
+
+def _location(examples: list[tuple[Example, int | None]], tally: Tally, view: FileView) -> Location:
+    if examples and examples[0][1] is not None:
+        return Location(view.display_path, examples[0][1])
+    first = examples[0][0].column if examples else next(iter(tally.by_column))
+    if first == WHOLE_ROW:
+        return view.location("contracts", view.contract, "unique_rows")
+    return view.location("contracts", view.contract, "columns", first)
+
+
+def _bound(value: Any, missing: str) -> str:
+    if value is None:
+        return missing
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _rows(n: int) -> str:
+    return plural(n, "row")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+

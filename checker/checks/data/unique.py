@@ -1,0 +1,200 @@
+"""Exact uniqueness over a whole file, streamed batch by batch.
+
+Numbers, datetimes and booleans are kept as one int64 key per row (8 bytes a row, the least
+an exact answer needs) and sorted once at the end; text is kept as arrow strings and counted
+with pyarrow's hash-based `value_counts`. Whole-row uniqueness (`unique_rows`) hashes each
+row to 64 bits and confirms the candidate duplicates exactly on a second read of those rows.
+Every row whose value occurs more than once counts: two rows sharing an id are 2 violations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from checker.tables.arrow_values import false, scalar, to_numpy
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    rows: np.ndarray  # sorted 0-based rows whose value occurs more than once
+    values: list[Any]  # the value of the first few of those rows, in the same order
+
+
+class ValueCounter:
+    """Collects one column's converted values; `duplicates()` answers exactly.
+
+    `flush()` closes a segment whose values cannot occur in any other segment (Parquet row
+    groups whose min/max statistics do not overlap): its duplicates are found right away and
+    its keys dropped, so memory stays bounded by a row group instead of growing with the file.
+    """
+
+    def __init__(self, examples: int = 5) -> None:
+        self._chunks: list[Any] = []
+        self._text = False
+        self._decode: Callable[[int], Any] = int
+        self._examples = examples
+        self._base = 0  # rows in the segments already flushed
+        self._rows: list[np.ndarray] = []
+        self._values: list[Any] = []
+
+    def add(self, values: pa.Array) -> None:
+        import pyarrow as pa
+
+        if pa.types.is_dictionary(values.type):
+            values = values.dictionary_decode()
+        if pa.types.is_string(values.type):
+            self._text = True
+            self._chunks.append(values)
+        else:
+            self._decode = _decoder(values.type)
+            self._chunks.append(_int_keys(values))
+
+    def flush(self) -> None:
+        if not self._chunks:
+            return
+        found, rows = self._segment()
+        self._rows.append(found.rows + self._base)
+        self._values += found.values[: self._examples - len(self._values)]
+        self._base += rows
+        self._chunks = []
+
+    def duplicates(self) -> Duplicates:
+        import numpy as np
+
+        self.flush()
+        rows = np.concatenate(self._rows) if self._rows else np.empty(0, np.int64)
+        return Duplicates(rows, self._values)
+
+    def _segment(self) -> tuple[Duplicates, int]:
+        import numpy as np
+
+        if self._text:
+            return _text_duplicates(self._chunks, self._examples), sum(len(c) for c in self._chunks)
+        keys = np.concatenate([k for k, _ in self._chunks])
+        valid = np.concatenate([v for _, v in self._chunks])
+        rows = _duplicate_rows(keys, valid)
+        return Duplicates(rows, [self._decode(int(keys[r])) for r in rows[: self._examples]]), len(keys)
+
+
+def _decoder(kind: pa.DataType) -> Callable[[int], Any]:
+    """From an int64 key back to the value, for evidence."""
+    import datetime as dt
+
+    import numpy as np
+    import pyarrow as pa
+
+    if pa.types.is_floating(kind):
+        return lambda key: float(np.int64(key).view(np.float64))
+    if pa.types.is_timestamp(kind):
+        return lambda key: dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=key)
+    if pa.types.is_boolean(kind):
+        return bool
+    return int
+
+
+def _int_keys(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(int64 key per row, validity per row): equal values get equal keys."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    valid = to_numpy(pc.is_valid(values))
+    if pa.types.is_floating(values.type):
+        floats = to_numpy(pc.fill_null(pc.cast(values, pa.float64()), scalar(0.0, pa.float64())))
+        valid &= ~np.isnan(floats)
+        floats = np.where(floats == 0.0, 0.0, floats)  # -0.0 equals 0.0
+        return floats.view(np.int64), valid
+    if pa.types.is_timestamp(values.type):
+        values = values.view(pa.int64())
+    values = pc.cast(values, pa.int64())
+    return to_numpy(pc.fill_null(values, scalar(0, pa.int64()))), valid
+
+
+def _duplicate_rows(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    if valid.all():
+        steps = np.diff(keys)
+        if (steps >= 0).all():  # already in order (ids often are): equal neighbours repeat
+            repeated = steps == 0
+            marked = np.zeros(len(keys), bool)
+            marked[1:] |= repeated
+            marked[:-1] |= repeated
+            return np.flatnonzero(marked)
+
+    present = keys[valid] if not valid.all() else keys
+    ordered = np.sort(present)
+    repeated = ordered[1:] == ordered[:-1]
+    if not repeated.any():
+        return np.empty(0, np.int64)
+    duplicated = np.unique(ordered[1:][repeated])
+    # few duplicated values as a rule: a binary search per key beats np.isin's full sort
+    found = np.minimum(np.searchsorted(duplicated, keys), len(duplicated) - 1)
+    return np.flatnonzero((duplicated[found] == keys) & valid)
+
+
+def _text_duplicates(chunks: list[Any], examples: int) -> Duplicates:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    counts = pc.value_counts(pa.chunked_array(chunks, pa.string()))
+    repeated = pc.and_(pc.greater(counts.field("counts"), scalar(1, pa.int64())),
+                       pc.is_valid(counts.field("values")))
+    duplicated = pc.filter(counts.field("values"), repeated)
+    if len(duplicated) == 0:
+        return Duplicates(np.empty(0, np.int64), [])
+    found, values, offset = [], [], 0
+    for chunk in chunks:
+        hits = pc.indices_nonzero(pc.fill_null(pc.is_in(chunk, value_set=duplicated), false()))
+        found.append(to_numpy(hits).astype(np.int64) + offset)
+        if len(values) < examples:
+            values += chunk.take(hits.slice(0, examples - len(values))).to_pylist()
+        offset += len(chunk)
+    return Duplicates(np.concatenate(found).astype(np.int64), values)
+
+
+class RowCounter:
+    """Whole-row duplicates: 64-bit row hashes, candidates confirmed exactly by `confirm`."""
+
+    def __init__(self) -> None:
+        self._hashes: list[np.ndarray] = []
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        import pandas as pd
+
+        self._hashes.append(pd.util.hash_pandas_object(batch.to_pandas(), index=False).to_numpy())
+
+    def duplicates(self, reread: Callable[[], Iterable[pa.RecordBatch]]) -> np.ndarray:
+        """Rows that repeat another row exactly. `reread` streams the same batches again."""
+        import numpy as np
+
+        if not self._hashes:
+            return np.empty(0, np.int64)
+        hashes = np.concatenate(self._hashes).view(np.int64)
+        candidates = _duplicate_rows(hashes, np.ones(len(hashes), bool))
+        if not len(candidates):
+            return candidates
+        return _confirm(candidates, reread)
+
+
+def _confirm(candidates: np.ndarray, reread: Callable[[], Iterable[pa.RecordBatch]]) -> np.ndarray:
+    import numpy as np
+
+    rows: dict[int, tuple[Any, ...]] = {}
+    offset = 0
+    for batch in reread():
+        inside = candidates[(candidates >= offset) & (candidates < offset + batch.num_rows)] - offset
+        if len(inside):
+            picked = batch.take(inside).to_pylist()
+            rows.update({int(r) + offset: tuple(row.values()) for r, row in zip(inside, picked, strict=True)})
+        offset += batch.num_rows
+    seen = Counter(rows.values())
+    return np.array(sorted(r for r, row in rows.items() if seen[row] > 1), np.int64)

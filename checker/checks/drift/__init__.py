@@ -1,0 +1,1 @@
+"""The drift family: PSI and the two-sample KS test, reference against current."""

@@ -1,0 +1,128 @@
+"""drift.psi and drift.ks: each `drift:` entry's feature columns, reference against current.
+
+PSI runs on every feature column (numeric: reference quantile bins; categorical: reference
+categories plus one bucket for unseen ones); KS on the numeric ones. One result of each per
+entry, naming the columns that drift most, with `metrics.by_column` for all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from checker.checks.drift.measure import ColumnDrift, Measure, UnreadableFile, measure
+from checker.checks.text_table import text_table
+from checker.config.schema import Config, DriftEntry
+from checker.contracts.model import Contract
+from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
+from checker.run.context import RunContext
+
+TOP = 3  # columns named in a summary
+
+
+def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
+    for i, entry in enumerate(config.drift):
+        with stopwatch() as elapsed:
+            results = check_entry(i, entry, config.contract(entry.contract), ctx)
+        for result in results:
+            yield result.with_duration(elapsed[0] / len(results))
+
+
+def check_entry(i: int, entry: DriftEntry, contract: Contract, ctx: RunContext) -> list[CheckResult]:
+    subject = f"{entry.contract}: {entry.reference} → {entry.current}"
+    names = entry.columns if entry.columns is not None else list(contract.features)
+    columns = {name: contract.columns[name].type for name in names}
+    if not columns:
+        summary = f"contract {entry.contract} has no feature columns to compare"
+        return [CheckResult(id=check, status=Status.SKIP, subject=subject, summary=summary,
+                            location=ctx.location("drift", i)) for check in ("drift.psi", "drift.ks")]
+    try:
+        found = measure(ctx.root / entry.reference, ctx.root / entry.current, columns,
+                        bins=entry.bins, sample_max=entry.sample_max)
+    except UnreadableFile as exc:
+        return [CheckResult(id=check, status=Status.FAIL, subject=subject, summary=str(exc),
+                            location=ctx.location("drift", i, exc.side))
+                for check in ("drift.psi", "drift.ks")]
+    evidence = {"reference": entry.reference, "current": entry.current}
+    return [psi_result(found, entry, subject, evidence, ctx.location("drift", i, "psi_max")),
+            ks_result(found, entry, subject, evidence, ctx.location("drift", i, "ks_pvalue_min"))]
+
+
+def psi_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[str, Any],
+               location: Location) -> CheckResult:
+    scored = sorted((c for c in found.columns if c.psi is not None), key=lambda c: -(c.psi or 0))
+    drifting = [c for c in scored if (c.psi or 0) > entry.psi_max]
+    if not scored:
+        return _nothing_compared("drift.psi", found, subject, evidence, location)
+    worst = scored[0]
+    if drifting:
+        named = ", ".join(f"{c.column} {c.psi:.3f}" for c in drifting[:TOP])
+        summary = f"PSI above {entry.psi_max:g} in {_count(drifting, scored)}: {named}"
+    else:
+        summary = f"no column drifts: highest PSI {worst.psi:.3f} ({worst.column}) of {len(scored)} columns"
+    summary += _problems_note(found)
+    details = text_table(["column", "kind", "PSI", "reference n", "current n"],
+                     [[c.column, c.kind, f"{c.psi:.4f}", str(c.reference_values), str(c.current_values)]
+                      for c in scored])
+    details += f"\n\nBins of {worst.column} (share of values):\n" + text_table(
+        ["bin", "reference", "current"],
+        [[label, f"{ref:.1%}", f"{cur:.1%}"] for label, ref, cur in worst.bins])
+    return CheckResult(
+        id="drift.psi", status=Status.FAIL if drifting or found.problems else Status.PASS,
+        subject=subject, summary=summary, details=details, location=location,
+        metrics={"psi": round(worst.psi or 0.0, 6), "column": worst.column, "psi_max": entry.psi_max,
+                 "by_column": {c.column: round(c.psi or 0.0, 6) for c in scored}},
+        evidence=evidence | _problem_evidence(found) | {
+            "bins": truncate([{"bin": b, "reference": round(r, 6), "current": round(c, 6)}
+                              for b, r, c in worst.bins], max_items=30)})
+
+
+def ks_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[str, Any],
+              location: Location) -> CheckResult:
+    tested = sorted((c for c in found.columns if c.ks_pvalue is not None), key=lambda c: c.ks_pvalue or 0)
+    if not tested:
+        if not found.problems and not any(c.kind == "numeric" for c in found.columns):
+            return CheckResult(id="drift.ks", status=Status.SKIP, subject=subject, location=location,
+                               summary="no numeric feature columns (KS compares numbers)")
+        return _nothing_compared("drift.ks", found, subject, evidence, location)
+    drifting = [c for c in tested if (c.ks_pvalue or 0) < entry.ks_pvalue_min]
+    worst = tested[0]
+    if drifting:
+        named = ", ".join(f"{c.column} p={c.ks_pvalue:.2g} (D={c.ks_statistic:.3f})" for c in drifting[:TOP])
+        summary = f"KS p-value below {entry.ks_pvalue_min:g} in {_count(drifting, tested)}: {named}"
+    else:
+        summary = (f"no column drifts: lowest KS p-value {worst.ks_pvalue:.2g} ({worst.column}) "
+                   f"of {len(tested)} columns")
+    summary += _problems_note(found)
+    details = text_table(["column", "KS statistic", "p-value", "reference n", "current n"],
+                     [[c.column, f"{c.ks_statistic:.4f}", f"{c.ks_pvalue:.3g}",
+                       str(c.reference_values), str(c.current_values)] for c in tested])
+    return CheckResult(
+        id="drift.ks", status=Status.FAIL if drifting or found.problems else Status.PASS,
+        subject=subject, summary=summary, details=details, location=location,
+        metrics={"ks_pvalue": worst.ks_pvalue, "ks_statistic": worst.ks_statistic, "column": worst.column,
+                 "ks_pvalue_min": entry.ks_pvalue_min, "sample_max": entry.sample_max,
+                 "by_column": {c.column: c.ks_pvalue for c in tested}},
+        evidence=evidence | _problem_evidence(found))
+
+
+def _nothing_compared(check: str, found: Measure, subject: str, evidence: dict[str, Any],
+                      location: Location) -> CheckResult:
+    return CheckResult(id=check, status=Status.FAIL, subject=subject, location=location,
+                       summary="no column could be compared: " + "; ".join(found.problems[:TOP]),
+                       evidence=evidence | _problem_evidence(found))
+
+
+def _count(drifting: list[ColumnDrift], compared: list[ColumnDrift]) -> str:
+    return f"{len(drifting)} of {len(compared)} column{'s' if len(compared) != 1 else ''}"
+
+
+def _problems_note(found: Measure) -> str:
+    if not found.problems:
+        return ""
+    more = f" (+{len(found.problems) - 1} more)" if len(found.problems) > 1 else ""
+    return f"; {found.problems[0]}{more}"
+
+
+def _problem_evidence(found: Measure) -> dict[str, Any]:
+    return {"problems": truncate(found.problems)} if found.problems else {}

@@ -1,0 +1,121 @@
+"""The endpoint family: for each `endpoint` entry, optionally start it (`serve`), then
+`endpoint.health`, and for a model endpoint (one with a contract) `endpoint.predict`,
+`endpoint.latency`, `endpoint.malformed` and `endpoint.errors`.
+
+Each entry has a deadline that bounds every request, retry and the container build; header
+values are never recorded (the runner redacts every result against the config's secrets as
+well). A container started here is always stopped and removed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
+
+from checker.checks.endpoint import steps
+from checker.checks.endpoint.http import HttpClient, new_session, public_url
+from checker.checks.endpoint.request import PredictRequest, Tally
+from checker.config.schema import Config, Endpoint
+from checker.errors import UsageError
+from checker.results.model import CheckResult, Status
+from checker.run.context import RunContext
+
+MODEL_CHECKS = ("endpoint.predict", "endpoint.latency", "endpoint.malformed", "endpoint.errors")
+
+
+def run(config: Config, ctx: RunContext) -> Iterable[CheckResult]:
+    staged = _staged_index(config.endpoint, ctx.staging_url)
+    for index, entry in enumerate(config.endpoint):
+        url = ctx.staging_url if index == staged else entry.url
+        yield from _entry_results(config, ctx, index, entry, url)
+
+
+def _staged_index(entries: list[Endpoint], staging_url: str | None) -> int | None:
+    """--staging-url replaces the url of the single model endpoint (or of the only entry)."""
+    if not staging_url:
+        return None
+    models = [i for i, e in enumerate(entries) if not e.health_only]
+    if len(models) == 1:
+        return models[0]
+    return 0 if len(entries) == 1 else None
+
+
+def check_staging_url(entries: list[Endpoint], staging_url: str) -> None:
+    """--staging-url must have one place to go: the single model entry, or an entry whose url
+    is `${STAGING_URL}` (the CLI sets that variable from the option when it is unset)."""
+    if _staged_index(entries, staging_url) is None and not any(e.url == staging_url for e in entries):
+        models = sum(not e.health_only for e in entries)
+        raise UsageError(f"--staging-url needs one model endpoint to replace, but mlsmoke.yml has "
+                         f"{models or 'no'} endpoint entr{'y' if models == 1 else 'ies'} with a contract; "
+                         "write `url: ${STAGING_URL}` in the entry it is for")
+
+
+def subject_of(entry: Endpoint, url: str | None) -> str:
+    if entry.name:
+        return entry.name
+    if url:
+        return public_url(url)
+    return f"serve {entry.serve.build or entry.serve.image}" if entry.serve else "endpoint"
+
+
+def _entry_results(config: Config, ctx: RunContext, index: int, entry: Endpoint,
+                   url: str | None) -> Iterator[CheckResult]:
+    deadline = time.monotonic() + entry.deadline
+    subject = subject_of(entry, url)
+    step = steps.Step(ctx=ctx, index=index, entry=entry, subject=subject)
+    with ExitStack() as stack:
+        if entry.serve is not None and url is None:
+            session = steps.new_serve_session(entry, ctx, deadline)
+            stack.callback(session.close)
+            serve_result, url = step.serve(session)
+            yield serve_result
+            if url is None:
+                yield from _skipped(step, ("endpoint.health", *_model_checks(entry)),
+                                    "the service did not start")
+                return
+            step = step.with_logs(session.logs)
+        elif entry.serve is not None:
+            yield step.skip("endpoint.serve", "--staging-url given: testing the deployed service instead")
+        assert url is not None
+        session_http = new_session(pool_size=2)
+        stack.callback(session_http.close)
+        client = HttpClient(session_http, dict(entry.headers), entry.request_timeout, deadline)
+        health = step.health(client, url)
+        yield health
+        if health.status is not Status.PASS:
+            yield from _skipped(step, _model_checks(entry), "the health check failed")
+            return
+        if entry.health_only:
+            return
+        yield from _model_results(config, step, client, url)
+
+
+def _model_results(config: Config, step: steps.Step, client: HttpClient, url: str) -> Iterator[CheckResult]:
+    entry = step.entry
+    assert entry.contract is not None
+    try:
+        request = PredictRequest.build(config.contract(entry.contract), entry)
+    except ValueError as exc:
+        yield step.result("endpoint.predict", Status.ERROR, f"cannot make request rows: {exc}",
+                          location=step.location("contract"))
+        yield from _skipped(step, _model_checks(entry)[1:], "no request rows could be made from the contract")
+        return
+    tally = Tally()
+    yield step.predict(client, url, request, tally)
+    yield step.latency(client, url, request, tally)
+    if entry.malformed is not None:
+        yield step.malformed(client, url, request)
+    yield step.errors(tally)
+
+
+def _model_checks(entry: Endpoint) -> tuple[str, ...]:
+    if entry.health_only:
+        return ()
+    return MODEL_CHECKS if entry.malformed is not None else tuple(c for c in MODEL_CHECKS
+                                                                  if c != "endpoint.malformed")
+
+
+def _skipped(step: steps.Step, check_ids: Iterable[str], reason: str) -> Iterator[CheckResult]:
+    for check_id in check_ids:
+        yield step.skip(check_id, f"skipped: {reason}")

@@ -1,0 +1,159 @@
+"""`serve`: build an image from a folder (or use one), run it with the Docker SDK, wait until
+its port answers, and ALWAYS stop and remove the container afterwards.
+
+The container runs with the host's network by default (the checker itself runs with
+`--network host`, and some engines have no bridge network), so `port` is reached on
+127.0.0.1; `network: publish` publishes the port on a free loopback port instead. The
+container gets `PORT` set to `port` (the Cloud Run convention) unless `env` sets it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import socket
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.config.schema import Serve
+
+LOG_TAIL = 60
+POLL_S = 0.25
+
+
+class ServeFailed(Exception):
+    """The service could not be started; `logs` holds the build or container output."""
+
+    def __init__(self, message: str, logs: str = ""):
+        super().__init__(message)
+        self.logs = logs
+
+
+@dataclass
+class ServeSession:
+    serve: Serve
+    root: Path
+    deadline: float
+    container: Any = None
+    image: str = ""
+    url: str = ""
+    steps: list[str] = field(default_factory=list)
+
+    def start(self) -> str:
+        """Build or find the image, run it and wait for the port; the base URL. ServeFailed if not."""
+        client = self._client()
+        self.image = self._build(client) if self.serve.build else self._image(client)
+        if self.serve.network == "host" and _port_open(self.serve.port):
+            raise ServeFailed(f"port {self.serve.port} is already in use on this host; mlsmoke would "
+                              "test whatever listens there instead of the container")
+        self.container = client.containers.run(
+            self.image, detach=True, name=f"mlsmoke-serve-{uuid.uuid4().hex[:10]}",
+            environment={"PORT": str(self.serve.port), **self.serve.env}, labels={"mlsmoke": "serve"},
+            **({"network_mode": "host"} if self.serve.network == "host"
+               else {"ports": {f"{self.serve.port}/tcp": ("127.0.0.1", None)}}))
+        self.steps.append(f"started container {self.container.short_id} from {self.image}")
+        port = self._wait_ready()
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    def _client(self) -> Any:
+        import docker
+        from docker.errors import DockerException
+
+        try:
+            client = docker.from_env(timeout=max(10, int(self.deadline - time.monotonic())))
+            client.ping()
+        except DockerException as exc:
+            raise ServeFailed(f"no Docker engine answers ({exc}); serve needs one (mount the "
+                              "Docker socket into the checker container)") from None
+        return client
+
+    def _build(self, client: Any) -> str:
+        from docker.errors import APIError, BuildError
+
+        context = (self.root / (self.serve.build or ".")).resolve()
+        dockerfile = self.serve.dockerfile or "Dockerfile"
+        if not (context / dockerfile).is_file():
+            raise ServeFailed(f"no {dockerfile} in {self.serve.build}")
+        tag = "mlsmoke-serve:" + hashlib.sha256(str(context).encode()).hexdigest()[:12]
+        started = time.monotonic()
+        try:
+            client.images.build(path=str(context), dockerfile=dockerfile, tag=tag, rm=True, forcerm=True,
+                                network_mode="host", buildargs=dict(self.serve.build_args))
+        except BuildError as exc:
+            lines = [str(entry.get("stream") or entry.get("error") or "") for entry in exc.build_log]
+            raise ServeFailed(f"docker build of {self.serve.build} failed: {exc.msg}",
+                              "".join(lines)[-6000:]) from None
+        except APIError as exc:
+            raise ServeFailed(f"docker build of {self.serve.build} failed: {exc.explanation}") from None
+        self.steps.append(f"built {tag} from {self.serve.build} in {time.monotonic() - started:.1f}s")
+        return tag
+
+    def _image(self, client: Any) -> str:
+        from docker.errors import APIError, ImageNotFound
+
+        image = self.serve.image or ""
+        try:
+            client.images.get(image)
+            self.steps.append(f"using local image {image}")
+        except ImageNotFound:
+            try:
+                client.images.pull(image)
+            except APIError as exc:
+                raise ServeFailed(f"cannot pull image {image}: {exc.explanation}") from None
+            self.steps.append(f"pulled {image}")
+        return image
+
+    def _wait_ready(self) -> int:
+        """The host port once it accepts connections; ServeFailed if the container exits or
+        `ready_timeout` passes first."""
+        until = min(time.monotonic() + self.serve.ready_timeout, self.deadline)
+        started = time.monotonic()
+        while True:
+            self.container.reload()
+            state = self.container.attrs.get("State", {})
+            if state.get("Status") in ("exited", "dead"):
+                raise ServeFailed(f"the container exited with code {state.get('ExitCode')} before its "
+                                  f"port {self.serve.port} answered", self.logs())
+            port = self._host_port()
+            if port and _port_open(port):
+                self.steps.append(f"port {self.serve.port} answered after {time.monotonic() - started:.1f}s")
+                return port
+            if time.monotonic() >= until:
+                raise ServeFailed(f"port {self.serve.port} did not accept connections within "
+                                  f"{self.serve.ready_timeout:g}s", self.logs())
+            time.sleep(POLL_S)
+
+    def _host_port(self) -> int | None:
+        if self.serve.network == "host":
+            return self.serve.port
+        bindings = (self.container.ports or {}).get(f"{self.serve.port}/tcp") or []
+        return int(bindings[0]["HostPort"]) if bindings else None
+
+    def logs(self) -> str:
+        if self.container is None:
+            return ""
+        try:
+            return self.container.logs(tail=LOG_TAIL).decode("utf-8", errors="replace")
+        except Exception as exc:  # the engine may be gone; the logs are only evidence
+            return f"(container logs unavailable: {exc})"
+
+    def close(self) -> None:
+        """Stop and remove the container, whatever happened."""
+        if self.container is None:
+            return
+        # already stopped or gone: errors here must not hide the checks' results
+        with contextlib.suppress(Exception):
+            self.container.stop(timeout=3)
+        with contextlib.suppress(Exception):
+            self.container.remove(force=True, v=True)
+        self.container = None
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0

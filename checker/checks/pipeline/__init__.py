@@ -1,0 +1,1 @@
+"""The pipeline family: scratch space, processes, model probing, verdicts."""

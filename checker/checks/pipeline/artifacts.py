@@ -1,0 +1,83 @@
+"""What the pipeline left behind: artifact files (exist, `min_bytes`) and JSON metrics
+(`json: {key: {min, max}}`, dotted keys reach into nested objects)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from checker.config.schema import Artifact, Bounds
+
+
+@dataclass(frozen=True)
+class ArtifactState:
+    template: str
+    path: Path
+    size: int | None  # None: missing
+
+    @property
+    def display(self) -> str:
+        return self.template
+
+
+def inspect(artifacts: list[Artifact], paths: list[Path]) -> list[ArtifactState]:
+    return [ArtifactState(a.path, p, p.stat().st_size if p.is_file() else None)
+            for a, p in zip(artifacts, paths, strict=True)]
+
+
+def artifact_problems(artifacts: list[Artifact], states: list[ArtifactState]) -> list[str]:
+    problems = []
+    for artifact, state in zip(artifacts, states, strict=True):
+        if state.size is None:
+            what = "a folder, not a file" if state.path.is_dir() else "missing"
+            problems.append(f"{state.display}: {what}")
+        elif artifact.min_bytes is not None and state.size < artifact.min_bytes:
+            problems.append(f"{state.display}: {state.size} bytes, expected at least {artifact.min_bytes}")
+    return problems
+
+
+@dataclass(frozen=True)
+class MetricFinding:
+    file: str
+    key: str
+    value: Any
+    problem: str | None
+
+
+def check_metrics(template: str, path: Path, bounds: Mapping[str, Bounds]) -> list[MetricFinding]:
+    """One finding per configured key; a file that is not a JSON object is one finding."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return [MetricFinding(template, "", None, f"not readable as JSON: {exc}")]
+    return [_check_key(template, document, key, rule) for key, rule in bounds.items()]
+
+
+def _check_key(template: str, document: Any, key: str, rule: Bounds) -> MetricFinding:
+    found, value = lookup(document, key)
+    if not found:
+        return MetricFinding(template, key, None, "key not found")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return MetricFinding(template, key, value, f"not a number ({type(value).__name__})")
+    if value != value:  # NaN
+        return MetricFinding(template, key, value, "NaN")
+    if rule.min is not None and value < rule.min:
+        return MetricFinding(template, key, value, f"{value} is below the minimum {rule.min}")
+    if rule.max is not None and value > rule.max:
+        return MetricFinding(template, key, value, f"{value} is above the maximum {rule.max}")
+    return MetricFinding(template, key, value, None)
+
+
+def lookup(document: Any, dotted_key: str) -> tuple[bool, Any]:
+    """`a.b.c` into nested objects; a key that itself contains dots is found first."""
+    if isinstance(document, Mapping) and dotted_key in document:
+        return True, document[dotted_key]
+    head, _, rest = dotted_key.partition(".")
+    if rest and isinstance(document, Mapping) and head in document:
+        return lookup(document[head], rest)
+    if rest and isinstance(document, list) and head.isdigit() and int(head) < len(document):
+        return lookup(document[int(head)], rest)
+    return False, None

@@ -1,0 +1,1 @@
+"""Step 1 of the data flow: load mlsmoke.yml with line numbers, validate it, expand ${VAR}."""

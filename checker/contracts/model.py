@@ -1,0 +1,157 @@
+"""Data contracts: the Column and Contract models every family reads.
+
+A contract names columns with a type and rules (`nullable`, `min`, `max`, `allowed`,
+`pattern`, `unique`, `role`) and table rules (`rows`, `extra_columns`, `unique_rows`).
+`infer()` (in `checker.contracts.infer`) writes one from sample data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+
+class ColumnType(str, enum.Enum):
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    STRING = "string"
+    DATETIME = "datetime"
+    CATEGORY = "category"
+
+    @property
+    def numeric(self) -> bool:
+        return self in (ColumnType.INT, ColumnType.FLOAT)
+
+    @property
+    def ordered(self) -> bool:
+        """Types whose values `min` and `max` can bound."""
+        return self in (ColumnType.INT, ColumnType.FLOAT, ColumnType.DATETIME)
+
+
+class Role(str, enum.Enum):
+    FEATURE = "feature"
+    TARGET = "target"
+    ID = "id"
+    IGNORE = "ignore"
+
+
+class StrictModel(BaseModel):
+    """Frozen, and an unknown key is an error (a typo must not pass silently)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Column(StrictModel):
+    type: ColumnType
+    nullable: bool = False
+    min: Any = None
+    max: Any = None
+    allowed: list[Any] | None = Field(default=None, min_length=1)
+    pattern: str | None = None
+    unique: bool = False
+    role: Role = Role.FEATURE
+    description: str | None = None
+
+    @field_validator("min", "max")
+    @classmethod
+    def _bound_fits_type(cls, value: Any, info: ValidationInfo) -> Any:
+        col_type = info.data.get("type")
+        if value is None or col_type is None:
+            return value
+        if not col_type.ordered:
+            raise ValueError(f"min/max apply to int, float and datetime columns, not {col_type.value}")
+        if col_type is ColumnType.DATETIME:
+            return _as_datetime(value, info.field_name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{info.field_name} must be a number for a {col_type.value} column")
+        return value
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_fits_type(cls, value: str | None, info: ValidationInfo) -> str | None:
+        col_type = info.data.get("type")
+        if value is None:
+            return value
+        if col_type not in (None, ColumnType.STRING, ColumnType.CATEGORY):
+            raise ValueError("pattern applies to string and category columns")
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Column:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+def naive_utc(value: dt.datetime) -> dt.datetime:
+    """Datetime values are compared without a zone: an aware one is converted to UTC first."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    """ISO 8601 text as a naive UTC datetime (ValueError if it is not one): the one parser
+    for bounds, data values and synthetic values."""
+    text = text.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not read the Z suffix
+    return naive_utc(dt.datetime.fromisoformat(text))
+
+
+def _as_datetime(value: Any, name: str) -> dt.datetime:
+    """A datetime bound, normalised once here (naive UTC) so every family compares alike."""
+    if isinstance(value, dt.datetime):
+        return naive_utc(value)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    try:
+        return parse_datetime(str(value))
+    except ValueError as exc:
+        raise ValueError(f"{name} must be an ISO 8601 date or time, got {value!r}") from exc
+
+
+class RowsRule(StrictModel):
+    min: int | None = Field(default=None, ge=0)
+    max: int | None = Field(default=None, ge=0)
+
+
+class Contract(StrictModel):
+    """A named table contract. `name` and `source` are filled in by the config loader."""
+
+    name: str = ""
+    columns: dict[str, Column] = Field(min_length=1)
+    rows: RowsRule | None = None
+    extra_columns: Literal["error", "warn", "allow"] = "error"
+    unique_rows: bool = False
+    description: str | None = None
+    source: str | None = Field(default=None, exclude=True)
+
+    def columns_with_role(self, *roles: Role) -> dict[str, Column]:
+        return {name: col for name, col in self.columns.items() if col.role in roles}
+
+    @property
+    def features(self) -> dict[str, Column]:
+        return self.columns_with_role(Role.FEATURE)
+
+    @property
+    def target(self) -> str | None:
+        return next(iter(self.columns_with_role(Role.TARGET)), None)
+
+    def to_yaml_dict(self) -> dict[str, Any]:
+        """The contract as it is written in mlsmoke.yml (defaults left out)."""
+        body = self.model_dump(mode="json", exclude_defaults=True, exclude={"name", "source"})
+        body["columns"] = {
+            name: col.model_dump(mode="json", exclude_defaults=True) | {"type": col.type.value}
+            for name, col in self.columns.items()
+        }
+        return body

@@ -1,0 +1,1 @@
+"""`mlsmoke init`: a starter mlsmoke.yml and workflow."""

@@ -1,1 +1,0 @@
-"""The pieces of the pipeline checks: scratch space, processes, model probing, verdicts."""

@@ -1,0 +1,1 @@
+"""Results: Status, CheckResult, Report, redaction, and the results.json schema."""

@@ -1,0 +1,44 @@
+"""What `mlsmoke run` prints for a person: a line per check on a terminal, then a summary."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import IO
+
+from checker.results.model import CheckResult, Report, Status
+
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # ESC starts terminal escape sequences
+_MARK = {Status.PASS: "✓", Status.SKIP: "-", Status.WARN: "!", Status.FAIL: "✗", Status.ERROR: "E"}
+
+
+class Progress:
+    def __init__(self, stream: IO[str], *, live: bool | None = None):
+        self.stream = stream
+        self.live = stream.isatty() if live is None else live
+
+    def result(self, result: CheckResult) -> None:
+        if self.live:
+            subject = f"  {result.subject}" if result.subject else ""
+            self._write(f"{_MARK[result.status]} {result.id:<24}{subject}  {result.summary}")
+
+    def summary(self, report: Report, out_dir: Path) -> None:
+        counts = report.counts
+        parts = [f"{counts['pass']} passed", f"{counts['fail']} failed"]
+        parts += [f"{counts[k]} {label}" for k, label in
+                  (("warn", "warnings"), ("error", "errors"), ("skip", "skipped")) if counts[k]]
+        self._write(f"mlsmoke: {report.status.value.upper()} — {', '.join(parts)} "
+                    f"in {report.duration_s:.1f}s")
+        for check in report.checks:
+            if check.status >= Status.WARN:
+                subject = f" [{check.subject}]" if check.subject else ""
+                self._write(f"  {_MARK[check.status]} {check.id}{subject}: {check.summary}")
+        self._write(f"report: {out_dir / 'report.md'}")
+
+    def _write(self, line: str) -> None:
+        # One physical line per message: text from data or endpoints must never start a
+        # line of its own (on GitHub Actions a line starting with :: is a workflow command).
+        # Control characters (ESC …) could drive the terminal: they are dropped.
+        self.stream.write(_CONTROLS.sub("", _LINE_BREAKS.sub(" ", line)) + "\n")
+        self.stream.flush()

@@ -1,0 +1,92 @@
+"""Plan the check groups the config and `--only` ask for, run them, isolate their faults.
+
+A group that raises becomes an `error` result and the next group still runs; a group whose
+module is not part of this build is a `skip` with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import traceback
+from collections.abc import Iterable, Mapping
+
+from checker import __version__
+from checker.checks.registry import FAMILIES, GROUPS, CheckGroup
+from checker.errors import UsageError
+from checker.results.model import CheckResult, Report, Status, redact_result, truncate, verdict
+from checker.run.context import RunContext
+
+
+def parse_only(value: str | None) -> frozenset[str] | None:
+    """'data,pipeline' → {'data', 'pipeline'}; unknown names are a usage error."""
+    if not value:
+        return None
+    names = frozenset(part.strip() for part in value.split(",") if part.strip())
+    unknown = sorted(names - set(FAMILIES))
+    if unknown:
+        raise UsageError(f"unknown check family {', '.join(unknown)} (choose from {', '.join(FAMILIES)})")
+    return names
+
+
+def plan(ctx: RunContext, only: frozenset[str] | None) -> tuple[list[CheckGroup], list[CheckResult]]:
+    """The groups to run, and skip results for families asked for but not configured."""
+    config = ctx.loaded.config
+    groups = [g for g in GROUPS if (only is None or g.family in only) and g.configured(config)]
+    skipped = [
+        CheckResult(id=f"{family}.plan", status=Status.SKIP, subject=ctx.loaded.display,
+                    summary=f"{family} checks asked for, but mlsmoke.yml has no {family} section")
+        for family in sorted(only or ())
+        if not any(g.family == family for g in groups)
+    ]
+    return groups, skipped
+
+
+def run(ctx: RunContext, only: frozenset[str] | None = None,
+        environment: Mapping[str, object] | None = None, fail_on: str | None = None) -> Report:
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    groups, checks = plan(ctx, only)
+    for result in checks:
+        ctx.on_result(result)
+    for group in groups:
+        for result in _run_group(group, ctx):
+            result = redact_result(result, ctx.secrets)  # before progress shows it, too
+            checks.append(result)
+            ctx.on_result(result)
+    settings = ctx.loaded.config.report
+    fail_on = fail_on or settings.fail_on
+    return Report(
+        status=verdict(checks, fail_on),
+        checks=checks,
+        started_at=started_at,
+        duration_s=time.perf_counter() - started,
+        environment=dict(environment or {}),
+        title=settings.title,
+        fail_on=fail_on,
+        mlsmoke_version=__version__,
+    )
+
+
+def _run_group(group: CheckGroup, ctx: RunContext) -> Iterable[CheckResult]:
+    group_id = f"{group.family}.{group.section}"
+    try:
+        run_group = group.load()
+    except ModuleNotFoundError as exc:
+        if exc.name != group.target.split(":")[0]:
+            raise
+        yield CheckResult(id=group_id, status=Status.SKIP, subject=ctx.loaded.display,
+                          summary=f"{group.section} checks are not available in this version")
+        return
+    started = time.perf_counter()
+    try:
+        yield from run_group(ctx.loaded.config, ctx)
+    except Exception as exc:  # a fault in mlsmoke or an unexpected input: record and go on
+        yield CheckResult(
+            id=group_id, status=Status.ERROR, subject=ctx.loaded.display,
+            summary=f"{group.section} checks stopped: {type(exc).__name__}: {exc}",
+            details="mlsmoke hit an unexpected error; the other checks still ran. "
+                    "Please report it with the traceback below.",
+            evidence={"traceback": truncate(traceback.format_exc(), max_chars=4000)},
+            duration_s=round(time.perf_counter() - started, 4),
+        )

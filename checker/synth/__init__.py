@@ -1,0 +1,1 @@
+"""Synthetic rows from a contract: values per column, regex samples and patterns on top."""
