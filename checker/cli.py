@@ -7,7 +7,6 @@ Exit codes: 0 checks passed, 1 a check failed, 2 the config or command line is w
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 import traceback
@@ -18,40 +17,41 @@ from typing import Any, TypeVar
 import click
 
 from checker import __version__
-from checker.errors import ConfigError, UsageError
+from checker.errors import ConfigError, UsageError, exit_code
 
-EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 ISSUES_URL = "https://github.com/mlsmoke/mlsmoke/issues"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def exit_codes(command: F) -> F:
-    """Turn mlsmoke's errors into the documented exit codes, in one place."""
+    """Turn mlsmoke's errors into the documented exit codes (`errors.exit_code`), in one place."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except ConfigError as exc:
-            click.echo(f"mlsmoke: the configuration has {_plural(len(exc.problems), 'problem')}:",
-                       err=True)
-            for problem in exc.problems:
-                click.echo(f"  {problem}", err=True)
-            sys.exit(EXIT_USAGE)
-        except UsageError as exc:
-            click.echo(f"mlsmoke: {exc}", err=True)
-            sys.exit(EXIT_USAGE)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
-        except Exception:
-            from checker.results.model import redact
-
-            click.echo(redact(traceback.format_exc(), set()), err=True)  # no URL credentials
-            click.echo(f"mlsmoke: this is a bug in mlsmoke {__version__}, not in your project. "
-                       f"Please report it with the traceback above at {ISSUES_URL}", err=True)
-            sys.exit(EXIT_BUG)
+        except Exception as exc:
+            _explain(exc)
+            sys.exit(exit_code(exc))
 
     return wrapper  # type: ignore[return-value]
+
+
+def _explain(error: Exception) -> None:
+    if isinstance(error, ConfigError):
+        click.echo(f"mlsmoke: the configuration has {_plural(len(error.problems), 'problem')}:", err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+    elif isinstance(error, UsageError):
+        click.echo(f"mlsmoke: {error}", err=True)
+    else:
+        from checker.config.secrets import redact
+
+        click.echo(redact(traceback.format_exc(), set()), err=True)  # no URL credentials
+        click.echo(f"mlsmoke: this is a bug in mlsmoke {__version__}, not in your project. "
+                   f"Please report it with the traceback above at {ISSUES_URL}", err=True)
 
 
 def _plural(n: int, word: str) -> str:
@@ -85,64 +85,14 @@ config_option = click.option("--config", "config_path", default="mlsmoke.yml", s
 def run(config_path: str, only: str | None, staging_url: str | None, out_dir: str,
         fail_on: str | None, no_publish: bool, comment: bool, commit_status: bool) -> None:
     """Run the checks and write the report."""
-    from checker.config.load import environ_secrets, load_config
-    from checker.github.env import GithubSettings
-    from checker.run import runner
-    from checker.run.context import RunContext
+    from checker.run import session
     from checker.run.progress import Progress
 
-    environ = dict(os.environ)
-    if staging_url:
-        from checker.config.schema import http_url
-
-        try:
-            http_url(staging_url)
-        except ValueError as exc:
-            raise UsageError(f"--staging-url {exc}") from None
-        environ.setdefault("STAGING_URL", staging_url)
-    families = runner.parse_only(only)
-    loaded = load_config(config_path, environ)
-    if staging_url and (families is None or "endpoint" in families):
-        from checker.checks.endpoint.family import check_staging_url
-
-        check_staging_url(loaded.config.endpoint, staging_url)
-    github = GithubSettings.from_mapping(environ)
-    progress = Progress(sys.stderr)
-    ctx = RunContext(loaded=loaded, out_dir=Path(out_dir).resolve(), environ=environ,
-                     staging_url=staging_url,
-                     base_ref=_base_ref(loaded.config, github),
-                     on_result=progress.result,
-                     extra_secrets=environ_secrets(environ) | ({github.token} if github.token else set()))
-    report = runner.run(ctx, families, github.environment_info(config_path), fail_on)
-    report = report.redacted(ctx.secrets)
-    markdown = _write_outputs(report, Path(out_dir))
-    progress.summary(report, Path(out_dir))
-    if github.actions and not no_publish:
-        from checker.github.publish import PublishOptions, publish
-
-        publish(report, markdown, github,
-                PublishOptions(comment=comment, commit_status=commit_status,
-                               out_dir=Path(out_dir), secrets=ctx.secrets))
-    sys.exit(EXIT_PASS if report.status.value == "pass" else EXIT_FAIL)
-
-
-def _base_ref(config: Any, github: Any) -> str | None:
-    """compatibility.base_ref when set, else the PR's base branch (None outside a PR)."""
-    configured = config.compatibility.base_ref if config.compatibility else None
-    return configured or github.base_ref
-
-
-def _write_outputs(report: Any, out_dir: Path) -> str:
-    from checker.render.junit import render_junit
-    from checker.render.markdown import render_markdown
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    markdown = render_markdown(report)
-    (out_dir / "results.json").write_text(json.dumps(report.to_dict(), indent=2, default=str) + "\n",
-                                          encoding="utf-8")
-    (out_dir / "report.md").write_text(markdown, encoding="utf-8")
-    (out_dir / "junit.xml").write_text(render_junit(report), encoding="utf-8")
-    return markdown
+    options = session.RunOptions(config_path=config_path, only=only, staging_url=staging_url,
+                                 out_dir=out_dir, fail_on=fail_on, publish=not no_publish,
+                                 comment=comment, commit_status=commit_status)
+    outcome = session.run(session.RunSettings.read(options, os.environ), Progress(sys.stderr))
+    sys.exit(outcome.exit_code)
 
 
 @main.command()
@@ -220,31 +170,9 @@ def synth(config_path: str, contract_name: str, rows: int, seed: int, output: st
 @exit_codes
 def report(results: str, fmt: str) -> None:
     """Re-render a results.json as Markdown, JUnit XML or JSON."""
-    loaded = _read_results(Path(results))
-    if fmt == "json":
-        click.echo(json.dumps(loaded.to_dict(), indent=2))
-    elif fmt == "junit":
-        from checker.render.junit import render_junit
+    from checker.run.outputs import read_results, render
 
-        click.echo(render_junit(loaded), nl=False)
-    else:
-        from checker.render.markdown import render_markdown
-
-        click.echo(render_markdown(loaded), nl=False)
-
-
-def _read_results(path: Path) -> Any:
-    from checker.results.model import Report
-    from checker.results.schema import problems
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path} is not valid JSON: {exc}") from None
-    found = problems(data)
-    if found:
-        raise UsageError(f"{path} is not an mlsmoke results file: " + "; ".join(found[:5]))
-    return Report.from_dict(data)
+    click.echo(render(read_results(Path(results)), fmt), nl=False)
 
 
 @main.command()
@@ -261,18 +189,13 @@ def _read_results(path: Path) -> Any:
 @exit_codes
 def publish(results: str, pr_number: int | None, out_dir: str, comment: bool, commit_status: bool) -> None:
     """Publish a results.json from another run (fork-safe `workflow_run` recipe)."""
-    from checker.github import publish as publishing
     from checker.github.env import GithubSettings
+    from checker.github.publish import PublishOptions
+    from checker.run.session import publish_results
 
-    loaded = _read_results(Path(results))
-    github = GithubSettings.from_mapping(dict(os.environ))
-    if not github.actions:
-        raise UsageError("mlsmoke publish runs inside GitHub Actions (GITHUB_ACTIONS=true)")
-    github = publishing.for_results(github, pr_number or loaded.environment.get("pull_request"))
-    markdown = _write_outputs(loaded, Path(out_dir))
-    publishing.publish(loaded, markdown, github,
-                       publishing.PublishOptions(comment=comment, commit_status=commit_status,
-                                                 out_dir=Path(out_dir), secrets=frozenset()))
+    publish_results(Path(results), pr_number, GithubSettings.from_mapping(dict(os.environ)),
+                    PublishOptions(comment=comment, commit_status=commit_status,
+                                   out_dir=Path(out_dir), secrets=frozenset()))
 
 
 @main.command()

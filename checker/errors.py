@@ -1,12 +1,33 @@
-"""The one error hierarchy of mlsmoke, mapped to exit codes in cli.py.
+"""The one error hierarchy of mlsmoke, and the exit code each error maps to.
 
 Check outcomes are never exceptions (see results.CheckResult); these are for bad input
-the user must fix (exit 2) and for mlsmoke's own faults (exit 3).
+the user must fix (exit 2) and for mlsmoke's own faults (exit 3). The classes raised deep
+inside a step stay next to the code that raises them, but each derives from one base here:
+
+    MlsmokeError
+    ├── ConfigError     the config file is wrong                          exit 2
+    ├── UsageError      the command line (or a file named on it) is wrong  exit 2
+    ├── InputError      data a check reads cannot be used: a table, an answer, a contract
+    │                   to synthesize from (TableReadError, UnreadableFile, ShapeError,
+    │                   ProtocolError, SynthError, UnsupportedPattern)
+    └── ExternalError   a tool or service mlsmoke drives failed: git, Docker, the GitHub API
+                        (GitError, ServeFailed, GithubApiError)
+
+A check turns an InputError or ExternalError into a failed or skipped result; one that
+escapes to the command line is a bug (exit 3), like any other exception.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
+
+
+class ExitCode(enum.IntEnum):
+    PASS = 0  # every check passed (under `fail_on`)
+    FAIL = 1  # a check failed
+    USAGE = 2  # the config or the command line is wrong
+    BUG = 3  # mlsmoke itself broke
 
 
 class MlsmokeError(Exception):
@@ -38,3 +59,16 @@ class ConfigError(MlsmokeError):
 
 class UsageError(MlsmokeError):
     """A command-line or input problem that is not a config file error; exit code 2."""
+
+
+class InputError(MlsmokeError):
+    """Data a check reads cannot be used; the message says which and why."""
+
+
+class ExternalError(MlsmokeError):
+    """A tool or service outside mlsmoke (git, Docker, the GitHub API) failed."""
+
+
+def exit_code(error: BaseException) -> ExitCode:
+    """The exit code for an error that ends a command."""
+    return ExitCode.USAGE if isinstance(error, (ConfigError, UsageError)) else ExitCode.BUG

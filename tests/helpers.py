@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 import textwrap
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
-from checker.config.load import load_config
 from checker.results.model import CheckResult, Report
-from checker.run import runner
-from checker.run.context import RunContext
+from checker.run import session
+from checker.run.progress import Progress
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,12 +27,13 @@ def write_config(folder: Path, text: str, name: str = "mlsmoke.yml") -> Path:
 def run_report(config: Path, *, only: str | None = None, environ: Mapping[str, str] | None = None,
                out_dir: Path | None = None, base_ref: str | None = None,
                staging_url: str | None = None) -> Report:
-    """Load a config and run the families it (or `only`) asks for, as `mlsmoke run` does."""
-    environ = dict(environ if environ is not None else os.environ)
-    loaded = load_config(config, environ)
-    ctx = RunContext(loaded=loaded, out_dir=out_dir or config.parent / "mlsmoke-out",
-                     environ=environ, base_ref=base_ref, staging_url=staging_url)
-    return runner.run(ctx, runner.parse_only(only))
+    """Run the families the config (or `only`) asks for through the run session, as
+    `mlsmoke run --no-publish` does. `base_ref` stands for the pull request's base branch."""
+    options = session.RunOptions(config_path=str(config), only=only, staging_url=staging_url,
+                                 out_dir=str(out_dir or config.parent / "mlsmoke-out"), publish=False)
+    settings = session.RunSettings.read(options, os.environ if environ is None else environ)
+    settings = replace(settings, pr_base_ref=base_ref)
+    return session.run(settings, Progress(io.StringIO(), live=False)).report
 
 
 def run_check(config: Path, family: str, **kwargs: object) -> list[CheckResult]:

@@ -17,12 +17,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from checker.config import schema as config_schema
+from checker.config.location import Location
 from checker.config.schema import Config, ContractFile
+from checker.config.secrets import looks_secret, redact
 from checker.config.yamlmap import LineIndex, PathKey, dotted, load_yaml, parse_yaml
 from checker.contracts import model as contracts
 from checker.contracts.model import Contract
 from checker.errors import ConfigError, ConfigProblem
-from checker.results.model import Location, redact
 
 _VAR = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _SECRET_SECTIONS = ("headers",)
@@ -132,14 +133,14 @@ def _expand(value: Any, path: PathKey, environ: Mapping[str, str], index: LineIn
     if not isinstance(value, str):
         return value
     secret = (any(part in _SECRET_SECTIONS for part in path if isinstance(part, str))
-              or (bool(path) and isinstance(path[-1], str) and _looks_secret(path[-1])))
+              or (bool(path) and isinstance(path[-1], str) and looks_secret(path[-1])))
 
     def substitute(match: re.Match[str]) -> str:
         escaped, name, default = match.groups()
         if escaped:
             return match.group(0)[1:]
         if name in environ:
-            if secret or _looks_secret(name):
+            if secret or looks_secret(name):
                 secrets.add(environ[name])
             return environ[name]
         if default is not None:
@@ -155,21 +156,6 @@ def _expand(value: Any, path: PathKey, environ: Mapping[str, str], index: LineIn
     if secret and expanded:
         secrets.add(expanded)
     return expanded
-
-
-def environ_secrets(environ: Mapping[str, str]) -> frozenset[str]:
-    """Values of environment variables named like secrets (API_KEY, GITHUB_TOKEN, …): the
-    user's processes inherit them and may print them, so reports redact them too. Short
-    values (flags such as `true`) are left alone: redacting them would garble every report."""
-    return frozenset(value for name, value in environ.items()
-                     if _looks_secret(name) and len(value) >= MIN_ENV_SECRET)
-
-
-MIN_ENV_SECRET = 8
-
-
-def _looks_secret(name: str) -> bool:
-    return bool(re.search(r"TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|CREDENTIAL", name, re.I))
 
 
 def _validate(model: type[BaseModel], data: Any, index: LineIndex,

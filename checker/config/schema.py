@@ -202,7 +202,7 @@ def http_url(value: str) -> str:
     """An http(s) URL with a host; `${VAR}` left unexpanded (by `mlsmoke validate`) passes."""
     if "${" in value or re.match(r"https?://[^/?#\s]+", value, re.IGNORECASE):
         return value
-    from checker.results.model import redact
+    from checker.config.secrets import redact
 
     raise ValueError(f"must be an http:// or https:// URL with a host, got {redact(value, set())!r}")
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker import __version__
+from checker.errors import ExternalError
 
 if TYPE_CHECKING:
     import requests
@@ -23,7 +24,7 @@ _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 
-class GithubApiError(Exception):
+class GithubApiError(ExternalError):
     """A GitHub API call that failed for good (after any retries)."""
 
     def __init__(self, method: str, path: str, status: int | None, message: str):

@@ -29,7 +29,6 @@ class GithubSettings:
     run_id: str | None = None
     sha: str | None = None
     ref: str | None = None
-    event_name: str | None = None
     event: Mapping[str, Any] = field(default_factory=dict)
     step_summary: Path | None = None
     output: Path | None = None
@@ -54,7 +53,6 @@ class GithubSettings:
             run_id=env.get("GITHUB_RUN_ID"),
             sha=env.get("GITHUB_SHA"),
             ref=env.get("GITHUB_REF"),
-            event_name=env.get("GITHUB_EVENT_NAME"),
             event=_read_event(path("GITHUB_EVENT_PATH")),
             step_summary=path("GITHUB_STEP_SUMMARY"),
             output=path("GITHUB_OUTPUT"),

@@ -1,6 +1,7 @@
 """Publish a report in GitHub Actions: masks, annotations, job summary, sticky PR comment,
 commit status and step outputs.
 
+The report arrives rendered (`Rendered`): this package publishes text, it never renders.
 Publishing never changes the verdict: a GitHub API failure (a fork's read-only token, an
 outage) becomes a `::warning::` and the job summary and outputs are still written.
 """
@@ -34,25 +35,38 @@ class PublishOptions:
 
 
 @dataclass(frozen=True)
+class Rendered:
+    """The Markdown report, rendered by the caller."""
+
+    markdown: str
+    marker: str  # the hidden first line that finds our sticky comment
+    shorten: Callable[[int], str]  # the most complete report in at most that many characters
+
+    def fit(self, limit: int) -> str:
+        """The report, shortened by the renderer (failures first, passes counted) when too long."""
+        return self.markdown if len(self.markdown) <= limit else self.shorten(limit)
+
+
+@dataclass(frozen=True)
 class PublishOutcome:
     comment_url: str | None = None
     status_set: bool = False
     warnings: tuple[str, ...] = ()
 
 
-def publish(report: Report, markdown: str, settings: GithubSettings, options: PublishOptions,
+def publish(report: Report, rendered: Rendered, settings: GithubSettings, options: PublishOptions,
             *, client: GithubClient | None = None, stream: IO[str] | None = None) -> PublishOutcome:
     commands = WorkflowCommands(stream or sys.stdout)
     mask_secrets(commands, settings, options.secrets)
     emit_annotations(commands, report, settings)
     warnings: list[str] = []
-    _attempt("the job summary", commands, warnings, lambda: write_job_summary(settings, report, markdown))
+    _attempt("the job summary", commands, warnings, lambda: write_job_summary(settings, rendered))
     comment_url = None
     status_set = False
     api = client or _client(settings)
     if options.comment:
         comment_url = _attempt("the PR comment", commands, warnings,
-                               lambda: _comment(api, settings, report, markdown))
+                               lambda: _comment(api, settings, rendered))
     if options.commit_status:
         status_set = bool(_attempt("the commit status", commands, warnings,
                                    lambda: set_commit_status(api, settings, report)))
@@ -78,9 +92,9 @@ def emit_annotations(commands: WorkflowCommands, report: Report, settings: Githu
                        line=check.location.line, title=f"mlsmoke {check.id}")
 
 
-def write_job_summary(settings: GithubSettings, report: Report, markdown: str) -> None:
+def write_job_summary(settings: GithubSettings, rendered: Rendered) -> None:
     if settings.step_summary is not None:
-        append_summary(settings.step_summary, _fit(report, markdown, SUMMARY_LIMIT))
+        append_summary(settings.step_summary, rendered.fit(SUMMARY_LIMIT))
 
 
 def write_outputs(settings: GithubSettings, report: Report, report_path: Path,
@@ -114,12 +128,12 @@ def set_commit_status(client: GithubClient, settings: GithubSettings, report: Re
     return True
 
 
-def _comment(client: GithubClient, settings: GithubSettings, report: Report, markdown: str) -> str | None:
+def _comment(client: GithubClient, settings: GithubSettings, rendered: Rendered) -> str | None:
     if settings.pr_number is None or settings.owner_repo is None:
         return None  # a push build: no PR to comment on
     owner, repo = settings.owner_repo
-    target = StickyTarget(owner, repo, settings.pr_number, report.title, settings.comment_author)
-    return upsert_sticky_comment(client, target, _fit(report, markdown, COMMENT_LIMIT))
+    target = StickyTarget(owner, repo, settings.pr_number, rendered.marker, settings.comment_author)
+    return upsert_sticky_comment(client, target, rendered.fit(COMMENT_LIMIT))
 
 
 def _attempt(what: str, commands: WorkflowCommands, warnings: list[str],
@@ -164,15 +178,6 @@ def for_results(settings: GithubSettings, claimed_pr: object, *, client: GithubC
         commands.warning(f"mlsmoke: PR #{claimed_pr} does not have head commit {sha}; not commenting")
         return settings
     return replace(settings, pull_number=claimed_pr)
-
-
-def _fit(report: Report, markdown: str, limit: int) -> str:
-    """The report, shortened by the renderer (failures first, passes counted) when too long."""
-    if len(markdown) <= limit:
-        return markdown
-    from checker.render.markdown import shorten_markdown
-
-    return shorten_markdown(report, limit)
 
 
 def _client(settings: GithubSettings) -> GithubClient:

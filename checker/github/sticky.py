@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.github.api import GithubApiError, GithubClient
-from checker.render.markdown import marker
 
 
 @dataclass(frozen=True)
@@ -22,13 +21,13 @@ class StickyTarget:
     owner: str
     repo: str
     pr_number: int
-    title: str
+    marker: str  # the hidden first line of our comment, one per report title
     author: str | None = None  # the login to trust instead of bots (a personal token)
 
 
 def upsert_sticky_comment(client: GithubClient, target: StickyTarget, body: str) -> str:
     """Create or update our comment with `body` (at most GitHub's limit); returns its html_url."""
-    tag = marker(target.title)
+    tag = target.marker
     if not body.startswith(tag):
         body = f"{tag}\n{body}"
     issue = f"/repos/{target.owner}/{target.repo}/issues"

@@ -1,9 +1,9 @@
 """The Markdown report (report.md, the job summary and the sticky PR comment).
 
 `render_markdown(report)` renders the full report from the templates in `templates/`.
-With `max_chars`, it returns the most complete report that fits: failures first, passed
-checks counted instead of listed, evidence shortened and then dropped, with a note that
-points to the job summary (GitHub cuts comment bodies at 65,536 characters).
+`shorten_markdown(report, max_chars)` returns the most complete report that fits: failures
+first, passed checks counted instead of listed, evidence shortened and then dropped, with a
+note that points to the job summary (GitHub cuts comment bodies at 65,536 characters).
 """
 
 from __future__ import annotations
@@ -52,12 +52,9 @@ def render_view(report_view: view.ReportView) -> str:
     return _environment().get_template("report.md.j2").render(view=report_view)
 
 
-def render_markdown(report: Report, max_chars: int | None = None) -> str:
-    """The report as GitHub Markdown; under `max_chars` characters when given."""
-    full = render_view(view.build(report))
-    if max_chars is None or len(full) <= max_chars:
-        return full
-    return shorten_markdown(report, max_chars)
+def render_markdown(report: Report) -> str:
+    """The report as GitHub Markdown."""
+    return render_view(view.build(report))
 
 
 def shorten_markdown(report: Report, max_chars: int = GITHUB_COMMENT_LIMIT) -> str:

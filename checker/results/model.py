@@ -1,5 +1,8 @@
 """Check results and the run report: the data every later step (render, publish) reads.
 
+`Location` and `redact` come from the config step (it knows the lines and the secrets) and
+are re-exported here for the steps that handle results.
+
 results.json is a stable, versioned format other tools parse: `Report.to_dict()` and
 `Report.from_dict()` are its only writer and reader.
 """
@@ -7,12 +10,14 @@ results.json is a stable, versioned format other tools parse: `Report.to_dict()`
 from __future__ import annotations
 
 import enum
-import re
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from checker.config.location import Location
+from checker.config.secrets import redact
 
 SCHEMA_VERSION = 1
 
@@ -53,17 +58,6 @@ class Status(str, enum.Enum):
 
 _RANK = {s: i for i, s in enumerate(Status)}
 _COUNT_ORDER = (Status.PASS, Status.FAIL, Status.WARN, Status.SKIP, Status.ERROR)
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a result points: a line in mlsmoke.yml, a contract file, or a data file."""
-
-    file: str
-    line: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line}
 
 
 @dataclass(frozen=True)
@@ -190,29 +184,6 @@ class Report:
             fail_on=data.get("fail_on", "error"),
             mlsmoke_version=data.get("mlsmoke_version", ""),
         )
-
-
-# Credentials that are never configured as secrets but still show up in exception messages,
-# git errors and program output: `scheme://user:password@host` and token-like query values.
-_URL_USERINFO = re.compile(r"(?<=://)[^\s/@:'\"<>]*:[^\s/@'\"<>]*@")
-_QUERY_SECRET = re.compile(
-    r"([?&](?:[\w.-]*[_.-])?(?:token|secret|password|passwd|apikey|key|sig|signature|auth|"
-    r"credentials?)=)[^&\s#'\"<>]+", re.IGNORECASE)
-
-
-def redact(value: Any, secrets: set[str] | frozenset[str]) -> Any:
-    """Replace each secret string (longest first) with *** anywhere inside `value`, and the
-    password of any `scheme://user:password@` and token-like `?key=` query values."""
-    if isinstance(value, str):
-        for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
-            value = value.replace(secret, "***")
-        value = _URL_USERINFO.sub("***@", value)
-        return _QUERY_SECRET.sub(r"\1***", value)
-    if isinstance(value, Mapping):
-        return {redact(k, secrets): redact(v, secrets) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [redact(v, secrets) for v in value]
-    return value
 
 
 def redact_result(result: CheckResult, secrets: set[str] | frozenset[str]) -> CheckResult:

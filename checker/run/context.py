@@ -1,5 +1,6 @@
 """What a check group receives besides the config: where to work, the environment for
-the user's processes, the run's deadline and a callback for progress. Built once by the CLI."""
+the user's processes, the base ref to compare contracts with and a callback for progress.
+Built once by the run session."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from checker.config.load import LoadedConfig
-from checker.results.model import CheckResult, Location
+from checker.config.location import Location
+from checker.results.model import CheckResult
 
 
 @dataclass(frozen=True)
@@ -17,11 +19,9 @@ class RunContext:
     loaded: LoadedConfig
     out_dir: Path
     environ: Mapping[str, str] = field(default_factory=dict)
-    staging_url: str | None = None
-    base_ref: str | None = None
+    base_ref: str | None = None  # compatibility.base_ref, else the PR's base branch
     on_result: Callable[[CheckResult], None] = lambda result: None
     extra_secrets: frozenset[str] = frozenset()  # e.g. the GitHub token, never in the config
-
 
     @property
     def root(self) -> Path:

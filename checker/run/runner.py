@@ -1,7 +1,8 @@
 """Plan the check groups the config and `--only` ask for, run them, isolate their faults.
 
 A group that raises becomes an `error` result and the next group still runs; a group whose
-module is not part of this build is a `skip` with the reason.
+module is not part of this build is a `skip` with the reason. Results are redacted here, as
+they leave the runner, and nowhere else.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from checker import __version__
 from checker.checks.registry import FAMILIES, GROUPS, CheckGroup
+from checker.config.secrets import redact
 from checker.errors import UsageError
 from checker.results.model import CheckResult, Report, Status, redact_result, truncate, verdict
 from checker.run.context import RunContext
@@ -61,8 +63,8 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
         checks=checks,
         started_at=started_at,
         duration_s=time.perf_counter() - started,
-        environment=dict(environment or {}),
-        title=settings.title,
+        environment=redact(dict(environment or {}), ctx.secrets),
+        title=redact(settings.title, ctx.secrets),
         fail_on=fail_on,
         mlsmoke_version=__version__,
     )

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from checker.errors import InputError
+
 try:  # Python 3.11+
     import re._constants as sre_constants
     import re._parser as sre_parse
@@ -42,7 +44,7 @@ _GROUPS = {sre_constants.SUBPATTERN, getattr(sre_constants, "ATOMIC_GROUP", sre_
 _EMPTY = {sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT}
 
 
-class UnsupportedPattern(ValueError):
+class UnsupportedPattern(InputError, ValueError):
     """The pattern uses a construct this sampler cannot generate, or it matches nothing."""
 
 

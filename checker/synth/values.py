@@ -11,9 +11,10 @@ import re
 from typing import Any
 
 from checker.contracts.model import Column, ColumnType, naive_utc, parse_datetime
+from checker.errors import InputError
 
 
-class SynthError(ValueError):
+class SynthError(InputError, ValueError):
     """The contract (or a pattern on it) cannot be satisfied; the message says which column and why."""
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from checker.errors import InputError
 from checker.tables.prefetch import prefetch
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ _FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
             ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
 
-class TableReadError(Exception):
+class TableReadError(InputError):
     """The file cannot be read as a table; the message says why."""
 
 

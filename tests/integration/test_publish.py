@@ -16,6 +16,7 @@ from checker.github.env import GithubSettings
 from checker.github.publish import PublishOptions, PublishOutcome, publish
 from checker.render.markdown import marker, render_markdown
 from checker.results.model import CheckResult, Report, Status
+from checker.run.outputs import rendered
 
 
 class Published:
@@ -32,7 +33,7 @@ def run_publish(tmp_path: Path, fake: FakeGithub, report: Report | None = None, 
     client = GithubClient(settings.api_url, settings.token, sleep=sleeps.append,
                           retry=RetryPolicy(backoff_s=0.5, max_wait_s=5))
     log = io.StringIO()
-    outcome = publish(report, render_markdown(report), settings,
+    outcome = publish(report, rendered(report, render_markdown(report)), settings,
                       PublishOptions(comment=comment, commit_status=commit_status,
                                      out_dir=tmp_path / "mlsmoke-out", secrets=secrets),
                       client=client, stream=log)
@@ -212,7 +213,7 @@ def test_an_unwritable_summary_is_a_warning_and_the_comment_still_goes_out(tmp_p
     report = representative_report()
     settings = replace(GithubSettings.from_mapping(github_env(tmp_path, fake)), step_summary=tmp_path)
     log = io.StringIO()
-    outcome = publish(report, render_markdown(report), settings,
+    outcome = publish(report, rendered(report, render_markdown(report)), settings,
                       PublishOptions(comment=True, commit_status=False, out_dir=tmp_path,
                                      secrets=frozenset()), stream=log)
     assert "::warning::mlsmoke could not write the job summary" in log.getvalue()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from samples import INJECTION, hostile_report, representative_report
 from venvs import cached_venv
 
-from checker.render.markdown import render_markdown
+from checker.render.markdown import render_markdown, shorten_markdown
 from checker.results.model import CheckResult, Report, Status
 
 pytestmark = pytest.mark.slow
@@ -161,7 +161,7 @@ def test_shortened_report_is_still_well_formed(cmark_gfm):
     checks = [replace(c, id="data.allowed", summary=f"{i} {c.summary}")
               for i, c in enumerate(_hostile_with(INJECTION).checks * 200)]
     report = replace(_hostile_with(INJECTION), checks=checks)
-    markdown = render_markdown(report, max_chars=20_000)
+    markdown = shorten_markdown(report, 20_000)
     assert len(markdown) <= 20_000
     html = Html(_html(cmark_gfm, markdown))
     assert {name.lstrip("/") for name, _ in html.tags} <= OUR_TAGS

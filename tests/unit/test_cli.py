@@ -211,9 +211,9 @@ def test_run_redacts_secret_looking_environment_values_that_the_pipeline_prints(
 
 
 TWO_MODELS = MINIMAL_CONFIG + """endpoint:
-  - {name: a, url: "http://127.0.0.1:9/a", contract: CONTRACT}
-  - {name: b, url: "http://127.0.0.1:9/b", contract: CONTRACT}
-"""
+  - {name: a, url: "http://127.0.0.1:9/a", contract: CONTRACT, health: {timeout: 1s}}
+  - {name: b, url: "http://127.0.0.1:9/b", contract: CONTRACT, health: {timeout: 1s}}
+"""  # a short health timeout: nothing listens on port 9, and waiting 60 s proves nothing more
 
 
 def test_run_staging_url_with_nowhere_to_go_exits_2(tmp_path):

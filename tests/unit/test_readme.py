@@ -10,7 +10,8 @@ import pytest
 from helpers import REPO
 from samples import representative_report
 
-from checker.cli import EXIT_BUG, EXIT_FAIL, EXIT_PASS, EXIT_USAGE, main
+from checker.cli import main
+from checker.errors import ExitCode
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -59,8 +60,8 @@ def test_every_choice_is_documented():
 
 def test_exit_codes_are_documented():
     table = _section("cli").split("### Exit codes", 1)[1]
-    for code in (EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_BUG):
-        assert re.search(rf"^\| {code} \| \S", table, re.M), f"exit code {code}"
+    for code in ExitCode:
+        assert re.search(rf"^\| {code.value} \| \S", table, re.M), f"exit code {code.value}"
 
 
 def test_every_results_json_field_is_documented():

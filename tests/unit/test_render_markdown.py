@@ -10,6 +10,12 @@ from snapshots import assert_golden, normalize
 
 from checker.render.markdown import GITHUB_COMMENT_LIMIT, marker, render_markdown, shorten_markdown
 from checker.results.model import CheckResult, Report, Status
+from checker.run.outputs import rendered
+
+
+def fitted(report, limit):
+    """The report as the publisher sends it under `limit` characters: whole when it fits."""
+    return rendered(report, render_markdown(report)).fit(limit)
 
 
 def test_golden_full_report(tmp_path):
@@ -18,7 +24,7 @@ def test_golden_full_report(tmp_path):
 
 
 def test_golden_shortened_report(tmp_path):
-    text = render_markdown(representative_report(str(tmp_path / "scratch")), max_chars=2500)
+    text = fitted(representative_report(str(tmp_path / "scratch")), 2500)
     assert len(text) <= 2500
     assert_golden("report-short.md", normalize(text, [tmp_path]))
 
@@ -199,13 +205,13 @@ def _big_report(passes: int = 2000, failures: int = 60) -> Report:
 def test_render_markdown_without_limit_is_the_full_report():
     report = _big_report()
     assert len(render_markdown(report)) > GITHUB_COMMENT_LIMIT
-    assert render_markdown(report, max_chars=10**9) == render_markdown(report)
+    assert fitted(report, 10**9) == render_markdown(report)
 
 
 @pytest.mark.parametrize("limit", [GITHUB_COMMENT_LIMIT, 20_000, 4000, 1500])
 def test_shortened_report_fits_and_keeps_failures_first(limit):
     report = _big_report()
-    text = render_markdown(report, max_chars=limit)
+    text = fitted(report, limit)
     assert len(text) <= limit
     assert text.splitlines()[0] == marker(report.title)
     assert "## ❌ ML smoke checks: failed" in text
@@ -230,7 +236,7 @@ def test_shortened_report_keeps_all_failures_when_they_fit():
 
 def test_short_report_is_not_shortened():
     report = representative_report()
-    assert render_markdown(report, max_chars=GITHUB_COMMENT_LIMIT) == render_markdown(report)
+    assert fitted(report, GITHUB_COMMENT_LIMIT) == render_markdown(report)
 
 
 def test_hostile_title_is_escaped_in_the_headline():

@@ -73,13 +73,8 @@ def _base_or_skip(config: Config, ctx: RunContext) -> Base | CheckResult:
                            summary=str(reason), location=ctx.location("compatibility"))
 
 
-def base_ref(config: Config, ctx: RunContext) -> str | None:
-    settings = config.compatibility
-    return ctx.base_ref or (settings.base_ref if settings else None)
-
-
 def read_base(config: Config, ctx: RunContext) -> Base:
-    ref = base_ref(config, ctx)
+    ref = ctx.base_ref  # decided once by the run session: compatibility.base_ref, else the PR's base
     if not ref:
         raise Skip("no base ref to compare contracts with: not a pull request, and "
                    "compatibility.base_ref is not set")

@@ -15,11 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.errors import ExternalError
+
 GIT_TIMEOUT_S = 30.0
 FETCH_TIMEOUT_S = 120.0
 
 
-class GitError(Exception):
+class GitError(ExternalError):
     """git cannot answer; the message says why, for the user."""
 
 

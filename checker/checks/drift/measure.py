@@ -25,6 +25,7 @@ from checker.checks.drift.distributions import (
     psi,
 )
 from checker.contracts.model import ColumnType
+from checker.errors import InputError
 from checker.tables.reader import TableReadError, open_table
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 NUMERIC = (ColumnType.INT, ColumnType.FLOAT, ColumnType.DATETIME)
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(InputError):
     """A drift input cannot be read; the message names the file and the cause."""
 
     def __init__(self, side: str, message: str) -> None:

@@ -17,7 +17,6 @@ from checker.checks.endpoint import steps
 from checker.checks.endpoint.http import HttpClient, new_session, public_url
 from checker.checks.endpoint.request import PredictRequest, Tally
 from checker.config.schema import Config, Endpoint
-from checker.errors import UsageError
 from checker.results.model import CheckResult, Status
 from checker.run.context import RunContext
 
@@ -25,30 +24,8 @@ MODEL_CHECKS = ("endpoint.predict", "endpoint.latency", "endpoint.malformed", "e
 
 
 def run(config: Config, ctx: RunContext) -> Iterable[CheckResult]:
-    staged = _staged_index(config.endpoint, ctx.staging_url)
-    for index, entry in enumerate(config.endpoint):
-        url = ctx.staging_url if index == staged else entry.url
-        yield from _entry_results(config, ctx, index, entry, url)
-
-
-def _staged_index(entries: list[Endpoint], staging_url: str | None) -> int | None:
-    """--staging-url replaces the url of the single model endpoint (or of the only entry)."""
-    if not staging_url:
-        return None
-    models = [i for i, e in enumerate(entries) if not e.health_only]
-    if len(models) == 1:
-        return models[0]
-    return 0 if len(entries) == 1 else None
-
-
-def check_staging_url(entries: list[Endpoint], staging_url: str) -> None:
-    """--staging-url must have one place to go: the single model entry, or an entry whose url
-    is `${STAGING_URL}` (the CLI sets that variable from the option when it is unset)."""
-    if _staged_index(entries, staging_url) is None and not any(e.url == staging_url for e in entries):
-        models = sum(not e.health_only for e in entries)
-        raise UsageError(f"--staging-url needs one model endpoint to replace, but mlsmoke.yml has "
-                         f"{models or 'no'} endpoint entr{'y' if models == 1 else 'ies'} with a contract; "
-                         "write `url: ${STAGING_URL}` in the entry it is for")
+    for index, entry in enumerate(config.endpoint):  # --staging-url is already in its entry
+        yield from _entry_results(config, ctx, index, entry, entry.url)
 
 
 def subject_of(entry: Endpoint, url: str | None) -> str:

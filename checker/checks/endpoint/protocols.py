@@ -20,11 +20,12 @@ from typing import Any
 
 from checker.config.schema import Endpoint, JsonProtocol
 from checker.contracts.model import ColumnType
+from checker.errors import InputError
 
 Row = dict[str, Any]
 
 
-class ShapeError(ValueError):
+class ShapeError(InputError, ValueError):
     """The answer does not have the protocol's shape."""
 
 

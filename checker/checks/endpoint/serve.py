@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from checker.config.schema import Serve
+from checker.errors import ExternalError
 
 LOG_TAIL = 60
 POLL_S = 0.25
 
 
-class ServeFailed(Exception):
+class ServeFailed(ExternalError):
     """The service could not be started; `logs` holds the build or container output."""
 
     def __init__(self, message: str, logs: str = ""):

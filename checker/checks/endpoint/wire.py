@@ -13,13 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from checker.errors import InputError
+
 MAX_LINE = 64 * 1024  # a status line, header block or chunk-size line longer than this is not HTTP
 
 _STATUS_LINE = re.compile(rb"HTTP/1\.([01]) ([0-9]{3})(?: [^\r\n]*)?")
 _FORBIDDEN = re.compile(r"[\r\n\x00]")
 
 
-class ProtocolError(ValueError):
+class ProtocolError(InputError, ValueError):
     """The server's bytes are not an HTTP/1.x response."""
 
 

@@ -1,0 +1,58 @@
+"""The files a run leaves (results.json, report.md, junit.xml) and the formats `mlsmoke report`
+prints: one writer for `run`, `publish` and `report`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from checker.errors import UsageError
+from checker.github.publish import Rendered
+from checker.results.model import Report
+
+Format = Literal["markdown", "junit", "json"]
+FILES: dict[str, Format] = {"results.json": "json", "report.md": "markdown", "junit.xml": "junit"}
+
+
+def render(report: Report, fmt: Format) -> str:
+    """The report as results.json, report.md or junit.xml text."""
+    if fmt == "json":
+        return json.dumps(report.to_dict(), indent=2, default=str) + "\n"
+    if fmt == "junit":
+        from checker.render.junit import render_junit
+
+        return render_junit(report)
+    from checker.render.markdown import render_markdown
+
+    return render_markdown(report)
+
+
+def write_outputs(report: Report, out_dir: Path) -> Rendered:
+    """Write the three files to `out_dir`; returns the Markdown, ready to publish."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    texts = {name: render(report, fmt) for name, fmt in FILES.items()}
+    for name, text in texts.items():
+        (out_dir / name).write_text(text, encoding="utf-8")
+    return rendered(report, texts["report.md"])
+
+
+def rendered(report: Report, markdown: str) -> Rendered:
+    """`markdown` (the rendered report) with what the publisher needs to shorten and find it."""
+    from checker.render.markdown import marker, shorten_markdown
+
+    return Rendered(markdown, marker(report.title), lambda limit: shorten_markdown(report, limit))
+
+
+def read_results(path: Path) -> Report:
+    """A results.json written by `mlsmoke run`; a UsageError if it is not one."""
+    from checker.results.schema import problems
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise UsageError(f"{path} is not valid JSON: {exc}") from None
+    found = problems(data)
+    if found:
+        raise UsageError(f"{path} is not an mlsmoke results file: " + "; ".join(found[:5]))
+    return Report.from_dict(data)

@@ -1,0 +1,129 @@
+"""One `mlsmoke run`, from settings read once to the report and its exit code.
+
+The session loads and validates the config, puts `--staging-url` into its endpoint entry,
+decides the base ref, plans and runs the checks (the runner redacts every result as it
+leaves), writes results.json, report.md and junit.xml, and publishes in GitHub Actions.
+Nothing here reads os.environ or sys.argv: the CLI passes them in, tests pass a dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from checker.config.load import LoadedConfig, load_config
+from checker.config.schema import http_url
+from checker.config.secrets import environ_secrets
+from checker.config.staging import with_staging_url
+from checker.errors import ExitCode, UsageError
+from checker.github.env import GithubSettings
+from checker.github.publish import PublishOptions, Rendered, for_results, publish
+from checker.results.model import Report, Status
+from checker.run import runner
+from checker.run.context import RunContext
+from checker.run.outputs import read_results, write_outputs
+from checker.run.progress import Progress
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The options of `mlsmoke run`, as given on the command line."""
+
+    config_path: str = "mlsmoke.yml"
+    only: str | None = None
+    staging_url: str | None = None
+    out_dir: str = "mlsmoke-out"
+    fail_on: str | None = None
+    publish: bool = True
+    comment: bool = True
+    commit_status: bool = False
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything a run takes from outside, read and checked once."""
+
+    options: RunOptions
+    families: frozenset[str] | None  # None: every configured family
+    out_dir: Path
+    environ: Mapping[str, str]  # for `${VAR}` and the user's processes
+    github: GithubSettings
+    pr_base_ref: str | None  # the pull request's base branch, when there is one
+
+    @classmethod
+    def read(cls, options: RunOptions, environ: Mapping[str, str]) -> RunSettings:
+        """Settings from the options and the environment. `--staging-url` also sets
+        STAGING_URL when it is unset, for `url: ${STAGING_URL}` in the config."""
+        environ = dict(environ)
+        if options.staging_url:
+            try:
+                http_url(options.staging_url)
+            except ValueError as exc:
+                raise UsageError(f"--staging-url {exc}") from None
+            environ.setdefault("STAGING_URL", options.staging_url)
+        github = GithubSettings.from_mapping(environ)
+        return cls(options, runner.parse_only(options.only), Path(options.out_dir).resolve(),
+                   environ, github, github.base_ref)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    report: Report
+    exit_code: ExitCode
+
+
+def run(settings: RunSettings, progress: Progress) -> RunOutcome:
+    """Run every check the config and the options ask for; write and publish the report."""
+    loaded = load(settings)
+    ctx = RunContext(loaded=loaded, out_dir=settings.out_dir, environ=settings.environ,
+                     base_ref=base_ref(loaded, settings),
+                     on_result=progress.result,
+                     extra_secrets=_run_secrets(settings))
+    options = settings.options
+    report = runner.run(ctx, settings.families, settings.github.environment_info(options.config_path),
+                        options.fail_on)
+    rendered = write_outputs(report, settings.out_dir)
+    progress.summary(report, Path(options.out_dir))
+    if settings.github.actions and options.publish:
+        _publish(report, rendered, settings, ctx.secrets)
+    return RunOutcome(report, ExitCode.PASS if report.status is Status.PASS else ExitCode.FAIL)
+
+
+def load(settings: RunSettings) -> LoadedConfig:
+    """The validated config, with `--staging-url` as the url of the entry it replaces."""
+    loaded = load_config(settings.options.config_path, settings.environ)
+    staging_url = settings.options.staging_url
+    if staging_url and (settings.families is None or "endpoint" in settings.families):
+        loaded = with_staging_url(loaded, staging_url)
+    return loaded
+
+
+def base_ref(loaded: LoadedConfig, settings: RunSettings) -> str | None:
+    """What data.compatibility compares with: compatibility.base_ref when set, else the
+    pull request's base branch (None outside a pull request)."""
+    compatibility = loaded.config.compatibility
+    return (compatibility.base_ref if compatibility else None) or settings.pr_base_ref
+
+
+def _run_secrets(settings: RunSettings) -> frozenset[str]:
+    """Secrets that are not in the config: secret-looking variables and the GitHub token."""
+    token = settings.github.token
+    return environ_secrets(settings.environ) | ({token} if token else frozenset())
+
+
+def publish_results(results: Path, claimed_pr: int | None, github: GithubSettings,
+                    options: PublishOptions) -> None:
+    """`mlsmoke publish`: the report files and the GitHub side for a results.json from another
+    run. The PR it names is used only if its head is the commit that run tested."""
+    report = read_results(results)
+    if not github.actions:
+        raise UsageError("mlsmoke publish runs inside GitHub Actions (GITHUB_ACTIONS=true)")
+    github = for_results(github, claimed_pr or report.environment.get("pull_request"))
+    publish(report, write_outputs(report, options.out_dir), github, options)
+
+
+def _publish(report: Report, rendered: Rendered, settings: RunSettings, secrets: frozenset[str]) -> None:
+    publish(report, rendered, settings.github,
+            PublishOptions(comment=settings.options.comment, commit_status=settings.options.commit_status,
+                           out_dir=Path(settings.options.out_dir), secrets=secrets))
