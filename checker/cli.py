@@ -12,12 +12,16 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from checker import __version__
 from checker.errors import ConfigError, UsageError, exit_code
+
+if TYPE_CHECKING:
+    from checker.config.schema import Pattern
+    from checker.run.outputs import Format
 
 ISSUES_URL = "https://github.com/mlsmoke/mlsmoke/issues"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,7 +38,7 @@ def exit_codes(command: F) -> F:
             raise
         except Exception as exc:
             _explain(exc)
-            sys.exit(exit_code(exc))
+            sys.exit(int(exit_code(exc)))
 
     return wrapper  # type: ignore[return-value]
 
@@ -92,7 +96,7 @@ def run(config_path: str, only: str | None, staging_url: str | None, out_dir: st
                                  out_dir=out_dir, fail_on=fail_on, publish=not no_publish,
                                  comment=comment, commit_status=commit_status)
     outcome = session.run(session.RunSettings.read(options, os.environ), Progress(sys.stderr))
-    sys.exit(outcome.exit_code)
+    sys.exit(int(outcome.exit_code))
 
 
 @main.command()
@@ -148,7 +152,7 @@ def synth(config_path: str, contract_name: str, rows: int, seed: int, output: st
     if contract_name not in loaded.config.contracts:
         raise UsageError(f"no contract named {contract_name!r} in {config_path} "
                          f"(defined: {', '.join(sorted(loaded.config.contracts)) or 'none'})")
-    patterns = ()
+    patterns: tuple[Pattern, ...] = ()
     pipeline = loaded.config.pipeline
     if pipeline and pipeline.contract == contract_name:
         patterns = tuple(pipeline.patterns)
@@ -168,7 +172,7 @@ def synth(config_path: str, contract_name: str, rows: int, seed: int, output: st
 @click.option("--format", "fmt", type=click.Choice(["markdown", "junit", "json"]),
               default="markdown", show_default=True)
 @exit_codes
-def report(results: str, fmt: str) -> None:
+def report(results: str, fmt: Format) -> None:
     """Re-render a results.json as Markdown, JUnit XML or JSON."""
     from checker.run.outputs import read_results, render
 
