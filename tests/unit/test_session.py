@@ -114,7 +114,8 @@ def test_a_run_writes_the_three_files_redacted_and_returns_the_exit_code(tmp_pat
 def test_a_passing_run_exits_0(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("a\n1\n", encoding="utf-8")
     config = write_config(tmp_path, CONTRACT + "data:\n      - {contract: t, files: a.csv}\n")
-    outcome = session.run(settings(config, out_dir=str(tmp_path / "out")), Progress(io.StringIO(), live=False))
+    run = settings(config, out_dir=str(tmp_path / "out"))
+    outcome = session.run(run, Progress(io.StringIO(), live=False))
     assert outcome.exit_code is ExitCode.PASS
 
 
