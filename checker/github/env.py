@@ -1,7 +1,7 @@
 """The one place that reads GITHUB_* and the action's INPUT_* variables.
 
-`GithubSettings.from_mapping(os.environ)` is called once by the CLI; everything below takes
-the frozen settings, so tests pass a plain dict.
+`GithubSettings.from_mapping(environ)` is called once per command (by the run session, or by
+`mlsmoke publish`); everything below takes the frozen settings, so tests pass a plain dict.
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ from checker.render import escape, view
 from checker.render.view import Detail
 from checker.results.model import Report
 
-GITHUB_COMMENT_LIMIT = 65_536
 marker = view.marker
 
 _NOTE = ("This report was shortened to fit GitHub's size limit: failures come first and passed "
@@ -57,7 +56,7 @@ def render_markdown(report: Report) -> str:
     return render_view(view.build(report))
 
 
-def shorten_markdown(report: Report, max_chars: int = GITHUB_COMMENT_LIMIT) -> str:
+def shorten_markdown(report: Report, max_chars: int) -> str:
     """The most complete shortened report under `max_chars` characters."""
     notice = _notice(report)
     for detail in _SHORTER:

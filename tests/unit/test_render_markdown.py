@@ -8,7 +8,8 @@ from markdown_structure import cells, split_fences, table_rows
 from samples import INJECTION, hostile_report, representative_report
 from snapshots import assert_golden, normalize
 
-from checker.render.markdown import GITHUB_COMMENT_LIMIT, marker, render_markdown, shorten_markdown
+from checker.github.publish import COMMENT_LIMIT as GITHUB_COMMENT_LIMIT
+from checker.render.markdown import marker, render_markdown, shorten_markdown
 from checker.results.model import CheckResult, Report, Status
 from checker.run.outputs import rendered
 
@@ -226,7 +227,7 @@ def test_shortened_report_fits_and_keeps_failures_first(limit):
 
 def test_shortened_report_keeps_all_failures_when_they_fit():
     report = _big_report(passes=3000, failures=5)
-    text = shorten_markdown(report)
+    text = shorten_markdown(report, GITHUB_COMMENT_LIMIT)
     assert len(text) <= GITHUB_COMMENT_LIMIT
     assert text.count("<details>") == 5
     assert all(f"wine: part-{i}" in text for i in range(5))

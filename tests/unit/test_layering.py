@@ -1,0 +1,39 @@
+"""Data moves one way (config → plan → checks → results → render → publish): a step never
+imports a later one."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+LATER = {
+    "config": ("checker.results", "checker.render", "checker.github", "checker.run", "checker.checks"),
+    "github": ("checker.render", "checker.run", "checker.checks"),
+}
+
+
+def imported(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(LATER))
+def test_a_step_does_not_import_a_later_one(package: str) -> None:
+    found = {f"{path.name} imports {name}"
+             for path in sorted((REPO / "checker" / package).glob("*.py"))
+             for name in imported(path) if name.startswith(LATER[package])}
+    assert sorted(found) == []
+
+
+def test_the_check_finds_an_import_of_a_later_step(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from checker.render.markdown import marker\n", encoding="utf-8")
+    assert "checker.render.markdown" in imported(module)
