@@ -97,7 +97,7 @@ class GithubClient:
             response = self.request("GET", next_url)
 
     def _backoff(self, attempt: int) -> float:
-        return min(self.retry.backoff_s * 2 ** (attempt - 1), self.retry.max_wait_s)
+        return min(self.retry.backoff_s * 2.0 ** (attempt - 1), self.retry.max_wait_s)
 
     def _retry_wait(self, response: requests.Response, attempt: int) -> float | None:
         """Seconds to wait before retrying this answer, or None when retrying cannot help."""
