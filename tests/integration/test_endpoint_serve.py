@@ -62,9 +62,10 @@ def app_config(tmp_path: Path, instructions: str, **serve: object) -> Path:
                                    "port": free_port(), **serve})
 
 
-def test_the_wine_example_is_built_served_and_passes(no_leftovers: None) -> None:
+def test_the_wine_example_is_built_served_and_passes(no_leftovers: None, tmp_path: Path) -> None:
     environ = {"BASE_IMAGE": BASE_IMAGE, "SERVE_PORT": str(free_port())}
-    results = run_check(EXAMPLES / "wine-quality" / "mlsmoke.yml", "endpoint", environ=environ)
+    results = run_check(EXAMPLES / "wine-quality" / "mlsmoke.yml", "endpoint", environ=environ,
+                        out_dir=tmp_path / "out")  # the report files stay out of examples/
     assert statuses(results) == {check: Status.PASS for check in (
         "endpoint.serve", "endpoint.health", "endpoint.predict", "endpoint.latency",
         "endpoint.malformed", "endpoint.errors")}, [r.to_dict() for r in results]
@@ -73,9 +74,10 @@ def test_the_wine_example_is_built_served_and_passes(no_leftovers: None) -> None
     assert by_id(results, "endpoint.latency").metrics["requests"] == 50
 
 
-def test_the_broken_example_500s_on_malformed_input(no_leftovers: None) -> None:
+def test_the_broken_example_500s_on_malformed_input(no_leftovers: None, tmp_path: Path) -> None:
     environ = {"BASE_IMAGE": BASE_IMAGE, "SERVE_PORT": str(free_port())}
-    results = run_check(EXAMPLES / "broken" / "mlsmoke.yml", "endpoint", environ=environ)
+    results = run_check(EXAMPLES / "broken" / "mlsmoke.yml", "endpoint", environ=environ,
+                        out_dir=tmp_path / "out")  # the report files stay out of examples/
     assert statuses(results) == {"endpoint.serve": Status.PASS, "endpoint.health": Status.PASS,
                                  "endpoint.predict": Status.PASS, "endpoint.latency": Status.PASS,
                                  "endpoint.malformed": Status.FAIL, "endpoint.errors": Status.PASS}
