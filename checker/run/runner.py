@@ -1,8 +1,8 @@
 """Plan the check groups the config and `--only` ask for, run them, isolate their faults.
 
 A group that raises becomes an `error` result and the next group still runs; a group whose
-module is not part of this build is a `skip` with the reason. Results are redacted here, as
-they leave the runner, and nowhere else.
+module is not part of this build is a `skip` with the reason. The report is redacted here, as
+each result leaves the runner (before progress shows it); nothing downstream redacts again.
 """
 
 from __future__ import annotations
