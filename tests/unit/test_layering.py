@@ -37,3 +37,7 @@ def test_the_check_finds_an_import_of_a_later_step(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from checker.render.markdown import marker\n", encoding="utf-8")
     assert "checker.render.markdown" in imported(module)
+
+
+def test_the_cli_imports_no_check_family() -> None:
+    assert sorted(n for n in imported(REPO / "checker" / "cli.py") if n.startswith("checker.checks")) == []
