@@ -155,6 +155,7 @@ def _expand(value: Any, path: PathKey, environ: Mapping[str, str], index: LineIn
     expanded = _VAR.sub(substitute, value)
     if secret and expanded:
         secrets.add(expanded)
+    secrets.update(config_schema.url_credentials(expanded))
     return expanded
 
 

@@ -10,11 +10,11 @@ well). A container started here is always stopped and removed.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 
 from checker.checks.endpoint import steps
-from checker.checks.endpoint.http import HttpClient, new_session, public_url
+from checker.checks.endpoint.http import HttpClient, public_url
 from checker.checks.endpoint.request import PredictRequest, Tally
 from checker.config.schema import Config, Endpoint
 from checker.results.model import CheckResult, Status
@@ -55,13 +55,12 @@ def _entry_results(config: Config, ctx: RunContext, index: int, entry: Endpoint,
         elif entry.serve is not None:
             yield step.skip("endpoint.serve", "--staging-url given: testing the deployed service instead")
         assert url is not None
-        session_http = new_session(pool_size=2)
-        stack.callback(session_http.close)
-        client = HttpClient(session_http, dict(entry.headers), entry.request_timeout, deadline)
+        client = HttpClient(dict(entry.headers), entry.request_timeout, deadline)
         health = step.health(client, url)
         yield health
         if health.status is not Status.PASS:
-            yield from _skipped(step, _model_checks(entry), "the health check failed")
+            late = " (the endpoint deadline ran out during it)" if client.remaining() <= 0 else ""
+            yield from _skipped(step, _model_checks(entry), f"the health check failed{late}")
             return
         if entry.health_only:
             return
@@ -79,10 +78,20 @@ def _model_results(config: Config, step: steps.Step, client: HttpClient, url: st
         yield from _skipped(step, _model_checks(entry)[1:], "no request rows could be made from the contract")
         return
     tally = Tally()
-    yield step.predict(client, url, request, tally)
-    yield step.latency(client, url, request, tally)
+    planned: list[tuple[str, Callable[[], CheckResult]]] = [
+        ("endpoint.predict", lambda: step.predict(client, url, request, tally)),
+        ("endpoint.latency", lambda: step.latency(client, url, request, tally))]
     if entry.malformed is not None:
-        yield step.malformed(client, url, request)
+        planned.append(("endpoint.malformed", lambda: step.malformed(client, url, request)))
+    for position, (check_id, run_check) in enumerate(planned):
+        if client.remaining() <= 0:
+            ran_out_during = planned[position - 1][0] if position else "making the request rows"
+            left = [c for c, _ in planned[position:]] + ([] if tally.total else ["endpoint.errors"])
+            yield from _out_of_time(step, left, ran_out_during)
+            if not tally.total:
+                return
+            break
+        yield run_check()
     yield step.errors(tally)
 
 
@@ -91,6 +100,17 @@ def _model_checks(entry: Endpoint) -> tuple[str, ...]:
         return ()
     return MODEL_CHECKS if entry.malformed is not None else tuple(c for c in MODEL_CHECKS
                                                                   if c != "endpoint.malformed")
+
+
+def _out_of_time(step: steps.Step, check_ids: Iterable[str], ran_out_during: str) -> Iterator[CheckResult]:
+    """Checks the deadline left no time for: failed, naming what was running when it hit."""
+    deadline = step.entry.deadline
+    for check_id in check_ids:
+        yield step.result(check_id, Status.FAIL,
+                          f"not run: the endpoint deadline ({deadline:g}s) ran out during {ran_out_during}",
+                          evidence={"reason": "the endpoint checks' deadline has passed",
+                                    "ran_out_during": ran_out_during},
+                          location=step.location("deadline"))
 
 
 def _skipped(step: steps.Step, check_ids: Iterable[str], reason: str) -> Iterator[CheckResult]:

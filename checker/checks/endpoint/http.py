@@ -1,7 +1,8 @@
 """A bounded HTTP client for endpoint checks.
 
-Every request has a timeout (never past the family's deadline), reads at most `max_body`
-bytes of the answer, follows redirects only within the same origin (scheme, host and port) so
+Every request has one wall-clock budget (its timeout, never past the family's deadline) that
+covers connecting, sending and reading the whole answer (checker.checks.endpoint.transport),
+reads at most MAX_BODY bytes of the answer, follows redirects only within the same origin (scheme, host and port) so
 auth headers never reach another host, and turns transport failures into one clear sentence
 (connection refused, DNS, TLS, timeout, too large) instead of an exception. Request headers
 are never recorded: an `Exchange` holds only what the server answered.
@@ -15,12 +16,12 @@ import re
 import socket
 import ssl
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-if TYPE_CHECKING:
-    import requests
+from checker.checks.endpoint.transport import Budget, Target, WallCapExceeded, exchange
+from checker.checks.endpoint.wire import ProtocolError, ResponseParser, serialise_request
 
 MAX_BODY = 1 << 20  # 1 MiB is far more than any prediction smoke test answers
 MAX_REDIRECTS = 5
@@ -100,124 +101,100 @@ def join_url(base: str, path: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, joined, parts.query, ""))
 
 
-def new_session(pool_size: int = 1) -> requests.Session:
-    import requests
-    from requests.adapters import HTTPAdapter
-
-    session = requests.Session()
-    session.trust_env = False  # no proxies or .netrc credentials from the environment
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
-
-
 @dataclass(frozen=True)
 class HttpClient:
-    """Sends requests with the endpoint's headers; `deadline` is a time.monotonic() instant."""
+    """Sends requests with the endpoint's headers; `deadline` is a time.monotonic() instant.
 
-    session: requests.Session
+    Each request gets one wall-clock budget, `min(timeout, deadline - now)`, for everything:
+    connecting, the TLS handshake, sending, every redirect, the status line, the headers and
+    the body. Every blocking socket call is given only what is left of it, so a server that
+    stalls or dribbles a byte at a time is cut off when the budget runs out, not when one
+    read waits too long. One fresh connection per request (`Connection: close`): these are a
+    handful of health, predict and probe requests, and nothing stale is ever reused.
+    """
+
     headers: dict[str, str]
     timeout: float
     deadline: float
-    verify: bool | str = True
+    verify: bool = True
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
 
     def request(self, method: str, url: str, *, body: bytes | None = None,
                 content_type: str | None = "application/json", timeout: float | None = None) -> Exchange:
-        limit = min(timeout or self.timeout, self.remaining())
-        if limit <= 0:
+        wanted = timeout or self.timeout
+        budget = Budget(time.monotonic(), min(wanted, self.remaining()), by_deadline=self.remaining() < wanted)
+        if budget.limit <= 0:
             return Exchange(method, url, error="not sent: the endpoint checks' deadline has passed",
                             error_kind="timeout")
-        headers = {"User-Agent": USER_AGENT, **self.headers}
+        headers = {"User-Agent": USER_AGENT, **self.headers, "Connection": "close"}
         if content_type is not None and body is not None:
             headers["Content-Type"] = content_type
-        started = time.monotonic()
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            exchange, location = self._send(method, current, body, headers, limit, started)
+            exchange, location = self._send(method, current, body, headers, budget)
             if location is None:
-                return exchange
+                return replace(exchange, url=url)
             target = urljoin(current, location)
             if _origin(target) != _origin(current):
                 return Exchange(
-                    method, url, status=exchange.status, elapsed_s=time.monotonic() - started,
+                    method, url, status=exchange.status, elapsed_s=budget.elapsed(),
                     error=f"redirected to another host ({public_url(target)}); mlsmoke does not follow "
                           "redirects off the endpoint's host, so its headers are never sent there",
                     error_kind="redirect")
             current = target
             if exchange.status in (301, 302, 303) and method != "HEAD":
                 method, body = "GET", None
+                headers.pop("Content-Type", None)
         return Exchange(method, url, error=f"more than {MAX_REDIRECTS} redirects", error_kind="redirect",
-                        elapsed_s=time.monotonic() - started)
-
-    def _request_once_more_if_stale(self, method: str, url: str, body: bytes | None,
-                                    headers: dict[str, str], limit: float) -> requests.Response:
-        import requests
-
-        for attempt in (1, 2):
-            try:
-                return self.session.request(method, url, data=body, headers=headers, timeout=limit,
-                                            allow_redirects=False, stream=True, verify=self.verify)
-            except requests.ConnectionError as exc:
-                if attempt == 2 or not _stale(exc):
-                    raise
-        raise AssertionError("unreachable")
+                        elapsed_s=budget.elapsed())
 
     def _send(self, method: str, url: str, body: bytes | None, headers: dict[str, str],
-              limit: float, started: float) -> tuple[Exchange, str | None]:
-        import requests
-
+              budget: Budget) -> tuple[Exchange, str | None]:
+        target = Target.parse(url, self.verify)
         try:
-            response = self._request_once_more_if_stale(method, url, body, headers, limit)
-        except requests.RequestException as exc:
-            kind, message = describe_failure(exc, limit)
-            return Exchange(method, url, error=message, error_kind=kind,
-                            elapsed_s=time.monotonic() - started), None
-        with response:
-            if response.is_redirect and "location" in response.headers:
-                return Exchange(method, url, status=response.status_code), response.headers["location"]
-            try:
-                content, truncated = read_capped(response, MAX_BODY)
-            except requests.RequestException as exc:
-                kind, message = describe_failure(exc, limit)
-                return Exchange(method, url, status=response.status_code, error=message, error_kind=kind,
-                                elapsed_s=time.monotonic() - started), None
-        return Exchange(method, url, status=response.status_code,
-                        content_type=response.headers.get("content-type", ""), body=content,
-                        truncated=truncated, elapsed_s=time.monotonic() - started), None
+            raw = serialise_request(method, target.authority, target.path, headers, body or b"")
+        except ValueError as exc:
+            return Exchange(method, url, error=f"not sent: {exc}", error_kind="connection"), None
+        parser = ResponseParser(MAX_BODY)
+        try:
+            exchange(target, raw, parser, budget)
+        except WallCapExceeded:
+            return _failed(method, url, parser, budget, "timeout", budget.message(parser)), None
+        except ProtocolError as exc:
+            return _failed(method, url, parser, budget, "connection",
+                           f"connection failed: not an HTTP answer ({exc})"), None
+        except (OSError, ValueError) as exc:
+            kind, message = describe_failure(exc, budget.limit)
+            if kind == "timeout":
+                message = budget.message(parser)
+            return _failed(method, url, parser, budget, kind, message), None
+        location = parser.headers.get("location")
+        if parser.status in _REDIRECTS and location:
+            return Exchange(method, url, status=parser.status), location
+        return Exchange(method, url, status=parser.status, content_type=parser.headers.get("content-type", ""),
+                        body=bytes(parser.body), truncated=parser.truncated, elapsed_s=budget.elapsed()), None
 
 
-def _stale(exc: Exception) -> bool:
-    """The server closed a kept-alive connection just as it was reused (uvicorn does after an
-    error answer): nothing was processed, and a fresh connection is the honest retry."""
-    text = str(exc)
-    return "Connection aborted" in text and ("reset by peer" in text or "RemoteDisconnected" in text)
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
-def read_capped(response: requests.Response, max_body: int) -> tuple[bytes, bool]:
-    """At most `max_body` bytes of the body, and whether there was more."""
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(chunk_size=65536):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > max_body:
-            return b"".join(chunks)[:max_body], True
-    return b"".join(chunks), False
+def _failed(method: str, url: str, parser: ResponseParser, budget: Budget, kind: str,
+            message: str) -> Exchange:
+    """A request that ended without a whole answer; the status, if one came, is kept."""
+    return Exchange(method, url, status=parser.status, content_type=parser.headers.get("content-type", ""),
+                    body=bytes(parser.body), truncated=parser.truncated, elapsed_s=budget.elapsed(),
+                    error=message, error_kind=kind)
 
 
 def describe_failure(exc: BaseException, timeout: float) -> tuple[str, str]:
-    """(kind, one sentence) for a transport failure, from requests or from the standard library."""
-    import requests
-
+    """(kind, one sentence) for a transport failure (a standard-library exception)."""
     text = str(exc)
     timed_out = f"no answer within {timeout:.1f}s (timed out)"
-    if isinstance(exc, (requests.exceptions.SSLError, ssl.SSLError)):
+    if isinstance(exc, ssl.SSLError):
         return "tls", f"TLS handshake failed: {_reason(text)}"
-    if isinstance(exc, (requests.exceptions.Timeout, TimeoutError, socket.timeout)):
+    if isinstance(exc, (TimeoutError, socket.timeout)):
         return "timeout", timed_out
     if isinstance(exc, socket.gaierror) or any(marker in text for marker in _DNS_MARKERS):
         return "dns", "DNS lookup failed: the host name does not resolve"
@@ -225,7 +202,7 @@ def describe_failure(exc: BaseException, timeout: float) -> tuple[str, str]:
         return "refused", "connection refused: nothing is listening on that host and port"
     if "Read timed out" in text:
         return "timeout", timed_out
-    if isinstance(exc, (requests.exceptions.ConnectionError, OSError, http.client.HTTPException)):
+    if isinstance(exc, (OSError, http.client.HTTPException)):
         return "connection", f"connection failed: {_reason(text or type(exc).__name__)}"
     return "connection", f"request failed: {type(exc).__name__}: {_reason(text)}"
 

@@ -23,9 +23,9 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from checker.checks.endpoint.http import MAX_BODY, describe_failure
+from checker.checks.endpoint.transport import Target
 from checker.checks.endpoint.wire import ProtocolError, ResponseParser
 
 READ, WRITE = selectors.EVENT_READ, selectors.EVENT_WRITE
@@ -37,31 +37,6 @@ class Sample:
     latency_s: float
     status: int | None
     error: str | None = None
-
-
-@dataclass(frozen=True)
-class Target:
-    host: str
-    port: int
-    authority: str  # the Host header
-    path: str
-    tls: ssl.SSLContext | None
-
-    @classmethod
-    def parse(cls, url: str, verify: bool) -> Target:
-        parts = urlsplit(url)
-        context = None
-        if parts.scheme == "https":
-            context = ssl.create_default_context()
-            if not verify:
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE
-        host = parts.hostname or ""
-        authority = f"[{host}]" if ":" in host else host
-        if parts.port is not None and parts.port != (443 if context else 80):
-            authority = f"{authority}:{parts.port}"
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        return cls(host, parts.port or (443 if context else 80), authority, path, context)
 
 
 class _Connection:

@@ -162,7 +162,7 @@ class Step:
         evidence = {"outcomes": dict(measured.statuses)}
         status, summary = _latency_verdict(entry, measured, percentiles)
         return self.result("endpoint.latency", status, summary, metrics=metrics, evidence=evidence,
-                           location=self.location("latency") if entry.latency else self.location("requests"),
+                           location=self.location("latency" if entry.latency.limits else "requests"),
                            duration_s=elapsed[0])
 
     def malformed(self, client: HttpClient, url: str, request: PredictRequest) -> CheckResult:
@@ -207,10 +207,9 @@ def _latency_verdict(entry: Endpoint, measured: load.LoadResult,
     shown = ", ".join(f"{k.removesuffix('_ms')} {v:g} ms" for k, v in percentiles.items())
     if sent < planned:
         return Status.FAIL, f"the deadline stopped the run after {sent} of {planned} requests ({shown})"
-    budget = entry.latency
+    budget = entry.latency.limits
     over = [f"{key.removesuffix('_ms')} {percentiles[key]:g} ms > {limit:g} ms"
-            for key, limit in ((k, getattr(budget, k)) for k in ("p50_ms", "p95_ms", "max_ms"))
-            if budget is not None and limit is not None and percentiles[key] > limit]
+            for key, limit in budget.items() if percentiles[key] > limit]
     if over:
         return Status.FAIL, f"over budget: {', '.join(over)} ({sent} requests)"
     failed = len(measured.failures)
