@@ -116,3 +116,19 @@ def test_a_well_behaved_endpoint_passes_with_the_same_config(tmp_path: Path) -> 
     assert {c["id"]: c["status"] for c in results["checks"]} == {check_id: "pass" for check_id in (
         "endpoint.health", "endpoint.predict", "endpoint.latency", "endpoint.malformed", "endpoint.errors")}
     assert took < DEADLINE_S + MARGIN_S
+
+
+@pytest.mark.parametrize("where", ["config", "--staging-url"])
+def test_credentials_in_the_url_are_a_usage_error_that_never_echoes_them(tmp_path: Path, where: str) -> None:
+    with serving(Behavior(columns=FEATURES, max_rows=10)) as url:
+        with_credentials = url.replace("http://", f"http://ci:{SECRET}@")
+        config = tmp_path / "mlsmoke.yml"
+        endpoint = {"url": with_credentials if where == "config" else url, "contract": "wine"}
+        config.write_text(yaml.safe_dump({"version": 1, "contracts": CONTRACT, "endpoint": endpoint},
+                                         sort_keys=False))
+        staging = ["--staging-url", with_credentials] if where == "--staging-url" else []
+        done = CliRunner().invoke(main, ["run", "--config", str(config), "--out", str(tmp_path / "out"),
+                                         "--no-publish", *staging], env={"GITHUB_ACTIONS": ""})
+    assert done.exit_code == 2, done.output
+    assert "must not carry credentials" in done.output
+    assert SECRET not in done.output and not (tmp_path / "out").exists()
