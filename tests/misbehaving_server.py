@@ -144,7 +144,8 @@ def _read_request(rfile: Any) -> Request | None:
     return {"method": start[0], "path": start[1], "headers": headers, "body": body}
 
 
-def _handler(fault: Fault, stop: threading.Event, seen: list[Request]) -> type[socketserver.StreamRequestHandler]:
+def _handler(fault: Fault, stop: threading.Event,
+             seen: list[Request]) -> type[socketserver.StreamRequestHandler]:
     class Handler(socketserver.StreamRequestHandler):
         def handle(self) -> None:
             request = _read_request(self.rfile)

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from checker.config import schema as config_schema
+from checker.config.http_fields import url_credentials
 from checker.config.location import Location
 from checker.config.schema import Config, ContractFile
 from checker.config.secrets import looks_secret, redact
@@ -155,7 +156,7 @@ def _expand(value: Any, path: PathKey, environ: Mapping[str, str], index: LineIn
     expanded = _VAR.sub(substitute, value)
     if secret and expanded:
         secrets.add(expanded)
-    secrets.update(config_schema.url_credentials(expanded))
+    secrets.update(url_credentials(expanded))
     return expanded
 
 

@@ -10,8 +10,16 @@ import re
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
+from checker.config.http_fields import HeaderName, HeaderValue, http_url
 from checker.contracts.model import ColumnType, Contract, StrictModel
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
@@ -204,60 +212,6 @@ def _malformed(value: Any) -> Any:
     if value is False or value is None:
         return None
     return value
-
-
-def http_url(value: str) -> str:
-    """An http(s) URL with a host and no credentials in it; `${VAR}` left unexpanded (by
-    `mlsmoke validate`) passes."""
-    if url_credentials(value):
-        raise ValueError("must not carry credentials (user:password@host): mlsmoke never sends them "
-                         "in place of the configured headers; give them as a header instead, e.g. "
-                         "headers: {Authorization: \"Basic ${BASIC_AUTH}\"} with BASIC_AUTH the "
-                         "base64 of user:password (the URL is not shown)")
-    if "${" in value or re.match(r"https?://[^/?#\s]+", value, re.IGNORECASE):
-        return value
-    from checker.config.secrets import redact
-
-    raise ValueError(f"must be an http:// or https:// URL with a host, got {redact(value, set())!r}")
-
-
-def url_credentials(value: str) -> set[str]:
-    """The secret forms of a URL's `user:password@` (as written, decoded, and base64 as a Basic
-    header carries it); empty when the URL has none."""
-    import base64
-    from urllib.parse import unquote, urlsplit
-
-    if not re.match(r"[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
-        return set()
-    netloc = urlsplit(value).netloc
-    userinfo, at, _ = netloc.rpartition("@")
-    if not at:
-        return set()
-    user, _, password = userinfo.partition(":")
-    decoded = f"{unquote(user)}:{unquote(password)}"
-    found = {userinfo, decoded, base64.b64encode(decoded.encode()).decode()}
-    found |= {p for p in (password, unquote(password)) if p}
-    return found
-
-
-def header_name(name: str) -> str:
-    if not _HEADER_NAME.fullmatch(name):
-        raise ValueError("a header name is letters, digits and !#$%&'*+-.^_`|~ only "
-                         "(no spaces, colons or line breaks)")
-    return name
-
-
-def header_value(value: str) -> str:
-    """A value that cannot end its header line and start another (request smuggling)."""
-    if re.search(r"[\r\n\x00]", value):
-        raise ValueError("a header value must not hold a line break (CR or LF) or NUL: it would end "
-                         "the header and start another; it is never sent (the value is not shown)")
-    return value
-
-
-_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-HeaderName = Annotated[str, AfterValidator(header_name)]
-HeaderValue = Annotated[str, AfterValidator(header_value)]
 
 
 class JsonProtocol(StrictModel):

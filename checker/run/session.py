@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.config.http_fields import http_url
 from checker.config.load import LoadedConfig, load_config
-from checker.config.schema import http_url
 from checker.config.secrets import environ_secrets
 from checker.config.staging import with_staging_url
 from checker.errors import ExitCode, UsageError

@@ -29,7 +29,8 @@ def run_cli(tmp_path: Path, url: str, **overrides: Any) -> tuple[dict[str, Any],
                 "rows": 2, "requests": 2, "concurrency": 1, "request_timeout": f"{TIMEOUT_S}s",
                 "deadline": f"{DEADLINE_S}s", "health": {"timeout": "2s"}, "malformed": True, **overrides}
     config = tmp_path / "mlsmoke.yml"
-    config.write_text(yaml.safe_dump({"version": 1, "contracts": CONTRACT, "endpoint": endpoint}, sort_keys=False))
+    body = {"version": 1, "contracts": CONTRACT, "endpoint": endpoint}
+    config.write_text(yaml.safe_dump(body, sort_keys=False))
     out = tmp_path / "out"
     started = time.monotonic()
     done = CliRunner().invoke(main, ["run", "--config", str(config), "--only", "endpoint", "--out", str(out),
@@ -86,7 +87,8 @@ def test_a_reflected_authorization_header_is_redacted_in_the_evidence(tmp_path: 
 def test_a_traceback_in_a_500_is_shown_as_evidence(tmp_path: Path) -> None:
     with misbehaving("traceback_500") as (url, _):
         results, _ = run_cli(tmp_path, url)
-    assert "Traceback (most recent call last)" in check(results, "endpoint.predict")["evidence"]["response"]["body"]
+    body = check(results, "endpoint.predict")["evidence"]["response"]["body"]
+    assert "Traceback (most recent call last)" in body
     assert "HTTP 500: a server error" in check(results, "endpoint.malformed")["summary"]
 
 
@@ -102,7 +104,8 @@ def test_the_deadline_stops_a_dribbling_endpoint_and_fails_what_is_left(tmp_path
     assert took < 6 + MARGIN_S
     predict = check(results, "endpoint.predict")
     assert predict["status"] == "fail"
-    assert "s (what was left of the endpoint checks' deadline), stopped while reading the body" in predict["summary"]
+    assert ("(what was left of the endpoint checks' deadline), stopped while reading the body"
+            in predict["summary"])
     for check_id in ("endpoint.latency", "endpoint.malformed"):
         left = check(results, check_id)
         assert left["status"] == "fail"

@@ -71,7 +71,7 @@ def test_a_url_without_credentials_is_not_a_secret(tmp_path: Path) -> None:
 
 
 def test_url_credentials_are_secrets_in_every_form() -> None:
-    from checker.config.schema import url_credentials
+    from checker.config.http_fields import url_credentials
 
     found = url_credentials("http://ci%40corp:p%2Fw0rd-long@host:1/x")
     assert {"ci%40corp:p%2Fw0rd-long", "ci@corp:p/w0rd-long", "p/w0rd-long", "p%2Fw0rd-long",
@@ -90,7 +90,8 @@ def test_a_header_value_with_a_line_break_is_refused_naming_the_header(tmp_path:
 
 
 def test_a_line_break_arriving_through_a_variable_is_refused(tmp_path: Path) -> None:
-    path = _config(tmp_path, {"url": "http://127.0.0.1:8080", "headers": {"Authorization": "Bearer ${TOKEN}"}})
+    headers = {"Authorization": "Bearer ${TOKEN}"}
+    path = _config(tmp_path, {"url": "http://127.0.0.1:8080", "headers": headers})
     problem = _one_problem(path, {"TOKEN": f"{PASSWORD}\r\nX-Evil: 1"})
     assert problem.key == "endpoint.headers.Authorization" and PASSWORD not in str(problem)
 

@@ -83,7 +83,7 @@ def _model_results(config: Config, step: steps.Step, client: HttpClient, url: st
         ("endpoint.latency", lambda: step.latency(client, url, request, tally))]
     if entry.malformed is not None:
         planned.append(("endpoint.malformed", lambda: step.malformed(client, url, request)))
-    for position, (check_id, run_check) in enumerate(planned):
+    for position, (_, run_check) in enumerate(planned):
         if client.remaining() <= 0:
             ran_out_during = planned[position - 1][0] if position else "making the request rows"
             left = [c for c, _ in planned[position:]] + ([] if tally.total else ["endpoint.errors"])

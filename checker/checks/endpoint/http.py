@@ -2,9 +2,10 @@
 
 Every request has one wall-clock budget (its timeout, never past the family's deadline) that
 covers connecting, sending and reading the whole answer (checker.checks.endpoint.transport),
-reads at most MAX_BODY bytes of the answer, follows redirects only within the same origin (scheme, host and port) so
-auth headers never reach another host, and turns transport failures into one clear sentence
-(connection refused, DNS, TLS, timeout, too large) instead of an exception. Request headers
+reads at most MAX_BODY bytes of the answer, follows redirects only within the same origin
+(scheme, host and port) so auth headers never reach another host, and turns transport
+failures into one clear sentence (connection refused, DNS, TLS, timeout, too large) instead of
+an exception. Request headers
 are never recorded: an `Exchange` holds only what the server answered.
 """
 
@@ -124,7 +125,8 @@ class HttpClient:
     def request(self, method: str, url: str, *, body: bytes | None = None,
                 content_type: str | None = "application/json", timeout: float | None = None) -> Exchange:
         wanted = timeout or self.timeout
-        budget = Budget(time.monotonic(), min(wanted, self.remaining()), by_deadline=self.remaining() < wanted)
+        left = self.remaining()
+        budget = Budget(time.monotonic(), min(wanted, left), by_deadline=left < wanted)
         if budget.limit <= 0:
             return Exchange(method, url, error="not sent: the endpoint checks' deadline has passed",
                             error_kind="timeout")
@@ -173,8 +175,9 @@ class HttpClient:
         location = parser.headers.get("location")
         if parser.status in _REDIRECTS and location:
             return Exchange(method, url, status=parser.status), location
-        return Exchange(method, url, status=parser.status, content_type=parser.headers.get("content-type", ""),
-                        body=bytes(parser.body), truncated=parser.truncated, elapsed_s=budget.elapsed()), None
+        return Exchange(method, url, status=parser.status,
+                        content_type=parser.headers.get("content-type", ""), body=bytes(parser.body),
+                        truncated=parser.truncated, elapsed_s=budget.elapsed()), None
 
 
 _REDIRECTS = (301, 302, 303, 307, 308)

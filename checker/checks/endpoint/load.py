@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from checker.checks.endpoint.http import USER_AGENT
-from checker.checks.endpoint.loop import Loop, Sample, Target
+from checker.checks.endpoint.loop import Loop, Sample
+from checker.checks.endpoint.transport import Target
 from checker.checks.endpoint.wire import serialise_request
 
 __all__ = ["LoadResult", "Sample", "drive", "percentile"]

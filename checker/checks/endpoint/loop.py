@@ -23,6 +23,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from checker.checks.endpoint.http import MAX_BODY, describe_failure
 from checker.checks.endpoint.transport import Target
@@ -46,7 +47,7 @@ class _Connection:
         self.sock: socket.socket | None = None
         self.state = "closed"  # closed | connecting | handshake | open
         self.events = 0
-        self.candidates: list[tuple] = []  # addresses still to try while connecting
+        self.candidates: list[tuple[Any, ...]] = []  # addresses still to try while connecting
         self.reused = False  # this socket has already carried an answer
         self.retry = False  # reconnect and send the current request again
         self.retried = False
@@ -67,7 +68,7 @@ class Loop:
         self.active: set[_Connection] = set()  # a request in flight
         self.pending: list[_Connection] = []  # need their next step without waiting for a socket
         self.answered: list[tuple[_Connection, float]] = []  # complete answers, perf_counter at the last byte
-        self.addresses: list[tuple] | OSError = []
+        self.addresses: list[tuple[Any, ...]] | OSError = []
 
     def run(self, concurrency: int) -> list[Sample]:
         try:

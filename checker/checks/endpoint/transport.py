@@ -100,7 +100,7 @@ def _receive(sock: socket.socket, parser: ResponseParser, budget: Budget) -> Non
         sock.settimeout(budget.left())
         try:
             data = sock.recv(READ_SIZE)
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise WallCapExceeded("the request's time is up") from None
         if not data:
             if parser.close():
