@@ -1,8 +1,9 @@
 """A model server on 127.0.0.1 that misbehaves on the wire, one fault per server: it stalls in
 the headers or the body, dribbles, never ends a chunked body, sends a huge body, redirects to
 itself, resets the connection mid-answer, answers invalid UTF-8 or a 500 with a traceback, or
-reflects the request's Authorization header. GET /health always answers 200, so the fault
-meets endpoint.predict, the latency driver and the malformed probes.
+reflects the request's Authorization header. GET /health answers 200 (unless the fault is
+asked for on GET too), so the fault meets endpoint.predict, the latency driver and the
+malformed probes.
 
 It speaks raw HTTP/1.1 over its sockets (http.server would frame the answers for it)."""
 
@@ -144,8 +145,8 @@ def _read_request(rfile: Any) -> Request | None:
     return {"method": start[0], "path": start[1], "headers": headers, "body": body}
 
 
-def _handler(fault: Fault, stop: threading.Event,
-             seen: list[Request]) -> type[socketserver.StreamRequestHandler]:
+def _handler(fault: Fault, stop: threading.Event, seen: list[Request],
+             on_get: bool) -> type[socketserver.StreamRequestHandler]:
     class Handler(socketserver.StreamRequestHandler):
         def handle(self) -> None:
             request = _read_request(self.rfile)
@@ -154,7 +155,7 @@ def _handler(fault: Fault, stop: threading.Event,
             seen.append(request)
             answer = Answer(self.connection, stop)
             try:
-                if request["method"] == "GET":
+                if request["method"] == "GET" and not on_get:
                     return answer.json("200 OK", {"status": "ok"})
                 fault(answer, request)
             except OSError:
@@ -172,11 +173,12 @@ class _Server(socketserver.ThreadingTCPServer):
 
 
 @contextmanager
-def misbehaving(fault: str) -> Iterator[tuple[str, list[Request]]]:
-    """Serve one fault on a free port; yields the base URL and the requests received."""
+def misbehaving(fault: str, on_get: bool = False) -> Iterator[tuple[str, list[Request]]]:
+    """Serve one fault on a free port (on POST, and on GET too with `on_get`); yields the base
+    URL and the requests received."""
     stop = threading.Event()
     seen: list[Request] = []
-    server = _Server(("127.0.0.1", 0), _handler(FAULTS[fault], stop, seen))
+    server = _Server(("127.0.0.1", 0), _handler(FAULTS[fault], stop, seen, on_get))
     with running(server) as url:  # type: ignore[arg-type]
         try:
             yield url, seen

@@ -9,7 +9,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-__all__ = ["HeaderName", "HeaderValue", "header_name", "header_value", "http_url", "url_credentials"]
+__all__ = ["HeaderName", "HeaderValue", "credential_forms", "header_name", "header_value", "http_url",
+           "url_credentials"]
 
 
 def http_url(value: str) -> str:
@@ -44,6 +45,29 @@ def url_credentials(value: str) -> set[str]:
     found = {userinfo, decoded, base64.b64encode(decoded.encode()).decode()}
     found |= {p for p in (password, unquote(password)) if p}
     return found
+
+
+def credential_forms(value: str) -> set[str]:
+    """The parts of an `Authorization`-style value a server may echo on their own: the token
+    after the scheme, and for `Basic` the decoded `user:password` and its password."""
+    import base64
+    import binascii
+
+    scheme, _, token = value.strip().partition(" ")
+    token = token.strip()
+    if not token or scheme.lower() not in _AUTH_SCHEMES:
+        return set()
+    found = {token}
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(token, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return found
+        found |= {decoded, decoded.partition(":")[2]} - {""}
+    return found
+
+
+_AUTH_SCHEMES = ("basic", "bearer", "token", "apikey")
 
 
 def header_name(name: str) -> str:

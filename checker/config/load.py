@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from checker.config import schema as config_schema
-from checker.config.http_fields import url_credentials
+from checker.config.http_fields import credential_forms, url_credentials
 from checker.config.location import Location
 from checker.config.schema import Config, ContractFile
 from checker.config.secrets import looks_secret, redact
@@ -156,6 +156,7 @@ def _expand(value: Any, path: PathKey, environ: Mapping[str, str], index: LineIn
     expanded = _VAR.sub(substitute, value)
     if secret and expanded:
         secrets.add(expanded)
+        secrets.update(credential_forms(expanded))
     secrets.update(url_credentials(expanded))
     return expanded
 

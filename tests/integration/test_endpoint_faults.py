@@ -16,6 +16,7 @@ from fake_model_server import Behavior, serving
 from misbehaving_server import misbehaving
 from real_servers import CONTRACT, FEATURES
 
+from checker.checks.endpoint.load import drive
 from checker.cli import main
 
 SECRET = "s3cr3t-token-value-4242"
@@ -135,3 +136,24 @@ def test_credentials_in_the_url_are_a_usage_error_that_never_echoes_them(tmp_pat
     assert done.exit_code == 2, done.output
     assert "must not carry credentials" in done.output
     assert SECRET not in done.output and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("fault", ["stall_in_headers", "stall_in_body", "dribble"])
+def test_the_health_check_is_capped_the_same_way(tmp_path: Path, fault: str) -> None:
+    with misbehaving(fault, on_get=True) as (url, _):
+        results, took = run_cli(tmp_path, url, health={"timeout": "1s"})
+    assert took < 1 + TIMEOUT_S + MARGIN_S
+    health = check(results, "endpoint.health")
+    assert health["status"] == "fail"
+    assert "not healthy within 1s" in health["summary"]
+    assert check(results, "endpoint.predict")["status"] == "skip"
+
+
+@pytest.mark.parametrize("fault", ["stall_in_headers", "stall_in_body", "dribble"])
+def test_the_latency_driver_caps_each_request_by_the_wall_clock(fault: str) -> None:
+    with misbehaving(fault) as (url, _):
+        started = time.monotonic()
+        measured = drive(f"{url}/invocations", b"{}", requests=3, concurrency=1, timeout=TIMEOUT_S)
+        took = time.monotonic() - started
+    assert took < 3 * TIMEOUT_S + 1.0
+    assert measured.statuses == {f"no answer within {TIMEOUT_S:.1f}s (timed out)": 3}

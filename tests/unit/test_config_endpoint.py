@@ -110,3 +110,21 @@ def test_ordinary_headers_load_and_are_secrets(tmp_path: Path) -> None:
     assert loaded.config.endpoint[0].headers == {"Authorization": f"Bearer {PASSWORD}",
                                                  "X-Request-Source": "mlsmoke ci; v=1"}
     assert PASSWORD in loaded.secrets
+
+
+def test_a_basic_header_registers_its_decoded_credential_as_secret(tmp_path: Path) -> None:
+    import base64
+
+    token = base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}", "X-Trace": "plain"}
+    loaded = load_config(_config(tmp_path, {"url": "http://127.0.0.1:8080", "headers": headers}), {})
+    assert {f"Basic {token}", token, f"alice:{PASSWORD}", PASSWORD} <= loaded.secrets
+
+
+def test_credential_forms_of_values_that_are_not_credentials() -> None:
+    from checker.config.http_fields import credential_forms
+
+    assert credential_forms("plain") == set()
+    assert credential_forms("mlsmoke ci; v=1") == set()
+    assert credential_forms("Bearer abc.def") == {"abc.def"}
+    assert credential_forms("Basic not-base64!") == {"not-base64!"}
