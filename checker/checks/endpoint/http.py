@@ -17,7 +17,7 @@ import re
 import socket
 import ssl
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -137,7 +137,7 @@ class HttpClient:
         for _ in range(MAX_REDIRECTS + 1):
             exchange, location = self._send(method, current, body, headers, budget)
             if location is None:
-                return replace(exchange, url=url)
+                return exchange
             target = urljoin(current, location)
             if _origin(target) != _origin(current):
                 return Exchange(
