@@ -153,3 +153,17 @@ def test_a_failing_build_fails_serve_with_the_build_log(tmp_path: Path, no_lefto
     assert serve.summary.startswith("docker build of app failed")
     assert "requirements.txt: no such file" in serve.evidence["logs"]
     assert by_id(results, "endpoint.health").summary == "skipped: the service did not start"
+
+
+def test_a_build_that_outlasts_the_deadline_is_stopped(tmp_path: Path, no_leftovers: None) -> None:
+    config = app_config(tmp_path, "RUN for i in $(seq 60); do echo step $i; sleep 1; done\n")
+    body = yaml.safe_load(config.read_text())
+    body["endpoint"]["deadline"] = "12s"
+    config.write_text(yaml.safe_dump(body, sort_keys=False))
+    started = time.monotonic()
+    results = run_check(config, "endpoint")
+    assert time.monotonic() - started < 12 + 8
+    serve = by_id(results, "endpoint.serve")
+    assert serve.status is Status.FAIL
+    assert "was stopped by the endpoint deadline" in serve.summary, serve.summary
+    assert by_id(results, "endpoint.health").summary == "skipped: the service did not start"

@@ -73,7 +73,10 @@ class ServeSession:
         return client
 
     def _build(self, client: Any) -> str:
-        from docker.errors import APIError, BuildError
+        """Build the image, streaming the engine's log so the deadline is checked after every
+        line (a silent step is bounded by the client's read timeout, set from the deadline)."""
+        from docker.errors import APIError
+        from requests.exceptions import RequestException
 
         context = (self.root / (self.serve.build or ".")).resolve()
         dockerfile = self.serve.dockerfile or "Dockerfile"
@@ -81,17 +84,30 @@ class ServeSession:
             raise ServeFailed(f"no {dockerfile} in {self.serve.build}")
         tag = "mlsmoke-serve:" + hashlib.sha256(str(context).encode()).hexdigest()[:12]
         started = time.monotonic()
+        log: list[str] = []
         try:
-            client.images.build(path=str(context), dockerfile=dockerfile, tag=tag, rm=True, forcerm=True,
-                                network_mode="host", buildargs=dict(self.serve.build_args))
-        except BuildError as exc:
-            lines = [str(entry.get("stream") or entry.get("error") or "") for entry in exc.build_log]
-            raise ServeFailed(f"docker build of {self.serve.build} failed: {exc.msg}",
-                              "".join(lines)[-6000:]) from None
+            stream = client.api.build(path=str(context), dockerfile=dockerfile, tag=tag, rm=True,
+                                      forcerm=True, network_mode="host", decode=True,
+                                      buildargs=dict(self.serve.build_args))
+            for entry in stream:
+                self._build_step(entry, log, started)
         except APIError as exc:
             raise ServeFailed(f"docker build of {self.serve.build} failed: {exc.explanation}") from None
+        except RequestException as exc:  # the read timeout, set from the deadline, ran out
+            self._build_step({}, log, started)
+            raise ServeFailed(f"docker build of {self.serve.build}: the Docker engine stopped answering "
+                              f"({type(exc).__name__})", _tail(log)) from None
         self.steps.append(f"built {tag} from {self.serve.build} in {time.monotonic() - started:.1f}s")
         return tag
+
+    def _build_step(self, entry: dict[str, Any], log: list[str], started: float) -> None:
+        log.append(str(entry.get("stream") or entry.get("error") or ""))
+        if entry.get("error"):
+            raise ServeFailed(f"docker build of {self.serve.build} failed: {str(entry['error']).strip()}",
+                              _tail(log))
+        if time.monotonic() >= self.deadline - 1:  # a read timeout ends a moment before it
+            raise ServeFailed(f"docker build of {self.serve.build} was stopped by the endpoint deadline "
+                              f"after {time.monotonic() - started:.0f}s", _tail(log))
 
     def _image(self, client: Any) -> str:
         from docker.errors import APIError, ImageNotFound
@@ -152,6 +168,10 @@ class ServeSession:
         with contextlib.suppress(Exception):
             self.container.remove(force=True, v=True)
         self.container = None
+
+
+def _tail(log: list[str]) -> str:
+    return "".join(log)[-6000:]
 
 
 def _port_open(port: int) -> bool:
