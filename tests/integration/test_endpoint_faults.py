@@ -157,3 +157,17 @@ def test_the_latency_driver_caps_each_request_by_the_wall_clock(fault: str) -> N
         took = time.monotonic() - started
     assert took < 3 * TIMEOUT_S + 1.0
     assert measured.statuses == {f"no answer within {TIMEOUT_S:.1f}s (timed out)": 3}
+
+
+def test_a_header_value_with_a_line_break_is_a_config_error_and_never_sent(tmp_path: Path) -> None:
+    with misbehaving("reflect_authorization") as (url, seen):
+        config = tmp_path / "mlsmoke.yml"
+        endpoint = {"url": url, "headers": {"X-Api-Key": "${MODEL_TOKEN}"}}
+        config.write_text(yaml.safe_dump({"version": 1, "endpoint": endpoint}, sort_keys=False))
+        done = CliRunner().invoke(main, ["run", "--config", str(config), "--out", str(tmp_path / "out"),
+                                         "--no-publish"],
+                                  env={"MODEL_TOKEN": f"{SECRET}\r\nX-Injected: 1", "GITHUB_ACTIONS": ""})
+    assert done.exit_code == 2, done.output
+    assert f"{config}:5: endpoint.headers.X-Api-Key:" in done.output
+    assert "line break" in done.output and SECRET not in done.output and "X-Injected" not in done.output
+    assert seen == []
