@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from checker.checks.endpoint.wire import ResponseParser
+from checker.errors import ExternalError
 
 READ_SIZE = 65536
 
 
-class WallCapExceeded(TimeoutError):
+class WallCapExceeded(ExternalError, TimeoutError):
     """The request's whole budget ran out (while connecting, sending or reading)."""
 
 
