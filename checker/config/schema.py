@@ -60,9 +60,16 @@ ContractEntry = Annotated[
 ]
 
 
+class CsvFormat(StrictModel):
+    """How the CSV files of a data entry are written."""
+
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+
+
 class DataEntry(StrictModel):
     contract: str
     files: Globs = Field(min_length=1)
+    csv: CsvFormat | None = None
 
 
 class Compatibility(StrictModel):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from checker.contracts.model import Column, ColumnType
 from checker.synth.regex_sample import UnsupportedPattern, sample_strings
 from checker.synth.values import SynthError, allowed_values, rule_broken
+from checker.tables.arrow_values import arrow_type
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,19 +36,6 @@ _ALPHABET = b"abcdefghijklmnopqrstuvwxyz0123456789"
 # strings pyarrow's CSV reader takes for null: never generated for a column that is not nullable
 _NULL_LIKE = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
               "1.#QNAN", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null")
-
-
-def arrow_type(column_type: ColumnType) -> pa.DataType:
-    import pyarrow as pa
-
-    return {
-        ColumnType.INT: pa.int64(),
-        ColumnType.FLOAT: pa.float64(),
-        ColumnType.BOOL: pa.bool_(),
-        ColumnType.STRING: pa.string(),
-        ColumnType.CATEGORY: pa.string(),
-        ColumnType.DATETIME: pa.timestamp("us"),
-    }[column_type]
 
 
 def generate_column(name: str, column: Column, rows: int, rng: np.random.Generator) -> pa.Array:

@@ -13,12 +13,28 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from checker.contracts.model import ColumnType
+
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
 _EPOCH = dt.datetime(1970, 1, 1)
 _MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def arrow_type(column_type: ColumnType) -> pa.DataType:
+    """The arrow type a contract type's values are checked and synthesized as."""
+    import pyarrow as pa
+
+    return {
+        ColumnType.INT: pa.int64(),
+        ColumnType.FLOAT: pa.float64(),
+        ColumnType.BOOL: pa.bool_(),
+        ColumnType.STRING: pa.string(),
+        ColumnType.CATEGORY: pa.string(),
+        ColumnType.DATETIME: pa.timestamp("us"),
+    }[column_type]
 
 
 def array_of(values: Sequence[Any], kind: pa.DataType) -> pa.Array:

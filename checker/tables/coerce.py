@@ -12,12 +12,13 @@ falls back to Python parsing of the batch's distinct values only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.contracts.model import ColumnType, parse_datetime
-from checker.tables.arrow_values import array_of, false, scalar
+from checker.tables.arrow_values import array_of, arrow_type, false, scalar
+from checker.tables.jsonl_text import is_json_text
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -35,8 +36,6 @@ class Coerced:
 
 
 def target_type(column_type: ColumnType) -> pa.DataType:
-    from checker.synth.rows import arrow_type
-
     return arrow_type(column_type)
 
 
@@ -58,6 +57,8 @@ def coerce(array: pa.Array | pa.ChunkedArray, column_type: ColumnType) -> Coerce
             return Coerced(array.cast(pa.dictionary(array.type.index_type, pa.string())), None)
         array = array.dictionary_decode()
     kind = array.type
+    if is_json_text(kind):
+        return _per_value(array.storage, column_type, _JSON_PARSERS)
     if pa.types.is_null(kind):
         return Coerced(pa.nulls(len(array), target_type(column_type)), None)
     if _is_text(kind):
@@ -168,13 +169,14 @@ def _fast_casts(column_type: ColumnType) -> list[pa.DataType]:
             ColumnType.DATETIME: [pa.timestamp("us"), pa.timestamp("us", tz="UTC")]}[column_type]
 
 
-def _per_value(array: pa.Array, column_type: ColumnType) -> Coerced:
+def _per_value(array: pa.Array, column_type: ColumnType,
+               parsers: Mapping[ColumnType, Callable[[str], Any]] | None = None) -> Coerced:
     """Parse each distinct text in Python, then map the results back onto the batch."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     distinct = pc.unique(pc.drop_null(array))
-    parse = _PARSERS[column_type]
+    parse = (parsers or _PARSERS)[column_type]
     parsed = [parse(text) for text in distinct.to_pylist()]
     values = array_of([None if p is _BAD else p for p in parsed], target_type(column_type))
     bad = array_of([p is _BAD for p in parsed], pa.bool_())
@@ -229,4 +231,46 @@ def _parse_datetime(text: str) -> Any:
 _PARSERS: dict[ColumnType, Callable[[str], Any]] = {
     ColumnType.INT: _parse_int, ColumnType.FLOAT: _parse_float,
     ColumnType.BOOL: _parse_bool, ColumnType.DATETIME: _parse_datetime,
+}
+
+
+def _json_int(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _BAD
+    if isinstance(value, float) and not value.is_integer():
+        return _BAD
+    exact = int(value)
+    return exact if _INT64[0] <= exact <= _INT64[1] else _BAD
+
+
+def _json_float(value: Any) -> Any:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else _BAD
+
+
+def _json_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    return bool(value) if isinstance(value, int) and value in (0, 1) else _BAD  # as Parquet ints
+
+
+def _json_string(value: Any) -> Any:
+    return value if isinstance(value, str) else _BAD
+
+
+def _json_datetime(value: Any) -> Any:
+    return _parse_datetime(value) if isinstance(value, str) else _BAD
+
+
+def _from_json(check: Callable[[Any], Any]) -> Callable[[str], Any]:
+    """A parser of one JSON text: JSON null never reaches it (it is a null of the array)."""
+    import json
+
+    return lambda text: check(json.loads(text))
+
+
+# one JSON value each: a number is no string, and "1" is no number
+_JSON_PARSERS: dict[ColumnType, Callable[[str], Any]] = {
+    ColumnType.INT: _from_json(_json_int), ColumnType.FLOAT: _from_json(_json_float),
+    ColumnType.BOOL: _from_json(_json_bool), ColumnType.DATETIME: _from_json(_json_datetime),
+    ColumnType.STRING: _from_json(_json_string), ColumnType.CATEGORY: _from_json(_json_string),
 }

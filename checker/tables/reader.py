@@ -18,31 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.errors import InputError
+from checker.tables.errors import BlockTooSmallError, ColumnTypeError, MixedTypesError, TableReadError
 from checker.tables.prefetch import prefetch
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
+__all__ = ["BATCH_ROWS", "BlockTooSmallError", "ColumnStats", "ColumnTypeError", "MixedTypesError",
+           "RowGroup", "TableReadError", "TableStream", "open_table", "read_error", "read_table",
+           "require_file", "table_format"]
+
 BATCH_ROWS = 128 * 1024
 _FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
             ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
-
-
-class TableReadError(InputError):
-    """The file cannot be read as a table; the message says why."""
-
-
-class MixedTypesError(TableReadError):
-    """A JSON Lines column holds values of different JSON types; `as_text=True` reads it."""
-
-
-class ColumnTypeError(TableReadError):
-    """A CSV value does not parse as the type asked for its column in `types`."""
-
-    def __init__(self, message: str, column: str) -> None:
-        super().__init__(message)
-        self.column = column
 
 
 @dataclass(frozen=True)
@@ -95,7 +83,7 @@ class TableStream:
         try:
             return [_row_group(self._parquet.metadata, i) for i in range(self._parquet.num_row_groups)]
         except Exception as exc:
-            raise _read_error(exc) from exc
+            raise read_error(exc) from exc
 
     def row_group_batches(self, index: int, columns: Sequence[str],
                           batch_rows: int | None = None) -> Iterator[pa.RecordBatch]:
@@ -113,7 +101,7 @@ def _guarded(read: Callable[[], Iterator[pa.RecordBatch]], path: Path | None = N
     except TableReadError:
         raise
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, UnicodeDecodeError...
-        raise _read_error(exc, path) from exc
+        raise read_error(exc, path) from exc
 
 
 def _row_group(metadata: Any, index: int) -> RowGroup:
@@ -136,29 +124,54 @@ def _row_group(metadata: Any, index: int) -> RowGroup:
 def open_table(path: Path, *, columns: Sequence[str] | None = None,
                batch_rows: int | None = None, csv_strings: bool = False,
                as_text: bool = False, types: Mapping[str, pa.DataType] | None = None,
-               dictionary: Sequence[str] = ()) -> TableStream:
+               dictionary: Sequence[str] = (), delimiter: str = ",",
+               block_bytes: int | None = None, json_values: bool = False) -> TableStream:
     """Open a data file for streaming. `columns` limits what is decoded; `as_text` (or its
     older name `csv_strings`) reads every CSV / JSON Lines column as text (the caller converts
-    and counts bad values); `types` parses CSV columns straight to these types, and a value
-    that does not parse is a `ColumnTypeError` naming the column. `dictionary` names Parquet
-    text columns to read dictionary-encoded (each distinct value decoded once)."""
-    as_text = as_text or csv_strings
+    and counts bad values); `types` parses CSV columns straight to these types (a value that
+    does not parse is a `ColumnTypeError` naming the column) and reads JSON Lines columns as
+    exactly these types (any other JSON type is a `MixedTypesError`); `json_values` reads JSON
+    Lines value by value, each as its JSON text (see `jsonl_text.json_text`). `dictionary`
+    names Parquet text columns to read dictionary-encoded (each distinct value decoded once).
+    `delimiter` and `block_bytes` are for CSV. Compressed CSV and JSON Lines are read as such."""
+    from checker.tables.csv_read import block_size
+
     batch_rows = batch_rows or BATCH_ROWS  # looked up per call: tests shrink it
     fmt = table_format(path)
+    require_file(path)
+    read = _Read(columns, batch_rows, as_text or csv_strings, types or {}, json_values,
+                 block_bytes or block_size(batch_rows))
+    try:
+        if fmt == "csv":
+            from checker.tables.csv_read import open_csv
+
+            names, batches = open_csv(path, columns, read.as_text, read.types, delimiter, read.block_bytes)
+            return TableStream(path, "csv", names, None, batches)
+        if fmt == "parquet":
+            return _open_parquet(path, columns, batch_rows, dictionary)
+        return _open_jsonl(path, read)
+    except TableReadError:
+        raise
+    except Exception as exc:
+        raise read_error(exc, path) from exc
+
+
+def require_file(path: Path) -> None:
+    """A TableReadError unless `path` is a file with bytes in it."""
     if not path.exists():
         raise TableReadError("file not found")
     if path.stat().st_size == 0:
         raise TableReadError("file is empty (0 bytes)")
-    try:
-        if fmt == "csv":
-            return _open_csv(path, columns, batch_rows, as_text, types or {})
-        if fmt == "parquet":
-            return _open_parquet(path, columns, batch_rows, dictionary)
-        return _open_jsonl(path, columns, batch_rows, as_text)
-    except TableReadError:
-        raise
-    except Exception as exc:
-        raise _read_error(exc, path) from exc
+
+
+@dataclass(frozen=True)
+class _Read:
+    columns: Sequence[str] | None
+    batch_rows: int
+    as_text: bool
+    types: Mapping[str, pa.DataType]
+    json_values: bool
+    block_bytes: int
 
 
 def read_table(path: Path, *, columns: Sequence[str] | None = None) -> pa.Table:
@@ -170,75 +183,6 @@ def read_table(path: Path, *, columns: Sequence[str] | None = None) -> pa.Table:
     if not batches:
         return pa.table({name: pa.array([], pa.null()) for name in stream.column_names})
     return pa.Table.from_batches(batches)
-
-
-def _open_csv(path: Path, columns: Sequence[str] | None, batch_rows: int,
-              as_text: bool, types: Mapping[str, pa.DataType]) -> TableStream:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    header = _csv_header(path)
-    convert = pacsv.ConvertOptions(
-        include_columns=[c for c in columns if c in header] if columns is not None else None,
-        column_types={name: pa.string() for name in header} if as_text else dict(types) or None,
-        strings_can_be_null=True,
-    )
-    read = pacsv.ReadOptions(block_size=_block_size(batch_rows))
-    # quoted values may span lines; the parser must not split a block inside one
-    parse = pacsv.ParseOptions(newlines_in_values=True)
-
-    def batches() -> Iterator[pa.RecordBatch]:
-        try:
-            with pacsv.open_csv(path, read_options=read, parse_options=parse,
-                                convert_options=convert) as reader:
-                for batch in reader:
-                    _reject_binary(batch)
-                    yield batch
-        except pa.ArrowInvalid as exc:
-            raise _conversion_error(exc, header) from exc
-
-    names = list(convert.include_columns) if columns is not None else header
-    return TableStream(path, "csv", names, None, batches)
-
-
-def _block_size(batch_rows: int) -> int:
-    """Bytes parsed at a time: about `batch_rows` rows of text, at most 1 MiB (larger blocks
-    read no faster and pyarrow keeps several in flight, so memory grows with them)."""
-    return min(1 << 20, max(1 << 10, batch_rows * 64))
-
-
-def _conversion_error(exc: Exception, header: list[str]) -> Exception:
-    import re
-
-    found = re.match(r"In CSV column #(\d+): CSV conversion error", str(exc))
-    if found is None or int(found.group(1)) >= len(header) or "invalid UTF8" in str(exc):
-        return exc
-    return ColumnTypeError(str(exc), header[int(found.group(1))])
-
-
-def _reject_binary(batch: pa.RecordBatch) -> None:
-    """pyarrow's type inference reads a column with invalid UTF-8 as `binary` instead of
-    failing: that is a mis-encoded file."""
-    import pyarrow as pa
-
-    for field in batch.schema:
-        if pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
-            raise TableReadError(f"not valid UTF-8 text in column {field.name!r}: save the file as UTF-8")
-
-
-def _csv_header(path: Path) -> list[str]:
-    import csv
-
-    with path.open("rb") as raw:
-        first = raw.readline(1 << 20)
-    try:
-        text = first.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TableReadError(f"not UTF-8 text (byte {exc.start} of the header line): "
-                             "save the file as UTF-8") from None
-    if not text.strip():
-        raise TableReadError("no header line: the first line is empty")
-    return next(csv.reader([text]))
 
 
 def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
@@ -257,29 +201,20 @@ def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
                        parquet.metadata.num_rows, batches, parquet)
 
 
-def _open_jsonl(path: Path, columns: Sequence[str] | None, batch_rows: int,
-                as_text: bool) -> TableStream:
-    if as_text:
-        from checker.tables.jsonl_text import open_jsonl_text
+def _open_jsonl(path: Path, read: _Read) -> TableStream:
+    from checker.tables import jsonl_text
 
-        names, batches = open_jsonl_text(path, columns, batch_rows)
-        return TableStream(path, "jsonl", names, None, batches)
-    import pyarrow.json as pajson
-
-    read = pajson.ReadOptions(block_size=_block_size(batch_rows))
-    with pajson.open_json(path, read_options=read) as probe:
-        names = probe.schema.names
-    selected = [c for c in columns if c in names] if columns is not None else names
-
-    def batches() -> Iterator[pa.RecordBatch]:
-        with pajson.open_json(path, read_options=read) as reader:
-            for batch in reader:
-                yield batch.select(selected) if columns is not None else batch
-
-    return TableStream(path, "jsonl", selected, None, batches)
+    if read.as_text or read.json_values:
+        names, batches = jsonl_text.open_jsonl_text(path, read.columns, read.batch_rows,
+                                                    literal=read.json_values)
+    elif read.types:
+        names, batches = jsonl_text.open_jsonl_typed(path, read.types, read.block_bytes)
+    else:
+        names, batches = jsonl_text.open_jsonl_inferred(path, read.columns, read.block_bytes)
+    return TableStream(path, "jsonl", names, None, batches)
 
 
-def _read_error(exc: BaseException, path: Path | None = None) -> TableReadError:
+def read_error(exc: BaseException, path: Path | None = None) -> TableReadError:
     message = _describe(exc)
     if message.startswith("not valid JSON Lines") and path is not None:
         from checker.tables.jsonl_text import first_invalid_line

@@ -22,11 +22,9 @@ from checker.config.schema import Config, DataEntry
 from checker.contracts.model import ColumnType, Contract
 from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
 from checker.run.context import RunContext
-from checker.tables.coerce import csv_type
 from checker.tables.csv_lines import physical_lines
-from checker.tables.reader import ColumnTypeError, MixedTypesError, TableReadError, TableStream, open_table
-
-_MAX_RETYPED = 2
+from checker.tables.errors import TableReadError
+from checker.tables.policy import DataFile, ReadOptions, open_data
 
 
 def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
@@ -44,7 +42,12 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
                                   details=f"looked under {ctx.root}",
                                   location=ctx.location("data", index, "files"))
         for path in sorted({p for paths in files.values() for p in paths}):
-            yield from check_file(contract, path, ctx)
+            yield from check_file(contract, path, ctx, read_options(entry))
+
+
+def read_options(entry: DataEntry) -> ReadOptions:
+    csv = entry.csv
+    return ReadOptions(delimiter=csv.delimiter) if csv is not None else ReadOptions()
 
 
 def matched_files(entry: DataEntry, root: Path) -> dict[str, list[Path]]:
@@ -54,17 +57,18 @@ def matched_files(entry: DataEntry, root: Path) -> dict[str, list[Path]]:
             for pattern in entry.files}
 
 
-def check_file(contract: Contract, path: Path, ctx: RunContext) -> Iterator[CheckResult]:
+def check_file(contract: Contract, path: Path, ctx: RunContext,
+               options: ReadOptions | None = None) -> Iterator[CheckResult]:
     display = _relative(path, ctx.root)
     subject = f"{contract.name}: {display}"
     found: FileScan | None = None
     crash = ""  # a traceback, when mlsmoke itself failed on this file
     with stopwatch() as elapsed:
         try:
-            stream = _open(path)
-            columns_found = stream.column_names
+            data = open_data(path, options or ReadOptions())
+            columns_found = data.column_names
             present = [ColumnRules(n, c) for n, c in contract.columns.items() if n in columns_found]
-            found = _scan(path, stream, present, contract.unique_rows)
+            found = _scan(data, present, contract.unique_rows)
         except TableReadError as exc:
             failure: Exception = exc
         except Exception as exc:  # a fault in mlsmoke: this file errs, the others are still checked
@@ -75,17 +79,17 @@ def check_file(contract: Contract, path: Path, ctx: RunContext) -> Iterator[Chec
         return
     with stopwatch() as unique_elapsed:
         tallies = {**found.tallies, "unique": unique_tally(found)}
-    is_csv = stream.format == "csv"
+    is_csv = data.format == "csv"
     with stopwatch() as lines_elapsed:  # one walk over the file for every example shown
         examples = {e.row for tally in tallies.values() if tally.violations for e in tally.examples}
         lines = physical_lines(path, examples) if is_csv and examples else {}
     view = FileView(contract.name, subject, display, ctx.location, lines)
     yield CheckResult(id="data.readable", status=Status.PASS, subject=subject,
-                      summary=f"{stream.format} file, {plural(found.rows, 'row')}, "
+                      summary=f"{data.format} file, {plural(found.rows, 'row')}, "
                               f"{plural(len(columns_found), 'column')}",
-                      metrics={"rows": found.rows, "columns": len(columns_found), "format": stream.format},
+                      metrics={"rows": found.rows, "columns": len(columns_found), "format": data.format},
                       duration_s=round(elapsed[0] + lines_elapsed[0], 4))
-    yield _columns_result(contract, columns_found, view, ctx)
+    yield _columns_result(contract, columns_found, view, ctx, data.hint)
     for result in _rule_results(contract, present, found, tallies, view):
         extra = unique_elapsed[0] if result.id == "data.unique" else 0.0
         yield result.with_duration(result.duration_s + extra)
@@ -107,51 +111,13 @@ def _unreadable(subject: str, display: str, failure: Exception, crash: str, seco
         location=Location(display), duration_s=round(seconds, 4))
 
 
-def _open(path: Path) -> TableStream:
-    try:
-        return open_table(path)
-    except MixedTypesError:
-        return open_table(path, as_text=True)
-
-
-def _scan(path: Path, stream: TableStream, present: list[ColumnRules], unique_rows: bool) -> FileScan:
-    names = [c.name for c in present]
-    if stream.format == "csv":
-        return _scan_csv(path, present, unique_rows)
-
-    def reread(text: bool) -> Iterator:
-        return open_table(path, columns=names, as_text=text).batches()
-
+def _scan(data: DataFile, present: list[ColumnRules], unique_rows: bool) -> FileScan:
     # text with allowed values or a pattern: Parquet decodes each distinct value once
     dictionary = [c.name for c in present if c.column.type in (ColumnType.STRING, ColumnType.CATEGORY)
                   and not c.column.unique]
-    try:  # Parquet and JSON Lines keep their types, unless a JSON column mixes them
-        opened = open_table(path, columns=names, dictionary=dictionary)
-        return scan(opened, present, unique_rows=unique_rows, reread=lambda: reread(False))
-    except MixedTypesError:
-        opened = open_table(path, columns=names, as_text=True)
-        return scan(opened, present, unique_rows=unique_rows, reread=lambda: reread(True))
-
-
-def _scan_csv(path: Path, present: list[ColumnRules], unique_rows: bool) -> FileScan:
-    """Numbers are parsed straight to their type (pyarrow's fastest path); a column with a
-    value that does not parse is read again as text, which `coerce` converts value by value.
-    After two such columns every column is read as text, so a file is parsed at most 3 times."""
-    names = [c.name for c in present]
-    as_text: set[str] = set()
-    while True:
-        if len(as_text) >= _MAX_RETYPED:
-            as_text = set(names)
-        types = {c.name: csv_type(c.column.type) for c in present if c.name not in as_text}
-        types |= {name: csv_type(ColumnType.STRING) for name in as_text}
-        try:
-            opened = open_table(path, columns=names, types=types)
-            return scan(opened, present, unique_rows=unique_rows,
-                        reread=lambda types=types: open_table(path, columns=names, types=types).batches())
-        except ColumnTypeError as exc:
-            if exc.column in as_text or exc.column not in names:
-                raise
-            as_text.add(exc.column)
+    return data.read({c.name: c.column.type for c in present},
+                     lambda stream, reread: scan(stream, present, unique_rows=unique_rows, reread=reread),
+                     dictionary=dictionary)
 
 
 def _rule_results(contract: Contract, present: list[ColumnRules], found: FileScan,
@@ -176,13 +142,14 @@ def _rule_results(contract: Contract, present: list[ColumnRules], found: FileSca
 
 
 def _columns_result(contract: Contract, columns_found: list[str], view: FileView,
-                    ctx: RunContext) -> CheckResult:
+                    ctx: RunContext, hint: str | None = None) -> CheckResult:
     finding = compare_columns(contract, columns_found)
     status = finding.status(contract.extra_columns)
     named = [*finding.missing, *(c for c in finding.repeated if c in contract.columns)]
     key = ("columns", named[0]) if named else ("extra_columns",)
     details = [f"{name!r} looks renamed to {found!r} in the file"
                for name, found in finding.renamed.items()]
+    details += [hint] if hint and status is not Status.PASS else []
     return CheckResult(
         id="data.columns", status=status, subject=view.subject,
         summary=finding.summary(len(contract.columns), contract.extra_columns),

@@ -1,0 +1,122 @@
+"""CSV files for pyarrow's streaming reader: the header, the delimiter, the block size.
+
+A row longer than the block pyarrow parses at a time is a `BlockTooSmallError` (the caller
+reads again with a larger block), never pyarrow's "straddling object" message. `sniff_delimiter`
+guesses the delimiter from the header line, for `infer` and for the hint a check gives when
+the header looks delimited by something else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from checker.tables.errors import BlockTooSmallError, ColumnTypeError, TableReadError
+from checker.tables.sources import open_binary, source
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+MAX_BLOCK = 1 << 30
+_CANDIDATES = ",;\t|"
+
+
+def open_csv(path: Path, columns: Sequence[str] | None, as_text: bool, types: Mapping[str, pa.DataType],
+             delimiter: str, block_bytes: int) -> tuple[list[str], Callable[[], Iterator[pa.RecordBatch]]]:
+    """(the columns read, a function streaming their batches)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header = csv_header(path, delimiter)
+    convert = pacsv.ConvertOptions(
+        include_columns=[c for c in columns if c in header] if columns is not None else None,
+        column_types={name: pa.string() for name in header} if as_text else dict(types) or None,
+        strings_can_be_null=True,
+    )
+    read = pacsv.ReadOptions(block_size=block_bytes)
+    # quoted values may span lines; the parser must not split a block inside one
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        try:
+            with pacsv.open_csv(source(path), read_options=read, parse_options=parse,
+                                convert_options=convert) as reader:
+                for batch in reader:
+                    _reject_binary(batch)
+                    yield batch
+        except pa.ArrowInvalid as exc:
+            raise _conversion_error(exc, header, block_bytes) from exc
+
+    return (list(convert.include_columns) if columns is not None else header), batches
+
+
+def block_size(batch_rows: int) -> int:
+    """Bytes parsed at a time: about `batch_rows` rows of text, at most 1 MiB (larger blocks
+    read no faster and pyarrow keeps several in flight, so memory grows with them)."""
+    return min(1 << 20, max(1 << 10, batch_rows * 64))
+
+
+def csv_header(path: Path, delimiter: str = ",") -> list[str]:
+    import csv
+
+    text = header_line(path)
+    return next(csv.reader([text], delimiter=delimiter))
+
+
+def header_line(path: Path) -> str:
+    with open_binary(path) as raw:
+        first = raw.readline(1 << 20)
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TableReadError(f"not UTF-8 text (byte {exc.start} of the header line): "
+                             "save the file as UTF-8") from None
+    if not text.strip():
+        raise TableReadError("no header line: the first line is empty")
+    return text
+
+
+def sniff_delimiter(path: Path) -> str:
+    """The delimiter the header line most likely uses (`,` when nothing else fits better)."""
+    import csv
+
+    try:
+        found = csv.Sniffer().sniff(header_line(path), delimiters=_CANDIDATES).delimiter
+    except (csv.Error, TableReadError, OSError):
+        return ","
+    return found if len(csv_header(path, found)) > len(csv_header(path, ",")) else ","
+
+
+def delimiter_hint(path: Path, delimiter: str, header: Sequence[str]) -> str | None:
+    """A hint when the header splits into more columns with another delimiter."""
+    if len(header) > 1:
+        return None
+    other = sniff_delimiter(path)
+    if other in (",", delimiter):
+        return None
+    return (f"the header looks delimited by {other!r}, not {delimiter!r}: "
+            f"set `csv: {{delimiter: {other!r}}}` on this data entry")
+
+
+def _conversion_error(exc: Exception, header: list[str], block_bytes: int) -> Exception:
+    import re
+
+    if "straddl" in str(exc):
+        if block_bytes >= MAX_BLOCK:
+            return TableReadError(f"a row is larger than {MAX_BLOCK >> 20} MiB")
+        return BlockTooSmallError(f"a row is larger than {block_bytes} bytes")
+    found = re.match(r"In CSV column #(\d+): CSV conversion error", str(exc))
+    if found is None or int(found.group(1)) >= len(header) or "invalid UTF8" in str(exc):
+        return exc
+    return ColumnTypeError(str(exc), header[int(found.group(1))])
+
+
+def _reject_binary(batch: pa.RecordBatch) -> None:
+    """pyarrow's type inference reads a column with invalid UTF-8 as `binary` instead of
+    failing: that is a mis-encoded file."""
+    import pyarrow as pa
+
+    for field in batch.schema:
+        if pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
+            raise TableReadError(f"not valid UTF-8 text in column {field.name!r}: save the file as UTF-8")

@@ -1,0 +1,142 @@
+"""The read policy for a data file checked against a contract, in one place.
+
+`open_data(path, options)` reads what a file declares (its columns, from the CSV header line,
+the Parquet footer or the first MiB of JSON Lines); `DataFile.read(wanted, run)` then hands
+`run` one stream of typed record batches and a way to read the same batches again on request
+(`reread`, for the exact check of whole-row duplicates). The policy decides how each pass reads:
+
+- CSV columns are parsed straight to the contract's number types; a column with a value that
+  does not parse is read again as text, which `coerce` converts value by value. After two such
+  columns every column is read as text, so a file is parsed at most three times. A row larger
+  than the parser's block is read again with a larger block.
+- JSON Lines columns are parsed as exactly the contract's JSON types; a file with any other
+  value is read again value by value, each value keeping its JSON type (see `jsonl_text`).
+- Parquet keeps the types it stores; `dictionary` columns are decoded once per distinct value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from checker.contracts.model import ColumnType
+from checker.tables.errors import BlockTooSmallError, ColumnTypeError, MixedTypesError, TableReadError
+from checker.tables.reader import TableStream, open_table, read_error, require_file, table_format
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+T = TypeVar("T")
+Reread = Callable[[], Iterable["pa.RecordBatch"]]
+Run = Callable[[TableStream, Reread], T]
+MAX_RETYPED = 2
+_BLOCK_GROWTH = 16
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How a data entry says its files are written."""
+
+    delimiter: str = ","
+
+
+@dataclass(frozen=True)
+class DataFile:
+    path: Path
+    format: str
+    column_names: list[str]
+    options: ReadOptions = ReadOptions()
+    hint: str | None = None  # why the columns may not be what the file means (a delimiter)
+
+    def read(self, wanted: Mapping[str, ColumnType], run: Run[T], *,
+             dictionary: Sequence[str] = ()) -> T:
+        """`run(stream, reread)` over the `wanted` columns the file has, typed for them."""
+        names = [name for name in wanted if name in self.column_names]
+        if self.format == "csv":
+            return self._read_csv(names, wanted, run)
+        if self.format == "jsonl":
+            return self._read_jsonl(names, wanted, run)
+        stream = open_table(self.path, columns=names, dictionary=dictionary)
+        return run(stream, lambda: open_table(self.path, columns=names).batches())
+
+    def _read_csv(self, names: list[str], wanted: Mapping[str, ColumnType], run: Run[T]) -> T:
+        from checker.tables.coerce import csv_type
+
+        as_text: set[str] = set()
+        block: int | None = None
+        while True:
+            if len(as_text) >= MAX_RETYPED:
+                as_text = set(names)
+            types = {name: csv_type(ColumnType.STRING if name in as_text else wanted[name]) for name in names}
+            opener = _CsvOpener(self.path, names, types, self.options.delimiter, block)
+            try:
+                return run(opener.open(), opener.batches)
+            except ColumnTypeError as exc:
+                if exc.column in as_text or exc.column not in names:
+                    raise
+                as_text.add(exc.column)
+            except BlockTooSmallError:
+                from checker.tables.csv_read import block_size
+                from checker.tables.reader import BATCH_ROWS
+
+                block = (block or block_size(BATCH_ROWS)) * _BLOCK_GROWTH
+
+    def _read_jsonl(self, names: list[str], wanted: Mapping[str, ColumnType], run: Run[T]) -> T:
+        types = {name: json_type(wanted[name]) for name in names}
+        try:
+            stream = open_table(self.path, types=types)
+            return run(stream, lambda: open_table(self.path, types=types).batches())
+        except MixedTypesError:
+            stream = open_table(self.path, columns=names, json_values=True)
+            return run(stream, lambda: open_table(self.path, columns=names, json_values=True).batches())
+
+
+@dataclass(frozen=True)
+class _CsvOpener:
+    path: Path
+    names: list[str]
+    types: Mapping[str, pa.DataType]
+    delimiter: str
+    block: int | None
+
+    def open(self) -> TableStream:
+        return open_table(self.path, columns=self.names, types=self.types, delimiter=self.delimiter,
+                          block_bytes=self.block)
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        return self.open().batches()
+
+
+def open_data(path: Path, options: ReadOptions = ReadOptions()) -> DataFile:
+    """The file's format and columns; a TableReadError when it cannot be read at all."""
+    fmt = table_format(path)
+    require_file(path)
+    try:
+        return _header(path, fmt, options)
+    except TableReadError:
+        raise
+    except Exception as exc:
+        raise read_error(exc, path) from exc
+
+
+def _header(path: Path, fmt: str, options: ReadOptions) -> DataFile:
+    if fmt == "csv":
+        from checker.tables.csv_read import csv_header, delimiter_hint
+
+        header = csv_header(path, options.delimiter)
+        return DataFile(path, fmt, header, options, delimiter_hint(path, options.delimiter, header))
+    if fmt == "jsonl":
+        from checker.tables.jsonl_text import column_names
+
+        return DataFile(path, fmt, column_names(path), options)
+    return DataFile(path, fmt, open_table(path).column_names, options)
+
+
+def json_type(column_type: ColumnType) -> pa.DataType:
+    """The JSON type a contract type's values are written as (datetimes are strings)."""
+    import pyarrow as pa
+
+    return {ColumnType.INT: pa.int64(), ColumnType.FLOAT: pa.float64(),
+            ColumnType.BOOL: pa.bool_()}.get(column_type, pa.string())
