@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
 from typing import TYPE_CHECKING
+
+from checker.tables.sources import open_binary
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,7 +42,7 @@ def physical_lines(path: Path, rows: Iterable[int]) -> dict[int, int]:
     if not len(wanted):
         return found
     walk = _Walk()
-    with path.open("rb") as handle:
+    with open_binary(path) as handle:
         while len(found) < len(wanted) and (block := handle.read(_BLOCK)):
             _collect(_record_lines(np.frombuffer(block, np.uint8), walk), walk, wanted, found)
         if len(found) < len(wanted) and walk.open_content:  # a last row without a final newline

@@ -17,7 +17,7 @@ the Parquet footer or the first MiB of JSON Lines); `DataFile.read(wanted, run)`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -49,6 +49,7 @@ class DataFile:
     column_names: list[str]
     options: ReadOptions = ReadOptions()
     hint: str | None = None  # why the columns may not be what the file means (a delimiter)
+    unsupported: Mapping[str, str] = field(default_factory=dict)  # nested column → its type
 
     def read(self, wanted: Mapping[str, ColumnType], run: Run[T], *,
              dictionary: Sequence[str] = ()) -> T:
@@ -58,6 +59,7 @@ class DataFile:
             return self._read_csv(names, wanted, run)
         if self.format == "jsonl":
             return self._read_jsonl(names, wanted, run)
+        dictionary = [name for name in dictionary if name not in self.unsupported]
         stream = open_table(self.path, columns=names, dictionary=dictionary)
         return run(stream, lambda: open_table(self.path, columns=names).batches())
 
@@ -122,6 +124,8 @@ def open_data(path: Path, options: ReadOptions = ReadOptions()) -> DataFile:
 
 
 def _header(path: Path, fmt: str, options: ReadOptions) -> DataFile:
+    import pyarrow as pa
+
     if fmt == "csv":
         from checker.tables.csv_read import csv_header, delimiter_hint
 
@@ -131,7 +135,10 @@ def _header(path: Path, fmt: str, options: ReadOptions) -> DataFile:
         from checker.tables.jsonl_text import column_names
 
         return DataFile(path, fmt, column_names(path), options)
-    return DataFile(path, fmt, open_table(path).column_names, options)
+    schema = open_table(path).parquet_schema
+    assert schema is not None
+    nested = {f.name: str(f.type) for f in schema if pa.types.is_nested(f.type)}
+    return DataFile(path, fmt, schema.names, options, unsupported=nested)
 
 
 def json_type(column_type: ColumnType) -> pa.DataType:

@@ -221,7 +221,7 @@ def read_error(exc: BaseException, path: Path | None = None) -> TableReadError:
 
         where = first_invalid_line(path)
         message = f"not valid JSON Lines: {where}" if where else message
-    if "JSON" in message and "changed from" in message:
+    if "JSON" in message and ("changed from" in message or "Failed to convert JSON" in message):
         return MixedTypesError(f"values of different JSON types in one column ({message})")
     return TableReadError(message)
 

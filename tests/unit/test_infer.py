@@ -287,3 +287,25 @@ def test_a_parquet_file_without_rows_still_gives_its_stored_types(tmp_path: Path
     contract = infer_contract([path])
     assert {name: col.type for name, col in contract.columns.items()} == {
         "n": ColumnType.INT, "x": ColumnType.FLOAT, "at": ColumnType.DATETIME, "s": ColumnType.STRING}
+
+
+def test_a_semicolon_csv_gets_its_columns(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id;name\n1;a\n2;b\n", encoding="utf-8")
+    assert list(infer_contract([path]).columns) == ["id", "name"]
+
+
+def test_semicolons_inside_a_comma_csv_stay_in_their_values(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('id,note\n1,"a;b"\n2,"c;d"\n', encoding="utf-8")
+    contract = infer_contract([path])
+    assert list(contract.columns) == ["id", "note"]
+    assert contract.columns["id"].type is ColumnType.INT
+
+
+def test_a_gzipped_csv_is_inferred(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "t.csv.gz"
+    path.write_bytes(gzip.compress(b"id,name\n1,a\n2,b\n"))
+    assert infer_contract([path]).columns["id"].type is ColumnType.INT

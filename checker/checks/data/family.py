@@ -10,6 +10,7 @@ cannot be read gets one failed `data.readable` naming the cause, and the run goe
 from __future__ import annotations
 
 import glob
+from dataclasses import replace
 import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -92,9 +93,21 @@ def check_file(contract: Contract, path: Path, ctx: RunContext,
     yield _columns_result(contract, columns_found, view, ctx, data.hint)
     for result in _rule_results(contract, present, found, tallies, view):
         extra = unique_elapsed[0] if result.id == "data.unique" else 0.0
+        if result.id == "data.types":
+            result = _unsupported_types(result, data, present)
         yield result.with_duration(result.duration_s + extra)
     if contract.rows is not None:
         yield _rows_result(contract, found.rows, view, ctx)
+
+
+def _unsupported_types(result: CheckResult, data: DataFile, present: list[ColumnRules]) -> CheckResult:
+    """Name the nested columns (struct, list…) the contract types: no value of them fits."""
+    nested = {c.name: data.unsupported[c.name] for c in present if c.name in data.unsupported}
+    if not nested:
+        return result
+    notes = [f"column {name!r} is {kind}: type not supported by contracts (nested values)"
+             for name, kind in nested.items()]
+    return replace(result, details="\n".join(filter(None, [result.details, *notes])))
 
 
 def _unreadable(subject: str, display: str, failure: Exception, crash: str, seconds: float) -> CheckResult:
