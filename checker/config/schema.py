@@ -70,6 +70,7 @@ class DataEntry(StrictModel):
     contract: str
     files: Globs = Field(min_length=1)
     csv: CsvFormat | None = None
+    partitioning: Literal["hive"] | None = None  # each matched folder is one Parquet table
 
 
 class Compatibility(StrictModel):

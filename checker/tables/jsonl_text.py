@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from checker.tables.sources import open_binary, source
 
@@ -145,7 +145,7 @@ def _all_column_names(path: Path) -> list[str]:
 
 def _chunks(path: Path, size: int) -> Iterator[list[dict[str, Any]]]:
     rows: list[dict[str, Any]] = []
-    with io.TextIOWrapper(open_binary(path), encoding="utf-8") as handle:
+    with io.TextIOWrapper(cast(BinaryIO, open_binary(path)), encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue

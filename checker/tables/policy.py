@@ -40,6 +40,7 @@ class ReadOptions:
     """How a data entry says its files are written."""
 
     delimiter: str = ","
+    partitioning: str | None = None  # "hive": the path is a folder read as one Parquet table
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,18 @@ class DataFile:
             return self._read_csv(names, wanted, run)
         if self.format == "jsonl":
             return self._read_jsonl(names, wanted, run)
+        if self.options.partitioning:
+            return self._read_partitioned(names, run)
         dictionary = [name for name in dictionary if name not in self.unsupported]
         stream = open_table(self.path, columns=names, dictionary=dictionary)
         return run(stream, lambda: open_table(self.path, columns=names).batches())
+
+    def _read_partitioned(self, names: list[str], run: Run[T]) -> T:
+        from checker.tables.partitioned import open_partitioned
+        from checker.tables.reader import BATCH_ROWS
+
+        stream = open_partitioned(self.path, names, BATCH_ROWS)
+        return run(stream, lambda: open_partitioned(self.path, names, BATCH_ROWS).batches())
 
     def _read_csv(self, names: list[str], wanted: Mapping[str, ColumnType], run: Run[T]) -> T:
         from checker.tables.coerce import csv_type
@@ -113,8 +123,9 @@ class _CsvOpener:
 
 def open_data(path: Path, options: ReadOptions = ReadOptions()) -> DataFile:
     """The file's format and columns; a TableReadError when it cannot be read at all."""
-    fmt = table_format(path)
-    require_file(path)
+    fmt = "parquet" if options.partitioning else table_format(path)
+    if not options.partitioning:
+        require_file(path)
     try:
         return _header(path, fmt, options)
     except TableReadError:
@@ -135,7 +146,12 @@ def _header(path: Path, fmt: str, options: ReadOptions) -> DataFile:
         from checker.tables.jsonl_text import column_names
 
         return DataFile(path, fmt, column_names(path), options)
-    schema = open_table(path).parquet_schema
+    if options.partitioning:
+        from checker.tables.partitioned import partitioned_schema
+
+        schema = partitioned_schema(path)
+    else:
+        schema = open_table(path).parquet_schema
     assert schema is not None
     nested = {f.name: str(f.type) for f in schema if pa.types.is_nested(f.type)}
     return DataFile(path, fmt, schema.names, options, unsupported=nested)

@@ -48,4 +48,4 @@ def open_binary(path: Path) -> io.BufferedIOBase:
         return gzip.open(path, "rb")
     if codec == "bz2":
         return bz2.open(path, "rb")
-    return io.BufferedReader(source(path))  # type: ignore[arg-type]
+    return io.BufferedReader(source(path))

@@ -135,3 +135,43 @@ def test_nested_parquet_column_in_the_contract_is_not_supported(tmp_path: Path) 
     result = by_id(results, "data.types")
     assert result.status is Status.FAIL
     assert "not supported by contracts" in result.summary + result.details
+
+
+def _events(folder: Path, ids: tuple[list[int], list[int]]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for day, values in zip(("2024-01-01", "2024-01-02"), ids, strict=True):
+        part = folder / "data" / "events" / f"day={day}"
+        part.mkdir(parents=True)
+        pq.write_table(pa.table({"id": values, "name": ["a"] * len(values)}), part / "part-0.parquet")
+
+
+HIVE = """
+contracts:
+  t:
+    columns:
+      id: {type: int, unique: true}
+      name: {type: string}
+      day: {type: string, allowed: ["2024-01-01", "2024-01-02"]}
+data:
+  - contract: t
+    files: data/events/
+    partitioning: hive
+"""
+
+
+def test_a_hive_folder_is_one_table_with_its_partition_column(tmp_path: Path) -> None:
+    _events(tmp_path, ([1, 2], [3, 4]))
+    results = run_check(write_config(tmp_path, f"version: 1\n{HIVE}"), "data")
+    assert by_id(results, "data.readable").metrics["rows"] == 4
+    for check in ("data.columns", "data.types", "data.allowed", "data.unique"):
+        assert by_id(results, check).status is Status.PASS, check
+
+
+def test_unique_holds_across_the_files_of_a_hive_folder(tmp_path: Path) -> None:
+    _events(tmp_path, ([1, 2], [2, 3]))
+    results = run_check(write_config(tmp_path, f"version: 1\n{HIVE}"), "data")
+    result = by_id(results, "data.unique")
+    assert result.status is Status.FAIL
+    assert result.metrics["violations"] >= 1

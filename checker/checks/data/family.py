@@ -10,9 +10,9 @@ cannot be read gets one failed `data.readable` naming the cause, and the run goe
 from __future__ import annotations
 
 import glob
-from dataclasses import replace
 import traceback
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from checker.checks.data.columns import compare_columns
@@ -48,13 +48,15 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
 
 def read_options(entry: DataEntry) -> ReadOptions:
     csv = entry.csv
-    return ReadOptions(delimiter=csv.delimiter) if csv is not None else ReadOptions()
+    return ReadOptions(delimiter=csv.delimiter if csv is not None else ",", partitioning=entry.partitioning)
 
 
 def matched_files(entry: DataEntry, root: Path) -> dict[str, list[Path]]:
-    """{glob: the files it matches}, relative to the config's folder."""
+    """{glob: the files it matches}, relative to the config's folder; the folders it matches
+    for a partitioned entry (each one table)."""
+    wanted = Path.is_dir if entry.partitioning else Path.is_file
     return {pattern: sorted(root / p for p in glob.glob(pattern, root_dir=root, recursive=True)
-                            if (root / p).is_file())
+                            if wanted(root / p))
             for pattern in entry.files}
 
 

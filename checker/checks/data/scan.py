@@ -40,7 +40,7 @@ def scan(stream: TableStream, columns: list[ColumnRules], *, unique_rows: bool =
     found = FileScan(uniques={c.name: ValueCounter(MAX_EXAMPLES) for c in columns if c.column.unique})
     row_counter = RowCounter() if unique_rows else None
     names = [c.name for c in columns]
-    if stream.format == "parquet":
+    if stream.parquet_schema is not None:  # one Parquet file: row group by row group
         _scan_row_groups(stream, columns, found, row_counter)
     else:
         asked = [(c, c.applies) for c in columns]
