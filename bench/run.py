@@ -27,7 +27,7 @@ from generate import CONTRACT, generate
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-LAUNCHER = REPO / "checker" / "pipeline" / "launcher.py"
+LAUNCHER = REPO / "checker" / "checks" / "pipeline" / "launcher.py"
 DATA = BENCH / "data"
 RESULTS = BENCH / "RESULTS.md"
 SECTION = "## Data checks"
