@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
+from checker.tables.errors import MixedTypesError
 from checker.tables.sources import open_binary, source
 
 if TYPE_CHECKING:
@@ -51,19 +52,22 @@ def is_json_text(kind: pa.DataType) -> bool:
 
 
 def column_names(path: Path) -> list[str]:
-    """The keys of the lines in the first MiB, in order of first appearance."""
+    """The keys of the lines in the first MiB (at least one line), in order of first appearance."""
     names: dict[str, None] = {}
+    consumed = 0
     with open_binary(path) as raw:
-        head = raw.read(HEADER_BYTES)
-    lines = head.decode("utf-8", errors="replace").splitlines()
-    for line in lines[:-1] if len(head) == HEADER_BYTES else lines:
-        try:
-            row = json.loads(line) if line.strip() else None
-        except json.JSONDecodeError:
-            continue
-        if isinstance(row, dict):
-            names.update(dict.fromkeys(row))
+        while consumed < HEADER_BYTES and (line := raw.readline()):
+            consumed += len(line)
+            names.update(dict.fromkeys(_keys(line)))
     return list(names)
+
+
+def _keys(line: bytes) -> list[str]:
+    try:
+        row = json.loads(line) if line.strip() else None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return []
+    return list(row) if isinstance(row, dict) else []
 
 
 def open_jsonl_typed(path: Path, types: Mapping[str, pa.DataType], block_bytes: int) -> Batches:
@@ -76,8 +80,14 @@ def open_jsonl_typed(path: Path, types: Mapping[str, pa.DataType], block_bytes: 
                                 unexpected_field_behavior="ignore")
 
     def batches() -> Iterator[pa.RecordBatch]:
-        with pajson.open_json(source(path), read_options=read, parse_options=parse) as reader:
-            yield from reader
+        try:
+            with pajson.open_json(source(path), read_options=read, parse_options=parse) as reader:
+                yield from reader
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc):
+                raise
+            # a line longer than the block: the line-by-line reader takes any length
+            raise MixedTypesError(f"a line is longer than {block_bytes} bytes") from exc
 
     return list(types), batches
 

@@ -90,10 +90,10 @@ class DataFile:
                     raise
                 as_text.add(exc.column)
             except BlockTooSmallError:
-                from checker.tables.csv_read import block_size
+                from checker.tables.csv_read import MAX_BLOCK, block_size
                 from checker.tables.reader import BATCH_ROWS
 
-                block = (block or block_size(BATCH_ROWS)) * _BLOCK_GROWTH
+                block = min(MAX_BLOCK, (block or block_size(BATCH_ROWS)) * _BLOCK_GROWTH)
 
     def _read_jsonl(self, names: list[str], wanted: Mapping[str, ColumnType], run: Run[T]) -> T:
         types = {name: json_type(wanted[name]) for name in names}

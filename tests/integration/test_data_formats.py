@@ -175,3 +175,13 @@ def test_unique_holds_across_the_files_of_a_hive_folder(tmp_path: Path) -> None:
     result = by_id(results, "data.unique")
     assert result.status is Status.FAIL
     assert result.metrics["violations"] >= 1
+
+
+@pytest.mark.parametrize(("ident", "status"), [(2, Status.PASS), ('"2"', Status.FAIL)])
+def test_megabyte_json_lines_are_read(tmp_path: Path, ident: object, status: Status) -> None:
+    big = "x" * (3 << 20)
+    (tmp_path / "t.jsonl").write_text(f'{{"id": 1, "name": "{big}"}}\n{{"id": {ident}, "name": "b"}}\n',
+                                      encoding="utf-8")
+    results = _run(tmp_path, "t.jsonl")
+    assert by_id(results, "data.readable").metrics["rows"] == 2
+    assert by_id(results, "data.types").status is status

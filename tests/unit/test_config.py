@@ -357,3 +357,20 @@ def test_a_wrong_shape_is_said_in_yaml_words(tmp_path):
     path = write_config(tmp_path, "version: 1\ncontracts:\n  c: {file: c.yml}\n  d: [x]\n")
     messages = sorted(p.message for p in _problems(path))
     assert messages == ["expected a mapping (key: value lines), got a list"] * 2
+
+
+DATA_OPTIONS = MINIMAL_CONFIG + "data:\n  - contract: wine\n    files: data/*.csv\n    {option}\n"
+
+
+@pytest.mark.parametrize("option", ["csv: {delimiter: ';'}", 'csv: {delimiter: "\\t"}', "partitioning: hive"])
+def test_data_read_options_are_accepted(tmp_path: Path, option: str) -> None:
+    config = load_config(write_config(tmp_path, DATA_OPTIONS.replace("{option}", option)), {}).config
+    assert config.data[0].csv is not None or config.data[0].partitioning == "hive"
+
+
+@pytest.mark.parametrize(("option", "key"), [("csv: {delimiter: ';;'}", "delimiter"),
+                                             ("partitioning: daily", "partitioning")])
+def test_bad_data_read_options_are_config_errors(tmp_path: Path, option: str, key: str) -> None:
+    problem = _one(write_config(tmp_path, DATA_OPTIONS.replace("{option}", option)))
+    assert key in str(problem)
+    assert problem.line == 10
