@@ -18,6 +18,7 @@ from checker.github.api import GithubApiError, GithubClient
 from checker.github.commands import WorkflowCommands, append_outputs, append_summary
 from checker.github.env import GithubSettings
 from checker.github.sticky import StickyTarget, upsert_sticky_comment
+from checker.render.escape import visible
 from checker.results.model import Report, Status
 
 SUMMARY_LIMIT = 1_000_000  # GitHub shows up to 1 MiB of job summary per step
@@ -88,8 +89,9 @@ def emit_annotations(commands: WorkflowCommands, report: Report, settings: Githu
             continue
         level = "warning" if check.status is Status.WARN else "error"
         subject = f" [{check.subject}]" if check.subject else ""
-        commands.issue(level, f"{check.summary}{subject}", file=_repo_path(check.location.file, settings),
-                       line=check.location.line, title=f"mlsmoke {check.id}")
+        commands.issue(level, visible(f"{check.summary}{subject}"),  # bidi shown, never applied
+                       file=_repo_path(check.location.file, settings),
+                       line=check.location.line, title=visible(f"mlsmoke {check.id}"))
 
 
 def write_job_summary(settings: GithubSettings, rendered: Rendered) -> None:

@@ -34,6 +34,15 @@ _TABLE = str.maketrans(_ENTITIES)
 # Characters that start a block only at the beginning of a line.
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Format characters (Unicode category Cf: bidi controls that make text display reversed,
+# zero-width and other invisible characters) and invisible fillers. They are shown as
+# `<U+202E>`, so a reviewer sees that something was there; tests check the class against
+# unicodedata.
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # GitHub links bare URLs (http://…, www.…); a reference in the right place stops it.
 _AUTOLINK = re.compile(r"(?<=[A-Za-z]):(?=//)|(?i:(?<![A-Za-z0-9])www)\.")
@@ -41,10 +50,20 @@ _NEWLINES = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 _BACKTICK_RUN = re.compile(r"`+")
 
 
+def visible(text: object) -> str:
+    """`text` with bidi controls and invisible characters shown as `<U+XXXX>`."""
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", str(text))
+
+
+def _plain(text: object) -> str:
+    """Untrusted text with control characters dropped and invisible ones made visible."""
+    return visible(_CONTROL.sub("", str(text)))
+
+
 def inline(text: object, *, max_chars: int | None = None) -> str:
     """One line of inert text for a paragraph, a heading, a table cell or `<summary>`:
     newlines fold to ` ⏎ `, every markup character becomes a character reference."""
-    plain = _CONTROL.sub("", str(text))
+    plain = _plain(text)
     plain = _NEWLINES.sub(" ⏎ ", plain.strip())
     if max_chars is not None and len(plain) > max_chars:
         plain = plain[: max_chars - 1].rstrip() + "…"
@@ -59,7 +78,7 @@ def cell(text: object, *, max_chars: int = 300) -> str:
 def block(text: object) -> str:
     """Multi-line inert Markdown: each line escaped and kept as a line (with a hard break),
     blank lines kept as paragraph breaks, leading indentation kept visible."""
-    lines = _CONTROL.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _plain(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[str] = []
     for line in lines:
         if not line.strip():
@@ -95,7 +114,7 @@ def _escape(text: str) -> str:
 def code_block(content: str, language: str = "") -> str:
     """A fenced code block that its content cannot close: the fence is longer than any run of
     backticks inside. Ends without a newline; put a blank line before and after it."""
-    body = _CONTROL.sub("", content).replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    body = _plain(content).replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
     longest = max((len(run) for run in _BACKTICK_RUN.findall(body)), default=0)
     fence = "`" * max(3, longest + 1)
     info = re.sub(r"[^A-Za-z0-9_+-]", "", language)
@@ -104,14 +123,15 @@ def code_block(content: str, language: str = "") -> str:
 
 def html_comment(text: str) -> str:
     """Text safe inside `<!-- … -->`: one line, no `--`, no `<` or `>`."""
-    plain = _NEWLINES.sub(" ", str(text).strip())
+    plain = _NEWLINES.sub(" ", visible(text).strip())
     plain = plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return plain.replace("--", "-&#45;").replace("@", "@&#8203;")
 
 
 def xml_text(text: object) -> str:
-    """Text XML 1.0 can hold: characters it forbids (NUL, most controls) are dropped."""
-    return _XML_INVALID.sub("", str(text))
+    """Text XML 1.0 can hold: characters it forbids (NUL, most controls) are dropped,
+    invisible ones shown as `<U+XXXX>` (ElementTree escapes the `<`)."""
+    return visible(_XML_INVALID.sub("", str(text)))
 
 
 def is_http_url(value: object) -> bool:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import IO
 
+from checker.render.escape import visible
 from checker.results.model import CheckResult, Report, Status
 
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
@@ -39,6 +40,7 @@ class Progress:
     def _write(self, line: str) -> None:
         # One physical line per message: text from data or endpoints must never start a
         # line of its own (on GitHub Actions a line starting with :: is a workflow command).
-        # Control characters (ESC …) could drive the terminal: they are dropped.
-        self.stream.write(_CONTROLS.sub("", _LINE_BREAKS.sub(" ", line)) + "\n")
+        # Control characters (ESC …) could drive the terminal: they are dropped. Bidi and
+        # invisible characters could make a line read differently: they are shown (<U+202E>).
+        self.stream.write(visible(_CONTROLS.sub("", _LINE_BREAKS.sub(" ", line))) + "\n")
         self.stream.flush()

@@ -23,7 +23,7 @@ def test_inline_output_has_no_markup_and_reads_as_the_input(text):
     assert not MARKUP & set(re.sub(r"&(?:amp|lt|gt|#\d+);", "", out))
     assert re.search(r"@(?!&#8203;)", out) is None
     assert "\n" not in out
-    assert _unescape(out) == text.strip()
+    assert _unescape(out) == escape.visible(text).strip()  # invisible characters shown, see below
 
 
 def test_inline_neutralises_html_and_mentions():
@@ -81,7 +81,7 @@ def test_block_lines_read_as_the_input_lines(text):
         assert not line.startswith((" ", "\t", "-", "+", ">", "=", "#", "`", "~", "*", "_", "|"))
         assert not re.match(r"\d+[.)]", line)
         assert "<" not in line
-    expected = [line.strip() for line in text.split("\n") if line.strip()]
+    expected = [line.strip() for line in escape.visible(text).split("\n") if line.strip()]
     assert [_unescape(x.removesuffix("\\")).replace("\xa0", " ").strip()
             for x in out.split("\n") if x] == expected
 
@@ -107,3 +107,32 @@ def test_inline_leaves_bare_urls_and_emails_unlinked():
     assert escape.inline("WWW.evil.example") == "WWW&#46;evil.example"
     assert escape.inline("mail a@b.example") == "mail a@&#8203;b.example"
     assert escape.inline("ratio 3:1, awww.b") == "ratio 3:1, awww.b"
+
+
+BIDI_AND_INVISIBLE = ("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+                      "\u200b\u200c\u200d\u2060\ufeff")
+
+
+def test_bidi_and_invisible_characters_are_shown_everywhere_untrusted_text_goes():
+    text = "price\u202e01$ per\u200brow"
+    shown = "price<U+202E>01$ per<U+200B>row"
+    assert html.unescape(escape.inline(text)) == shown
+    assert html.unescape(escape.block(text)) == shown
+    assert escape.code_block(text) == f"```\n{shown}\n```"
+    assert html.unescape(escape.html_comment(text)) == shown
+    assert escape.xml_text(text) == shown
+    assert escape.visible(BIDI_AND_INVISIBLE) == "".join(f"<U+{ord(c):04X}>" for c in BIDI_AND_INVISIBLE)
+
+
+def test_visible_characters_are_left_as_they_are():
+    text = "Zürich – 東京 ✓ émoji 👍 tab\there"
+    assert escape.visible(text) == text
+
+
+def test_every_format_character_is_shown():
+    import sys
+    import unicodedata
+
+    missing = [f"U+{cp:04X}" for cp in range(sys.maxunicode + 1)
+               if unicodedata.category(chr(cp)) == "Cf" and escape.visible(chr(cp)) == chr(cp)]
+    assert missing == []

@@ -10,6 +10,7 @@ from typing import Any
 
 from checker.checks.outputs import output_problem
 from checker.config.schema import OutputSpec
+from checker.results.clip import clip_head
 
 MAX_EXAMPLES = 5
 
@@ -57,4 +58,4 @@ def schema_violations(document: Any, schema: dict[str, Any]) -> list[dict[str, A
     validator = validators.validator_for(schema)(schema)
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
     return [{"path": "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e.absolute_path),
-             "message": e.message[:300]} for e in errors[:MAX_EXAMPLES]]
+             "message": clip_head(e.message, 300, mark="")} for e in errors[:MAX_EXAMPLES]]

@@ -14,6 +14,7 @@ from checker.checks.endpoint.protocols import Protocol, ShapeError
 from checker.checks.endpoint.request import PredictRequest, Tally
 from checker.checks.endpoint.serve import ServeFailed, ServeSession
 from checker.config.schema import Endpoint
+from checker.results.clip import clip_tail
 from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
 from checker.run.context import RunContext
 
@@ -219,4 +220,4 @@ def _latency_verdict(entry: Endpoint, measured: load.LoadResult,
 
 
 def _tail(text: str) -> str:
-    return text if len(text) <= LOG_CHARS else "…" + text[-LOG_CHARS:]
+    return clip_tail(text, LOG_CHARS)

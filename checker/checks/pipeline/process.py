@@ -17,13 +17,17 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from checker.results.clip import deferred_text
 
 POLL_S = 0.05
 TERM_GRACE_S = 2.0
 TAIL_LINES = 30
 TAIL_CHARS = 4000
+TAIL_MARGIN = 2048  # longer than any secret the redactor is expected to catch
 EXIT_NOT_FOUND = 127  # POSIX shells: command not found
 EXIT_NOT_EXECUTABLE = 126
 LAUNCHER = Path(__file__).with_name("launcher.py")
@@ -158,14 +162,22 @@ def _proc_group_state(pid: str) -> tuple[int, bool] | None:
 
 
 def tail(path: Path, lines: int = TAIL_LINES, max_chars: int = TAIL_CHARS) -> str:
-    """The last lines of a log file, decoded leniently."""
+    """The last lines of a log file, decoded leniently. The cut is deferred (clip.py): the
+    redactor sees the whole window read, so a secret is never cut in half before it is
+    redacted. A window that starts inside the file loses its first TAIL_MARGIN characters,
+    where a secret straddling the start would have left its unredactable end."""
     try:
         with path.open("rb") as handle:
             handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            handle.seek(max(0, size - max_chars * 2))
+            start = max(0, handle.tell() - max_chars * 2 - TAIL_MARGIN * 4)
+            handle.seek(start)
             text = handle.read().decode("utf-8", errors="replace")
     except OSError:
         return ""
-    kept = text.rstrip("\n").splitlines()[-lines:]
+    return deferred_text(text, partial(_last_lines, lines=lines, max_chars=max_chars,
+                                       skip=TAIL_MARGIN if start else 0))
+
+
+def _last_lines(text: str, *, lines: int, max_chars: int, skip: int) -> str:
+    kept = text[skip:].rstrip("\n").splitlines()[-lines:]
     return "\n".join(kept)[-max_chars:]
