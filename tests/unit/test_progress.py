@@ -58,3 +58,15 @@ def test_progress_lines_are_redacted_before_they_are_printed(tmp_path):
     assert "data.allowed" in printed
     assert "ghs_tok3nvalue" not in printed and "pw0rd" not in printed
     assert "ghs_tok3nvalue" not in str(report.to_dict()) and "pw0rd" not in str(report.to_dict())
+
+
+def test_bidi_and_invisible_characters_are_shown_not_applied():
+    stream = io.StringIO()
+    hostile = CheckResult(id="data.allowed", status=Status.FAIL, summary="value 'abc\u202edef\u200b'")
+    Progress(stream, live=True).result(hostile)
+    printed = stream.getvalue()
+    assert "\u202e" not in printed and "\u200b" not in printed
+    assert "value 'abc<U+202E>def<U+200B>'" in printed
+    plain = io.StringIO()
+    Progress(plain, live=True).result(CheckResult(id="data.allowed", status=Status.FAIL, summary="café ✓"))
+    assert "café ✓" in plain.getvalue()
