@@ -68,17 +68,19 @@ def _project(folder: Path, url: str) -> Path:
 
 def _leak_forms(secret: str) -> list[str]:
     raw = secret.encode()
-    return [secret, base64.b64encode(raw).decode().rstrip("="), base64.urlsafe_b64encode(raw).decode().rstrip("="),
-            quote(secret, safe=""), base64.b64encode(b"x-access-token:" + raw).decode().rstrip("=")]
+    encoded = [base64.b64encode(raw), base64.urlsafe_b64encode(raw), base64.b64encode(b"x-access-token:" + raw)]
+    return [secret, quote(secret, safe=""), *(e.decode().rstrip("=") for e in encoded)]
 
 
 def _everything_written(tmp_path: Path, folder: Path, done, fake: FakeGithub) -> dict[str, str]:
-    written = {p.name: p.read_text(encoding="utf-8") for p in (folder / "mlsmoke-out").iterdir() if p.is_file()}
+    out = folder / "mlsmoke-out"
+    written = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir() if p.is_file()}
     written["summary"] = (tmp_path / "summary.md").read_text(encoding="utf-8")
     written["outputs"] = (tmp_path / "output.txt").read_text(encoding="utf-8")
     written["comment"] = json.dumps([c["body"] for c in fake.ours(PR)])
     # The job log hides a secret only after `::add-mask::` names it: those lines are the exception.
-    written["stdout"] = "\n".join(line for line in done.stdout.splitlines() if not line.startswith("::add-mask::"))
+    log = done.stdout.splitlines()
+    written["stdout"] = "\n".join(line for line in log if not line.startswith("::add-mask::"))
     written["stderr"] = done.stderr
     return written
 
