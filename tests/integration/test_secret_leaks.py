@@ -68,7 +68,8 @@ def _project(folder: Path, url: str) -> Path:
 
 def _leak_forms(secret: str) -> list[str]:
     raw = secret.encode()
-    encoded = [base64.b64encode(raw), base64.urlsafe_b64encode(raw), base64.b64encode(b"x-access-token:" + raw)]
+    encoded = [base64.b64encode(raw), base64.urlsafe_b64encode(raw),
+               base64.b64encode(b"x-access-token:" + raw)]
     return [secret, quote(secret, safe=""), *(e.decode().rstrip("=") for e in encoded)]
 
 
