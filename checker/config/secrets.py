@@ -1,47 +1,180 @@
-"""Which values are secret, and `redact`, which hides them wherever they turn up.
+"""Which values are secret, and the one redactor that hides them (and every credential
+shape) wherever they turn up: what a run must never write, print or publish.
 
-The config decides what is secret (header values, values under secret-looking keys, the
-values of secret-looking environment variables); every later step hides them with `redact`.
+It replaces with `***`:
+- known secret values (configured header values and `${VAR}`s, values of environment
+  variables named like secrets, the GitHub token) and their encoded forms: base64 (also
+  inside a longer base64 blob such as `basic base64(x-access-token:TOKEN)`), URL-encoded
+  and JSON-escaped;
+- well-known token shapes (GitHub, GitLab, Slack, OpenAI-style, Hugging Face, AWS access
+  key ids, Google API keys, JWTs, private key blocks) and the secret path of webhook URLs;
+- URL userinfo, token-like query values and `Authorization:` / `Bearer` credentials.
+
+The config decides what is secret; the runner applies the redactor once per result, before
+progress shows it and before the report is built. A clipped value (results/clip.py) knows
+how to be cut again: it is redacted whole, then cut.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, quote_plus
 
-MIN_ENV_SECRET = 8
+PLACEHOLDER = "***"
+MIN_SECRET_CHARS = 4  # a configured secret; shorter values would garble every report
+MIN_ENV_SECRET = 8  # an environment value, only known by its variable's name
+# Values a secret-named variable often holds that are settings, not secrets.
+_SETTING_WORDS = frozenset({"true", "false", "yes", "no", "none", "null", "enabled", "disabled",
+                            "required", "optional", "password", "token"})
 
-# Credentials that are never configured as secrets but still show up in exception messages,
-# git errors and program output: `scheme://user:password@host` and token-like query values.
+# Name parts (split at `_`, `-`, `.` and camelCase) that make a variable's value a secret.
+_SECRET_PARTS = frozenset({
+    "TOKEN", "TOKENS", "SECRET", "SECRETS", "PASS", "PASSWORD", "PASSWORDS", "PASSWD",
+    "PASSPHRASE", "PWD", "KEY", "KEYS", "APIKEY", "CREDENTIAL", "CREDENTIALS", "CREDS", "AUTH",
+    "AUTHORIZATION", "WEBHOOK", "WEBHOOKS", "DSN", "PAT", "COOKIE", "PRIVATE", "SIGNATURE", "SAS",
+})
+# …or that end a part (GITHUBTOKEN, DBPASSWORD, SLACKWEBHOOK).
+_SECRET_SUFFIXES = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "APIKEY", "ACCESSKEY", "CREDENTIALS",
+                    "CREDENTIAL", "WEBHOOK")
+# The shell's working directories: paths, not passwords (MYSQL_PWD or DB_PWD still are).
+_NOT_SECRET_NAMES = frozenset({"PWD", "OLDPWD"})
+
+_TOKEN_SHAPES = re.compile("|".join((
+    r"\bgh[pousr]_[A-Za-z0-9]{30,}",  # GitHub classic, OAuth, server, refresh
+    r"\bgithub_pat_[A-Za-z0-9_]{30,}",
+    r"\bglpat-[A-Za-z0-9_-]{20,}",  # GitLab
+    r"\bx(?:ox[abposer]|app)-[A-Za-z0-9-]{10,}",  # Slack bot, user, app tokens
+    r"(?<![\w-])sk-[A-Za-z0-9_-]{32,}",  # OpenAI-style (sk-…, sk-proj-…)
+    r"\bhf_[A-Za-z0-9]{30,}",  # Hugging Face
+    r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b",  # AWS access key ids
+    r"\bAIza[0-9A-Za-z_-]{35}",  # Google API keys
+    r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",  # JWT
+    r"(?s:-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$))",
+)))
+# Webhook URLs whose path is the secret: the host stays, the path goes.
+_WEBHOOK_URL = re.compile(
+    r"(https?://(?:hooks\.slack\.com|[\w.-]+\.webhook\.office\.com)/"
+    r"|https?://[^\s/\"'<>]+/(?:[^\s\"'<>?#]*/)?(?:hooks|webhooks?|webhookb2)/)[^\s\"'<>]+",
+    re.IGNORECASE)
+# Credentials that show up in exception messages, git errors and program output.
 _URL_USERINFO = re.compile(r"(?<=://)[^\s/@:'\"<>]*:[^\s/@'\"<>]*@")
 _QUERY_SECRET = re.compile(
     r"([?&](?:[\w.-]*[_.-])?(?:token|secret|password|passwd|apikey|key|sig|signature|auth|"
     r"credentials?)=)[^&\s#'\"<>]+", re.IGNORECASE)
+_AUTHORIZATION = re.compile(
+    r"(\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?(?:(?:basic|bearer|token|digest)\s+)?+)"
+    r"(?!\*\*\*)[^\s\"',;}]+", re.IGNORECASE)
+_BEARER = re.compile(r"(\bbearer\s+)[A-Za-z0-9._~+/-]{16,}=*", re.IGNORECASE)
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def looks_secret(name: str) -> bool:
-    return bool(re.search(r"TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|CREDENTIAL", name, re.I))
+    """Whether a variable or key named `name` holds a secret (DB_PASS, OPENAI_KEY, apiKey,
+    X-Api-Key, SLACK_WEBHOOK_URL, SENTRY_DSN; not KEYBOARD, PATH, the shell's PWD)."""
+    if name.upper() in _NOT_SECRET_NAMES:
+        return False
+    parts = re.split(r"[^A-Z0-9]+", _CAMEL.sub("_", name).upper())
+    return any(p in _SECRET_PARTS or p.endswith(_SECRET_SUFFIXES) for p in parts if p)
 
 
 def environ_secrets(environ: Mapping[str, str]) -> frozenset[str]:
-    """Values of environment variables named like secrets (API_KEY, GITHUB_TOKEN, …): the
-    user's processes inherit them and may print them, so reports redact them too. Short
-    values (flags such as `true`) are left alone: redacting them would garble every report."""
+    """Values of environment variables named like secrets: the user's processes inherit them
+    and may print them. Short values and setting words (`true`, `disabled`) are left alone:
+    redacting them would garble every report."""
     return frozenset(value for name, value in environ.items()
-                     if looks_secret(name) and len(value) >= MIN_ENV_SECRET)
+                     if looks_secret(name) and len(value) >= MIN_ENV_SECRET
+                     and value.strip().lower() not in _SETTING_WORDS)
 
 
-def redact(value: Any, secrets: set[str] | frozenset[str]) -> Any:
-    """Replace each secret string (longest first) with *** anywhere inside `value`, and the
-    password of any `scheme://user:password@` and token-like `?key=` query values."""
-    if isinstance(value, str):
-        for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
-            value = value.replace(secret, "***")
-        value = _URL_USERINFO.sub("***@", value)
-        return _QUERY_SECRET.sub(r"\1***", value)
-    if isinstance(value, Mapping):
-        return {redact(k, secrets): redact(v, secrets) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [redact(v, secrets) for v in value]
-    return value
+def encoded_forms(secret: str) -> set[str]:
+    """`secret` as it appears when a program base64-, URL- or JSON-encodes it."""
+    raw = secret.encode("utf-8")
+    forms = {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+    for encoded in (base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()):
+        forms |= {encoded, encoded.rstrip("=")}
+    forms |= {quote(secret, safe=""), quote(secret), quote_plus(secret)}
+    return {form for form in forms if len(form) >= MIN_SECRET_CHARS}
+
+
+def _needle(form: str) -> str:
+    """A form as a pattern; percent escapes match in either case (`%2F`, `%2f`)."""
+    return re.sub(r"%([0-9A-F])([0-9A-F])",
+                  lambda m: "%" + "".join(f"[{c}{c.lower()}]" if c.isalpha() else c for c in m.groups()),
+                  re.escape(form))
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Redacts `secrets` (and their encodings) and every credential shape, in any value."""
+
+    secrets: frozenset[str] = frozenset()
+    _known: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _raw: tuple[bytes, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        values = {s for s in self.secrets if len(s) >= MIN_SECRET_CHARS}
+        forms = set().union(*(encoded_forms(s) for s in values)) if values else set()
+        longest_first = sorted(forms, key=lambda f: (-len(f), f))
+        known = re.compile("|".join(map(_needle, longest_first))) if forms else None
+        object.__setattr__(self, "_known", known)
+        object.__setattr__(self, "_raw", tuple(s.encode("utf-8") for s in values))
+
+    @classmethod
+    def of(cls, *groups: Iterable[str]) -> Redactor:
+        return cls(frozenset().union(*map(frozenset, groups)))
+
+    def __call__(self, value: Any) -> Any:
+        """`value` with every secret replaced; clipped values redacted whole, then cut."""
+        redone = getattr(value, "redone", None)  # a clipped value: redacted whole, then cut
+        if redone is not None:
+            return redone(self)
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, Mapping):
+            return {self(k): self(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self(v) for v in value]
+        return value
+
+    def text(self, text: str) -> str:
+        # Blobs first: replacing a secret's own base64 form inside a longer blob would leave
+        # the rest of the blob (`x-access-token:` …) undecodable.
+        text = _BASE64_RUN.sub(lambda m: PLACEHOLDER if self._hides_secret(m.group(0)) else m.group(0),
+                               text)
+        if self._known is not None:
+            text = self._known.sub(PLACEHOLDER, text)
+        text = _TOKEN_SHAPES.sub(PLACEHOLDER, text)
+        text = _WEBHOOK_URL.sub(rf"\1{PLACEHOLDER}", text)
+        text = _URL_USERINFO.sub(f"{PLACEHOLDER}@", text)
+        text = _QUERY_SECRET.sub(rf"\1{PLACEHOLDER}", text)
+        text = _AUTHORIZATION.sub(rf"\1{PLACEHOLDER}", text)
+        return _BEARER.sub(rf"\1{PLACEHOLDER}", text)
+
+    def _hides_secret(self, run: str) -> bool:
+        """Whether a base64-looking run decodes (at any alignment) to text holding a known
+        secret or a token shape."""
+        normal = run.rstrip("=").replace("-", "+").replace("_", "/")
+        for start in range(4):
+            chunk = normal[start:]
+            chunk = chunk[:-1] if len(chunk) % 4 == 1 else chunk + "=" * (-len(chunk) % 4)
+            try:
+                decoded = base64.b64decode(chunk, validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            if any(secret in decoded for secret in self._raw):
+                return True
+            if _TOKEN_SHAPES.search(decoded.decode("latin-1")):
+                return True
+        return False
+
+
+def redact(value: Any, secrets: Iterable[str]) -> Any:
+    """`value` with `secrets` and every credential shape replaced."""
+    return Redactor(frozenset(secrets))(value)

@@ -18,7 +18,7 @@ from checker.github.api import GithubApiError, GithubClient
 from checker.github.commands import WorkflowCommands, append_outputs, append_summary
 from checker.github.env import GithubSettings
 from checker.github.sticky import StickyTarget, upsert_sticky_comment
-from checker.render.escape import visible
+from checker.results.inert import visible
 from checker.results.model import Report, Status
 
 SUMMARY_LIMIT = 1_000_000  # GitHub shows up to 1 MiB of job summary per step

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from checker.results.inert import visible as visible  # re-exported: one place shows them
+
 # Characters that are markup somewhere in GitHub Markdown or HTML, as numeric references.
 _ENTITIES = {
     "&": "&amp;",
@@ -34,25 +36,11 @@ _TABLE = str.maketrans(_ENTITIES)
 # Characters that start a block only at the beginning of a line.
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Format characters (Unicode category Cf: bidi controls that make text display reversed,
-# zero-width and other invisible characters) and invisible fillers. They are shown as
-# `<U+202E>`, so a reviewer sees that something was there; tests check the class against
-# unicodedata.
-_INVISIBLE = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u180e"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
-    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0001\U000e0020-\U000e007f]")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # GitHub links bare URLs (http://…, www.…); a reference in the right place stops it.
 _AUTOLINK = re.compile(r"(?<=[A-Za-z]):(?=//)|(?i:(?<![A-Za-z0-9])www)\.")
 _NEWLINES = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 _BACKTICK_RUN = re.compile(r"`+")
-
-
-def visible(text: object) -> str:
-    """`text` with bidi controls and invisible characters shown as `<U+XXXX>`."""
-    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", str(text))
 
 
 def _plain(text: object) -> str:

@@ -1,9 +1,9 @@
 """Bounding evidence without cutting a secret in half.
 
 A check bounds what it records (`truncate`, `clip_tail`), but the cut it sees is only a
-preview: the value keeps its whole text and the way to cut it. The run's boundary
-(`Redactor.result`) redacts the whole text first and cuts afterwards, so a secret that
-straddles a limit is replaced whole instead of leaving its prefix or suffix behind. A check
+preview: the value keeps its whole text and the way to cut it. The run's boundary (the
+runner, with config/secrets.py's redactor) redacts the whole text first and cuts afterwards,
+so a secret that straddles a limit is replaced whole instead of leaving its prefix or suffix behind. A check
 cannot forget this: the only way to bound a value is to make one of these.
 """
 
@@ -16,24 +16,27 @@ from typing import Any
 Cut = Callable[[Any], Any]
 
 
-class ClippedText(str):
-    """A string that shows its cut form and still holds `full`, the text before the cut."""
+class _Clipped:
+    """Shows its cut form, still holds `full` (the value before the cut) and `cut`."""
 
     full: Any
     cut: Cut
 
-
-class ClippedList(list[Any]):
-    full: Any
-    cut: Cut
-
-
-class ClippedMapping(dict[str, Any]):
-    full: Any
-    cut: Cut
+    def redone(self, clean: Callable[[Any], Any]) -> Any:
+        """The final form: `clean` (the redactor) on the whole value, then the cut."""
+        return self.cut(clean(self.full))
 
 
-Clipped = (ClippedText, ClippedList, ClippedMapping)
+class ClippedText(_Clipped, str):
+    pass
+
+
+class ClippedList(_Clipped, list[Any]):
+    pass
+
+
+class ClippedMapping(_Clipped, dict[str, Any]):
+    pass
 
 
 _KINDS: dict[type[Any], type[Any]] = {str: ClippedText, list: ClippedList, dict: ClippedMapping}
@@ -55,11 +58,6 @@ def deferred_text(full: str, cut: Callable[[str], str]) -> str:
     clipped = ClippedText(cut(full))
     clipped.full, clipped.cut = full, cut
     return clipped
-
-
-def materialize(value: Any, clean: Callable[[Any], Any]) -> Any:
-    """A clipped value's final form: `clean` (the redactor) on the whole text, then the cut."""
-    return value.cut(clean(value.full))
 
 
 def truncate(value: Any, *, max_chars: int = 2000, max_items: int = 20) -> Any:

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checker.config.location import Location
-from checker.config.secrets import redact
+from checker.config.secrets import Redactor
+from checker.config.secrets import redact as redact  # re-exported for the steps that handle results
+from checker.results.clip import truncate as truncate  # re-exported: checks import it here
 
 SCHEMA_VERSION = 1
 
@@ -160,12 +162,12 @@ class Report:
             "checks": [c.to_dict() for c in self.checks],
         }
 
-    def redacted(self, secrets: frozenset[str] | set[str]) -> Report:
+    def redacted(self, secrets: Redactor | frozenset[str] | set[str]) -> Report:
         """The same report with every secret value (and URL credential) replaced, wherever a
         check put it."""
-        checks = [redact_result(c, secrets) for c in self.checks]
-        return replace(self, checks=checks, environment=redact(dict(self.environment), secrets),
-                       title=redact(self.title, secrets))
+        clean = secrets if isinstance(secrets, Redactor) else Redactor(frozenset(secrets))
+        return replace(self, checks=[redact_result(c, clean) for c in self.checks],
+                       environment=clean(dict(self.environment)), title=clean.text(self.title))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
@@ -186,9 +188,16 @@ class Report:
         )
 
 
-def redact_result(result: CheckResult, secrets: set[str] | frozenset[str]) -> CheckResult:
-    """`result` with `redact` applied to every field a check can fill."""
-    return CheckResult.from_dict(redact(result.to_dict(), secrets))
+def redact_result(result: CheckResult, secrets: Redactor | frozenset[str] | set[str]) -> CheckResult:
+    """`result` with every field a check can fill redacted; clipped evidence is redacted
+    whole, then cut (results/clip.py)."""
+    clean = secrets if isinstance(secrets, Redactor) else Redactor(frozenset(secrets))
+    location = result.location
+    return replace(
+        result, id=clean.text(result.id), summary=clean.text(result.summary),
+        subject=clean.text(result.subject), details=clean.text(result.details),
+        metrics=clean(result.metrics), evidence=clean(result.evidence),
+        location=Location(clean.text(location.file), location.line) if location else None)
 
 
 @contextmanager
@@ -200,27 +209,3 @@ def stopwatch() -> Iterator[list[float]]:
         yield elapsed
     finally:
         elapsed[0] = time.perf_counter() - start
-
-
-def truncate(value: Any, *, max_chars: int = 2000, max_items: int = 20) -> Any:
-    """Bound evidence so a report never carries a whole response or data file."""
-    if isinstance(value, str):
-        if len(value) <= max_chars:
-            return value
-        return value[:max_chars] + f"… [{len(value) - max_chars} more characters]"
-    if isinstance(value, bytes):
-        return truncate(value.decode("utf-8", errors="replace"), max_chars=max_chars)
-    if isinstance(value, Mapping):
-        items = list(value.items())
-        out = {str(k): truncate(v, max_chars=max_chars, max_items=max_items)
-               for k, v in items[:max_items]}
-        if len(items) > max_items:
-            out["…"] = f"{len(items) - max_items} more entries"
-        return out
-    if isinstance(value, (list, tuple)):
-        out_list = [truncate(v, max_chars=max_chars, max_items=max_items)
-                    for v in value[:max_items]]
-        if len(value) > max_items:
-            out_list.append(f"… {len(value) - max_items} more items")
-        return out_list
-    return value

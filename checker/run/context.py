@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from checker.config.load import LoadedConfig
 from checker.config.location import Location
+from checker.config.secrets import Redactor
 from checker.results.model import CheckResult
 
 
@@ -30,6 +32,11 @@ class RunContext:
     @property
     def secrets(self) -> frozenset[str]:
         return self.loaded.secrets | self.extra_secrets
+
+    @cached_property
+    def redactor(self) -> Redactor:
+        """Applied by the runner to every result, once, before anything shows or cuts it."""
+        return Redactor(self.secrets)
 
     def location(self, *path: Any) -> Location:
         return self.loaded.location(*path)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import IO
 
-from checker.render.escape import visible
+from checker.results.inert import visible
 from checker.results.model import CheckResult, Report, Status
 
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")

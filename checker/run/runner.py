@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 
 from checker import __version__
 from checker.checks.registry import FAMILIES, GROUPS, CheckGroup
-from checker.config.secrets import redact
 from checker.errors import UsageError
 from checker.results.model import CheckResult, Report, Status, redact_result, truncate, verdict
 from checker.run.context import RunContext
@@ -53,7 +52,7 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
         ctx.on_result(result)
     for group in groups:
         for result in _run_group(group, ctx):
-            result = redact_result(result, ctx.secrets)  # before progress shows it, too
+            result = redact_result(result, ctx.redactor)  # before progress shows it or anything cuts it
             checks.append(result)
             ctx.on_result(result)
     settings = ctx.loaded.config.report
@@ -63,8 +62,8 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
         checks=checks,
         started_at=started_at,
         duration_s=time.perf_counter() - started,
-        environment=redact(dict(environment or {}), ctx.secrets),
-        title=redact(settings.title, ctx.secrets),
+        environment=ctx.redactor(dict(environment or {})),
+        title=ctx.redactor.text(settings.title),
         fail_on=fail_on,
         mlsmoke_version=__version__,
     )

@@ -10,9 +10,9 @@ from urllib.parse import quote
 import pytest
 
 from checker.checks.pipeline.process import TAIL_MARGIN, tail
+from checker.config.secrets import Redactor, environ_secrets, looks_secret
 from checker.results.clip import clip_tail, truncate
-from checker.results.model import CheckResult, Status
-from checker.results.redact import Redactor, environ_secrets, looks_secret
+from checker.results.model import CheckResult, Status, redact_result
 
 SECRET = "s3cr3t/Va=lue+42"
 REDACT = Redactor(frozenset({SECRET}))
@@ -104,8 +104,9 @@ def test_truncation_is_redone_after_redaction_so_no_half_secret_remains():
     text = "x" * 95 + SECRET + "y" * 100
     clipped = truncate({"body": text}, max_chars=100)
     assert SECRET[:5] in json.dumps(clipped)  # what the check sees: the cut went through it
-    result = REDACT.result(CheckResult(id="endpoint.predict", status=Status.FAIL, summary="s",
-                                       evidence={"found": clipped, "log": clip_tail("z" + SECRET, 5)}))
+    evidence = {"found": clipped, "log": clip_tail("z" + SECRET, 5)}
+    result = redact_result(CheckResult(id="endpoint.predict", status=Status.FAIL, summary="s",
+                                       evidence=evidence), REDACT)
     assert result.evidence["found"] == {"body": "x" * 95 + "***yy… [98 more characters]"}
     assert result.evidence["log"] == "z***"  # short enough once redacted: no cut
     assert SECRET[:5] not in json.dumps(result.to_dict()) and SECRET[-5:] not in json.dumps(result.to_dict())

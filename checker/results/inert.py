@@ -1,0 +1,22 @@
+"""Untrusted text that cannot change how the text around it reads: bidi controls and
+invisible characters are shown as `<U+XXXX>`, so a reviewer sees that something was there.
+The report (render/escape.py), the terminal (run/progress.py) and annotations use it."""
+
+from __future__ import annotations
+
+import re
+
+# Format characters (Unicode category Cf: bidi controls that make text display reversed,
+# zero-width and other invisible characters) and invisible fillers. They are shown as
+# `<U+202E>`, so a reviewer sees that something was there; tests check the class against
+# unicodedata.
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]")
+
+
+def visible(text: object) -> str:
+    """`text` with bidi controls and invisible characters shown as `<U+XXXX>`."""
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", str(text))
