@@ -126,10 +126,6 @@ class Redactor:
         object.__setattr__(self, "_known", known)
         object.__setattr__(self, "_raw", tuple(s.encode("utf-8") for s in values))
 
-    @classmethod
-    def of(cls, *groups: Iterable[str]) -> Redactor:
-        return cls(frozenset().union(*map(frozenset, groups)))
-
     def __call__(self, value: Any) -> Any:
         """`value` with every secret replaced; clipped values redacted whole, then cut."""
         redone = getattr(value, "redone", None)  # a clipped value: redacted whole, then cut
