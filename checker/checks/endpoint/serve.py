@@ -20,6 +20,7 @@ from typing import Any
 
 from checker.config.schema import Serve
 from checker.errors import ExternalError
+from checker.results.clip import clip_tail
 
 LOG_TAIL = 60
 POLL_S = 0.25
@@ -171,7 +172,7 @@ class ServeSession:
 
 
 def _tail(log: list[str]) -> str:
-    return "".join(log)[-6000:]
+    return clip_tail("".join(log), 6000, mark="")  # cut again after redaction (results/clip.py)
 
 
 def _port_open(port: int) -> bool:
