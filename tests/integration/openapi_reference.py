@@ -13,12 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from helpers import REPO
+from shared_tools import shared_path
 
-_NAME = "shared/reference/github-rest-subset.openapi.json"
-# CI puts shared/ beside the clone (../shared); a git worktree may sit one level deeper.
-REFERENCE = next((folder / _NAME for folder in REPO.parents if (folder / _NAME).is_file()),
-                 REPO.parent / _NAME)
+REFERENCE = "reference/github-rest-subset.openapi.json"  # in ../shared
 
 
 @dataclass(frozen=True)
@@ -34,7 +31,8 @@ class Operation:
 
 
 class OpenApiReference:
-    def __init__(self, path: Path = REFERENCE):
+    def __init__(self, path: Path | None = None):
+        path = path or shared_path(REFERENCE)
         self.document = json.loads(path.read_text(encoding="utf-8"))
 
     @cached_property

