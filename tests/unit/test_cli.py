@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import REPO, cli, write_config
+from helpers import REPO, write_config
+from helpers import cli_in_process as cli
 from samples import MINIMAL_CONFIG, representative_report
 
 from checker import __version__
