@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from property_budget import examples
 
 from checker.checks.data.report import unique_tally
 from checker.checks.data.rules import RULES, ColumnRules
@@ -59,7 +60,8 @@ def _summary(found: FileScan) -> dict:
             for rule in RULES} | {"rows": found.rows}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=tables(), group=st.integers(1, 40))
 def test_statistics_path_agrees_with_a_full_scan(tmp_path: Path, data: dict, group: int) -> None:
     table = pa.table({**data, "at": pa.array(data["at"], pa.timestamp("us"))})

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from property_budget import examples
 
 from checker.contracts.infer import contracts_yaml, infer_contract
 from checker.contracts.infer_ranges import widen
@@ -218,7 +219,7 @@ def tables(draw: st.DrawFn) -> pa.Table:
     return pa.table(columns)
 
 
-PROPERTY = settings(max_examples=50, deadline=None,
+PROPERTY = settings(max_examples=examples(50), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
@@ -233,7 +234,7 @@ def test_any_sample_passes_the_contract_inferred_from_it(tmp_path_factory: pytes
 
 
 @pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data.family is not on this branch yet")
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=examples(25), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(tables(), st.sampled_from([".csv", ".parquet", ".jsonl"]))
 def test_any_sample_passes_the_data_checks_of_its_inferred_contract(

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from property_budget import examples
 
 from checker.contracts.model import ColumnType, Contract
 from checker.results.model import Status
@@ -23,7 +24,7 @@ from tests.contract_verifier import read_typed, violations
 from tests.helpers import run_check, write_config
 
 HAVE_DATA_CHECKS = importlib.util.find_spec("checker.checks.data.family") is not None
-PROPERTY = settings(max_examples=60, deadline=None,
+PROPERTY = settings(max_examples=examples(60), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
@@ -110,7 +111,7 @@ def data_results(config: Path) -> list[Any]:
 
 
 @pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data.family is not on this branch yet")
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=examples(25), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(cases(), st.sampled_from([".csv", ".parquet", ".jsonl"]))
 def test_synthetic_data_passes_the_data_checks(tmp_path_factory: pytest.TempPathFactory,
@@ -124,7 +125,7 @@ def test_synthetic_data_passes_the_data_checks(tmp_path_factory: pytest.TempPath
 
 
 @pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data.family is not on this branch yet")
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=examples(25), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(cases(), st.sampled_from([".csv", ".parquet"]))
 def test_a_planted_violation_fails_the_data_checks(tmp_path_factory: pytest.TempPathFactory,
