@@ -305,14 +305,3 @@ class Config(StrictModel):
         contract = self.contracts[name]
         assert isinstance(contract, Contract), "contract files are resolved by the loader"
         return contract
-
-    def contract_references(self) -> list[tuple[tuple[Any, ...], str]]:
-        """(location in the YAML, contract name) for every place a contract is named."""
-        refs: list[tuple[tuple[Any, ...], str]] = []
-        refs += [(("data", i, "contract"), d.contract) for i, d in enumerate(self.data)]
-        refs += [(("drift", i, "contract"), d.contract) for i, d in enumerate(self.drift)]
-        if self.pipeline:
-            refs.append((("pipeline", "contract"), self.pipeline.contract))
-        refs += [(("endpoint", i, "contract"), e.contract)
-                 for i, e in enumerate(self.endpoint) if e.contract]
-        return refs

@@ -76,11 +76,6 @@ def sample_strings(pattern: str, n: int, rng: np.random.Generator) -> pa.Array:
                              "(the anchors, lookarounds or flags it uses are not generated)")
 
 
-def sample_matching(pattern: str, rng: np.random.Generator) -> str:
-    """One string that fully matches `pattern`."""
-    return str(sample_strings(pattern, 1, rng)[0])
-
-
 def _not_matching(values: pa.Array, pattern: str, compiled: re.Pattern[str]) -> np.ndarray:
     """Rows that do not fully match. pyarrow's RE2 screens every row in one pass where it
     understands the pattern; Python's `re` (the reference) judges the rows RE2 rejects and a

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = ["BATCH_ROWS", "BlockTooSmallError", "ColumnStats", "ColumnTypeError", "MixedTypesError",
-           "RowGroup", "TableReadError", "TableStream", "open_table", "read_error", "read_table",
+           "RowGroup", "TableReadError", "TableStream", "open_table", "read_error",
            "require_file", "table_format"]
 
 BATCH_ROWS = 128 * 1024
@@ -172,17 +172,6 @@ class _Read:
     types: Mapping[str, pa.DataType]
     json_values: bool
     block_bytes: int
-
-
-def read_table(path: Path, *, columns: Sequence[str] | None = None) -> pa.Table:
-    """A whole (small) file as one table: for samples, inference and tests."""
-    import pyarrow as pa
-
-    stream = open_table(path, columns=columns)
-    batches = list(stream.batches())
-    if not batches:
-        return pa.table({name: pa.array([], pa.null()) for name in stream.column_names})
-    return pa.Table.from_batches(batches)
 
 
 def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,

@@ -16,7 +16,6 @@ from checker.tables.reader import (
     MixedTypesError,
     TableReadError,
     open_table,
-    read_table,
 )
 
 
@@ -24,7 +23,7 @@ def test_invalid_utf8_in_a_data_row_is_not_a_binary_column(tmp_path: Path) -> No
     path = tmp_path / "latin1.csv"
     path.write_bytes(b"name,n\ncaf\xe9,1\nok,2\n")
     with pytest.raises(TableReadError, match="not valid UTF-8 text in column 'name'"):
-        read_table(path)
+        list(open_table(path).batches())
     with pytest.raises(TableReadError, match="not valid UTF-8"):
         list(open_table(path, as_text=True).batches())
 

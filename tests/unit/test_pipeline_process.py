@@ -55,7 +55,7 @@ def test_a_program_that_does_not_exist_is_a_start_error(tmp_path: Path) -> None:
     outcome = run_process(["/no/such/program"], cwd=tmp_path, env={}, timeout_s=5,
                           log_dir=tmp_path / "logs", name="x")
     assert outcome.start_error and "No such file" in outcome.start_error
-    assert outcome.not_found and not outcome.ok
+    assert not outcome.ok
 
 
 def _alive(pid: int) -> bool:

@@ -29,7 +29,6 @@ TAIL_LINES = 30
 TAIL_CHARS = 4000
 TAIL_MARGIN = 2048  # longer than any secret the redactor is expected to catch
 EXIT_NOT_FOUND = 127  # POSIX shells: command not found
-EXIT_NOT_EXECUTABLE = 126
 LAUNCHER = Path(__file__).with_name("launcher.py")
 
 
@@ -50,10 +49,6 @@ class ProcessOutcome:
     @property
     def ok(self) -> bool:
         return self.exit_code == 0 and not self.timed_out and self.start_error is None
-
-    @property
-    def not_found(self) -> bool:
-        return self.start_error is not None or self.exit_code in (EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE)
 
     def evidence(self) -> dict[str, str]:
         shown = {"stdout (last lines)": self.stdout_tail, "stderr (last lines)": self.stderr_tail}
