@@ -5,90 +5,13 @@ from pathlib import Path
 
 import pytest
 from helpers import write_config
-from samples import MINIMAL_CONFIG
+from samples import MINIMAL_CONFIG, SPEC_EXAMPLE
 from shared_tools import shared_path
 
 from checker.config.load import load_config
 from checker.errors import ConfigError, ConfigProblem
 
 ENV = {"STAGING_URL": "http://127.0.0.1:9", "STAGING_TOKEN": "s3cret-token"}
-
-# The full example of SPEC §2, kept here so the test runs without the spec checked out.
-FULL_EXAMPLE = """
-version: 1
-contracts:                     # named data contracts, used by every family
-  wine:
-    columns:
-      fixed_acidity: {type: float, min: 3.0, max: 16.0}
-      pH:            {type: float, min: 0, max: 14}
-      alcohol:       {type: float, min: 0, max: 20}
-      color:         {type: string, allowed: [red, white]}
-      wine_id:       {type: int, unique: true}
-      harvested:     {type: datetime, nullable: true}
-      quality:       {type: int, min: 0, max: 10, role: target}
-    rows: {min: 100}
-    extra_columns: error       # error | warn | allow
-  # or load one from a file:  reviews: {file: contracts/reviews.yml}
-
-data:                          # data-contract checks on files in the repo
-  - contract: wine
-    files: data/*.parquet      # glob(s); CSV, Parquet, JSON Lines (by extension)
-compatibility:                 # diff contracts against the base branch
-  base_ref: origin/main        # default: the PR's base branch when run on a PR
-drift:                         # optional: reference vs current distribution
-  - contract: wine
-    reference: data/train.parquet
-    current: data/latest.parquet
-    psi_max: 0.2
-    ks_pvalue_min: 0.01
-
-pipeline:
-  contract: wine
-  rows: 200
-  seed: 7
-  patterns:                    # controlled, known relationships in the synthetic data
-    - when: {alcohol: {gt: 12}}
-      set: {quality: 8}
-    - when: {alcohol: {le: 12}}
-      set: {quality: 4}
-  python: python3              # the user's interpreter (default: python3 on PATH)
-  setup: pip install -r requirements.txt      # runs once, in the user's environment
-  command: python train.py --data {data} --out {out}
-  timeout: 120s
-  artifacts:
-    - {path: "{out}/model.joblib", min_bytes: 100}
-    - {path: "{out}/metrics.json", json: {accuracy: {min: 0.5}}}
-  model:
-    path: "{out}/model.joblib"               # joblib | pickle | skops, by extension or `format`
-    output: {type: int, allowed: [4, 8]}     # or {type: float, min: 0, max: 1}
-    expect:                                  # the known pattern must be learned
-      - {input: {alcohol: 14.0}, output: 8}
-      - {input: {alcohol: 10.0}, output: 4}
-    deterministic: true                      # two runs, identical predictions
-
-endpoint:
-  url: ${STAGING_URL}          # a deployed service, or start one locally:
-  # serve: {build: ./serving, port: 8080, env: {MODEL: /models/m.joblib}, ready_timeout: 60s}
-  # serve: {image: registry/model:sha, port: 8080}
-  headers: {Authorization: "Bearer ${STAGING_TOKEN}"}
-  protocol: mlflow             # mlflow | tfserving | kserve-v2 | json (custom template)
-  model: wine                  # model name, for kserve-v2 (/v2/models/{model}/…) and tfserving
-  health: {path: /health, timeout: 60s}
-  predict: {path: /invocations}
-  contract: wine               # request rows are generated from it
-  requests: 50
-  concurrency: 4
-  latency: {p50_ms: 100, p95_ms: 300}
-  response:
-    output: {type: float, min: 0, max: 1}
-    schema: schemas/response.json            # optional JSON Schema for the whole body
-  malformed: true              # probe bad inputs; each must get a 4xx
-
-report:
-  title: ML smoke checks
-  fail_on: error               # error | warning
-"""
-
 
 
 def _problems(path: Path, environ: dict[str, str] | None = None, **kwargs: object) -> list[ConfigProblem]:
@@ -107,11 +30,11 @@ def test_the_spec_example_is_what_this_test_holds():
     spec = shared_path("SPEC.md")
     example = re.search(r"```yaml\n(version: 1.*?)```", spec.read_text(encoding="utf-8"), re.S)
     assert example is not None
-    assert example.group(1).strip() == FULL_EXAMPLE.strip()
+    assert example.group(1).strip() == SPEC_EXAMPLE.strip()
 
 
 def test_spec_full_example_validates(tmp_path):
-    loaded = load_config(write_config(tmp_path, FULL_EXAMPLE), ENV)
+    loaded = load_config(write_config(tmp_path, SPEC_EXAMPLE), ENV)
     config = loaded.config
     assert config.contract("wine").columns["quality"].role.value == "target"
     assert config.pipeline is not None and config.pipeline.timeout == 120.0
@@ -123,7 +46,7 @@ def test_spec_full_example_validates(tmp_path):
 
 
 def test_secrets_are_collected_from_headers_and_secret_looking_variables(tmp_path):
-    loaded = load_config(write_config(tmp_path, FULL_EXAMPLE), ENV)
+    loaded = load_config(write_config(tmp_path, SPEC_EXAMPLE), ENV)
     assert "s3cret-token" in loaded.secrets
     assert "Bearer s3cret-token" in loaded.secrets
     assert "http://127.0.0.1:9" not in loaded.secrets

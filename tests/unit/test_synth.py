@@ -15,18 +15,14 @@ from checker.config.schema import Pattern
 from checker.contracts.model import Contract
 from checker.synth.rows import SynthError, complete_rows, synthesize, write_table
 from tests.contract_verifier import read_typed, violations
+from tests.samples import WINE as SPEC_WINE
 
-WINE = {
-    "fixed_acidity": {"type": "float", "min": 3.0, "max": 16.0},
-    "pH": {"type": "float", "min": 0, "max": 14},
-    "alcohol": {"type": "float", "min": 0, "max": 20},
-    "color": {"type": "string", "allowed": ["red", "white"]},
-    "wine_id": {"type": "int", "unique": True},
-    "harvested": {"type": "datetime", "nullable": True},
+# The SPEC's wine contract, with a pattern, a bool and a category column before the target.
+WINE = {name: rules for name, rules in SPEC_WINE["columns"].items() if name != "quality"} | {
     "code": {"type": "string", "pattern": r"[A-Z]{2}-\d{3}"},
     "organic": {"type": "bool", "nullable": True},
     "grade": {"type": "category", "allowed": ["a", "b", "c"]},
-    "quality": {"type": "int", "min": 0, "max": 10, "role": "target"},
+    "quality": SPEC_WINE["columns"]["quality"],
 }
 
 
