@@ -12,6 +12,8 @@ import pytest
 from helpers import REPO
 from shared_tools import missing, shared_path
 
+from checker.init.starter import write_starter
+
 WORKFLOWS = sorted((REPO / "examples" / "wine-quality" / ".github" / "workflows").glob("*.yml"))
 
 
@@ -34,6 +36,13 @@ def test_action_yml_matches_schemastores_action_schema() -> None:
 
 def test_workflows_match_schemastores_workflow_schema() -> None:
     result = check_jsonschema("vendor.github-workflows", *WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_starter_workflow_matches_schemastores_workflow_schema(tmp_path: Path) -> None:
+    """What `mlsmoke init` writes is a valid workflow (moved from tests/unit/test_init.py)."""
+    write_starter(tmp_path, force=False, data_glob=None)
+    result = check_jsonschema("vendor.github-workflows", tmp_path / ".github/workflows/mlsmoke.yml")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
