@@ -26,7 +26,8 @@ def probe(python: list[str], folder: Path, model: str, *, types: dict[str, str] 
                    check=True, timeout=120, capture_output=True)
     response = json.loads((folder / "response.json").read_text())
     assert response["python"] and len(response["models"]) == 1
-    return response["models"][0]
+    answer: dict[str, Any] = response["models"][0]
+    return answer
 
 
 def write_source(folder: Path, name: str, code: str) -> None:
