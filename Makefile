@@ -23,6 +23,7 @@ test: install
 
 lint:
 	ruff check checker tests bench
+	$(PYTHON) -m mypy checker
 
 bench: install
 	$(PIP) install -q -e ".[bench]"

@@ -20,7 +20,7 @@ from checker import __version__
 from checker.errors import ConfigError, UsageError, exit_code
 
 if TYPE_CHECKING:
-    from checker.config.schema import Pattern
+    from checker.config.schema import FailOn, Pattern
     from checker.run.outputs import Format
 
 ISSUES_URL = "https://github.com/mlsmoke/mlsmoke/issues"
@@ -87,7 +87,7 @@ config_option = click.option("--config", "config_path", default="mlsmoke.yml", s
               help="Set a commit status with the verdict (in GitHub Actions).")
 @exit_codes
 def run(config_path: str, only: str | None, staging_url: str | None, out_dir: str,
-        fail_on: str | None, no_publish: bool, comment: bool, commit_status: bool) -> None:
+        fail_on: FailOn | None, no_publish: bool, comment: bool, commit_status: bool) -> None:
     """Run the checks and write the report."""
     from checker.run import session
     from checker.run.progress import Progress

@@ -90,6 +90,12 @@ class DriftEntry(StrictModel):
 
 
 Comparison = Literal["eq", "ne", "gt", "ge", "lt", "le", "in"]
+FailOn = Literal["error", "warning"]
+ModelFormat = Literal["joblib", "pickle", "skops", "onnx"]
+DataFormat = Literal["parquet", "csv", "jsonl"]
+Network = Literal["host", "publish"]
+ProtocolName = Literal["mlflow", "tfserving", "kserve-v2", "json"]
+Tensors = Literal["matrix", "columns"]
 
 
 class Pattern(StrictModel):
@@ -127,7 +133,7 @@ class Expectation(StrictModel):
 
 class ModelSpec(StrictModel):
     path: str
-    format: Literal["joblib", "pickle", "skops", "onnx"] | None = None
+    format: ModelFormat | None = None
     output: OutputSpec | None = None
     expect: list[Expectation] = Field(default_factory=list)
     deterministic: bool = False
@@ -147,7 +153,7 @@ class Pipeline(StrictModel):
     command: str
     timeout: Duration = 300.0
     data_path: str | None = None
-    data_format: Literal["parquet", "csv", "jsonl"] | None = None
+    data_format: DataFormat | None = None
     deadline: Duration | None = None  # the whole family; default: the sum of its step budgets
     env: dict[str, str] = Field(default_factory=dict)
     artifacts: list[Artifact] = Field(default_factory=list)
@@ -171,7 +177,7 @@ class Serve(StrictModel):
     dockerfile: str | None = None
     build_args: dict[str, str] = Field(default_factory=dict)
     port: int = Field(gt=0, lt=65536)
-    network: Literal["host", "publish"] = "host"
+    network: Network = "host"
     env: dict[str, str] = Field(default_factory=dict)
     ready_timeout: Duration = 60.0
 
@@ -234,9 +240,9 @@ class Endpoint(StrictModel):
     url: str | None = None
     serve: Serve | None = None
     headers: dict[HeaderName, HeaderValue] = Field(default_factory=dict)
-    protocol: Literal["mlflow", "tfserving", "kserve-v2", "json"] = "mlflow"
+    protocol: ProtocolName = "mlflow"
     model: str | None = None
-    tensors: Literal["matrix", "columns"] = "matrix"
+    tensors: Tensors = "matrix"
     json_: JsonProtocol | None = Field(default=None, alias="json")
     health: Health | None = None
     predict: Predict | None = None
@@ -274,7 +280,7 @@ class Endpoint(StrictModel):
 
 class ReportSettings(StrictModel):
     title: str = "ML smoke checks"
-    fail_on: Literal["error", "warning"] = "error"
+    fail_on: FailOn = "error"
 
 
 class Config(StrictModel):

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from checker.checks.text_table import text_table
-from checker.contracts.model import Column, ColumnType, Contract, RowsRule
+from checker.contracts.model import Column, ColumnType, Contract, ExtraColumns, RowsRule
 
 # (from, to) pairs where every value of `from` is a valid value of `to`.
 WIDENING = frozenset({
@@ -24,7 +24,7 @@ WIDENING = frozenset({
     (ColumnType.INT, ColumnType.FLOAT),
     (ColumnType.CATEGORY, ColumnType.STRING),
 })
-_STRICTNESS = {"allow": 0, "warn": 1, "error": 2}
+_STRICTNESS: dict[ExtraColumns, int] = {"allow": 0, "warn": 1, "error": 2}
 
 
 class Kind(str, enum.Enum):

@@ -40,6 +40,10 @@ class Role(str, enum.Enum):
     IGNORE = "ignore"
 
 
+ExtraColumns = Literal["error", "warn", "allow"]
+"""What a column the contract does not name makes `data.columns`: fail, warn, or nothing."""
+
+
 class StrictModel(BaseModel):
     """Frozen, and an unknown key is an error (a typo must not pass silently)."""
 
@@ -131,7 +135,7 @@ class Contract(StrictModel):
     name: str = ""
     columns: dict[str, Column] = Field(min_length=1)
     rows: RowsRule | None = None
-    extra_columns: Literal["error", "warn", "allow"] = "error"
+    extra_columns: ExtraColumns = "error"
     unique_rows: bool = False
     description: str | None = None
     source: str | None = Field(default=None, exclude=True)

@@ -106,9 +106,9 @@ def write_outputs(settings: GithubSettings, report: Report, report_path: Path,
     counts = report.counts
     append_outputs(settings.output, {
         "status": report.status.value,
-        "passed": str(counts["pass"]),
-        "failed": str(counts["fail"] + counts["error"]),
-        "warnings": str(counts["warn"]),
+        "passed": str(counts[Status.PASS]),
+        "failed": str(report.failed),
+        "warnings": str(counts[Status.WARN]),
         "report": str(report_path),
         "comment-url": comment_url or "",
     })
@@ -119,8 +119,7 @@ def set_commit_status(client: GithubClient, settings: GithubSettings, report: Re
     owner_repo, sha = settings.owner_repo, settings.head_sha
     if owner_repo is None or not sha:
         raise GithubApiError("POST", "/statuses", None, "no repository or commit to set a status on")
-    counts = report.counts
-    description = f"{report.title}: {counts['pass']} passed, {counts['fail'] + counts['error']} failed"
+    description = f"{report.title}: {report.counts[Status.PASS]} passed, {report.failed} failed"
     body = {"state": "success" if report.status is Status.PASS else "failure",
             "context": STATUS_CONTEXT, "description": description[:140]}
     if settings.run_url:

@@ -120,7 +120,7 @@ def _ordered(checks: Sequence[CheckResult], worst_first: bool) -> list[CheckResu
 
 def _headline_counts(report: Report) -> str:
     text = _counts(report.checks, " · ", "**{n}** {label}", always=(Status.PASS, Status.FAIL))
-    if report.fail_on == "warning" and report.counts["warn"]:
+    if report.fail_on == "warning" and report.counts[Status.WARN]:
         text += " (warnings fail this run)"
     return text
 

@@ -14,7 +14,10 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from checker.config.schema import FailOn
 
 from checker.config.location import Location
 from checker.config.secrets import Redactor
@@ -24,8 +27,9 @@ from checker.results.clip import truncate as truncate  # re-exported: checks imp
 SCHEMA_VERSION = 1
 
 
-class Status(str, enum.Enum):
-    """A check's outcome. Ordered: the worst status wins (`max(statuses)`)."""
+class Status(enum.Enum):
+    """A check's outcome. Ordered: the worst status wins (`max(statuses)`). Not a string:
+    `status == "fail"` is always False (and a mypy error); results.json holds `.value`."""
 
     PASS = "pass"
     SKIP = "skip"
@@ -59,7 +63,8 @@ class Status(str, enum.Enum):
 
 
 _RANK = {s: i for i, s in enumerate(Status)}
-_COUNT_ORDER = (Status.PASS, Status.FAIL, Status.WARN, Status.SKIP, Status.ERROR)
+COUNT_ORDER = (Status.PASS, Status.FAIL, Status.WARN, Status.SKIP, Status.ERROR)
+"""The order of results.json's `counts` (SPEC §3)."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ class CheckResult:
         )
 
 
-def verdict(checks: list[CheckResult], fail_on: str = "error") -> Status:
+def verdict(checks: list[CheckResult], fail_on: FailOn = "error") -> Status:
     """PASS or FAIL for the whole run. `fail_on: warning` makes a warning fail the run too."""
     worst = max((c.status for c in checks), default=Status.PASS)
     threshold = Status.WARN if fail_on == "warning" else Status.FAIL
@@ -131,16 +136,22 @@ class Report:
     duration_s: float
     environment: Mapping[str, Any] = field(default_factory=dict)
     title: str = "ML smoke checks"
-    fail_on: str = "error"
+    fail_on: FailOn = "error"
     mlsmoke_version: str = ""
 
     @property
-    def counts(self) -> dict[str, int]:
-        """Checks per status, keyed in the order results.json documents (SPEC §3)."""
-        counts = {s.value: 0 for s in _COUNT_ORDER}
+    def counts(self) -> dict[Status, int]:
+        """Checks per status, every status present, in `COUNT_ORDER`."""
+        counts = dict.fromkeys(COUNT_ORDER, 0)
         for check in self.checks:
-            counts[check.status.value] += 1
+            counts[check.status] += 1
         return counts
+
+    @property
+    def failed(self) -> int:
+        """Checks that failed or errored: what "failed" means standing alone (the action's
+        `failed` output, the commit status). A breakdown by status lists errors apart."""
+        return sum(1 for check in self.checks if check.status >= Status.FAIL)
 
     def by_family(self) -> dict[str, list[CheckResult]]:
         families: dict[str, list[CheckResult]] = {}
@@ -155,7 +166,7 @@ class Report:
             "title": self.title,
             "fail_on": self.fail_on,
             "status": self.status.value,
-            "counts": self.counts,
+            "counts": {status.value: n for status, n in self.counts.items()},
             "duration_s": round(self.duration_s, 3),
             "started_at": self.started_at,
             "environment": dict(self.environment),

@@ -12,6 +12,8 @@ from checker.results.model import CheckResult, Report, Status
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # ESC starts terminal escape sequences
 _MARK = {Status.PASS: "✓", Status.SKIP: "-", Status.WARN: "!", Status.FAIL: "✗", Status.ERROR: "E"}
+# A breakdown by status: "failed" beside it counts Status.FAIL alone (Report.failed is the total).
+_OPTIONAL_COUNTS = ((Status.WARN, "warnings"), (Status.ERROR, "errors"), (Status.SKIP, "skipped"))
 
 
 class Progress:
@@ -26,9 +28,8 @@ class Progress:
 
     def summary(self, report: Report, out_dir: Path) -> None:
         counts = report.counts
-        parts = [f"{counts['pass']} passed", f"{counts['fail']} failed"]
-        parts += [f"{counts[k]} {label}" for k, label in
-                  (("warn", "warnings"), ("error", "errors"), ("skip", "skipped")) if counts[k]]
+        parts = [f"{counts[Status.PASS]} passed", f"{counts[Status.FAIL]} failed"]
+        parts += [f"{counts[status]} {label}" for status, label in _OPTIONAL_COUNTS if counts[status]]
         self._write(f"mlsmoke: {report.status.value.upper()} — {', '.join(parts)} "
                     f"in {report.duration_s:.1f}s")
         for check in report.checks:

@@ -11,12 +11,16 @@ import datetime as dt
 import time
 import traceback
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from checker import __version__
 from checker.checks.registry import FAMILIES, GROUPS, CheckGroup
 from checker.errors import UsageError
 from checker.results.model import CheckResult, Report, Status, redact_result, truncate, verdict
 from checker.run.context import RunContext
+
+if TYPE_CHECKING:
+    from checker.config.schema import FailOn
 
 
 def parse_only(value: str | None) -> frozenset[str] | None:
@@ -44,7 +48,7 @@ def plan(ctx: RunContext, only: frozenset[str] | None) -> tuple[list[CheckGroup]
 
 
 def run(ctx: RunContext, only: frozenset[str] | None = None,
-        environment: Mapping[str, object] | None = None, fail_on: str | None = None) -> Report:
+        environment: Mapping[str, object] | None = None, fail_on: FailOn | None = None) -> Report:
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     groups, checks = plan(ctx, only)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from checker.config.http_fields import http_url
 from checker.config.load import LoadedConfig, load_config
+from checker.config.schema import FailOn
 from checker.config.secrets import environ_secrets
 from checker.config.staging import with_staging_url
 from checker.errors import ExitCode, UsageError
@@ -34,7 +35,7 @@ class RunOptions:
     only: str | None = None
     staging_url: str | None = None
     out_dir: str = "mlsmoke-out"
-    fail_on: str | None = None
+    fail_on: FailOn | None = None
     publish: bool = True
     comment: bool = True
     commit_status: bool = False

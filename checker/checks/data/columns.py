@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from checker.checks.data.report import plural
-from checker.contracts.model import Contract
+from checker.contracts.model import Contract, ExtraColumns
 from checker.results.model import Status
 
 _SEPARATORS = re.compile(r"[\s_\-.]+")
@@ -25,14 +25,14 @@ class ColumnsFinding:
     renamed: dict[str, str]  # contract column → the file column it looks renamed to
     repeated: dict[str, int]  # column names the file has more than once → how often
 
-    def status(self, extra_columns: str) -> Status:
+    def status(self, extra_columns: ExtraColumns) -> Status:
         if self.missing or self.repeated or (self.extra and extra_columns == "error"):
             return Status.FAIL
         if self.extra and extra_columns == "warn":
             return Status.WARN
         return Status.PASS
 
-    def summary(self, checked: int, extra_columns: str) -> str:
+    def summary(self, checked: int, extra_columns: ExtraColumns) -> str:
         parts = []
         for name in self.missing:
             hint = f" (looks renamed to {self.renamed[name]!r})" if name in self.renamed else ""

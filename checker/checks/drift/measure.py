@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -32,20 +32,22 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 NUMERIC = (ColumnType.INT, ColumnType.FLOAT, ColumnType.DATETIME)
+DriftKind = Literal["numeric", "categorical"]
+Side = Literal["reference", "current"]
 
 
 class UnreadableFile(InputError):
     """A drift input cannot be read; the message names the file and the cause."""
 
-    def __init__(self, side: str, message: str) -> None:
+    def __init__(self, side: Side, message: str) -> None:
         super().__init__(message)
-        self.side = side  # "reference" or "current"
+        self.side = side
 
 
 @dataclass(frozen=True)
 class ColumnDrift:
     column: str
-    kind: str  # "numeric" or "categorical"
+    kind: DriftKind
     reference_values: int
     current_values: int
     psi: float | None = None
@@ -76,8 +78,9 @@ def measure(reference: Path, current: Path, columns: Mapping[str, ColumnType], *
     if recount:
         _scan("reference", reference, recount, lambda t, a: t.count_reference(a))
     in_current = _scan("current", current, trackers, lambda t, a: t.see_current(a))
+    sides: tuple[tuple[Side, Collection[str]], ...] = (("reference", in_reference), ("current", in_current))
     problems = [f"column {n} is not in the {side} file"
-                for side, found in (("reference", in_reference), ("current", in_current))
+                for side, found in sides
                 for n in columns if n not in found]
     compared = [trackers[n].result(n) for n in columns if n in in_reference and n in in_current]
     problems += [f"column {c.column}: {c.note}" for c in compared if c.note and c.psi is None]
@@ -87,7 +90,7 @@ def measure(reference: Path, current: Path, columns: Mapping[str, ColumnType], *
 Visit = Callable[[Any, "pa.Array"], None]
 
 
-def _scan(side: str, path: Path, trackers: Mapping[str, Any], visit: Visit) -> Collection[str]:
+def _scan(side: Side, path: Path, trackers: Mapping[str, Any], visit: Visit) -> Collection[str]:
     """Stream `path`, handing each tracked column's batches to `visit`; the columns found."""
     try:
         stream = open_table(path, columns=list(trackers), csv_strings=True)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from checker.config.schema import Endpoint, JsonProtocol
+from checker.config.schema import Endpoint, JsonProtocol, ProtocolName
 from checker.contracts.model import ColumnType
 from checker.errors import InputError
 
@@ -39,7 +39,7 @@ class Protocol:
         return list(self.features)
 
     @property
-    def name(self) -> str:
+    def name(self) -> ProtocolName:
         return self.endpoint.protocol
 
     def predict_path(self) -> str:

@@ -67,8 +67,11 @@ def test_verdict_applies_fail_on(statuses, fail_on, expected):
 
 def test_counts_and_family():
     report = representative_report()
-    assert report.counts == {"pass": 3, "skip": 2, "warn": 2, "fail": 2, "error": 1}
-    assert list(report.counts) == ["pass", "fail", "warn", "skip", "error"]  # as SPEC §3 shows
+    assert report.counts == {Status.PASS: 3, Status.SKIP: 2, Status.WARN: 2, Status.FAIL: 2,
+                             Status.ERROR: 1}
+    assert report.to_dict()["counts"] == {"pass": 3, "skip": 2, "warn": 2, "fail": 2, "error": 1}
+    assert list(report.to_dict()["counts"]) == ["pass", "fail", "warn", "skip", "error"]  # as SPEC §3 shows
+    assert report.failed == 3  # failed or errored, as the action's `failed` output documents
     assert list(report.by_family()) == ["data", "drift", "pipeline", "endpoint"]
     assert CheckResult(id="endpoint.latency", status=Status.PASS, summary="").family == "endpoint"
 
