@@ -24,6 +24,8 @@ def widen(low: float, high: float, *, integer: bool) -> tuple[float | None, floa
     if margin == 0:
         margin = 1.0
     step_exponent = math.floor(math.log10(margin))
+    new_low: float
+    new_high: float
     if integer:
         step = 10 ** max(step_exponent, 0)
         new_low = max(_floor_to(int(low) - math.ceil(margin), step), INT64[0])

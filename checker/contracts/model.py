@@ -70,7 +70,7 @@ class Column(StrictModel):
         if not col_type.ordered:
             raise ValueError(f"min/max apply to int, float and datetime columns, not {col_type.value}")
         if col_type is ColumnType.DATETIME:
-            return _as_datetime(value, info.field_name)
+            return _as_datetime(value, info.field_name or "min/max")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"{info.field_name} must be a number for a {col_type.value} column")
         return value

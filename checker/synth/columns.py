@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.contracts.model import Column, ColumnType
-from checker.synth.regex_sample import UnsupportedPattern, sample_strings
+from checker.synth.regex_sample import UnsupportedPatternError, sample_strings
 from checker.synth.values import SynthError, allowed_values, rule_broken
 from checker.tables.arrow_values import arrow_type
 
@@ -93,15 +94,27 @@ def _ints(name: str, column: Column, rows: int, rng: np.random.Generator) -> pa.
     import pyarrow as pa
 
     low, high = _int_bounds(name, column.min, column.max, max(INT_SPAN, 2 * rows if column.unique else 0))
-    return pa.array(_draw_ints(name, low, high, rows, column.unique, rng, "integers"), pa.int64())
+    ask = _IntDraw(low, high, rows, column.unique, "integers")
+    return pa.array(_draw_ints(name, ask, rng), pa.int64())
 
 
-def _draw_ints(name: str, low: int, high: int, rows: int, unique: bool, rng: np.random.Generator,
-               noun: str) -> np.ndarray:
+@dataclass(frozen=True)
+class _IntDraw:
+    """`rows` integers in [low, high], distinct when `unique`; `noun` names them in errors."""
+
+    low: int
+    high: int
+    rows: int
+    unique: bool
+    noun: str
+
+
+def _draw_ints(name: str, ask: _IntDraw, rng: np.random.Generator) -> np.ndarray:
     import numpy as np
     import pyarrow as pa
 
-    if not unique:
+    low, high, rows, noun = ask.low, ask.high, ask.rows, ask.noun
+    if not ask.unique:
         return rng.integers(low, high, rows, endpoint=True, dtype=np.int64)
     span = high - low + 1
     if span < rows:
@@ -112,7 +125,8 @@ def _draw_ints(name: str, low: int, high: int, rows: int, unique: bool, rng: np.
     def draw(k: int) -> pa.Array:
         return pa.array(rng.integers(low, high, k, endpoint=True, dtype=np.int64))
 
-    return distinct(name, draw, rows).to_numpy()
+    values: np.ndarray = distinct(name, draw, rows).to_numpy()
+    return values
 
 
 def _floats(name: str, column: Column, rows: int, rng: np.random.Generator) -> pa.Array:
@@ -145,7 +159,7 @@ def _datetimes(name: str, column: Column, rows: int, rng: np.random.Generator) -
     if low is None and high is None:
         low = _micros(DATETIME_START)
     low, high = _int_bounds(name, low, high, max(DATETIME_SPAN_US, 2 * rows if column.unique else 0))
-    micros = _draw_ints(name, low, high, rows, column.unique, rng, "microsecond timestamps")
+    micros = _draw_ints(name, _IntDraw(low, high, rows, column.unique, "microsecond timestamps"), rng)
     return pa.array(micros, pa.int64()).cast(pa.timestamp("us"))
 
 
@@ -170,7 +184,7 @@ def _strings(name: str, column: Column, rows: int, rng: np.random.Generator) -> 
         def draw(k: int) -> pa.Array:
             try:
                 values = sample_strings(pattern, k, rng)
-            except UnsupportedPattern as exc:
+            except UnsupportedPatternError as exc:
                 raise SynthError(f"column {name!r}: {exc}") from None
             return values if nullable else _without_null_like(values)
     else:

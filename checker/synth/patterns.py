@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from checker.config.schema import Pattern
+from checker.config.schema import Comparison, Pattern
 from checker.contracts.model import Column, ColumnType, Contract
 from checker.synth.columns import arrow_type
 from checker.synth.values import SynthError, rule_broken, to_column_type
@@ -19,8 +19,8 @@ from checker.synth.values import SynthError, rule_broken, to_column_type
 if TYPE_CHECKING:
     import pyarrow as pa
 
-_COMPARE = {"eq": "equal", "ne": "not_equal", "gt": "greater", "ge": "greater_equal",
-            "lt": "less", "le": "less_equal"}
+_COMPARE: dict[Comparison, str] = {"eq": "equal", "ne": "not_equal", "gt": "greater",
+                                   "ge": "greater_equal", "lt": "less", "le": "less_equal"}
 
 
 def pattern_columns(patterns: Sequence[Pattern]) -> set[str]:
@@ -67,7 +67,7 @@ def _known_columns(pattern: Pattern, contract: Contract, what: str) -> None:
 
 
 def _matching_rows(arrays: Mapping[str, pa.Array], contract: Contract,
-                   when: Mapping[str, Mapping[str, Any]], what: str) -> pa.Array:
+                   when: Mapping[str, Mapping[Comparison, Any]], what: str) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -75,17 +75,16 @@ def _matching_rows(arrays: Mapping[str, pa.Array], contract: Contract,
     mask = pa.repeat(pa.scalar(True), rows)
     for name, conditions in when.items():
         for op, operand in conditions.items():
-            condition = _condition(arrays[name], contract, name, op, operand, f"{what} when {name} {op}")
+            column = contract.columns[name]
+            condition = _condition(arrays[name], column, op, operand, f"{what} when {name} {op}")
             mask = pc.and_(mask, pc.fill_null(condition, False))
     return mask
 
 
-def _condition(values: pa.Array, contract: Contract, name: str, op: str, operand: Any,
-               what: str) -> pa.Array:
+def _condition(values: pa.Array, column: Column, op: Comparison, operand: Any, what: str) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    column = contract.columns[name]
     kind = arrow_type(column.type)
     if op == "in":
         if not isinstance(operand, list):

@@ -5,22 +5,23 @@ numpy: every node of the parse tree (literals, classes, ranges, `.`, repeats, al
 groups) becomes a padded UTF-8 byte matrix, one row per string, with a mask of the bytes in
 use. Anchors and lookarounds emit nothing; every string is then checked against the pattern
 and the few that fail are drawn again, so what is returned always matches. Backreferences and
-conditionals are not generated (UnsupportedPattern).
+conditionals are not generated (UnsupportedPatternError).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
 
-try:  # Python 3.11+
+if sys.version_info >= (3, 11):
     import re._constants as sre_constants
     import re._parser as sre_parse
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+else:  # pragma: no cover - Python 3.10
+    import sre_constants
+    import sre_parse
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,7 +45,7 @@ _GROUPS = {sre_constants.SUBPATTERN, getattr(sre_constants, "ATOMIC_GROUP", sre_
 _EMPTY = {sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT}
 
 
-class UnsupportedPattern(InputError, ValueError):
+class UnsupportedPatternError(InputError, ValueError):
     """The pattern uses a construct this sampler cannot generate, or it matches nothing."""
 
 
@@ -58,7 +59,7 @@ def sample_strings(pattern: str, n: int, rng: np.random.Generator) -> pa.Array:
         parsed = sre_parse.parse(pattern)
         compiled = re.compile(pattern)
     except re.error as exc:
-        raise UnsupportedPattern(f"{pattern!r} is not a valid regular expression: {exc}") from None
+        raise UnsupportedPatternError(f"{pattern!r} is not a valid regular expression: {exc}") from None
     emitter = _Emitter(rng, ignorecase=bool(parsed.state.flags & re.IGNORECASE))
     values = emitter.strings(parsed, n)
     failing = _not_matching(values, pattern, compiled)
@@ -72,7 +73,7 @@ def sample_strings(pattern: str, n: int, rng: np.random.Generator) -> pa.Array:
         values = pc.if_else(pa.array(positions >= 0), redrawn.take(pa.array(np.maximum(positions, 0))),
                             values)
         failing = failing[still_failing]
-    raise UnsupportedPattern(f"cannot generate strings matching {pattern!r} "
+    raise UnsupportedPatternError(f"cannot generate strings matching {pattern!r} "
                              "(the anchors, lookarounds or flags it uses are not generated)")
 
 
@@ -186,7 +187,7 @@ class _Emitter:
             return self._branch(arg[1], n)
         if op in _EMPTY:
             return _Bytes.join([], n)
-        raise UnsupportedPattern(f"the regular expression construct {str(op).lower()} is not generated")
+        raise UnsupportedPatternError(f"the regular expression construct {str(op).lower()} is not generated")
 
     def _repeat(self, low: int, high: Any, body: Any, *, n: int) -> _Bytes:
         high = low + MAX_REPEAT if high is sre_constants.MAXREPEAT else min(high, low + MAX_REPEAT)
@@ -217,7 +218,7 @@ class _Emitter:
     def _choose(self, choices: Any, n: int) -> _Bytes:
         choices = list(choices)
         if not choices:
-            raise UnsupportedPattern("a character class that matches no character")
+            raise UnsupportedPatternError("a character class that matches no character")
         table = _table(choices)
         picks = self.rng.integers(0, len(choices), n)
         return _Bytes(table.data[picks], table.used[picks])

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.synth.regex_sample import UnsupportedPattern, sample_strings
+from checker.synth.regex_sample import UnsupportedPatternError, sample_strings
 
 SUPPORTED = [
     r"abc", r"[A-Z]{3}-\d{4}", r"(foo|bar)+_[a-z]*", r"^\w+@\w+\.(com|org)$", r"\bab\b",
@@ -57,7 +57,7 @@ def test_one_string() -> None:
     (r"(", "not a valid regular expression"),
 ])
 def test_unsupported_patterns_raise(pattern: str, message: str) -> None:
-    with pytest.raises(UnsupportedPattern, match=re.escape(message)):
+    with pytest.raises(UnsupportedPatternError, match=re.escape(message)):
         sample_strings(pattern, 20, np.random.default_rng(0))
 
 
