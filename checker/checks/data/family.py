@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from checker.checks.data.columns import compare_columns
-from checker.checks.data.report import FileView, plural, rule_result, unique_tally
+from checker.checks.data.report import FileView, RuleCheck, plural, rule_result, unique_tally
 from checker.checks.data.rules import RULES, ColumnRules, Tally
 from checker.checks.data.scan import FileScan, scan
 from checker.config.schema import Config, DataEntry
@@ -151,8 +151,7 @@ def _rule_results(contract: Contract, present: list[ColumnRules], found: FileSca
                     summary=f"nothing to check: no {rule} column is in the file "
                             f"(missing: {', '.join(c.name for c in used)}; see data.columns)")
             else:
-                result = rule_result(rule, tallies[rule], checked, found, view,
-                                     extra_checked=int(whole_rows))
+                result = rule_result(RuleCheck(rule, checked, whole_rows), tallies[rule], found, view)
         yield result.with_duration(elapsed[0])
 
 

@@ -37,6 +37,15 @@ class FileView:
     lines: Mapping[int, int]  # CSV data row → physical line, for the rows shown as examples
 
 
+@dataclass(frozen=True)
+class RuleCheck:
+    """One rule over the file's columns it applies to (and whole rows, for `unique_rows`)."""
+
+    rule: str
+    checked: list[ColumnRules]
+    whole_rows: bool = False
+
+
 def unique_tally(scan: FileScan) -> Tally:
     """Rows sharing a value with another row, in any unique column (or as a whole row)."""
     import numpy as np
@@ -57,8 +66,8 @@ def unique_tally(scan: FileScan) -> Tally:
                  sorted(examples, key=lambda e: e.row)[:MAX_EXAMPLES])
 
 
-def rule_result(rule: str, tally: Tally, checked: list[ColumnRules], scan: FileScan,
-                view: FileView, extra_checked: int = 0) -> CheckResult:
+def rule_result(check: RuleCheck, tally: Tally, scan: FileScan, view: FileView) -> CheckResult:
+    rule, checked, extra_checked = check.rule, check.checked, int(check.whole_rows)
     order = {c.name: i for i, c in enumerate(checked)}
     by_column = dict(sorted(tally.by_column.items(), key=lambda item: order.get(item[0], len(order))))
     tally = Tally(tally.violations, by_column, tally.examples)

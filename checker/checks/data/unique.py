@@ -151,7 +151,9 @@ def _text_duplicates(chunks: list[Any], examples: int) -> Duplicates:
     duplicated = pc.filter(counts.field("values"), repeated)
     if len(duplicated) == 0:
         return Duplicates(np.empty(0, np.int64), [])
-    found, values, offset = [], [], 0
+    found: list[np.ndarray] = []
+    values: list[Any] = []
+    offset = 0
     for chunk in chunks:
         hits = pc.indices_nonzero(pc.fill_null(pc.is_in(chunk, value_set=duplicated), false()))
         found.append(to_numpy(hits).astype(np.int64) + offset)

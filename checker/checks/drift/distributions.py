@@ -129,7 +129,8 @@ def category_shares(reference: CategoryCounts, current: CategoryCounts
     return [*names, "(unseen in reference)"], expected, actual
 
 
-def psi(expected: Sequence[float], actual: Sequence[float], floor: float = EPSILON) -> float:
+def psi(expected: Sequence[float] | np.ndarray, actual: Sequence[float] | np.ndarray,
+        floor: float = EPSILON) -> float:
     """Σ (a − e) · ln(a / e) over bins, with shares floored at `floor`."""
     e = np.asarray(expected, dtype=float)
     a = np.asarray(actual, dtype=float)

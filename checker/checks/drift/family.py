@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checker.checks.drift.measure import ColumnDrift, Measure, UnreadableFile, measure
+from checker.checks.drift.measure import ColumnDrift, Measure, UnreadableFileError, measure
 from checker.checks.text_table import text_table
 from checker.config.schema import Config, DriftEntry
 from checker.contracts.model import Contract
@@ -39,7 +39,7 @@ def check_entry(i: int, entry: DriftEntry, contract: Contract, ctx: RunContext) 
     try:
         found = measure(ctx.root / entry.reference, ctx.root / entry.current, columns,
                         bins=entry.bins, sample_max=entry.sample_max)
-    except UnreadableFile as exc:
+    except UnreadableFileError as exc:
         return [CheckResult(id=check, status=Status.FAIL, subject=subject, summary=str(exc),
                             location=ctx.location("drift", i, exc.side))
                 for check in ("drift.psi", "drift.ks")]

@@ -36,7 +36,7 @@ DriftKind = Literal["numeric", "categorical"]
 Side = Literal["reference", "current"]
 
 
-class UnreadableFile(InputError):
+class UnreadableFileError(InputError):
     """A drift input cannot be read; the message names the file and the cause."""
 
     def __init__(self, side: Side, message: str) -> None:
@@ -65,7 +65,7 @@ class Measure:
 
 def measure(reference: Path, current: Path, columns: Mapping[str, ColumnType], *, bins: int = 10,
             sample_max: int = 100_000) -> Measure:
-    """Compare `columns` (name → contract type) between two files. Raises UnreadableFile."""
+    """Compare `columns` (name → contract type) between two files. Raises UnreadableFileError."""
     trackers: dict[str, _Numeric | _Categorical] = {
         name: _Numeric(name, col_type is ColumnType.DATETIME, sample_max) if col_type in NUMERIC
         else _Categorical() for name, col_type in columns.items()
@@ -99,7 +99,7 @@ def _scan(side: Side, path: Path, trackers: Mapping[str, Any], visit: Visit) -> 
                 if name in trackers:
                     visit(trackers[name], batch.column(name))
     except TableReadError as exc:
-        raise UnreadableFile(side, f"cannot read the {side} file {path.name}: {exc}") from None
+        raise UnreadableFileError(side, f"cannot read the {side} file {path.name}: {exc}") from None
     return set(stream.column_names)
 
 
@@ -139,13 +139,13 @@ class _Numeric:
             self.current_counts += self.binning.counts(values)
 
     def result(self, name: str) -> ColumnDrift:
-        seen = {"reference_values": self.reference.seen, "current_values": self.current.seen}
+        seen = (self.reference.seen, self.current.seen)
         if self.binning is None or self.reference_counts is None or self.current_counts is None:
-            return ColumnDrift(name, "numeric", **seen, note="no values in the reference file")
+            return ColumnDrift(name, "numeric", *seen, note="no values in the reference file")
         if self.current.seen == 0:
-            return ColumnDrift(name, "numeric", **seen, note="no values in the current file")
+            return ColumnDrift(name, "numeric", *seen, note="no values in the current file")
         statistic, pvalue = ks_test(self.reference.sample, self.current.sample)
-        return ColumnDrift(name, "numeric", **seen, psi=psi(self.reference_counts, self.current_counts),
+        return ColumnDrift(name, "numeric", *seen, psi=psi(self.reference_counts, self.current_counts),
                            ks_statistic=statistic, ks_pvalue=pvalue,
                            bins=_shares(self.binning.labels(_timestamp if self.temporal else None),
                                         self.reference_counts, self.current_counts))
@@ -163,15 +163,15 @@ class _Categorical:
         self.current.add(*value_counts(array))
 
     def result(self, name: str) -> ColumnDrift:
-        seen = {"reference_values": self.reference.total, "current_values": self.current.total}
+        seen = (self.reference.total, self.current.total)
         if self.reference.overflow:
-            return ColumnDrift(name, "categorical", **seen,
+            return ColumnDrift(name, "categorical", *seen,
                                note=f"more than {self.reference.limit} categories: not compared")
         if not self.reference.total or not self.current.total:
             side = "reference" if not self.reference.total else "current"
-            return ColumnDrift(name, "categorical", **seen, note=f"no values in the {side} file")
+            return ColumnDrift(name, "categorical", *seen, note=f"no values in the {side} file")
         labels, expected, actual = category_shares(self.reference, self.current)
-        return ColumnDrift(name, "categorical", **seen, psi=psi(expected, actual),
+        return ColumnDrift(name, "categorical", *seen, psi=psi(expected, actual),
                            bins=_shares(labels, expected, actual))
 
 
@@ -188,8 +188,9 @@ def numbers(array: pa.Array, temporal: bool = False) -> np.ndarray:
         cast = _coerce(array, temporal)
     if temporal:
         cast = pc.cast(cast, pa.int64())
-    values = cast.drop_null().to_numpy(zero_copy_only=False).astype(float)
-    return values[~np.isnan(values)]
+    values: np.ndarray = cast.drop_null().to_numpy(zero_copy_only=False).astype(float)
+    finite: np.ndarray = values[~np.isnan(values)]
+    return finite
 
 
 def _coerce(array: pa.Array, temporal: bool) -> pa.Array:
