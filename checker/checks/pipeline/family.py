@@ -31,9 +31,9 @@ from checker.checks.pipeline.model_results import (
     predict_result,
 )
 from checker.checks.pipeline.probing import ModelToProbe, ProbeAnswer, ProbeRequest, run_probe
-from checker.checks.pipeline.process import run_process
+from checker.checks.pipeline.process import ProcessSetup, run_process
 from checker.checks.pipeline.scratch import Scratch, scratch_copy
-from checker.checks.pipeline.step_results import artifacts_result, command_result, metrics_result
+from checker.checks.pipeline.step_results import Budget, artifacts_result, command_result, metrics_result
 from checker.config.schema import Config, ModelSpec, Pipeline
 from checker.contracts.model import Contract
 from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
@@ -192,10 +192,11 @@ class Family:
 
     def _shell(self, check_id: str, template: str, timeout_s: float, trained: Trained) -> CheckResult:
         allowed, cut = self._budget(timeout_s)
-        outcome = run_process(trained.values.command(template), cwd=trained.scratch.work, env=trained.env,
-                              timeout_s=allowed, log_dir=trained.scratch.logs, name=check_id.split(".")[1])
-        result = command_result(check_id, outcome, template, timeout_s, self._location(check_id),
-                                deadline_cut=cut and outcome.timed_out)
+        setup = ProcessSetup(trained.scratch.work, trained.env, allowed, trained.scratch.logs,
+                             check_id.split(".")[1])
+        outcome = run_process(trained.values.command(template), setup)
+        result = command_result(check_id, outcome, template, Budget(timeout_s, cut and outcome.timed_out),
+                                self._location(check_id))
         return result.with_duration(outcome.wall_s)
 
     def _outputs(self, trained: Trained) -> Iterator[CheckResult]:
@@ -257,9 +258,9 @@ class Family:
         if second and second.result.status is Status.PASS:
             models.append(ModelToProbe(self._path(second.trained, model.path), model.format,
                                        {"synthetic": fresh}))
-        answers = run_probe(ProbeRequest(self.python or self.pipeline.python, self.contract, models),
-                            cwd=first.scratch.work, env=first.env, timeout_s=self._budget(model.timeout)[0],
-                            log_dir=first.scratch.logs, name="probe")
+        setup = ProcessSetup(first.scratch.work, first.env, self._budget(model.timeout)[0],
+                             first.scratch.logs, "probe")
+        answers = run_probe(ProbeRequest(self.python or self.pipeline.python, self.contract, models), setup)
         yield self._emit(load_result(answers[0], model.path, self._location("pipeline.model_load"))
                          .with_duration(answers[0].outcome.wall_s))
         self._check_blocked()

@@ -46,7 +46,7 @@ def value_problems(values: Sequence[Any], output: OutputSpec | None) -> list[Pro
 def same(actual: Any, expected: Any, tolerance: float) -> bool:
     """Numbers within `tolerance` (absolute, or relative to the expected size); others equal."""
     if is_number(actual) and is_number(expected):
-        return abs(actual - expected) <= tolerance * max(1.0, abs(expected))
+        return bool(abs(actual - expected) <= tolerance * max(1.0, abs(expected)))
     return bool(actual == expected)
 
 

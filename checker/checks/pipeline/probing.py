@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.checks.pipeline.process import ProcessOutcome, run_process
+from checker.checks.pipeline.process import ProcessOutcome, ProcessSetup, run_process
 from checker.contracts.model import Contract
 
 PROBE_SCRIPT = Path(__file__).with_name("probe.py")  # run by the user's interpreter, never imported
@@ -61,18 +61,18 @@ class ProbeAnswer:
         return self.load_error is None
 
 
-def run_probe(request: ProbeRequest, *, cwd: Path, env: Mapping[str, str], timeout_s: float,
-              log_dir: Path, name: str) -> list[ProbeAnswer]:
+def run_probe(request: ProbeRequest, setup: ProcessSetup) -> list[ProbeAnswer]:
     """One answer per model in the request, in order."""
+    log_dir, name = setup.log_dir, setup.name
     log_dir.mkdir(parents=True, exist_ok=True)
     request_path, response_path = log_dir / f"{name}.request.json", log_dir / f"{name}.response.json"
     request_path.write_text(json.dumps(request.to_json(), default=_json_default), encoding="utf-8")
     argv = [request.python, str(PROBE_SCRIPT), str(request_path), str(response_path)]
-    outcome = run_process(argv, cwd=cwd, env=env, timeout_s=timeout_s, log_dir=log_dir, name=name)
+    outcome = run_process(argv, setup)
     response = _read_response(response_path)
     models = response.get("models") if response else None
     if not isinstance(models, list) or len(models) != len(request.models):
-        silence = _silence(outcome, timeout_s)
+        silence = _silence(outcome, setup.timeout_s)
         return [ProbeAnswer(outcome, silence) for _ in request.models]
     version = str(response.get("python", "")) if response else ""
     return [_answer(outcome, model, answer, request.python, version)

@@ -55,10 +55,22 @@ class ProcessOutcome:
         return {key: value for key, value in shown.items() if value}
 
 
-def run_process(argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout_s: float,
-                log_dir: Path, name: str) -> ProcessOutcome:
+@dataclass(frozen=True)
+class ProcessSetup:
+    """Where a command runs, with what environment and for how long; its output goes to
+    `log_dir/name.*`."""
+
+    cwd: Path
+    env: Mapping[str, str]
+    timeout_s: float
+    log_dir: Path
+    name: str
+
+
+def run_process(argv: Sequence[str], setup: ProcessSetup) -> ProcessOutcome:
     """Run `argv` in a new session (so it leads its own process group) and wait at most
-    `timeout_s`; the group is always killed afterwards, so no stray child outlives the step."""
+    `setup.timeout_s`; the group is always killed afterwards, so no stray child outlives the step."""
+    cwd, env, timeout_s, log_dir, name = setup.cwd, setup.env, setup.timeout_s, setup.log_dir, setup.name
     log_dir.mkdir(parents=True, exist_ok=True)
     stdout_path, stderr_path = log_dir / f"{name}.stdout", log_dir / f"{name}.stderr"
     report_path = log_dir / f"{name}.exit.json"

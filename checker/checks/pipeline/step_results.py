@@ -4,6 +4,7 @@ the determinism check), artifacts and metrics. Plain facts in, one result out.""
 from __future__ import annotations
 
 import signal
+from dataclasses import dataclass
 
 from checker.checks.pipeline.artifacts import ArtifactState, MetricFinding, artifact_problems
 from checker.checks.pipeline.process import EXIT_NOT_FOUND, ProcessOutcome
@@ -11,10 +12,19 @@ from checker.config.schema import Artifact
 from checker.results.model import CheckResult, Location, Status, truncate
 
 
-def command_result(check_id: str, outcome: ProcessOutcome, subject: str, timeout_s: float,
-                   location: Location | None, *, deadline_cut: bool = False) -> CheckResult:
+@dataclass(frozen=True)
+class Budget:
+    """A step's configured timeout, and whether the family's deadline cut it shorter."""
+
+    timeout_s: float
+    deadline_cut: bool = False
+
+
+def command_result(check_id: str, outcome: ProcessOutcome, subject: str, budget: Budget,
+                   location: Location | None) -> CheckResult:
     """pass, or fail with the reason (not found, exit status, signal, timeout) and the
     output's last lines as evidence."""
+    timeout_s, deadline_cut = budget.timeout_s, budget.deadline_cut
     metrics = {"wall_s": outcome.wall_s, "peak_rss_mb": outcome.peak_rss_mb,
                "exit_code": outcome.exit_code, "timeout_s": timeout_s}
     failure = _failure(outcome, timeout_s, deadline_cut)

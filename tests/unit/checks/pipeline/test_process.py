@@ -6,13 +6,14 @@ import sys
 import time
 from pathlib import Path
 
-from checker.checks.pipeline.process import run_process, tail
-from checker.checks.pipeline.step_results import command_result
+from checker.checks.pipeline.process import ProcessSetup, run_process, tail
+from checker.checks.pipeline.step_results import Budget, command_result
+from checker.results.model import Status
 
 
 def _run(tmp_path: Path, code: str, timeout_s: float = 30) -> object:
-    return run_process([sys.executable, "-c", code], cwd=tmp_path, env={"PATH": "/usr/bin:/bin"},
-                       timeout_s=timeout_s, log_dir=tmp_path / "logs", name="step")
+    setup = ProcessSetup(tmp_path, {"PATH": "/usr/bin:/bin"}, timeout_s, tmp_path / "logs", "step")
+    return run_process([sys.executable, "-c", code], setup)
 
 
 def test_exit_status_and_output_tails(tmp_path: Path) -> None:
@@ -52,8 +53,7 @@ def test_peak_memory_includes_a_grandchild(tmp_path: Path) -> None:
 
 
 def test_a_program_that_does_not_exist_is_a_start_error(tmp_path: Path) -> None:
-    outcome = run_process(["/no/such/program"], cwd=tmp_path, env={}, timeout_s=5,
-                          log_dir=tmp_path / "logs", name="x")
+    outcome = run_process(["/no/such/program"], ProcessSetup(tmp_path, {}, 5, tmp_path / "logs", "x"))
     assert outcome.start_error and "No such file" in outcome.start_error
     assert not outcome.ok
 
@@ -105,6 +105,6 @@ def test_tail_of_a_missing_file_is_empty(tmp_path: Path) -> None:
 def test_a_command_killed_by_a_signal_is_reported_by_name(tmp_path: Path) -> None:
     outcome = _run(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
     assert outcome.exit_code == -9
-    result = command_result("pipeline.run", outcome, "python train.py", 30, None)
-    assert result.status.value == "fail"
+    result = command_result("pipeline.run", outcome, "python train.py", Budget(30), None)
+    assert result.status is Status.FAIL
     assert result.summary.startswith("killed by SIGKILL (out of memory?)")
