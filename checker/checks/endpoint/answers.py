@@ -40,7 +40,7 @@ def load_schema(path: Path) -> dict[str, Any]:
     from jsonschema.exceptions import SchemaError
 
     try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
+        schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ValueError(f"cannot read response.schema {path.name}: {exc.strerror}") from None
     except ValueError as exc:

@@ -73,8 +73,8 @@ def _model_results(config: Config, step: steps.Step, client: HttpClient, url: st
     try:
         request = PredictRequest.build(config.contract(entry.contract), entry)
     except ValueError as exc:
-        yield step.result("endpoint.predict", Status.ERROR, f"cannot make request rows: {exc}",
-                          location=step.location("contract"))
+        yield step.result(CheckResult("endpoint.predict", Status.ERROR, f"cannot make request rows: {exc}",
+                                      location=step.location("contract")))
         yield from _skipped(step, _model_checks(entry)[1:], "no request rows could be made from the contract")
         return
     tally = Tally()

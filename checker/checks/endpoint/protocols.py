@@ -100,7 +100,8 @@ class Protocol:
             if not isinstance(answer, dict) or not isinstance(answer.get("predictions"), list):
                 raise ShapeError(f"expected an object with a `predictions` list ({self.name} protocol), "
                                  f"got {_kind(answer)}")
-            return answer["predictions"]
+            predictions: list[Any] = answer["predictions"]
+            return predictions
         if self.name == "kserve-v2":
             return _v2_predictions(answer)
         pointer = (self.endpoint.json_ or JsonProtocol()).predictions

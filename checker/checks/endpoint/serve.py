@@ -26,7 +26,7 @@ LOG_TAIL = 60
 POLL_S = 0.25
 
 
-class ServeFailed(ExternalError):
+class ServeError(ExternalError):
     """The service could not be started; `logs` holds the build or container output."""
 
     def __init__(self, message: str, logs: str = ""):
@@ -45,11 +45,11 @@ class ServeSession:
     steps: list[str] = field(default_factory=list)
 
     def start(self) -> str:
-        """Build or find the image, run it and wait for the port; the base URL. ServeFailed if not."""
+        """Build or find the image, run it and wait for the port; the base URL. ServeError if not."""
         client = self._client()
         self.image = self._build(client) if self.serve.build else self._image(client)
         if self.serve.network == "host" and _port_open(self.serve.port):
-            raise ServeFailed(f"port {self.serve.port} is already in use on this host; mlsmoke would "
+            raise ServeError(f"port {self.serve.port} is already in use on this host; mlsmoke would "
                               "test whatever listens there instead of the container")
         self.container = client.containers.run(
             self.image, detach=True, name=f"mlsmoke-serve-{uuid.uuid4().hex[:10]}",
@@ -69,7 +69,7 @@ class ServeSession:
             client = docker.from_env(timeout=max(10, int(self.deadline - time.monotonic())))
             client.ping()
         except DockerException as exc:
-            raise ServeFailed(f"no Docker engine answers ({exc}); serve needs one (mount the "
+            raise ServeError(f"no Docker engine answers ({exc}); serve needs one (mount the "
                               "Docker socket into the checker container)") from None
         return client
 
@@ -82,7 +82,7 @@ class ServeSession:
         context = (self.root / (self.serve.build or ".")).resolve()
         dockerfile = self.serve.dockerfile or "Dockerfile"
         if not (context / dockerfile).is_file():
-            raise ServeFailed(f"no {dockerfile} in {self.serve.build}")
+            raise ServeError(f"no {dockerfile} in {self.serve.build}")
         tag = "mlsmoke-serve:" + hashlib.sha256(str(context).encode()).hexdigest()[:12]
         started = time.monotonic()
         log: list[str] = []
@@ -93,10 +93,10 @@ class ServeSession:
             for entry in stream:
                 self._build_step(entry, log, started)
         except APIError as exc:
-            raise ServeFailed(f"docker build of {self.serve.build} failed: {exc.explanation}") from None
+            raise ServeError(f"docker build of {self.serve.build} failed: {exc.explanation}") from None
         except RequestException as exc:  # the read timeout, set from the deadline, ran out
             self._build_step({}, log, started)
-            raise ServeFailed(f"docker build of {self.serve.build}: the Docker engine stopped answering "
+            raise ServeError(f"docker build of {self.serve.build}: the Docker engine stopped answering "
                               f"({type(exc).__name__})", _tail(log)) from None
         self.steps.append(f"built {tag} from {self.serve.build} in {time.monotonic() - started:.1f}s")
         return tag
@@ -104,10 +104,10 @@ class ServeSession:
     def _build_step(self, entry: dict[str, Any], log: list[str], started: float) -> None:
         log.append(str(entry.get("stream") or entry.get("error") or ""))
         if entry.get("error"):
-            raise ServeFailed(f"docker build of {self.serve.build} failed: {str(entry['error']).strip()}",
+            raise ServeError(f"docker build of {self.serve.build} failed: {str(entry['error']).strip()}",
                               _tail(log))
         if time.monotonic() >= self.deadline - 1:  # a read timeout ends a moment before it
-            raise ServeFailed(f"docker build of {self.serve.build} was stopped by the endpoint deadline "
+            raise ServeError(f"docker build of {self.serve.build} was stopped by the endpoint deadline "
                               f"after {time.monotonic() - started:.0f}s", _tail(log))
 
     def _image(self, client: Any) -> str:
@@ -121,12 +121,12 @@ class ServeSession:
             try:
                 client.images.pull(image)
             except APIError as exc:
-                raise ServeFailed(f"cannot pull image {image}: {exc.explanation}") from None
+                raise ServeError(f"cannot pull image {image}: {exc.explanation}") from None
             self.steps.append(f"pulled {image}")
         return image
 
     def _wait_ready(self) -> int:
-        """The host port once it accepts connections; ServeFailed if the container exits or
+        """The host port once it accepts connections; ServeError if the container exits or
         `ready_timeout` passes first."""
         until = min(time.monotonic() + self.serve.ready_timeout, self.deadline)
         started = time.monotonic()
@@ -134,14 +134,14 @@ class ServeSession:
             self.container.reload()
             state = self.container.attrs.get("State", {})
             if state.get("Status") in ("exited", "dead"):
-                raise ServeFailed(f"the container exited with code {state.get('ExitCode')} before its "
+                raise ServeError(f"the container exited with code {state.get('ExitCode')} before its "
                                   f"port {self.serve.port} answered", self.logs())
             port = self._host_port()
             if port and _port_open(port):
                 self.steps.append(f"port {self.serve.port} answered after {time.monotonic() - started:.1f}s")
                 return port
             if time.monotonic() >= until:
-                raise ServeFailed(f"port {self.serve.port} did not accept connections within "
+                raise ServeError(f"port {self.serve.port} did not accept connections within "
                                   f"{self.serve.ready_timeout:g}s", self.logs())
             time.sleep(POLL_S)
 
@@ -155,7 +155,8 @@ class ServeSession:
         if self.container is None:
             return ""
         try:
-            return self.container.logs(tail=LOG_TAIL).decode("utf-8", errors="replace")
+            logs: bytes = self.container.logs(tail=LOG_TAIL)
+            return logs.decode("utf-8", errors="replace")
         except Exception as exc:  # the engine may be gone; the logs are only evidence
             return f"(container logs unavailable: {exc})"
 

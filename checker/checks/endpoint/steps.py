@@ -12,7 +12,7 @@ from checker.checks.endpoint.health import wait_healthy
 from checker.checks.endpoint.http import HttpClient, join_url, public_url
 from checker.checks.endpoint.protocols import Protocol, ShapeError
 from checker.checks.endpoint.request import PredictRequest, Tally
-from checker.checks.endpoint.serve import ServeFailed, ServeSession
+from checker.checks.endpoint.serve import ServeError, ServeSession
 from checker.config.schema import Endpoint
 from checker.results.clip import clip_tail
 from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
@@ -41,15 +41,14 @@ class Step:
     def location(self, *keys: Any) -> Location:
         return self.ctx.location("endpoint", self.index, *keys)
 
-    def result(self, check_id: str, status: Status, summary: str, *, details: str = "",
-               metrics: Mapping[str, Any] | None = None, evidence: Mapping[str, Any] | None = None,
-               location: Location | None = None, duration_s: float = 0.0) -> CheckResult:
-        found = dict(evidence or {})
-        if status in (Status.FAIL, Status.ERROR) and self.logs is not None:
+    def result(self, result: CheckResult) -> CheckResult:
+        """`result` as this step reports it: with the entry as subject, the entry's location
+        unless the check names one, evidence truncated, and the container's logs on a failure."""
+        found = dict(result.evidence)
+        if result.status in (Status.FAIL, Status.ERROR) and self.logs is not None:
             found["container_logs"] = _tail(self.logs())
-        return CheckResult(id=check_id, status=status, summary=summary, subject=self.subject,
-                           details=details, metrics=dict(metrics or {}), evidence=truncate(found),
-                           location=location or self.location(), duration_s=round(duration_s, 4))
+        return replace(result, subject=self.subject, metrics=dict(result.metrics), evidence=truncate(found),
+                       location=result.location or self.location(), duration_s=round(result.duration_s, 4))
 
     def skip(self, check_id: str, reason: str) -> CheckResult:
         return CheckResult(id=check_id, status=Status.SKIP, summary=reason, subject=self.subject,
@@ -62,15 +61,15 @@ class Step:
             try:
                 url: str | None = session.start()
                 status, summary, logs = Status.PASS, f"{session.image} is up at {url}", ""
-            except ServeFailed as exc:
+            except ServeError as exc:
                 url, status, summary, logs = None, Status.FAIL, str(exc), exc.logs or session.logs()
             except DockerException as exc:
                 url, status, summary, logs = None, Status.FAIL, f"Docker: {exc}", session.logs()
         evidence: dict[str, Any] = {"steps": list(session.steps)}
         if logs:
             evidence["logs"] = _tail(logs)
-        return self.result("endpoint.serve", status, summary, evidence=evidence,
-                           location=self.location("serve"), duration_s=elapsed[0]), url
+        return self.result(CheckResult("endpoint.serve", status, summary, evidence=evidence,
+                                       location=self.location("serve"), duration_s=elapsed[0])), url
 
     def health(self, client: HttpClient, url: str) -> CheckResult:
         timeout = self.entry.health.timeout if self.entry.health else 60.0
@@ -81,15 +80,17 @@ class Step:
         evidence: dict[str, Any] = {"attempts": outcome.attempts_evidence()}
         if outcome.healthy:
             summary = f"healthy after {len(outcome.attempts)} request(s) in {outcome.waited_s:.1f}s"
-            return self.result("endpoint.health", Status.PASS, summary, metrics=metrics, evidence=evidence,
-                               location=self.location("health"), duration_s=elapsed[0])
+            return self.result(CheckResult("endpoint.health", Status.PASS, summary, metrics=metrics,
+                                           evidence=evidence, location=self.location("health"),
+                                           duration_s=elapsed[0]))
         last = outcome.last
         if last is not None and last.status is not None:
             evidence["last_response"] = last.evidence(max_chars=600)
         reason = last.outcome() if last else "no request could be sent"
         summary = f"not healthy within {timeout:g}s: {public_url(last.url) if last else url} → {reason}"
-        return self.result("endpoint.health", Status.FAIL, summary, metrics=metrics, evidence=evidence,
-                           location=self.location("health"), duration_s=elapsed[0])
+        return self.result(CheckResult("endpoint.health", Status.FAIL, summary, metrics=metrics,
+                                       evidence=evidence, location=self.location("health"),
+                                       duration_s=elapsed[0]))
 
     def predict(self, client: HttpClient, url: str, request: PredictRequest, tally: Tally) -> CheckResult:
         target = join_url(url, request.protocol.predict_path())
@@ -102,9 +103,9 @@ class Step:
                                     "response": answer.evidence(max_chars=800)}
 
         def outcome(status: Status, summary: str, **extra: Any) -> CheckResult:
-            return self.result("endpoint.predict", status, summary, metrics=metrics,
-                               evidence={**evidence, **extra}, location=self.location("predict"),
-                               duration_s=elapsed[0])
+            return self.result(CheckResult("endpoint.predict", status, summary, metrics=metrics,
+                                           evidence={**evidence, **extra}, location=self.location("predict"),
+                                           duration_s=elapsed[0]))
 
         if answer.error:
             return outcome(Status.FAIL, f"POST {public_url(target)}: {answer.error}")
@@ -138,8 +139,8 @@ class Step:
             try:
                 schema = answers.load_schema(self.ctx.root / spec.schema_)
             except ValueError as exc:
-                return self.result("endpoint.predict", Status.ERROR, str(exc),
-                                   location=self.location("response", "schema"))
+                return self.result(CheckResult("endpoint.predict", Status.ERROR, str(exc),
+                                               location=self.location("response", "schema")))
             problems = answers.schema_violations(document, schema)
             if problems:
                 return outcome(Status.FAIL,
@@ -162,9 +163,9 @@ class Step:
                    "concurrency": entry.concurrency, "requests_per_s": round(measured.requests_per_s, 1)}
         evidence = {"outcomes": dict(measured.statuses)}
         status, summary = _latency_verdict(entry, measured, percentiles)
-        return self.result("endpoint.latency", status, summary, metrics=metrics, evidence=evidence,
-                           location=self.location("latency" if entry.latency.limits else "requests"),
-                           duration_s=elapsed[0])
+        where = self.location("latency" if entry.latency.limits else "requests")
+        return self.result(CheckResult("endpoint.latency", status, summary, metrics=metrics,
+                                       evidence=evidence, location=where, duration_s=elapsed[0]))
 
     def malformed(self, client: HttpClient, url: str, request: PredictRequest) -> CheckResult:
         assert self.entry.malformed is not None
@@ -181,8 +182,9 @@ class Step:
         metrics = {"probes": len(judged), "failed": sum(v.status is Status.FAIL for _, _, v in judged),
                    "warned": sum(v.status is Status.WARN for _, _, v in judged)}
         evidence = {"probes": [malformed.evidence(p, a, v) for p, a, v in judged]}
-        return self.result("endpoint.malformed", worst, summary, metrics=metrics, evidence=evidence,
-                           location=self.location("malformed"), duration_s=elapsed[0])
+        return self.result(CheckResult("endpoint.malformed", worst, summary, metrics=metrics,
+                                       evidence=evidence, location=self.location("malformed"),
+                                       duration_s=elapsed[0]))
 
     def errors(self, tally: Tally) -> CheckResult:
         total, failed = tally.total, tally.errors
@@ -190,13 +192,13 @@ class Step:
         limit = self.entry.error_rate_max
         metrics = {"requests": total, "errors": failed, "error_rate": round(rate, 4), "error_rate_max": limit}
         evidence = {"outcomes": dict(tally.outcomes), "examples": list(tally.examples)}
+        said = f"{failed} of {total} prediction requests failed"
         if rate > limit:
-            return self.result("endpoint.errors", Status.FAIL,
-                               f"{failed} of {total} prediction requests failed ({rate:.1%} > {limit:.1%})",
-                               metrics=metrics, evidence=evidence)
-        return self.result("endpoint.errors", Status.PASS,
-                           f"{failed} of {total} prediction requests failed ({rate:.1%}, limit {limit:.1%})",
-                           metrics=metrics, evidence=evidence)
+            summary, status = f"{said} ({rate:.1%} > {limit:.1%})", Status.FAIL
+        else:
+            summary, status = f"{said} ({rate:.1%}, limit {limit:.1%})", Status.PASS
+        return self.result(CheckResult("endpoint.errors", status, summary, metrics=metrics,
+                                       evidence=evidence))
 
 
 def _latency_verdict(entry: Endpoint, measured: load.LoadResult,
