@@ -84,13 +84,15 @@ def _walk(node: yaml.Node, path: PathKey, index: LineIndex, problems: list[Confi
                 problems.append(ConfigProblem(index.file, key_node.start_mark.line + 1,
                                               dotted((*path, key)), "duplicate key"))
             seen.add(key)
-            index.lines[(*path, key)] = key_node.start_mark.line + 1
-            _walk(value_node, (*path, key), index, problems)
+            key_path = (*path, key)
+            index.lines[key_path] = key_node.start_mark.line + 1
+            _walk(value_node, key_path, index, problems)
     elif isinstance(node, yaml.SequenceNode):
         index.kinds[path] = "seq"
         for i, item in enumerate(node.value):
-            index.lines[(*path, i)] = item.start_mark.line + 1
-            _walk(item, (*path, i), index, problems)
+            item_path = (*path, i)
+            index.lines[item_path] = item.start_mark.line + 1
+            _walk(item, item_path, index, problems)
 
 
 def dotted(path: Sequence[Any]) -> str:

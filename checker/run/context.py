@@ -22,7 +22,7 @@ class RunContext:
     out_dir: Path
     environ: Mapping[str, str] = field(default_factory=dict)
     base_ref: str | None = None  # compatibility.base_ref, else the PR's base branch
-    on_result: Callable[[CheckResult], None] = lambda result: None
+    on_result: Callable[[CheckResult], None] = lambda _result: None
     extra_secrets: frozenset[str] = frozenset()  # e.g. the GitHub token, never in the config
 
     @property
