@@ -36,16 +36,7 @@ def columns(draw: st.DrawFn, rows: int) -> dict[str, Any]:
     rules: dict[str, Any] = {"type": kind, "nullable": draw(st.booleans())}
     unique = draw(st.booleans())
     if kind == "int":
-        rules |= draw(_bounds(_INTS))
-        if unique and "min" in rules and "max" in rules and rules["max"] - rules["min"] < rows:
-            rules["max"] = rules["min"] + rows + 1
-        if draw(st.booleans()):  # float bounds on an int column: the same integers
-            rules = {key: value - 0.5 if key == "min" else value + 0.5 if key == "max" else value
-                     for key, value in rules.items()}
-        if draw(st.integers(0, 3)) == 0:
-            rules = {"type": "int", "nullable": rules["nullable"],
-                     "allowed": draw(st.lists(_INTS, min_size=max(rows, 1) if unique else 1,
-                                              max_size=rows + 3, unique=True))}
+        rules = _int_rules(draw, rules, rows, unique)
     elif kind == "float":
         rules |= draw(_bounds(_FLOATS))
         if unique and "min" in rules and "max" in rules and rules["max"] - rules["min"] < 1:
@@ -56,14 +47,35 @@ def columns(draw: st.DrawFn, rows: int) -> dict[str, Any]:
             rules.pop("max")
     elif kind == "bool":
         unique = unique and rows <= 2
-    elif draw(st.booleans()):
-        labels = st.text("abcxyz-_ ", min_size=1, max_size=6).filter(str.strip)
-        rules["allowed"] = draw(st.lists(labels, min_size=max(rows, 1) if unique else 1,
-                                         max_size=rows + 3, unique=True))
-    elif draw(st.booleans()):
-        rules["pattern"] = draw(st.sampled_from(PATTERNS[:4] if unique else PATTERNS))
+    else:
+        rules |= _text_rules(draw, rows, unique)
     rules["unique"] = unique
     return rules
+
+
+def _int_rules(draw: st.DrawFn, rules: dict[str, Any], rows: int, unique: bool) -> dict[str, Any]:
+    rules = rules | draw(_bounds(_INTS))
+    if unique and "min" in rules and "max" in rules and rules["max"] - rules["min"] < rows:
+        rules["max"] = rules["min"] + rows + 1
+    if draw(st.booleans()):  # float bounds on an int column: the same integers
+        rules = {key: value - 0.5 if key == "min" else value + 0.5 if key == "max" else value
+                 for key, value in rules.items()}
+    if draw(st.integers(0, 3)) == 0:
+        rules = {"type": "int", "nullable": rules["nullable"],
+                 "allowed": draw(st.lists(_INTS, min_size=max(rows, 1) if unique else 1,
+                                          max_size=rows + 3, unique=True))}
+    return rules
+
+
+def _text_rules(draw: st.DrawFn, rows: int, unique: bool) -> dict[str, Any]:
+    """allowed values, a pattern, or neither, for a string or category column."""
+    if draw(st.booleans()):
+        labels = st.text("abcxyz-_ ", min_size=1, max_size=6).filter(str.strip)
+        return {"allowed": draw(st.lists(labels, min_size=max(rows, 1) if unique else 1,
+                                         max_size=rows + 3, unique=True))}
+    if draw(st.booleans()):
+        return {"pattern": draw(st.sampled_from(PATTERNS[:4] if unique else PATTERNS))}
+    return {}
 
 
 @st.composite

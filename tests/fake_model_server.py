@@ -35,98 +35,100 @@ class Behavior:
     started: float = field(default_factory=time.monotonic)
 
 
-class BadInput(ValueError):
+class BadInputError(ValueError):
     pass
 
 
+class _Handler(BaseHTTPRequestHandler):
+    behavior: Behavior  # set per server by _handler
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.behavior.received_headers.append(dict(self.headers))
+        if self.path not in ("/health", "/ping", "/v1/models/wine"):
+            return self._send(404, {"error": "not found"})
+        waking = time.monotonic() - self.behavior.started < self.behavior.healthy_after_s
+        if self.behavior.unhealthy or waking:
+            return self._send(503, {"status": "starting"})
+        self._send(200, {"status": "ok"})
+
+    def do_POST(self) -> None:
+        self.behavior.received_headers.append(dict(self.headers))
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.behavior.redirect_to:
+            return self._send(307, {}, extra={"Location": self.behavior.redirect_to + self.path})
+        if self.path not in ("/invocations", "/v1/models/wine:predict"):
+            return self._send(404, {"error": "not found"})
+        try:
+            rows = self._parse(raw)
+        except (ValueError, KeyError, TypeError) as exc:  # BadInputError, bad JSON, bad values
+            return self._bad_input(exc, raw)
+        time.sleep(self.behavior.delay_s)
+        count = max(0, len(rows) - self.behavior.drop_predictions)
+        answer: dict[str, Any] = {"predictions": [self.behavior.prediction] * count}
+        if self.behavior.echo_auth:
+            answer["auth_seen"] = self.headers.get("Authorization", "")
+        elif self.behavior.huge_body:
+            answer["pad"] = "x" * 3_000_000
+        self._send(200, answer)
+
+    def _parse(self, raw: bytes) -> list[list[float]]:
+        if not self.headers.get("Content-Type", "").startswith("application/json"):
+            raise BadInputError("content type must be application/json")
+        body = json.loads(raw)
+        rows = self._v1_rows(body) if self.path.startswith("/v1/") else self._mlflow_rows(body)
+        if not rows:
+            raise BadInputError("no rows")
+        if len(rows) > self.behavior.max_rows:
+            raise BadInputError(f"at most {self.behavior.max_rows} rows")
+        try:
+            return [[float(v) for v in row] for row in rows]
+        except ValueError:
+            if self.behavior.traceback_on_bad_input:
+                raise
+            raise BadInputError("every value must be a number") from None
+
+    def _mlflow_rows(self, body: Any) -> list[Any]:
+        split = body["dataframe_split"]
+        if list(split["columns"]) != list(self.behavior.columns):
+            raise BadInputError(f"expected columns {list(self.behavior.columns)}")
+        return split["data"]
+
+    def _v1_rows(self, body: Any) -> list[Any]:  # TF Serving / KServe v1 row format
+        rows = body["instances"]
+        if any(len(row) != len(self.behavior.columns) for row in rows):
+            raise BadInputError(f"each instance needs {len(self.behavior.columns)} values")
+        return rows
+
+    def _bad_input(self, exc: Exception, raw: bytes) -> None:
+        if self.behavior.hang_on_invalid_json_s and isinstance(exc, json.JSONDecodeError):
+            time.sleep(self.behavior.hang_on_invalid_json_s)
+        if self.behavior.traceback_on_bad_input:
+            text = "".join(traceback.format_exception(exc))
+            return self._send(500, text, content_type="text/plain")
+        message = {"error": str(exc)}
+        if self.behavior.echo_input:
+            message["input"] = raw.decode("utf-8", "replace")
+        self._send(415 if "content type" in str(exc) else 400, message)
+
+    def _send(self, status: int, body: Any, content_type: str | None = None,
+              extra: dict[str, str] | None = None) -> None:
+        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type or self.behavior.content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+
 def _handler(behavior: Behavior) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            behavior.received_headers.append(dict(self.headers))
-            if self.path not in ("/health", "/ping", "/v1/models/wine"):
-                return self._send(404, {"error": "not found"})
-            waking = time.monotonic() - behavior.started < behavior.healthy_after_s
-            if behavior.unhealthy or waking:
-                return self._send(503, {"status": "starting"})
-            self._send(200, {"status": "ok"})
-
-        def do_POST(self) -> None:
-            behavior.received_headers.append(dict(self.headers))
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if behavior.redirect_to:
-                return self._send(307, {}, extra={"Location": behavior.redirect_to + self.path})
-            if self.path not in ("/invocations", "/v1/models/wine:predict"):
-                return self._send(404, {"error": "not found"})
-            try:
-                rows = self._parse(raw)
-            except (ValueError, KeyError, TypeError) as exc:  # BadInput, bad JSON, bad values
-                return self._bad_input(exc, raw)
-            time.sleep(behavior.delay_s)
-            count = max(0, len(rows) - behavior.drop_predictions)
-            if behavior.echo_auth:
-                seen = self.headers.get("Authorization", "")
-                return self._send(200, {"predictions": [behavior.prediction] * count, "auth_seen": seen})
-            if behavior.huge_body:
-                return self._send(200, {"predictions": [behavior.prediction] * count, "pad": "x" * 3_000_000})
-            self._send(200, {"predictions": [behavior.prediction] * count})
-
-        def _parse(self, raw: bytes) -> list[list[float]]:
-            if not self.headers.get("Content-Type", "").startswith("application/json"):
-                raise BadInput("content type must be application/json")
-            body = json.loads(raw)
-            rows = self._v1_rows(body) if self.path.startswith("/v1/") else self._mlflow_rows(body)
-            if not rows:
-                raise BadInput("no rows")
-            if len(rows) > behavior.max_rows:
-                raise BadInput(f"at most {behavior.max_rows} rows")
-            try:
-                return [[float(v) for v in row] for row in rows]
-            except ValueError:
-                if behavior.traceback_on_bad_input:
-                    raise
-                raise BadInput("every value must be a number") from None
-
-        def _mlflow_rows(self, body: Any) -> list[Any]:
-            split = body["dataframe_split"]
-            if list(split["columns"]) != list(behavior.columns):
-                raise BadInput(f"expected columns {list(behavior.columns)}")
-            return split["data"]
-
-        def _v1_rows(self, body: Any) -> list[Any]:  # TF Serving / KServe v1 row format
-            rows = body["instances"]
-            if any(len(row) != len(behavior.columns) for row in rows):
-                raise BadInput(f"each instance needs {len(behavior.columns)} values")
-            return rows
-
-        def _bad_input(self, exc: Exception, raw: bytes) -> None:
-            if behavior.hang_on_invalid_json_s and isinstance(exc, json.JSONDecodeError):
-                time.sleep(behavior.hang_on_invalid_json_s)
-            if behavior.traceback_on_bad_input:
-                text = "".join(traceback.format_exception(exc))
-                return self._send(500, text, content_type="text/plain")
-            message = {"error": str(exc)}
-            if behavior.echo_input:
-                message["input"] = raw.decode("utf-8", "replace")
-            self._send(415 if "content type" in str(exc) else 400, message)
-
-        def _send(self, status: int, body: Any, content_type: str | None = None,
-                  extra: dict[str, str] | None = None) -> None:
-            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", content_type or behavior.content_type)
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in (extra or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
+    return type("Handler", (_Handler,), {"behavior": behavior})
 
 
 class _QuietServer(ThreadingHTTPServer):

@@ -33,6 +33,17 @@ def reference() -> OpenApiReference:
 
 
 @dataclass(frozen=True)
+class Incoming:
+    """One request as the fake API receives it."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass(frozen=True)
 class Recorded:
     method: str
     path: str
@@ -97,7 +108,8 @@ class FakeGithub:
         query = parse_qs(split.query)
         body = json.loads(raw_body) if raw_body else None
         operation = reference().match(method, split.path)
-        status, answer_headers, answer = self._answer(method, split.path, query, headers, body, operation)
+        incoming = Incoming(method, split.path, query, headers, body)
+        status, answer_headers, answer = self._answer(incoming, operation)
         if operation and operation.operation_id != "pulls/get" and answer is not None and status < 300:
             self._note(reference().response_problems(operation, status, answer))
         with self._lock:
@@ -105,8 +117,9 @@ class FakeGithub:
                                           operation.operation_id if operation else None, status))
         return status, answer_headers, answer
 
-    def _answer(self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str],
-                body: Any, operation: Operation | None) -> tuple[int, dict[str, str], Any]:
+    def _answer(self, incoming: Incoming, operation: Operation | None) -> tuple[int, dict[str, str], Any]:
+        method, path, query, headers, body = (incoming.method, incoming.path, incoming.query,
+                                              incoming.headers, incoming.body)
         if operation is None:
             self._note([f"{method} {path} is not in GitHub's API description"])
             return 404, {}, {"message": "Not Found"}

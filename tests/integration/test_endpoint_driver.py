@@ -79,7 +79,7 @@ def raw_server(answer: Answer, tls: ssl.SSLContext | None = None) -> Iterator[tu
         listener.close()
 
 
-def keep_alive(sock: socket.socket, count: int) -> bool:
+def keep_alive(sock: socket.socket, _count: int) -> bool:
     sock.sendall(OK)
     return True
 
@@ -90,7 +90,7 @@ def run(url: str, **options: object) -> object:
 
 
 def trickle(pieces: list[bytes], pause_s: float) -> Answer:
-    def answer(sock: socket.socket, count: int) -> bool:
+    def answer(sock: socket.socket, _count: int) -> bool:
         for piece in pieces:
             sock.sendall(piece)
             time.sleep(pause_s)
@@ -140,7 +140,7 @@ def connections_counted(answer: Answer) -> tuple[Answer, list[int]]:
 
 
 def test_connection_close_reopens_a_connection_for_the_next_request() -> None:
-    def close_after_one(sock: socket.socket, count: int) -> bool:
+    def close_after_one(sock: socket.socket, _count: int) -> bool:
         sock.sendall(OK.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n", 1))
         return False
     answer, opened = connections_counted(close_after_one)
@@ -161,7 +161,7 @@ def test_a_silently_closed_kept_alive_connection_is_retried_on_a_fresh_one() -> 
 
 
 def test_an_answer_framed_by_closing_the_connection() -> None:
-    def until_close(sock: socket.socket, count: int) -> bool:
+    def until_close(sock: socket.socket, _count: int) -> bool:
         sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + ANSWER)
         return False
     with raw_server(until_close) as (url, _):
@@ -179,7 +179,7 @@ def test_error_statuses_are_counted_by_status() -> None:
 
 
 def test_a_silent_server_times_every_request_out_and_the_deadline_stops_the_run() -> None:
-    def silent(sock: socket.socket, count: int) -> bool:
+    def silent(_sock: socket.socket, _count: int) -> bool:
         time.sleep(5)
         return False
     with raw_server(silent) as (url, _):
@@ -194,7 +194,7 @@ def test_a_silent_server_times_every_request_out_and_the_deadline_stops_the_run(
 
 
 def test_garbage_instead_of_http_is_a_failed_request() -> None:
-    def garbage(sock: socket.socket, count: int) -> bool:
+    def garbage(sock: socket.socket, _count: int) -> bool:
         sock.sendall(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
         return True
     with raw_server(garbage) as (url, _):

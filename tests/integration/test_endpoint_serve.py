@@ -62,7 +62,8 @@ def app_config(tmp_path: Path, instructions: str, **serve: object) -> Path:
                                    "port": free_port(), **serve})
 
 
-def test_the_wine_example_is_built_served_and_passes(no_leftovers: None, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("no_leftovers")
+def test_the_wine_example_is_built_served_and_passes(tmp_path: Path) -> None:
     environ = {"BASE_IMAGE": BASE_IMAGE, "SERVE_PORT": str(free_port())}
     results = run_check(EXAMPLES / "wine-quality" / "mlsmoke.yml", "endpoint", environ=environ,
                         out_dir=tmp_path / "out")  # the report files stay out of examples/
@@ -74,7 +75,8 @@ def test_the_wine_example_is_built_served_and_passes(no_leftovers: None, tmp_pat
     assert by_id(results, "endpoint.latency").metrics["requests"] == 50
 
 
-def test_the_broken_example_500s_on_malformed_input(no_leftovers: None, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("no_leftovers")
+def test_the_broken_example_500s_on_malformed_input(tmp_path: Path) -> None:
     environ = {"BASE_IMAGE": BASE_IMAGE, "SERVE_PORT": str(free_port())}
     results = run_check(EXAMPLES / "broken" / "mlsmoke.yml", "endpoint", environ=environ,
                         out_dir=tmp_path / "out")  # the report files stay out of examples/
@@ -90,7 +92,8 @@ def test_the_broken_example_500s_on_malformed_input(no_leftovers: None, tmp_path
     assert "container_logs" in malformed.evidence
 
 
-def test_a_container_that_exits_fails_serve_with_its_logs(tmp_path: Path, no_leftovers: None) -> None:
+@pytest.mark.usefixtures("no_leftovers")
+def test_a_container_that_exits_fails_serve_with_its_logs(tmp_path: Path) -> None:
     crash = "print('loading model'); raise SystemExit('model.joblib not found')"
     config = app_config(tmp_path, f'CMD ["python", "-c", "{crash}"]\n', ready_timeout="20s")
     results = run_check(config, "endpoint")
@@ -101,8 +104,8 @@ def test_a_container_that_exits_fails_serve_with_its_logs(tmp_path: Path, no_lef
     assert all(r.status is Status.SKIP for r in results if r.id != "endpoint.serve")
 
 
-def test_a_container_that_never_listens_fails_within_ready_timeout(tmp_path: Path, engine,
-                                                                   no_leftovers: None) -> None:
+@pytest.mark.usefixtures("engine", "no_leftovers")
+def test_a_container_that_never_listens_fails_within_ready_timeout(tmp_path: Path) -> None:
     config = app_config(tmp_path, (
         "CMD [\"python\", \"-c\", \\\n"
         "     \"import time; print('warming up forever', flush=True); time.sleep(600)\"]\n"),
@@ -116,7 +119,8 @@ def test_a_container_that_never_listens_fails_within_ready_timeout(tmp_path: Pat
     assert "warming up forever" in serve.evidence["logs"]
 
 
-def test_an_existing_image_is_used_without_building(tmp_path: Path, engine, no_leftovers: None) -> None:
+@pytest.mark.usefixtures("no_leftovers")
+def test_an_existing_image_is_used_without_building(tmp_path: Path, engine) -> None:
     engine.images.build(path=str(EXAMPLES / "broken" / "serving"), tag="mlsmoke-test-broken:1",
                         buildargs={"BASE_IMAGE": BASE_IMAGE}, network_mode="host", rm=True)
     try:
@@ -131,7 +135,8 @@ def test_an_existing_image_is_used_without_building(tmp_path: Path, engine, no_l
         engine.images.remove("mlsmoke-test-broken:1")
 
 
-def test_a_port_already_in_use_is_refused(tmp_path: Path, no_leftovers: None) -> None:
+@pytest.mark.usefixtures("no_leftovers")
+def test_a_port_already_in_use_is_refused(tmp_path: Path) -> None:
     import socket
 
     with socket.socket() as busy:
@@ -144,7 +149,8 @@ def test_a_port_already_in_use_is_refused(tmp_path: Path, no_leftovers: None) ->
     assert f"port {port} is already in use" in serve.summary
 
 
-def test_a_failing_build_fails_serve_with_the_build_log(tmp_path: Path, no_leftovers: None) -> None:
+@pytest.mark.usefixtures("no_leftovers")
+def test_a_failing_build_fails_serve_with_the_build_log(tmp_path: Path) -> None:
     failing = "print('installing'); raise SystemExit('requirements.txt: no such file')"
     config = app_config(tmp_path, f'RUN python -c "{failing}"\n')
     results = run_check(config, "endpoint")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from integration.actions_env import HEAD_SHA, PR, TOKEN, github_env, outputs, outside_code_blocks
 from integration.fake_github import BOT, PERSON, FakeGithub
@@ -25,8 +26,10 @@ class Published:
 
 
 def run_publish(tmp_path: Path, fake: FakeGithub, report: Report | None = None, *,
-                event: dict | None = None, comment: bool = True, commit_status: bool = False,
-                secrets: frozenset[str] = frozenset()) -> Published:
+                event: dict | None = None, **options: Any) -> Published:
+    """Publish `report` to the fake; `options` override PublishOptions' comment (True),
+    commit_status (False) and secrets (none)."""
+    options = {"comment": True, "commit_status": False, "secrets": frozenset()} | options
     report = report or representative_report()
     settings = GithubSettings.from_mapping(github_env(tmp_path, fake, event))
     sleeps: list[float] = []
@@ -34,8 +37,7 @@ def run_publish(tmp_path: Path, fake: FakeGithub, report: Report | None = None, 
                           retry=RetryPolicy(backoff_s=0.5, max_wait_s=5))
     log = io.StringIO()
     outcome = publish(report, rendered(report, render_markdown(report)), settings,
-                      PublishOptions(comment=comment, commit_status=commit_status,
-                                     out_dir=tmp_path / "mlsmoke-out", secrets=secrets),
+                      PublishOptions(out_dir=tmp_path / "mlsmoke-out", **options),
                       client=client, stream=log)
     return Published(outcome, log.getvalue(), sleeps)
 

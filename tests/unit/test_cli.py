@@ -160,7 +160,7 @@ def test_report_missing_file_and_unknown_format_exit_2(results_file, tmp_path):
 ])
 def test_a_crash_inside_mlsmoke_exits_3_says_it_is_a_bug_and_hides_url_credentials(
         results_file, monkeypatch, message, shown, hidden):
-    def broken(report, max_chars=None):
+    def broken(*_args: object, **_kwargs: object) -> str:
         raise RuntimeError(message)
 
     monkeypatch.setattr("checker.render.markdown.render_markdown", broken)

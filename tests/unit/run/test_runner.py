@@ -30,7 +30,7 @@ CONFIG = """
 @dataclass(frozen=True)
 class Exploding(CheckGroup):
     def load(self):  # type: ignore[override]
-        def run(config, ctx) -> Iterator[CheckResult]:
+        def run(_config, _ctx) -> Iterator[CheckResult]:
             yield CheckResult(id="drift.psi", status=Status.PASS, summary="first result")
             raise RuntimeError("boom while reading https://bot:pw0rd@example.com/x")
         return run
@@ -45,7 +45,7 @@ def _run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, drift: CheckGroup):
 
 
 def test_a_group_that_raises_is_an_error_and_the_other_groups_still_run(tmp_path, monkeypatch):
-    report = _run(tmp_path, monkeypatch, Exploding("drift", "drift", "unused:run", lambda c: True))
+    report = _run(tmp_path, monkeypatch, Exploding("drift", "drift", "unused:run", lambda _c: True))
     error = by_id(report.checks, "drift.drift")
     assert error.status is Status.ERROR
     assert error.summary == "drift checks stopped: RuntimeError: boom while reading https://***@example.com/x"
@@ -56,7 +56,7 @@ def test_a_group_that_raises_is_an_error_and_the_other_groups_still_run(tmp_path
 
 
 def test_a_group_missing_from_this_build_is_skipped(tmp_path, monkeypatch):
-    missing = CheckGroup("drift", "drift", "checker.checks.not_built:run", lambda c: True)
+    missing = CheckGroup("drift", "drift", "checker.checks.not_built:run", lambda _c: True)
     report = _run(tmp_path, monkeypatch, missing)
     skipped = by_id(report.checks, "drift.drift")
     assert skipped.status is Status.SKIP

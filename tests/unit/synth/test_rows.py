@@ -180,7 +180,7 @@ OPS = [
     ({"gt": 10}, lambda a: a > 10), ({"ge": 10}, lambda a: a >= 10), ({"lt": 10}, lambda a: a < 10),
     ({"le": 10}, lambda a: a <= 10), ({"eq": 10}, lambda a: a == 10), ({"ne": 10}, lambda a: a != 10),
     ({"in": [3, 10, 12]}, lambda a: a in (3, 10, 12)), ({"gt": 5, "lt": 15}, lambda a: 5 < a < 15),
-    ({"le": 9.5}, lambda a: a <= 9.5), ({"eq": 9.5}, lambda a: False),  # an int column, a float operand
+    ({"le": 9.5}, lambda a: a <= 9.5), ({"eq": 9.5}, lambda _a: False),  # an int column, a float operand
 ]
 
 
