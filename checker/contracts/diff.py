@@ -95,18 +95,16 @@ def renamed_columns(removed: list[str], added: list[str], base: Contract,
 
 
 def column_changes(name: str, base: Column, head: Column) -> list[Change]:
-    at = ("columns", name)
     changes = [
         _type_change(name, base.type, head.type),
         _flag(name, "nullable", base.nullable, head.nullable, tighter=not head.nullable),
-        _bound(name, "min", base.min, head.min, lower=True, key=(*at, "min")),
-        _bound(name, "max", base.max, head.max, lower=False, key=(*at, "max")),
+        _bound(_Rule(name, "min"), base.min, head.min, lower=True),
+        _bound(_Rule(name, "max"), base.max, head.max, lower=False),
         _allowed(name, base.allowed, head.allowed),
         _pattern(name, base.pattern, head.pattern),
         _flag(name, "unique", base.unique, head.unique, tighter=head.unique),
-        _changed(name, "role", base.role, head.role, Kind.COMPATIBLE, (*at, "role")),
-        _changed(name, "description", base.description, head.description, Kind.COSMETIC,
-                 (*at, "description")),
+        _changed(_Rule(name, "role"), base.role, head.role, Kind.COMPATIBLE),
+        _changed(_Rule(name, "description"), base.description, head.description, Kind.COSMETIC),
     ]
     return [c for c in changes if c is not None]
 
@@ -116,13 +114,13 @@ def table_changes(base: Contract, head: Contract) -> list[Change]:
     strictness = _STRICTNESS[head.extra_columns] - _STRICTNESS[base.extra_columns]
     common = [c for c in head.columns if c in base.columns]
     changes = [
-        _bound("", "rows.min", rows_base.min, rows_head.min, lower=True, key=("rows", "min")),
-        _bound("", "rows.max", rows_base.max, rows_head.max, lower=False, key=("rows", "max")),
+        _bound(_Rule("", "rows.min"), rows_base.min, rows_head.min, lower=True),
+        _bound(_Rule("", "rows.max"), rows_base.max, rows_head.max, lower=False),
         Change("", "extra_columns " + ("stricter" if strictness > 0 else "looser"), base.extra_columns,
                head.extra_columns, Kind.BREAKING if strictness > 0 else Kind.COMPATIBLE,
                ("extra_columns",)) if strictness else None,
         _flag("", "unique_rows", base.unique_rows, head.unique_rows, tighter=head.unique_rows),
-        _changed("", "description", base.description, head.description, Kind.COSMETIC, ("description",)),
+        _changed(_Rule("", "description"), base.description, head.description, Kind.COSMETIC),
         Change("", "columns reordered", None, None, Kind.COSMETIC, ("columns",))
         if common != [c for c in base.columns if c in head.columns] else None,
     ]
@@ -156,9 +154,21 @@ def _flag(column: str, rule: str, base: bool, head: bool, *, tighter: bool) -> C
     return Change(column, label, base, head, Kind.BREAKING if tighter else Kind.COMPATIBLE, key)
 
 
-def _bound(column: str, rule: str, base: Any, head: Any, *, lower: bool,
-           key: tuple[Any, ...]) -> Change | None:
+@dataclass(frozen=True)
+class _Rule:
+    """A rule of a column ("" for a table rule such as `rows.min`), and its key in the contract."""
+
+    column: str
+    rule: str
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return ("columns", self.column, self.rule) if self.column else tuple(self.rule.split("."))
+
+
+def _bound(at: _Rule, base: Any, head: Any, *, lower: bool) -> Change | None:
     """A lower bound (min) tightens when raised or added; an upper bound when lowered or added."""
+    column, rule, key = at.column, at.rule, at.key
     if base == head:
         return None
     if head is None:
@@ -203,9 +213,8 @@ def _pattern(name: str, base: str | None, head: str | None) -> Change | None:
     return Change(name, label, base, head, Kind.BREAKING, key)
 
 
-def _changed(column: str, rule: str, base: Any, head: Any, kind: Kind,
-             key: tuple[Any, ...]) -> Change | None:
-    return None if base == head else Change(column, f"{rule} changed", base, head, kind, key)
+def _changed(at: _Rule, base: Any, head: Any, kind: Kind) -> Change | None:
+    return None if base == head else Change(at.column, f"{at.rule} changed", base, head, kind, at.key)
 
 
 def _rules(column: Column) -> Column:

@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from checker.config.schema import FailOn
-
-from checker.config.location import Location
+from checker.config.location import Location as Location  # re-exported
 from checker.config.secrets import Redactor
 from checker.config.secrets import redact as redact  # re-exported for the steps that handle results
 from checker.results.clip import truncate as truncate  # re-exported: checks import it here
+
+if TYPE_CHECKING:
+    from checker.config.schema import FailOn
 
 SCHEMA_VERSION = 1
 
