@@ -72,9 +72,9 @@ def load_config(
     if not isinstance(raw, dict):
         raise ConfigError(ConfigProblem(display, 1, "", "expected a mapping with `version: 1`"))
     problems: list[ConfigProblem] = []
-    unset: list[str] = []
-    secrets: set[str] = set()
-    data = _expand(raw, (), environ, index, problems, unset, secrets, allow_unset)
+    expander = _Expander(environ, index, problems, allow_unset)
+    data = expander.expand(raw)
+    unset, secrets = expander.unset, expander.secrets
 
     contract_indexes: dict[str, tuple[LineIndex, PathKey]] = {}
     file_columns: dict[str, list[str]] = {}
@@ -122,43 +122,50 @@ def load_contracts_text(text: str, display: str, read: YamlReader
     return loaded, invalid
 
 
-def _expand(value: Any, path: PathKey, environ: Mapping[str, str], index: LineIndex,
-            problems: list[ConfigProblem], unset: list[str], secrets: set[str],
-            allow_unset: bool) -> Any:
-    if isinstance(value, dict):
-        return {k: _expand(v, (*path, k), environ, index, problems, unset, secrets, allow_unset)
-                for k, v in value.items()}
-    if isinstance(value, list):
-        return [_expand(v, (*path, i), environ, index, problems, unset, secrets, allow_unset)
-                for i, v in enumerate(value)]
-    if not isinstance(value, str):
-        return value
-    secret = (any(part in _SECRET_SECTIONS for part in path if isinstance(part, str))
-              or (bool(path) and isinstance(path[-1], str) and looks_secret(path[-1])))
+@dataclass
+class _Expander:
+    """Expands `${VAR}` (and `${VAR:-default}`) in every string of a config, noting the
+    variables that are unset and the values that are secrets."""
 
-    def substitute(match: re.Match[str]) -> str:
+    environ: Mapping[str, str]
+    index: LineIndex
+    problems: list[ConfigProblem]
+    allow_unset: bool
+    unset: list[str] = field(default_factory=list)
+    secrets: set[str] = field(default_factory=set)
+
+    def expand(self, value: Any, path: PathKey = ()) -> Any:
+        if isinstance(value, dict):
+            return {k: self.expand(v, (*path, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.expand(v, (*path, i)) for i, v in enumerate(value)]
+        if not isinstance(value, str):
+            return value
+        secret = (any(part in _SECRET_SECTIONS for part in path if isinstance(part, str))
+                  or (bool(path) and isinstance(path[-1], str) and looks_secret(path[-1])))
+        expanded = _VAR.sub(lambda match: self._substitute(match, path, secret), value)
+        if secret and expanded:
+            self.secrets.add(expanded)
+            self.secrets.update(credential_forms(expanded))
+        self.secrets.update(url_credentials(expanded))
+        return expanded
+
+    def _substitute(self, match: re.Match[str], path: PathKey, secret: bool) -> str:
         escaped, name, default = match.groups()
         if escaped:
             return match.group(0)[1:]
-        if name in environ:
+        if name in self.environ:
             if secret or looks_secret(name):
-                secrets.add(environ[name])
-            return environ[name]
+                self.secrets.add(self.environ[name])
+            return self.environ[name]
         if default is not None:
             return default
-        if name not in unset:
-            unset.append(name)
-        if not allow_unset:
-            problems.append(ConfigProblem(index.file, index.line(path), dotted(path),
-                                          f"environment variable {name} is not set"))
+        if name not in self.unset:
+            self.unset.append(name)
+        if not self.allow_unset:
+            self.problems.append(ConfigProblem(self.index.file, self.index.line(path), dotted(path),
+                                               f"environment variable {name} is not set"))
         return match.group(0)
-
-    expanded = _VAR.sub(substitute, value)
-    if secret and expanded:
-        secrets.add(expanded)
-        secrets.update(credential_forms(expanded))
-    secrets.update(url_credentials(expanded))
-    return expanded
 
 
 def _validate(model: type[BaseModel], data: Any, index: LineIndex,
@@ -240,8 +247,8 @@ def _resolve_contract_files(config: Config, loaded: Mapping[str, Contract | None
     """The config with each file contract replaced by its loaded contract; None if one failed."""
     resolved: dict[str, Contract] = {}
     for name, entry in config.contracts.items():
-        is_file = isinstance(entry, ContractFile)
-        contract = loaded.get(name) if is_file else entry.model_copy(update={"name": name})
+        contract = (loaded.get(name) if isinstance(entry, ContractFile)
+                    else entry.model_copy(update={"name": name}))
         if contract is None:
             return None
         resolved[name] = contract
@@ -282,11 +289,12 @@ def _cross_references(data: Any, columns: Mapping[str, list[str] | None],
             problems.append(ConfigProblem(index.file, index.line(path), dotted(path),
                                           f"no contract named {name!r} (defined: {defined})"))
             continue
+        known = columns[name]
         for column_path, column in named_columns:
-            if columns[name] is not None and column not in columns[name]:
+            if known is not None and column not in known:
                 problems.append(ConfigProblem(
                     index.file, index.line(column_path), dotted(column_path),
-                    f"column {column!r} is not in contract {name!r}" + _close(column, columns[name])))
+                    f"column {column!r} is not in contract {name!r}" + _close(column, known)))
     return problems
 
 
