@@ -55,9 +55,20 @@ class PublishOutcome:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Channels:
+    """Where publishing writes: the GitHub API (a client made from the settings unless one is
+    given) and the step's output, which carries the workflow commands (stdout unless given)."""
+
+    client: GithubClient | None = None
+    stream: IO[str] | None = None
+
+
 def publish(report: Report, rendered: Rendered, settings: GithubSettings, options: PublishOptions,
-            *, client: GithubClient | None = None, stream: IO[str] | None = None) -> PublishOutcome:
-    commands = WorkflowCommands(stream or sys.stdout)
+            channels: Channels | None = None) -> PublishOutcome:
+    channels = channels or Channels()
+    client = channels.client
+    commands = WorkflowCommands(channels.stream or sys.stdout)
     mask_secrets(commands, settings, options.secrets)
     emit_annotations(commands, report, settings)
     warnings: list[str] = []

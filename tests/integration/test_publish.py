@@ -14,7 +14,7 @@ from samples import INJECTION, hostile_report, representative_report
 
 from checker.github.api import GithubClient, RetryPolicy
 from checker.github.env import GithubSettings
-from checker.github.publish import PublishOptions, PublishOutcome, publish
+from checker.github.publish import Channels, PublishOptions, PublishOutcome, publish
 from checker.render.markdown import marker, render_markdown
 from checker.results.model import CheckResult, Report, Status
 from checker.run.outputs import rendered
@@ -38,7 +38,7 @@ def run_publish(tmp_path: Path, fake: FakeGithub, report: Report | None = None, 
     log = io.StringIO()
     outcome = publish(report, rendered(report, render_markdown(report)), settings,
                       PublishOptions(out_dir=tmp_path / "mlsmoke-out", **options),
-                      client=client, stream=log)
+                      Channels(client=client, stream=log))
     return Published(outcome, log.getvalue(), sleeps)
 
 
@@ -217,7 +217,7 @@ def test_an_unwritable_summary_is_a_warning_and_the_comment_still_goes_out(tmp_p
     log = io.StringIO()
     outcome = publish(report, rendered(report, render_markdown(report)), settings,
                       PublishOptions(comment=True, commit_status=False, out_dir=tmp_path,
-                                     secrets=frozenset()), stream=log)
+                                     secrets=frozenset()), Channels(stream=log))
     assert "::warning::mlsmoke could not write the job summary" in log.getvalue()
     assert outcome.comment_url == fake.ours(PR)[0]["html_url"]
     assert outputs(tmp_path)["comment-url"] == outcome.comment_url
