@@ -20,7 +20,7 @@ from checker import __version__
 from checker.errors import ConfigError, UsageError, exit_code
 
 if TYPE_CHECKING:
-    from checker.config.schema import FailOn, Pattern
+    from checker.config.schema import Pattern
     from checker.run.outputs import Format
 
 ISSUES_URL = "https://github.com/mlsmoke/mlsmoke/issues"
@@ -86,15 +86,13 @@ config_option = click.option("--config", "config_path", default="mlsmoke.yml", s
 @click.option("--commit-status/--no-commit-status", default=False, show_default=True,
               help="Set a commit status with the verdict (in GitHub Actions).")
 @exit_codes
-def run(config_path: str, only: str | None, staging_url: str | None, out_dir: str,
-        fail_on: FailOn | None, no_publish: bool, comment: bool, commit_status: bool) -> None:
+def run(no_publish: bool, **given: Any) -> None:
     """Run the checks and write the report."""
     from checker.run import session
     from checker.run.progress import Progress
 
-    options = session.RunOptions(config_path=config_path, only=only, staging_url=staging_url,
-                                 out_dir=out_dir, fail_on=fail_on, publish=not no_publish,
-                                 comment=comment, commit_status=commit_status)
+    # the other options are RunOptions' fields by name (click has checked their values)
+    options = session.RunOptions(publish=not no_publish, **given)
     outcome = session.run(session.RunSettings.read(options, os.environ), Progress(sys.stderr))
     sys.exit(int(outcome.exit_code))
 
