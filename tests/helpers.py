@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from checker.results.model import CheckResult, Report
 from checker.run import session
@@ -25,13 +26,13 @@ def write_config(folder: Path, text: str, name: str = "mlsmoke.yml") -> Path:
     return path
 
 
-def run_report(config: Path, *, only: str | None = None, environ: Mapping[str, str] | None = None,
-               out_dir: Path | None = None, base_ref: str | None = None,
-               staging_url: str | None = None) -> Report:
+def run_report(config: Path, *, environ: Mapping[str, str] | None = None, base_ref: str | None = None,
+               **given: Any) -> Report:
     """Run the families the config (or `only`) asks for through the run session, as
-    `mlsmoke run --no-publish` does. `base_ref` stands for the pull request's base branch."""
-    options = session.RunOptions(config_path=str(config), only=only, staging_url=staging_url,
-                                 out_dir=str(out_dir or config.parent / "mlsmoke-out"), publish=False)
+    `mlsmoke run --no-publish` does. `given` are RunOptions fields (`only`, `staging_url`,
+    `out_dir`); `base_ref` stands for the pull request's base branch."""
+    out_dir = given.pop("out_dir", None) or config.parent / "mlsmoke-out"
+    options = session.RunOptions(config_path=str(config), out_dir=str(out_dir), publish=False, **given)
     settings = session.RunSettings.read(options, os.environ if environ is None else environ)
     settings = replace(settings, pr_base_ref=base_ref)
     return session.run(settings, Progress(io.StringIO(), live=False)).report
