@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checker.checks.endpoint.load import drive
+from checker.checks.endpoint.load import LoadPlan, Post, drive
 
 BODY = json.dumps({"dataframe_split": {"columns": ["a", "b", "c"], "data": [[1.0, 2.0, 3.0]] * 5}}).encode()
 ANSWER = b'{"predictions": [0.5, 0.5, 0.5, 0.5, 0.5]}'
@@ -105,9 +105,9 @@ def start_server(delay_ms: float) -> tuple[subprocess.Popen, str]:
 
 
 def measure_driver(url: str, requests: int, concurrency: int) -> dict[str, float]:
-    drive(url, BODY, requests=min(200, requests), concurrency=concurrency, timeout=5)  # warm-up
+    drive(Post(url, BODY), LoadPlan(min(200, requests), concurrency, timeout=5))  # warm-up
     cpu = time.process_time()
-    result = drive(url, BODY, requests=requests, concurrency=concurrency, timeout=5)
+    result = drive(Post(url, BODY), LoadPlan(requests, concurrency, timeout=5))
     cpu = time.process_time() - cpu
     stats = result.percentiles()
     return {"requests": len(result.samples), "rps": result.requests_per_s, "p50": stats["p50_ms"],

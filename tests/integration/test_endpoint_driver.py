@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from checker.checks.endpoint.load import drive
+from checker.checks.endpoint.load import LoadPlan, Post, drive
 
 BODY = b'{"inputs": [[1.0, 2.0]]}'
 ANSWER = b'{"predictions": [0.5]}'
@@ -84,9 +85,10 @@ def keep_alive(sock: socket.socket, _count: int) -> bool:
     return True
 
 
-def run(url: str, **options: object) -> object:
-    settings: dict = {"requests": 20, "concurrency": 3, "timeout": 2.0, **options}
-    return drive(url, BODY, **settings)
+def run(url: str, *, headers: dict[str, str] | None = None, verify: bool = True, **plan: Any) -> object:
+    """`drive` with the test defaults: 20 requests, 3 at once, 2 s timeout (`plan` overrides)."""
+    settings: dict = {"requests": 20, "concurrency": 3, "timeout": 2.0, **plan}
+    return drive(Post(url, BODY, headers or {}, verify=verify), LoadPlan(**settings))
 
 
 def trickle(pieces: list[bytes], pause_s: float) -> Answer:
@@ -111,7 +113,7 @@ CHUNKED_PIECES = [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"] + [
 def test_an_answer_in_many_small_writes_is_timed_to_its_last_byte(pieces: list[bytes]) -> None:
     pause = 0.03
     with raw_server(trickle(pieces, pause)) as (url, _):
-        result = drive(url, BODY, requests=4, concurrency=2, timeout=5)
+        result = drive(Post(url, BODY), LoadPlan(requests=4, concurrency=2, timeout=5))
     assert result.statuses == {"200": 4}
     # the last piece leaves (len(pieces) - 1) pauses after the first byte
     assert min(result.ok_latencies_ms) >= (len(pieces) - 1) * pause * 1000 * 0.95

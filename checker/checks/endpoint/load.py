@@ -21,7 +21,28 @@ from checker.checks.endpoint.loop import Loop, Sample
 from checker.checks.endpoint.transport import Target
 from checker.checks.endpoint.wire import serialise_request
 
-__all__ = ["LoadResult", "Sample", "drive", "percentile"]
+__all__ = ["LoadPlan", "LoadResult", "Post", "Sample", "drive", "percentile"]
+
+
+@dataclass(frozen=True)
+class Post:
+    """The one request the driver repeats."""
+
+    url: str
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+    verify: bool = True  # TLS certificates
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    """How many requests, how many at once, each one's timeout, and when to stop early."""
+
+    requests: int
+    concurrency: int
+    timeout: float
+    deadline: float | None = None
 
 
 @dataclass(frozen=True)
@@ -62,14 +83,13 @@ def percentile(sorted_values: Sequence[float], pct: float) -> float:
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
 
 
-def drive(url: str, body: bytes, *, requests: int, concurrency: int, timeout: float,
-          headers: Mapping[str, str] | None = None, deadline: float | None = None,
-          content_type: str = "application/json", verify: bool = True) -> LoadResult:
-    """Send `requests` POSTs of `body` to `url`; stop early (what was sent counts) at `deadline`."""
-    target = Target.parse(url, verify)
-    fields = {"User-Agent": USER_AGENT, **(headers or {}), "Content-Type": content_type}
+def drive(post: Post, plan: LoadPlan) -> LoadResult:
+    """Send `plan.requests` of `post`; stop early (what was sent counts) at `plan.deadline`."""
+    requests, concurrency, timeout, deadline = plan.requests, plan.concurrency, plan.timeout, plan.deadline
+    target = Target.parse(post.url, post.verify)
+    fields = {"User-Agent": USER_AGENT, **post.headers, "Content-Type": post.content_type}
     try:
-        request = serialise_request("POST", target.authority, target.path, fields, body)
+        request = serialise_request("POST", target.authority, target.path, fields, post.body)
     except ValueError as exc:
         failed = Sample(0.0, None, f"not sent: {exc}")
         return LoadResult((failed,), requests, 0.0, {failed.error or "": 1})

@@ -153,10 +153,9 @@ class Step:
         if entry.requests == 0:
             return self.skip("endpoint.latency", "skipped: requests is 0")
         with stopwatch() as elapsed:
-            measured = load.drive(join_url(url, request.protocol.predict_path()), request.body,
-                                  requests=entry.requests, concurrency=entry.concurrency,
-                                  timeout=entry.request_timeout, headers=client.headers,
-                                  deadline=client.deadline)
+            measured = load.drive(
+                load.Post(join_url(url, request.protocol.predict_path()), request.body, client.headers),
+                load.LoadPlan(entry.requests, entry.concurrency, entry.request_timeout, client.deadline))
         tally.add_load(measured)
         percentiles = measured.percentiles()
         metrics = {**percentiles, "requests": len(measured.samples), "failed": len(measured.failures),
