@@ -31,7 +31,8 @@ class CheckGroup:
 
     def load(self) -> GroupRun:
         module_name, function = self.target.split(":")
-        return getattr(importlib.import_module(module_name), function)
+        run: GroupRun = getattr(importlib.import_module(module_name), function)
+        return run
 
 
 GROUPS: tuple[CheckGroup, ...] = (

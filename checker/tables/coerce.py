@@ -73,7 +73,7 @@ def coerce(array: pa.Array | pa.ChunkedArray, column_type: ColumnType) -> Coerce
 def _is_text(kind: pa.DataType) -> bool:
     import pyarrow as pa
 
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def _all_bad(array: pa.Array, column_type: ColumnType) -> Coerced:

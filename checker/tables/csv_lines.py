@@ -75,7 +75,7 @@ def _record_lines(data: np.ndarray, walk: _Walk) -> np.ndarray:
     if len(blank) and walk.open_content:
         blank[0] = False
     start_lines = np.concatenate([[walk.open_line], walk.newlines + ending + 2])
-    lines = start_lines[:-1][~blank]
+    lines: np.ndarray = start_lines[:-1][~blank]
     walk.records += len(lines)
     if len(ends):
         walk.open_line = int(start_lines[-1])
