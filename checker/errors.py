@@ -8,10 +8,10 @@ inside a step stay next to the code that raises them, but each derives from one 
     ├── ConfigError     the config file is wrong                          exit 2
     ├── UsageError      the command line (or a file named on it) is wrong  exit 2
     ├── InputError      data a check reads cannot be used: a table, an answer, a contract
-    │                   to synthesize from (TableReadError, UnreadableFile, ShapeError,
-    │                   ProtocolError, SynthError, UnsupportedPattern)
+    │                   to synthesize from (TableReadError, UnreadableFileError, ShapeError,
+    │                   ProtocolError, SynthError, UnsupportedPatternError)
     └── ExternalError   a tool or service mlsmoke drives failed: git, Docker, the GitHub API
-                        (GitError, ServeFailed, GithubApiError)
+                        (GitError, ServeError, GithubApiError)
 
 A check turns an InputError or ExternalError into a failed or skipped result; one that
 escapes to the command line is a bug (exit 3), like any other exception.

@@ -138,7 +138,7 @@ def _as_datetime(array: pa.Array) -> Coerced | None:
     return None
 
 
-def _as_string(array: pa.Array) -> Coerced | None:
+def _as_string(_array: pa.Array) -> Coerced | None:
     return None  # text was handled before; anything else (numbers, booleans) is not a string
 
 
