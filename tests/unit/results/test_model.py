@@ -65,6 +65,13 @@ def test_verdict_applies_fail_on(statuses, fail_on, expected):
     assert verdict(_checks(*statuses), fail_on) is expected
 
 
+def test_status_is_an_ordered_enum_not_a_string():
+    assert Status.FAIL != "fail" and not isinstance(Status.FAIL, str)
+    assert max([Status.WARN, Status.ERROR, Status.PASS]) is Status.ERROR
+    assert sorted(Status) == [Status.PASS, Status.SKIP, Status.WARN, Status.FAIL, Status.ERROR]
+    assert Status("skip") is Status.SKIP  # results.json keeps the values
+
+
 def test_counts_and_family():
     report = representative_report()
     assert report.counts == {Status.PASS: 3, Status.SKIP: 2, Status.WARN: 2, Status.FAIL: 2,
