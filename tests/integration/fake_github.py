@@ -44,12 +44,9 @@ class Incoming:
 
 
 @dataclass(frozen=True)
-class Recorded:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body: Any
+class Recorded(Incoming):
+    """A request the fake answered: which API operation it was, and the status it got."""
+
     operation: str | None
     status: int
 
@@ -113,8 +110,8 @@ class FakeGithub:
         if operation and operation.operation_id != "pulls/get" and answer is not None and status < 300:
             self._note(reference().response_problems(operation, status, answer))
         with self._lock:
-            self.requests.append(Recorded(method, split.path, query, headers, body,
-                                          operation.operation_id if operation else None, status))
+            self.requests.append(Recorded(**vars(incoming), status=status,
+                                          operation=operation.operation_id if operation else None))
         return status, answer_headers, answer
 
     def _answer(self, incoming: Incoming, operation: Operation | None) -> tuple[int, dict[str, str], Any]:
