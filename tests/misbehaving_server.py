@@ -60,25 +60,25 @@ def _rows(request: Request) -> int:
         return 1
 
 
-def stall_in_headers(answer: Answer, request: Request) -> None:
+def stall_in_headers(answer: Answer, _request: Request) -> None:
     answer.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
     answer.wait()
 
 
-def stall_in_body(answer: Answer, request: Request) -> None:
+def stall_in_body(answer: Answer, _request: Request) -> None:
     answer.head("200 OK", {"Content-Type": "application/json", "Content-Length": "1000"})
     answer.send(b'{"predictions": [')
     answer.wait()
 
 
-def dribble(answer: Answer, request: Request) -> None:
+def dribble(answer: Answer, _request: Request) -> None:
     answer.head("200 OK", {"Content-Type": "application/json", "Content-Length": "100000"})
     while not answer.stop.is_set():
         answer.send(b" ")
         answer.wait(DRIBBLE_EVERY_S)
 
 
-def infinite_chunked(answer: Answer, request: Request) -> None:
+def infinite_chunked(answer: Answer, _request: Request) -> None:
     answer.head("200 OK", {"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
     answer.send(b'11\r\n{"predictions": [\r\n')
     chunk = b"400\r\n" + b"0," * 512 + b"\r\n"
@@ -86,7 +86,7 @@ def infinite_chunked(answer: Answer, request: Request) -> None:
         answer.send(chunk)
 
 
-def huge_body(answer: Answer, request: Request) -> None:
+def huge_body(answer: Answer, _request: Request) -> None:
     size = 50 << 20
     answer.head("200 OK", {"Content-Type": "application/json", "Content-Length": str(size)})
     answer.send(b'{"predictions": [')
@@ -99,7 +99,7 @@ def redirect_loop(answer: Answer, request: Request) -> None:
     answer.head("307 Temporary Redirect", {"Location": request["path"], "Content-Length": "0"})
 
 
-def reset_mid_answer(answer: Answer, request: Request) -> None:
+def reset_mid_answer(answer: Answer, _request: Request) -> None:
     answer.head("200 OK", {"Content-Type": "application/json", "Content-Length": "1000"})
     answer.send(b'{"predictions": [0.5, ')
     time.sleep(0.05)
@@ -116,7 +116,7 @@ TRACEBACK = ('Traceback (most recent call last):\n  File "/srv/app.py", line 12,
              '    return model.predict(rows)\nValueError: could not convert string to float\n')
 
 
-def traceback_500(answer: Answer, request: Request) -> None:
+def traceback_500(answer: Answer, _request: Request) -> None:
     data = TRACEBACK.encode()
     answer.head("500 Internal Server Error", {"Content-Type": "text/plain", "Content-Length": str(len(data))})
     answer.send(data)

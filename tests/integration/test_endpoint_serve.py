@@ -161,7 +161,8 @@ def test_a_failing_build_fails_serve_with_the_build_log(tmp_path: Path) -> None:
     assert by_id(results, "endpoint.health").summary == "skipped: the service did not start"
 
 
-def test_a_build_that_outlasts_the_deadline_is_stopped(tmp_path: Path, no_leftovers: None) -> None:
+@pytest.mark.usefixtures("no_leftovers")
+def test_a_build_that_outlasts_the_deadline_is_stopped(tmp_path: Path) -> None:
     config = app_config(tmp_path, "RUN for i in $(seq 60); do echo step $i; sleep 1; done\n")
     body = yaml.safe_load(config.read_text())
     body["endpoint"]["deadline"] = "12s"

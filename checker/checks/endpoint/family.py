@@ -106,11 +106,11 @@ def _out_of_time(step: steps.Step, check_ids: Iterable[str], ran_out_during: str
     """Checks the deadline left no time for: failed, naming what was running when it hit."""
     deadline = step.entry.deadline
     for check_id in check_ids:
-        yield step.result(check_id, Status.FAIL,
-                          f"not run: the endpoint deadline ({deadline:g}s) ran out during {ran_out_during}",
-                          evidence={"reason": "the endpoint checks' deadline has passed",
-                                    "ran_out_during": ran_out_during},
-                          location=step.location("deadline"))
+        yield step.result(CheckResult(
+            check_id, Status.FAIL,
+            f"not run: the endpoint deadline ({deadline:g}s) ran out during {ran_out_during}",
+            evidence={"reason": "the endpoint checks' deadline has passed", "ran_out_during": ran_out_during},
+            location=step.location("deadline")))
 
 
 def _skipped(step: steps.Step, check_ids: Iterable[str], reason: str) -> Iterator[CheckResult]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from checker.checks.endpoint.transport import Budget, Target, WallCapExceeded, exchange
+from checker.checks.endpoint.transport import Budget, Target, WallCapExceededError, exchange
 from checker.checks.endpoint.wire import ProtocolError, ResponseParser, serialise_request
 
 MAX_BODY = 1 << 20  # 1 MiB is far more than any prediction smoke test answers
@@ -162,16 +162,16 @@ class HttpClient:
         parser = ResponseParser(MAX_BODY)
         try:
             exchange(target, raw, parser, budget)
-        except WallCapExceeded:
-            return _failed(method, url, parser, budget, "timeout", budget.message(parser)), None
+        except WallCapExceededError:
+            return _failed(method, url, parser, budget, ("timeout", budget.message(parser))), None
         except ProtocolError as exc:
-            return _failed(method, url, parser, budget, "connection",
-                           f"connection failed: not an HTTP answer ({exc})"), None
+            return _failed(method, url, parser, budget,
+                           ("connection", f"connection failed: not an HTTP answer ({exc})")), None
         except (OSError, ValueError) as exc:
             kind, message = describe_failure(exc, budget.limit)
             if kind == "timeout":
                 message = budget.message(parser)
-            return _failed(method, url, parser, budget, kind, message), None
+            return _failed(method, url, parser, budget, (kind, message)), None
         location = parser.headers.get("location")
         if parser.status in _REDIRECTS and location:
             return Exchange(method, url, status=parser.status), location
@@ -183,9 +183,11 @@ class HttpClient:
 _REDIRECTS = (301, 302, 303, 307, 308)
 
 
-def _failed(method: str, url: str, parser: ResponseParser, budget: Budget, kind: str,
-            message: str) -> Exchange:
-    """A request that ended without a whole answer; the status, if one came, is kept."""
+def _failed(method: str, url: str, parser: ResponseParser, budget: Budget,
+            failure: tuple[str, str]) -> Exchange:
+    """A request that ended without a whole answer (`failure`: kind and sentence, as
+    `describe_failure` gives them); the status, if one came, is kept."""
+    kind, message = failure
     return Exchange(method, url, status=parser.status, content_type=parser.headers.get("content-type", ""),
                     body=bytes(parser.body), truncated=parser.truncated, elapsed_s=budget.elapsed(),
                     error=message, error_kind=kind)

@@ -22,7 +22,7 @@ from checker.errors import ExternalError
 READ_SIZE = 65536
 
 
-class WallCapExceeded(ExternalError, TimeoutError):
+class WallCapExceededError(ExternalError, TimeoutError):
     """The request's whole budget ran out (while connecting, sending or reading)."""
 
 
@@ -63,10 +63,10 @@ class Budget:
         return time.monotonic() - self.started
 
     def left(self) -> float:
-        """Seconds left; WallCapExceeded when none are."""
+        """Seconds left; WallCapExceededError when none are."""
         left = self.started + self.limit - time.monotonic()
         if left <= 0:
-            raise WallCapExceeded("the request's time is up")
+            raise WallCapExceededError("the request's time is up")
         return left
 
     def message(self, parser: ResponseParser) -> str:
@@ -83,7 +83,7 @@ class Budget:
 
 def exchange(target: Target, request: bytes, parser: ResponseParser, budget: Budget) -> None:
     """Send `request` and feed the answer to `parser` until it is complete, the server closes
-    the connection, or the budget runs out (WallCapExceeded). OSError and ProtocolError pass."""
+    the connection, or the budget runs out (WallCapExceededError). OSError and ProtocolError pass."""
     sock = socket.create_connection((target.host, target.port), timeout=budget.left())
     try:
         if target.tls is not None:
@@ -102,7 +102,7 @@ def _receive(sock: socket.socket, parser: ResponseParser, budget: Budget) -> Non
         try:
             data = sock.recv(READ_SIZE)
         except TimeoutError:
-            raise WallCapExceeded("the request's time is up") from None
+            raise WallCapExceededError("the request's time is up") from None
         if not data:
             if parser.close():
                 return

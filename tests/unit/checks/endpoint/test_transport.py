@@ -6,13 +6,13 @@ import time
 
 import pytest
 
-from checker.checks.endpoint.transport import Budget, WallCapExceeded
+from checker.checks.endpoint.transport import Budget, WallCapExceededError
 from checker.checks.endpoint.wire import ResponseParser
 
 
 def test_a_budget_counts_down_and_then_refuses() -> None:
     assert 0 < Budget(time.monotonic(), 5.0).left() <= 5.0
-    with pytest.raises(WallCapExceeded):
+    with pytest.raises(WallCapExceededError):
         Budget(time.monotonic() - 2.0, 1.0).left()
 
 
