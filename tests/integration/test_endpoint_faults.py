@@ -16,7 +16,7 @@ from fake_model_server import Behavior, serving
 from misbehaving_server import misbehaving
 from real_servers import CONTRACT, FEATURES
 
-from checker.checks.endpoint.load import drive
+from checker.checks.endpoint.load import LoadPlan, Post, drive
 from checker.cli import main
 
 SECRET = "s3cr3t-token-value-4242"
@@ -153,7 +153,7 @@ def test_the_health_check_is_capped_the_same_way(tmp_path: Path, fault: str) -> 
 def test_the_latency_driver_caps_each_request_by_the_wall_clock(fault: str) -> None:
     with misbehaving(fault) as (url, _):
         started = time.monotonic()
-        measured = drive(f"{url}/invocations", b"{}", requests=3, concurrency=1, timeout=TIMEOUT_S)
+        measured = drive(Post(f"{url}/invocations", b"{}"), LoadPlan(3, concurrency=1, timeout=TIMEOUT_S))
         took = time.monotonic() - started
     assert took < 3 * TIMEOUT_S + 1.0
     assert measured.statuses == {f"no answer within {TIMEOUT_S:.1f}s (timed out)": 3}
