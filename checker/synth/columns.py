@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from checker.contracts.model import Column, ColumnType
 from checker.synth.regex_sample import UnsupportedPatternError, sample_strings
 from checker.synth.values import SynthError, allowed_values, rule_broken
-from checker.tables.arrow_values import arrow_type
+from checker.tables.arrow_values import arrow_type as arrow_type  # re-exported for synth
 
 if TYPE_CHECKING:
     import numpy as np

@@ -8,7 +8,7 @@ the header looks delimited by something else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,14 +18,18 @@ from checker.tables.sources import open_binary, source
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from checker.tables.reader import TextRead
+
 MAX_BLOCK = 1 << 30
 _CANDIDATES = ",;\t|"
 
 
-def open_csv(path: Path, columns: Sequence[str] | None, as_text: bool, types: Mapping[str, pa.DataType],
-             delimiter: str, block_bytes: int) -> tuple[list[str], Callable[[], Iterator[pa.RecordBatch]]]:
+def open_csv(path: Path, read_as: TextRead) -> tuple[list[str], Callable[[], Iterator[pa.RecordBatch]]]:
     """(the columns read, a function streaming their batches)."""
     import pyarrow as pa
+
+    columns, as_text, types = read_as.columns, read_as.as_text, read_as.types
+    delimiter, block_bytes = read_as.delimiter, read_as.block_bytes
     import pyarrow.csv as pacsv
 
     header = csv_header(path, delimiter)

@@ -139,13 +139,13 @@ def open_table(path: Path, *, columns: Sequence[str] | None = None,
     batch_rows = batch_rows or BATCH_ROWS  # looked up per call: tests shrink it
     fmt = table_format(path)
     require_file(path)
-    read = _Read(columns, batch_rows, as_text or csv_strings, types or {}, json_values,
-                 block_bytes or block_size(batch_rows))
+    read = TextRead(columns, batch_rows, as_text or csv_strings, types or {}, json_values,
+                    block_bytes or block_size(batch_rows), delimiter)
     try:
         if fmt == "csv":
             from checker.tables.csv_read import open_csv
 
-            names, batches = open_csv(path, columns, read.as_text, read.types, delimiter, read.block_bytes)
+            names, batches = open_csv(path, read)
             return TableStream(path, "csv", names, None, batches)
         if fmt == "parquet":
             return _open_parquet(path, columns, batch_rows, dictionary)
@@ -165,13 +165,16 @@ def require_file(path: Path) -> None:
 
 
 @dataclass(frozen=True)
-class _Read:
+class TextRead:
+    """What `open_table` was asked for, as the CSV and JSON Lines readers take it."""
+
     columns: Sequence[str] | None
     batch_rows: int
     as_text: bool
     types: Mapping[str, pa.DataType]
     json_values: bool
     block_bytes: int
+    delimiter: str = ","
 
 
 def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
@@ -190,7 +193,7 @@ def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
                        parquet.metadata.num_rows, batches, parquet)
 
 
-def _open_jsonl(path: Path, read: _Read) -> TableStream:
+def _open_jsonl(path: Path, read: TextRead) -> TableStream:
     from checker.tables import jsonl_text
 
     if read.as_text or read.json_values:
