@@ -28,7 +28,7 @@ from checker.contracts.infer_ranges import widen
 from checker.contracts.model import Column, ColumnType, Contract, Role
 from checker.errors import UsageError
 from checker.tables.csv_read import sniff_delimiter
-from checker.tables.reader import TableReadError, open_table, table_format
+from checker.tables.reader import TableOptions, TableReadError, open_table, table_format
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -66,7 +66,7 @@ def _profile_file(path: Path, profiles: dict[str, _Profile]) -> list[str]:
         # CSV cells are text to parse; JSON Lines and Parquet keep the types they store
         is_csv = table_format(path) == "csv"
         delimiter = sniff_delimiter(path) if is_csv else ","
-        stream = open_table(path, csv_strings=is_csv, delimiter=delimiter)
+        stream = open_table(path, TableOptions(csv_strings=is_csv, delimiter=delimiter))
         _add_stored_types(stream.parquet_schema, profiles)
         for batch in stream.batches():
             for name, array in zip(batch.schema.names, batch.columns, strict=True):

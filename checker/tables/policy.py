@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 from checker.contracts.model import ColumnType
 from checker.tables.errors import BlockTooSmallError, ColumnTypeError, MixedTypesError, TableReadError
-from checker.tables.reader import TableStream, open_table, read_error, require_file, table_format
+from checker.tables.reader import (
+    TableOptions,
+    TableStream,
+    open_table,
+    read_error,
+    require_file,
+    table_format,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -63,8 +70,8 @@ class DataFile:
         if self.options.partitioning:
             return self._read_partitioned(names, run)
         dictionary = [name for name in dictionary if name not in self.unsupported]
-        stream = open_table(self.path, columns=names, dictionary=dictionary)
-        return run(stream, lambda: open_table(self.path, columns=names).batches())
+        stream = open_table(self.path, TableOptions(columns=names, dictionary=dictionary))
+        return run(stream, lambda: open_table(self.path, TableOptions(columns=names)).batches())
 
     def _read_partitioned(self, names: list[str], run: Run[T]) -> T:
         from checker.tables.partitioned import open_partitioned
@@ -98,11 +105,12 @@ class DataFile:
     def _read_jsonl(self, names: list[str], wanted: Mapping[str, ColumnType], run: Run[T]) -> T:
         types = {name: json_type(wanted[name]) for name in names}
         try:
-            stream = open_table(self.path, types=types)
-            return run(stream, lambda: open_table(self.path, types=types).batches())
+            stream = open_table(self.path, TableOptions(types=types))
+            return run(stream, lambda: open_table(self.path, TableOptions(types=types)).batches())
         except MixedTypesError:
-            stream = open_table(self.path, columns=names, json_values=True)
-            return run(stream, lambda: open_table(self.path, columns=names, json_values=True).batches())
+            literal = TableOptions(columns=names, json_values=True)
+            stream = open_table(self.path, literal)
+            return run(stream, lambda: open_table(self.path, literal).batches())
 
 
 @dataclass(frozen=True)
@@ -114,8 +122,8 @@ class _CsvOpener:
     block: int | None
 
     def open(self) -> TableStream:
-        return open_table(self.path, columns=self.names, types=self.types, delimiter=self.delimiter,
-                          block_bytes=self.block)
+        return open_table(self.path, TableOptions(columns=self.names, types=self.types,
+                                                  delimiter=self.delimiter, block_bytes=self.block))
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         return self.open().batches()

@@ -121,11 +121,22 @@ def _row_group(metadata: Any, index: int) -> RowGroup:
     return RowGroup(index, group.num_rows, stats)
 
 
-def open_table(path: Path, *, columns: Sequence[str] | None = None,
-               batch_rows: int | None = None, csv_strings: bool = False,
-               as_text: bool = False, types: Mapping[str, pa.DataType] | None = None,
-               dictionary: Sequence[str] = (), delimiter: str = ",",
-               block_bytes: int | None = None, json_values: bool = False) -> TableStream:
+@dataclass(frozen=True)
+class TableOptions:
+    """How `open_table` reads a file (every field optional; see open_table)."""
+
+    columns: Sequence[str] | None = None
+    batch_rows: int | None = None
+    csv_strings: bool = False
+    as_text: bool = False
+    types: Mapping[str, pa.DataType] | None = None
+    dictionary: Sequence[str] = ()
+    delimiter: str = ","
+    block_bytes: int | None = None
+    json_values: bool = False
+
+
+def open_table(path: Path, options: TableOptions | None = None) -> TableStream:
     """Open a data file for streaming. `columns` limits what is decoded; `as_text` (or its
     older name `csv_strings`) reads every CSV / JSON Lines column as text (the caller converts
     and counts bad values); `types` parses CSV columns straight to these types (a value that
@@ -136,11 +147,15 @@ def open_table(path: Path, *, columns: Sequence[str] | None = None,
     `delimiter` and `block_bytes` are for CSV. Compressed CSV and JSON Lines are read as such."""
     from checker.tables.csv_read import block_size
 
+    options = options or TableOptions()
+    columns, batch_rows, types = options.columns, options.batch_rows, options.types
+    as_text = options.as_text or options.csv_strings
+
     batch_rows = batch_rows or BATCH_ROWS  # looked up per call: tests shrink it
     fmt = table_format(path)
     require_file(path)
-    read = TextRead(columns, batch_rows, as_text or csv_strings, types or {}, json_values,
-                    block_bytes or block_size(batch_rows), delimiter)
+    read = TextRead(columns, batch_rows, as_text, types or {}, options.json_values,
+                    options.block_bytes or block_size(batch_rows), options.delimiter)
     try:
         if fmt == "csv":
             from checker.tables.csv_read import open_csv
@@ -148,7 +163,7 @@ def open_table(path: Path, *, columns: Sequence[str] | None = None,
             names, batches = open_csv(path, read)
             return TableStream(path, "csv", names, None, batches)
         if fmt == "parquet":
-            return _open_parquet(path, columns, batch_rows, dictionary)
+            return _open_parquet(path, columns, batch_rows, options.dictionary)
         return _open_jsonl(path, read)
     except TableReadError:
         raise

@@ -26,7 +26,7 @@ from checker.checks.drift.distributions import (
 )
 from checker.contracts.model import ColumnType
 from checker.errors import InputError
-from checker.tables.reader import TableReadError, open_table
+from checker.tables.reader import TableOptions, TableReadError, open_table
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -93,7 +93,7 @@ Visit = Callable[[Any, "pa.Array"], None]
 def _scan(side: Side, path: Path, trackers: Mapping[str, Any], visit: Visit) -> Collection[str]:
     """Stream `path`, handing each tracked column's batches to `visit`; the columns found."""
     try:
-        stream = open_table(path, columns=list(trackers), csv_strings=True)
+        stream = open_table(path, TableOptions(columns=list(trackers), csv_strings=True))
         for batch in stream.batches():
             for name in batch.schema.names:
                 if name in trackers:

@@ -14,6 +14,7 @@ from checker.tables.prefetch import prefetch
 from checker.tables.reader import (
     ColumnTypeError,
     MixedTypesError,
+    TableOptions,
     TableReadError,
     open_table,
 )
@@ -25,7 +26,7 @@ def test_invalid_utf8_in_a_data_row_is_not_a_binary_column(tmp_path: Path) -> No
     with pytest.raises(TableReadError, match="not valid UTF-8 text in column 'name'"):
         list(open_table(path).batches())
     with pytest.raises(TableReadError, match="not valid UTF-8"):
-        list(open_table(path, as_text=True).batches())
+        list(open_table(path, TableOptions(as_text=True)).batches())
 
 
 def test_invalid_utf8_in_the_header(tmp_path: Path) -> None:
@@ -38,11 +39,11 @@ def test_invalid_utf8_in_the_header(tmp_path: Path) -> None:
 def test_typed_csv_names_the_column_that_does_not_parse(tmp_path: Path) -> None:
     path = tmp_path / "n.csv"
     path.write_text("a,b\n1,2\n3,x\n", encoding="utf-8")
-    stream = open_table(path, types={"a": pa.int64(), "b": pa.float64()})
+    stream = open_table(path, TableOptions(types={"a": pa.int64(), "b": pa.float64()}))
     with pytest.raises(ColumnTypeError) as caught:
         list(stream.batches())
     assert caught.value.column == "b"
-    text = open_table(path, types={"a": pa.int64(), "b": pa.string()})
+    text = open_table(path, TableOptions(types={"a": pa.int64(), "b": pa.string()}))
     assert pa.Table.from_batches(list(text.batches())).column("b").to_pylist() == ["2", "x"]
 
 
@@ -51,7 +52,7 @@ def test_jsonl_with_mixed_types_reads_as_text(tmp_path: Path) -> None:
     path.write_text('{"a": 1, "b": true}\n{"a": "two", "c": [1]}\n', encoding="utf-8")
     with pytest.raises(MixedTypesError, match="different JSON types"):
         list(open_table(path).batches())
-    stream = open_table(path, as_text=True)
+    stream = open_table(path, TableOptions(as_text=True))
     assert stream.column_names == ["a", "b", "c"]
     rows = pa.Table.from_batches(list(stream.batches())).to_pylist()
     assert rows == [{"a": "1", "b": "true", "c": None}, {"a": "two", "b": None, "c": "[1]"}]
@@ -60,7 +61,7 @@ def test_jsonl_with_mixed_types_reads_as_text(tmp_path: Path) -> None:
 def test_csv_strings_keeps_working_as_the_old_name_of_as_text(tmp_path: Path) -> None:
     path = tmp_path / "n.csv"
     path.write_text("a\n1\n", encoding="utf-8")
-    batch = next(open_table(path, csv_strings=True).batches())
+    batch = next(open_table(path, TableOptions(csv_strings=True)).batches())
     assert batch.schema.field("a").type == pa.string()
 
 

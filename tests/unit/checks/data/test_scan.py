@@ -17,7 +17,7 @@ from checker.checks.data.report import unique_tally
 from checker.checks.data.rules import RULES, ColumnRules
 from checker.checks.data.scan import FileScan, scan
 from checker.contracts.model import Column, ColumnType
-from checker.tables.reader import open_table
+from checker.tables.reader import TableOptions, open_table
 
 COLUMNS = [
     ColumnRules("id", Column(type=ColumnType.INT, unique=True)),
@@ -51,7 +51,7 @@ tables = st.composite(_rows)
 
 
 def _scan(path: Path) -> FileScan:
-    return scan(open_table(path, batch_rows=7), COLUMNS)
+    return scan(open_table(path, TableOptions(batch_rows=7)), COLUMNS)
 
 
 def _summary(found: FileScan) -> dict:
