@@ -59,11 +59,11 @@ def cli(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = Non
                           capture_output=True, text=True, timeout=timeout)
 
 
-def cli_in_process(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None,
-                   timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def cli_in_process(*args: str, cwd: Path | None = None,
+                   env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run `mlsmoke ARGS` in this process through click's CliRunner: the same command function
-    and exit-code mapping as `cli`, without an interpreter start-up (about 0.5 s) per call.
-    `timeout` is accepted for symmetry with `cli`; pytest-timeout bounds the call instead."""
+    and exit-code mapping as `cli`, without an interpreter start-up (about 0.5 s) per call
+    (pytest-timeout bounds the call)."""
     from click.testing import CliRunner
 
     from checker.cli import main
