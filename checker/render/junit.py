@@ -1,6 +1,7 @@
 """JUnit XML (junit.xml) for CI tools that show test results: one testsuite per check family,
-one testcase per check, in the report's order (the runner puts it in registry order). fail → <failure>, error → <error>, skip → <skipped>; a warning is a
-passed testcase whose <system-out> says so. ElementTree escapes markup; `escape.xml_text`
+one testcase per check, in the report's order (the runner puts it in registry order).
+fail → <failure>, error → <error>, skip → <skipped>; a warning is a passed testcase whose
+<system-out> says so. ElementTree escapes markup; `escape.xml_text`
 drops the characters XML cannot hold at all.
 """
 
