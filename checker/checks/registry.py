@@ -57,8 +57,18 @@ class CheckGroup:
     configured: Callable[[Config], bool]
     checks: tuple[Check, ...] = ()
 
+    @property
+    def fault_id(self) -> str:
+        """The id of the one result the runner reports when the whole group fails or is absent."""
+        return f"{self.family}.{self.section}"
+
     def load(self) -> GroupRun:
         return _load(self.target)  # type: ignore[no-any-return]
+
+
+def plan_id(family: str) -> str:
+    """The id of the skip the runner reports for a family asked for but not configured."""
+    return f"{family}.plan"
 
 
 _DECLARED: list[Check] = []

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from checker import __version__
 from checker.checks.engine import crashed, stopped
-from checker.checks.registry import FAMILIES, GROUPS, CheckGroup
+from checker.checks.registry import FAMILIES, GROUPS, CheckGroup, plan_id
 from checker.errors import UsageError
 from checker.results.model import CheckResult, Report, Status, redact_result, verdict
 from checker.run.context import RunContext
@@ -37,7 +37,7 @@ def plan(ctx: RunContext, only: frozenset[str] | None) -> tuple[list[CheckGroup]
     config = ctx.loaded.config
     groups = [g for g in GROUPS if (only is None or g.family in only) and g.configured(config)]
     skipped = [
-        CheckResult(id=f"{family}.plan", status=Status.SKIP, subject=ctx.loaded.display,
+        CheckResult(id=plan_id(family), status=Status.SKIP, subject=ctx.loaded.display,
                     summary=f"{family} checks asked for, but mlsmoke.yml has no {family} section")
         for family in sorted(only or ())
         if not any(g.family == family for g in groups)
@@ -78,7 +78,7 @@ def in_report_order(checks: Iterable[CheckResult]) -> list[CheckResult]:
 
 
 def _run_group(group: CheckGroup, ctx: RunContext) -> Iterable[CheckResult]:
-    group_id = f"{group.family}.{group.section}"
+    group_id = group.fault_id
     try:
         run_group = group.load()
     except ModuleNotFoundError as exc:

@@ -178,7 +178,7 @@ def _rule(file: FileCheck | Unmatched, check: Check) -> CheckResult | None:
         return CheckResult(id=check.id, status=Status.SKIP, subject=file.subject,
                            summary=f"nothing to check: no {rule} column is in the file "
                                    f"(missing: {', '.join(c.name for c in used)}; see data.columns)")
-    return rule_result(rule, file.tallies[rule], checked, file.found, file.view,
+    return rule_result(check, file.tallies[rule], checked, file.found, file.view,
                        extra_checked=int(whole_rows))
 
 

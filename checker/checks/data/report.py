@@ -10,6 +10,7 @@ from typing import Any
 
 from checker.checks.data.rules import MAX_EXAMPLES, ColumnRules, Example, Tally, plain
 from checker.checks.data.scan import FileScan
+from checker.checks.registry import Check
 from checker.results.model import CheckResult, Location, Status, truncate
 
 WHOLE_ROW = "(whole row)"
@@ -57,8 +58,10 @@ def unique_tally(scan: FileScan) -> Tally:
                  sorted(examples, key=lambda e: e.row)[:MAX_EXAMPLES])
 
 
-def rule_result(rule: str, tally: Tally, checked: list[ColumnRules], scan: FileScan,
+def rule_result(check: Check, tally: Tally, checked: list[ColumnRules], scan: FileScan,
                 view: FileView, extra_checked: int = 0) -> CheckResult:
+    """`check` is the rule's registry entry (data.types → the "types" rule)."""
+    check_id, rule = check.id, check.id.removeprefix("data.")
     order = {c.name: i for i, c in enumerate(checked)}
     by_column = dict(sorted(tally.by_column.items(), key=lambda item: order.get(item[0], len(order))))
     tally = Tally(tally.violations, by_column, tally.examples)
@@ -67,7 +70,6 @@ def rule_result(rule: str, tally: Tally, checked: list[ColumnRules], scan: FileS
     if scan.row_groups:
         metrics["row_groups"] = scan.row_groups
         metrics["proven_by_statistics"] = scan.proven.get(rule, 0)
-    check_id = f"data.{rule}"
     if not tally.violations:
         return CheckResult(id=check_id, status=Status.PASS, subject=view.subject, metrics=metrics,
                            summary=_pass_summary(rule, checked, scan.rows, extra_checked))
