@@ -71,10 +71,10 @@ def test_a_check_that_raises_errs_alone_and_the_next_file_is_still_checked(tmp_p
     (tmp_path / "b.csv").write_text("a\n3\n", encoding="utf-8")
     real_scan = data_family._scan
 
-    def scan_or_crash(path, *args):
-        if path.name == "a.csv":
+    def scan_or_crash(data, *args):
+        if data.path.name == "a.csv":
             raise RuntimeError("scanner bug")
-        return real_scan(path, *args)
+        return real_scan(data, *args)
 
     monkeypatch.setattr(data_family, "_scan", scan_or_crash)
     config = write_config(tmp_path, """
