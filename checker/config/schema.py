@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from checker.config.http_fields import HeaderName, HeaderValue, http_url
-from checker.contracts.model import ColumnType, Contract, StrictModel
+from checker.contracts.model import ColumnType, Contract, StrictModel, allowed_of_type, ordered
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
@@ -109,6 +109,11 @@ class Bounds(StrictModel):
     min: float | None = None
     max: float | None = None
 
+    @model_validator(mode="after")
+    def _ordered(self) -> Bounds:
+        ordered(self.min, self.max)
+        return self
+
 
 class Artifact(StrictModel):
     path: str
@@ -123,6 +128,13 @@ class OutputSpec(StrictModel):
     min: float | None = None
     max: float | None = None
     allowed: list[Any] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _can_pass(self) -> OutputSpec:
+        ordered(self.min, self.max)
+        if self.allowed is not None:
+            allowed_of_type(self.allowed, self.type)
+        return self
 
 
 class Expectation(StrictModel):

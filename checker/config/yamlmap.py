@@ -13,7 +13,9 @@ from typing import Any
 
 import yaml
 
+from checker.config.yamlbounds import check_bounds
 from checker.errors import ConfigError, ConfigProblem
+from checker.limits import MAX_YAML_BYTES, LimitExceeded, read_capped, too_large
 
 PathKey = tuple[Any, ...]
 
@@ -44,21 +46,26 @@ def load_yaml(path: Path, display: str) -> tuple[Any, LineIndex]:
     """Parse a YAML file into plain data and its line index. Syntax errors and duplicate
     keys become ConfigError naming the file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_capped(path, MAX_YAML_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(ConfigProblem(display, None, "", "file not found")) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(ConfigProblem(display, None, "", f"not UTF-8 text: {exc}")) from None
+    except LimitExceeded as exc:
+        raise ConfigError(ConfigProblem(display, None, "", str(exc))) from None
     except OSError as exc:
         raise ConfigError(ConfigProblem(display, None, "", f"cannot read: {exc.strerror}")) from None
     return parse_yaml(text, display)
 
 
 def parse_yaml(text: str, display: str) -> tuple[Any, LineIndex]:
-    """Parse YAML text (a file's content, or a file as it was at another git revision)."""
+    """Parse YAML text (a file's content, or a file as it was at another git revision). Text
+    larger, deeper or expanding to more values than the limits allow is refused first."""
+    if len(text) > MAX_YAML_BYTES:
+        raise ConfigError(ConfigProblem(display, None, "", str(too_large(MAX_YAML_BYTES))))
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        check_bounds(text, display)
+        node, data = _compose_and_construct(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -71,6 +78,16 @@ def parse_yaml(text: str, display: str) -> tuple[Any, LineIndex]:
     if problems:
         raise ConfigError(problems)
     return data, index
+
+
+def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
+    """The node graph (for lines) and the plain data built from it, parsing the text once."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
 
 
 def _walk(node: yaml.Node, path: PathKey, index: LineIndex, problems: list[ConfigProblem]) -> None:
