@@ -130,10 +130,14 @@ class OutputSpec(StrictModel):
     allowed: list[Any] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
-    def _can_pass(self) -> OutputSpec:
-        ordered(self.min, self.max)
+    def _allowed_of_type(self) -> OutputSpec:
         if self.allowed is not None:
             allowed_of_type(self.allowed, self.type)
+        return self
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OutputSpec:
+        ordered(self.min, self.max)
         return self
 
 

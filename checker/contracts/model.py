@@ -73,7 +73,8 @@ class Column(StrictModel):
         if col_type is ColumnType.DATETIME:
             return _as_datetime(value, info.field_name or "min/max")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"{info.field_name} must be a number for a {col_type.value} column")
+            raise ValueError(f"{info.field_name} must be a number for a {col_type.value} column"
+                             + _yaml_number_hint(value))
         return representable(value, col_type, info.field_name)
 
     @field_validator("allowed")
@@ -119,6 +120,16 @@ def representable(value: int | float, col_type: ColumnType, name: str) -> int | 
     if col_type is ColumnType.INT and not INT64_MIN <= value <= INT64_MAX:
         raise ValueError(f"{name} {value:g} is outside what an int column holds (64-bit integers)")
     return value
+
+
+def _yaml_number_hint(value: Any) -> str:
+    """YAML 1.1 reads `1e45` and `1.0e45` (no dot, or no exponent sign) as text: say so."""
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return ""
+    return (f" (got the text {value!r}: in YAML a number with an exponent needs a dot and a sign, "
+            "e.g. 1.0e+45)")
 
 
 def allowed_of_type(values: list[Any], col_type: ColumnType) -> list[Any]:
