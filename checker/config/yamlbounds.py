@@ -41,7 +41,8 @@ class _Tally:
             self.open[-1] = (anchor, so_far + count)
 
     def refuse(self, event: yaml.Event, message: str) -> None:
-        raise ConfigError(ConfigProblem(self.display, event.start_mark.line + 1, "", message))
+        line = event.start_mark.line + 1 if event.start_mark else None
+        raise ConfigError(ConfigProblem(self.display, line, "", message))
 
 
 def check_bounds(text: str, display: str) -> None:

@@ -63,31 +63,25 @@ def parse_yaml(text: str, display: str) -> tuple[Any, LineIndex]:
     larger, deeper or expanding to more values than the limits allow is refused first."""
     if len(text) > MAX_YAML_BYTES:
         raise ConfigError(ConfigProblem(display, None, "", str(too_large(MAX_YAML_BYTES))))
+    index = LineIndex(display)
+    problems: list[ConfigProblem] = []
+    loader = yaml.SafeLoader(text)
     try:
         check_bounds(text, display)
-        node, data = _compose_and_construct(text)
+        node = loader.get_single_node()
+        if node is not None:  # indexed before it is built: merge keys (`<<`) rewrite the node
+            _walk(node, (), index, problems)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = f"invalid YAML: {exc.problem or exc.context}"
         raise ConfigError(ConfigProblem(display, line, "", message)) from None
-    index = LineIndex(display)
-    problems: list[ConfigProblem] = []
-    if node is not None:
-        _walk(node, (), index, problems)
+    finally:
+        loader.dispose()
     if problems:
         raise ConfigError(problems)
     return data, index
-
-
-def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
-    """The node graph (for lines) and the plain data built from it, parsing the text once."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
-    finally:
-        loader.dispose()
 
 
 def _walk(node: yaml.Node, path: PathKey, index: LineIndex, problems: list[ConfigProblem]) -> None:

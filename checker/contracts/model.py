@@ -75,7 +75,7 @@ class Column(StrictModel):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"{info.field_name} must be a number for a {col_type.value} column"
                              + _yaml_number_hint(value))
-        return representable(value, col_type, info.field_name)
+        return representable(value, col_type, info.field_name or "bound")
 
     @field_validator("allowed")
     @classmethod
