@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from checker.errors import InputError
+
 MiB = 1024 * 1024
 MAX_YAML_BYTES = 1 * MiB  # mlsmoke.yml and each contract file
 MAX_YAML_NODES = 100_000  # values the document expands to, aliases counted each time used
@@ -20,7 +22,7 @@ MAX_RESULTS_BYTES = 32 * MiB  # results.json read by `mlsmoke report` and `mlsmo
 MAX_JSON_DEPTH = 100  # nested objects and arrays in results.json and JSON Schema files
 
 
-class LimitExceeded(ValueError):
+class LimitExceeded(InputError, ValueError):
     """An input is larger or deeper than mlsmoke reads; the message says which limit."""
 
 

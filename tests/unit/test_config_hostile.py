@@ -262,3 +262,12 @@ def test_validate_warns_that_a_pipeline_without_setup_runs_on_whatever_python_is
 def test_validate_does_not_warn_when_the_pipeline_sets_up_or_names_its_environment(tmp_path, extra):
     code, output = validate(write_config(tmp_path, PIPELINE + extra))
     assert code == 0 and "warning" not in output
+
+
+def test_publish_refuses_deeply_nested_results_before_any_github_call(tmp_path):
+    hostile = tmp_path / "results.json"
+    hostile.write_text('{"a": ' * 50_000 + "1" + "}" * 50_000)
+    result = CliRunner().invoke(main, ["publish", str(hostile), "--out", str(tmp_path / "out")],
+                                env={"GITHUB_ACTIONS": "true", "GITHUB_API_URL": "http://127.0.0.1:9"})
+    assert result.exit_code == 2, result.output
+    assert f"{hostile} is not an mlsmoke results file: nested deeper than 100 levels" in result.output
