@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from checker.config.http_fields import HeaderName, HeaderValue, http_url
-from checker.contracts.model import ColumnType, Contract, StrictModel, allowed_of_type, ordered
+from checker.contracts.model import ColumnType, Contract, OrderedBounds, StrictModel, allowed_of_type
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
@@ -105,14 +105,9 @@ class Pattern(StrictModel):
     set: dict[str, Any] = Field(min_length=1)
 
 
-class Bounds(StrictModel):
+class Bounds(OrderedBounds):
     min: float | None = None
     max: float | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Bounds:
-        ordered(self.min, self.max)
-        return self
 
 
 class Artifact(StrictModel):
@@ -121,7 +116,7 @@ class Artifact(StrictModel):
     json_: dict[str, Bounds] | None = Field(default=None, alias="json")
 
 
-class OutputSpec(StrictModel):
+class OutputSpec(OrderedBounds):
     """What each prediction must look like."""
 
     type: ColumnType = ColumnType.FLOAT
@@ -131,13 +126,7 @@ class OutputSpec(StrictModel):
 
     @model_validator(mode="after")
     def _allowed_of_type(self) -> OutputSpec:
-        if self.allowed is not None:
-            allowed_of_type(self.allowed, self.type)
-        return self
-
-    @model_validator(mode="after")
-    def _ordered(self) -> OutputSpec:
-        ordered(self.min, self.max)
+        allowed_of_type(self.allowed or [], self.type)
         return self
 
 

@@ -65,23 +65,33 @@ def parse_yaml(text: str, display: str) -> tuple[Any, LineIndex]:
         raise ConfigError(ConfigProblem(display, None, "", str(too_large(MAX_YAML_BYTES))))
     index = LineIndex(display)
     problems: list[ConfigProblem] = []
-    loader = yaml.SafeLoader(text)
     try:
         check_bounds(text, display)
-        node = loader.get_single_node()
-        if node is not None:  # indexed before it is built: merge keys (`<<`) rewrite the node
-            _walk(node, (), index, problems)
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        message = f"invalid YAML: {exc.problem or exc.context}"
-        raise ConfigError(ConfigProblem(display, line, "", message)) from None
-    finally:
-        loader.dispose()
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:  # indexed before it is built: merge keys (`<<`) rewrite the node
+                _walk(node, (), index, problems)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        raise ConfigError(_syntax_problem(exc, text, display)) from None
     if problems:
         raise ConfigError(problems)
     return data, index
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str, display: str) -> ConfigProblem:
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow; no mark
+        line = text.count("\n", 0, exc.position) + 1
+        return ConfigProblem(display, line, "", f"invalid YAML: character #x{exc.character:04x} "
+                                                "is not allowed (YAML files are printable text)")
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return ConfigProblem(display, None, "", f"invalid YAML: {exc}")
+    mark = exc.problem_mark or exc.context_mark
+    return ConfigProblem(display, mark.line + 1 if mark else None, "",
+                         f"invalid YAML: {exc.problem or exc.context}")
 
 
 def _walk(node: yaml.Node, path: PathKey, index: LineIndex, problems: list[ConfigProblem]) -> None:

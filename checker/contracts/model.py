@@ -51,7 +51,16 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
-class Column(StrictModel):
+class OrderedBounds(StrictModel):
+    """A model with `min` and `max` (declared by the subclass): min must not be above max."""
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> OrderedBounds:
+        ordered(getattr(self, "min", None), getattr(self, "max", None))
+        return self
+
+
+class Column(OrderedBounds):
     type: ColumnType
     nullable: bool = False
     min: Any = None
@@ -96,11 +105,6 @@ class Column(StrictModel):
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from exc
         return value
-
-    @model_validator(mode="after")
-    def _min_not_above_max(self) -> Column:
-        ordered(self.min, self.max)
-        return self
 
 
 def ordered(low: Any, high: Any) -> None:
@@ -177,14 +181,9 @@ def _as_datetime(value: Any, name: str) -> dt.datetime:
         raise ValueError(f"{name} must be an ISO 8601 date or time, got {value!r}") from exc
 
 
-class RowsRule(StrictModel):
+class RowsRule(OrderedBounds):
     min: int | None = Field(default=None, ge=0)
     max: int | None = Field(default=None, ge=0)
-
-    @model_validator(mode="after")
-    def _min_not_above_max(self) -> RowsRule:
-        ordered(self.min, self.max)
-        return self
 
 
 class Contract(StrictModel):

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from click.testing import CliRunner
 from helpers import REPO
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from checker.cli import main
@@ -162,6 +162,8 @@ def test_validate_and_run_survive_hostile_yaml(text: str) -> None:
 
 @settings(FUZZ, max_examples=40)
 @given(raw_bytes)
+@example(b"\x00")  # found by this test: a character YAML refuses was a crash
+@example(b"version: 1\nreport: {title: \"\x1b\"}\n")
 def test_validate_survives_raw_bytes(content: bytes) -> None:
     _check(content, run=False)
 

@@ -83,6 +83,15 @@ def test_yaml_nested_too_deep_is_refused_with_its_line(tmp_path, nested):
     assert code == 2 and f"{path}:{problem.line}" in output
 
 
+@pytest.mark.parametrize(("text", "line"), [("\x00", 1), ("version: 1\nreport: {title: \"a\x07\"}\n", 2)])
+def test_a_character_yaml_refuses_is_a_config_error_with_its_line(tmp_path, text, line):
+    path = tmp_path / "mlsmoke.yml"
+    path.write_text(text, encoding="utf-8")
+    problem = only_problem(path)
+    assert problem.line == line and "invalid YAML: character #x" in problem.message
+    assert validate(path)[0] == 2
+
+
 def test_nesting_up_to_the_limit_is_a_plain_validation_problem(tmp_path):
     deep = "[" * (limits.MAX_YAML_DEPTH - 1) + "]" * (limits.MAX_YAML_DEPTH - 1)
     problem = only_problem(write_config(tmp_path, f"version: 1\nx: {deep}\n"))
