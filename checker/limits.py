@@ -22,7 +22,7 @@ MAX_RESULTS_BYTES = 32 * MiB  # results.json read by `mlsmoke report` and `mlsmo
 MAX_JSON_DEPTH = 100  # nested objects and arrays in results.json and JSON Schema files
 
 
-class LimitExceeded(InputError, ValueError):
+class LimitExceededError(InputError, ValueError):
     """An input is larger or deeper than mlsmoke reads; the message says which limit."""
 
 
@@ -36,20 +36,20 @@ def read_capped(path: Path, limit: int) -> bytes:
     return content
 
 
-def too_large(limit: int) -> LimitExceeded:
+def too_large(limit: int) -> LimitExceededError:
     size = f"{limit // MiB} MiB" if limit % MiB == 0 else f"{limit:,} bytes"
-    return LimitExceeded(f"larger than {size}, the most mlsmoke reads of this kind of file")
+    return LimitExceededError(f"larger than {size}, the most mlsmoke reads of this kind of file")
 
 
 def loads_json_bounded(text: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """`json.loads`, refusing a document nested deeper than `max_depth`. ValueError when it
-    is not JSON; LimitExceeded (a ValueError) when it is too deep."""
+    is not JSON; LimitExceededError (a ValueError) when it is too deep."""
     try:
         document = json.loads(text)
     except RecursionError:
-        raise LimitExceeded(f"nested deeper than {max_depth} levels") from None
+        raise LimitExceededError(f"nested deeper than {max_depth} levels") from None
     if json_depth(document) > max_depth:
-        raise LimitExceeded(f"nested deeper than {max_depth} levels")
+        raise LimitExceededError(f"nested deeper than {max_depth} levels")
     return document
 
 

@@ -15,7 +15,7 @@ import yaml
 
 from checker.config.yamlbounds import check_bounds
 from checker.errors import ConfigError, ConfigProblem
-from checker.limits import MAX_YAML_BYTES, LimitExceeded, read_capped, too_large
+from checker.limits import MAX_YAML_BYTES, LimitExceededError, read_capped, too_large
 
 PathKey = tuple[Any, ...]
 
@@ -51,7 +51,7 @@ def load_yaml(path: Path, display: str) -> tuple[Any, LineIndex]:
         raise ConfigError(ConfigProblem(display, None, "", "file not found")) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(ConfigProblem(display, None, "", f"not UTF-8 text: {exc}")) from None
-    except LimitExceeded as exc:
+    except LimitExceededError as exc:
         raise ConfigError(ConfigProblem(display, None, "", str(exc))) from None
     except OSError as exc:
         raise ConfigError(ConfigProblem(display, None, "", f"cannot read: {exc.strerror}")) from None

@@ -38,13 +38,13 @@ def load_schema(path: Path) -> dict[str, Any]:
     from jsonschema import validators
     from jsonschema.exceptions import SchemaError
 
-    from checker.limits import MAX_SCHEMA_BYTES, LimitExceeded, loads_json_bounded, read_capped
+    from checker.limits import MAX_SCHEMA_BYTES, LimitExceededError, loads_json_bounded, read_capped
 
     try:
         schema: dict[str, Any] = loads_json_bounded(read_capped(path, MAX_SCHEMA_BYTES))
     except OSError as exc:
         raise ValueError(f"cannot read response.schema {path.name}: {exc.strerror}") from None
-    except LimitExceeded as exc:
+    except LimitExceededError as exc:
         raise ValueError(f"response.schema {path.name} is {exc}") from None
     except ValueError as exc:
         raise ValueError(f"response.schema {path.name} is not valid JSON: {exc}") from None
