@@ -10,10 +10,15 @@ cannot forget this: the only way to bound a value is to make one of these.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import partial
+from dataclasses import dataclass
 from typing import Any
 
 Cut = Callable[[Any], Any]
+Clean = Callable[[Any], Any]
+# How far past a cut the redactor looks: a secret (in any encoding it is redacted in) that starts
+# before the cut ends within this many characters after it. The redactor then reads a window of
+# the limit plus this margin, not the whole value: a 1 MiB response costs what its excerpt does.
+WINDOW_MARGIN = 8192
 
 
 class _Clipped:
@@ -22,8 +27,12 @@ class _Clipped:
     full: Any
     cut: Cut
 
-    def redone(self, clean: Callable[[Any], Any]) -> Any:
-        """The final form: `clean` (the redactor) on the whole value, then the cut."""
+    def redone(self, clean: Clean) -> Any:
+        """The final form: `clean` (the redactor) on the value, then the cut. A cut that knows
+        its window (`redo`) cleans only what can reach the cut form."""
+        redo = getattr(self.cut, "redo", None)
+        if redo is not None:
+            return redo(self.full, clean)
         return self.cut(clean(self.full))
 
 
@@ -68,44 +77,114 @@ def truncate(value: Any, *, max_chars: int = 2000, max_items: int = 20) -> Any:
         return value
     if not isinstance(value, (str, bytes, Mapping, list, tuple)):
         return value
-    return deferred(value, partial(cut_to, max_chars=max_chars, max_items=max_items))
+    return deferred(value, Truncation(max_chars, max_items))
 
 
 def cut_to(value: Any, *, max_chars: int = 2000, max_items: int = 20) -> Any:
     """`truncate`'s cut, done now: strings to `max_chars`, containers to `max_items`."""
-    if isinstance(value, str):
-        if len(value) <= max_chars:
-            return value
-        return value[:max_chars] + f"… [{len(value) - max_chars} more characters]"
-    if isinstance(value, bytes):
-        return cut_to(value.decode("utf-8", errors="replace"), max_chars=max_chars)
-    if isinstance(value, Mapping):
-        items = list(value.items())
-        out = {str(k): cut_to(v, max_chars=max_chars, max_items=max_items) for k, v in items[:max_items]}
-        if len(items) > max_items:
-            out["…"] = f"{len(items) - max_items} more entries"
-        return out
-    if isinstance(value, (list, tuple)):
-        out_list = [cut_to(v, max_chars=max_chars, max_items=max_items) for v in value[:max_items]]
-        if len(value) > max_items:
-            out_list.append(f"… {len(value) - max_items} more items")
-        return out_list
+    return Truncation(max_chars, max_items)(value)
+
+
+def _same(value: Any) -> Any:
     return value
+
+
+def _window_head(text: str, max_chars: int, clean: Clean) -> tuple[str, int]:
+    """`clean` over the start of `text` that can reach its first `max_chars` characters: those
+    characters, and how many characters of the cleaned text follow them (outside the window,
+    counted as they are). When redaction shrinks the window by more than half its margin, a
+    secret cut at the window's end could move into view, so the whole text is cleaned instead."""
+    window = text[:max_chars + WINDOW_MARGIN]
+    cleaned: str = clean(window)
+    if len(window) < len(text) and len(window) - len(cleaned) > WINDOW_MARGIN // 2:
+        window = text
+        cleaned = clean(text)
+    return cleaned[:max_chars], len(cleaned) + len(text) - len(window) - max_chars
+
+
+def _window_tail(text: str, max_chars: int, clean: Clean) -> tuple[str, int]:
+    """`_window_head` from the other end: the last `max_chars` cleaned characters, and how many
+    precede them."""
+    window = text[-(max_chars + WINDOW_MARGIN):]
+    cleaned: str = clean(window)
+    if len(window) < len(text) and len(window) - len(cleaned) > WINDOW_MARGIN // 2:
+        window = text
+        cleaned = clean(text)
+    return (cleaned[-max_chars:] if max_chars else ""), len(cleaned) + len(text) - len(window) - max_chars
+
+
+@dataclass(frozen=True)
+class Truncation:
+    """Strings to `max_chars` (saying how many characters were left out), containers to
+    `max_items` entries, recursively."""
+
+    max_chars: int = 2000
+    max_items: int = 20
+
+    def __call__(self, value: Any) -> Any:
+        return self.redo(value, _same)
+
+    def redo(self, value: Any, clean: Clean) -> Any:
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", errors="replace")
+        if isinstance(value, str):
+            if len(value) <= self.max_chars:
+                return clean(value)
+            shown, left_out = _window_head(value, self.max_chars, clean)
+            return shown + f"… [{left_out} more characters]" if left_out > 0 else shown
+        if isinstance(value, Mapping):
+            items = list(value.items())
+            out = {str(clean(str(k))): self.redo(v, clean) for k, v in items[:self.max_items]}
+            if len(items) > self.max_items:
+                out["…"] = f"{len(items) - self.max_items} more entries"
+            return out
+        if isinstance(value, (list, tuple)):
+            out_list = [self.redo(v, clean) for v in value[:self.max_items]]
+            if len(value) > self.max_items:
+                out_list.append(f"… {len(value) - self.max_items} more items")
+            return out_list
+        return clean(value)
+
+
+@dataclass(frozen=True)
+class HeadCut:
+    """The first `max_chars` characters, `mark` after them when cut."""
+
+    max_chars: int
+    mark: str = "…"
+
+    def __call__(self, text: str) -> str:
+        return self.redo(text, _same)
+
+    def redo(self, text: str, clean: Clean) -> str:
+        if len(text) <= self.max_chars:
+            return str(clean(text))
+        shown, left_out = _window_head(text, self.max_chars, clean)
+        return shown + self.mark if left_out > 0 else shown
+
+
+@dataclass(frozen=True)
+class TailCut:
+    """The last `max_chars` characters, `mark` before them when cut."""
+
+    max_chars: int
+    mark: str = "…"
+
+    def __call__(self, text: str) -> str:
+        return self.redo(text, _same)
+
+    def redo(self, text: str, clean: Clean) -> str:
+        if len(text) <= self.max_chars:
+            return str(clean(text))
+        shown, left_out = _window_tail(text, self.max_chars, clean)
+        return self.mark + shown if left_out > 0 else shown
 
 
 def clip_head(text: str, max_chars: int, mark: str = "…") -> str:
     """The first `max_chars` characters of `text`, `mark` after them when cut."""
-    return deferred_text(text, partial(_head, max_chars=max_chars, mark=mark))
+    return deferred_text(text, HeadCut(max_chars, mark))
 
 
 def clip_tail(text: str, max_chars: int, mark: str = "…") -> str:
     """The last `max_chars` characters of `text`, `mark` before them when cut."""
-    return deferred_text(text, partial(_tail, max_chars=max_chars, mark=mark))
-
-
-def _head(text: str, *, max_chars: int, mark: str) -> str:
-    return text if len(text) <= max_chars else text[:max_chars] + mark
-
-
-def _tail(text: str, *, max_chars: int, mark: str) -> str:
-    return text if len(text) <= max_chars else mark + text[-max_chars:]
+    return deferred_text(text, TailCut(max_chars, mark))

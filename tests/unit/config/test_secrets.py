@@ -11,7 +11,7 @@ import pytest
 
 from checker.checks.pipeline.process import TAIL_MARGIN, tail
 from checker.config.secrets import Redactor, environ_secrets, looks_secret
-from checker.results.clip import clip_tail, truncate
+from checker.results.clip import WINDOW_MARGIN, clip_head, clip_tail, truncate
 from checker.results.model import CheckResult, Status, redact_result
 
 SECRET = "s3cr3t/Va=lue+42"
@@ -136,3 +136,35 @@ def test_process_tail_drops_the_start_of_a_window_that_begins_inside_the_file(tm
     # secret's end at its start would be shown.
     assert not any(SECRET[i:i + 4] in clean for i in range(len(SECRET) - 3))
     assert clean.startswith("***") and clean.endswith("***\n" + "z" * 100)
+
+
+class _CountingRedactor(Redactor):
+    """REDACT, remembering how many characters it was given."""
+
+    seen: int = 0
+
+    def text(self, text: str) -> str:
+        object.__setattr__(self, "seen", self.seen + len(text))
+        return super().text(text)
+
+
+def test_a_long_value_is_redacted_in_a_window_around_its_cut_not_whole():
+    counting = _CountingRedactor(frozenset({SECRET}))
+    body = "x" * 95 + SECRET + "y" * (2 << 20)  # a 2 MiB answer with a secret across the cut
+    shown = counting(truncate({"body": body}, max_chars=100))["body"]
+    assert shown.startswith("x" * 95 + "***yy") and SECRET[:5] not in shown
+    assert shown.endswith(f"… [{len(body) - len(SECRET) + 3 - 100} more characters]")
+    assert counting.seen < 100 + WINDOW_MARGIN + 100  # the window, not 2 MiB
+    assert counting(clip_tail("y" * (2 << 20) + SECRET + "z", 5)) == "…y***z"
+    assert counting(clip_head(SECRET + "y" * (2 << 20), 5)) == "***yy…"
+
+
+def test_a_window_that_redaction_shrinks_a_lot_is_redacted_whole():
+    # 1000 secrets before the cut shrink the window far below its margin, so the secret that the
+    # window's end cuts in half would move into the shown part: the whole text is redacted.
+    packed = SECRET * 1000
+    max_chars = len(packed) + 40
+    window_end = max_chars + WINDOW_MARGIN
+    body = packed + "q" * (window_end - 8 - len(packed)) + SECRET + "w" * 10
+    shown = REDACT(truncate(body, max_chars=max_chars))
+    assert SECRET[:8] not in shown and shown.count("***") == 1001
