@@ -9,7 +9,6 @@ cannot be read gets one failed `data.readable` naming the cause, and the run goe
 
 from __future__ import annotations
 
-import glob
 import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -19,6 +18,7 @@ from checker.checks.data.columns import compare_columns
 from checker.checks.data.report import FileView, RuleCheck, plural, rule_result, unique_tally
 from checker.checks.data.rules import RULES, ColumnRules, Tally
 from checker.checks.data.scan import FileScan, scan
+from checker.config.globs import Matches, Refusal, find
 from checker.config.schema import Config, DataEntry
 from checker.contracts.model import ColumnType, Contract
 from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
@@ -31,18 +31,18 @@ from checker.tables.policy import DataFile, ReadOptions, open_data
 def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
     for index, entry in enumerate(config.data):
         contract = config.contract(entry.contract)
-        files = matched_files(entry, ctx.root)
-        for pattern, paths in files.items():
-            if not paths:
-                folders = sorted(p for p in glob.glob(pattern, root_dir=ctx.root, recursive=True)
-                                 if (ctx.root / p).is_dir())
+        matches = matched_files(entry, ctx.root)
+        where = ctx.location("data", index, "files")
+        for pattern, found in matches.items():
+            yield from (_refused(contract, refusal, where) for refusal in found.refused)
+            if not _tables(entry, found) and not found.refused:
+                folders = [_relative(p, ctx.root) for p in found.folders]
                 only_folders = f" (it matches only folders: {', '.join(folders[:5])})" if folders else ""
                 yield CheckResult(id="data.readable", status=Status.FAIL,
                                   subject=f"{contract.name}: {pattern}",
                                   summary=f"no file matches {pattern!r}{only_folders}",
-                                  details=f"looked under {ctx.root}",
-                                  location=ctx.location("data", index, "files"))
-        for path in sorted({p for paths in files.values() for p in paths}):
+                                  details=f"looked under {ctx.root}", location=where)
+        for path in sorted({p for found in matches.values() for p in _tables(entry, found)}):
             yield from check_file(contract, path, ctx, read_options(entry))
 
 
@@ -51,13 +51,20 @@ def read_options(entry: DataEntry) -> ReadOptions:
     return ReadOptions(delimiter=csv.delimiter if csv is not None else ",", partitioning=entry.partitioning)
 
 
-def matched_files(entry: DataEntry, root: Path) -> dict[str, list[Path]]:
-    """{glob: the files it matches}, relative to the config's folder; the folders it matches
-    for a partitioned entry (each one table)."""
-    wanted = Path.is_dir if entry.partitioning else Path.is_file
-    return {pattern: sorted(root / p for p in glob.glob(pattern, root_dir=root, recursive=True)
-                            if wanted(root / p))
-            for pattern in entry.files}
+def matched_files(entry: DataEntry, root: Path) -> dict[str, Matches]:
+    """{glob: what it matches}, relative to the config's folder and confined to it."""
+    return {pattern: find(root, pattern) for pattern in entry.files}
+
+
+def _tables(entry: DataEntry, found: Matches) -> list[Path]:
+    """The files a glob matched; the folders, for a partitioned entry (each one table)."""
+    return found.folders if entry.partitioning else found.files
+
+
+def _refused(contract: Contract, refusal: Refusal, where: Location) -> CheckResult:
+    """A match that resolves outside the project (or into .git) fails unread."""
+    return CheckResult(id="data.readable", status=Status.FAIL, subject=f"{contract.name}: {refusal.path}",
+                       summary=f"refused {refusal.path}: not read", details=refusal.reason, location=where)
 
 
 def check_file(contract: Contract, path: Path, ctx: RunContext,

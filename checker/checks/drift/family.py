@@ -8,10 +8,12 @@ entry, naming the columns that drift most, with `metrics.by_column` for all of t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from checker.checks.drift.measure import ColumnDrift, Measure, UnreadableFileError, measure
 from checker.checks.text_table import text_table
+from checker.config.paths import PathRefused, inside_root
 from checker.config.schema import Config, DriftEntry
 from checker.contracts.model import Contract
 from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
@@ -37,7 +39,8 @@ def check_entry(i: int, entry: DriftEntry, contract: Contract, ctx: RunContext) 
         return [CheckResult(id=check, status=Status.SKIP, subject=subject, summary=summary,
                             location=ctx.location("drift", i)) for check in ("drift.psi", "drift.ks")]
     try:
-        found = measure(ctx.root / entry.reference, ctx.root / entry.current, columns,
+        found = measure(_confined(ctx.root, entry.reference, "reference"),
+                        _confined(ctx.root, entry.current, "current"), columns,
                         bins=entry.bins, sample_max=entry.sample_max)
     except UnreadableFileError as exc:
         return [CheckResult(id=check, status=Status.FAIL, subject=subject, summary=str(exc),
@@ -46,6 +49,14 @@ def check_entry(i: int, entry: DriftEntry, contract: Contract, ctx: RunContext) 
     evidence = {"reference": entry.reference, "current": entry.current}
     return [psi_result(found, entry, subject, evidence, ctx.location("drift", i, "psi_max")),
             ks_result(found, entry, subject, evidence, ctx.location("drift", i, "ks_pvalue_min"))]
+
+
+def _confined(root: Path, path: str, side: str) -> Path:
+    """A drift input resolved inside the project; one that leads out of it is not read."""
+    try:
+        return inside_root(root, path)  # as named, so messages name the file the config names
+    except PathRefused as exc:
+        raise UnreadableFile(side, f"refused {path}: not read: {exc}") from None
 
 
 def psi_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[str, Any],

@@ -13,6 +13,7 @@ from checker.checks.endpoint.http import HttpClient, join_url, public_url
 from checker.checks.endpoint.protocols import Protocol, ShapeError
 from checker.checks.endpoint.request import PredictRequest, Tally
 from checker.checks.endpoint.serve import ServeError, ServeSession
+from checker.config.paths import inside_root
 from checker.config.schema import Endpoint
 from checker.results.clip import clip_tail
 from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
@@ -137,7 +138,7 @@ class Step:
                                violations=violations[: answers.MAX_EXAMPLES])
         if spec and spec.schema_:
             try:
-                schema = answers.load_schema(self.ctx.root / spec.schema_)
+                schema = answers.load_schema(inside_root(self.ctx.root, spec.schema_))
             except ValueError as exc:
                 return self.result(CheckResult("endpoint.predict", Status.ERROR, str(exc),
                                                location=self.location("response", "schema")))

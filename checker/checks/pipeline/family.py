@@ -34,6 +34,7 @@ from checker.checks.pipeline.probing import ModelToProbe, ProbeAnswer, ProbeRequ
 from checker.checks.pipeline.process import ProcessSetup, run_process
 from checker.checks.pipeline.scratch import Scratch, scratch_copy
 from checker.checks.pipeline.step_results import Budget, artifacts_result, command_result, metrics_result
+from checker.config.paths import PathRefused
 from checker.config.schema import Config, ModelSpec, Pipeline
 from checker.contracts.model import Contract
 from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
@@ -101,6 +102,7 @@ class Family:
             yield self._emit(self._setup(first))
             yield self._emit(self._command(first, "pipeline.run"))
             yield from self._outputs(first)
+            yield from self._refused_model(first)
             model = self._model_or_block(first)
             # the second training runs before the probe, so one probe loads both models and
             # the user's libraries are imported once
@@ -165,7 +167,7 @@ class Family:
             try:
                 self.table = synthesize(self.contract, self.pipeline.rows, self.pipeline.seed,
                                         self.pipeline.patterns)
-                write_table(self.table, trained.values.data, fmt)
+                write_table(self.table, trained.scratch.inside(trained.values.data), fmt)
             except (ValueError, TypeError, OSError) as exc:  # SynthError, pyarrow's ArrowInvalid/TypeError
                 return self._result("pipeline.synthesize", Status.FAIL, f"cannot synthesize data: {exc}")
         result = self._result(
@@ -204,7 +206,7 @@ class Family:
         self._check_blocked()
         artifacts = self.pipeline.artifacts
         with stopwatch() as elapsed:
-            states = inspect(artifacts, [self._path(trained, a.path) for a in artifacts])
+            states = inspect(artifacts, [self._path(trained, a.path) for a in artifacts], trained.scratch)
             result = (artifacts_result(artifacts, states, self._location("pipeline.artifacts")) if artifacts
                       else self._result("pipeline.artifacts", Status.SKIP, "no artifacts configured"))
         yield self._emit(result.with_duration(elapsed[0]))
@@ -238,6 +240,15 @@ class Family:
             raise Blocked("the model file is missing (see pipeline.artifacts)")
         return model
 
+    def _refused_model(self, trained: Trained) -> Iterator[CheckResult]:
+        """A model path that leads out of the scratch space fails pipeline.model_load unread."""
+        if self.pipeline.model is None:
+            return
+        try:
+            trained.scratch.inside(self._path(trained, self.pipeline.model.path))
+        except PathRefused as exc:
+            yield self._emit(self._result("pipeline.model_load", Status.FAIL, f"refused, not loaded: {exc}"))
+
     def _rerun(self, scratches: ExitStack) -> Rerun:
         """The determinism check's second training: a second scratch copy, the same data."""
         from checker.synth.rows import write_table
@@ -246,7 +257,7 @@ class Family:
         assert self.table is not None
         with stopwatch() as elapsed:
             trained = self._prepare(scratches.enter_context(self._scratch()))
-            write_table(self.table, trained.values.data, data_format(self.pipeline))
+            write_table(self.table, trained.scratch.inside(trained.values.data), data_format(self.pipeline))
             result = self._command(trained, "pipeline.deterministic")
         return Rerun(trained, result, elapsed[0])
 
