@@ -24,9 +24,13 @@ Check = Callable[[Path, str], "str | None"]
 
 
 def path_problems(config: Config, root: Path, index: LineIndex) -> list[ConfigProblem]:
-    return [ConfigProblem(index.file, index.line(key), dotted(key), message)
-            for key, value, check in _path_keys(config)
-            if (message := check(root, value)) is not None]
+    problems = []
+    for key, value, check in _path_keys(config):
+        message = check(root, value)
+        if message is not None:
+            found, line = index.resolve(key)  # `endpoint.x` when endpoint is one mapping
+            problems.append(ConfigProblem(index.file, line, dotted(found), message))
+    return problems
 
 
 def _path_keys(config: Config) -> Iterator[tuple[PathKey, str, Check]]:
