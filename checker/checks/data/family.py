@@ -196,6 +196,9 @@ def _rows_result(contract: Contract, rows: int, view: FileView, ctx: RunContext)
 
 
 def _relative(path: Path, root: Path) -> str:
+    """The name the glob matched (a symlink inside the project keeps its own name)."""
+    if path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
