@@ -81,16 +81,16 @@ def load_config(
     contract_indexes: dict[str, tuple[LineIndex, PathKey]] = {}
     file_columns: dict[str, list[str]] = {}
     config = _validate(Config, data, index, problems)
+    root = project_root(path)
+    problems += path_problems(config, root, index) if config is not None else []
     # Contract files are read even when the rest of the config is invalid: their problems are
     # listed too, and references to their columns are checked against what they hold.
-    root = project_root(path)
     file_contracts = _load_file_contracts(data, lambda file: load_yaml(_contract_path(root, file), file),
                                           index, contract_indexes, problems)
     file_columns.update({name: list(c.columns) for name, c in file_contracts.items() if c is not None})
     if config is not None:
         config = _resolve_contract_files(config, file_contracts)
     problems += _cross_references(data, _contract_columns(data, file_columns), index)
-    problems += path_problems(config, root, index) if config is not None else []
     if problems:  # a secret given in the wrong place must not be echoed back in the message
         problems = [replace(p, message=redact(p.message, secrets)) for p in problems]
         raise ConfigError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
@@ -103,7 +103,7 @@ def _contract_path(root: Path, file: str) -> Path:
     """A contract file inside the project; ConfigError (reported at `file:`) if it leads out."""
     problem = literal_problem(root, file)
     if problem is not None:
-        raise ConfigError(ConfigProblem(file, None, "", problem))
+        raise ConfigError(ConfigProblem(file, None, "", problem.removeprefix(f"{file} ")))
     return root / file
 
 

@@ -96,3 +96,12 @@ def test_a_contract_file_inside_the_project_is_read_through_a_symlink(project: P
     (project / "t.yml").symlink_to("contracts/t.yml")
     loaded = load_config(write_config(project, "version: 1\ncontracts:\n  t: {file: t.yml}\n"), {})
     assert list(loaded.config.contract("t").columns) == ["x"]
+
+
+def test_a_refused_contract_file_does_not_hide_the_other_path_problems(project: Path) -> None:
+    config = ("version: 1\ncontracts:\n  u: {file: ../x.yml}\n"
+              "data:\n  - contract: u\n    files: /etc/*\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(write_config(project, config), {})
+    assert [(p.line, p.key) for p in caught.value.problems] == [(3, "contracts.u.file"), (6, "data[0].files")]
+    assert caught.value.problems[0].message.startswith("../x.yml: leads outside the project folder")
