@@ -147,3 +147,21 @@ def test_artifacts_written_in_the_scratch_space_are_read(tmp_path: Path) -> None
     results = _pipeline_results(tmp_path / "p", json.dumps(command))
     assert results["pipeline.artifacts"].status is Status.PASS  # type: ignore[attr-defined]
     assert by_id(list(results.values()), "pipeline.metrics").status is Status.PASS  # type: ignore[arg-type]
+
+
+def test_a_partition_file_symlinked_out_of_its_folder_is_refused(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = tmp_path / "repo"
+    part = root / "data" / "events" / "day=1"
+    part.mkdir(parents=True)
+    pq.write_table(pa.table({"id": [1, 2]}), part / "part-0.parquet")
+    config = write_config(root, "version: 1\ncontracts:\n  t:\n    columns:\n      id: {type: int}\n"
+                                "data:\n  - contract: t\n    files: data/events\n    partitioning: hive\n")
+    assert by_id(run_check(config, "data"), "data.readable").status is Status.PASS
+    pq.write_table(pa.table({"id": [3]}), tmp_path / "outside.parquet")
+    (part / "part-1.parquet").symlink_to(tmp_path / "outside.parquet")
+    result = by_id(run_check(config, "data"), "data.readable")
+    assert result.status is Status.FAIL
+    assert "refused, not read: day=1/part-1.parquet leads outside the partitioned folder" in result.summary
