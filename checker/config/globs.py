@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
-from checker.config.paths import GIT_FOLDER, PathRefused, confine
+from checker.config.paths import GIT_FOLDER, PathRefusedError, confine
 
 _MAGIC = re.compile(r"[*?[]")
 
@@ -46,7 +46,7 @@ def find(root: Path, pattern: str) -> Matches:
     for hit in hits:
         try:
             resolved = confine(root, hit.relative_to(root))
-        except PathRefused as exc:
+        except PathRefusedError as exc:
             walk.refuse(hit, str(exc))
             continue
         if resolved.is_file():
@@ -111,7 +111,7 @@ class _Walk:
             return folder.is_dir()
         try:
             return confine(self.root, folder.relative_to(self.root)).is_dir()
-        except PathRefused as exc:
+        except PathRefusedError as exc:
             self.refuse(folder, str(exc))
             return False
 

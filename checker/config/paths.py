@@ -20,7 +20,7 @@ GIT_FOLDER = ".git"
 PROJECT = "the project folder"
 
 
-class PathRefused(InputError, ValueError):
+class PathRefusedError(InputError, ValueError):
     """A path from the config that mlsmoke will not read or write; the message says why. A
     ValueError too, so a step that turns bad input into a failed check turns this one too."""
 
@@ -31,28 +31,28 @@ def project_root(config_path: Path) -> Path:
 
 
 def confine(root: Path, path: str | Path, *, inside: str = PROJECT) -> Path:
-    """`path` (relative to `root`, or absolute) resolved, symlinks followed. PathRefused when it
+    """`path` (relative to `root`, or absolute) resolved, symlinks followed. PathRefusedError when it
     leads outside `root` or into a `.git` folder, or is a symlink loop. A missing file is not
     refused: reading it is the caller's business."""
     shown = str(path)
     candidate = Path(path) if Path(path).is_absolute() else root / path
     if in_git(candidate.relative_to(root).parts if candidate.is_relative_to(root) else candidate.parts):
-        raise PathRefused(_GIT_MESSAGE.format(shown))
+        raise PathRefusedError(_GIT_MESSAGE.format(shown))
     try:
         resolved, base = candidate.resolve(), root.resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
-        raise PathRefused(f"{shown} cannot be resolved ({_cause(exc)})") from None
+        raise PathRefusedError(f"{shown} cannot be resolved ({_cause(exc)})") from None
     if not resolved.is_relative_to(base):
-        raise PathRefused(f"{shown} leads outside {inside} (through '..', an absolute path or a symlink); "
-                          "mlsmoke reads only files inside it")
+        raise PathRefusedError(f"{shown} leads outside {inside} (through '..', an absolute path or a "
+                               "symlink); mlsmoke reads only files inside it")
     if in_git(resolved.relative_to(base).parts):
-        raise PathRefused(_GIT_MESSAGE.format(shown))
+        raise PathRefusedError(_GIT_MESSAGE.format(shown))
     return resolved
 
 
 def inside_root(root: Path, path: str | Path) -> Path:
     """`root / path` as the config names it (so messages show that name), once `confine` has
-    found it inside the project. Raises PathRefused."""
+    found it inside the project. Raises PathRefusedError."""
     confine(root, path)
     return root / path
 
@@ -64,7 +64,7 @@ def literal_problem(root: Path, value: str, *, inside: str = PROJECT) -> str | N
     if problem is None:
         try:
             confine(root, value, inside=inside)
-        except PathRefused as exc:
+        except PathRefusedError as exc:
             problem = str(exc)
     return problem
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.config.paths import PathRefused, confine
+from checker.config.paths import PathRefusedError, confine
 from checker.tables.errors import TableReadError
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def _dataset(folder: Path) -> Any:
     for path in files:  # rglob enters no symlinked folder; a symlinked file must stay inside too
         try:
             confine(folder, path.relative_to(folder), inside="the partitioned folder")
-        except PathRefused as exc:
+        except PathRefusedError as exc:
             raise TableReadError(f"refused, not read: {exc}") from None
     if not files:
         raise TableReadError("no .parquet file in the folder")

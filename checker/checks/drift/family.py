@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from checker.checks.drift.measure import ColumnDrift, Measure, UnreadableFileError, measure
 from checker.checks.text_table import text_table
-from checker.config.paths import PathRefused, inside_root
+from checker.config.paths import PathRefusedError, inside_root
 from checker.config.schema import Config, DriftEntry
 from checker.contracts.model import Contract
 from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
@@ -51,12 +51,12 @@ def check_entry(i: int, entry: DriftEntry, contract: Contract, ctx: RunContext) 
             ks_result(found, entry, subject, evidence, ctx.location("drift", i, "ks_pvalue_min"))]
 
 
-def _confined(root: Path, path: str, side: str) -> Path:
+def _confined(root: Path, path: str, side: Literal["reference", "current"]) -> Path:
     """A drift input resolved inside the project; one that leads out of it is not read."""
     try:
         return inside_root(root, path)  # as named, so messages name the file the config names
-    except PathRefused as exc:
-        raise UnreadableFile(side, f"refused {path}: not read: {exc}") from None
+    except PathRefusedError as exc:
+        raise UnreadableFileError(side, f"refused {path}: not read: {exc}") from None
 
 
 def psi_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[str, Any],

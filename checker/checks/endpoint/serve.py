@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker.config.paths import PathRefused, confine
+from checker.config.paths import PathRefusedError, confine
 from checker.config.schema import Serve
 from checker.errors import ExternalError
 from checker.results.clip import clip_tail
@@ -116,7 +116,7 @@ class ServeSession:
         try:
             confine(self.root, Path(build) / dockerfile)
             return confine(self.root, build), dockerfile
-        except PathRefused as exc:
+        except PathRefusedError as exc:
             raise ServeError(f"refused to build: {exc}") from None
 
     def _image(self, client: Any) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.checks.pipeline.scratch import Scratch
-from checker.config.paths import PathRefused
+from checker.config.paths import PathRefusedError
 from checker.config.schema import Artifact, Bounds
 
 
@@ -33,7 +33,7 @@ def inspect(artifacts: list[Artifact], paths: list[Path], scratch: Scratch) -> l
 def _state(artifact: Artifact, path: Path, scratch: Scratch) -> ArtifactState:
     try:
         scratch.inside(path)
-    except PathRefused as exc:
+    except PathRefusedError as exc:
         return ArtifactState(artifact.path, path, None, str(exc))
     return ArtifactState(artifact.path, path, path.stat().st_size if path.is_file() else None)
 

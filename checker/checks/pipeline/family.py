@@ -34,7 +34,7 @@ from checker.checks.pipeline.probing import ModelToProbe, ProbeAnswer, ProbeRequ
 from checker.checks.pipeline.process import ProcessSetup, run_process
 from checker.checks.pipeline.scratch import Scratch, scratch_copy
 from checker.checks.pipeline.step_results import Budget, artifacts_result, command_result, metrics_result
-from checker.config.paths import PathRefused
+from checker.config.paths import PathRefusedError
 from checker.config.schema import Config, ModelSpec, Pipeline
 from checker.contracts.model import Contract
 from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
@@ -246,7 +246,7 @@ class Family:
             return
         try:
             trained.scratch.inside(self._path(trained, self.pipeline.model.path))
-        except PathRefused as exc:
+        except PathRefusedError as exc:
             yield self._emit(self._result("pipeline.model_load", Status.FAIL, f"refused, not loaded: {exc}"))
 
     def _rerun(self, scratches: ExitStack) -> Rerun:

@@ -42,7 +42,7 @@ class Scratch:
         return self.root / "logs"
 
     def inside(self, path: Path) -> Path:
-        """`path` resolved; PathRefused if a symlink (copied from the project, or made by the
+        """`path` resolved; PathRefusedError if a symlink (copied from the project, or made by the
         pipeline) leads it out of this scratch space or into a .git folder."""
         return confine(self.root, path, inside="the scratch space")
 

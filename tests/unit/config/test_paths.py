@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from checker.config.globs import find
-from checker.config.paths import PathRefused, confine, lexical_problem, literal_problem
+from checker.config.paths import PathRefusedError, confine, lexical_problem, literal_problem
 
 
 @pytest.fixture
@@ -39,24 +39,24 @@ def test_a_symlink_inside_the_project_is_followed(project: Path) -> None:
 
 @pytest.mark.parametrize("path", ["../outside/secret.csv", "data/../../outside/secret.csv"])
 def test_dot_dot_out_of_the_project_is_refused(project: Path, path: str) -> None:
-    with pytest.raises(PathRefused, match="leads outside the project folder"):
+    with pytest.raises(PathRefusedError, match="leads outside the project folder"):
         confine(project, path)
 
 
 def test_an_absolute_path_outside_is_refused(project: Path) -> None:
-    with pytest.raises(PathRefused, match="outside"):
+    with pytest.raises(PathRefusedError, match="outside"):
         confine(project, project.parent / "outside" / "secret.csv")
 
 
 def test_a_symlink_out_of_the_project_is_refused(project: Path) -> None:
     (project / "data" / "x.csv").symlink_to(project.parent / "outside" / "secret.csv")
-    with pytest.raises(PathRefused, match="outside"):
+    with pytest.raises(PathRefusedError, match="outside"):
         confine(project, "data/x.csv")
 
 
 @pytest.mark.parametrize("path", [".git/config", "data/.git/x", ".GIT/config"])
 def test_git_folders_are_refused_by_name(project: Path, path: str) -> None:
-    with pytest.raises(PathRefused, match=r"\.git folder"):
+    with pytest.raises(PathRefusedError, match=r"\.git folder"):
         confine(project, path)
 
 
@@ -64,14 +64,14 @@ def test_a_symlink_into_git_is_refused(project: Path) -> None:
     (project / "data" / "x.csv").symlink_to("../.git/config")
     (project / "gitlink").symlink_to(".git")
     for path in ("data/x.csv", "gitlink/config"):
-        with pytest.raises(PathRefused, match=r"\.git folder"):
+        with pytest.raises(PathRefusedError, match=r"\.git folder"):
             confine(project, path)
 
 
 def test_a_symlink_loop_is_refused_not_followed(project: Path) -> None:
     (project / "data" / "p.csv").symlink_to("q.csv")
     (project / "data" / "q.csv").symlink_to("p.csv")
-    with pytest.raises(PathRefused, match="cannot be resolved"):
+    with pytest.raises(PathRefusedError, match="cannot be resolved"):
         confine(project, "data/p.csv")
 
 

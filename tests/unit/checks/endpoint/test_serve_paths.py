@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.checks.endpoint.serve import ServeFailed, ServeSession
+from checker.checks.endpoint.serve import ServeError, ServeSession
 from checker.config.schema import Serve
 
 
@@ -29,5 +29,5 @@ def test_a_serve_build_out_of_the_project_is_refused(tmp_path: Path, build: str,
     root = tmp_path / "project"
     (root / "svc").mkdir(parents=True)
     (root / "ext").symlink_to(tmp_path)
-    with pytest.raises(ServeFailed, match=r"refused to build: .* leads outside the project folder"):
+    with pytest.raises(ServeError, match=r"refused to build: .* leads outside the project folder"):
         _session(root, build, dockerfile)._build_paths()
