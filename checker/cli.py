@@ -113,6 +113,10 @@ def validate(config_path: str) -> None:
     if loaded.unset_variables:
         click.echo("environment variables it uses that are not set here: "
                    + ", ".join(loaded.unset_variables))
+    from checker.config.advice import config_warnings
+
+    for warning in config_warnings(loaded):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @main.command()

@@ -1,8 +1,14 @@
-"""The registry of check groups: which config section feeds which family, and where its
-code lives. Modules are imported only when their group runs, so start-up stays light.
+"""The registry of checks: each family, the config section(s) feeding it, and its check ids in
+report order. Report order, JUnit order and the README's documentation test come from here.
 
-A group's entry point is `run(config: Config, ctx: RunContext) -> Iterable[CheckResult]`;
-it yields results as they finish (the runner reports progress from them).
+A group is one config section's checks. Its entry point, `run(config: Config, ctx: RunContext)
+-> Iterable[CheckResult]`, finds the subjects (files, entries, contracts) and hands each to
+`checker.checks.engine.run_checks`, which runs the group's checks below in order, each one a
+function `check(subject) -> CheckResult | SkipRest | None`. Modules are imported only when
+their group runs, so start-up stays light.
+
+Adding a check is adding its function and one `Check(...)` line here (README: "How to add a
+check").
 """
 
 from __future__ import annotations
@@ -10,37 +16,125 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from checker.config.schema import Config
     from checker.results.model import CheckResult
     from checker.run.context import RunContext
 
-FAMILIES = ("data", "drift", "pipeline", "endpoint")
-
 GroupRun = Callable[["Config", "RunContext"], Iterable["CheckResult"]]
+
+
+@cache
+def _load(target: str) -> Any:
+    module_name, name = target.split(":")
+    return getattr(importlib.import_module(module_name), name)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check id and the function that runs it on a subject.
+
+    `blocks`: when the check fails (or errs), every later check of the same subject is skipped
+    with this reason; `{id}` and `{summary}` are filled from the failed result."""
+
+    id: str
+    target: str  # "module:function"
+    blocks: str | None = None
+    section: str = ""
+
+    def function(self) -> Callable[[Any], Any]:
+        return _load(self.target)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
 class CheckGroup:
     family: str
     section: str
-    target: str  # "module:function"
+    target: str  # "module:function", the group's entry point
     configured: Callable[[Config], bool]
+    checks: tuple[Check, ...] = ()
+
+    @property
+    def fault_id(self) -> str:
+        """The id of the one result the runner reports when the whole group fails or is absent."""
+        return f"{self.family}.{self.section}"
 
     def load(self) -> GroupRun:
-        module_name, function = self.target.split(":")
-        run: GroupRun = getattr(importlib.import_module(module_name), function)
-        return run
+        return _load(self.target)  # type: ignore[no-any-return]
+
+
+def plan_id(family: str) -> str:
+    """The id of the skip the runner reports for a family asked for but not configured."""
+    return f"{family}.plan"
+
+
+_DECLARED: list[Check] = []
+
+
+def _check(section: str, check_id: str, function: str, blocks: str | None = None) -> Check:
+    """Declare a check of the group fed by `section` (declaration order is report order);
+    `function` is "module:function" under checker.checks."""
+    check = Check(check_id, f"checker.checks.{function}", blocks, section)
+    _DECLARED.append(check)
+    return check
+
+
+_FAILED = "{id} failed: {summary}"
+_NOT_STARTED = "skipped: the service did not start"
+_UNHEALTHY = "skipped: the health check failed"
+
+# One line per check: the constant families build their results with, its section, its id, the
+# function that runs it, and what its failure skips.
+DATA_READABLE = _check("data", "data.readable", "data.family:readable")
+DATA_COLUMNS = _check("data", "data.columns", "data.family:columns")
+DATA_TYPES = _check("data", "data.types", "data.family:types")
+DATA_NULLS = _check("data", "data.nulls", "data.family:nulls")
+DATA_RANGES = _check("data", "data.ranges", "data.family:ranges")
+DATA_ALLOWED = _check("data", "data.allowed", "data.family:allowed")
+DATA_PATTERN = _check("data", "data.pattern", "data.family:pattern")
+DATA_UNIQUE = _check("data", "data.unique", "data.family:unique")
+DATA_ROWS = _check("data", "data.rows", "data.family:rows")
+DATA_COMPATIBILITY = _check("compatibility", "data.compatibility", "compat.family:compatibility")
+DRIFT_PSI = _check("drift", "drift.psi", "drift.family:psi")
+DRIFT_KS = _check("drift", "drift.ks", "drift.family:ks")
+PIPELINE_SYNTHESIZE = _check("pipeline", "pipeline.synthesize", "pipeline.steps:synthesize", _FAILED)
+PIPELINE_SETUP = _check("pipeline", "pipeline.setup", "pipeline.steps:setup", _FAILED)
+PIPELINE_RUN = _check("pipeline", "pipeline.run", "pipeline.steps:command", _FAILED)
+PIPELINE_ARTIFACTS = _check("pipeline", "pipeline.artifacts", "pipeline.steps:artifacts")
+PIPELINE_METRICS = _check("pipeline", "pipeline.metrics", "pipeline.steps:metrics")
+PIPELINE_MODEL_LOAD = _check("pipeline", "pipeline.model_load", "pipeline.steps:model_load", _FAILED)
+PIPELINE_PREDICT = _check("pipeline", "pipeline.predict", "pipeline.steps:predict", _FAILED)
+PIPELINE_EXPECT = _check("pipeline", "pipeline.expect", "pipeline.steps:expect")
+PIPELINE_DETERMINISTIC = _check("pipeline", "pipeline.deterministic", "pipeline.steps:deterministic")
+ENDPOINT_SERVE = _check("endpoint", "endpoint.serve", "endpoint.steps:serve", _NOT_STARTED)
+ENDPOINT_HEALTH = _check("endpoint", "endpoint.health", "endpoint.steps:health", _UNHEALTHY)
+ENDPOINT_PREDICT = _check("endpoint", "endpoint.predict", "endpoint.steps:predict")
+ENDPOINT_LATENCY = _check("endpoint", "endpoint.latency", "endpoint.steps:latency")
+ENDPOINT_MALFORMED = _check("endpoint", "endpoint.malformed", "endpoint.steps:malformed")
+ENDPOINT_ERRORS = _check("endpoint", "endpoint.errors", "endpoint.steps:errors")
+
+
+def _group(family: str, section: str, configured: Callable[[Config], bool]) -> CheckGroup:
+    package = {"compatibility": "compat"}.get(section, family)
+    return CheckGroup(family, section, f"checker.checks.{package}.family:run", configured,
+                      tuple(c for c in _DECLARED if c.section == section))
 
 
 GROUPS: tuple[CheckGroup, ...] = (
-    CheckGroup("data", "data", "checker.checks.data.family:run", lambda c: bool(c.data)),
-    CheckGroup("data", "compatibility", "checker.checks.compat.family:run",
-               lambda c: c.compatibility is not None or bool(c.contracts)),
-    CheckGroup("drift", "drift", "checker.checks.drift.family:run", lambda c: bool(c.drift)),
-    CheckGroup("pipeline", "pipeline", "checker.checks.pipeline.family:run",
-               lambda c: c.pipeline is not None),
-    CheckGroup("endpoint", "endpoint", "checker.checks.endpoint.family:run", lambda c: bool(c.endpoint)),
+    _group("data", "data", lambda c: bool(c.data)),
+    _group("data", "compatibility", lambda c: c.compatibility is not None or bool(c.contracts)),
+    _group("drift", "drift", lambda c: bool(c.drift)),
+    _group("pipeline", "pipeline", lambda c: c.pipeline is not None),
+    _group("endpoint", "endpoint", lambda c: bool(c.endpoint)),
 )
+
+FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(g.family for g in GROUPS))
+CHECK_ORDER: tuple[str, ...] = tuple(c.id for g in GROUPS for c in g.checks)
+
+
+def checks_of(section: str) -> tuple[Check, ...]:
+    """The checks of the group fed by `section`, in report order."""
+    return next(g.checks for g in GROUPS if g.section == section)

@@ -16,15 +16,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from checker.config import schema as config_schema
 from checker.config.http_fields import credential_forms, url_credentials
 from checker.config.location import Location
 from checker.config.path_keys import path_problems
 from checker.config.paths import literal_problem, project_root
 from checker.config.schema import Config, ContractFile
 from checker.config.secrets import looks_secret, redact
+from checker.config.suggest import suggestion
 from checker.config.yamlmap import LineIndex, PathKey, dotted, load_yaml, parse_yaml
-from checker.contracts import model as contracts
 from checker.contracts.model import Contract
 from checker.errors import ConfigError, ConfigProblem
 
@@ -185,17 +184,16 @@ def _validate(model: type[BaseModel], data: Any, index: LineIndex,
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems += [_problem(error, index, prefix) for error in exc.errors()]
+        problems += [_problem(error, index, prefix, model) for error in exc.errors()]
         return None
 
 
-def _problem(error: Any, index: LineIndex, prefix: PathKey) -> ConfigProblem:
+def _problem(error: Any, index: LineIndex, prefix: PathKey, model: type[BaseModel]) -> ConfigProblem:
     loc = (*prefix, *error["loc"])
     found, line = index.resolve(loc)
     kind = error["type"]
     if kind == "extra_forbidden":
-        key = loc[-1]
-        message = f"unknown key {key!r}" + _suggestion(str(key))
+        message = f"unknown key {loc[-1]!r}" + suggestion(model, error["loc"])
         return ConfigProblem(index.file, line, dotted(found), message)
     if kind == "missing":
         message = f"missing required key {loc[-1]!r}"
@@ -224,20 +222,6 @@ def _yaml_kind(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return repr(value) if isinstance(value, (str, int, float, bool)) else "a value"
-
-
-def _suggestion(key: str) -> str:
-    close = difflib.get_close_matches(key, _known_keys(), n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _known_keys() -> list[str]:
-    names: set[str] = set()
-    for module in (config_schema, contracts):
-        for obj in vars(module).values():
-            if isinstance(obj, type) and issubclass(obj, BaseModel):
-                names.update(info.alias or name for name, info in obj.model_fields.items())
-    return sorted(names)
 
 
 def _load_file_contracts(data: Any, read: YamlReader, index: LineIndex,

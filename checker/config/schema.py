@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from checker.config.http_fields import HeaderName, HeaderValue, http_url
-from checker.contracts.model import ColumnType, Contract, StrictModel
+from checker.contracts.model import ColumnType, Contract, OrderedBounds, StrictModel, allowed_of_type
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
@@ -105,7 +105,7 @@ class Pattern(StrictModel):
     set: dict[str, Any] = Field(min_length=1)
 
 
-class Bounds(StrictModel):
+class Bounds(OrderedBounds):
     min: float | None = None
     max: float | None = None
 
@@ -116,13 +116,18 @@ class Artifact(StrictModel):
     json_: dict[str, Bounds] | None = Field(default=None, alias="json")
 
 
-class OutputSpec(StrictModel):
+class OutputSpec(OrderedBounds):
     """What each prediction must look like."""
 
     type: ColumnType = ColumnType.FLOAT
     min: float | None = None
     max: float | None = None
     allowed: list[Any] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _allowed_of_type(self) -> OutputSpec:
+        allowed_of_type(self.allowed or [], self.type)
+        return self
 
 
 class Expectation(StrictModel):

@@ -13,7 +13,9 @@ from typing import Any
 
 import yaml
 
+from checker.config.yamlbounds import check_bounds
 from checker.errors import ConfigError, ConfigProblem
+from checker.limits import MAX_YAML_BYTES, LimitExceededError, read_capped, too_large
 
 PathKey = tuple[Any, ...]
 
@@ -44,33 +46,52 @@ def load_yaml(path: Path, display: str) -> tuple[Any, LineIndex]:
     """Parse a YAML file into plain data and its line index. Syntax errors and duplicate
     keys become ConfigError naming the file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_capped(path, MAX_YAML_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(ConfigProblem(display, None, "", "file not found")) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(ConfigProblem(display, None, "", f"not UTF-8 text: {exc}")) from None
+    except LimitExceededError as exc:
+        raise ConfigError(ConfigProblem(display, None, "", str(exc))) from None
     except OSError as exc:
         raise ConfigError(ConfigProblem(display, None, "", f"cannot read: {exc.strerror}")) from None
     return parse_yaml(text, display)
 
 
 def parse_yaml(text: str, display: str) -> tuple[Any, LineIndex]:
-    """Parse YAML text (a file's content, or a file as it was at another git revision)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        message = f"invalid YAML: {exc.problem or exc.context}"
-        raise ConfigError(ConfigProblem(display, line, "", message)) from None
+    """Parse YAML text (a file's content, or a file as it was at another git revision). Text
+    larger, deeper or expanding to more values than the limits allow is refused first."""
+    if len(text) > MAX_YAML_BYTES:
+        raise ConfigError(ConfigProblem(display, None, "", str(too_large(MAX_YAML_BYTES))))
     index = LineIndex(display)
     problems: list[ConfigProblem] = []
-    if node is not None:
-        _walk(node, (), index, problems)
+    try:
+        check_bounds(text, display)
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:  # indexed before it is built: merge keys (`<<`) rewrite the node
+                _walk(node, (), index, problems)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        raise ConfigError(_syntax_problem(exc, text, display)) from None
     if problems:
         raise ConfigError(problems)
     return data, index
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str, display: str) -> ConfigProblem:
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow; no mark
+        line = text.count("\n", 0, exc.position) + 1
+        return ConfigProblem(display, line, "", f"invalid YAML: character #x{exc.character:04x} "
+                                                "is not allowed (YAML files are printable text)")
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return ConfigProblem(display, None, "", f"invalid YAML: {exc}")
+    mark = exc.problem_mark or exc.context_mark
+    return ConfigProblem(display, mark.line + 1 if mark else None, "",
+                         f"invalid YAML: {exc.problem or exc.context}")
 
 
 def _walk(node: yaml.Node, path: PathKey, index: LineIndex, problems: list[ConfigProblem]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 from typing import Any, Literal
 
@@ -47,10 +48,19 @@ ExtraColumns = Literal["error", "warn", "allow"]
 class StrictModel(BaseModel):
     """Frozen, and an unknown key is an error (a typo must not pass silently)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
-class Column(StrictModel):
+class OrderedBounds(StrictModel):
+    """A model with `min` and `max` (declared by the subclass): min must not be above max."""
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> OrderedBounds:
+        ordered(getattr(self, "min", None), getattr(self, "max", None))
+        return self
+
+
+class Column(OrderedBounds):
     type: ColumnType
     nullable: bool = False
     min: Any = None
@@ -72,8 +82,15 @@ class Column(StrictModel):
         if col_type is ColumnType.DATETIME:
             return _as_datetime(value, info.field_name or "min/max")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"{info.field_name} must be a number for a {col_type.value} column")
-        return value
+            raise ValueError(f"{info.field_name} must be a number for a {col_type.value} column"
+                             + _yaml_number_hint(value))
+        return representable(value, col_type, info.field_name or "bound")
+
+    @field_validator("allowed")
+    @classmethod
+    def _allowed_of_type(cls, values: list[Any] | None, info: ValidationInfo) -> list[Any] | None:
+        col_type = info.data.get("type")
+        return values if values is None or col_type is None else allowed_of_type(values, col_type)
 
     @field_validator("pattern")
     @classmethod
@@ -89,11 +106,51 @@ class Column(StrictModel):
             raise ValueError(f"not a valid regular expression: {exc}") from exc
         return value
 
-    @model_validator(mode="after")
-    def _min_not_above_max(self) -> Column:
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
-        return self
+
+def ordered(low: Any, high: Any) -> None:
+    """ValueError when both bounds are given and min is above max: nothing could pass."""
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"min ({low}) is greater than max ({high}): no value can pass")
+
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what an int column holds (Arrow int64)
+
+
+def representable(value: int | float, col_type: ColumnType, name: str) -> int | float:
+    """A numeric bound or value that a column of `col_type` can hold: finite, and for an int
+    column within 64 bits (a bound beyond them could never be checked or generated)."""
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    if col_type is ColumnType.INT and not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError(f"{name} {value:g} is outside what an int column holds (64-bit integers)")
+    return value
+
+
+def _yaml_number_hint(value: Any) -> str:
+    """YAML 1.1 reads `1e45` and `1.0e45` (no dot, or no exponent sign) as text: say so."""
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return ""
+    return (f" (got the text {value!r}: in YAML a number with an exponent needs a dot and a sign, "
+            "e.g. 1.0e+45)")
+
+
+def allowed_of_type(values: list[Any], col_type: ColumnType) -> list[Any]:
+    """`allowed` values that a column of `col_type` can hold; ValueError names the first that
+    cannot (such a value could never be seen, and hides a mistyped list)."""
+    from checker.synth.values import SynthError, to_column_type
+
+    for position, value in enumerate(values):
+        try:
+            converted = to_column_type(value, Column(type=col_type), f"allowed[{position}]")
+        except SynthError as exc:
+            raise ValueError(str(exc)) from None
+        if converted is None:
+            raise ValueError(f"allowed[{position}]: null is not a value (use nullable: true)")
+        if col_type.numeric:
+            representable(converted, col_type, f"allowed[{position}]")
+    return values
 
 
 def naive_utc(value: dt.datetime) -> dt.datetime:
@@ -124,7 +181,7 @@ def _as_datetime(value: Any, name: str) -> dt.datetime:
         raise ValueError(f"{name} must be an ISO 8601 date or time, got {value!r}") from exc
 
 
-class RowsRule(StrictModel):
+class RowsRule(OrderedBounds):
     min: int | None = Field(default=None, ge=0)
     max: int | None = Field(default=None, ge=0)
 

@@ -1,6 +1,7 @@
 """JUnit XML (junit.xml) for CI tools that show test results: one testsuite per check family,
-one testcase per check. fail → <failure>, error → <error>, skip → <skipped>; a warning is a
-passed testcase whose <system-out> says so. ElementTree escapes markup; `escape.xml_text`
+one testcase per check, in the report's order (the runner puts it in registry order).
+fail → <failure>, error → <error>, skip → <skipped>; a warning is a passed testcase whose
+<system-out> says so. ElementTree escapes markup; `escape.xml_text`
 drops the characters XML cannot hold at all.
 """
 
@@ -10,7 +11,6 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from checker.checks.registry import FAMILIES
 from checker.render.escape import xml_text
 from checker.results.model import CheckResult, Report, Status
 
@@ -18,12 +18,9 @@ _OUTCOME_TAG = {Status.FAIL: "failure", Status.ERROR: "error", Status.SKIP: "ski
 
 
 def render_junit(report: Report) -> str:
-    families = report.by_family()
-    names = [f for f in FAMILIES if f in families] + sorted(set(families) - set(FAMILIES))
     root = ET.Element("testsuites", _counts(report.checks, report.duration_s))
     root.set("name", xml_text(report.title))
-    for name in names:
-        checks = families[name]
+    for name, checks in report.by_family().items():
         suite = ET.SubElement(root, "testsuite", {
             "name": xml_text(name), **_counts(checks, sum(c.duration_s for c in checks))})
         if report.started_at:

@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from checker.checks.registry import FAMILIES
 from checker.render import escape
 from checker.results.model import CheckResult, Report, Status, truncate
 
@@ -96,7 +95,6 @@ def marker(title: str) -> str:
 
 
 def build(report: Report, detail: Detail = Detail()) -> ReportView:
-    checks = _ordered(report.checks, detail.worst_first)
     return ReportView(
         marker=marker(report.title),
         title=escape.inline(report.title, max_chars=200),
@@ -104,7 +102,7 @@ def build(report: Report, detail: Detail = Detail()) -> ReportView:
         verdict="passed" if report.status is Status.PASS else "failed",
         counts=_headline_counts(report),
         notice=detail.notice,
-        families=tuple(_families(checks, detail)) if detail.tables else (),
+        families=tuple(_families(report.checks, detail)) if detail.tables else (),
         latency=tuple(_latency(c) for c in report.checks if _has_latency(c)) if detail.tables else (),
         sections=tuple(_section(c, detail) for c in _ordered(report.checks, worst_first=True)
                        if c.status >= Status.WARN) if detail.sections else (),
@@ -139,11 +137,12 @@ def _counts(checks: Sequence[CheckResult], sep: str, form: str,
 
 
 def _families(checks: Sequence[CheckResult], detail: Detail) -> list[FamilyView]:
+    """One table per family, in the order the report lists them (rows worst first on request)."""
     grouped: dict[str, list[CheckResult]] = {}
     for check in checks:
         grouped.setdefault(check.family, []).append(check)
-    names = [f for f in FAMILIES if f in grouped] + sorted(set(grouped) - set(FAMILIES))
-    return [_family(name, grouped[name], detail) for name in names]
+    return [_family(name, _ordered(family_checks, detail.worst_first), detail)
+            for name, family_checks in grouped.items()]
 
 
 def _family(name: str, checks: list[CheckResult], detail: Detail) -> FamilyView:

@@ -46,12 +46,17 @@ def rendered(report: Report, markdown: str) -> Rendered:
 
 def read_results(path: Path) -> Report:
     """A results.json written by `mlsmoke run`; a UsageError if it is not one."""
+    from checker.limits import MAX_RESULTS_BYTES, LimitExceededError, loads_json_bounded, read_capped
     from checker.results.schema import problems
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+    try:  # it may come from an untrusted run (the fork-safe publish recipe): bounded
+        data = loads_json_bounded(read_capped(path, MAX_RESULTS_BYTES))
+    except LimitExceededError as exc:
+        raise UsageError(f"{path} is not an mlsmoke results file: {exc}") from None
     except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise UsageError(f"{path} is not valid JSON: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     found = problems(data)
     if found:
         raise UsageError(f"{path} is not an mlsmoke results file: " + "; ".join(found[:5]))

@@ -3,20 +3,22 @@
 A group that raises becomes an `error` result and the next group still runs; a group whose
 module is not part of this build is a `skip` with the reason. The report is redacted here, as
 each result leaves the runner (before progress shows it); nothing downstream redacts again.
+The report lists the results in the registry's family order (run order within a family);
+renderers keep that order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-import traceback
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from checker import __version__
-from checker.checks.registry import FAMILIES, GROUPS, CheckGroup
+from checker.checks.engine import crashed, stopped
+from checker.checks.registry import FAMILIES, GROUPS, CheckGroup, plan_id
 from checker.errors import UsageError
-from checker.results.model import CheckResult, Report, Status, redact_result, truncate, verdict
+from checker.results.model import CheckResult, Report, Status, redact_result, verdict
 from checker.run.context import RunContext
 
 if TYPE_CHECKING:
@@ -39,7 +41,7 @@ def plan(ctx: RunContext, only: frozenset[str] | None) -> tuple[list[CheckGroup]
     config = ctx.loaded.config
     groups = [g for g in GROUPS if (only is None or g.family in only) and g.configured(config)]
     skipped = [
-        CheckResult(id=f"{family}.plan", status=Status.SKIP, subject=ctx.loaded.display,
+        CheckResult(id=plan_id(family), status=Status.SKIP, subject=ctx.loaded.display,
                     summary=f"{family} checks asked for, but mlsmoke.yml has no {family} section")
         for family in sorted(only or ())
         if not any(g.family == family for g in groups)
@@ -63,7 +65,7 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
     fail_on = fail_on or settings.fail_on
     return Report(
         status=verdict(checks, fail_on),
-        checks=checks,
+        checks=in_report_order(checks),
         started_at=started_at,
         duration_s=time.perf_counter() - started,
         environment=ctx.redactor(dict(environment or {})),
@@ -73,8 +75,14 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
     )
 
 
+def in_report_order(checks: Iterable[CheckResult]) -> list[CheckResult]:
+    """Families in registry order; within a family, the order the checks ran in."""
+    rank = {family: i for i, family in enumerate(FAMILIES)}
+    return sorted(checks, key=lambda c: rank.get(c.family, len(rank)))
+
+
 def _run_group(group: CheckGroup, ctx: RunContext) -> Iterable[CheckResult]:
-    group_id = f"{group.family}.{group.section}"
+    group_id = group.fault_id
     try:
         run_group = group.load()
     except ModuleNotFoundError as exc:
@@ -87,11 +95,6 @@ def _run_group(group: CheckGroup, ctx: RunContext) -> Iterable[CheckResult]:
     try:
         yield from run_group(ctx.loaded.config, ctx)
     except Exception as exc:  # a fault in mlsmoke or an unexpected input: record and go on
-        yield CheckResult(
-            id=group_id, status=Status.ERROR, subject=ctx.loaded.display,
-            summary=f"{group.section} checks stopped: {type(exc).__name__}: {exc}",
-            details="mlsmoke hit an unexpected error; the other checks still ran. "
-                    "Please report it with the traceback below.",
-            evidence={"traceback": truncate(traceback.format_exc(), max_chars=4000)},
-            duration_s=round(time.perf_counter() - started, 4),
-        )
+        error = CheckResult(id=group_id, status=Status.ERROR, subject=ctx.loaded.display,
+                            summary=stopped(f"{group.section} checks", exc))
+        yield crashed(error, duration_s=round(time.perf_counter() - started, 4))

@@ -12,6 +12,7 @@ from helpers import REPO
 LATER = {
     "config": ("checker.results", "checker.render", "checker.github", "checker.run", "checker.checks"),
     "github": ("checker.render", "checker.run", "checker.checks"),
+    "render": ("checker.checks", "checker.run", "checker.github"),  # the report carries the order
 }
 
 

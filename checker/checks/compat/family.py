@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.checks.compat.git import GitError, Repo
+from checker.checks.engine import run_checks
+from checker.checks.registry import DATA_COMPATIBILITY, checks_of
 from checker.config.load import load_contracts_text
 from checker.config.paths import lexical_problem
 from checker.config.schema import Config
@@ -19,10 +21,9 @@ from checker.config.yamlmap import LineIndex, parse_yaml
 from checker.contracts.diff import Change, Kind, changes_table, diff_contracts
 from checker.contracts.model import Contract
 from checker.errors import ConfigError, ConfigProblem
-from checker.results.model import CheckResult, Status, stopwatch, truncate
+from checker.results.model import CheckResult, Status, truncate
 from checker.run.context import RunContext
 
-CHECK = "data.compatibility"
 _ADVICE = ("use actions/checkout with `fetch-depth: 0`, or set compatibility.base_ref "
            "to a ref this checkout has")
 
@@ -43,66 +44,86 @@ class Base:
         return found | ({"notes": self.notes} if self.notes else {})
 
 
-class Skip(Exception):
-    """The comparison cannot run; the message says why."""
-
-
 def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
-    with stopwatch() as elapsed:
-        base = _base_or_skip(config, ctx)
-    if isinstance(base, CheckResult):
-        yield base.with_duration(elapsed[0])
+    checks = checks_of("compatibility")
+    base = read_base(config, ctx)  # shared by every contract: charged to none of them
+    if isinstance(base, str):
+        yield from run_checks(checks, Unavailable(base, ctx))
         return
-    setup_s = elapsed[0]  # reading the base is part of the first comparison's time
     for name in config.contracts:
-        with stopwatch() as elapsed:
-            result = compare(name, config.contract(name), base, ctx)
-        yield result.with_duration(elapsed[0] + setup_s)
-        setup_s = 0.0
+        yield from run_checks(checks, Comparison(name, config.contract(name), base, ctx))
     for name in sorted(base.contracts.keys() - config.contracts.keys()):
-        yield CheckResult(
-            id=CHECK, status=Status.WARN, subject=name, location=ctx.location("contracts"),
-            summary=f"contract {name} was removed in this PR: its data is no longer checked",
-            evidence=base.evidence)
+        yield from run_checks(checks, Comparison(name, None, base, ctx))
 
 
-def _base_or_skip(config: Config, ctx: RunContext) -> Base | CheckResult:
-    try:
-        return read_base(config, ctx)
-    except Skip as reason:
-        return CheckResult(id=CHECK, status=Status.SKIP, subject=ctx.loaded.display,
-                           summary=str(reason), location=ctx.location("compatibility"))
+@dataclass(frozen=True)
+class Unavailable:
+    """No base to compare with; `reason` says why."""
+
+    reason: str
+    ctx: RunContext
+
+    def bare(self, check_id: str, status: Status, summary: str) -> CheckResult:
+        return CheckResult(id=check_id, status=status, subject=self.ctx.loaded.display,
+                           summary=summary, location=self.ctx.location("compatibility"))
 
 
-def read_base(config: Config, ctx: RunContext) -> Base:
+@dataclass(frozen=True)
+class Comparison:
+    """One contract: as in this PR (`head`, None when the PR removes it) and at the base."""
+
+    name: str
+    head: Contract | None
+    base: Base
+    ctx: RunContext
+
+    def bare(self, check_id: str, status: Status, summary: str) -> CheckResult:
+        return CheckResult(id=check_id, status=status, subject=self.name, summary=summary,
+                           location=self.ctx.location("contracts", self.name))
+
+
+def compatibility(subject: Unavailable | Comparison) -> CheckResult:
+    if isinstance(subject, Unavailable):
+        return subject.bare(DATA_COMPATIBILITY.id, Status.SKIP, subject.reason)
+    if subject.head is None:
+        return CheckResult(
+            id=DATA_COMPATIBILITY.id, status=Status.WARN, subject=subject.name,
+            location=subject.ctx.location("contracts"), evidence=subject.base.evidence,
+            summary=f"contract {subject.name} was removed in this PR: its data is no longer checked")
+    return compare(subject.name, subject.head, subject.base, subject.ctx)
+
+
+def read_base(config: Config, ctx: RunContext) -> Base | str:
+    """The contracts at the base ref, or why they cannot be read."""
     ref = ctx.base_ref  # decided once by the run session: compatibility.base_ref, else the PR's base
     if not ref:
-        raise Skip("no base ref to compare contracts with: not a pull request, and "
-                   "compatibility.base_ref is not set")
+        return ("no base ref to compare contracts with: not a pull request, and "
+                "compatibility.base_ref is not set")
     try:
         repo = Repo.find(ctx.loaded.path.resolve().parent, ctx.environ)
-        commit, notes = _base_commit(repo, ref, fetch=config.compatibility is None
-                                     or config.compatibility.fetch)
+        found = _base_commit(repo, ref, fetch=config.compatibility is None or config.compatibility.fetch)
+        if isinstance(found, str):
+            return found
+        commit, notes = found
         return _base_contracts(repo, ref, commit, ctx.loaded.path.name, notes)
     except GitError as exc:
-        raise Skip(f"cannot read the base version of the contracts: {exc}") from None
+        return f"cannot read the base version of the contracts: {exc}"
 
 
-def _base_commit(repo: Repo, ref: str, *, fetch: bool) -> tuple[str, list[str]]:
+def _base_commit(repo: Repo, ref: str, *, fetch: bool) -> tuple[str, list[str]] | str:
     commit = repo.resolve(ref)
     if commit is not None:
         return commit, []
     if not fetch:
-        raise Skip(f"base ref {ref} is not in this checkout (fetching is off): {_ADVICE}")
+        return f"base ref {ref} is not in this checkout (fetching is off): {_ADVICE}"
     try:
         commit = repo.fetch(ref)
     except GitError as exc:
-        raise Skip(f"base ref {ref} is not in this checkout and fetching it failed ({exc}): "
-                   f"{_ADVICE}") from None
+        return f"base ref {ref} is not in this checkout and fetching it failed ({exc}): {_ADVICE}"
     return commit, [f"{ref} was not in this (shallow) checkout; mlsmoke fetched it ({commit[:12]})"]
 
 
-def _base_contracts(repo: Repo, ref: str, commit: str, config_name: str, notes: list[str]) -> Base:
+def _base_contracts(repo: Repo, ref: str, commit: str, config_name: str, notes: list[str]) -> Base | str:
     config_path = repo.path_of(config_name)
     text = repo.show(commit, config_path) if config_path else None
     if text is None:
@@ -123,7 +144,7 @@ def _base_contracts(repo: Repo, ref: str, commit: str, config_name: str, notes: 
     try:
         contracts, invalid = load_contracts_text(text, f"{ref}:{config_path}", read)
     except ConfigError as exc:
-        raise Skip(f"the base {config_path} cannot be read: {exc.problems[0]}") from None
+        return f"the base {config_path} cannot be read: {exc.problems[0]}"
     return Base(ref, commit, contracts, invalid, notes)
 
 
@@ -131,23 +152,23 @@ def compare(name: str, head: Contract, base: Base, ctx: RunContext) -> CheckResu
     where = ctx.location("contracts", name)
     if name in base.invalid:
         problem = base.invalid[name][0] if base.invalid[name] else "invalid"
-        return CheckResult(id=CHECK, status=Status.SKIP, subject=name, location=where,
+        return CheckResult(id=DATA_COMPATIBILITY.id, status=Status.SKIP, subject=name, location=where,
                            summary=f"the base version of contract {name} is not valid: {problem}",
                            evidence=base.evidence)
     before = base.contracts.get(name)
     if before is None:
-        return CheckResult(id=CHECK, status=Status.PASS, subject=name, location=where,
+        return CheckResult(id=DATA_COMPATIBILITY.id, status=Status.PASS, subject=name, location=where,
                            summary=f"new contract (not in {base.ref})", evidence=base.evidence)
     changes = diff_contracts(before, head)
     metrics = {kind.value: sum(c.kind is kind for c in changes) for kind in Kind}
     evidence = base.evidence | {"changes": truncate([c.to_dict() for c in changes], max_items=50)}
     if not changes:
-        return CheckResult(id=CHECK, status=Status.PASS, subject=name, location=where, metrics=metrics,
-                           summary=f"unchanged since {base.ref}", evidence=base.evidence)
+        return CheckResult(id=DATA_COMPATIBILITY.id, status=Status.PASS, subject=name, location=where,
+                           metrics=metrics, summary=f"unchanged since {base.ref}", evidence=base.evidence)
     breaking = [c for c in changes if c.kind is Kind.BREAKING]
     first = breaking[0] if breaking else changes[0]
     return CheckResult(
-        id=CHECK, status=Status.FAIL if breaking else Status.PASS, subject=name,
+        id=DATA_COMPATIBILITY.id, status=Status.FAIL if breaking else Status.PASS, subject=name,
         summary=_summary(breaking or changes, base.ref, bool(breaking)),
         details=changes_table(changes), metrics=metrics, evidence=evidence,
         location=ctx.location("contracts", name, *first.key))

@@ -9,19 +9,33 @@ cannot be read gets one failed `data.readable` naming the cause, and the run goe
 
 from __future__ import annotations
 
-import traceback
-from collections.abc import Iterator, Mapping
-from dataclasses import replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from checker.checks.data.columns import compare_columns
 from checker.checks.data.report import FileView, RuleCheck, plural, rule_result, unique_tally
-from checker.checks.data.rules import RULES, ColumnRules, Tally
+from checker.checks.data.rules import ColumnRules, Tally
 from checker.checks.data.scan import FileScan, scan
+from checker.checks.engine import run_checks
+from checker.checks.registry import (
+    DATA_ALLOWED,
+    DATA_COLUMNS,
+    DATA_NULLS,
+    DATA_PATTERN,
+    DATA_RANGES,
+    DATA_READABLE,
+    DATA_ROWS,
+    DATA_TYPES,
+    DATA_UNIQUE,
+    Check,
+    checks_of,
+)
 from checker.config.globs import Matches, Refusal, find
 from checker.config.schema import Config, DataEntry
 from checker.contracts.model import ColumnType, Contract
-from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
+from checker.results.model import CheckResult, Location, Status
 from checker.run.context import RunContext
 from checker.tables.csv_lines import physical_lines
 from checker.tables.errors import TableReadError
@@ -29,21 +43,18 @@ from checker.tables.policy import DataFile, ReadOptions, open_data
 
 
 def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
+    checks = checks_of("data")
     for index, entry in enumerate(config.data):
         contract = config.contract(entry.contract)
         matches = matched_files(entry, ctx.root)
-        where = ctx.location("data", index, "files")
         for pattern, found in matches.items():
-            yield from (_refused(contract, refusal, where) for refusal in found.refused)
+            for refusal in found.refused:
+                yield from run_checks(checks, Unmatched(contract, refusal.path, index, ctx, refusal=refusal))
             if not _tables(entry, found) and not found.refused:
                 folders = [_relative(p, ctx.root) for p in found.folders]
-                only_folders = f" (it matches only folders: {', '.join(folders[:5])})" if folders else ""
-                yield CheckResult(id="data.readable", status=Status.FAIL,
-                                  subject=f"{contract.name}: {pattern}",
-                                  summary=f"no file matches {pattern!r}{only_folders}",
-                                  details=f"looked under {ctx.root}", location=where)
+                yield from run_checks(checks, Unmatched(contract, pattern, index, ctx, folders))
         for path in sorted({p for found in matches.values() for p in _tables(entry, found)}):
-            yield from check_file(contract, path, ctx, read_options(entry))
+            yield from run_checks(checks, FileCheck(contract, path, ctx, read_options(entry)))
 
 
 def read_options(entry: DataEntry) -> ReadOptions:
@@ -61,52 +72,130 @@ def _tables(entry: DataEntry, found: Matches) -> list[Path]:
     return found.folders if entry.partitioning else found.files
 
 
-def _refused(contract: Contract, refusal: Refusal, where: Location) -> CheckResult:
-    """A match that resolves outside the project (or into .git) fails unread."""
-    return CheckResult(id="data.readable", status=Status.FAIL, subject=f"{contract.name}: {refusal.path}",
-                       summary=f"refused {refusal.path}: not read", details=refusal.reason, location=where)
+@dataclass
+class Unmatched:
+    """A `files:` glob with nothing to read, one failed data.readable: it matches no file
+    (`folders`: the folders it matches instead), or one match is refused because it resolves
+    outside the project or into .git (`pattern` is then the refused path)."""
+
+    contract: Contract
+    pattern: str
+    index: int
+    ctx: RunContext
+    folders: list[str] = field(default_factory=list)
+    refusal: Refusal | None = None
+
+    def bare(self, check_id: str, status: Status, summary: str) -> CheckResult:
+        return CheckResult(id=check_id, status=status, subject=f"{self.contract.name}: {self.pattern}",
+                           summary=summary, location=self.ctx.location("data", self.index, "files"))
 
 
-def check_file(contract: Contract, path: Path, ctx: RunContext,
-               options: ReadOptions | None = None) -> Iterator[CheckResult]:
-    display = _relative(path, ctx.root)
-    subject = f"{contract.name}: {display}"
+@dataclass
+class FileCheck:
+    """One data file against its contract; `readable` scans it, the other checks report."""
+
+    contract: Contract
+    path: Path
+    ctx: RunContext
+    options: ReadOptions = field(default_factory=ReadOptions)
     found: FileScan | None = None
-    crash = ""  # a traceback, when mlsmoke itself failed on this file
-    with stopwatch() as elapsed:
-        try:
-            data = open_data(path, options or ReadOptions())
-            columns_found = data.column_names
-            present = [ColumnRules(n, c) for n, c in contract.columns.items() if n in columns_found]
-            found = _scan(data, present, contract.unique_rows)
-        except TableReadError as exc:
-            failure: Exception = exc
-        except Exception as exc:  # a fault in mlsmoke: this file errs, the others are still checked
-            failure = exc
-            crash = traceback.format_exc()
-    if found is None:
-        yield _unreadable(subject, display, failure, crash, elapsed[0])
-        return
-    with stopwatch() as unique_elapsed:
-        tallies = {**found.tallies, "unique": unique_tally(found)}
-    is_csv = data.format == "csv"
-    with stopwatch() as lines_elapsed:  # one walk over the file for every example shown
-        examples = {e.row for tally in tallies.values() if tally.violations for e in tally.examples}
-        lines = physical_lines(path, examples) if is_csv and examples else {}
-    view = FileView(contract.name, subject, display, ctx.location, lines)
-    yield CheckResult(id="data.readable", status=Status.PASS, subject=subject,
-                      summary=f"{data.format} file, {plural(found.rows, 'row')}, "
-                              f"{plural(len(columns_found), 'column')}",
-                      metrics={"rows": found.rows, "columns": len(columns_found), "format": data.format},
-                      duration_s=round(elapsed[0] + lines_elapsed[0], 4))
-    yield _columns_result(contract, columns_found, view, ctx, data.hint)
-    for result in _rule_results(contract, present, found, tallies, view):
-        extra = unique_elapsed[0] if result.id == "data.unique" else 0.0
-        if result.id == "data.types":
-            result = _unsupported_types(result, data, present)
-        yield result.with_duration(result.duration_s + extra)
-    if contract.rows is not None:
-        yield _rows_result(contract, found.rows, view, ctx)
+    data: DataFile | None = None
+    present: list[ColumnRules] = field(default_factory=list)
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    view: FileView | None = None
+
+    @cached_property
+    def display(self) -> str:
+        return _relative(self.path, self.ctx.root)
+
+    @property
+    def subject(self) -> str:
+        return f"{self.contract.name}: {self.display}"
+
+    def bare(self, check_id: str, status: Status, summary: str) -> CheckResult:
+        return CheckResult(id=check_id, status=status, subject=self.subject, summary=summary,
+                           location=Location(self.display))
+
+
+def readable(file: FileCheck | Unmatched) -> CheckResult:
+    """Open and scan the file once: every rule's tally comes from this one pass."""
+    if isinstance(file, Unmatched):
+        return _unmatched(file)
+    try:
+        data = open_data(file.path, file.options)
+        present = [ColumnRules(n, c) for n, c in file.contract.columns.items() if n in data.column_names]
+        found = _scan(data, present, file.contract.unique_rows)
+    except TableReadError as exc:
+        return file.bare(DATA_READABLE.id, Status.FAIL, f"cannot read {file.display}: {exc}")
+    tallies = {**found.tallies, "unique": unique_tally(found)}
+    # one walk over the file for every example shown
+    examples = {e.row for tally in tallies.values() if tally.violations for e in tally.examples}
+    lines = physical_lines(file.path, examples) if data.format == "csv" and examples else {}
+    view = FileView(file.contract.name, file.subject, file.display, file.ctx.location, lines)
+    # the later checks report on these (after a crash above they find nothing and stay silent)
+    file.data, file.present, file.found, file.tallies, file.view = data, present, found, tallies, view
+    columns = len(data.column_names)
+    return CheckResult(id=DATA_READABLE.id, status=Status.PASS, subject=file.subject,
+                       summary=f"{data.format} file, {plural(found.rows, 'row')}, "
+                               f"{plural(columns, 'column')}",
+                       metrics={"rows": found.rows, "columns": columns, "format": data.format})
+
+
+def _unmatched(unmatched: Unmatched) -> CheckResult:
+    root, pattern, folders = unmatched.ctx.root, unmatched.pattern, unmatched.folders
+    if unmatched.refusal is not None:  # read nothing from it, name why
+        return replace(unmatched.bare(DATA_READABLE.id, Status.FAIL, f"refused {pattern}: not read"),
+                       details=unmatched.refusal.reason)
+    only_folders = f" (it matches only folders: {', '.join(folders[:5])})" if folders else ""
+    return replace(unmatched.bare(DATA_READABLE.id, Status.FAIL,
+                                  f"no file matches {pattern!r}{only_folders}"),
+                   details=f"looked under {root}")
+
+
+def columns(file: FileCheck | Unmatched) -> CheckResult | None:
+    if not isinstance(file, FileCheck) or file.data is None:
+        return None
+    contract, hint = file.contract, file.data.hint
+    finding = compare_columns(contract, file.data.column_names)
+    status = finding.status(contract.extra_columns)
+    named = [*finding.missing, *(c for c in finding.repeated if c in contract.columns)]
+    key = ("columns", named[0]) if named else ("extra_columns",)
+    details = [f"{name!r} looks renamed to {found!r} in the file"
+               for name, found in finding.renamed.items()]
+    details += [hint] if hint and status is not Status.PASS else []
+    return CheckResult(
+        id=DATA_COLUMNS.id, status=status, subject=file.subject,
+        summary=finding.summary(len(contract.columns), contract.extra_columns),
+        details="\n".join(details),
+        metrics={"missing": finding.missing, "extra": finding.extra, "renamed": finding.renamed,
+                 "repeated": finding.repeated},
+        location=None if status is Status.PASS else file.ctx.location("contracts", contract.name, *key),
+    )
+
+
+def _rule(file: FileCheck | Unmatched, check: Check) -> CheckResult | None:
+    """One column rule's result: None when no column of the contract uses it, a skip when its
+    columns are all missing from the file."""
+    if not isinstance(file, FileCheck) or file.found is None or file.view is None:
+        return None
+    contract, rule = file.contract, check.id.removeprefix("data.")
+    used = [ColumnRules(n, c) for n, c in contract.columns.items() if rule in ColumnRules(n, c).applies]
+    whole_rows = rule == "unique" and contract.unique_rows
+    if not used and not whole_rows:
+        return None
+    checked = [c for c in file.present if rule in c.applies]
+    if not checked and not whole_rows:
+        return CheckResult(id=check.id, status=Status.SKIP, subject=file.subject,
+                           summary=f"nothing to check: no {rule} column is in the file "
+                                   f"(missing: {', '.join(c.name for c in used)}; see data.columns)")
+    return rule_result(RuleCheck(check, checked, whole_rows), file.tallies[rule], file.found, file.view)
+
+
+def types(file: FileCheck | Unmatched) -> CheckResult | None:
+    result = _rule(file, DATA_TYPES)
+    if result is None or not isinstance(file, FileCheck) or file.data is None:
+        return result
+    return _unsupported_types(result, file.data, file.present)
 
 
 def _unsupported_types(result: CheckResult, data: DataFile, present: list[ColumnRules]) -> CheckResult:
@@ -119,18 +208,39 @@ def _unsupported_types(result: CheckResult, data: DataFile, present: list[Column
     return replace(result, details="\n".join(filter(None, [result.details, *notes])))
 
 
-def _unreadable(subject: str, display: str, failure: Exception, crash: str, seconds: float) -> CheckResult:
-    if not crash:
-        return CheckResult(id="data.readable", status=Status.FAIL, subject=subject,
-                           summary=f"cannot read {display}: {failure}", location=Location(display),
-                           duration_s=round(seconds, 4))
+def nulls(file: FileCheck | Unmatched) -> CheckResult | None:
+    return _rule(file, DATA_NULLS)
+
+
+def ranges(file: FileCheck | Unmatched) -> CheckResult | None:
+    return _rule(file, DATA_RANGES)
+
+
+def allowed(file: FileCheck | Unmatched) -> CheckResult | None:
+    return _rule(file, DATA_ALLOWED)
+
+
+def pattern(file: FileCheck | Unmatched) -> CheckResult | None:
+    return _rule(file, DATA_PATTERN)
+
+
+def unique(file: FileCheck | Unmatched) -> CheckResult | None:
+    return _rule(file, DATA_UNIQUE)
+
+
+def rows(file: FileCheck | Unmatched) -> CheckResult | None:
+    if not isinstance(file, FileCheck) or file.found is None or file.contract.rows is None:
+        return None
+    contract, count, rule = file.contract, file.found.rows, file.contract.rows
+    low = rule.min if rule.min is not None else 0
+    wanted = f"at least {low}" if rule.max is None else f"between {low} and {rule.max}"
+    ok = count >= low and (rule.max is None or count <= rule.max)
     return CheckResult(
-        id="data.readable", status=Status.ERROR, subject=subject,
-        summary=f"mlsmoke could not check {display}: {type(failure).__name__}: {failure}",
-        details="An unexpected error in mlsmoke; the other files were still checked. "
-                "Please report it with the traceback below.",
-        evidence={"traceback": truncate(crash, max_chars=4000)},
-        location=Location(display), duration_s=round(seconds, 4))
+        id=DATA_ROWS.id, status=Status.PASS if ok else Status.FAIL, subject=file.subject,
+        summary=f"{plural(count, 'row')} ({wanted} expected)",
+        metrics={"rows": count, "min": rule.min, "max": rule.max},
+        location=None if ok else file.ctx.location("contracts", contract.name, "rows"),
+    )
 
 
 def _scan(data: DataFile, present: list[ColumnRules], unique_rows: bool) -> FileScan:
@@ -140,59 +250,6 @@ def _scan(data: DataFile, present: list[ColumnRules], unique_rows: bool) -> File
     return data.read({c.name: c.column.type for c in present},
                      lambda stream, reread: scan(stream, present, unique_rows=unique_rows, reread=reread),
                      dictionary=dictionary)
-
-
-def _rule_results(contract: Contract, present: list[ColumnRules], found: FileScan,
-                  tallies: Mapping[str, Tally], view: FileView) -> Iterator[CheckResult]:
-    for rule in RULES:
-        used = [ColumnRules(n, c) for n, c in contract.columns.items()
-                if rule in ColumnRules(n, c).applies]
-        whole_rows = rule == "unique" and contract.unique_rows
-        if not used and not whole_rows:
-            continue
-        checked = [c for c in present if rule in c.applies]
-        with stopwatch() as elapsed:
-            if not checked and not whole_rows:
-                result = CheckResult(
-                    id=f"data.{rule}", status=Status.SKIP, subject=view.subject,
-                    summary=f"nothing to check: no {rule} column is in the file "
-                            f"(missing: {', '.join(c.name for c in used)}; see data.columns)")
-            else:
-                result = rule_result(RuleCheck(rule, checked, whole_rows), tallies[rule], found, view)
-        yield result.with_duration(elapsed[0])
-
-
-def _columns_result(contract: Contract, columns_found: list[str], view: FileView,
-                    ctx: RunContext, hint: str | None = None) -> CheckResult:
-    finding = compare_columns(contract, columns_found)
-    status = finding.status(contract.extra_columns)
-    named = [*finding.missing, *(c for c in finding.repeated if c in contract.columns)]
-    key = ("columns", named[0]) if named else ("extra_columns",)
-    details = [f"{name!r} looks renamed to {found!r} in the file"
-               for name, found in finding.renamed.items()]
-    details += [hint] if hint and status is not Status.PASS else []
-    return CheckResult(
-        id="data.columns", status=status, subject=view.subject,
-        summary=finding.summary(len(contract.columns), contract.extra_columns),
-        details="\n".join(details),
-        metrics={"missing": finding.missing, "extra": finding.extra, "renamed": finding.renamed,
-                 "repeated": finding.repeated},
-        location=None if status is Status.PASS else ctx.location("contracts", contract.name, *key),
-    )
-
-
-def _rows_result(contract: Contract, rows: int, view: FileView, ctx: RunContext) -> CheckResult:
-    rule = contract.rows
-    assert rule is not None
-    low = rule.min if rule.min is not None else 0
-    wanted = f"at least {low}" if rule.max is None else f"between {low} and {rule.max}"
-    ok = rows >= low and (rule.max is None or rows <= rule.max)
-    return CheckResult(
-        id="data.rows", status=Status.PASS if ok else Status.FAIL, subject=view.subject,
-        summary=f"{plural(rows, 'row')} ({wanted} expected)",
-        metrics={"rows": rows, "min": rule.min, "max": rule.max},
-        location=None if ok else ctx.location("contracts", contract.name, "rows"),
-    )
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from checker.checks.data.rules import MAX_EXAMPLES, ColumnRules, Example, Tally, plain
 from checker.checks.data.scan import FileScan
+from checker.checks.registry import Check
 from checker.results.model import CheckResult, Location, Status, truncate
 
 WHOLE_ROW = "(whole row)"
@@ -37,15 +38,6 @@ class FileView:
     lines: Mapping[int, int]  # CSV data row → physical line, for the rows shown as examples
 
 
-@dataclass(frozen=True)
-class RuleCheck:
-    """One rule over the file's columns it applies to (and whole rows, for `unique_rows`)."""
-
-    rule: str
-    checked: list[ColumnRules]
-    whole_rows: bool = False
-
-
 def unique_tally(scan: FileScan) -> Tally:
     """Rows sharing a value with another row, in any unique column (or as a whole row)."""
     import numpy as np
@@ -66,8 +58,19 @@ def unique_tally(scan: FileScan) -> Tally:
                  sorted(examples, key=lambda e: e.row)[:MAX_EXAMPLES])
 
 
-def rule_result(check: RuleCheck, tally: Tally, scan: FileScan, view: FileView) -> CheckResult:
-    rule, checked, extra_checked = check.rule, check.checked, int(check.whole_rows)
+@dataclass(frozen=True)
+class RuleCheck:
+    """One rule (its registry entry: data.types → the "types" rule) over the file's columns it
+    applies to, and whole rows for `unique_rows`."""
+
+    check: Check
+    checked: list[ColumnRules]
+    whole_rows: bool = False
+
+
+def rule_result(rule_check: RuleCheck, tally: Tally, scan: FileScan, view: FileView) -> CheckResult:
+    check, checked, extra_checked = rule_check.check, rule_check.checked, int(rule_check.whole_rows)
+    check_id, rule = check.id, check.id.removeprefix("data.")
     order = {c.name: i for i, c in enumerate(checked)}
     by_column = dict(sorted(tally.by_column.items(), key=lambda item: order.get(item[0], len(order))))
     tally = Tally(tally.violations, by_column, tally.examples)
@@ -76,7 +79,6 @@ def rule_result(check: RuleCheck, tally: Tally, scan: FileScan, view: FileView) 
     if scan.row_groups:
         metrics["row_groups"] = scan.row_groups
         metrics["proven_by_statistics"] = scan.proven.get(rule, 0)
-    check_id = f"data.{rule}"
     if not tally.violations:
         return CheckResult(id=check_id, status=Status.PASS, subject=view.subject, metrics=metrics,
                            summary=_pass_summary(rule, checked, scan.rows, extra_checked))

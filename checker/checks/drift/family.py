@@ -8,47 +8,94 @@ entry, naming the columns that drift most, with `metrics.by_column` for all of t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from checker.checks.drift.measure import ColumnDrift, Measure, UnreadableFileError, measure
+from checker.checks.engine import run_checks
+from checker.checks.registry import DRIFT_KS, DRIFT_PSI, checks_of
 from checker.checks.text_table import text_table
 from checker.config.paths import PathRefusedError, inside_root
 from checker.config.schema import Config, DriftEntry
-from checker.contracts.model import Contract
-from checker.results.model import CheckResult, Location, Status, stopwatch, truncate
+from checker.contracts.model import ColumnType, Contract
+from checker.results.model import CheckResult, Location, Status, truncate
 from checker.run.context import RunContext
 
 TOP = 3  # columns named in a summary
 
 
 def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
+    checks = checks_of("drift")
     for i, entry in enumerate(config.drift):
-        with stopwatch() as elapsed:
-            results = check_entry(i, entry, config.contract(entry.contract), ctx)
-        for result in results:
-            yield result.with_duration(elapsed[0] / len(results))
+        yield from run_checks(checks, DriftEntryCheck(i, entry, config.contract(entry.contract), ctx))
 
 
-def check_entry(i: int, entry: DriftEntry, contract: Contract, ctx: RunContext) -> list[CheckResult]:
-    subject = f"{entry.contract}: {entry.reference} → {entry.current}"
-    names = entry.columns if entry.columns is not None else list(contract.features)
-    columns = {name: contract.columns[name].type for name in names}
-    if not columns:
-        summary = f"contract {entry.contract} has no feature columns to compare"
-        return [CheckResult(id=check, status=Status.SKIP, subject=subject, summary=summary,
-                            location=ctx.location("drift", i)) for check in ("drift.psi", "drift.ks")]
-    try:
-        found = measure(_confined(ctx.root, entry.reference, "reference"),
-                        _confined(ctx.root, entry.current, "current"), columns,
-                        bins=entry.bins, sample_max=entry.sample_max)
-    except UnreadableFileError as exc:
-        return [CheckResult(id=check, status=Status.FAIL, subject=subject, summary=str(exc),
-                            location=ctx.location("drift", i, exc.side))
-                for check in ("drift.psi", "drift.ks")]
-    evidence = {"reference": entry.reference, "current": entry.current}
-    return [psi_result(found, entry, subject, evidence, ctx.location("drift", i, "psi_max")),
-            ks_result(found, entry, subject, evidence, ctx.location("drift", i, "ks_pvalue_min"))]
+@dataclass
+class DriftEntryCheck:
+    """One `drift:` entry. The first check to need the measurement takes it (and its time)."""
+
+    index: int
+    entry: DriftEntry
+    contract: Contract
+    ctx: RunContext
+    _measured: Measure | UnreadableFileError | None = None
+
+    @property
+    def subject(self) -> str:
+        return f"{self.entry.contract}: {self.entry.reference} → {self.entry.current}"
+
+    @property
+    def columns(self) -> dict[str, ColumnType]:
+        names = self.entry.columns if self.entry.columns is not None else list(self.contract.features)
+        return {name: self.contract.columns[name].type for name in names}
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        return {"reference": self.entry.reference, "current": self.entry.current}
+
+    def location(self, *keys: str) -> Location:
+        return self.ctx.location("drift", self.index, *keys)
+
+    def bare(self, check_id: str, status: Status, summary: str) -> CheckResult:
+        return CheckResult(id=check_id, status=status, subject=self.subject, summary=summary,
+                           location=self.location())
+
+    def measured(self) -> Measure | UnreadableFileError:
+        if self._measured is None:
+            entry, root = self.entry, self.ctx.root
+            try:
+                self._measured = measure(_confined(root, entry.reference, "reference"),
+                                         _confined(root, entry.current, "current"), self.columns,
+                                         bins=entry.bins, sample_max=entry.sample_max)
+            except UnreadableFileError as exc:
+                self._measured = exc
+        return self._measured
+
+
+def psi(drift: DriftEntryCheck) -> CheckResult:
+    found = _measured_or_result(drift, DRIFT_PSI.id)
+    if isinstance(found, CheckResult):
+        return found
+    return psi_result(found, drift.entry, drift.subject, drift.evidence, drift.location("psi_max"))
+
+
+def ks(drift: DriftEntryCheck) -> CheckResult:
+    found = _measured_or_result(drift, DRIFT_KS.id)
+    if isinstance(found, CheckResult):
+        return found
+    return ks_result(found, drift.entry, drift.subject, drift.evidence, drift.location("ks_pvalue_min"))
+
+
+def _measured_or_result(drift: DriftEntryCheck, check_id: str) -> Measure | CheckResult:
+    """The measurement, or the result when there is nothing to measure or a file is unreadable."""
+    if not drift.columns:
+        return drift.bare(check_id, Status.SKIP,
+                          f"contract {drift.entry.contract} has no feature columns to compare")
+    found = drift.measured()
+    if isinstance(found, UnreadableFileError):
+        return replace(drift.bare(check_id, Status.FAIL, str(found)), location=drift.location(found.side))
+    return found
 
 
 def _confined(root: Path, path: str, side: Literal["reference", "current"]) -> Path:
@@ -64,7 +111,7 @@ def psi_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[s
     scored = sorted((c for c in found.columns if c.psi is not None), key=lambda c: -(c.psi or 0))
     drifting = [c for c in scored if (c.psi or 0) > entry.psi_max]
     if not scored:
-        return _nothing_compared("drift.psi", found, subject, evidence, location)
+        return _nothing_compared(DRIFT_PSI.id, found, subject, evidence, location)
     worst = scored[0]
     if drifting:
         named = ", ".join(f"{c.column} {c.psi:.3f}" for c in drifting[:TOP])
@@ -79,7 +126,7 @@ def psi_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[s
         ["bin", "reference", "current"],
         [[label, f"{ref:.1%}", f"{cur:.1%}"] for label, ref, cur in worst.bins])
     return CheckResult(
-        id="drift.psi", status=Status.FAIL if drifting or found.problems else Status.PASS,
+        id=DRIFT_PSI.id, status=Status.FAIL if drifting or found.problems else Status.PASS,
         subject=subject, summary=summary, details=details, location=location,
         metrics={"psi": round(worst.psi or 0.0, 6), "column": worst.column, "psi_max": entry.psi_max,
                  "by_column": {c.column: round(c.psi or 0.0, 6) for c in scored}},
@@ -93,9 +140,9 @@ def ks_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[st
     tested = sorted((c for c in found.columns if c.ks_pvalue is not None), key=lambda c: c.ks_pvalue or 0)
     if not tested:
         if not found.problems and not any(c.kind == "numeric" for c in found.columns):
-            return CheckResult(id="drift.ks", status=Status.SKIP, subject=subject, location=location,
+            return CheckResult(id=DRIFT_KS.id, status=Status.SKIP, subject=subject, location=location,
                                summary="no numeric feature columns (KS compares numbers)")
-        return _nothing_compared("drift.ks", found, subject, evidence, location)
+        return _nothing_compared(DRIFT_KS.id, found, subject, evidence, location)
     drifting = [c for c in tested if (c.ks_pvalue or 0) < entry.ks_pvalue_min]
     worst = tested[0]
     if drifting:
@@ -109,7 +156,7 @@ def ks_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[st
                      [[c.column, f"{c.ks_statistic:.4f}", f"{c.ks_pvalue:.3g}",
                        str(c.reference_values), str(c.current_values)] for c in tested])
     return CheckResult(
-        id="drift.ks", status=Status.FAIL if drifting or found.problems else Status.PASS,
+        id=DRIFT_KS.id, status=Status.FAIL if drifting or found.problems else Status.PASS,
         subject=subject, summary=summary, details=details, location=location,
         metrics={"ks_pvalue": worst.ks_pvalue, "ks_statistic": worst.ks_statistic, "column": worst.column,
                  "ks_pvalue_min": entry.ks_pvalue_min, "sample_max": entry.sample_max,

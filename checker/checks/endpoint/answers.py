@@ -3,7 +3,6 @@ checker.checks.outputs, shared with the pipeline) and the whole body against an 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -39,10 +38,14 @@ def load_schema(path: Path) -> dict[str, Any]:
     from jsonschema import validators
     from jsonschema.exceptions import SchemaError
 
+    from checker.limits import MAX_SCHEMA_BYTES, LimitExceededError, loads_json_bounded, read_capped
+
     try:
-        schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        schema: dict[str, Any] = loads_json_bounded(read_capped(path, MAX_SCHEMA_BYTES))
     except OSError as exc:
         raise ValueError(f"cannot read response.schema {path.name}: {exc.strerror}") from None
+    except LimitExceededError as exc:
+        raise ValueError(f"response.schema {path.name} is {exc}") from None
     except ValueError as exc:
         raise ValueError(f"response.schema {path.name} is not valid JSON: {exc}") from None
     try:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from checker.checks.pipeline.artifacts import ArtifactState, MetricFinding, artifact_problems
 from checker.checks.pipeline.process import EXIT_NOT_FOUND, ProcessOutcome
+from checker.checks.registry import PIPELINE_ARTIFACTS, PIPELINE_METRICS
 from checker.config.schema import Artifact
 from checker.results.model import CheckResult, Location, Status, truncate
 
@@ -74,11 +75,11 @@ def artifacts_result(artifacts: list[Artifact], states: list[ArtifactState],
     sizes = {s.display: s.size for s in states}
     subject = ", ".join(a.path for a in artifacts)
     if problems:
-        return CheckResult(id="pipeline.artifacts", status=Status.FAIL, subject=subject,
+        return CheckResult(id=PIPELINE_ARTIFACTS.id, status=Status.FAIL, subject=subject,
                            location=location, summary="; ".join(problems),
                            metrics={"missing": sum(s.size is None for s in states)},
                            evidence=truncate({"sizes_bytes": sizes, "found_in_out": _listing(states)}))
-    return CheckResult(id="pipeline.artifacts", status=Status.PASS, subject=subject, location=location,
+    return CheckResult(id=PIPELINE_ARTIFACTS.id, status=Status.PASS, subject=subject, location=location,
                        summary=f"{len(states)} artifact(s) present", metrics={"sizes_bytes": sizes})
 
 
@@ -94,9 +95,9 @@ def metrics_result(findings: list[MetricFinding], subject: str, location: Locati
     failed = [f for f in findings if f.problem]
     if failed:
         summary = "; ".join(f"{f.key or f.file}: {f.problem}" for f in failed)
-        return CheckResult(id="pipeline.metrics", status=Status.FAIL, subject=subject, location=location,
+        return CheckResult(id=PIPELINE_METRICS.id, status=Status.FAIL, subject=subject, location=location,
                            summary=summary, metrics={"values": truncate(values)},
                            evidence=truncate({"failed": [vars(f) for f in failed]}))
     shown = ", ".join(f"{f.key}={f.value:g}" for f in findings)
-    return CheckResult(id="pipeline.metrics", status=Status.PASS, subject=subject, location=location,
+    return CheckResult(id=PIPELINE_METRICS.id, status=Status.PASS, subject=subject, location=location,
                        summary=f"within bounds: {shown}", metrics={"values": truncate(values)})

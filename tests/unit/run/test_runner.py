@@ -62,3 +62,30 @@ def test_a_group_missing_from_this_build_is_skipped(tmp_path, monkeypatch):
     assert skipped.status is Status.SKIP
     assert skipped.summary == "drift checks are not available in this version"
     assert report.status is Status.PASS
+
+
+def test_a_check_that_raises_errs_alone_and_the_next_file_is_still_checked(tmp_path, monkeypatch):
+    from checker.checks.data import family as data_family
+
+    (tmp_path / "a.csv").write_text("a\n1\n2\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("a\n3\n", encoding="utf-8")
+    real_scan = data_family._scan
+
+    def scan_or_crash(data, *args):
+        if data.path.name == "a.csv":
+            raise RuntimeError("scanner bug")
+        return real_scan(data, *args)
+
+    monkeypatch.setattr(data_family, "_scan", scan_or_crash)
+    config = write_config(tmp_path, """
+        version: 1
+        contracts:
+          t: {columns: {a: {type: int}}}
+        data:
+          - {contract: t, files: "*.csv"}
+        """)
+    report = runner.run(RunContext(loaded=load_config(config, {}), out_dir=tmp_path / "out"), None)
+    crashed = [c for c in report.checks if "a.csv" in c.subject]
+    assert [(c.id, c.status) for c in crashed] == [("data.readable", Status.ERROR)]
+    assert crashed[0].summary == "data.readable stopped: RuntimeError: scanner bug"
+    assert by_id(report.checks, "data.types", "b.csv").status is Status.PASS

@@ -1,0 +1,88 @@
+"""One `endpoint` entry while its checks run: where it answers, the HTTP client, the request
+every model check shares, the tally behind endpoint.errors, and what to close at the end."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from checker.checks.endpoint.http import HttpClient
+from checker.checks.endpoint.request import PredictRequest, Tally
+from checker.checks.registry import ENDPOINT_HEALTH, ENDPOINT_MALFORMED, ENDPOINT_SERVE
+from checker.config.schema import Endpoint
+from checker.contracts.model import Contract
+from checker.results.clip import clip_tail
+from checker.results.model import CheckResult, Location, Status, truncate
+from checker.run.context import RunContext
+
+LOG_CHARS = 1800
+
+
+@dataclass
+class EntryCheck:
+    ctx: RunContext
+    index: int
+    entry: Endpoint
+    subject: str
+    url: str | None  # None until `serve` starts the service
+    contract: Contract | None
+    stack: ExitStack
+    deadline: float = 0.0  # time.monotonic() bounding every request, retry and the build
+    logs: Callable[[], str] | None = None  # once serve started a container: its logs
+    request: PredictRequest | None = None
+    tally: Tally = field(default_factory=Tally)
+    ran_out_during: str = "making the request rows"  # the model check that ran last
+    _client: HttpClient | None = None
+
+    def __post_init__(self) -> None:
+        self.deadline = time.monotonic() + self.entry.deadline
+
+    def applies(self, check_id: str) -> bool:
+        if check_id == ENDPOINT_SERVE.id:
+            return self.entry.serve is not None
+        if check_id == ENDPOINT_HEALTH.id:
+            return True
+        if self.entry.health_only:
+            return False
+        return check_id != ENDPOINT_MALFORMED.id or self.entry.malformed is not None
+
+    def client(self) -> HttpClient:
+        if self._client is None:
+            self._client = HttpClient(dict(self.entry.headers), self.entry.request_timeout, self.deadline)
+        return self._client
+
+    def out_of_time(self, check_id: str) -> CheckResult | None:
+        """A failed result for a model check the endpoint deadline left no time for, naming the
+        step that was running when it hit; None while there is time."""
+        if self.client().remaining() > 0:
+            return None
+        during, deadline = self.ran_out_during, self.entry.deadline
+        summary = f"not run: the endpoint deadline ({deadline:g}s) ran out during {during}"
+        evidence = {"reason": "the endpoint checks' deadline has passed", "ran_out_during": during}
+        return self.result(CheckResult(id=check_id, status=Status.FAIL, summary=summary, evidence=evidence,
+                                       location=self.location("deadline")))
+
+    def location(self, *keys: Any) -> Location:
+        return self.ctx.location("endpoint", self.index, *keys)
+
+    def bare(self, check_id: str, status: Status, summary: str) -> CheckResult | None:
+        if not self.applies(check_id):
+            return None
+        return CheckResult(id=check_id, status=status, summary=summary, subject=self.subject,
+                           location=self.location())
+
+    def result(self, result: CheckResult) -> CheckResult:
+        """`result` as this entry reports it: with the entry as subject, the entry's location
+        unless the check names one, and the tail of the container's logs on a failure."""
+        found = dict(result.evidence)
+        if result.status in (Status.FAIL, Status.ERROR) and self.logs is not None:
+            found["container_logs"] = tail(self.logs())
+        return replace(result, subject=self.subject, metrics=dict(result.metrics), evidence=truncate(found),
+                       location=result.location or self.location())
+
+
+def tail(text: str) -> str:
+    return clip_tail(text, LOG_CHARS)
