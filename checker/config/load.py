@@ -18,6 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from checker.config.http_fields import credential_forms, url_credentials
 from checker.config.location import Location
+from checker.config.path_keys import path_problems
+from checker.config.paths import literal_problem, project_root
 from checker.config.schema import Config, ContractFile
 from checker.config.secrets import looks_secret, redact
 from checker.config.suggest import suggestion
@@ -46,8 +48,8 @@ class LoadedConfig:
 
     @property
     def root(self) -> Path:
-        """Paths in the config are relative to the folder that holds it."""
-        return self.path.parent
+        """Paths in the config are relative to the folder that holds it, and stay inside it."""
+        return project_root(self.path)
 
     def location(self, *path: Any) -> Location:
         """Location of a key path; paths under a file contract point into that file."""
@@ -78,9 +80,11 @@ def load_config(
     contract_indexes: dict[str, tuple[LineIndex, PathKey]] = {}
     file_columns: dict[str, list[str]] = {}
     config = _validate(Config, data, index, problems)
+    root = project_root(path)
+    problems += path_problems(config, root, index) if config is not None else []
     # Contract files are read even when the rest of the config is invalid: their problems are
     # listed too, and references to their columns are checked against what they hold.
-    file_contracts = _load_file_contracts(data, lambda file: load_yaml(path.parent / file, file),
+    file_contracts = _load_file_contracts(data, lambda file: load_yaml(_contract_path(root, file), file),
                                           index, contract_indexes, problems)
     file_columns.update({name: list(c.columns) for name, c in file_contracts.items() if c is not None})
     if config is not None:
@@ -92,6 +96,14 @@ def load_config(
     assert config is not None
     return LoadedConfig(config, path, display, index, contract_indexes, tuple(unset),
                         frozenset(secrets))
+
+
+def _contract_path(root: Path, file: str) -> Path:
+    """A contract file inside the project; ConfigError (reported at `file:`) if it leads out."""
+    problem = literal_problem(root, file)
+    if problem is not None:
+        raise ConfigError(ConfigProblem(file, None, "", problem.removeprefix(f"{file} ")))
+    return root / file
 
 
 def load_contracts_text(text: str, display: str, read: YamlReader

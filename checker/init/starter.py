@@ -7,11 +7,11 @@ never overwritten unless `force` is given.
 
 from __future__ import annotations
 
-import glob
 import re
 from importlib import resources
 from pathlib import Path
 
+from checker.config.globs import find
 from checker.errors import UsageError
 from checker.tables.reader import TableReadError, table_format
 
@@ -61,12 +61,13 @@ def render_config(folder: Path, data_glob: str | None) -> str:
 def _data_files(folder: Path, data_glob: str | None) -> tuple[list[Path], str | None]:
     """The data files to infer from, and how the config names them."""
     if data_glob is not None:
-        matches = sorted(Path(p) for p in glob.glob(str(folder / data_glob), recursive=True))
-        files = [path for path in matches if path.is_file() and _is_table(path)]
+        matches = find(folder, data_glob)
+        if matches.refused:
+            raise UsageError(f"--data {data_glob}: the data must be inside {folder} "
+                             f"({matches.refused[0].reason})")
+        files = [path for path in matches.files if _is_table(path)]
         if not files:
             raise UsageError(f"--data {data_glob}: no CSV, Parquet or JSON Lines file matches")
-        if any(not path.resolve().is_relative_to(folder.resolve()) for path in files):
-            raise UsageError(f"--data {data_glob}: the data must be inside {folder}")
         return files, data_glob
     found = sorted(path for path in (folder / DATA_FOLDER).rglob("*")
                    if path.is_file() and _is_table(path) and path.suffix.lower() != ".json")

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from checker.config.paths import PathRefusedError, confine
 from checker.tables.errors import TableReadError
 
 if TYPE_CHECKING:
@@ -42,6 +43,11 @@ def _dataset(folder: Path) -> Any:
     if not folder.is_dir():
         raise TableReadError("not a folder: `partitioning: hive` reads a folder of Parquet files")
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".parquet", ".pq"))
+    for path in files:  # rglob enters no symlinked folder; a symlinked file must stay inside too
+        try:
+            confine(folder, path.relative_to(folder), inside="the partitioned folder")
+        except PathRefusedError as exc:
+            raise TableReadError(f"refused, not read: {exc}") from None
     if not files:
         raise TableReadError("no .parquet file in the folder")
     return ds.dataset([str(p) for p in files], format="parquet",

@@ -273,3 +273,14 @@ def test_fetch_off_skips_in_a_shallow_clone(tmp_path: Path) -> None:
     [result] = compat(config, base_ref=None)
     assert result.status is Status.SKIP
     assert "fetching is off" in result.summary
+
+
+def test_a_base_contract_file_outside_the_project_is_not_read(tmp_path: Path) -> None:
+    """The base ref's config is the PR's too: its `file:` paths are confined like the head's."""
+    outside = CONFIG.replace("contracts/wine.yml", "../../shared/wine.yml")
+    inline = "version: 1\ncontracts:\n  wine:\n" + textwrap.indent(BASE_CONTRACT, "    ")
+    config = repo_with_pr(tmp_path, {"mlsmoke.yml": outside, "../../shared/wine.yml": BASE_CONTRACT},
+                          {"mlsmoke.yml": inline}, folder="project/ml")
+    result = by_id(compat(config), "data.compatibility", "wine")
+    assert result.status is Status.SKIP
+    assert "leads outside the project folder" in result.summary

@@ -15,6 +15,7 @@ from checker.checks.compat.git import GitError, Repo
 from checker.checks.engine import run_checks
 from checker.checks.registry import DATA_COMPATIBILITY, checks_of
 from checker.config.load import load_contracts_text
+from checker.config.paths import lexical_problem
 from checker.config.schema import Config
 from checker.config.yamlmap import LineIndex, parse_yaml
 from checker.contracts.diff import Change, Kind, changes_table, diff_contracts
@@ -132,6 +133,9 @@ def _base_contracts(repo: Repo, ref: str, commit: str, config_name: str, notes: 
     def read(file: str) -> tuple[Any, LineIndex]:
         path = repo.path_of(file)
         display = f"{ref}:{path or file}"
+        refused = lexical_problem(file)
+        if refused:
+            raise ConfigError(ConfigProblem(display, None, "", refused))
         found = repo.show(commit, path) if path else None
         if found is None:
             raise ConfigError(ConfigProblem(display, None, "", "file not found"))

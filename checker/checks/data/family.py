@@ -9,7 +9,6 @@ cannot be read gets one failed `data.readable` naming the cause, and the run goe
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -33,6 +32,7 @@ from checker.checks.registry import (
     Check,
     checks_of,
 )
+from checker.config.globs import Matches, Refusal, find
 from checker.config.schema import Config, DataEntry
 from checker.contracts.model import ColumnType, Contract
 from checker.results.model import CheckResult, Location, Status
@@ -46,11 +46,14 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
     checks = checks_of("data")
     for index, entry in enumerate(config.data):
         contract = config.contract(entry.contract)
-        files = matched_files(entry, ctx.root)
-        for pattern, paths in files.items():
-            if not paths:
-                yield from run_checks(checks, Unmatched(contract, pattern, index, ctx))
-        for path in sorted({p for paths in files.values() for p in paths}):
+        matches = matched_files(entry, ctx.root)
+        for pattern, found in matches.items():
+            for refusal in found.refused:
+                yield from run_checks(checks, Unmatched(contract, refusal.path, index, ctx, refusal=refusal))
+            if not _tables(entry, found) and not found.refused:
+                folders = [_relative(p, ctx.root) for p in found.folders]
+                yield from run_checks(checks, Unmatched(contract, pattern, index, ctx, folders))
+        for path in sorted({p for found in matches.values() for p in _tables(entry, found)}):
             yield from run_checks(checks, FileCheck(contract, path, ctx, read_options(entry)))
 
 
@@ -59,23 +62,28 @@ def read_options(entry: DataEntry) -> ReadOptions:
     return ReadOptions(delimiter=csv.delimiter if csv is not None else ",", partitioning=entry.partitioning)
 
 
-def matched_files(entry: DataEntry, root: Path) -> dict[str, list[Path]]:
-    """{glob: the files it matches}, relative to the config's folder; the folders it matches
-    for a partitioned entry (each one table)."""
-    wanted = Path.is_dir if entry.partitioning else Path.is_file
-    return {pattern: sorted(root / p for p in glob.glob(pattern, root_dir=root, recursive=True)
-                            if wanted(root / p))
-            for pattern in entry.files}
+def matched_files(entry: DataEntry, root: Path) -> dict[str, Matches]:
+    """{glob: what it matches}, relative to the config's folder and confined to it."""
+    return {pattern: find(root, pattern) for pattern in entry.files}
+
+
+def _tables(entry: DataEntry, found: Matches) -> list[Path]:
+    """The files a glob matched; the folders, for a partitioned entry (each one table)."""
+    return found.folders if entry.partitioning else found.files
 
 
 @dataclass
 class Unmatched:
-    """A `files:` glob that matches no file: one failed data.readable."""
+    """A `files:` glob with nothing to read, one failed data.readable: it matches no file
+    (`folders`: the folders it matches instead), or one match is refused because it resolves
+    outside the project or into .git (`pattern` is then the refused path)."""
 
     contract: Contract
     pattern: str
     index: int
     ctx: RunContext
+    folders: list[str] = field(default_factory=list)
+    refusal: Refusal | None = None
 
     def bare(self, check_id: str, status: Status, summary: str) -> CheckResult:
         return CheckResult(id=check_id, status=status, subject=f"{self.contract.name}: {self.pattern}",
@@ -134,8 +142,10 @@ def readable(file: FileCheck | Unmatched) -> CheckResult:
 
 
 def _unmatched(unmatched: Unmatched) -> CheckResult:
-    root, pattern = unmatched.ctx.root, unmatched.pattern
-    folders = sorted(p for p in glob.glob(pattern, root_dir=root, recursive=True) if (root / p).is_dir())
+    root, pattern, folders = unmatched.ctx.root, unmatched.pattern, unmatched.folders
+    if unmatched.refusal is not None:  # read nothing from it, name why
+        return replace(unmatched.bare(DATA_READABLE.id, Status.FAIL, f"refused {pattern}: not read"),
+                       details=unmatched.refusal.reason)
     only_folders = f" (it matches only folders: {', '.join(folders[:5])})" if folders else ""
     return replace(unmatched.bare(DATA_READABLE.id, Status.FAIL,
                                   f"no file matches {pattern!r}{only_folders}"),
@@ -243,6 +253,9 @@ def _scan(data: DataFile, present: list[ColumnRules], unique_rows: bool) -> File
 
 
 def _relative(path: Path, root: Path) -> str:
+    """The name the glob matched (a symlink inside the project keeps its own name)."""
+    if path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from checker.checks.drift.measure import ColumnDrift, Measure, UnreadableFileError, measure
 from checker.checks.engine import run_checks
 from checker.checks.registry import DRIFT_KS, DRIFT_PSI, checks_of
 from checker.checks.text_table import text_table
+from checker.config.paths import PathRefusedError, inside_root
 from checker.config.schema import Config, DriftEntry
 from checker.contracts.model import ColumnType, Contract
 from checker.results.model import CheckResult, Location, Status, truncate
@@ -63,7 +65,8 @@ class DriftEntryCheck:
         if self._measured is None:
             entry, root = self.entry, self.ctx.root
             try:
-                self._measured = measure(root / entry.reference, root / entry.current, self.columns,
+                self._measured = measure(_confined(root, entry.reference, "reference"),
+                                         _confined(root, entry.current, "current"), self.columns,
                                          bins=entry.bins, sample_max=entry.sample_max)
             except UnreadableFileError as exc:
                 self._measured = exc
@@ -93,6 +96,14 @@ def _measured_or_result(drift: DriftEntryCheck, check_id: str) -> Measure | Chec
     if isinstance(found, UnreadableFileError):
         return replace(drift.bare(check_id, Status.FAIL, str(found)), location=drift.location(found.side))
     return found
+
+
+def _confined(root: Path, path: str, side: Literal["reference", "current"]) -> Path:
+    """A drift input resolved inside the project; one that leads out of it is not read."""
+    try:
+        return inside_root(root, path)  # as named, so messages name the file the config names
+    except PathRefusedError as exc:
+        raise UnreadableFileError(side, f"refused {path}: not read: {exc}") from None
 
 
 def psi_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[str, Any],

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from checker.config.paths import PathRefusedError, confine
 from checker.config.schema import Serve
 from checker.errors import ExternalError
 from checker.results.clip import clip_tail
@@ -79,8 +80,7 @@ class ServeSession:
         from docker.errors import APIError
         from requests.exceptions import RequestException
 
-        context = (self.root / (self.serve.build or ".")).resolve()
-        dockerfile = self.serve.dockerfile or "Dockerfile"
+        context, dockerfile = self._build_paths()
         if not (context / dockerfile).is_file():
             raise ServeError(f"no {dockerfile} in {self.serve.build}")
         tag = "mlsmoke-serve:" + hashlib.sha256(str(context).encode()).hexdigest()[:12]
@@ -109,6 +109,15 @@ class ServeSession:
         if time.monotonic() >= self.deadline - 1:  # a read timeout ends a moment before it
             raise ServeError(f"docker build of {self.serve.build} was stopped by the endpoint deadline "
                               f"after {time.monotonic() - started:.0f}s", _tail(log))
+
+    def _build_paths(self) -> tuple[Path, str]:
+        """The build context, resolved, and the Dockerfile in it: both inside the project."""
+        build, dockerfile = self.serve.build or ".", self.serve.dockerfile or "Dockerfile"
+        try:
+            confine(self.root, Path(build) / dockerfile)
+            return confine(self.root, build), dockerfile
+        except PathRefusedError as exc:
+            raise ServeError(f"refused to build: {exc}") from None
 
     def _image(self, client: Any) -> str:
         from docker.errors import APIError, ImageNotFound

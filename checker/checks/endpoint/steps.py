@@ -25,6 +25,7 @@ from checker.checks.registry import (
     ENDPOINT_PREDICT,
     ENDPOINT_SERVE,
 )
+from checker.config.paths import inside_root
 from checker.config.schema import Endpoint
 from checker.results.model import CheckResult, Status, truncate
 
@@ -138,7 +139,7 @@ def _judge_predictions(e: EntryCheck, predictions: list[Any], document: Any,
                            violations=violations[: answers.MAX_EXAMPLES])
     if spec and spec.schema_:
         try:
-            schema = answers.load_schema(e.ctx.root / spec.schema_)
+            schema = answers.load_schema(inside_root(e.ctx.root, spec.schema_))
         except ValueError as exc:
             return e.result(CheckResult(id=ENDPOINT_PREDICT.id, status=Status.ERROR, summary=str(exc),
                                         location=e.location("response", "schema")))

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checker.checks.pipeline.scratch import Scratch
+from checker.config.paths import PathRefusedError
 from checker.config.schema import Artifact, Bounds
 
 
@@ -16,22 +18,32 @@ from checker.config.schema import Artifact, Bounds
 class ArtifactState:
     template: str
     path: Path
-    size: int | None  # None: missing
+    size: int | None  # None: missing, or refused
+    refused: str | None = None  # why it is not read: it leads out of the scratch space
 
     @property
     def display(self) -> str:
         return self.template
 
 
-def inspect(artifacts: list[Artifact], paths: list[Path]) -> list[ArtifactState]:
-    return [ArtifactState(a.path, p, p.stat().st_size if p.is_file() else None)
-            for a, p in zip(artifacts, paths, strict=True)]
+def inspect(artifacts: list[Artifact], paths: list[Path], scratch: Scratch) -> list[ArtifactState]:
+    return [_state(a, p, scratch) for a, p in zip(artifacts, paths, strict=True)]
+
+
+def _state(artifact: Artifact, path: Path, scratch: Scratch) -> ArtifactState:
+    try:
+        scratch.inside(path)
+    except PathRefusedError as exc:
+        return ArtifactState(artifact.path, path, None, str(exc))
+    return ArtifactState(artifact.path, path, path.stat().st_size if path.is_file() else None)
 
 
 def artifact_problems(artifacts: list[Artifact], states: list[ArtifactState]) -> list[str]:
     problems = []
     for artifact, state in zip(artifacts, states, strict=True):
-        if state.size is None:
+        if state.refused:
+            problems.append(f"{state.display}: refused, not read: {state.refused}")
+        elif state.size is None:
             what = "a folder, not a file" if state.path.is_dir() else "missing"
             problems.append(f"{state.display}: {what}")
         elif artifact.min_bytes is not None and state.size < artifact.min_bytes:

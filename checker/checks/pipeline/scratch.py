@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.config.paths import confine
+
 # Never copied: version control, caches, virtual environments (not relocatable, and the
 # user's interpreter is used where it is), and mlsmoke's own output folder.
 SKIPPED_NAMES = frozenset({".git", ".hg", ".svn", "__pycache__", ".mypy_cache", ".pytest_cache",
@@ -38,6 +40,11 @@ class Scratch:
     @property
     def logs(self) -> Path:
         return self.root / "logs"
+
+    def inside(self, path: Path) -> Path:
+        """`path` resolved; PathRefusedError if a symlink (copied from the project, or made by the
+        pipeline) leads it out of this scratch space or into a .git folder."""
+        return confine(self.root, path, inside="the scratch space")
 
     def data_file(self, data_path: str | None, suffix: str) -> Path:
         """`{data}`: `data_path` inside the copied tree, else data/synthetic<suffix>."""

@@ -36,6 +36,7 @@ from checker.checks.registry import (
     PIPELINE_SETUP,
     PIPELINE_SYNTHESIZE,
 )
+from checker.config.paths import PathRefusedError
 from checker.config.schema import ModelSpec
 from checker.results.model import CheckResult, Status, stopwatch, truncate
 
@@ -47,7 +48,7 @@ def synthesize(run: PipelineRun) -> CheckResult:
     pipeline, trained, fmt = run.pipeline, run.trained, data_format(run.pipeline)
     try:
         run.table = table = synthesize_rows(run.contract, pipeline.rows, pipeline.seed, pipeline.patterns)
-        write_table(table, trained.values.data, fmt)
+        write_table(table, trained.scratch.inside(trained.values.data), fmt)
     except (ValueError, TypeError, OSError) as exc:  # SynthError, pyarrow's ArrowInvalid/TypeError
         return run.bare(PIPELINE_SYNTHESIZE.id, Status.FAIL, f"cannot synthesize data: {exc}")
     result = run.bare(
@@ -76,7 +77,8 @@ def command(run: PipelineRun) -> CheckResult:
 def artifacts(run: PipelineRun) -> CheckResult:
     """A leaf: it blocks nothing."""
     configured = run.pipeline.artifacts
-    run.artifact_states = states = inspect(configured, [run.path(run.trained, a.path) for a in configured])
+    found = [run.path(run.trained, a.path) for a in configured]
+    run.artifact_states = states = inspect(configured, found, run.trained.scratch)
     if not configured:
         return run.bare(PIPELINE_ARTIFACTS.id, Status.SKIP, "no artifacts configured")
     return artifacts_result(configured, states, run.location(PIPELINE_ARTIFACTS.id))
@@ -98,6 +100,9 @@ def metrics(run: PipelineRun) -> CheckResult:
 def model_load(run: PipelineRun) -> CheckResult | SkipRest:
     """Train again when deterministic is on, then one probe run loads the model(s) and predicts."""
     model = run.pipeline.model
+    refused = _refused_model(run, model)
+    if refused is not None:
+        return refused
     problem = _not_probeable(run, model)
     if problem is not None:
         return SkipRest(problem)
@@ -152,6 +157,17 @@ def _model(run: PipelineRun) -> ModelSpec:
     return run.pipeline.model
 
 
+def _refused_model(run: PipelineRun, model: ModelSpec | None) -> CheckResult | None:
+    """A model path that leads out of the scratch space fails model_load unread."""
+    if model is None:
+        return None
+    try:
+        run.trained.scratch.inside(run.path(run.trained, model.path))
+    except PathRefusedError as exc:
+        return run.bare(PIPELINE_MODEL_LOAD.id, Status.FAIL, f"refused, not loaded: {exc}")
+    return None
+
+
 def _not_probeable(run: PipelineRun, model: ModelSpec | None) -> str | None:
     if model is None:
         return "no model configured (pipeline.model)"
@@ -171,7 +187,7 @@ def _rerun(run: PipelineRun) -> Rerun:
     assert run.table is not None
     with stopwatch() as elapsed:
         trained = run.prepare()
-        write_table(run.table, trained.values.data, data_format(run.pipeline))
+        write_table(run.table, trained.scratch.inside(trained.values.data), data_format(run.pipeline))
         result = run.shell(PIPELINE_DETERMINISTIC.id, run.pipeline.command, run.pipeline.timeout, trained)
     return Rerun(trained, result, elapsed[0])
 

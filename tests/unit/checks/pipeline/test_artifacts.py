@@ -13,6 +13,7 @@ from checker.checks.pipeline.predictions import (
     shape_problem,
     value_problems,
 )
+from checker.checks.pipeline.scratch import Scratch
 from checker.config.schema import Artifact, Bounds, Expectation, OutputSpec
 
 
@@ -47,7 +48,8 @@ def test_artifact_problems(tmp_path: Path) -> None:
     (tmp_path / "small").write_bytes(b"12")
     (tmp_path / "folder").mkdir()
     artifacts = [Artifact(path="small", min_bytes=10), Artifact(path="gone"), Artifact(path="folder")]
-    states = inspect(artifacts, [tmp_path / "small", tmp_path / "gone", tmp_path / "folder"])
+    paths = [tmp_path / "small", tmp_path / "gone", tmp_path / "folder"]
+    states = inspect(artifacts, paths, Scratch(tmp_path))
     assert artifact_problems(artifacts, states) == [
         "small: 2 bytes, expected at least 10", "gone: missing", "folder: a folder, not a file"]
     assert artifact_problems([Artifact(path="small", min_bytes=2)], states[:1]) == []
