@@ -7,28 +7,22 @@ passes the environment mapping.
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from checker.config.http_fields import credential_forms, url_credentials
+from checker.config.expand import Expander
 from checker.config.location import Location
 from checker.config.path_keys import path_problems
 from checker.config.paths import literal_problem, project_root
+from checker.config.references import contract_columns, cross_references
 from checker.config.schema import Config, ContractFile
-from checker.config.secrets import looks_secret, redact
-from checker.config.suggest import suggestion
+from checker.config.secrets import redact
+from checker.config.validation import validate
 from checker.config.yamlmap import LineIndex, PathKey, dotted, load_yaml, parse_yaml
 from checker.contracts.model import Contract
 from checker.errors import ConfigError, ConfigProblem
-
-_VAR = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-_SECRET_SECTIONS = ("headers",)
 
 # Reads a contract file named relative to the config folder → (data, line index); ConfigError if it cannot.
 YamlReader = Callable[[str], tuple[Any, LineIndex]]
@@ -73,13 +67,13 @@ def load_config(
     if not isinstance(raw, dict):
         raise ConfigError(ConfigProblem(display, 1, "", "expected a mapping with `version: 1`"))
     problems: list[ConfigProblem] = []
-    expander = _Expander(environ, index, problems, allow_unset)
+    expander = Expander(environ, index, problems, allow_unset)
     data = expander.expand(raw)
     unset, secrets = expander.unset, expander.secrets
 
     contract_indexes: dict[str, tuple[LineIndex, PathKey]] = {}
     file_columns: dict[str, list[str]] = {}
-    config = _validate(Config, data, index, problems)
+    config = validate(Config, data, index, problems)
     root = project_root(path)
     problems += path_problems(config, root, index) if config is not None else []
     # Contract files are read even when the rest of the config is invalid: their problems are
@@ -89,7 +83,7 @@ def load_config(
     file_columns.update({name: list(c.columns) for name, c in file_contracts.items() if c is not None})
     if config is not None:
         config = _resolve_contract_files(config, file_contracts)
-    problems += _cross_references(data, _contract_columns(data, file_columns), index)
+    problems += cross_references(data, contract_columns(data, file_columns), index)
     if problems:  # a secret given in the wrong place must not be echoed back in the message
         problems = [replace(p, message=redact(p.message, secrets)) for p in problems]
         raise ConfigError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
@@ -121,107 +115,16 @@ def load_contracts_text(text: str, display: str, read: YamlReader
         problems: list[ConfigProblem] = []
         contract: Contract | None
         if isinstance(body, dict) and "file" in body:
-            ref = _validate(ContractFile, body, index, problems, ("contracts", name))
+            ref = validate(ContractFile, body, index, problems, ("contracts", name))
             contract = _load_contract_file(name, ref.file, read, {}, problems) if ref else None
         else:
-            contract = _validate(Contract, body, index, problems, ("contracts", name))
+            contract = validate(Contract, body, index, problems, ("contracts", name))
             contract = contract.model_copy(update={"name": name}) if contract else None
         if contract is None:
             invalid[str(name)] = problems
         else:
             loaded[str(name)] = contract
     return loaded, invalid
-
-
-@dataclass
-class _Expander:
-    """Expands `${VAR}` (and `${VAR:-default}`) in every string of a config, noting the
-    variables that are unset and the values that are secrets."""
-
-    environ: Mapping[str, str]
-    index: LineIndex
-    problems: list[ConfigProblem]
-    allow_unset: bool
-    unset: list[str] = field(default_factory=list)
-    secrets: set[str] = field(default_factory=set)
-
-    def expand(self, value: Any, path: PathKey = ()) -> Any:
-        if isinstance(value, dict):
-            return {k: self.expand(v, (*path, k)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.expand(v, (*path, i)) for i, v in enumerate(value)]
-        if not isinstance(value, str):
-            return value
-        secret = (any(part in _SECRET_SECTIONS for part in path if isinstance(part, str))
-                  or (bool(path) and isinstance(path[-1], str) and looks_secret(path[-1])))
-        expanded = _VAR.sub(lambda match: self._substitute(match, path, secret), value)
-        if secret and expanded:
-            self.secrets.add(expanded)
-            self.secrets.update(credential_forms(expanded))
-        self.secrets.update(url_credentials(expanded))
-        return expanded
-
-    def _substitute(self, match: re.Match[str], path: PathKey, secret: bool) -> str:
-        escaped, name, default = match.groups()
-        if escaped:
-            return match.group(0)[1:]
-        if name in self.environ:
-            if secret or looks_secret(name):
-                self.secrets.add(self.environ[name])
-            return self.environ[name]
-        if default is not None:
-            return default
-        if name not in self.unset:
-            self.unset.append(name)
-        if not self.allow_unset:
-            self.problems.append(ConfigProblem(self.index.file, self.index.line(path), dotted(path),
-                                               f"environment variable {name} is not set"))
-        return match.group(0)
-
-
-def _validate(model: type[BaseModel], data: Any, index: LineIndex,
-              problems: list[ConfigProblem], prefix: PathKey = ()) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems += [_problem(error, index, prefix, model) for error in exc.errors()]
-        return None
-
-
-def _problem(error: Any, index: LineIndex, prefix: PathKey, model: type[BaseModel]) -> ConfigProblem:
-    loc = (*prefix, *error["loc"])
-    found, line = index.resolve(loc)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        message = f"unknown key {loc[-1]!r}" + suggestion(model, error["loc"])
-        return ConfigProblem(index.file, line, dotted(found), message)
-    if kind == "missing":
-        message = f"missing required key {loc[-1]!r}"
-        return ConfigProblem(index.file, line, dotted(found), message)
-    given = error.get("input")
-    if kind in _SHAPE_MESSAGES:  # pydantic's words ("instance of Contract") mean nothing to a user
-        return ConfigProblem(index.file, line, dotted(found),
-                             f"{_SHAPE_MESSAGES[kind]}, got {_yaml_kind(given)}")
-    message = error["msg"].removeprefix("Value error, ")
-    if kind not in ("value_error", "assertion_error") and isinstance(given, (str, int, float)):
-        message += f" (got {given!r})"
-    return ConfigProblem(index.file, line, dotted(found), message)
-
-
-_SHAPE_MESSAGES = {"model_type": "expected a mapping (key: value lines)",
-                   "dict_type": "expected a mapping (key: value lines)",
-                   "model_attributes_type": "expected a mapping (key: value lines)",
-                   "list_type": "expected a list (- item lines)"}
-
-
-def _yaml_kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return repr(value) if isinstance(value, (str, int, float, bool)) else "a value"
 
 
 def _load_file_contracts(data: Any, read: YamlReader, index: LineIndex,
@@ -270,83 +173,7 @@ def _load_contract_file(name: str, file: str, read: YamlReader, indexes: dict[st
     if isinstance(raw, dict) and "columns" not in raw and name in raw:
         raw, prefix = raw[name], (name,)  # a file holding `name: {columns: ...}`
     indexes[name] = (index, prefix)
-    contract = _validate(Contract, raw, index, problems, prefix)
+    contract = validate(Contract, raw, index, problems, prefix)
     return contract.model_copy(update={"name": name, "source": file}) if contract else None
 
 
-def _cross_references(data: Any, columns: Mapping[str, list[str] | None],
-                      index: LineIndex) -> list[ConfigProblem]:
-    """Every contract named exists and every column named is in its contract. Works on the
-    raw (expanded) data, so these problems are listed even when the schema found others."""
-    problems: list[ConfigProblem] = []
-    for path, name, named_columns in _references(data):
-        if name not in columns:
-            defined = ", ".join(sorted(columns)) or "none"
-            problems.append(ConfigProblem(index.file, index.line(path), dotted(path),
-                                          f"no contract named {name!r} (defined: {defined})"))
-            continue
-        known = columns[name]
-        for column_path, column in named_columns:
-            if known is not None and column not in known:
-                problems.append(ConfigProblem(
-                    index.file, index.line(column_path), dotted(column_path),
-                    f"column {column!r} is not in contract {name!r}" + _close(column, known)))
-    return problems
-
-
-def _references(data: Any) -> list[tuple[PathKey, str, list[tuple[PathKey, str]]]]:
-    """(path of the contract name, the name, [(path, column) named against it])."""
-    refs: list[tuple[PathKey, str, list[tuple[PathKey, str]]]] = []
-    for section in ("data", "drift"):
-        for i, entry in enumerate(_as_list(data.get(section))):
-            if isinstance(entry, dict) and isinstance(entry.get("contract"), str):
-                cols = [((section, i, "columns", j), c)
-                        for j, c in enumerate(_as_list(entry.get("columns"))) if isinstance(c, str)]
-                refs.append(((section, i, "contract"), entry["contract"], cols))
-    pipeline = data.get("pipeline")
-    if isinstance(pipeline, dict) and isinstance(pipeline.get("contract"), str):
-        refs.append((("pipeline", "contract"), pipeline["contract"], _pipeline_columns(pipeline)))
-    endpoints = data.get("endpoint")
-    for i, entry in enumerate([endpoints] if isinstance(endpoints, dict) else _as_list(endpoints)):
-        if isinstance(entry, dict) and isinstance(entry.get("contract"), str):
-            path = ("endpoint", "contract") if isinstance(endpoints, dict) else ("endpoint", i, "contract")
-            refs.append((path, entry["contract"], []))
-    return refs
-
-
-def _pipeline_columns(pipeline: dict[str, Any]) -> list[tuple[PathKey, str]]:
-    named: list[tuple[PathKey, str]] = []
-    for i, pattern in enumerate(_as_list(pipeline.get("patterns"))):
-        for part in ("when", "set"):
-            body = pattern.get(part) if isinstance(pattern, dict) else None
-            if isinstance(body, dict):
-                named += [(("pipeline", "patterns", i, part, c), c) for c in body]
-    model = pipeline.get("model")
-    for i, expect in enumerate(_as_list(model.get("expect")) if isinstance(model, dict) else []):
-        if isinstance(expect, dict) and isinstance(expect.get("input"), dict):
-            named += [(("pipeline", "model", "expect", i, "input", c), c) for c in expect["input"]]
-    return named
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _contract_columns(data: Any, file_columns: Mapping[str, list[str]]) -> dict[str, list[str] | None]:
-    """Column names of every contract, inline or from a file; None for a contract file that
-    could not be loaded (its own problems are listed; its columns are not guessed)."""
-    columns: dict[str, list[str] | None] = dict(file_columns)
-    contracts = data.get("contracts")
-    for name, body in (contracts.items() if isinstance(contracts, dict) else []):
-        if isinstance(body, dict) and isinstance(body.get("columns"), dict):
-            columns[name] = [str(c) for c in body["columns"]]
-        elif isinstance(body, dict) and "file" in body:
-            columns.setdefault(name, None)
-        else:
-            columns.setdefault(name, [])
-    return columns
-
-
-def _close(name: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(name, options, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
