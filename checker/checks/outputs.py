@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from checker.config.schema import OutputSpec
+from checker.config.field_types import OutputSpec
 from checker.contracts.model import ColumnType
 
 

@@ -12,8 +12,9 @@ import posixpath
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from checker.config.endpoint_schema import Endpoint
 from checker.config.paths import lexical_problem, literal_problem
-from checker.config.schema import Config, Endpoint, Pipeline
+from checker.config.schema import Config, Pipeline
 from checker.config.yamlmap import LineIndex, PathKey, dotted
 from checker.errors import ConfigProblem
 

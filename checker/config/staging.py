@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from checker.config.endpoint_schema import Endpoint
 from checker.config.load import LoadedConfig
-from checker.config.schema import Endpoint
 from checker.errors import UsageError
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from checker.config import endpoint_schema, field_types
 from checker.config import schema as config_schema
 from checker.contracts import model as contracts
 from tests.helpers import REPO
@@ -23,8 +24,11 @@ def config_section() -> str:
     return readme[start:end]
 
 
+SCHEMA_MODULES = (config_schema, endpoint_schema, field_types, contracts)
+
+
 def config_models() -> list[type[BaseModel]]:
-    return [obj for module in (config_schema, contracts) for obj in vars(module).values()
+    return [obj for module in SCHEMA_MODULES for obj in vars(module).values()
             if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == module.__name__
             and obj.model_fields]
 

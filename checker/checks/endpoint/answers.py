@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.checks.outputs import output_problem
-from checker.config.schema import OutputSpec
+from checker.config.field_types import OutputSpec
 from checker.results.clip import clip_head
 
 MAX_EXAMPLES = 5

@@ -12,7 +12,7 @@ from typing import Any
 from checker.checks.endpoint.http import HttpClient
 from checker.checks.endpoint.request import PredictRequest, Tally
 from checker.checks.registry import ENDPOINT_HEALTH, ENDPOINT_MALFORMED, ENDPOINT_SERVE
-from checker.config.schema import Endpoint
+from checker.config.endpoint_schema import Endpoint
 from checker.contracts.model import Contract
 from checker.results.clip import clip_tail
 from checker.results.model import CheckResult, Location, Status, truncate

@@ -17,7 +17,8 @@ from checker.checks.endpoint.entry import EntryCheck
 from checker.checks.endpoint.http import public_url
 from checker.checks.engine import run_checks
 from checker.checks.registry import checks_of
-from checker.config.schema import Config, Endpoint
+from checker.config.endpoint_schema import Endpoint
+from checker.config.schema import Config
 from checker.results.model import CheckResult
 from checker.run.context import RunContext
 

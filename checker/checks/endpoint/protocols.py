@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from checker.config.schema import Endpoint, JsonProtocol, ProtocolName
+from checker.config.endpoint_schema import Endpoint, JsonProtocol, ProtocolName
 from checker.contracts.model import ColumnType
 from checker.errors import InputError
 

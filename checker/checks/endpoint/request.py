@@ -13,7 +13,7 @@ from typing import Any
 from checker.checks.endpoint.http import Exchange
 from checker.checks.endpoint.load import LoadResult
 from checker.checks.endpoint.protocols import Protocol, Row
-from checker.config.schema import Endpoint
+from checker.config.endpoint_schema import Endpoint
 from checker.contracts.model import Contract
 
 

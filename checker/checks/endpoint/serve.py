@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from checker.config.endpoint_schema import Serve
 from checker.config.paths import PathRefusedError, confine
-from checker.config.schema import Serve
 from checker.errors import ExternalError
 from checker.results.clip import clip_tail
 

@@ -25,8 +25,8 @@ from checker.checks.registry import (
     ENDPOINT_PREDICT,
     ENDPOINT_SERVE,
 )
+from checker.config.endpoint_schema import Endpoint
 from checker.config.paths import inside_root
-from checker.config.schema import Endpoint
 from checker.results.model import CheckResult, Status, truncate
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.checks.outputs import is_number, output_problem
-from checker.config.schema import Expectation, OutputSpec
+from checker.config.field_types import OutputSpec
+from checker.config.schema import Expectation
 
 MAX_EXAMPLES = 10
 

@@ -12,7 +12,8 @@ from checker.checks.endpoint import answers, malformed
 from checker.checks.endpoint.http import Exchange, describe_failure, join_url, public_url
 from checker.checks.endpoint.load import percentile
 from checker.checks.endpoint.protocols import Protocol
-from checker.config.schema import Endpoint, OutputSpec
+from checker.config.endpoint_schema import Endpoint
+from checker.config.field_types import OutputSpec
 from checker.contracts.model import ColumnType
 from checker.results.model import Status
 

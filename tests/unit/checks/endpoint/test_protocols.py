@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checker.checks.endpoint.protocols import Protocol, ShapeError, resolve_pointer
-from checker.config.schema import Endpoint
+from checker.config.endpoint_schema import Endpoint
 from checker.contracts.model import ColumnType
 
 FEATURES = {"alcohol": ColumnType.FLOAT, "magnesium": ColumnType.INT, "color": ColumnType.STRING}

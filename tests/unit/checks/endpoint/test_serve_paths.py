@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from checker.checks.endpoint.serve import ServeError, ServeSession
-from checker.config.schema import Serve
+from checker.config.endpoint_schema import Serve
 
 
 def _session(root: Path, build: str, dockerfile: str | None = None) -> ServeSession:

@@ -14,7 +14,8 @@ from checker.checks.pipeline.predictions import (
     value_problems,
 )
 from checker.checks.pipeline.scratch import Scratch
-from checker.config.schema import Artifact, Bounds, Expectation, OutputSpec
+from checker.config.field_types import OutputSpec
+from checker.config.schema import Artifact, Bounds, Expectation
 
 
 def test_lookup_follows_dotted_keys_and_prefers_literal_keys() -> None:
