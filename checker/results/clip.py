@@ -147,37 +147,46 @@ class Truncation:
 
 
 @dataclass(frozen=True)
-class HeadCut:
+class _EndCut:
+    """The `max_chars` characters at one end of a text, `mark` where it was cut."""
+
+    max_chars: int
+    mark: str = "…"
+
+    def __call__(self, text: str) -> str:
+        return self.redo(text, _same)
+
+    def redo(self, text: str, clean: Clean) -> str:
+        if len(text) <= self.max_chars:
+            return str(clean(text))
+        shown, left_out = self._window(text, clean)
+        return self._marked(shown) if left_out > 0 else shown
+
+    def _window(self, text: str, clean: Clean) -> tuple[str, int]:
+        raise NotImplementedError
+
+    def _marked(self, shown: str) -> str:
+        raise NotImplementedError
+
+
+class HeadCut(_EndCut):
     """The first `max_chars` characters, `mark` after them when cut."""
 
-    max_chars: int
-    mark: str = "…"
+    def _window(self, text: str, clean: Clean) -> tuple[str, int]:
+        return _window_head(text, self.max_chars, clean)
 
-    def __call__(self, text: str) -> str:
-        return self.redo(text, _same)
-
-    def redo(self, text: str, clean: Clean) -> str:
-        if len(text) <= self.max_chars:
-            return str(clean(text))
-        shown, left_out = _window_head(text, self.max_chars, clean)
-        return shown + self.mark if left_out > 0 else shown
+    def _marked(self, shown: str) -> str:
+        return shown + self.mark
 
 
-@dataclass(frozen=True)
-class TailCut:
+class TailCut(_EndCut):
     """The last `max_chars` characters, `mark` before them when cut."""
 
-    max_chars: int
-    mark: str = "…"
+    def _window(self, text: str, clean: Clean) -> tuple[str, int]:
+        return _window_tail(text, self.max_chars, clean)
 
-    def __call__(self, text: str) -> str:
-        return self.redo(text, _same)
-
-    def redo(self, text: str, clean: Clean) -> str:
-        if len(text) <= self.max_chars:
-            return str(clean(text))
-        shown, left_out = _window_tail(text, self.max_chars, clean)
-        return self.mark + shown if left_out > 0 else shown
+    def _marked(self, shown: str) -> str:
+        return self.mark + shown
 
 
 def clip_head(text: str, max_chars: int, mark: str = "…") -> str:
