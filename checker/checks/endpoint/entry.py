@@ -65,6 +65,14 @@ class EntryCheck:
         return self.result(CheckResult(id=check_id, status=Status.FAIL, summary=summary, evidence=evidence,
                                        location=self.location("deadline")))
 
+    def begin(self, check_id: str) -> CheckResult | None:
+        """Start a model check: its out-of-time failure when the deadline has passed, else None
+        with `check_id` noted as the check now running."""
+        late = self.out_of_time(check_id)
+        if late is None:
+            self.ran_out_during = check_id
+        return late
+
     def location(self, *keys: Any) -> Location:
         return self.ctx.location("endpoint", self.index, *keys)
 

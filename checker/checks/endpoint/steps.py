@@ -93,10 +93,9 @@ def predict(e: EntryCheck) -> CheckResult | SkipRest | None:
                                       summary=f"cannot make request rows: {exc}",
                                       location=e.location("contract")))
         return SkipRest("skipped: no request rows could be made from the contract", failed)
-    late = e.out_of_time(ENDPOINT_PREDICT.id)
+    late = e.begin(ENDPOINT_PREDICT.id)
     if late is not None:
         return late
-    e.ran_out_during = ENDPOINT_PREDICT.id
     target = join_url(e.url, request.protocol.predict_path())
     answer = e.client().request("POST", target, body=request.body)
     e.tally.add(answer)
@@ -154,10 +153,9 @@ def latency(e: EntryCheck) -> CheckResult | None:
     entry = e.entry
     if not e.applies(ENDPOINT_LATENCY.id):
         return None
-    late = e.out_of_time(ENDPOINT_LATENCY.id)
+    late = e.begin(ENDPOINT_LATENCY.id)
     if late is not None:
         return late
-    e.ran_out_during = ENDPOINT_LATENCY.id
     if entry.requests == 0:
         return e.bare(ENDPOINT_LATENCY.id, Status.SKIP, "skipped: requests is 0")
     assert e.request is not None and e.url is not None
@@ -179,10 +177,9 @@ def latency(e: EntryCheck) -> CheckResult | None:
 def malformed(e: EntryCheck) -> CheckResult | None:
     if not e.applies(ENDPOINT_MALFORMED.id):
         return None
-    late = e.out_of_time(ENDPOINT_MALFORMED.id)
+    late = e.begin(ENDPOINT_MALFORMED.id)
     if late is not None:
         return late
-    e.ran_out_during = ENDPOINT_MALFORMED.id
     assert e.entry.malformed is not None and e.request is not None and e.url is not None
     request, client = e.request, e.client()
     target = join_url(e.url, request.protocol.predict_path())
