@@ -29,7 +29,7 @@ def _problem(error: Any, index: LineIndex, prefix: PathKey, model: type[BaseMode
         message = f"unknown key {loc[-1]!r}" + suggestion(model, error["loc"])
         return ConfigProblem(index.file, line, dotted(found), message)
     if kind == "missing":
-        message = f"missing required key {loc[-1]!r}"
+        message = f"missing required key {loc[-1]!r}" + _MISSING_HINTS.get(str(loc[-1]), "")
         return ConfigProblem(index.file, line, dotted(found), message)
     given = error.get("input")
     if kind in _SHAPE_MESSAGES:  # pydantic's words ("instance of Contract") mean nothing to a user
@@ -40,6 +40,10 @@ def _problem(error: Any, index: LineIndex, prefix: PathKey, model: type[BaseMode
         message += f" (got {given!r})"
     return ConfigProblem(index.file, line, dotted(found), message)
 
+
+# What a new user most often leaves out, and how to get it.
+_MISSING_HINTS = {"contract": " (the name of a contract under `contracts:`; `mlsmoke infer DATA...` "
+                              "prints one inferred from a sample file)"}
 
 _SHAPE_MESSAGES = {"model_type": "expected a mapping (key: value lines)",
                    "dict_type": "expected a mapping (key: value lines)",
