@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from checker.contracts.regex import compile_pattern
 
 
 class ColumnType(str, enum.Enum):
@@ -100,10 +101,7 @@ class Column(OrderedBounds):
             return value
         if col_type not in (None, ColumnType.STRING, ColumnType.CATEGORY):
             raise ValueError("pattern applies to string and category columns")
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from exc
+        compile_pattern(value)  # PatternError (a ValueError) says why RE2 rejects it
         return value
 
 

@@ -3,9 +3,10 @@
 Walks the pattern as Python's own `re` parser sees it and builds all `n` strings at once with
 numpy: every node of the parse tree (literals, classes, ranges, `.`, repeats, alternation,
 groups) becomes a padded UTF-8 byte matrix, one row per string, with a mask of the bytes in
-use. Anchors and lookarounds emit nothing; every string is then checked against the pattern
-and the few that fail are drawn again, so what is returned always matches. Backreferences and
-conditionals are not generated (UnsupportedPatternError).
+use. Anchors emit nothing; every string is then checked with RE2 (the engine the data check
+uses) and the few that fail are drawn again, so what is returned always matches. A pattern RE2
+rejects, or whose nested repeats would take unbounded time or memory to draw, is an
+UnsupportedPatternError.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
+from checker.contracts.regex import PatternError, compile_pattern
 from checker.errors import InputError
 
 if sys.version_info >= (3, 11):
@@ -56,54 +58,82 @@ def sample_strings(pattern: str, n: int, rng: np.random.Generator) -> pa.Array:
     import pyarrow.compute as pc
 
     try:
+        compile_pattern(pattern)
         parsed = sre_parse.parse(pattern)
-        compiled = re.compile(pattern)
-    except re.error as exc:
+    except (PatternError, re.error) as exc:
         raise UnsupportedPatternError(f"{pattern!r} is not a valid regular expression: {exc}") from None
+    _check_size(pattern, parsed, n)
     emitter = _Emitter(rng, ignorecase=bool(parsed.state.flags & re.IGNORECASE))
     values = emitter.strings(parsed, n)
-    failing = _not_matching(values, pattern, compiled)
+    failing = _not_matching(values, pattern)
     for _ in range(REDRAWS):
         if len(failing) == 0:
             return values
         redrawn = emitter.strings(parsed, len(failing))
-        still_failing = _not_matching(redrawn, pattern, compiled)
+        still_failing = _not_matching(redrawn, pattern)
         positions = np.full(n, -1, dtype=np.int64)
         positions[failing] = np.arange(len(failing))
         values = pc.if_else(pa.array(positions >= 0), redrawn.take(pa.array(np.maximum(positions, 0))),
                             values)
         failing = failing[still_failing]
     raise UnsupportedPatternError(f"cannot generate strings matching {pattern!r} "
-                             "(the anchors, lookarounds or flags it uses are not generated)")
+                             "(the anchors or flags it uses are not generated)")
 
 
-def _not_matching(values: pa.Array, pattern: str, compiled: re.Pattern[str]) -> np.ndarray:
-    """Rows that do not fully match. pyarrow's RE2 screens every row in one pass where it
-    understands the pattern; Python's `re` (the reference) judges the rows RE2 rejects and a
-    sample of the rest, and every row when the two disagree."""
+def _not_matching(values: pa.Array, pattern: str) -> np.ndarray:
+    """Rows that do not fully match, judged by RE2 (the engine the data check uses)."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     try:
-        screened = pc.match_substring_regex(values, f"^(?:{pattern})$").to_numpy(zero_copy_only=False)
-    except Exception:  # RE2 lacks lookarounds, backreferences, possessive repeats...
-        return _python_rejects(values, np.arange(len(values)), compiled)
-    sample = np.arange(0, len(values), max(1, len(values) // SAMPLE_ROWS))
-    accepted = sample[screened[sample]]
-    if len(_python_rejects(values, accepted, compiled)):
-        return _python_rejects(values, np.arange(len(values)), compiled)
-    return _python_rejects(values, np.flatnonzero(~screened), compiled)
+        matched = pc.match_substring_regex(values, f"^(?:{pattern})$").to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:  # pyarrow's RE2 build refuses what google-re2 accepted
+        compiled = compile_pattern(pattern)
+        matched = np.array([compiled.fullmatch(text) is not None for text in values.to_pylist()], bool)
+    return np.flatnonzero(~matched)
 
 
-def _python_rejects(values: pa.Array, rows: np.ndarray, compiled: re.Pattern[str]) -> np.ndarray:
-    import numpy as np
-
-    texts = values.take(rows).to_pylist()
-    return np.array([row for row, text in zip(rows, texts, strict=True) if compiled.fullmatch(text) is None],
-                    dtype=np.int64)
+MAX_PIECES = 20_000  # byte matrices built for one draw: bounds the time
+MAX_WIDTH = 10_000  # bytes in one generated string
+MAX_BYTES = 256 * 2**20  # bytes in one draw of n strings: bounds the memory
 
 
-SAMPLE_ROWS = 2000
+def _check_size(pattern: str, parsed: Any, n: int) -> None:
+    """UnsupportedPatternError when drawing `n` strings would take unbounded time or memory (nested
+    repeats multiply: `((a*)*)*` unrolls each level MAX_REPEAT times)."""
+    pieces, width = _size(parsed)
+    if pieces > MAX_PIECES or width > MAX_WIDTH or width * n > MAX_BYTES:
+        raise UnsupportedPatternError(
+            f"cannot generate strings matching {pattern!r}: its repeats nest too deep or too long "
+            f"(up to {width:,} bytes per string, {pieces:,} parts); use fewer nested repeats")
+
+
+def _size(items: Any) -> tuple[int, int]:
+    """(byte matrices the emitter builds, widest string in bytes) for a parse tree."""
+    pieces = width = 0
+    for op, arg in items:
+        found = _node_size(op, arg)
+        pieces, width = pieces + found[0], width + found[1]
+        if pieces > MAX_PIECES:
+            break
+    return pieces, width
+
+
+def _node_size(op: Any, arg: Any) -> tuple[int, int]:
+    if op in _REPEATS:
+        low, high, body = arg
+        count = low + MAX_REPEAT if high is sre_constants.MAXREPEAT else min(high, low + MAX_REPEAT)
+        pieces, width = _size(body)
+        return count * max(pieces, 1), count * width
+    if op in _GROUPS:
+        return _size(arg[-1])
+    if op is sre_constants.BRANCH:
+        sizes = [_size(branch) for branch in arg[1]]
+        return sum(p for p, _ in sizes) + 1, max((w for _, w in sizes), default=0)
+    if op in _EMPTY:
+        return 0, 0
+    return 1, 4  # one character: at most 4 bytes of UTF-8
 
 
 class _Bytes:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from typing import Any
 
 from checker.contracts.model import Column, ColumnType, naive_utc, parse_datetime
+from checker.contracts.regex import fullmatch
 from checker.errors import InputError
 
 
@@ -39,7 +39,7 @@ def rule_broken(value: Any, column: Column) -> str | None:
         return f"above max {column.max}"
     if column.allowed is not None and value not in allowed_values(column, "allowed"):
         return f"not in allowed {column.allowed}"
-    if column.pattern is not None and re.fullmatch(column.pattern, str(value)) is None:
+    if column.pattern is not None and not fullmatch(column.pattern, str(value)):
         return f"does not match pattern {column.pattern!r}"
     return None
 

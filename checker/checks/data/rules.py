@@ -8,13 +8,13 @@ the first few examples in row order.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from checker.contracts.model import Column, ColumnType
+from checker.contracts.regex import fullmatch
 from checker.tables.arrow_values import array_of, false, scalar, to_numpy
 from checker.tables.coerce import Coerced, coerce
 
@@ -106,9 +106,8 @@ class ColumnRules:
         return coerce(texts, self.column.type).values
 
     @cached_property
-    def regex(self) -> tuple[str, re.Pattern[str]]:
-        pattern = self.column.pattern or ""
-        return f"^(?:{pattern})$", re.compile(pattern)
+    def anchored(self) -> str:
+        return f"^(?:{self.column.pattern or ''})$"
 
 
 def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules, frozenset[str]]],
@@ -215,12 +214,12 @@ def _mismatches(rules: ColumnRules, values: pa.Array) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    anchored, compiled = rules.regex
     try:
-        matches = pc.match_substring_regex(values, anchored)
-    except pa.ArrowInvalid:  # RE2 rejects it (backreferences, lookaround): Python's re decides
+        matches = pc.match_substring_regex(values, rules.anchored)
+    except pa.ArrowInvalid:  # pyarrow's RE2 build refuses what google-re2 accepted: still RE2
         distinct = pc.unique(pc.drop_null(values))
-        failing = [text for text in distinct.to_pylist() if compiled.fullmatch(text) is None]
+        pattern = rules.column.pattern or ""
+        failing = [text for text in distinct.to_pylist() if not fullmatch(pattern, text)]
         return pc.is_in(values, value_set=array_of(failing, pa.string()))
     return pc.fill_null(pc.invert(matches), false())
 

@@ -1,12 +1,13 @@
-"""Rule semantics on small files: regex fallback, inclusive datetime bounds, NaN as a missing
+"""Rule semantics on small files: RE2 patterns, inclusive datetime bounds, NaN as a missing
 value, whole-row uniqueness, CSV line numbers with quoted line breaks, and the twin passes."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
-from helpers import by_id, run_check, write_config
+from helpers import by_id, cli, run_check, write_config
 
 from checker.results.model import Status
 
@@ -18,12 +19,30 @@ def _run(folder: Path, contract: str, name: str, body: str) -> list:
     return run_check(config, "data")
 
 
-def test_pattern_rejected_by_re2_falls_back_to_python(tmp_path: Path) -> None:
-    contract = "    columns:\n      code: {type: string, pattern: '(\\w)\\1-\\d+(?=$)'}\n"
-    results = _run(tmp_path, contract, "codes.csv", "code\naa-1\nab-2\nbb-33\ncc-x\n")
+def test_a_pattern_re2_cannot_run_is_an_exit_2_at_validate_naming_file_line_and_key(tmp_path: Path) -> None:
+    """A lookaround would fall back to a backtracking engine, where a 39-character value hangs."""
+    config = write_config(tmp_path, """
+        version: 1
+        contracts:
+          t:
+            columns:
+              code: {type: string, pattern: '(?=a)(a+)+$'}
+        """)
+    done = cli("validate", "--config", str(config), timeout=60)
+    said = done.stdout + done.stderr
+    assert done.returncode == 2, said
+    assert "mlsmoke.yml:5: contracts.t.columns.code.pattern: RE2 cannot use this pattern" in said
+    assert "invalid perl operator: (?=" in said
+
+
+def test_a_backtracking_pattern_re2_accepts_runs_in_linear_time(tmp_path: Path) -> None:
+    """`(a+)+$` is exponential in Python's `re` on a near miss; in RE2 it is linear."""
+    contract = "    columns:\n      code: {type: string, pattern: '(a+)+'}\n"
+    started = time.monotonic()
+    results = _run(tmp_path, contract, "codes.csv", "code\n" + "a" * 39 + "!\n" + "a" * 39 + "\n")
     pattern = by_id(results, "data.pattern")
-    assert (pattern.status, pattern.metrics["violations"]) == (Status.FAIL, 2)
-    assert [e["value"] for e in pattern.evidence["examples"]] == ["ab-2", "cc-x"]
+    assert (pattern.status, pattern.metrics["violations"]) == (Status.FAIL, 1)
+    assert time.monotonic() - started < 10
 
 
 def test_pattern_is_a_full_match(tmp_path: Path) -> None:
