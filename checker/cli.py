@@ -80,6 +80,7 @@ config_option = click.option("--config", "config_path", default="mlsmoke.yml", s
               type=click.Path(file_okay=False), help="Where results.json, report.md, junit.xml go.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]),
               help="Fail the run on errors only, or on warnings too (default: from the config).")
+@click.option("--deadline", help="Wall-clock limit for the whole run, e.g. 10m (default: deadlines.run).")
 @click.option("--no-publish", is_flag=True, help="Make no GitHub writes (comment, status, summary).")
 @click.option("--comment/--no-comment", default=True, show_default=True,
               help="Keep the sticky PR comment (in GitHub Actions).")

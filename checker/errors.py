@@ -10,10 +10,12 @@ inside a step stay next to the code that raises them, but each derives from one 
     ├── InputError      data a check reads cannot be used: a table, an answer, a contract
     │                   to synthesize from (TableReadError, UnreadableFileError, ShapeError,
     │                   ProtocolError, SynthError, UnsupportedPatternError)
-    └── ExternalError   a tool or service mlsmoke drives failed: git, Docker, the GitHub API
-                        (GitError, ServeError, GithubApiError)
+    ├── ExternalError   a tool or service mlsmoke drives failed: git, Docker, the GitHub API
+    │                   (GitError, ServeError, GithubApiError)
+    └── DeadlineExceededError  the run's or a family's deadline passed while a check worked
 
-A check turns an InputError or ExternalError into a failed or skipped result; one that
+A check turns an InputError or ExternalError into a failed or skipped result (the engine
+turns DeadlineExceededError into a failed one); one that
 escapes to the command line is a bug (exit 3), like any other exception.
 """
 
@@ -67,6 +69,16 @@ class InputError(MlsmokeError):
 
 class ExternalError(MlsmokeError):
     """A tool or service outside mlsmoke (git, Docker, the GitHub API) failed."""
+
+
+class DeadlineExceededError(MlsmokeError):
+    """A deadline passed while a check was working; the check fails with this message, which
+    says whose deadline it was and what was happening."""
+
+    def __init__(self, reason: str, doing: str) -> None:
+        super().__init__(f"{reason} while {doing}")
+        self.reason = reason
+        self.doing = doing
 
 
 def exit_code(error: BaseException) -> ExitCode:

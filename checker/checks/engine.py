@@ -6,7 +6,9 @@ contract) in registry order. Written once for every family:
 - skip-the-rest: a check whose registry entry `blocks` and that fails, or one that returns
   `SkipRest`, turns the subject's later checks into `skip` results with the reason;
 - crash-to-error: a check that raises becomes an `error` result with the traceback, and the
-  others still run (a blocking one still blocks).
+  others still run (a blocking one still blocks);
+- deadlines: once `deadline` has passed the remaining checks are skipped with its reason, and
+  a check that raises DeadlineExceededError (a long loop noticed it) fails saying what it was doing.
 
 A check function returns its `CheckResult`, `SkipRest`, or None when it does not apply to
 this subject (not reported). Work shared by several subjects (compatibility's base checkout)
@@ -21,7 +23,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.registry import Check
+from checker.errors import DeadlineExceededError
 from checker.results.model import CheckResult, Status, truncate
 
 CRASH_DETAILS = ("mlsmoke hit an unexpected error; the other checks still ran. "
@@ -37,14 +41,6 @@ class SkipRest:
     result: CheckResult | None = None
 
 
-@dataclass(frozen=True)
-class Deadline:
-    """Once `at` (time.monotonic) passes, the subject's remaining checks are skipped."""
-
-    at: float
-    reason: str
-
-
 class Subject(Protocol):
     def bare(self, check_id: str, status: Status, summary: str) -> CheckResult | None:
         """A result for `check_id` with nothing but a status and a summary (a skip, an error),
@@ -53,9 +49,10 @@ class Subject(Protocol):
 
 def run_checks(checks: Sequence[Check], subject: Subject,
                deadline: Deadline | None = None) -> Iterator[CheckResult]:
+    deadline = deadline or NO_DEADLINE
     blocked: str | None = None
     for check in checks:
-        if blocked is None and deadline is not None and time.monotonic() > deadline.at:
+        if blocked is None and deadline.passed:
             blocked = deadline.reason
         if blocked is not None:
             skipped = subject.bare(check.id, Status.SKIP, blocked)
@@ -77,6 +74,9 @@ def _timed(check: Check, subject: Subject) -> CheckResult | SkipRest | None:
     started = time.perf_counter()
     try:
         outcome: CheckResult | SkipRest | None = check.function()(subject)
+    except DeadlineExceededError as exc:  # a failed check saying what was happening; the rest skip
+        failed = subject.bare(check.id, Status.FAIL, str(exc))
+        outcome = SkipRest(exc.reason, failed and failed.with_duration(time.perf_counter() - started))
     except Exception as exc:  # a fault in mlsmoke or an unexpected input: this check errs
         outcome = crashed(subject.bare(check.id, Status.ERROR, stopped(check.id, exc))
                           or CheckResult(id=check.id, status=Status.ERROR, summary=stopped(check.id, exc)))

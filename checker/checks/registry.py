@@ -56,6 +56,12 @@ class CheckGroup:
     target: str  # "module:function", the group's entry point
     configured: Callable[[Config], bool]
     checks: tuple[Check, ...] = ()
+    # whether the config asks for the group by name (compatibility also runs, unasked, when
+    # there are contracts): a group asked for that checks nothing is a warning
+    asked: Callable[[Config], bool] | None = None
+
+    def asked_for(self, config: Config) -> bool:
+        return (self.asked or self.configured)(config)
 
     @property
     def fault_id(self) -> str:
@@ -69,6 +75,10 @@ class CheckGroup:
 def plan_id(family: str) -> str:
     """The id of the skip the runner reports for a family asked for but not configured."""
     return f"{family}.plan"
+
+
+# The run's own result: the config (or --only) leaves nothing to check.
+NOTHING_CHECKED = "run.nothing_checked"
 
 
 _DECLARED: list[Check] = []
@@ -117,15 +127,17 @@ ENDPOINT_MALFORMED = _check("endpoint", "endpoint.malformed", "endpoint.steps:ma
 ENDPOINT_ERRORS = _check("endpoint", "endpoint.errors", "endpoint.steps:errors")
 
 
-def _group(family: str, section: str, configured: Callable[[Config], bool]) -> CheckGroup:
+def _group(family: str, section: str, configured: Callable[[Config], bool],
+           asked: Callable[[Config], bool] | None = None) -> CheckGroup:
     package = {"compatibility": "compat"}.get(section, family)
     return CheckGroup(family, section, f"checker.checks.{package}.family:run", configured,
-                      tuple(c for c in _DECLARED if c.section == section))
+                      tuple(c for c in _DECLARED if c.section == section), asked)
 
 
 GROUPS: tuple[CheckGroup, ...] = (
     _group("data", "data", lambda c: bool(c.data)),
-    _group("data", "compatibility", lambda c: c.compatibility is not None or bool(c.contracts)),
+    _group("data", "compatibility", lambda c: c.compatibility is not None or bool(c.contracts),
+           lambda c: c.compatibility is not None),
     _group("drift", "drift", lambda c: bool(c.drift)),
     _group("pipeline", "pipeline", lambda c: c.pipeline is not None),
     _group("endpoint", "endpoint", lambda c: bool(c.endpoint)),

@@ -133,6 +133,16 @@ class Pipeline(StrictModel):
         return value
 
 
+class Deadlines(StrictModel):
+    """Wall-clock limits. pipeline and endpoint keep theirs in their own sections
+    (`pipeline.deadline`, `endpoint.deadline`); each is also cut short by `run`."""
+
+    run: Duration | None = None  # the whole run; --deadline overrides it
+    data: Duration = 600.0
+    drift: Duration = 600.0
+    compatibility: Duration = 300.0
+
+
 class ReportSettings(StrictModel):
     title: str = "ML smoke checks"
     fail_on: FailOn = "error"
@@ -149,6 +159,7 @@ class Config(StrictModel):
         Field(default_factory=list)
     )
     report: ReportSettings = Field(default_factory=ReportSettings)
+    deadlines: Deadlines = Field(default_factory=Deadlines)
 
     @field_validator("endpoint")
     @classmethod

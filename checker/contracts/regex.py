@@ -11,11 +11,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from checker.errors import InputError
+
 if TYPE_CHECKING:
     import re2
 
 
-class PatternError(ValueError):
+class PatternError(InputError, ValueError):
     """RE2 cannot compile the pattern; the message says why."""
 
 

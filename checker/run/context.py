@@ -1,6 +1,6 @@
 """What a check group receives besides the config: where to work, the environment for
-the user's processes, the base ref to compare contracts with and a callback for progress.
-Built once by the run session."""
+the user's processes, the base ref to compare contracts with, the run's deadline and a
+callback for progress. Built once by the run session."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.config.load import LoadedConfig
 from checker.config.location import Location
 from checker.config.secrets import Redactor
@@ -24,6 +25,7 @@ class RunContext:
     base_ref: str | None = None  # compatibility.base_ref, else the PR's base branch
     on_result: Callable[[CheckResult], None] = lambda _result: None
     extra_secrets: frozenset[str] = frozenset()  # e.g. the GitHub token, never in the config
+    deadline: Deadline = NO_DEADLINE  # the whole run's (--deadline, deadlines.run)
 
     @property
     def root(self) -> Path:
@@ -40,3 +42,7 @@ class RunContext:
 
     def location(self, *path: Any) -> Location:
         return self.loaded.location(*path)
+
+    def family_deadline(self, family: str, seconds: float | None) -> Deadline:
+        """The sooner of the run's deadline and `family`'s own, `seconds` from now."""
+        return self.deadline.within(seconds, f"the {family} family's deadline")

@@ -1,7 +1,9 @@
 """Plan the check groups the config and `--only` ask for, run them, isolate their faults.
 
 A group that raises becomes an `error` result and the next group still runs; a group whose
-module is not part of this build is a `skip` with the reason. The report is redacted here, as
+module is not part of this build is a `skip` with the reason. Once the run's deadline has
+passed, the groups left are skipped with it. Nothing checked is a warning (fail closed): a
+config with no check, or a group the config asks for whose checks all skipped. The report is redacted here, as
 each result leaves the runner (before progress shows it); nothing downstream redacts again.
 The report lists the results in the registry's family order (run order within a family);
 renderers keep that order.
@@ -11,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from checker import __version__
 from checker.checks.engine import crashed, stopped
-from checker.checks.registry import FAMILIES, GROUPS, CheckGroup, plan_id
-from checker.errors import UsageError
+from checker.checks.registry import FAMILIES, GROUPS, NOTHING_CHECKED, CheckGroup, plan_id
+from checker.errors import DeadlineExceededError, UsageError
 from checker.results.model import CheckResult, Report, Status, redact_result, verdict
 from checker.run.context import RunContext
 
@@ -57,10 +59,13 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
     for result in checks:
         ctx.on_result(result)
     for group in groups:
-        for result in _run_group(group, ctx):
+        for result in _bounded_group(group, ctx):
             result = redact_result(result, ctx.redactor)  # before progress shows it or anything cuts it
             checks.append(result)
             ctx.on_result(result)
+    for result in nothing_checked(checks, ctx):
+        checks.append(result)
+        ctx.on_result(result)
     settings = ctx.loaded.config.report
     fail_on = fail_on or settings.fail_on
     return Report(
@@ -79,6 +84,43 @@ def in_report_order(checks: Iterable[CheckResult]) -> list[CheckResult]:
     """Families in registry order; within a family, the order the checks ran in."""
     rank = {family: i for i, family in enumerate(FAMILIES)}
     return sorted(checks, key=lambda c: rank.get(c.family, len(rank)))
+
+
+def nothing_checked(checks: list[CheckResult], ctx: RunContext) -> list[CheckResult]:
+    """Fail closed: a run whose checks all skipped (or that has none) is a warning, never a
+    silent pass; `fail_on: warning` makes it fail."""
+    if any(c.status is not Status.SKIP for c in checks):
+        return []
+    reason = ("every check was skipped" if checks
+              else "the config asks for no check (no data, drift, pipeline or endpoint section)")
+    return [CheckResult(id=NOTHING_CHECKED, status=Status.WARN, subject=ctx.loaded.display,
+                        summary=f"nothing was checked: {reason}", location=ctx.location())]
+
+
+def _bounded_group(group: CheckGroup, ctx: RunContext) -> Iterator[CheckResult]:
+    """The group's results; a skip when the run's deadline passed before it began, a failure
+    when a deadline stops it outside a check, and a warning when a group the config asks for
+    skipped every check."""
+    if ctx.deadline.passed:
+        yield CheckResult(id=group.fault_id, status=Status.SKIP, subject=ctx.loaded.display,
+                          summary=f"not started: {ctx.deadline.reason}")
+        return
+    statuses: set[Status] = set()
+    explained = False  # the group's own result already says why it checked nothing
+    try:
+        for result in _run_group(group, ctx):
+            statuses.add(result.status)
+            explained = explained or result.id == group.fault_id
+            yield result
+    except DeadlineExceededError as exc:
+        yield CheckResult(id=group.fault_id, status=Status.FAIL, subject=ctx.loaded.display,
+                          summary=str(exc), location=ctx.location(group.section))
+        return
+    if statuses <= {Status.SKIP} and not explained and group.asked_for(ctx.loaded.config) \
+            and not ctx.deadline.passed:
+        yield CheckResult(id=group.fault_id, status=Status.WARN, subject=ctx.loaded.display,
+                          location=ctx.location(group.section),
+                          summary=f"nothing was checked: every {group.section} check was skipped")
 
 
 def _run_group(group: CheckGroup, ctx: RunContext) -> Iterable[CheckResult]:

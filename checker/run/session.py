@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.checks.deadline import Deadline
 from checker.config.http_fields import http_url
 from checker.config.load import LoadedConfig, load_config
+from checker.config.field_types import parse_duration
 from checker.config.schema import FailOn
 from checker.config.secrets import environ_secrets
 from checker.config.staging import with_staging_url
@@ -36,6 +38,7 @@ class RunOptions:
     staging_url: str | None = None
     out_dir: str = "mlsmoke-out"
     fail_on: FailOn | None = None
+    deadline: str | None = None  # e.g. "10m"; None: the config's deadlines.run
     publish: bool = True
     comment: bool = True
     commit_status: bool = False
@@ -51,6 +54,7 @@ class RunSettings:
     environ: Mapping[str, str]  # for `${VAR}` and the user's processes
     github: GithubSettings
     pr_base_ref: str | None  # the pull request's base branch, when there is one
+    deadline_s: float | None = None  # --deadline, in seconds
 
     @classmethod
     def read(cls, options: RunOptions, environ: Mapping[str, str]) -> RunSettings:
@@ -65,7 +69,7 @@ class RunSettings:
             environ.setdefault("STAGING_URL", options.staging_url)
         github = GithubSettings.from_mapping(environ)
         return cls(options, runner.parse_only(options.only), Path(options.out_dir).resolve(),
-                   environ, github, github.base_ref)
+                   environ, github, github.base_ref, _deadline_option(options.deadline))
 
 
 @dataclass(frozen=True)
@@ -74,13 +78,24 @@ class RunOutcome:
     exit_code: ExitCode
 
 
+def _deadline_option(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise UsageError(f"--deadline: {exc}") from None
+
+
 def run(settings: RunSettings, progress: Progress) -> RunOutcome:
-    """Run every check the config and the options ask for; write and publish the report."""
+    """Run every check the config and the options ask for; write and publish the report
+    (also when the run's deadline cut the checks short)."""
     loaded = load(settings)
+    deadline = Deadline.after(settings.deadline_s or loaded.config.deadlines.run, "the run's deadline")
     ctx = RunContext(loaded=loaded, out_dir=settings.out_dir, environ=settings.environ,
                      base_ref=base_ref(loaded, settings),
                      on_result=progress.result,
-                     extra_secrets=_run_secrets(settings))
+                     extra_secrets=_run_secrets(settings), deadline=deadline)
     options = settings.options
     report = runner.run(ctx, settings.families, settings.github.environment_info(options.config_path),
                         options.fail_on)

@@ -106,12 +106,13 @@ def test_run_writes_results_report_and_junit(tmp_path):
     assert done.returncode == 0, done.stderr
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert results["status"] == "pass" and results["title"] == "CLI test"
-    assert [c["id"] for c in results["checks"]] == ["pipeline.plan"]
+    # nothing was checked: a warning (fail closed), which fails the run only with fail_on: warning
+    assert [c["id"] for c in results["checks"]] == ["pipeline.plan", "run.nothing_checked"]
     assert results["checks"][0]["status"] == "skip"
     report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert report.startswith("<!-- mlsmoke:CLI test -->\n## ✅ CLI test: passed")
     junit = ET.parse(tmp_path / "out" / "junit.xml").getroot()
-    assert junit.get("tests") == "1" and junit.get("skipped") == "1"
+    assert junit.get("tests") == "2" and junit.get("skipped") == "1"
     assert "mlsmoke: PASS" in done.stderr
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.checks.compat.git import GitError, Repo
+from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.engine import run_checks
 from checker.checks.registry import DATA_COMPATIBILITY, checks_of
 from checker.config.load import load_contracts_text
@@ -46,14 +47,15 @@ class Base:
 
 def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
     checks = checks_of("compatibility")
-    base = read_base(config, ctx)  # shared by every contract: charged to none of them
+    deadline = ctx.family_deadline("compatibility", config.deadlines.compatibility)
+    base = read_base(config, ctx, deadline)  # shared by every contract: charged to none of them
     if isinstance(base, str):
-        yield from run_checks(checks, Unavailable(base, ctx))
+        yield from run_checks(checks, Unavailable(base, ctx), deadline)
         return
     for name in config.contracts:
-        yield from run_checks(checks, Comparison(name, config.contract(name), base, ctx))
+        yield from run_checks(checks, Comparison(name, config.contract(name), base, ctx), deadline)
     for name in sorted(base.contracts.keys() - config.contracts.keys()):
-        yield from run_checks(checks, Comparison(name, None, base, ctx))
+        yield from run_checks(checks, Comparison(name, None, base, ctx), deadline)
 
 
 @dataclass(frozen=True)
@@ -93,14 +95,15 @@ def compatibility(subject: Unavailable | Comparison) -> CheckResult:
     return compare(subject.name, subject.head, subject.base, subject.ctx)
 
 
-def read_base(config: Config, ctx: RunContext) -> Base | str:
-    """The contracts at the base ref, or why they cannot be read."""
+def read_base(config: Config, ctx: RunContext, deadline: Deadline = NO_DEADLINE) -> Base | str:
+    """The contracts at the base ref, or why they cannot be read. DeadlineExceededError when
+    `deadline` stops git (the runner reports it as the group's failure)."""
     ref = ctx.base_ref  # decided once by the run session: compatibility.base_ref, else the PR's base
     if not ref:
         return ("no base ref to compare contracts with: not a pull request, and "
                 "compatibility.base_ref is not set")
     try:
-        repo = Repo.find(ctx.loaded.path.resolve().parent, ctx.environ)
+        repo = Repo.find(ctx.loaded.path.resolve().parent, ctx.environ, deadline)
         found = _base_commit(repo, ref, fetch=config.compatibility is None or config.compatibility.fetch)
         if isinstance(found, str):
             return found

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.errors import ExternalError
+from checker.checks.deadline import NO_DEADLINE, Deadline
+from checker.errors import DeadlineExceededError, ExternalError
 
 GIT_TIMEOUT_S = 30.0
 FETCH_TIMEOUT_S = 120.0
@@ -32,18 +33,26 @@ class Repo:
     top: Path
     prefix: str
     environ: Mapping[str, str]
+    deadline: Deadline = NO_DEADLINE  # no git command runs past it
 
     @classmethod
-    def find(cls, folder: Path, environ: Mapping[str, str]) -> Repo:
+    def find(cls, folder: Path, environ: Mapping[str, str], deadline: Deadline = NO_DEADLINE) -> Repo:
         env = {**environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-        probe = _git(Path(folder), env, ["rev-parse", "--show-toplevel", "--show-prefix"])
+        probe = cls(Path(folder), "", env, deadline).git("rev-parse", "--show-toplevel", "--show-prefix")
         if probe.returncode != 0:
             raise GitError(f"{folder} is not in a git repository ({_first_line(probe.stderr)})")
         top, _, prefix = probe.stdout.decode().partition("\n")
-        return cls(Path(top.strip()), prefix.strip(), env)
+        return cls(Path(top.strip()), prefix.strip(), env, deadline)
 
     def git(self, *args: str, timeout: float = GIT_TIMEOUT_S) -> subprocess.CompletedProcess[bytes]:
-        return _git(self.top, self.environ, args, timeout)
+        """Run git; DeadlineExceededError when the deadline, not `timeout`, stops it."""
+        allowed = min(timeout, self.deadline.left())
+        try:
+            return _git(self.top, self.environ, args, max(allowed, 0.0))
+        except subprocess.TimeoutExpired:
+            if allowed < timeout:
+                raise DeadlineExceededError(self.deadline.reason, f"`git {args[0]}` was running") from None
+            raise
 
     def resolve(self, ref: str) -> str | None:
         """The commit `ref` names, or None when this clone does not have it."""

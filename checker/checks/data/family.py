@@ -17,7 +17,8 @@ from pathlib import Path
 from checker.checks.data.columns import compare_columns
 from checker.checks.data.report import FileView, RuleCheck, plural, rule_result, unique_tally
 from checker.checks.data.rules import ColumnRules, Tally
-from checker.checks.data.scan import FileScan, scan
+from checker.checks.data.scan import FileScan, ScanDeadline, scan
+from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.engine import run_checks
 from checker.checks.registry import (
     DATA_ALLOWED,
@@ -44,17 +45,20 @@ from checker.tables.policy import DataFile, ReadOptions, open_data
 
 def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
     checks = checks_of("data")
+    deadline = ctx.family_deadline("data", config.deadlines.data)
     for index, entry in enumerate(config.data):
         contract = config.contract(entry.contract)
         matches = matched_files(entry, ctx.root)
         for pattern, found in matches.items():
             for refusal in found.refused:
-                yield from run_checks(checks, Unmatched(contract, refusal.path, index, ctx, refusal=refusal))
+                yield from run_checks(checks, Unmatched(contract, refusal.path, index, ctx, refusal=refusal),
+                                      deadline)
             if not _tables(entry, found) and not found.refused:
                 folders = [_relative(p, ctx.root) for p in found.folders]
-                yield from run_checks(checks, Unmatched(contract, pattern, index, ctx, folders))
+                yield from run_checks(checks, Unmatched(contract, pattern, index, ctx, folders), deadline)
         for path in sorted({p for found in matches.values() for p in _tables(entry, found)}):
-            yield from run_checks(checks, FileCheck(contract, path, ctx, read_options(entry)))
+            subject = FileCheck(contract, path, ctx, read_options(entry), deadline)
+            yield from run_checks(checks, subject, deadline)
 
 
 def read_options(entry: DataEntry) -> ReadOptions:
@@ -98,6 +102,7 @@ class FileCheck:
     path: Path
     ctx: RunContext
     options: ReadOptions = field(default_factory=ReadOptions)
+    deadline: Deadline = NO_DEADLINE  # the data family's: the scan checks it between batches
     found: FileScan | None = None
     data: DataFile | None = None
     present: list[ColumnRules] = field(default_factory=list)
@@ -124,7 +129,7 @@ def readable(file: FileCheck | Unmatched) -> CheckResult:
     try:
         data = open_data(file.path, file.options)
         present = [ColumnRules(n, c) for n, c in file.contract.columns.items() if n in data.column_names]
-        found = _scan(data, present, file.contract.unique_rows)
+        found = _scan(data, present, file.contract.unique_rows, ScanDeadline(file.deadline, file.display))
     except TableReadError as exc:
         return file.bare(DATA_READABLE.id, Status.FAIL, f"cannot read {file.display}: {exc}")
     tallies = {**found.tallies, "unique": unique_tally(found)}
@@ -135,9 +140,12 @@ def readable(file: FileCheck | Unmatched) -> CheckResult:
     # the later checks report on these (after a crash above they find nothing and stay silent)
     file.data, file.present, file.found, file.tallies, file.view = data, present, found, tallies, view
     columns = len(data.column_names)
-    return CheckResult(id=DATA_READABLE.id, status=Status.PASS, subject=file.subject,
+    # fail closed: a file with no row checks nothing (a warning; `fail_on: warning` fails it)
+    empty = "; no row was read, so no rule was checked" if found.rows == 0 else ""
+    return CheckResult(id=DATA_READABLE.id, status=Status.WARN if empty else Status.PASS,
+                       subject=file.subject,
                        summary=f"{data.format} file, {plural(found.rows, 'row')}, "
-                               f"{plural(columns, 'column')}",
+                               f"{plural(columns, 'column')}{empty}",
                        metrics={"rows": found.rows, "columns": columns, "format": data.format})
 
 
@@ -243,12 +251,13 @@ def rows(file: FileCheck | Unmatched) -> CheckResult | None:
     )
 
 
-def _scan(data: DataFile, present: list[ColumnRules], unique_rows: bool) -> FileScan:
+def _scan(data: DataFile, present: list[ColumnRules], unique_rows: bool, bound: ScanDeadline) -> FileScan:
     # text with allowed values or a pattern: Parquet decodes each distinct value once
     dictionary = [c.name for c in present if c.column.type in (ColumnType.STRING, ColumnType.CATEGORY)
                   and not c.column.unique]
     return data.read({c.name: c.column.type for c in present},
-                     lambda stream, reread: scan(stream, present, unique_rows=unique_rows, reread=reread),
+                     lambda stream, reread: scan(stream, present, unique_rows=unique_rows, reread=reread,
+                                                 bound=bound),
                      dictionary=dictionary)
 
 

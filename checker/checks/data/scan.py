@@ -8,13 +8,14 @@ other rule needs in that group is not decoded at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from checker.checks.data.rules import MAX_EXAMPLES, RULES, ColumnRules, Tally, evaluate
 from checker.checks.data.unique import RowCounter, ValueCounter
+from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.contracts.model import ColumnType, naive_utc
 from checker.tables.reader import ColumnStats, RowGroup, TableStream
 
@@ -34,20 +35,35 @@ class FileScan:
     proven: dict[str, int] = field(default_factory=dict)  # rule → (column, row group) pairs proven
 
 
+@dataclass(frozen=True)
+class ScanDeadline:
+    """The deadline a scan checks between batches, and the file it names when it passes."""
+
+    deadline: Deadline = NO_DEADLINE
+    display: str = "the file"
+
+    def each(self, batches: Iterable[Any], found: FileScan, doing: str = "checking") -> Iterator[Any]:
+        return self.deadline.each(batches, lambda: f"{doing} {self.display} ({found.rows:,} rows read)")
+
+
 def scan(stream: TableStream, columns: list[ColumnRules], *, unique_rows: bool = False,
-         reread: Callable[[], Iterable[pa.RecordBatch]] | None = None) -> FileScan:
-    """Evaluate every rule of `columns` (all present in the file) over the whole stream."""
+         reread: Callable[[], Iterable[pa.RecordBatch]] | None = None,
+         bound: ScanDeadline = ScanDeadline()) -> FileScan:
+    """Evaluate every rule of `columns` (all present in the file) over the whole stream;
+    DeadlineExceededError when the deadline passes between two batches."""
     found = FileScan(uniques={c.name: ValueCounter(MAX_EXAMPLES) for c in columns if c.column.unique})
     row_counter = RowCounter() if unique_rows else None
     names = [c.name for c in columns]
     if stream.parquet_schema is not None:  # one Parquet file: row group by row group
-        _scan_row_groups(stream, columns, found, row_counter)
+        _scan_row_groups(stream, columns, found, row_counter, bound)
     else:
         asked = [(c, c.applies) for c in columns]
-        for batch in stream.batches():
+        for batch in bound.each(stream.batches(), found):
             _evaluate(batch, found, asked, row_counter, names)
     if row_counter is not None and reread is not None:
-        found.duplicate_rows = row_counter.duplicates(reread)
+        again = reread
+        found.duplicate_rows = row_counter.duplicates(
+            lambda: bound.each(again(), found, "looking for repeated rows in"))
     return found
 
 
@@ -60,7 +76,7 @@ def _evaluate(batch: pa.RecordBatch, found: FileScan, asked: Asked, row_counter:
 
 
 def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: FileScan,
-                     row_counter: RowCounter | None) -> None:
+                     row_counter: RowCounter | None, bound: ScanDeadline) -> None:
     schema = stream.parquet_schema
     assert schema is not None
     native = {c.name: _native(schema.field(c.name).type, c.column.type) for c in columns}
@@ -80,7 +96,7 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
         if not decode:
             found.rows += group.num_rows
             continue
-        for batch in stream.row_group_batches(group.index, decode):
+        for batch in bound.each(stream.row_group_batches(group.index, decode), found):
             _evaluate(batch, found, asked, row_counter, names)
         for name in separate:
             found.uniques[name].flush()

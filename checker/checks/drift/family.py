@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.drift.measure import ColumnDrift, Measure, UnreadableFileError, measure
 from checker.checks.engine import run_checks
 from checker.checks.registry import DRIFT_KS, DRIFT_PSI, checks_of
@@ -27,8 +28,10 @@ TOP = 3  # columns named in a summary
 
 def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
     checks = checks_of("drift")
+    deadline = ctx.family_deadline("drift", config.deadlines.drift)
     for i, entry in enumerate(config.drift):
-        yield from run_checks(checks, DriftEntryCheck(i, entry, config.contract(entry.contract), ctx))
+        subject = DriftEntryCheck(i, entry, config.contract(entry.contract), ctx, deadline)
+        yield from run_checks(checks, subject, deadline)
 
 
 @dataclass
@@ -39,6 +42,7 @@ class DriftEntryCheck:
     entry: DriftEntry
     contract: Contract
     ctx: RunContext
+    deadline: Deadline = NO_DEADLINE  # the drift family's: measuring checks it between batches
     _measured: Measure | UnreadableFileError | None = None
 
     @property
@@ -65,9 +69,10 @@ class DriftEntryCheck:
         if self._measured is None:
             entry, root = self.entry, self.ctx.root
             try:
-                self._measured = measure(_confined(root, entry.reference, "reference"),
-                                         _confined(root, entry.current, "current"), self.columns,
-                                         bins=entry.bins, sample_max=entry.sample_max)
+                files = (_confined(root, entry.reference, "reference"),
+                         _confined(root, entry.current, "current"))
+                self._measured = measure(files, self.columns, bins=entry.bins, sample_max=entry.sample_max,
+                                         deadline=self.deadline)
             except UnreadableFileError as exc:
                 self._measured = exc
         return self._measured

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.drift.distributions import (
     CategoryCounts,
     NumericBins,
@@ -63,21 +64,23 @@ class Measure:
     problems: list[str]  # what keeps the comparison from being complete (a missing column …)
 
 
-def measure(reference: Path, current: Path, columns: Mapping[str, ColumnType], *, bins: int = 10,
-            sample_max: int = 100_000) -> Measure:
-    """Compare `columns` (name → contract type) between two files. Raises UnreadableFileError."""
+def measure(files: tuple[Path, Path], columns: Mapping[str, ColumnType], *, bins: int = 10,
+            sample_max: int = 100_000, deadline: Deadline = NO_DEADLINE) -> Measure:
+    """Compare `columns` (name → contract type) between two files (reference, current). Raises
+    UnreadableFileError, and DeadlineExceededError when `deadline` passes between two batches."""
+    reference, current = files
     trackers: dict[str, _Numeric | _Categorical] = {
         name: _Numeric(name, col_type is ColumnType.DATETIME, sample_max) if col_type in NUMERIC
         else _Categorical() for name, col_type in columns.items()
     }
-    in_reference = _scan("reference", reference, trackers, lambda t, a: t.see_reference(a))
+    in_reference = _scan("reference", reference, trackers, lambda t, a: t.see_reference(a), deadline)
     numeric = {n: t for n, t in trackers.items() if isinstance(t, _Numeric) and n in in_reference}
     for tracker in numeric.values():
         tracker.freeze(bins)
     recount = {n: t for n, t in numeric.items() if not t.reference.complete}
     if recount:
-        _scan("reference", reference, recount, lambda t, a: t.count_reference(a))
-    in_current = _scan("current", current, trackers, lambda t, a: t.see_current(a))
+        _scan("reference", reference, recount, lambda t, a: t.count_reference(a), deadline)
+    in_current = _scan("current", current, trackers, lambda t, a: t.see_current(a), deadline)
     sides: tuple[tuple[Side, Collection[str]], ...] = (("reference", in_reference), ("current", in_current))
     problems = [f"column {n} is not in the {side} file"
                 for side, found in sides
@@ -90,11 +93,15 @@ def measure(reference: Path, current: Path, columns: Mapping[str, ColumnType], *
 Visit = Callable[[Any, "pa.Array"], None]
 
 
-def _scan(side: Side, path: Path, trackers: Mapping[str, Any], visit: Visit) -> Collection[str]:
+def _scan(side: Side, path: Path, trackers: Mapping[str, Any], visit: Visit,
+          deadline: Deadline) -> Collection[str]:
     """Stream `path`, handing each tracked column's batches to `visit`; the columns found."""
+    rows = [0]  # read so far, for the deadline's message
     try:
         stream = open_table(path, TableOptions(columns=list(trackers), csv_strings=True))
-        for batch in stream.batches():
+        for batch in deadline.each(stream.batches(),
+                                   lambda: f"reading the {side} file {path.name} ({rows[0]:,} rows read)"):
+            rows[0] += batch.num_rows
             for name in batch.schema.names:
                 if name in trackers:
                     visit(trackers[name], batch.column(name))

@@ -38,7 +38,7 @@ class EntryCheck:
     _client: HttpClient | None = None
 
     def __post_init__(self) -> None:
-        self.deadline = time.monotonic() + self.entry.deadline
+        self.deadline = min(time.monotonic() + self.entry.deadline, self.ctx.deadline.at)  # the run's too
 
     def applies(self, check_id: str) -> bool:
         if check_id == ENDPOINT_SERVE.id:

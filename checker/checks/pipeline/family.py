@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
-from checker.checks.engine import Deadline, run_checks
+from checker.checks.engine import run_checks
 from checker.checks.pipeline.state import PipelineRun
 from checker.checks.registry import checks_of
 from checker.config.schema import Config, Pipeline
@@ -30,7 +30,7 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
     with ExitStack() as scratches:
         state = PipelineRun(pipeline, config.contract(pipeline.contract), ctx, scratches,
                             pipeline.deadline or default_deadline(pipeline))
-        yield from run_checks(checks_of("pipeline"), state, Deadline(state.deadline, state.deadline_reason))
+        yield from run_checks(checks_of("pipeline"), state, state.limit)
 
 
 def default_deadline(pipeline: Pipeline) -> float:

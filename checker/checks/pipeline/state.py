@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.pipeline.commands import Placeholders, placeholders, resolve_python, user_environ
 from checker.checks.pipeline.process import ProcessSetup, run_process
 from checker.checks.pipeline.scratch import Scratch, scratch_copy
@@ -64,7 +65,8 @@ class PipelineRun:
     scratches: ExitStack
     deadline_s: float
     python: str | None = None
-    deadline: float = 0.0  # time.monotonic() when the family's time is up
+    deadline: float = 0.0  # time.monotonic() when the family's time (or the run's) is up
+    limit: Deadline = NO_DEADLINE
     first: Trained | None = None
     table: pa.Table | None = None
     artifact_states: list[ArtifactState] = field(default_factory=list)
@@ -73,7 +75,8 @@ class PipelineRun:
 
     def __post_init__(self) -> None:
         self.python = resolve_python(self.pipeline.python, self.ctx.root, self.ctx.environ)
-        self.deadline = time.monotonic() + self.deadline_s
+        self.limit = self.ctx.family_deadline("pipeline", self.deadline_s)
+        self.deadline = self.limit.at
         self.first = self.prepare()
 
     @property
@@ -87,7 +90,7 @@ class PipelineRun:
 
     @property
     def deadline_reason(self) -> str:
-        return f"the pipeline family's deadline ({self.deadline_s:g}s) passed"
+        return self.limit.reason
 
     def bare(self, check_id: str, status: Status, summary: str) -> CheckResult:
         return CheckResult(id=check_id, status=status, subject=self.subject(check_id),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from checker.checks.engine import CRASH_DETAILS, Deadline, SkipRest, run_checks
+from checker.checks.deadline import Deadline
+from checker.checks.engine import CRASH_DETAILS, SkipRest, run_checks
 from checker.checks.registry import Check
 from checker.results.model import CheckResult, Status
 
