@@ -26,6 +26,7 @@ if [ -n "${MLSMOKE_RESULTS:-}" ]; then
 else
   args=(run --config "$config")
   if [ -n "${MLSMOKE_FAIL_ON:-}" ]; then args+=(--fail-on "${MLSMOKE_FAIL_ON}"); fi
+  if [ -n "${MLSMOKE_DEADLINE:-}" ]; then args+=(--deadline "${MLSMOKE_DEADLINE}"); fi
   if [ -n "${MLSMOKE_CHECKS:-}" ]; then args+=(--only "${MLSMOKE_CHECKS}"); fi
   if [ -n "${MLSMOKE_STAGING_URL:-}" ]; then args+=(--staging-url "${MLSMOKE_STAGING_URL}"); fi
 fi

@@ -73,10 +73,11 @@ def test_the_token_is_masked_and_passed_by_name_only(tmp_path: Path) -> None:
 
 def test_a_prebuilt_image_skips_the_build_and_inputs_become_options(tmp_path: Path) -> None:
     _, calls = run_action(tmp_path, image="mlsmoke:dev", checks="data,pipeline", fail_on="warning",
-                          staging_url="http://127.0.0.1:8080", comment="false", commit_status="true")
+                          staging_url="http://127.0.0.1:8080", comment="false", commit_status="true",
+                          deadline="10m")
     [run] = calls
     assert run[run.index("mlsmoke:dev"):] == [
-        "mlsmoke:dev", "run", "--config", "mlsmoke.yml", "--fail-on", "warning",
+        "mlsmoke:dev", "run", "--config", "mlsmoke.yml", "--fail-on", "warning", "--deadline", "10m",
         "--only", "data,pipeline", "--staging-url", "http://127.0.0.1:8080", "--no-comment",
         "--commit-status"]
 
