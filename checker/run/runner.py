@@ -91,6 +91,9 @@ def nothing_checked(checks: list[CheckResult], ctx: RunContext) -> list[CheckRes
     silent pass; `fail_on: warning` makes it fail."""
     if any(c.status is not Status.SKIP for c in checks):
         return []
+    if ctx.deadline.passed:  # before any check could run: a deadline hit is a failure
+        return [CheckResult(id=NOTHING_CHECKED, status=Status.FAIL, subject=ctx.loaded.display,
+                            summary=f"nothing was checked: {ctx.deadline.reason} before any check ran")]
     reason = ("every check was skipped" if checks
               else "the config asks for no check (no data, drift, pipeline or endpoint section)")
     return [CheckResult(id=NOTHING_CHECKED, status=Status.WARN, subject=ctx.loaded.display,
@@ -98,27 +101,22 @@ def nothing_checked(checks: list[CheckResult], ctx: RunContext) -> list[CheckRes
 
 
 def _bounded_group(group: CheckGroup, ctx: RunContext) -> Iterator[CheckResult]:
-    """The group's results; a skip when the run's deadline passed before it began, a failure
-    when a deadline stops it outside a check, and a warning when a group the config asks for
-    skipped every check."""
+    """The group's results; a skip when the run's deadline passed before it began, and a
+    warning when a group the config asks for skipped every check."""
     if ctx.deadline.passed:
         yield CheckResult(id=group.fault_id, status=Status.SKIP, subject=ctx.loaded.display,
                           summary=f"not started: {ctx.deadline.reason}")
         return
     statuses: set[Status] = set()
-    explained = False  # the group's own result already says why it checked nothing
-    try:
-        for result in _run_group(group, ctx):
-            statuses.add(result.status)
-            explained = explained or result.id == group.fault_id
-            yield result
-    except DeadlineExceededError as exc:
-        yield CheckResult(id=group.fault_id, status=Status.FAIL, subject=ctx.loaded.display,
-                          summary=str(exc), location=ctx.location(group.section))
-        return
+    explained = False  # the group's own fault result already says why it checked nothing
+    own_checks = {c.id for c in group.checks}
+    for result in _run_group(group, ctx):
+        statuses.add(result.status)
+        explained = explained or (result.id == group.fault_id and result.id not in own_checks)
+        yield result
     if statuses <= {Status.SKIP} and not explained and group.asked_for(ctx.loaded.config) \
             and not ctx.deadline.passed:
-        yield CheckResult(id=group.fault_id, status=Status.WARN, subject=ctx.loaded.display,
+        yield CheckResult(id=NOTHING_CHECKED, status=Status.WARN, subject=group.section,
                           location=ctx.location(group.section),
                           summary=f"nothing was checked: every {group.section} check was skipped")
 
@@ -136,6 +134,10 @@ def _run_group(group: CheckGroup, ctx: RunContext) -> Iterable[CheckResult]:
     started = time.perf_counter()
     try:
         yield from run_group(ctx.loaded.config, ctx)
+    except DeadlineExceededError as exc:  # outside any check (compatibility's base checkout): fails
+        yield CheckResult(id=group_id, status=Status.FAIL, subject=ctx.loaded.display, summary=str(exc),
+                          location=ctx.location(group.section),
+                          duration_s=round(time.perf_counter() - started, 4))
     except Exception as exc:  # a fault in mlsmoke or an unexpected input: record and go on
         error = CheckResult(id=group_id, status=Status.ERROR, subject=ctx.loaded.display,
                             summary=stopped(f"{group.section} checks", exc))
