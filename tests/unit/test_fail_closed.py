@@ -12,6 +12,17 @@ from helpers import by_id, run_report, write_config
 from checker.results.model import Status
 
 
+def _one_file(folder: Path, body: str) -> Path:
+    """A config checking one CSV file, with `fail_on: warning`."""
+    (folder / "a.csv").write_text(body, encoding="utf-8")
+    return write_config(folder, """
+        version: 1
+        contracts: {t: {columns: {a: {type: int}}}}
+        data: [{contract: t, files: a.csv}]
+        report: {fail_on: warning}
+        """)
+
+
 def _ids(report) -> list[str]:  # type: ignore[no-untyped-def]
     return [c.id for c in report.checks]
 
@@ -41,28 +52,14 @@ def test_only_a_family_the_config_lacks_checks_nothing(tmp_path: Path) -> None:
 
 
 def test_a_config_that_checks_something_has_no_such_warning(tmp_path: Path) -> None:
-    (tmp_path / "a.csv").write_text("a\n1\n", encoding="utf-8")
-    config = write_config(tmp_path, """
-        version: 1
-        contracts: {t: {columns: {a: {type: int}}}}
-        data: [{contract: t, files: a.csv}]
-        report: {fail_on: warning}
-        """)
-    report = run_report(config)
+    report = run_report(_one_file(tmp_path, "a\n1\n"))
     assert "run.nothing_checked" not in _ids(report)
     assert report.status is Status.PASS
 
 
 @pytest.mark.parametrize(("body", "status"), [("a\n", Status.WARN), ("a\n1\n", Status.PASS)])
 def test_a_data_file_with_no_row_is_a_warning(tmp_path: Path, body: str, status: Status) -> None:
-    (tmp_path / "a.csv").write_text(body, encoding="utf-8")
-    config = write_config(tmp_path, """
-        version: 1
-        contracts: {t: {columns: {a: {type: int}}}}
-        data: [{contract: t, files: a.csv}]
-        report: {fail_on: warning}
-        """)
-    report = run_report(config)
+    report = run_report(_one_file(tmp_path, body))
     readable = by_id(report.checks, "data.readable")
     assert readable.status is status
     assert ("no row was read, so no rule was checked" in readable.summary) is (status is Status.WARN)
