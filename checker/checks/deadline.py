@@ -48,6 +48,11 @@ class Deadline:
         other = Deadline.after(seconds, whose)
         return other if other.at < self.at else self
 
+    @property
+    def whose(self) -> str:
+        """'the run's deadline (10m)': the reason without 'passed'."""
+        return self.reason.removesuffix(" passed")
+
     def left(self) -> float:
         return self.at - time.monotonic()
 

@@ -128,7 +128,8 @@ class PipelineRun:
                              log_dir=trained.scratch.logs, name=check_id.split(".")[1])
         outcome = run_process(trained.values.command(template), setup)
         result = command_result(check_id, outcome, template,
-                                Budget(timeout_s, deadline_cut=cut and outcome.timed_out),
+                                Budget(timeout_s, deadline_cut=cut and outcome.timed_out,
+                                       whose=self.limit.whose),
                                 self.location(check_id))
         return result.with_duration(outcome.wall_s)
 

@@ -15,20 +15,21 @@ from checker.results.model import CheckResult, Location, Status, truncate
 
 @dataclass(frozen=True)
 class Budget:
-    """A step's configured timeout, and whether the family's deadline cut it shorter."""
+    """A step's configured timeout, and whether a deadline (`whose`) cut it shorter."""
 
     timeout_s: float
     deadline_cut: bool = False
+    whose: str = "the pipeline family's deadline"
 
 
 def command_result(check_id: str, outcome: ProcessOutcome, subject: str, budget: Budget,
                    location: Location | None) -> CheckResult:
     """pass, or fail with the reason (not found, exit status, signal, timeout) and the
     output's last lines as evidence."""
-    timeout_s, deadline_cut = budget.timeout_s, budget.deadline_cut
+    timeout_s = budget.timeout_s
     metrics = {"wall_s": outcome.wall_s, "peak_rss_mb": outcome.peak_rss_mb,
                "exit_code": outcome.exit_code, "timeout_s": timeout_s}
-    failure = _failure(outcome, timeout_s, deadline_cut)
+    failure = _failure(outcome, budget)
     if failure is None:
         memory = f", peak memory {outcome.peak_rss_mb:g} MB" if outcome.peak_rss_mb else ""
         return CheckResult(id=check_id, status=Status.PASS, subject=subject, location=location,
@@ -39,11 +40,11 @@ def command_result(check_id: str, outcome: ProcessOutcome, subject: str, budget:
                        evidence=truncate(outcome.evidence(), max_chars=4000))
 
 
-def _failure(outcome: ProcessOutcome, timeout_s: float, deadline_cut: bool) -> str | None:
+def _failure(outcome: ProcessOutcome, budget: Budget) -> str | None:
     if outcome.start_error:
         return f"cannot start: {outcome.start_error}"
     if outcome.timed_out:
-        why = "the pipeline family's deadline" if deadline_cut else f"the {timeout_s:g}s timeout"
+        why = budget.whose if budget.deadline_cut else f"the {budget.timeout_s:g}s timeout"
         return f"timed out after {outcome.wall_s:.1f}s ({why}); its whole process group was killed"
     if outcome.exit_code == 0:
         return None
