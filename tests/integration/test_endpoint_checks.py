@@ -239,6 +239,18 @@ def test_the_deadline_bounds_the_whole_entry(tmp_path: Path) -> None:
     assert "deadline has passed" in json.dumps(malformed.evidence)
 
 
+def test_the_run_deadline_cuts_the_entry_short_and_says_so(tmp_path: Path) -> None:
+    with serving(Behavior(columns=COLUMNS, max_rows=10, delay_s=0.2)) as url:  # type: ignore[arg-type]
+        config = endpoint_config(tmp_path, url, deadline="60s", requests=100, concurrency=1)
+        body = yaml.safe_load(config.read_text(encoding="utf-8")) | {"deadlines": {"run": "1.5s"}}
+        config.write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
+        started = time.monotonic()
+        results = run_check(config, "endpoint", environ={"MODEL_TOKEN": SECRET})
+    assert time.monotonic() - started < 6
+    assert by_id(results, "endpoint.latency").status is Status.FAIL
+    assert any("the run's deadline (1.5s)" in r.summary for r in results), [r.summary for r in results]
+
+
 def test_a_header_secret_never_reaches_results_report_or_output(tmp_path: Path) -> None:
     behavior = good()
     behavior.echo_auth = True  # the server reflects the Authorization header into its answer

@@ -60,7 +60,9 @@ class EntryCheck:
         if self.client().remaining() > 0:
             return None
         during, deadline = self.ran_out_during, self.entry.deadline
-        summary = f"not run: the endpoint deadline ({deadline:g}s) ran out during {during}"
+        whose = (f"the endpoint deadline ({deadline:g}s)" if self.deadline < self.ctx.deadline.at
+                 else self.ctx.deadline.whose)
+        summary = f"not run: {whose} ran out during {during}"
         evidence = {"reason": "the endpoint checks' deadline has passed", "ran_out_during": during}
         return self.result(CheckResult(id=check_id, status=Status.FAIL, summary=summary, evidence=evidence,
                                        location=self.location("deadline")))
