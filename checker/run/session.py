@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.checks.deadline import Deadline
+from checker.config.field_types import parse_duration
 from checker.config.http_fields import http_url
 from checker.config.load import LoadedConfig, load_config
-from checker.config.field_types import parse_duration
 from checker.config.schema import FailOn
 from checker.config.secrets import environ_secrets
 from checker.config.staging import with_staging_url
