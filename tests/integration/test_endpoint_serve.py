@@ -3,6 +3,7 @@ and always stop and remove the container, with its logs in the evidence when som
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,7 +49,10 @@ def statuses(results: list[CheckResult]) -> dict[str, Status]:
 
 
 def serve_config(tmp_path: Path, serve: dict, **endpoint: object) -> Path:
-    body = {"version": 1, "contracts": {"wine": {"file": str(WINE_CONTRACT)}}, "endpoint": {
+    # A copy inside the project: config paths never leave it (README "Limits").
+    (tmp_path / "contracts").mkdir(exist_ok=True)
+    shutil.copy(WINE_CONTRACT, tmp_path / "contracts" / "wine.yml")
+    body = {"version": 1, "contracts": {"wine": {"file": "contracts/wine.yml"}}, "endpoint": {
         "serve": serve, "contract": "wine", "rows": 4, "requests": 10, "concurrency": 2,
         "health": {"timeout": "20s"}, **endpoint}}
     return write_config(tmp_path, yaml.safe_dump(body, sort_keys=False))
