@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from checker.config.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 from checker.errors import ConfigError, ConfigProblem
-from checker.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 
 
 @dataclass

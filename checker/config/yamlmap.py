@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
+from checker.config.limits import MAX_YAML_BYTES, LimitExceededError, read_capped, too_large
 from checker.config.yamlbounds import check_bounds
 from checker.errors import ConfigError, ConfigProblem
-from checker.limits import MAX_YAML_BYTES, LimitExceededError, read_capped, too_large
 
 PathKey = tuple[Any, ...]
 

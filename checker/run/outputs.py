@@ -46,7 +46,7 @@ def rendered(report: Report, markdown: str) -> Rendered:
 
 def read_results(path: Path) -> Report:
     """A results.json written by `mlsmoke run`; a UsageError if it is not one."""
-    from checker.limits import MAX_RESULTS_BYTES, LimitExceededError, loads_json_bounded, read_capped
+    from checker.config.limits import MAX_RESULTS_BYTES, LimitExceededError, loads_json_bounded, read_capped
     from checker.results.schema import problems
 
     try:  # it may come from an untrusted run (the fork-safe publish recipe): bounded

@@ -38,7 +38,7 @@ def load_schema(path: Path) -> dict[str, Any]:
     from jsonschema import validators
     from jsonschema.exceptions import SchemaError
 
-    from checker.limits import MAX_SCHEMA_BYTES, LimitExceededError, loads_json_bounded, read_capped
+    from checker.config.limits import MAX_SCHEMA_BYTES, LimitExceededError, loads_json_bounded, read_capped
 
     try:
         schema: dict[str, Any] = loads_json_bounded(read_capped(path, MAX_SCHEMA_BYTES))

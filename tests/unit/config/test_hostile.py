@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from helpers import write_config
 from samples import MINIMAL_CONFIG, representative_report
 
-from checker import limits
 from checker.checks.endpoint import answers
 from checker.cli import main
+from checker.config import limits
 from checker.config.load import load_config
 from checker.errors import ConfigError, ConfigProblem
 
