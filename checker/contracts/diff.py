@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from checker.checks.text_table import text_table
 from checker.contracts.model import Column, ColumnType, Contract, ExtraColumns, RowsRule
 
 # (from, to) pairs where every value of `from` is a valid value of `to`.
@@ -48,12 +47,12 @@ class Change:
             return f"column {self.base} renamed to {self.head}"
         text = f"{self.column or 'table'}: {self.change}"
         if self.base is not None and self.head is not None and not isinstance(self.base, list):
-            text += f" ({_show(self.base)} → {_show(self.head)})"
+            text += f" ({show(self.base)} → {show(self.head)})"
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        return {"column": self.column, "change": self.change, "base": _plain(self.base),
-                "head": _plain(self.head), "kind": self.kind.value}
+        return {"column": self.column, "change": self.change, "base": plain(self.base),
+                "head": plain(self.head), "kind": self.kind.value}
 
 
 def diff_contracts(base: Contract, head: Contract) -> list[Change]:
@@ -195,10 +194,10 @@ def _allowed(name: str, base: list[Any] | None, head: list[Any] | None) -> Chang
     dropped = [v for v in base if v not in head]
     extra = [v for v in head if v not in base]
     if dropped:
-        return Change(name, "allowed shrunk (−" + ", ".join(map(_show, dropped)) + ")", base, head,
+        return Change(name, "allowed shrunk (−" + ", ".join(map(show, dropped)) + ")", base, head,
                       Kind.BREAKING, key)
     if extra:
-        return Change(name, "allowed extended (+" + ", ".join(map(_show, extra)) + ")", base, head,
+        return Change(name, "allowed extended (+" + ", ".join(map(show, extra)) + ")", base, head,
                       Kind.COMPATIBLE, key)
     return Change(name, "allowed reordered", base, head, Kind.COSMETIC, key) if base != head else None
 
@@ -225,30 +224,23 @@ def _normal(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A JSON-ready value for evidence."""
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     """A short text form for the changes table."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    return str(_plain(value))
-
-
-def changes_table(changes: list[Change]) -> str:
-    """The changes as an aligned plain-text table."""
-    return text_table(["column", "change", "base", "head", "kind"],
-                      [[c.column or "(table)", c.change, _show(c.base), _show(c.head), c.kind.value]
-                       for c in changes])
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    return str(plain(value))

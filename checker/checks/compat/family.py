@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.checks.compat.git import GitError, Repo
+from checker.checks.compat.report import changes_table
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.engine import run_checks
 from checker.checks.registry import DATA_COMPATIBILITY, checks_of
@@ -19,7 +20,7 @@ from checker.config.load import load_contracts_text
 from checker.config.paths import lexical_problem
 from checker.config.schema import Config
 from checker.config.yamlmap import LineIndex, parse_yaml
-from checker.contracts.diff import Change, Kind, changes_table, diff_contracts
+from checker.contracts.diff import Change, Kind, diff_contracts
 from checker.contracts.model import Contract
 from checker.errors import ConfigError, ConfigProblem
 from checker.results.model import CheckResult, Status, truncate

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from checker.contracts.diff import Kind, changes_table, diff_contracts
+from checker.checks.compat.report import changes_table
+from checker.contracts.diff import Kind, diff_contracts
 from checker.contracts.model import Contract
 
 
