@@ -9,8 +9,13 @@ from pathlib import Path
 import pytest
 from helpers import REPO
 
+_AFTER_CHECKS = ("checker.checks", "checker.results", "checker.render", "checker.github", "checker.run")
 LATER = {
-    "config": ("checker.results", "checker.render", "checker.github", "checker.run", "checker.checks"),
+    "config": _AFTER_CHECKS,
+    "contracts": _AFTER_CHECKS,
+    "tables": _AFTER_CHECKS + ("checker.synth",),
+    "synth": _AFTER_CHECKS,
+    "results": ("checker.checks", "checker.render", "checker.github", "checker.run"),
     "github": ("checker.render", "checker.run", "checker.checks"),
     "render": ("checker.checks", "checker.run", "checker.github"),  # the report carries the order
 }
