@@ -13,7 +13,7 @@ _AFTER_CHECKS = ("checker.checks", "checker.results", "checker.render", "checker
 LATER = {
     "config": _AFTER_CHECKS,
     "contracts": _AFTER_CHECKS,
-    "tables": _AFTER_CHECKS + ("checker.synth",),
+    "tables": (*_AFTER_CHECKS, "checker.synth"),
     "synth": _AFTER_CHECKS,
     "results": ("checker.checks", "checker.render", "checker.github", "checker.run"),
     "github": ("checker.render", "checker.run", "checker.checks"),
