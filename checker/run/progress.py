@@ -13,7 +13,8 @@ _LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # ESC starts terminal escape sequences
 _MARK = {Status.PASS: "✓", Status.SKIP: "-", Status.WARN: "!", Status.FAIL: "✗", Status.ERROR: "E"}
 # A breakdown by status: "failed" beside it counts Status.FAIL alone (Report.failed is the total).
-_OPTIONAL_COUNTS = ((Status.WARN, "warnings"), (Status.ERROR, "errors"), (Status.SKIP, "skipped"))
+_OPTIONAL_COUNTS = ((Status.WARN, "warning", "warnings"), (Status.ERROR, "error", "errors"),
+                   (Status.SKIP, "skipped", "skipped"))
 
 
 class Progress:
@@ -29,7 +30,8 @@ class Progress:
     def summary(self, report: Report, out_dir: Path) -> None:
         counts = report.counts
         parts = [f"{counts[Status.PASS]} passed", f"{counts[Status.FAIL]} failed"]
-        parts += [f"{counts[status]} {label}" for status, label in _OPTIONAL_COUNTS if counts[status]]
+        parts += [f"{counts[status]} {one if counts[status] == 1 else many}"
+                  for status, one, many in _OPTIONAL_COUNTS if counts[status]]
         self._write(f"mlsmoke: {report.status.value.upper()} — {', '.join(parts)} "
                     f"in {report.duration_s:.1f}s")
         for check in report.checks:

@@ -70,3 +70,22 @@ def test_bidi_and_invisible_characters_are_shown_not_applied():
     plain = io.StringIO()
     Progress(plain, live=True).result(CheckResult(id="data.allowed", status=Status.FAIL, summary="café ✓"))
     assert "café ✓" in plain.getvalue()
+
+
+def _summary_line(*statuses: Status) -> str:
+    from pathlib import Path
+
+    from checker.results.model import Report
+
+    checks = [CheckResult(id="data.rows", status=s, summary="s") for s in statuses]
+    stream = io.StringIO()
+    Progress(stream, live=False).summary(Report(status=Status.PASS, checks=checks, started_at="",
+                                                duration_s=0.0), Path("out"))
+    return stream.getvalue().splitlines()[0]
+
+
+def test_the_summary_counts_one_warning_and_two_errors_in_good_english():
+    assert "0 passed, 0 failed, 1 warning, 2 errors in" in _summary_line(Status.WARN, Status.ERROR,
+                                                                          Status.ERROR)
+    assert "1 passed, 0 failed, 2 warnings, 1 error, 1 skipped in" in _summary_line(
+        Status.PASS, Status.WARN, Status.WARN, Status.ERROR, Status.SKIP)
