@@ -173,13 +173,6 @@ class Report:
             "checks": [c.to_dict() for c in self.checks],
         }
 
-    def redacted(self, secrets: Redactor | frozenset[str] | set[str]) -> Report:
-        """The same report with every secret value (and URL credential) replaced, wherever a
-        check put it."""
-        clean = secrets if isinstance(secrets, Redactor) else Redactor(frozenset(secrets))
-        return replace(self, checks=[redact_result(c, clean) for c in self.checks],
-                       environment=clean(dict(self.environment)), title=clean.text(self.title))
-
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
         if data.get("schema_version") != SCHEMA_VERSION:

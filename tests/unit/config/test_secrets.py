@@ -168,3 +168,9 @@ def test_a_window_that_redaction_shrinks_a_lot_is_redacted_whole():
     body = packed + "q" * (window_end - 8 - len(packed)) + SECRET + "w" * 10
     shown = REDACT(truncate(body, max_chars=max_chars))
     assert SECRET[:8] not in shown and shown.count("***") == 1001
+
+
+def test_configured_secrets_shorter_than_four_characters_are_not_redacted():
+    text = "got 401 for token hunter22 (ab)"
+    assert Redactor(frozenset({"hunter22", "ab", ""})).text(text) == "got 401 for token *** (ab)"
+    assert Redactor(frozenset({"ab"})).text(text) == text

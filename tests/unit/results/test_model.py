@@ -128,20 +128,6 @@ def test_redact_replaces_secrets_everywhere_longest_first():
                    "nested": [{"deep": "tok***"}]}
 
 
-def test_report_redacted_cleans_checks_and_environment_but_ignores_short_values():
-    check = CheckResult(id="endpoint.predict", status=Status.FAIL, summary="got 401 for token hunter22",
-                        details="hunter22", evidence={"request": {"headers": "hunter22"}},
-                        metrics={"x": 1})
-    report = Report(status=Status.FAIL, checks=[check], started_at="", duration_s=1,
-                    environment={"run_url": "https://x/hunter22"}, title="smoke hunter22")
-    clean = report.redacted({"hunter22", "ab", ""})
-    assert "hunter22" not in json.dumps(clean.to_dict())
-    assert clean.checks[0].summary == "got 401 for token ***"
-    assert clean.environment["run_url"] == "https://x/***"
-    assert clean.title == "smoke ***"
-    assert report.redacted({"ab"}).to_dict() == report.to_dict()
-
-
 def test_redact_hides_url_credentials_and_token_query_values_without_configured_secrets():
     text = ("fetch https://x-access-token:ghs_abc123@github.com/o/r.git failed; "
             "GET http://user:p%40ss@127.0.0.1:8/p?api_key=k1&page=2&X-Amz-Signature=s1&design=a&token=t1")
