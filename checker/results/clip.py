@@ -80,11 +80,6 @@ def truncate(value: Any, *, max_chars: int = 2000, max_items: int = 20) -> Any:
     return deferred(value, Truncation(max_chars, max_items))
 
 
-def cut_to(value: Any, *, max_chars: int = 2000, max_items: int = 20) -> Any:
-    """`truncate`'s cut, done now: strings to `max_chars`, containers to `max_items`."""
-    return Truncation(max_chars, max_items)(value)
-
-
 def _same(value: Any) -> Any:
     return value
 
