@@ -152,7 +152,8 @@ class CheckRule(StrictModel):
     matches a result wins; ids are checked against the registry by `checker.run.policy`."""
 
     id: str = Field(min_length=1)
-    severity: Severity
+    # bare `off` is YAML 1.1's false: it means "off" here
+    severity: Annotated[Severity, BeforeValidator(lambda v: "off" if v is False else v)]
     subject: str | None = Field(default=None, min_length=1)
 
 

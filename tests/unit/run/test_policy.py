@@ -159,7 +159,7 @@ def test_demoting_every_failure_passes_the_run_and_its_twin_fails(tmp_path: Path
 def test_off_skips_the_check_with_the_line_and_an_error_rule_after_it_undoes_it(tmp_path: Path) -> None:
     config = _project(tmp_path, """
     checks:
-      - {id: data.ranges, severity: "off"}
+      - {id: data.ranges, severity: off}
       - {id: data.ranges, severity: error, subject: "*b.csv"}
     """)
     report = run_report(config)
