@@ -104,8 +104,10 @@ def run(no_publish: bool, **given: Any) -> None:
 def validate(config_path: str) -> None:
     """Check the configuration only, listing every problem with file, line and key."""
     from checker.config.load import load_config
+    from checker.run.policy import Policy
 
     loaded = load_config(config_path, dict(os.environ), allow_unset=True)
+    Policy.of(loaded)  # a `checks:` rule naming no check is a config error here too
     config = loaded.config
     parts = [_plural(len(config.contracts), "contract")]
     parts += [section for section in ("data", "drift", "pipeline", "endpoint")

@@ -1,6 +1,7 @@
 """A small MLflow-style model server on 127.0.0.1 for the endpoint tests, whose faults are
-switched on per test: a traceback on bad input, slowness, a wrong prediction count, never
-healthy, a redirect, a wrong content type, a huge body. It records the headers it received."""
+switched on per test: a traceback on bad input, an empty row list accepted, slowness, a wrong
+prediction count, never healthy, a redirect, a wrong content type, a huge body. It records the
+headers it received."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class Behavior:
     echo_input: bool = False
     echo_auth: bool = False
     hang_on_invalid_json_s: float = 0.0
+    accept_empty_rows: bool = False  # answers an empty row list with 200 and no predictions
     received_headers: list[dict[str, str]] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
 
@@ -81,7 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise BadInputError("content type must be application/json")
         body = json.loads(raw)
         rows = self._v1_rows(body) if self.path.startswith("/v1/") else self._mlflow_rows(body)
-        if not rows:
+        if not rows and not self.behavior.accept_empty_rows:
             raise BadInputError("no rows")
         if len(rows) > self.behavior.max_rows:
             raise BadInputError(f"at most {self.behavior.max_rows} rows")

@@ -7,6 +7,9 @@ contract) in registry order. Written once for every family:
   `SkipRest`, turns the subject's later checks into `skip` results with the reason;
 - crash-to-error: a check that raises becomes an `error` result with the traceback, and the
   others still run (a blocking one still blocks);
+- turned off: a check the config's `checks:` policy turns off for this subject is not run; it
+  is a `skip` with the reason (set for the run by the runner, in `TURNED_OFF`), and a blocking
+  one skips the subject's later checks too;
 - deadlines: once `deadline` has passed the remaining checks are skipped with its reason, and
   a check that raises DeadlineExceededError (a long loop noticed it) fails saying what it was doing.
 
@@ -19,7 +22,8 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -30,6 +34,11 @@ from checker.results.model import CheckResult, Status, truncate
 
 CRASH_DETAILS = ("mlsmoke hit an unexpected error; the other checks still ran. "
                  "Please report it with the traceback below.")
+
+
+# (check id, subject) → why the run's policy turns that check off there, or None; set by the runner.
+TurnedOff = Callable[[str, str], "str | None"]
+TURNED_OFF: ContextVar[TurnedOff | None] = ContextVar("TURNED_OFF", default=None)
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,12 @@ def run_checks(checks: Sequence[Check], subject: Subject,
             if skipped is not None:
                 yield skipped
             continue
+        off = _turned_off(check, subject)
+        if off is not None:
+            if check.blocks:
+                blocked = f"skipped: {check.id} is {off.summary}"
+            yield off
+            continue
         outcome = _timed(check, subject)
         if isinstance(outcome, SkipRest):
             blocked = outcome.reason
@@ -68,6 +83,16 @@ def run_checks(checks: Sequence[Check], subject: Subject,
         if check.blocks and outcome.status >= Status.FAIL:
             blocked = check.blocks.format(id=outcome.id, summary=outcome.summary)
         yield outcome
+
+
+def _turned_off(check: Check, subject: Subject) -> CheckResult | None:
+    """The skip reported instead of running `check`, when the run's policy turns it off here."""
+    turned_off = TURNED_OFF.get()
+    if turned_off is None:
+        return None
+    skipped = subject.bare(check.id, Status.SKIP, "")
+    reason = turned_off(check.id, skipped.subject) if skipped is not None else None
+    return replace(skipped, summary=reason) if skipped is not None and reason else None
 
 
 def _timed(check: Check, subject: Subject) -> CheckResult | SkipRest | None:

@@ -14,6 +14,9 @@ from checker.contracts.model import StrictModel
 Network = Literal["host", "publish"]
 ProtocolName = Literal["mlflow", "tfserving", "kserve-v2", "json"]
 Tensors = Literal["matrix", "columns"]
+# The stable ids of endpoint.malformed's probes (README: "Probe ids"); new probes are only added.
+ProbeId = Literal["missing_column", "wrong_type", "empty_body", "invalid_json", "wrong_content_type",
+                  "empty_rows", "too_many_rows"]
 
 
 class Serve(StrictModel):
@@ -63,6 +66,13 @@ class ResponseSpec(StrictModel):
 
 class Malformed(StrictModel):
     max_rows: int | None = Field(default=None, gt=0)
+    allow: list[ProbeId] = Field(default_factory=list)  # probes whose misbehaviour only warns
+
+    @model_validator(mode="after")
+    def _allow_runs(self) -> Malformed:
+        if "too_many_rows" in self.allow and self.max_rows is None:
+            raise ValueError("allow names too_many_rows, a probe that runs only when max_rows is set")
+        return self
 
 
 def _malformed(value: Any) -> Any:

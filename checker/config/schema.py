@@ -143,6 +143,20 @@ class Deadlines(StrictModel):
     compatibility: Duration = 300.0
 
 
+Severity = Literal["error", "warn", "off"]
+
+
+class CheckRule(StrictModel):
+    """One `checks:` rule: the checks whose id matches `id` (a glob), on the subjects matching
+    `subject` (a glob; every subject when absent), are gated at `severity`. The last rule that
+    matches a result wins; ids are checked against the registry by `checker.run.policy`."""
+
+    id: str = Field(min_length=1)
+    # bare `off` is YAML 1.1's false: it means "off" here
+    severity: Annotated[Severity, BeforeValidator(lambda v: "off" if v is False else v)]
+    subject: str | None = Field(default=None, min_length=1)
+
+
 class ReportSettings(StrictModel):
     title: str = "ML smoke checks"
     fail_on: FailOn = "error"
@@ -159,6 +173,7 @@ class Config(StrictModel):
         Field(default_factory=list)
     )
     report: ReportSettings = Field(default_factory=ReportSettings)
+    checks: list[CheckRule] = Field(default_factory=list)
     deadlines: Deadlines = Field(default_factory=Deadlines)
 
     @field_validator("endpoint")

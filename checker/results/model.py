@@ -81,6 +81,8 @@ class CheckResult:
     evidence: Mapping[str, Any] = field(default_factory=dict)
     location: Location | None = None
     duration_s: float = 0.0
+    # what the config's `checks:` policy did to this result: {"severity": "warn" | "off", "line": N}
+    policy: Mapping[str, Any] | None = None
 
     @property
     def family(self) -> str:
@@ -101,6 +103,7 @@ class CheckResult:
             "evidence": dict(self.evidence),
             "location": self.location.to_dict() if self.location else None,
             "duration_s": self.duration_s,
+            **({"policy": dict(self.policy)} if self.policy else {}),
         }
 
     @classmethod
@@ -116,6 +119,7 @@ class CheckResult:
             evidence=data.get("evidence") or {},
             location=Location(location["file"], location.get("line")) if location else None,
             duration_s=float(data.get("duration_s", 0.0)),
+            policy=data.get("policy") or None,
         )
 
 

@@ -32,6 +32,10 @@ CHECK: dict[str, Any] = {
              "properties": {"file": {"type": "string"}, "line": {"type": ["integer", "null"]}}},
         ]},
         "duration_s": {"type": "number", "minimum": 0},
+        "policy": {"type": "object", "required": ["severity"],
+                   "properties": {"severity": {"enum": ["warn", "off"]},
+                                  "line": {"type": ["integer", "null"]},
+                                  "was": _STATUS}},
     },
 }
 

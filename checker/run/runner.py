@@ -5,6 +5,7 @@ module is not part of this build is a `skip` with the reason. Once the run's dea
 passed, the groups left are skipped with it. Nothing checked is a warning (fail closed): a
 config with no check, or a group the config asks for whose checks all skipped. The report is redacted here, as
 each result leaves the runner (before progress shows it); nothing downstream redacts again.
+The config's `checks:` policy is applied here too, once, to each redacted result (run/policy.py).
 The report lists the results in the registry's family order (run order within a family);
 renderers keep that order.
 """
@@ -17,11 +18,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from checker import __version__
-from checker.checks.engine import crashed, stopped
+from checker.checks.engine import TURNED_OFF, crashed, stopped
 from checker.checks.registry import FAMILIES, GROUPS, NOTHING_CHECKED, CheckGroup, plan_id
 from checker.errors import DeadlineExceededError, UsageError
 from checker.results.model import CheckResult, Report, Status, redact_result, verdict
 from checker.run.context import RunContext
+from checker.run.policy import Policy
 
 if TYPE_CHECKING:
     from checker.config.schema import FailOn
@@ -55,14 +57,20 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
         environment: Mapping[str, object] | None = None, fail_on: FailOn | None = None) -> Report:
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    policy = Policy.of(ctx.loaded)
     groups, checks = plan(ctx, only)
     for result in checks:
         ctx.on_result(result)
-    for group in groups:
-        for result in _bounded_group(group, ctx):
-            result = redact_result(result, ctx.redactor)  # before progress shows it or anything cuts it
-            checks.append(result)
-            ctx.on_result(result)
+    token = TURNED_OFF.set(policy.turned_off if policy.rules else None)
+    try:
+        for group in groups:
+            for result in _bounded_group(group, ctx):
+                # redacted before progress shows it or anything cuts it; gated before the verdict
+                result = policy.apply(redact_result(result, ctx.redactor))
+                checks.append(result)
+                ctx.on_result(result)
+    finally:
+        TURNED_OFF.reset(token)
     for result in nothing_checked(checks, ctx):
         checks.append(result)
         ctx.on_result(result)

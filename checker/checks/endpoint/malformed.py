@@ -3,6 +3,10 @@
 A well-behaved endpoint answers every probe with a 4xx. A 5xx, a 2xx (bad input accepted), a
 redirect, a hang or a Python traceback in the body is a failure; an error body that echoes the
 submitted values back is a warning (it reflects user data into logs and clients).
+
+Each probe has a stable id (`ProbeId`, in the README); `malformed.allow` names the probes whose
+failure is a known fault: it only warns, and an allowance whose probe now behaves is listed as
+no longer needed.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 
 from checker.checks.endpoint.http import Exchange
 from checker.checks.endpoint.protocols import Protocol, Row
+from checker.config.endpoint_schema import ProbeId
 from checker.results.model import Status, truncate
 
 SENTINEL = "mlsmoke-not-a-number"
@@ -23,6 +28,7 @@ TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", li
 
 @dataclass(frozen=True)
 class Probe:
+    id: ProbeId
     name: str
     description: str
     body: bytes
@@ -46,23 +52,24 @@ def build_probes(protocol: Protocol, rows: Sequence[Row], make_rows: Callable[[i
     if columns:
         dropped = columns[0]
         without = [{k: v for k, v in r.items() if k != dropped} for r in rows]
-        probes.append(Probe("missing column", f"rows without the column {dropped!r}",
+        probes.append(Probe("missing_column", "missing column", f"rows without the column {dropped!r}",
                             _dump(protocol.body(without)), echo_markers=markers))
         target = _mistype_target(protocol)
-        probes.append(Probe("wrong type", f"column {target!r} holds the string {SENTINEL!r}",
+        probes.append(Probe("wrong_type", "wrong type", f"column {target!r} holds the string {SENTINEL!r}",
                             _dump(protocol.body([{**r, target: SENTINEL} for r in rows])),
                             echo_markers=(SENTINEL, *markers)))
     cut = valid[: max(1, len(valid) // 2)]
     probes += [
-        Probe("empty body", "an empty request body", b""),
-        Probe("invalid JSON", "a body cut off in the middle of the JSON", cut,
+        Probe("empty_body", "empty body", "an empty request body", b""),
+        Probe("invalid_json", "invalid JSON", "a body cut off in the middle of the JSON", cut,
               echo_markers=tuple(m for m in markers if m.encode() in cut)),
-        Probe("wrong content type", "a valid body sent as text/plain", valid, "text/plain",
-              echo_markers=markers),
-        Probe("empty row list", "a request with zero rows", _dump(protocol.body([]))),
+        Probe("wrong_content_type", "wrong content type", "a valid body sent as text/plain", valid,
+              "text/plain", echo_markers=markers),
+        Probe("empty_rows", "empty row list", "a request with zero rows", _dump(protocol.body([]))),
     ]
     if max_rows is not None:
-        probes.append(Probe("oversized batch", f"{max_rows + 1} rows (malformed.max_rows is {max_rows})",
+        probes.append(Probe("too_many_rows", "oversized batch",
+                            f"{max_rows + 1} rows (malformed.max_rows is {max_rows})",
                             _dump(protocol.body(make_rows(max_rows + 1)))))
     return probes
 
@@ -109,9 +116,27 @@ def judge(probe: Probe, answer: Exchange) -> Verdict:
     return Verdict(Status.PASS, f"HTTP {status}")
 
 
-def summarize(verdicts: Sequence[tuple[str, Verdict]]) -> str:
+def allowed(verdict: Verdict) -> Verdict:
+    """The verdict on a probe `malformed.allow` names: a failure only warns, saying so."""
+    if verdict.status < Status.FAIL:
+        return verdict
+    return Verdict(Status.WARN, f"{verdict.reason} (allowed by malformed.allow)")
+
+
+def not_needed(allow: Sequence[str], judged: Sequence[tuple[str, Verdict]]) -> list[str]:
+    """The allowances whose probe ran and did not fail (judged before the allowance)."""
+    return [probe_id for probe_id, verdict in judged if probe_id in allow and verdict.status < Status.FAIL]
+
+
+def summarize(verdicts: Sequence[tuple[str, Verdict]], unneeded: Sequence[str] = ()) -> str:
     """One line: the probes that were not cleanly rejected, grouped by what went wrong
-    (failures first)."""
+    (failures first), then the allowances no longer needed."""
+    note = (f"; malformed.allow no longer needed for {', '.join(unneeded)} (the probe is rejected "
+            "with a 4xx now: remove it)" if unneeded else "")
+    return _verdict_line(verdicts) + note
+
+
+def _verdict_line(verdicts: Sequence[tuple[str, Verdict]]) -> str:
     by_reason: dict[tuple[int, str], list[str]] = {}
     for name, verdict in verdicts:
         if verdict.status is not Status.PASS:
@@ -124,7 +149,8 @@ def summarize(verdicts: Sequence[tuple[str, Verdict]]) -> str:
 
 
 def evidence(probe: Probe, answer: Exchange, verdict: Verdict) -> dict[str, Any]:
-    found: dict[str, Any] = {"probe": probe.name, "sent": f"{probe.description} ({probe.content_type})",
+    found: dict[str, Any] = {"id": probe.id, "probe": probe.name,
+                             "sent": f"{probe.description} ({probe.content_type})",
                              "body_sent": truncate(probe.body.decode("utf-8", "replace"), max_chars=300),
                              "verdict": verdict.status.value, "reason": verdict.reason}
     if answer.status is not None:

@@ -185,15 +185,21 @@ def malformed(e: EntryCheck) -> CheckResult | None:
     target = join_url(e.url, request.protocol.predict_path())
     probes = malformed_probes.build_probes(request.protocol, request.rows, request.make_rows,
                                            e.entry.malformed.max_rows)
-    judged = []
+    allow = e.entry.malformed.allow
+    judged, first = [], []
     for probe in probes:
         answer = client.request("POST", target, body=probe.body, content_type=probe.content_type)
-        judged.append((probe, answer, malformed_probes.judge(probe, answer)))
+        verdict = malformed_probes.judge(probe, answer)
+        first.append((probe.id, verdict))
+        judged.append((probe, answer, malformed_probes.allowed(verdict) if probe.id in allow else verdict))
+    unneeded = malformed_probes.not_needed(allow, first)
     worst = max(verdict.status for _, _, verdict in judged)
-    summary = malformed_probes.summarize([(probe.name, verdict) for probe, _, verdict in judged])
+    summary = malformed_probes.summarize([(probe.name, verdict) for probe, _, verdict in judged], unneeded)
     metrics = {"probes": len(judged), "failed": sum(v.status is Status.FAIL for _, _, v in judged),
                "warned": sum(v.status is Status.WARN for _, _, v in judged)}
-    evidence = {"probes": [malformed_probes.evidence(p, a, v) for p, a, v in judged]}
+    evidence: dict[str, object] = {"probes": [malformed_probes.evidence(p, a, v) for p, a, v in judged]}
+    if allow:
+        evidence.update(allowed=list(allow), no_longer_needed=unneeded)
     return e.result(CheckResult(id=ENDPOINT_MALFORMED.id, status=worst, summary=summary, metrics=metrics,
                                 evidence=evidence,
                                 location=e.location("malformed")))

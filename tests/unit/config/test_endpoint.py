@@ -128,3 +128,23 @@ def test_credential_forms_of_values_that_are_not_credentials() -> None:
     assert credential_forms("mlsmoke ci; v=1") == set()
     assert credential_forms("Bearer abc.def") == {"abc.def"}
     assert credential_forms("Basic not-base64!") == {"not-base64!"}
+
+
+def test_malformed_allow_takes_probe_ids(tmp_path: Path) -> None:
+    allow = ["empty_rows", "wrong_type"]
+    path = _config(tmp_path, {"url": "http://127.0.0.1:8080", "malformed": {"allow": allow}})
+    assert load_config(path, {}).config.endpoint[0].malformed.allow == allow  # type: ignore[union-attr]
+
+
+def test_a_malformed_allow_entry_that_is_not_a_probe_id_is_refused(tmp_path: Path) -> None:
+    problem = _one_problem(_config(tmp_path, {"url": "http://127.0.0.1:8080",
+                                              "malformed": {"allow": ["empty_rows", "empty row list"]}}))
+    assert (problem.line, problem.key) == (7, "endpoint.malformed.allow[1]")
+    assert "'empty_rows'" in problem.message and "'too_many_rows'" in problem.message
+
+
+def test_allowing_too_many_rows_needs_max_rows(tmp_path: Path) -> None:
+    problem = _one_problem(_config(tmp_path, {"url": "http://127.0.0.1:8080",
+                                              "malformed": {"allow": ["too_many_rows"]}}))
+    assert problem.key == "endpoint.malformed"
+    assert "only when max_rows is set" in problem.message

@@ -143,6 +143,6 @@ def test_no_oversized_probe_without_max_rows() -> None:
      "hangs on bad input"),
 ])
 def test_judging_probe_answers(answer: Exchange, status: Status, reason: str) -> None:
-    probe = malformed.Probe("wrong type", "d", b"{}", echo_markers=(malformed.SENTINEL,))
+    probe = malformed.Probe("wrong_type", "wrong type", "d", b"{}", echo_markers=(malformed.SENTINEL,))
     verdict = malformed.judge(probe, answer)
     assert verdict.status is status and reason in verdict.reason
