@@ -36,7 +36,16 @@ CHECK: dict[str, Any] = {
                    "properties": {"severity": {"enum": ["warn", "off"]},
                                   "line": {"type": ["integer", "null"]},
                                   "was": _STATUS}},
+        "baseline": {"enum": ["known", "new"]},
     },
+}
+
+_ENTRIES = {"type": "array", "items": {"type": "object", "required": ["check", "subject", "fingerprint"]}}
+BASELINE: dict[str, Any] = {
+    "type": "object",
+    "required": ["file", "known", "new", "fixed", "stale"],
+    "properties": {"file": {"type": "string"}, "known": _COUNT, "new": _COUNT,
+                   "fixed": _ENTRIES, "stale": _ENTRIES},
 }
 
 RESULTS: dict[str, Any] = {
@@ -55,6 +64,7 @@ RESULTS: dict[str, Any] = {
         "started_at": {"type": "string"},
         "environment": {"type": ["object", "null"]},
         "checks": {"type": "array", "items": CHECK},
+        "baseline": BASELINE,
     },
 }
 
