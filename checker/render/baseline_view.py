@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker.render import escape
-from checker.results.baseline import KNOWN, describe
-from checker.results.model import CheckResult, Report
+from checker.results.baseline import describe
+from checker.results.model import KNOWN, CheckResult, Report
 
 KNOWN_MARK = "(known, baselined) "
 
@@ -31,7 +31,7 @@ def notes(report: Report) -> tuple[str, ...]:
     """One line per fixed entry ("remove it from the baseline") and per stale entry."""
     summary: Mapping[str, Any] = report.baseline or {}
     file = escape.inline(str(summary.get("file", "")), max_chars=200)
-    lines = [f"✅ {_entry(e)} passes now: remove it from the baseline (`{file}`)"
+    lines = [f"✅ {_entry(e)} passes now: remove it from the baseline ({file})"
              for e in summary.get("fixed", [])]
     lines += [f"⚠️ stale baseline entry {_entry(e)}: no such check and subject any more"
               for e in summary.get("stale", [])]

@@ -14,10 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from checker.results.model import CheckResult, Report, Status, verdict
+from checker.results.model import KNOWN, NEW, CheckResult, Report, Status, verdict
 
-KNOWN = "known"
-NEW = "new"
 BASELINE_VERSION = 1
 
 
@@ -88,8 +86,8 @@ def record(checks: Iterable[CheckResult], previous: Sequence[Entry] = ()) -> lis
 
 def dumps(entries: Sequence[Entry]) -> str:
     """The baseline file's text: pretty-printed, sorted, with a trailing newline."""
-    document = {"version": BASELINE_VERSION, "entries": [e.to_dict() for e in sorted(entries, key=Entry.sort_key)]}
-    return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    listed = [e.to_dict() for e in sorted(entries, key=Entry.sort_key)]
+    return json.dumps({"version": BASELINE_VERSION, "entries": listed}, indent=2, ensure_ascii=False) + "\n"
 
 
 def _within(now: Entry, entry: Entry) -> bool:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from checker.config.schema import FailOn
 
 SCHEMA_VERSION = 1
+KNOWN, NEW = "known", "new"  # a failure's `baseline`: in the baseline file (not gating), or not
 
 
 class Status(enum.Enum):
@@ -129,7 +130,7 @@ class CheckResult:
 def verdict(checks: list[CheckResult], fail_on: FailOn = "error") -> Status:
     """PASS or FAIL for the whole run. `fail_on: warning` makes a warning fail the run too. A
     failure the baseline knows does not gate."""
-    worst = max((c.status for c in checks if c.baseline != "known"), default=Status.PASS)
+    worst = max((c.status for c in checks if c.baseline != KNOWN), default=Status.PASS)
     threshold = Status.WARN if fail_on == "warning" else Status.FAIL
     return Status.FAIL if worst >= threshold else Status.PASS
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from checker.config.limits import MAX_BASELINE_BYTES, LimitExceededError, loads_json_bounded, read_capped
+from checker.config.limits import MAX_BASELINE_BYTES
 from checker.config.load import LoadedConfig
 from checker.config.paths import confine
 from checker.errors import UsageError
 from checker.results.baseline import BASELINE_VERSION, Entry
+from checker.results.schema import schema_problems
+from checker.run.outputs import read_json_file
 
 _ENTRY = {
     "type": "object",
@@ -44,27 +46,16 @@ def baseline_path(loaded: LoadedConfig) -> Path:
 
 def read_entries(path: Path) -> list[Entry]:
     """The entries of the baseline file at `path`; a UsageError naming it if it is not one."""
-    import jsonschema
-
-    try:
-        data = loads_json_bounded(read_capped(path, MAX_BASELINE_BYTES))
-    except LimitExceededError as exc:
-        raise UsageError(f"{path} is not an mlsmoke baseline file: {exc}") from None
-    except ValueError as exc:
-        raise UsageError(f"{path} is not valid JSON: {exc}") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read the baseline file {path}: {exc.strerror}") from None
-    error = next(iter(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data)), None)
-    if error is not None:
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        raise UsageError(f"{path} is not an mlsmoke baseline file: "
-                         f"{where.lstrip('.') or 'the top level'}: {error.message[:300]}")
+    data = read_json_file(path, MAX_BASELINE_BYTES, "an mlsmoke baseline file")
+    found = schema_problems(data, SCHEMA)
+    if found:
+        raise UsageError(f"{path} is not an mlsmoke baseline file: {found[0][:300]}")
     return [Entry.from_dict(entry) for entry in data["entries"]]
 
 
 def existing_entries(path: Path) -> list[Entry] | None:
     """The entries when the file exists, None when it does not."""
-    return read_entries(path) if path.is_file() or path.exists() else None
+    return read_entries(path) if path.exists() else None
 
 
 def write_entries(path: Path, text: str) -> None:
