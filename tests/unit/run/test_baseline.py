@@ -59,6 +59,8 @@ def test_baseline_makes_a_red_project_green_with_the_known_failures_listed(tmp_p
                                  "fixed": [], "stale": []}
     report = (folder / "mlsmoke-out" / "report.md").read_text(encoding="utf-8")
     assert "**0** new failures (2 known, baselined)" in report
+    rendered = cli_in_process("report", "mlsmoke-out/results.json", cwd=folder)  # round trip
+    assert rendered.returncode == 0 and rendered.stdout == report
 
 
 def test_the_baseline_file_is_sorted_pretty_json_with_fingerprints(tmp_path):
