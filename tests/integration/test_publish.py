@@ -193,6 +193,22 @@ def test_failures_with_a_location_become_annotations(tmp_path: Path, fake: FakeG
     ]
 
 
+def test_a_known_failure_is_a_notice_not_an_error(tmp_path: Path, fake: FakeGithub) -> None:
+    from checker.results.baseline import record, with_baseline
+
+    (tmp_path / "mlsmoke.yml").touch()
+    report = representative_report()
+    known = [e for e in record(report.checks) if e.check == "data.ranges"]
+    published = run_publish(tmp_path, fake, with_baseline(report, known, ".mlsmoke/baseline.json"))
+    annotations = [line for line in published.log.splitlines() if line.startswith(("::error", "::notice"))]
+    assert annotations == [
+        "::notice file=mlsmoke.yml,line=9,title=mlsmoke data.ranges (known%2C baselined)::4 rows outside "
+        "their range in pH, alcohol [wine: data/wine.csv]",
+        "::error file=mlsmoke.yml,line=31,title=mlsmoke pipeline.run::the command timed out after 120 s "
+        "[python train.py]",
+    ]
+
+
 def test_the_token_and_secrets_are_masked_first(tmp_path: Path, fake: FakeGithub) -> None:
     published = run_publish(tmp_path, fake, secrets=frozenset({"Bearer s3cr3t-value"}))
     assert published.log.splitlines()[:2] == [f"::add-mask::{TOKEN}", "::add-mask::Bearer s3cr3t-value"]
