@@ -206,3 +206,25 @@ def test_an_empty_baseline_file_is_read_and_gates_as_usual(tmp_path):
     (folder / ".mlsmoke" / "baseline.json").write_text('{"version": 1, "entries": []}', encoding="utf-8")
     assert run(folder).returncode == 1
     assert results(folder)["baseline"]["new"] == 2
+
+
+PIPELINE = """
+    version: 1
+    contracts:
+      t: {columns: {a: {type: int, min: 0}}}
+    pipeline:
+      contract: t
+      rows: 5
+      command: "python3 -c 'import sys; sys.exit(3)'"
+    """
+
+
+def test_a_baselined_pipeline_step_is_known_and_another_step_failing_is_new(tmp_path):
+    write_config(tmp_path, PIPELINE)
+    cli_in_process("baseline", cwd=tmp_path)
+    [entry] = baseline_file(tmp_path)["entries"]
+    assert (entry["check"], entry["fingerprint"]) == ("pipeline.run", {"step": "run"})
+    assert run(tmp_path).returncode == 0
+    write_config(tmp_path, PIPELINE.rstrip(" ") + '      setup: "python3 -c \'import sys; sys.exit(1)\'"\n')
+    assert run(tmp_path).returncode == 1
+    assert [c["id"] for c in results(tmp_path)["checks"] if c.get("baseline") == "new"] == ["pipeline.setup"]
