@@ -72,3 +72,13 @@ def test_a_bad_baseline_summary_in_results_json_is_named():
     data = representative_report().to_dict()
     data["baseline"] = {"file": "x", "known": -1}
     assert any(p.startswith("baseline") for p in problems(data))
+
+
+def test_the_baseline_schemas_are_valid_json_schemas():
+    import jsonschema
+
+    from checker.results.schema import RESULTS
+    from checker.run.baseline import SCHEMA
+
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.Draft202012Validator.check_schema(RESULTS)
