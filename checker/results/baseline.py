@@ -59,7 +59,8 @@ def fingerprint(result: CheckResult) -> tuple[dict[str, Any], int | None]:
         return {"columns": sorted(str(c) for c in by_column)}, violations
     probes = result.evidence.get("probes")
     if isinstance(probes, list) and result.family == "endpoint":
-        failed = [p.get("probe") for p in probes if isinstance(p, Mapping) and p.get("verdict") != "pass"]
+        failed = [p.get("probe") for p in probes
+                  if isinstance(p, Mapping) and p.get("verdict") in (Status.FAIL.value, Status.ERROR.value)]
         return {"probes": sorted(str(p) for p in failed)}, None
     if result.family == "pipeline":
         return {"step": result.id.split(".", 1)[1]}, None

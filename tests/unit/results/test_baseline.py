@@ -25,8 +25,8 @@ def test_fingerprints_name_what_failed():
     data = CheckResult(id=DATA_RANGES.id, status=Status.FAIL, summary="", subject="t: d.csv",
                        metrics={"violations": 3, "by_column": {"b": 1, "a": 2}})
     assert fingerprint(data) == ({"columns": ["a", "b"]}, 3)
-    assert fingerprint(malformed(("empty_rows", "fail"), ("wrong_type", "pass"))) == (
-        {"probes": ["empty_rows"]}, None)
+    probed = malformed(("empty_rows", "fail"), ("wrong_type", "pass"), ("too_many_rows", "warn"))
+    assert fingerprint(probed) == ({"probes": ["empty_rows"]}, None)  # an allowed probe only warns
     step = CheckResult(id=PIPELINE_RUN.id, status=Status.ERROR, summary="", subject="python train.py")
     assert fingerprint(step) == ({"step": "run"}, None)
     health = CheckResult(id=ENDPOINT_HEALTH.id, status=Status.FAIL, summary="", subject="model")
