@@ -100,6 +100,23 @@ def run(no_publish: bool, **given: Any) -> None:
 
 @main.command()
 @config_option
+@click.option("--results", type=click.Path(exists=True, dir_okay=False),
+              help="Record the failures of this results.json instead of running the checks.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="File to write (default: baseline.file, .mlsmoke/baseline.json beside mlsmoke.yml).")
+@exit_codes
+def baseline(config_path: str, results: str | None, output: str | None) -> None:
+    """Record the current failures and errors as known (the baseline file `run` reads)."""
+    from checker.run.progress import Progress
+    from checker.run.record import record_baseline
+
+    path, entries = record_baseline(config_path, Path(results) if results else None,
+                                    Path(output) if output else None, os.environ, Progress(sys.stderr))
+    click.echo(f"wrote {_plural(len(entries), 'known failure')} to {path}")
+
+
+@main.command()
+@config_option
 @exit_codes
 def validate(config_path: str) -> None:
     """Check the configuration only, listing every problem with file, line and key."""

@@ -19,6 +19,7 @@ MAX_YAML_NODES = 100_000  # values the document expands to, aliases counted each
 MAX_YAML_DEPTH = 64  # nested mappings and lists
 MAX_SCHEMA_BYTES = 1 * MiB  # each endpoint.response.schema file
 MAX_RESULTS_BYTES = 32 * MiB  # results.json read by `mlsmoke report` and `mlsmoke publish`
+MAX_BASELINE_BYTES = 8 * MiB  # the baseline file of known failures
 MAX_JSON_DEPTH = 100  # nested objects and arrays in results.json and JSON Schema files
 
 

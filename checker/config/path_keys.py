@@ -45,6 +45,7 @@ def _path_keys(config: Config) -> Iterator[tuple[PathKey, str, Check]]:
         yield from _pipeline_keys(config.pipeline)
     for i, endpoint in enumerate(config.endpoint):
         yield from ((("endpoint", i, *key), value, check) for key, value, check in _endpoint_keys(endpoint))
+    yield ("baseline", "file"), config.baseline.file, literal_problem
 
 
 def _pipeline_keys(pipeline: Pipeline) -> Iterator[tuple[PathKey, str, Check]]:

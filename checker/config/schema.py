@@ -162,6 +162,10 @@ class ReportSettings(StrictModel):
     fail_on: FailOn = "error"
 
 
+class BaselineSettings(StrictModel):
+    file: str = ".mlsmoke/baseline.json"  # relative to the project folder, and inside it
+
+
 class Config(StrictModel):
     version: Literal[1]
     contracts: dict[str, ContractEntry] = Field(default_factory=dict)
@@ -175,6 +179,7 @@ class Config(StrictModel):
     report: ReportSettings = Field(default_factory=ReportSettings)
     checks: list[CheckRule] = Field(default_factory=list)
     deadlines: Deadlines = Field(default_factory=Deadlines)
+    baseline: BaselineSettings = Field(default_factory=BaselineSettings)
 
     @field_validator("endpoint")
     @classmethod

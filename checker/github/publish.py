@@ -19,7 +19,7 @@ from checker.github.commands import WorkflowCommands, append_outputs, append_sum
 from checker.github.env import GithubSettings
 from checker.github.sticky import StickyTarget, upsert_sticky_comment
 from checker.results.inert import visible
-from checker.results.model import Report, Status
+from checker.results.model import KNOWN, Report, Status
 
 SUMMARY_LIMIT = 1_000_000  # GitHub shows up to 1 MiB of job summary per step
 COMMENT_LIMIT = 65_536  # characters GitHub accepts in an issue comment body
@@ -99,10 +99,11 @@ def emit_annotations(commands: WorkflowCommands, report: Report, settings: Githu
         if check.location is None or check.status < Status.WARN:
             continue
         level = "warning" if check.status is Status.WARN else "error"
+        known = " (known, baselined)" if check.baseline == KNOWN else ""
         subject = f" [{check.subject}]" if check.subject else ""
-        commands.issue(level, visible(f"{check.summary}{subject}"),  # bidi shown, never applied
+        commands.issue("notice" if known else level, visible(f"{check.summary}{subject}"),  # bidi shown
                        file=_repo_path(check.location.file, settings),
-                       line=check.location.line, title=visible(f"mlsmoke {check.id}"))
+                       line=check.location.line, title=visible(f"mlsmoke {check.id}{known}"))
 
 
 def write_job_summary(settings: GithubSettings, rendered: Rendered) -> None:

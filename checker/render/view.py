@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from checker.render import escape
+from checker.render import baseline_view, escape
 from checker.results.model import CheckResult, Report, Status, truncate
 
 STATUS_ICON = {Status.PASS: "✅", Status.SKIP: "⏭️", Status.WARN: "⚠️", Status.FAIL: "❌",
@@ -87,6 +87,7 @@ class ReportView:
     latency: tuple[LatencyView, ...]
     sections: tuple[SectionView, ...]
     footer: str
+    baseline: tuple[str, ...] = ()  # fixed and stale baseline entries
 
 
 def marker(title: str) -> str:
@@ -107,6 +108,7 @@ def build(report: Report, detail: Detail = Detail()) -> ReportView:
         sections=tuple(_section(c, detail) for c in _ordered(report.checks, worst_first=True)
                        if c.status >= Status.WARN) if detail.sections else (),
         footer=_footer(report),
+        baseline=baseline_view.notes(report),
     )
 
 
@@ -120,7 +122,7 @@ def _headline_counts(report: Report) -> str:
     text = _counts(report.checks, " · ", "**{n}** {label}", always=(Status.PASS, Status.FAIL))
     if report.fail_on == "warning" and report.counts[Status.WARN]:
         text += " (warnings fail this run)"
-    return text
+    return text + baseline_view.headline(report)
 
 
 def _counts(checks: Sequence[CheckResult], sep: str, form: str,
@@ -175,7 +177,7 @@ def _row(check: CheckResult) -> RowView:
         icon=STATUS_ICON[check.status],
         check=escape.cell(check.id, max_chars=80),
         subject=escape.cell(check.subject, max_chars=120),
-        summary=escape.cell(check.summary, max_chars=300),
+        summary=baseline_view.mark(check) + escape.cell(check.summary, max_chars=300),
         duration=format_duration(check.duration_s),
     )
 
@@ -186,7 +188,7 @@ def _section(check: CheckResult, detail: Detail) -> SectionView:
     metrics = truncate(dict(check.metrics), max_items=30)
     return SectionView(
         summary=f"{STATUS_ICON[check.status]} <code>{escape.inline(check.id, max_chars=80)}</code>{subject}: "
-                f"{escape.inline(check.summary, max_chars=300)}",
+                f"{baseline_view.mark(check)}{escape.inline(check.summary, max_chars=300)}",
         location=_location(check),
         details=escape.block(details),
         metrics=tuple((escape.cell(k, max_chars=60), escape.cell(_compact(v), max_chars=200))

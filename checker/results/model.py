@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from checker.config.schema import FailOn
 
 SCHEMA_VERSION = 1
+KNOWN, NEW = "known", "new"  # a failure's `baseline`: in the baseline file (not gating), or not
 
 
 class Status(enum.Enum):
@@ -83,6 +84,7 @@ class CheckResult:
     duration_s: float = 0.0
     # what the config's `checks:` policy did to this result: {"severity": "warn" | "off", "line": N}
     policy: Mapping[str, Any] | None = None
+    baseline: str | None = None  # "known" or "new" when a baseline file was read (results/baseline.py)
 
     @property
     def family(self) -> str:
@@ -104,6 +106,7 @@ class CheckResult:
             "location": self.location.to_dict() if self.location else None,
             "duration_s": self.duration_s,
             **({"policy": dict(self.policy)} if self.policy else {}),
+            **({"baseline": self.baseline} if self.baseline else {}),
         }
 
     @classmethod
@@ -120,12 +123,14 @@ class CheckResult:
             location=Location(location["file"], location.get("line")) if location else None,
             duration_s=float(data.get("duration_s", 0.0)),
             policy=data.get("policy") or None,
+            baseline=data.get("baseline"),
         )
 
 
 def verdict(checks: list[CheckResult], fail_on: FailOn = "error") -> Status:
-    """PASS or FAIL for the whole run. `fail_on: warning` makes a warning fail the run too."""
-    worst = max((c.status for c in checks), default=Status.PASS)
+    """PASS or FAIL for the whole run. `fail_on: warning` makes a warning fail the run too. A
+    failure the baseline knows does not gate."""
+    worst = max((c.status for c in checks if c.baseline != KNOWN), default=Status.PASS)
     threshold = Status.WARN if fail_on == "warning" else Status.FAIL
     return Status.FAIL if worst >= threshold else Status.PASS
 
@@ -142,6 +147,7 @@ class Report:
     title: str = "ML smoke checks"
     fail_on: FailOn = "error"
     mlsmoke_version: str = ""
+    baseline: Mapping[str, Any] | None = None  # {"file", "known", "new", "fixed", "stale"}
 
     @property
     def counts(self) -> dict[Status, int]:
@@ -164,7 +170,7 @@ class Report:
         return families
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "mlsmoke_version": self.mlsmoke_version,
             "title": self.title,
@@ -176,6 +182,9 @@ class Report:
             "environment": dict(self.environment),
             "checks": [c.to_dict() for c in self.checks],
         }
+        if self.baseline is not None:
+            found["baseline"] = dict(self.baseline)
+        return found
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
@@ -193,6 +202,7 @@ class Report:
             title=data.get("title", "ML smoke checks"),
             fail_on=data.get("fail_on", "error"),
             mlsmoke_version=data.get("mlsmoke_version", ""),
+            baseline=data.get("baseline"),
         )
 
 

@@ -36,7 +36,16 @@ CHECK: dict[str, Any] = {
                    "properties": {"severity": {"enum": ["warn", "off"]},
                                   "line": {"type": ["integer", "null"]},
                                   "was": _STATUS}},
+        "baseline": {"enum": ["known", "new"]},
     },
+}
+
+_ENTRIES = {"type": "array", "items": {"type": "object", "required": ["check", "subject", "fingerprint"]}}
+BASELINE: dict[str, Any] = {
+    "type": "object",
+    "required": ["file", "known", "new", "fixed", "stale"],
+    "properties": {"file": {"type": "string"}, "known": _COUNT, "new": _COUNT,
+                   "fixed": _ENTRIES, "stale": _ENTRIES},
 }
 
 RESULTS: dict[str, Any] = {
@@ -55,18 +64,24 @@ RESULTS: dict[str, Any] = {
         "started_at": {"type": "string"},
         "environment": {"type": ["object", "null"]},
         "checks": {"type": "array", "items": CHECK},
+        "baseline": BASELINE,
     },
 }
 
 
 def problems(data: Any) -> list[str]:
     """Every way `data` is not a results.json, as 'where: what' lines (empty when it is one)."""
-    import jsonschema
-
     if isinstance(data, dict) and data.get("schema_version") != SCHEMA_VERSION:
         return [f"schema_version is {data.get('schema_version')!r}, "
                 f"this mlsmoke reads schema_version {SCHEMA_VERSION}"]
-    validator = jsonschema.Draft202012Validator(RESULTS)
+    return schema_problems(data, RESULTS)
+
+
+def schema_problems(data: Any, schema: dict[str, Any]) -> list[str]:
+    """Every way `data` does not match `schema`, as 'where: what' lines, in document order."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
     found = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)

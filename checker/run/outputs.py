@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from checker.errors import UsageError
 from checker.github.publish import Rendered
@@ -46,18 +46,27 @@ def rendered(report: Report, markdown: str) -> Rendered:
 
 def read_results(path: Path) -> Report:
     """A results.json written by `mlsmoke run`; a UsageError if it is not one."""
-    from checker.config.limits import MAX_RESULTS_BYTES, LimitExceededError, loads_json_bounded, read_capped
+    from checker.config.limits import MAX_RESULTS_BYTES
     from checker.results.schema import problems
 
-    try:  # it may come from an untrusted run (the fork-safe publish recipe): bounded
-        data = loads_json_bounded(read_capped(path, MAX_RESULTS_BYTES))
-    except LimitExceededError as exc:
-        raise UsageError(f"{path} is not an mlsmoke results file: {exc}") from None
-    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise UsageError(f"{path} is not valid JSON: {exc}") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    # it may come from an untrusted run (the fork-safe publish recipe): bounded
+    data = read_json_file(path, MAX_RESULTS_BYTES, "an mlsmoke results file")
     found = problems(data)
     if found:
         raise UsageError(f"{path} is not an mlsmoke results file: " + "; ".join(found[:5]))
     return Report.from_dict(data)
+
+
+def read_json_file(path: Path, limit: int, kind: str) -> Any:
+    """The JSON document in `path`, read with the size and depth limits; a UsageError naming
+    the file when it is missing, too large or deep, or not JSON."""
+    from checker.config.limits import LimitExceededError, loads_json_bounded, read_capped
+
+    try:
+        return loads_json_bounded(read_capped(path, limit))
+    except LimitExceededError as exc:
+        raise UsageError(f"{path} is not {kind}: {exc}") from None
+    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise UsageError(f"{path} is not valid JSON: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None

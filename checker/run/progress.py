@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import IO
 
+from checker.results.baseline import describe
 from checker.results.inert import visible
 from checker.results.model import CheckResult, Report, Status
 
@@ -15,6 +16,17 @@ _MARK = {Status.PASS: "âœ“", Status.SKIP: "-", Status.WARN: "!", Status.FAIL: "â
 # A breakdown by status: "failed" beside it counts Status.FAIL alone (Report.failed is the total).
 _OPTIONAL_COUNTS = ((Status.WARN, "warning", "warnings"), (Status.ERROR, "error", "errors"),
                    (Status.SKIP, "skipped", "skipped"))
+
+
+def baseline_lines(report: Report) -> list[str]:
+    """What the baseline says beyond the checks: fixed entries to remove, stale ones."""
+    summary = report.baseline or {}
+    lines = [f"baseline: {summary.get('new', 0)} new, {summary.get('known', 0)} known"] if summary else []
+    lines += [f"  fixed: {describe(e)} passes now: remove it from the baseline ({summary.get('file')})"
+              for e in summary.get("fixed", [])]
+    lines += [f"  warning: stale baseline entry {describe(e)}: no such check and subject any more"
+              for e in summary.get("stale", [])]
+    return lines
 
 
 class Progress:
@@ -37,7 +49,10 @@ class Progress:
         for check in report.checks:
             if check.status >= Status.WARN:
                 subject = f" [{check.subject}]" if check.subject else ""
-                self._write(f"  {_MARK[check.status]} {check.id}{subject}: {check.summary}")
+                known = " (known, baselined)" if check.baseline == "known" else ""
+                self._write(f"  {_MARK[check.status]} {check.id}{subject}{known}: {check.summary}")
+        for line in baseline_lines(report):
+            self._write(line)
         self._write(f"report: {out_dir / 'report.md'}")
 
     def _write(self, line: str) -> None:

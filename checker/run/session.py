@@ -22,8 +22,10 @@ from checker.config.staging import with_staging_url
 from checker.errors import ExitCode, UsageError
 from checker.github.env import GithubSettings
 from checker.github.publish import PublishOptions, Rendered, for_results, publish
+from checker.results.baseline import with_baseline
 from checker.results.model import Report, Status
 from checker.run import runner
+from checker.run.baseline import baseline_path, existing_entries
 from checker.run.context import RunContext
 from checker.run.outputs import read_results, write_outputs
 from checker.run.progress import Progress
@@ -88,8 +90,21 @@ def _deadline_option(value: str | None) -> float | None:
 
 
 def run(settings: RunSettings, progress: Progress) -> RunOutcome:
-    """Run every check the config and the options ask for; write and publish the report
-    (also when the run's deadline cut the checks short)."""
+    """Run every check the config and the options ask for, judge them against the baseline
+    file when there is one; write and publish the report (also when the run's deadline cut
+    the checks short)."""
+    report, ctx = checked(settings, progress)
+    report = _judged(report, ctx.loaded)
+    rendered = write_outputs(report, settings.out_dir)
+    progress.summary(report, Path(settings.options.out_dir))
+    if settings.github.actions and settings.options.publish:
+        _publish(report, rendered, settings, ctx.secrets)
+    return RunOutcome(report, ExitCode.PASS if report.status is Status.PASS else ExitCode.FAIL)
+
+
+def checked(settings: RunSettings, progress: Progress) -> tuple[Report, RunContext]:
+    """The checks' report, before any baseline (what `mlsmoke baseline` records), and the
+    run's context."""
     loaded = load(settings)
     deadline = Deadline.after(settings.deadline_s or loaded.config.deadlines.run, "the run's deadline")
     ctx = RunContext(loaded=loaded, out_dir=settings.out_dir, environ=settings.environ,
@@ -99,11 +114,14 @@ def run(settings: RunSettings, progress: Progress) -> RunOutcome:
     options = settings.options
     report = runner.run(ctx, settings.families, settings.github.environment_info(options.config_path),
                         options.fail_on)
-    rendered = write_outputs(report, settings.out_dir)
-    progress.summary(report, Path(options.out_dir))
-    if settings.github.actions and options.publish:
-        _publish(report, rendered, settings, ctx.secrets)
-    return RunOutcome(report, ExitCode.PASS if report.status is Status.PASS else ExitCode.FAIL)
+    return report, ctx
+
+
+def _judged(report: Report, loaded: LoadedConfig) -> Report:
+    entries = existing_entries(baseline_path(loaded))
+    if entries is None:
+        return report
+    return with_baseline(report, entries, loaded.config.baseline.file)
 
 
 def load(settings: RunSettings) -> LoadedConfig:

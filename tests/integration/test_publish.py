@@ -184,13 +184,29 @@ def test_the_commit_status_is_opt_in(tmp_path: Path, fake: FakeGithub) -> None:
 def test_failures_with_a_location_become_annotations(tmp_path: Path, fake: FakeGithub) -> None:
     (tmp_path / "mlsmoke.yml").touch()
     published = run_publish(tmp_path, fake)
-    annotations = [line for line in published.log.splitlines() if line.startswith(("::error", "::warn"))]
-    assert annotations == [
+    assert annotations(published) == [
         "::error file=mlsmoke.yml,line=9,title=mlsmoke data.ranges::4 rows outside their range in pH, "
-        "alcohol [wine: data/wine.csv]",
-        "::error file=mlsmoke.yml,line=31,title=mlsmoke pipeline.run::the command timed out after 120 s "
-        "[python train.py]",
-    ]
+        "alcohol [wine: data/wine.csv]", PIPELINE_ANNOTATION]
+
+
+PIPELINE_ANNOTATION = ("::error file=mlsmoke.yml,line=31,title=mlsmoke pipeline.run::the command timed out "
+                       "after 120 s [python train.py]")
+
+
+def annotations(published: Published) -> list[str]:
+    return [line for line in published.log.splitlines() if line.startswith(("::error", "::warn", "::notice"))]
+
+
+def test_a_known_failure_is_a_notice_not_an_error(tmp_path: Path, fake: FakeGithub) -> None:
+    from checker.results.baseline import record, with_baseline
+
+    (tmp_path / "mlsmoke.yml").touch()
+    report = representative_report()
+    known = [e for e in record(report.checks) if e.check == "data.ranges"]
+    published = run_publish(tmp_path, fake, with_baseline(report, known, ".mlsmoke/baseline.json"))
+    assert annotations(published) == [
+        "::notice file=mlsmoke.yml,line=9,title=mlsmoke data.ranges (known%2C baselined)::4 rows outside "
+        "their range in pH, alcohol [wine: data/wine.csv]", PIPELINE_ANNOTATION]
 
 
 def test_the_token_and_secrets_are_masked_first(tmp_path: Path, fake: FakeGithub) -> None:

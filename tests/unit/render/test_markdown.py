@@ -253,3 +253,26 @@ def test_long_details_and_many_metrics_are_bounded():
     assert len(text) < 15_000
     assert "| m29 | 29 |" in text and "| m30 |" not in text
     assert "| … | 70 more entries |" in text
+
+
+def baselined_report():
+    """The representative report judged against a baseline: known, new, fixed and stale."""
+    from checker.results.baseline import Entry, record, with_baseline
+
+    report = representative_report()
+    known = [e for e in record(report.checks) if e.check != "drift.ks"]
+    entries = [*known, Entry("data.readable", "wine: data/wine.csv", {}),
+               Entry("data.nulls", "wine: data/old.csv", {"columns": ["pH"]}, 2)]
+    return with_baseline(report, entries, ".mlsmoke/baseline.json")
+
+
+def test_golden_baselined_report():
+    text = render_markdown(baselined_report())
+    assert "**1** new failure (2 known, baselined)" in text
+    assert "remove it from the baseline" in text and "stale baseline entry" in text
+    assert_golden("report-baselined.md", text)
+
+
+def test_a_report_without_a_baseline_has_no_baseline_headline():
+    text = render_markdown(representative_report())
+    assert "baselined" not in text and "### Baseline" not in text
