@@ -17,7 +17,7 @@ from pathlib import Path
 from checker.checks.data.columns import compare_columns
 from checker.checks.data.report import FileView, RuleCheck, plural, rule_result, unique_tally
 from checker.checks.data.rules import ColumnRules, Tally
-from checker.checks.data.scan import FileScan, ScanDeadline, scan
+from checker.checks.data.scan import FileScan, ScanAsks, ScanDeadline, scan
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.engine import run_checks
 from checker.checks.registry import (
@@ -131,8 +131,8 @@ def readable(file: FileCheck | Unmatched) -> CheckResult:
     try:
         data = open_data(file.path, file.options)
         present = [ColumnRules(n, c) for n, c in file.contract.columns.items() if n in data.column_names]
-        found = _scan(data, present, file.contract.unique_rows, ScanDeadline(file.deadline, file.display),
-                      file.failing_rows_max)
+        asks = ScanAsks(file.contract.unique_rows, file.failing_rows_max)
+        found = _scan(data, present, asks, ScanDeadline(file.deadline, file.display))
     except TableReadError as exc:
         return file.bare(DATA_READABLE.id, Status.FAIL, f"cannot read {file.display}: {exc}")
     tallies = {**found.tallies, "unique": unique_tally(found, file.failing_rows_max)}
@@ -256,14 +256,12 @@ def rows(file: FileCheck | Unmatched) -> CheckResult | None:
     )
 
 
-def _scan(data: DataFile, present: list[ColumnRules], unique_rows: bool, bound: ScanDeadline,
-          failing_rows_max: int) -> FileScan:
+def _scan(data: DataFile, present: list[ColumnRules], asks: ScanAsks, bound: ScanDeadline) -> FileScan:
     # text with allowed values or a pattern: Parquet decodes each distinct value once
     dictionary = [c.name for c in present if c.column.type in (ColumnType.STRING, ColumnType.CATEGORY)
                   and not c.column.unique]
     return data.read({c.name: c.column.type for c in present},
-                     lambda stream, reread: scan(stream, present, unique_rows=unique_rows, reread=reread,
-                                                 bound=bound, failing_rows_max=failing_rows_max),
+                     lambda stream, reread: scan(stream, present, asks, reread=reread, bound=bound),
                      dictionary=dictionary)
 
 
