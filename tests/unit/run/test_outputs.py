@@ -7,6 +7,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from helpers import by_id, run_report, write_config
 
 from checker.checks.registry import DATA_ALLOWED, DATA_NULLS, DATA_PATTERN, DATA_RANGES, DATA_UNIQUE
@@ -130,3 +131,16 @@ def test_a_hostile_file_name_stays_inside_the_folder(tmp_path: Path) -> None:
     written = list((tmp_path / "out").rglob("*.csv"))
     assert [p.parent for p in written] == [tmp_path / "out" / "failing-rows"]
     assert ".." not in written[0].name and written[0].name.startswith("wine__data_.weird_dir_")
+
+
+@pytest.mark.parametrize(("cap", "valid"), [(100_000, True), (100_001, False), (-1, False)])
+def test_the_cap_is_bounded(cap: int, valid: bool) -> None:
+    from pydantic import ValidationError
+
+    from checker.config.schema import ReportSettings
+
+    if valid:
+        assert ReportSettings(failing_rows_max=cap).failing_rows_max == cap
+    else:
+        with pytest.raises(ValidationError):
+            ReportSettings(failing_rows_max=cap)
