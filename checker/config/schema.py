@@ -160,6 +160,8 @@ class CheckRule(StrictModel):
 class ReportSettings(StrictModel):
     title: str = "ML smoke checks"
     fail_on: FailOn = "error"
+    # failing rows kept per failing data check in --out/failing-rows/ (0: no such files)
+    failing_rows_max: int = Field(default=1000, ge=0, le=100_000)
 
 
 class BaselineSettings(StrictModel):

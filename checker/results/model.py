@@ -20,6 +20,7 @@ from checker.config.location import Location as Location  # re-exported
 from checker.config.secrets import Redactor
 from checker.config.secrets import redact as redact  # re-exported for the steps that handle results
 from checker.results.clip import truncate as truncate  # re-exported: checks import it here
+from checker.results.failing_rows import FailingRows
 
 if TYPE_CHECKING:
     from checker.config.schema import FailOn
@@ -85,6 +86,8 @@ class CheckResult:
     # what the config's `checks:` policy did to this result: {"severity": "warn" | "off", "line": N}
     policy: Mapping[str, Any] | None = None
     baseline: str | None = None  # "known" or "new" when a baseline file was read (results/baseline.py)
+    # a failing data check's rows, for failing-rows/ (run/outputs.py); not in results.json
+    failing_rows: FailingRows | None = field(default=None, compare=False, repr=False)
 
     @property
     def family(self) -> str:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
+from checker.config.secrets import Redactor
 from checker.errors import UsageError
 from checker.github.publish import Rendered
 from checker.results.model import Report
@@ -28,12 +29,17 @@ def render(report: Report, fmt: Format) -> str:
     return render_markdown(report)
 
 
-def write_outputs(report: Report, out_dir: Path) -> Rendered:
-    """Write the three files to `out_dir`; returns the Markdown, ready to publish."""
+def write_outputs(report: Report, out_dir: Path, redactor: Redactor | None = None) -> Rendered:
+    """Write the three files to `out_dir`, and the failing rows the results carry to
+    `out_dir/failing-rows/` (through `redactor`); returns the Markdown, ready to publish."""
+    from checker.results.failing_rows import write_failing_rows
+
     out_dir.mkdir(parents=True, exist_ok=True)
     texts = {name: render(report, fmt) for name, fmt in FILES.items()}
     for name, text in texts.items():
         (out_dir / name).write_text(text, encoding="utf-8")
+    carried = [r.failing_rows for r in report.checks if r.failing_rows is not None]
+    write_failing_rows(carried, out_dir, redactor or Redactor())
     return rendered(report, texts["report.md"])
 
 

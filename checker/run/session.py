@@ -95,7 +95,7 @@ def run(settings: RunSettings, progress: Progress) -> RunOutcome:
     the checks short)."""
     report, ctx = checked(settings, progress)
     report = _judged(report, ctx.loaded)
-    rendered = write_outputs(report, settings.out_dir)
+    rendered = write_outputs(report, settings.out_dir, ctx.redactor)
     progress.summary(report, Path(settings.options.out_dir))
     if settings.github.actions and settings.options.publish:
         _publish(report, rendered, settings, ctx.secrets)

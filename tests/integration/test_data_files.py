@@ -216,3 +216,27 @@ def test_extra_columns_follow_the_contract(tmp_path: Path) -> None:
         statuses[policy] = result.status
         assert "1 extra column" in result.summary and "'lot'" in result.summary
     assert statuses == {"error": Status.FAIL, "warn": Status.WARN, "allow": Status.PASS}
+
+
+FAILING_ROWS = {"nulls": {3, 10}, "ranges": {20, 21, 30}, "allowed": {40, 41}, "unique": {50, 51, 60, 61, 62},
+                "types": {70, 71}, "pattern": {80, 81}}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("rule", sorted(EXPECTED))
+def test_failing_rows_are_exactly_the_seeded_rows(faulty: list, rule: str, fmt: str) -> None:
+    carried = by_id(faulty, f"data.{rule}", f"wine: data/wine.{fmt}").failing_rows
+    assert carried is not None
+    assert {v.row for v in carried.values} == FAILING_ROWS[rule]
+    assert (carried.rows, carried.total) == (len(FAILING_ROWS[rule]), EXPECTED[rule][0])
+    assert carried.file == f"wine__data_wine.{fmt}.csv"
+    for value in carried.values:
+        assert value.line == (value.row + 2 if fmt == "csv" else None)  # the header is line 1
+        if rule != "unique":  # the whole row, as read: its own id
+            assert str(value.whole["wine_id"]) == str(value.row + 1)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("rule", sorted(EXPECTED))
+def test_clean_twin_carries_no_failing_rows(clean: list, rule: str, fmt: str) -> None:
+    assert by_id(clean, f"data.{rule}", f"wine: data/wine.{fmt}").failing_rows is None

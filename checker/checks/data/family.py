@@ -17,7 +17,7 @@ from pathlib import Path
 from checker.checks.data.columns import compare_columns
 from checker.checks.data.report import FileView, RuleCheck, plural, rule_result, unique_tally
 from checker.checks.data.rules import ColumnRules, Tally
-from checker.checks.data.scan import FileScan, ScanDeadline, scan
+from checker.checks.data.scan import FileScan, ScanAsks, ScanDeadline, scan
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.engine import run_checks
 from checker.checks.registry import (
@@ -57,7 +57,8 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
                 folders = [_relative(p, ctx.root) for p in found.folders]
                 yield from run_checks(checks, Unmatched(contract, pattern, index, ctx, folders), deadline)
         for path in sorted({p for found in matches.values() for p in _tables(entry, found)}):
-            subject = FileCheck(contract, path, ctx, read_options(entry), deadline)
+            subject = FileCheck(contract, path, ctx, read_options(entry), deadline,
+                                failing_rows_max=config.report.failing_rows_max)
             yield from run_checks(checks, subject, deadline)
 
 
@@ -108,6 +109,7 @@ class FileCheck:
     present: list[ColumnRules] = field(default_factory=list)
     tallies: dict[str, Tally] = field(default_factory=dict)
     view: FileView | None = None
+    failing_rows_max: int = 0  # report.failing_rows_max: rows kept per failing rule
 
     @cached_property
     def display(self) -> str:
@@ -129,14 +131,17 @@ def readable(file: FileCheck | Unmatched) -> CheckResult:
     try:
         data = open_data(file.path, file.options)
         present = [ColumnRules(n, c) for n, c in file.contract.columns.items() if n in data.column_names]
-        found = _scan(data, present, file.contract.unique_rows, ScanDeadline(file.deadline, file.display))
+        asks = ScanAsks(file.contract.unique_rows, file.failing_rows_max)
+        found = _scan(data, present, asks, ScanDeadline(file.deadline, file.display))
     except TableReadError as exc:
         return file.bare(DATA_READABLE.id, Status.FAIL, f"cannot read {file.display}: {exc}")
-    tallies = {**found.tallies, "unique": unique_tally(found)}
-    # one walk over the file for every example shown
+    tallies = {**found.tallies, "unique": unique_tally(found, file.failing_rows_max)}
+    # one walk over the file for every example shown and every failing row kept
     examples = {e.row for tally in tallies.values() if tally.violations for e in tally.examples}
+    examples |= {f.row for tally in tallies.values() for f in tally.failing}
     lines = physical_lines(file.path, examples) if data.format == "csv" and examples else {}
-    view = FileView(file.contract.name, file.subject, file.display, file.ctx.location, lines)
+    view = FileView(file.contract.name, file.subject, file.display, file.ctx.location, lines,
+                    tuple(file.contract.columns))
     # the later checks report on these (after a crash above they find nothing and stay silent)
     file.data, file.present, file.found, file.tallies, file.view = data, present, found, tallies, view
     columns = len(data.column_names)
@@ -251,13 +256,12 @@ def rows(file: FileCheck | Unmatched) -> CheckResult | None:
     )
 
 
-def _scan(data: DataFile, present: list[ColumnRules], unique_rows: bool, bound: ScanDeadline) -> FileScan:
+def _scan(data: DataFile, present: list[ColumnRules], asks: ScanAsks, bound: ScanDeadline) -> FileScan:
     # text with allowed values or a pattern: Parquet decodes each distinct value once
     dictionary = [c.name for c in present if c.column.type in (ColumnType.STRING, ColumnType.CATEGORY)
                   and not c.column.unique]
     return data.read({c.name: c.column.type for c in present},
-                     lambda stream, reread: scan(stream, present, unique_rows=unique_rows, reread=reread,
-                                                 bound=bound),
+                     lambda stream, reread: scan(stream, present, asks, reread=reread, bound=bound),
                      dictionary=dictionary)
 
 

@@ -5,12 +5,13 @@ contract's column otherwise)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.checks.data.rules import MAX_EXAMPLES, ColumnRules, Example, Tally, plain
 from checker.checks.data.scan import FileScan
 from checker.checks.registry import Check
+from checker.results.failing_rows import FOLDER, FailingRow, FailingRows, file_name
 from checker.results.model import CheckResult, Location, Status, truncate
 
 WHOLE_ROW = "(whole row)"
@@ -35,11 +36,13 @@ class FileView:
     subject: str
     display_path: str  # the data file, relative to the config's folder
     location: Callable[..., Location]  # ctx.location
-    lines: Mapping[int, int]  # CSV data row → physical line, for the rows shown as examples
+    lines: Mapping[int, int]  # CSV data row → physical line, for the rows shown or kept
+    columns: tuple[str, ...] = ()  # the contract's columns, for the failing-rows file
 
 
-def unique_tally(scan: FileScan) -> Tally:
-    """Rows sharing a value with another row, in any unique column (or as a whole row)."""
+def unique_tally(scan: FileScan, cap: int = 0) -> Tally:
+    """Rows sharing a value with another row, in any unique column (or as a whole row); the
+    first `cap` of them as failing rows (row and column: the whole row is not kept here)."""
     import numpy as np
 
     found_rows, examples, by_column = [], [], {}
@@ -53,9 +56,15 @@ def unique_tally(scan: FileScan) -> Tally:
         by_column[WHOLE_ROW] = len(scan.duplicate_rows)
         examples += [Example(int(r), WHOLE_ROW, None) for r in scan.duplicate_rows[:MAX_EXAMPLES]]
         found_rows.append(scan.duplicate_rows)
-    violations = len(np.unique(np.concatenate(found_rows))) if found_rows else 0
-    return Tally(violations, {k: v for k, v in by_column.items() if v},
-                 sorted(examples, key=lambda e: e.row)[:MAX_EXAMPLES])
+    names = [*scan.uniques, *([WHOLE_ROW] if scan.duplicate_rows is not None else [])]
+    failing_at = np.unique(np.concatenate(found_rows)) if found_rows else np.array([], np.int64)
+    kept = set(failing_at[:cap].tolist())
+    shown = {(e.row, e.column): e.value for e in examples}
+    failing = sorted((FailingRow(int(r), name, shown.get((int(r), name)))
+                      for name, rows in zip(names, found_rows, strict=True) for r in rows if int(r) in kept),
+                     key=lambda f: f.row)
+    return Tally(len(failing_at), {k: v for k, v in by_column.items() if v},
+                 sorted(examples, key=lambda e: e.row)[:MAX_EXAMPLES], cap, failing, len(kept))
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,7 @@ def rule_result(rule_check: RuleCheck, tally: Tally, scan: FileScan, view: FileV
     check_id, rule = check.id, check.id.removeprefix("data.")
     order = {c.name: i for i, c in enumerate(checked)}
     by_column = dict(sorted(tally.by_column.items(), key=lambda item: order.get(item[0], len(order))))
-    tally = Tally(tally.violations, by_column, tally.examples)
+    tally = replace(tally, by_column=by_column)
     metrics: dict[str, Any] = {"violations": tally.violations, "by_column": by_column,
                                "rows": scan.rows, "columns_checked": len(checked)}
     if scan.row_groups:
@@ -83,13 +92,33 @@ def rule_result(rule_check: RuleCheck, tally: Tally, scan: FileScan, view: FileV
         return CheckResult(id=check_id, status=Status.PASS, subject=view.subject, metrics=metrics,
                            summary=_pass_summary(rule, checked, scan.rows, extra_checked))
     examples = _with_lines(tally.examples, view)
+    failing = _failing_rows(check_id, tally, view)
+    if failing is not None:
+        metrics["failing_rows"] = {"file": f"{FOLDER}/{failing.file}", "rows": failing.rows,
+                                   "total": tally.violations}
     return CheckResult(
         id=check_id, status=Status.FAIL, subject=view.subject, metrics=metrics,
         summary=f"{_rows(tally.violations)} with {_WORDING[rule][0]}: " + _by_column(rule, tally, checked),
-        details=_details(rule, tally, checked),
+        details="\n".join(filter(None, [_details(rule, tally, checked), _failing_note(failing, tally)])),
         evidence={"examples": truncate([_example_dict(e) for e in examples])},
         location=_location(examples, tally, view),
+        failing_rows=failing,
     )
+
+
+def _failing_rows(check_id: str, tally: Tally, view: FileView) -> FailingRows | None:
+    if not tally.failing:
+        return None
+    values = tuple(replace(f, line=view.lines.get(f.row)) for f in tally.failing)
+    return FailingRows(file_name(view.contract, view.display_path), check_id, view.columns, values,
+                       tally.violations)
+
+
+def _failing_note(failing: FailingRows | None, tally: Tally) -> str:
+    if failing is None:
+        return ""
+    return (f"failing rows: {failing.rows:,} of {tally.violations:,} in "
+            f"{FOLDER}/{failing.file} (in the run's output folder)")
 
 
 def _pass_summary(rule: str, checked: list[ColumnRules], rows: int, extra_checked: int) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.contracts.model import Column, ColumnType
 from checker.contracts.regex import fullmatch
+from checker.results.failing_rows import FailingRow
 from checker.tables.arrow_values import array_of, false, scalar, to_numpy
 from checker.tables.coerce import Coerced, coerce
 
@@ -39,9 +40,14 @@ class Tally:
     violations: int = 0
     by_column: dict[str, int] = field(default_factory=dict)
     examples: list[Example] = field(default_factory=list)
+    cap: int = 0  # failing rows kept whole (report.failing_rows_max)
+    failing: list[FailingRow] = field(default_factory=list)
+    kept: int = 0  # distinct rows in `failing`
 
-    def add(self, masks: Mapping[str, pa.Array], shown: Mapping[str, pa.Array], offset: int) -> None:
-        """Count one batch: `masks` per column (True = violates), `shown` the values to quote."""
+    def add(self, masks: Mapping[str, pa.Array], shown: Mapping[str, pa.Array], offset: int,
+            whole: pa.RecordBatch | None = None) -> None:
+        """Count one batch: `masks` per column (True = violates), `shown` the values to quote,
+        `whole` the batch's contract columns (kept for the first `cap` failing rows)."""
         import pyarrow.compute as pc
 
         hits = {name: mask for name, mask in masks.items() if pc.any(mask).as_py()}
@@ -54,6 +60,24 @@ class Tally:
         self.violations += pc.sum(union).as_py()
         if len(self.examples) < MAX_EXAMPLES:
             self._keep_examples(hits, shown, offset)
+        if whole is not None and union is not None and self.kept < self.cap:
+            self._keep_rows(hits, shown, offset, pc.indices_nonzero(union).slice(0, self.cap - self.kept),
+                            whole)
+
+    def _keep_rows(self, hits: Mapping[str, pa.Array], shown: Mapping[str, pa.Array], offset: int,
+                   indices: pa.Array, whole: pa.RecordBatch) -> None:
+        """The failing rows at `indices` (batch positions), one FailingRow per offending value."""
+        rows = indices.to_pylist()
+        records = whole.take(indices).to_pylist()
+        columns = {name: (mask.take(indices).to_pylist(),
+                          shown[name].take(indices).to_pylist() if name in shown else None)
+                   for name, mask in hits.items()}
+        for i, (row, record) in enumerate(zip(rows, records, strict=True)):
+            for name, (failed, values) in columns.items():
+                if failed[i]:
+                    value = plain(values[i]) if values is not None else None
+                    self.failing.append(FailingRow(offset + row, name, value, record))
+        self.kept += len(rows)
 
     def _keep_examples(self, hits: Mapping[str, pa.Array], shown: Mapping[str, pa.Array],
                        offset: int) -> None:
@@ -129,9 +153,11 @@ def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules
                 shown[rule][rules.name] = coerced.values
         if "unique" in asked:
             uniques[rules.name].add(coerced.values)
+    names = [rules.name for rules, _ in columns]
+    whole = batch.select(names) if any(t.cap for t in tallies.values()) else None
     for rule in RULES:
         if masks[rule]:
-            tallies[rule].add(masks[rule], shown[rule], offset)
+            tallies[rule].add(masks[rule], shown[rule], offset, whole)
 
 
 @dataclass(frozen=True)

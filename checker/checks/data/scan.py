@@ -46,13 +46,24 @@ class ScanDeadline:
         return self.deadline.each(batches, lambda: f"{doing} {self.display} ({found.rows:,} rows read)")
 
 
-def scan(stream: TableStream, columns: list[ColumnRules], *, unique_rows: bool = False,
+@dataclass(frozen=True)
+class ScanAsks:
+    """What a scan does beyond the column rules: look for repeated whole rows, and keep up
+    to `failing_rows_max` failing rows per rule (for failing-rows/)."""
+
+    unique_rows: bool = False
+    failing_rows_max: int = 0
+
+
+def scan(stream: TableStream, columns: list[ColumnRules], asks: ScanAsks = ScanAsks(), *,
          reread: Callable[[], Iterable[pa.RecordBatch]] | None = None,
          bound: ScanDeadline = ScanDeadline()) -> FileScan:
     """Evaluate every rule of `columns` (all present in the file) over the whole stream;
     DeadlineExceededError when the deadline passes between two batches."""
     found = FileScan(uniques={c.name: ValueCounter(MAX_EXAMPLES) for c in columns if c.column.unique})
-    row_counter = RowCounter() if unique_rows else None
+    for tally in found.tallies.values():
+        tally.cap = asks.failing_rows_max
+    row_counter = RowCounter() if asks.unique_rows else None
     names = [c.name for c in columns]
     if stream.parquet_schema is not None:  # one Parquet file: row group by row group
         _scan_row_groups(stream, columns, found, row_counter, bound)

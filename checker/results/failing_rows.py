@@ -1,0 +1,114 @@
+"""The failing rows of a data check, carried beside its result (results.json does not store
+them) and written by the output step as `failing-rows/<contract>__<file>.csv`: redacted, and
+with every cell a spreadsheet could read as a formula neutralised."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.config.secrets import Redactor
+
+FOLDER = "failing-rows"
+MAX_NAME_CHARS = 120
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_DOTS = re.compile(r"\.{2,}")
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FIXED = ["row", "line", "check", "column", "value"]
+
+
+@dataclass(frozen=True)
+class FailingRow:
+    """One offending value: its 0-based data row (and CSV file line), column, value, and the
+    row's contract columns as read."""
+
+    row: int
+    column: str
+    value: Any
+    whole: Mapping[str, Any] = field(default_factory=dict)
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class FailingRows:
+    """What one failing data check leaves in `failing-rows/`: `rows` distinct rows kept of
+    `total` failing, one line per offending value."""
+
+    file: str  # the file's name inside failing-rows/
+    check: str
+    columns: tuple[str, ...]  # the contract's columns, in contract order
+    values: tuple[FailingRow, ...]
+    total: int
+
+    @property
+    def rows(self) -> int:
+        return len({v.row for v in self.values})
+
+
+def file_name(contract: str, data_file: str) -> str:
+    """A name for one contract's rows on one data file: no path separator, no `..`, no
+    leading dot, bounded; a long or hostile name is cut and keeps a hash of the original."""
+    stem = f"{_safe(contract)}__{_safe(data_file)}"
+    if len(stem) > MAX_NAME_CHARS:
+        digest = hashlib.sha256(f"{contract}\0{data_file}".encode()).hexdigest()[:10]
+        stem = f"{stem[:MAX_NAME_CHARS - 11]}-{digest}"
+    return f"{stem}.csv"
+
+
+def _safe(text: str) -> str:
+    cleaned = _DOTS.sub(".", _UNSAFE.sub("_", text)).lstrip(".")
+    return cleaned or "_"
+
+
+def neutral(cell: str) -> str:
+    """`cell` as a spreadsheet shows it, never as a formula (OWASP CSV injection): a cell
+    starting with = + - @ (or a tab or CR) gets a leading quote, unless it is a plain number."""
+    if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def write_failing_rows(found: Iterable[FailingRows], out_dir: Path, redactor: Redactor) -> list[Path]:
+    """One CSV per contract and data file under `out_dir/failing-rows/`; the files written."""
+    by_file: dict[str, list[FailingRows]] = {}
+    for rows in found:
+        if rows.values:
+            by_file.setdefault(Path(rows.file).name, []).append(rows)
+    written = []
+    for name, groups in by_file.items():
+        folder = out_dir / FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_text(_csv_text(groups, redactor), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _csv_text(groups: list[FailingRows], redactor: Redactor) -> str:
+    columns = list(dict.fromkeys(c for g in groups for c in g.columns))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([_cell(c, redactor) for c in [*_FIXED, *columns]])
+    for group in groups:
+        for value in group.values:
+            fixed = [value.row, value.line, group.check, value.column, value.value]
+            whole = [value.whole.get(c) for c in columns]
+            writer.writerow([_cell(c, redactor) for c in [*fixed, *whole]])
+    return buffer.getvalue()
+
+
+def _cell(value: Any, redactor: Redactor) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return neutral(redactor.text(text))
