@@ -9,6 +9,7 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import by_id, cli, run_report, write_config
@@ -42,8 +43,17 @@ def _config(folder: Path, deadlines: str = "", rows: int = 3) -> Path:
 
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Batches of 500 rows: a deadline is checked often, and the file stays small."""
+    """Batches of 500 rows, each taking at least a millisecond: a deadline is checked often, the
+    file stays small, and the big file takes well over 0.2 s however fast the machine is."""
     monkeypatch.setattr("checker.tables.reader.BATCH_ROWS", 500)
+    each = Deadline.each
+
+    def slow_each(self: Deadline, items: Any, doing: Any) -> Any:
+        for item in each(self, items, doing):
+            time.sleep(0.001)
+            yield item
+
+    monkeypatch.setattr(Deadline, "each", slow_each)
 
 
 def _outputs(out: Path) -> dict[str, str]:
