@@ -263,7 +263,7 @@ def test_a_header_secret_never_reaches_results_report_or_output(tmp_path: Path) 
     results = json.loads((tmp_path / "out" / "results.json").read_text())
     predict = next(c for c in results["checks"] if c["id"] == "endpoint.predict")
     assert predict["evidence"]["response"]["body"].endswith('"auth_seen": "***"}'), done.stderr
-    written = [p.read_text() for p in (tmp_path / "out").iterdir()]
+    written = [p.read_text() for p in (tmp_path / "out").rglob("*") if p.is_file()]
     assert {p.name for p in (tmp_path / "out").iterdir()} >= {"results.json", "report.md", "junit.xml"}
     for text in [*written, done.stdout, done.stderr]:
         assert SECRET not in text

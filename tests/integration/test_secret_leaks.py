@@ -75,7 +75,7 @@ def _leak_forms(secret: str) -> list[str]:
 
 def _everything_written(tmp_path: Path, folder: Path, done, fake: FakeGithub) -> dict[str, str]:
     out = folder / "mlsmoke-out"
-    written = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir() if p.is_file()}
+    written = {str(p.relative_to(out)): p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file()}
     written["summary"] = (tmp_path / "summary.md").read_text(encoding="utf-8")
     written["outputs"] = (tmp_path / "output.txt").read_text(encoding="utf-8")
     written["comment"] = json.dumps([c["body"] for c in fake.ours(PR)])
