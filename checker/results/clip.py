@@ -84,28 +84,21 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _window_head(text: str, max_chars: int, clean: Clean) -> tuple[str, int]:
-    """`clean` over the start of `text` that can reach its first `max_chars` characters: those
-    characters, and how many characters of the cleaned text follow them (outside the window,
-    counted as they are). When redaction shrinks the window by more than half its margin, a
-    secret cut at the window's end could move into view, so the whole text is cleaned instead."""
-    window = text[:max_chars + WINDOW_MARGIN]
+def _window(text: str, max_chars: int, clean: Clean, *, from_end: bool = False) -> tuple[str, int]:
+    """`clean` over the part of `text` that can reach its first (or, `from_end`, last)
+    `max_chars` characters: those characters, and how many characters of the cleaned text lie
+    beyond them (outside the window, counted as they are). When redaction shrinks the window by
+    more than half its margin, a secret cut at the window's edge could move into view, so the
+    whole text is cleaned instead."""
+    span = max_chars + WINDOW_MARGIN
+    window = text[-span:] if from_end else text[:span]
     cleaned: str = clean(window)
     if len(window) < len(text) and len(window) - len(cleaned) > WINDOW_MARGIN // 2:
-        window = text
-        cleaned = clean(text)
-    return cleaned[:max_chars], len(cleaned) + len(text) - len(window) - max_chars
-
-
-def _window_tail(text: str, max_chars: int, clean: Clean) -> tuple[str, int]:
-    """`_window_head` from the other end: the last `max_chars` cleaned characters, and how many
-    precede them."""
-    window = text[-(max_chars + WINDOW_MARGIN):]
-    cleaned: str = clean(window)
-    if len(window) < len(text) and len(window) - len(cleaned) > WINDOW_MARGIN // 2:
-        window = text
-        cleaned = clean(text)
-    return (cleaned[-max_chars:] if max_chars else ""), len(cleaned) + len(text) - len(window) - max_chars
+        window, cleaned = text, clean(text)
+    left_out = len(cleaned) + len(text) - len(window) - max_chars
+    if from_end:
+        return (cleaned[-max_chars:] if max_chars else ""), left_out
+    return cleaned[:max_chars], left_out
 
 
 @dataclass(frozen=True)
@@ -125,7 +118,7 @@ class Truncation:
         if isinstance(value, str):
             if len(value) <= self.max_chars:
                 return clean(value)
-            shown, left_out = _window_head(value, self.max_chars, clean)
+            shown, left_out = _window(value, self.max_chars, clean)
             return shown + f"… [{left_out} more characters]" if left_out > 0 else shown
         if isinstance(value, Mapping):
             items = list(value.items())
@@ -168,7 +161,7 @@ class HeadCut(_EndCut):
     """The first `max_chars` characters, `mark` after them when cut."""
 
     def _window(self, text: str, clean: Clean) -> tuple[str, int]:
-        return _window_head(text, self.max_chars, clean)
+        return _window(text, self.max_chars, clean)
 
     def _marked(self, shown: str) -> str:
         return shown + self.mark
@@ -178,7 +171,7 @@ class TailCut(_EndCut):
     """The last `max_chars` characters, `mark` before them when cut."""
 
     def _window(self, text: str, clean: Clean) -> tuple[str, int]:
-        return _window_tail(text, self.max_chars, clean)
+        return _window(text, self.max_chars, clean, from_end=True)
 
     def _marked(self, shown: str) -> str:
         return self.mark + shown
