@@ -8,6 +8,12 @@ if [ -n "${GITHUB_TOKEN:-}" ]; then
   echo "::add-mask::${GITHUB_TOKEN}"
 fi
 
+case "${MLSMOKE_RUNNER:-docker}" in
+  docker) ;;
+  python) exec bash "${MLSMOKE_ACTION_PATH}/action/python.sh" ;;
+  *) echo "::error title=mlsmoke::runner must be docker or python, not '${MLSMOKE_RUNNER}'"; exit 2 ;;
+esac
+
 image="${MLSMOKE_IMAGE:-}"
 if [ -z "$image" ]; then
   image="mlsmoke-action:local"
@@ -20,22 +26,7 @@ if [ -z "$image" ]; then
   echo "::endgroup::"
 fi
 
-config="${MLSMOKE_CONFIG:-mlsmoke.yml}"
-if [ -n "${MLSMOKE_RESULTS:-}" ]; then
-  args=(publish "${MLSMOKE_RESULTS}")
-else
-  args=(run --config "$config")
-  if [ -n "${MLSMOKE_FAIL_ON:-}" ]; then args+=(--fail-on "${MLSMOKE_FAIL_ON}"); fi
-  if [ -n "${MLSMOKE_DEADLINE:-}" ]; then args+=(--deadline "${MLSMOKE_DEADLINE}"); fi
-  if [ -n "${MLSMOKE_CHECKS:-}" ]; then args+=(--only "${MLSMOKE_CHECKS}"); fi
-  if [ -n "${MLSMOKE_STAGING_URL:-}" ]; then args+=(--staging-url "${MLSMOKE_STAGING_URL}"); fi
-fi
-if [ "${MLSMOKE_COMMENT:-true}" = "true" ]; then args+=(--comment); else args+=(--no-comment); fi
-if [ "${MLSMOKE_COMMIT_STATUS:-false}" = "true" ]; then
-  args+=(--commit-status)
-else
-  args+=(--no-commit-status)
-fi
+. "${MLSMOKE_ACTION_PATH}/action/args.sh"
 
 # Same paths inside and out: annotations, outputs and report paths stay valid on the runner.
 workspace="${GITHUB_WORKSPACE:-$PWD}"

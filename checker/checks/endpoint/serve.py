@@ -35,6 +35,10 @@ class ServeError(ExternalError):
         self.logs = logs
 
 
+class NoEngineError(ServeError):
+    """No Docker engine answers at all (as opposed to one that fails a build or a run)."""
+
+
 @dataclass
 class ServeSession:
     serve: Serve
@@ -70,8 +74,8 @@ class ServeSession:
             client = docker.from_env(timeout=max(10, int(self.deadline - time.monotonic())))
             client.ping()
         except DockerException as exc:
-            raise ServeError(f"no Docker engine answers ({exc}); serve needs one (mount the "
-                              "Docker socket into the checker container)") from None
+            raise NoEngineError(f"no Docker engine answers ({exc}); serve needs one (mount the "
+                                "Docker socket into the checker container)") from None
         return client
 
     def _build(self, client: Any) -> str:

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# `runner: python`, the Docker-free mode: install the checker with pip into a virtual
+# environment cached by version (and by the action's own sources, so a changed checkout never
+# runs a stale install), using the job's Python, and run it on the working directory. The
+# pipeline's `python3` is then the job's own Python (actions/setup-python's, when present).
+set -euo pipefail
+
+action="${MLSMOKE_ACTION_PATH}"
+. "${action}/action/args.sh"
+
+python="${MLSMOKE_PYTHON:-}"
+if [ -z "$python" ]; then
+  for candidate in python3 python; do
+    if command -v "$candidate" >/dev/null 2>&1; then python="$candidate"; break; fi
+  done
+fi
+if [ -z "$python" ]; then
+  echo "::error title=mlsmoke::runner: python needs a Python 3.10+ on PATH (add actions/setup-python)"
+  exit 2
+fi
+
+# The cache key: the checker's version, the Python's version, and a digest of the sources.
+key="$("$python" - "$action" <<'PY'
+import hashlib, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+if sys.version_info < (3, 10):
+    sys.exit(f"runner: python needs Python 3.10 or newer, this is {sys.version.split()[0]}")
+version = next(line.split('"')[1] for line in (root / "checker" / "__init__.py").read_text().splitlines()
+               if line.startswith("__version__"))
+digest = hashlib.sha256()
+for path in sorted([root / "pyproject.toml", *(root / "checker").rglob("*")]):
+    if path.is_file() and "__pycache__" not in path.parts:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+print(f"{version}-py{sys.version_info[0]}.{sys.version_info[1]}-{digest.hexdigest()[:12]}")
+PY
+)"
+cache="${MLSMOKE_CACHE_DIR:-${RUNNER_TOOL_CACHE:-${HOME}/.cache}/mlsmoke}"
+venv="${cache}/venv-${key}"
+bin="${venv}/bin"
+if [ -d "${venv}/Scripts" ]; then bin="${venv}/Scripts"; fi  # Windows
+
+started=$SECONDS
+install() {
+  echo "::group::Install mlsmoke ${key%%-*} into ${venv}"
+  rm -rf "$venv"  # a half-made one, from a job that was killed
+  "$python" -m venv "$venv"
+  if [ -d "${venv}/Scripts" ]; then bin="${venv}/Scripts"; fi
+  "${bin}/python" -m pip install --quiet --disable-pip-version-check "$action"
+  touch "${venv}/.complete"
+  echo "::endgroup::"
+}
+if [ -f "${venv}/.complete" ]; then
+  echo "mlsmoke: using the cached checker environment ${venv}"
+else
+  # One installer at a time per runner (mkdir is atomic); a lock older than the wait, left by
+  # a killed job, is taken over.
+  mkdir -p "$cache"
+  lock="${venv}.lock"
+  waited=0
+  until mkdir "$lock" 2>/dev/null; do
+    if [ "$waited" -ge 300 ]; then
+      echo "mlsmoke: taking over ${lock}, held for ${waited} s"
+      rm -rf "$lock"
+      continue
+    fi
+    sleep 2
+    waited=$((waited + 2))
+  done
+  trap 'rm -rf "$lock"' EXIT
+  if [ -f "${venv}/.complete" ]; then
+    echo "mlsmoke: another job installed ${venv}; using it"
+  else
+    install
+  fi
+  rm -rf "$lock"
+  trap - EXIT
+fi
+echo "mlsmoke: checker ready in $((SECONDS - started)) s (runner: python, $("$python" --version 2>&1))"
+
+export MLSMOKE_RUNNER=python
+checking=$SECONDS
+status=0
+"${bin}/mlsmoke" "${args[@]}" || status=$?
+echo "mlsmoke: checks took $((SECONDS - checking)) s"
+exit "$status"

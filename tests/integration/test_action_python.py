@@ -1,0 +1,88 @@
+"""`runner: python`, the action's Docker-free mode: action/run.sh with MLSMOKE_RUNNER=python
+really installs the checker with pip into a cached virtual environment and runs it on the
+project with the job's Python, with the same outputs as the image."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+from integration.actions_env import FAULTY_ROWS, GOOD_ROWS, wine_project
+from venvs import cache_dir
+
+INSTALL_TIMEOUT_S = 900
+
+
+def python_runner_cache() -> Path:
+    """Where the tests' runner-python installs live (one per version and source digest)."""
+    return cache_dir() / "runner-python"
+
+
+def run_action(tmp_path: Path, rows: str, **inputs: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+    project = wine_project(tmp_path / "workspace" / "project", rows)
+    output, summary = tmp_path / "output.txt", tmp_path / "summary.md"
+    output.touch()
+    summary.touch()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "MLSMOKE_"))},
+           "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(tmp_path / "workspace"),
+           "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary),
+           "MLSMOKE_ACTION_PATH": str(REPO), "MLSMOKE_RUNNER": "python",
+           "MLSMOKE_CACHE_DIR": str(python_runner_cache()), "MLSMOKE_CONFIG": "mlsmoke.yml",
+           "MLSMOKE_COMMENT": "false", "MLSMOKE_COMMIT_STATUS": "false",
+           **{f"MLSMOKE_{k.upper()}": v for k, v in inputs.items()}}
+    done = subprocess.run(["bash", str(REPO / "action" / "run.sh")], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S)
+    return done, output
+
+
+def outputs(output: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines()
+                if "=" in line)
+
+
+@pytest.mark.timeout(INSTALL_TIMEOUT_S * 2)
+def test_a_good_project_passes_and_the_install_is_reused(tmp_path: Path) -> None:
+    first, output = run_action(tmp_path / "one", GOOD_ROWS)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert outputs(output)["status"] == "pass"
+    assert "checker ready in" in first.stdout and "checks took" in first.stdout
+    again, _ = run_action(tmp_path / "two", GOOD_ROWS)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "using the cached checker environment" in again.stdout
+    assert "Install mlsmoke" not in again.stdout
+
+
+@pytest.mark.timeout(INSTALL_TIMEOUT_S)
+def test_a_seeded_fault_fails_the_job_with_the_same_outputs_as_the_image(tmp_path: Path) -> None:
+    done, output = run_action(tmp_path, FAULTY_ROWS)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert outputs(output)["status"] == "fail"
+    assert "data.ranges" in done.stdout
+    report = (tmp_path / "workspace" / "project" / "mlsmoke-out" / "report.md").read_text()
+    assert "15.2" in report
+    assert "data.ranges" in (tmp_path / "summary.md").read_text()  # the job summary, as in the image
+
+
+def test_an_unknown_runner_is_a_usage_error(tmp_path: Path) -> None:
+    done, _ = run_action(tmp_path, GOOD_ROWS, runner="podman")
+    assert done.returncode == 2
+    assert "runner must be docker or python, not 'podman'" in done.stdout
+
+
+def test_without_a_python_on_path_the_error_says_what_to_add(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"  # bash and the tools the script needs, but no python
+    bin_dir.mkdir()
+    for tool in ("bash", "dirname", "mkdir", "mktemp", "rm", "sleep", "touch"):
+        found = subprocess.run(["bash", "-c", f"command -v {tool}"], capture_output=True, text=True)
+        if found.returncode == 0:
+            (bin_dir / tool).symlink_to(found.stdout.strip())
+    project = wine_project(tmp_path / "project", GOOD_ROWS)
+    env = {"PATH": str(bin_dir), "MLSMOKE_ACTION_PATH": str(REPO), "MLSMOKE_RUNNER": "python",
+           "HOME": str(tmp_path)}
+    done = subprocess.run([str(bin_dir / "bash"), str(REPO / "action" / "run.sh")], cwd=project,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "needs a Python 3.10+ on PATH (add actions/setup-python)" in done.stdout
