@@ -84,3 +84,17 @@ def test_run_scripts_never_interpolate_expressions() -> None:
     scripts = [step["run"] for doc in documents for step in doc["steps"] if "run" in step]
     assert scripts, "no run steps found"
     assert all("${{" not in script for script in scripts)
+
+
+def test_action_yml_has_what_the_marketplace_lists() -> None:
+    """Marketplace shows the name, a description of at most 125 characters, the author and the
+    branding; every input and output explains itself."""
+    import yaml
+
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    assert action["name"] and action["author"]
+    assert 0 < len(action["description"]) <= 125, len(action["description"])
+    assert set(action["branding"]) == {"icon", "color"}
+    described = {**action["inputs"], **action["outputs"]}
+    assert [name for name, spec in described.items() if not spec.get("description")] == []
+    assert action["inputs"]["runner"]["default"] == "docker"
