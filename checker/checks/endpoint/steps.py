@@ -29,7 +29,6 @@ from checker.config.endpoint_schema import Endpoint
 from checker.config.paths import inside_root
 from checker.results.model import CheckResult, Status, truncate
 
-
 NO_ENGINE_SKIP = ("skipped: serve needs a Docker engine and none answers on this runner "
                   "(runner: python); use runner: docker, or test a deployed URL with staging-url")
 
