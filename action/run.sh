@@ -11,7 +11,8 @@ fi
 case "${MLSMOKE_RUNNER:-docker}" in
   docker) ;;
   python) exec bash "${MLSMOKE_ACTION_PATH}/action/python.sh" ;;
-  *) echo "::error title=mlsmoke::runner must be docker or python, not '${MLSMOKE_RUNNER}'"; exit 2 ;;
+  *) runner="${MLSMOKE_RUNNER//[^A-Za-z0-9_.-]/?}"  # shown, never able to start a workflow command
+     echo "::error title=mlsmoke::runner must be docker or python, not '${runner}'"; exit 2 ;;
 esac
 
 image="${MLSMOKE_IMAGE:-}"
