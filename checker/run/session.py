@@ -1,8 +1,9 @@
 """One `mlsmoke run`, from settings read once to the report and its exit code.
 
-The session loads and validates the config, puts `--staging-url` (or, on a `deployment_status`
-event, the deployment's URL) into its endpoint entry, decides the base ref, plans and runs the checks (the runner redacts every result as it
-leaves), writes results.json, report.md and junit.xml, and publishes in GitHub Actions.
+The session loads and validates the config, puts `--staging-url` (or, on a
+`deployment_status` event, the deployment's URL) into its endpoint entry, decides the base
+ref, plans and runs the checks (the runner redacts every result as it leaves), writes
+results.json, report.md and junit.xml, and publishes in GitHub Actions.
 Nothing here reads os.environ or sys.argv: the CLI passes them in, tests pass a dict.
 """
 

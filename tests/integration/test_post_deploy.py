@@ -29,7 +29,8 @@ def post_deploy(tmp_path: Path, fake: FakeGithub, event: dict, *args: str):
     return cli("run", "--commit-status", *args, cwd=folder, env=env, timeout=120)
 
 
-def test_a_failing_smoke_marks_the_deployment_failed_with_the_reason(tmp_path: Path, fake: FakeGithub) -> None:
+def test_a_failing_smoke_marks_the_deployment_failed_with_the_reason(tmp_path: Path,
+                                                                      fake: FakeGithub) -> None:
     fake.commit_pulls[DEPLOYED_SHA] = PULLS
     with serving(Behavior(columns=FEATURES, prediction=7.5)) as url:  # a prediction out of range
         result = post_deploy(tmp_path, fake, deployment_status_event(environment_url=url))
@@ -74,7 +75,7 @@ def test_the_post_deploy_comment_leaves_the_pr_check_comment_alone(tmp_path: Pat
         for _ in range(2):  # a redeploy updates its own comment
             assert post_deploy(tmp_path, fake, deployment_status_event(environment_url=url)).returncode == 0
     ours = fake.ours(PULLS[0])
-    assert [c["id"] for c in ours][0] == pr_check["id"] and ours[0]["body"] == pr_check["body"]
+    assert ours[0]["id"] == pr_check["id"] and ours[0]["body"] == pr_check["body"]
     assert len(ours) == 2 and len(fake.calls("PATCH", "issues/update-comment")) == 1
 
 
