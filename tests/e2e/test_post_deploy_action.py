@@ -12,7 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from e2e.test_action import ACT_TIMEOUT_S, TOKEN, ActRun, image  # noqa: F401 (image: a fixture)
+from e2e.test_action import WORKFLOW as PR_WORKFLOW
 from fake_model_server import Behavior, serving
 from helpers import REPO
 from integration.fake_github import FakeGithub
@@ -27,31 +29,17 @@ from real_servers import FEATURES
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
 
 PR = 21
-WORKFLOW = """\
-name: post-deploy
-on: deployment_status
-permissions:
-  contents: read
-  deployments: write
-  statuses: write
-  pull-requests: write
-jobs:
-  smoke:
-    if: github.event.deployment_status.state == 'success'
-    runs-on: ubuntu-latest
-    steps:
-      - name: Check out (a copy of the test repository; this machine has no network)
-        env:
-          SOURCE: ${{ env.E2E_SOURCE }}
-        run: cp -a "$SOURCE/." "$GITHUB_WORKSPACE/"
-      - name: mlsmoke
-        uses: ./
-        with:
-          image: ${{ env.E2E_IMAGE }}
-          working-directory: project
-          checks: endpoint
-          commit-status: true
-"""
+PR_STEPS = yaml.safe_load(PR_WORKFLOW)["jobs"]["smoke"]["steps"]  # check out, then the action
+WORKFLOW = yaml.safe_dump({
+    "name": "post-deploy", "on": "deployment_status",
+    "permissions": {"contents": "read", "deployments": "write", "statuses": "write",
+                    "pull-requests": "write"},
+    "jobs": {"smoke": {
+        "if": "github.event.deployment_status.state == 'success'", "runs-on": "ubuntu-latest",
+        "steps": [PR_STEPS[0], {**PR_STEPS[1], "with": {**PR_STEPS[1]["with"], "checks": "endpoint",
+                                                         "commit-status": True}}],
+    }},
+}, sort_keys=False)
 
 
 def scratch_repository(root: Path) -> Path:

@@ -16,12 +16,10 @@ from checker.errors import ExitCode, UsageError
 from checker.github.deployment import Deployment, NotLive
 from checker.run import session
 from checker.run.progress import Progress
+from unit.run.test_session import CONTRACT
 
 SHA = "e" * 40
-CONFIG = """
-    version: 1
-    contracts:
-      t: {columns: {a: {type: int}}}
+CONFIG = CONTRACT + """
     data:
       - {contract: t, files: a.csv}
     endpoint:
