@@ -153,8 +153,16 @@ def load(settings: RunSettings) -> LoadedConfig:
     loaded = load_config(settings.options.config_path, settings.environ)
     staging_url = settings.options.staging_url
     if staging_url and (settings.families is None or "endpoint" in settings.families):
-        loaded = with_staging_url(loaded, staging_url)
+        loaded = with_staging_url(loaded, staging_url, _staging_source(settings))
     return loaded
+
+
+def _staging_source(settings: RunSettings) -> str:
+    """Where the staging URL came from, for the error that finds no entry for it."""
+    deployment = settings.deployment
+    if isinstance(deployment, Deployment) and deployment.url == settings.options.staging_url:
+        return f"the deployment's {deployment.url_field} (the staging URL)"
+    return "--staging-url"
 
 
 def base_ref(loaded: LoadedConfig, settings: RunSettings) -> str | None:

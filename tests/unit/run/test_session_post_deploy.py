@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -78,3 +79,13 @@ def test_a_deployment_that_is_not_live_checks_nothing(tmp_path: Path) -> None:
 def test_a_hostile_deployment_url_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="environment_url carries credentials"):
         deploy_settings(tmp_path, environment_url="https://u:p4ssw0rd@qa.example/")
+
+
+def test_a_config_with_no_entry_for_the_deployments_url_says_where_it_came_from(tmp_path: Path) -> None:
+    run = deploy_settings(tmp_path, environment_url="https://qa.example/")
+    config = write_config(tmp_path, CONTRACT + "endpoint:\n      - {name: a, url: 'http://127.0.0.1:9/a'}\n"
+                          "      - {name: b, url: 'http://127.0.0.1:9/b'}\n")
+    run = replace(run, options=replace(run.options, config_path=str(config)))
+    with pytest.raises(UsageError, match=r"the deployment's environment_url \(the staging URL\) needs one "
+                                         "model endpoint to replace"):
+        session.load(run)
