@@ -71,7 +71,8 @@ class RunSettings:
         github = GithubSettings.from_mapping(environ)
         deployment = deployment_event(github)
         if isinstance(deployment, Deployment):
-            github = replace(github, sha=deployment.sha)  # GITHUB_SHA should be it; the event says
+            # the report's commit: GitHub sets GITHUB_SHA to it, but the event is the record
+            github = replace(github, sha=deployment.sha)
             if deployment.url and not options.staging_url:
                 options = replace(options, staging_url=deployment.url)
         if options.staging_url:
@@ -116,7 +117,7 @@ def run(settings: RunSettings, progress: Progress) -> RunOutcome:
     rendered = write_outputs(report, settings.out_dir, ctx.redactor)
     progress.summary(report, Path(settings.options.out_dir))
     if settings.github.actions and settings.options.publish:
-        _publish(report, rendered, settings, ctx.secrets)
+        _publish(report, rendered, settings, ctx.secrets, deployment)
     return RunOutcome(report, ExitCode.PASS if report.status is Status.PASS else ExitCode.FAIL)
 
 
@@ -189,13 +190,8 @@ def publish_results(results: Path, claimed_pr: int | None, github: GithubSetting
     publish(report, write_outputs(report, options.out_dir), github, options)
 
 
-def _publish(report: Report, rendered: Rendered, settings: RunSettings, secrets: frozenset[str]) -> None:
+def _publish(report: Report, rendered: Rendered, settings: RunSettings, secrets: frozenset[str],
+             deployment: Deployment | None) -> None:
     publish(report, rendered, settings.github,
             PublishOptions(comment=settings.options.comment, commit_status=settings.options.commit_status,
-                           out_dir=Path(settings.options.out_dir), secrets=secrets,
-                           deployment=deployment_of(settings)))
-
-
-def deployment_of(settings: RunSettings) -> Deployment | None:
-    """The live deployment a post-deploy run checked, if it is one."""
-    return settings.deployment if isinstance(settings.deployment, Deployment) else None
+                           out_dir=Path(settings.options.out_dir), secrets=secrets, deployment=deployment))
