@@ -227,10 +227,16 @@ def publish(results: str, pr_number: int | None, out_dir: str, comment: bool, co
 @main.command()
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.option("--data", "data_glob", help="Sample data to infer the first contract from.")
+@click.option("--post-deploy", is_flag=True,
+              help="Write only the workflow that smoke-tests each deployment once it is live.")
 @exit_codes
-def init(force: bool, data_glob: str | None) -> None:
+def init(force: bool, data_glob: str | None, post_deploy: bool) -> None:
     """Write a starter mlsmoke.yml and a GitHub workflow that runs it."""
-    from checker.init.starter import write_starter
+    from checker.init.starter import write_post_deploy, write_starter
 
-    for path in write_starter(Path.cwd(), force=force, data_glob=data_glob):
+    if post_deploy and data_glob is not None:
+        raise UsageError("--data infers the starter mlsmoke.yml, which --post-deploy does not write")
+    written = (write_post_deploy(Path.cwd(), force=force) if post_deploy
+               else write_starter(Path.cwd(), force=force, data_glob=data_glob))
+    for path in written:
         click.echo(f"wrote {path}")

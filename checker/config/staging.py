@@ -9,17 +9,18 @@ from checker.config.load import LoadedConfig
 from checker.errors import UsageError
 
 
-def with_staging_url(loaded: LoadedConfig, staging_url: str) -> LoadedConfig:
+def with_staging_url(loaded: LoadedConfig, staging_url: str, source: str = "--staging-url") -> LoadedConfig:
     """The config with `staging_url` as the url of the single model entry (or of the only
     entry). Without such an entry, one must already name it: `url: ${STAGING_URL}` (the
-    session sets that variable from the option when it is unset). Else a UsageError."""
+    session sets that variable from the option when it is unset). Else a UsageError that
+    names where the URL came from (`source`)."""
     entries = loaded.config.endpoint
     staged = _staged_index(entries)
     if staged is None:
         if any(e.url == staging_url for e in entries):
             return loaded
         models = sum(not e.health_only for e in entries)
-        raise UsageError(f"--staging-url needs one model endpoint to replace, but mlsmoke.yml has "
+        raise UsageError(f"{source} needs one model endpoint to replace, but mlsmoke.yml has "
                          f"{models or 'no'} endpoint entr{'y' if models == 1 else 'ies'} with a contract; "
                          "write `url: ${STAGING_URL}` in the entry it is for")
     endpoint = list(entries)

@@ -29,6 +29,7 @@ class GithubSettings:
     run_id: str | None = None
     sha: str | None = None
     ref: str | None = None
+    event_name: str | None = None  # pull_request, push, workflow_run, deployment_status …
     event: Mapping[str, Any] = field(default_factory=dict)
     step_summary: Path | None = None
     output: Path | None = None
@@ -53,6 +54,7 @@ class GithubSettings:
             run_id=env.get("GITHUB_RUN_ID"),
             sha=env.get("GITHUB_SHA"),
             ref=env.get("GITHUB_REF"),
+            event_name=env.get("GITHUB_EVENT_NAME"),
             event=_read_event(path("GITHUB_EVENT_PATH")),
             step_summary=path("GITHUB_STEP_SUMMARY"),
             output=path("GITHUB_OUTPUT"),

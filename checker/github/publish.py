@@ -1,5 +1,7 @@
 """Publish a report in GitHub Actions: masks, annotations, job summary, sticky PR comment,
-commit status and step outputs.
+commit status and step outputs; after a deploy (`PublishOptions.deployment`), a `failure`
+status on a deployment whose smoke failed, the commit status on the deployed commit under its
+own context, and the comment on each pull request of that commit (github/post_deploy.py).
 
 The report arrives rendered (`Rendered`): this package publishes text, it never renders.
 Publishing never changes the verdict: a GitHub API failure (a fork's read-only token, an
@@ -8,15 +10,19 @@ outage) becomes a `::warning::` and the job summary and outputs are still writte
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, Protocol, TypeVar
 
+from checker.config.secrets import Redactor
 from checker.github.api import GithubApiError, GithubClient
 from checker.github.commands import WorkflowCommands, append_outputs, append_summary
+from checker.github.deployment import Deployment
 from checker.github.env import GithubSettings
+from checker.github.post_deploy import deployed_pulls, failure_description, mark_failed
 from checker.github.sticky import StickyTarget, upsert_sticky_comment
 from checker.results.inert import visible
 from checker.results.model import KNOWN, Report, Status
@@ -27,12 +33,19 @@ STATUS_CONTEXT = "mlsmoke"
 T = TypeVar("T")
 
 
+class _Attempt(Protocol):
+    """Runs one publishing step, turning its failure into a warning (`_attempt`)."""
+
+    def __call__(self, what: str, action: Callable[[], T]) -> T | None: ...
+
+
 @dataclass(frozen=True)
 class PublishOptions:
     comment: bool
     commit_status: bool
     out_dir: Path
     secrets: frozenset[str]
+    deployment: Deployment | None = None  # a post-deploy run: what it checked
 
 
 @dataclass(frozen=True)
@@ -67,23 +80,30 @@ class Channels:
 def publish(report: Report, rendered: Rendered, settings: GithubSettings, options: PublishOptions,
             channels: Channels | None = None) -> PublishOutcome:
     channels = channels or Channels()
-    client = channels.client
     commands = WorkflowCommands(channels.stream or sys.stdout)
+    warnings: list[str] = []
+
+    def attempt(what: str, action: Callable[[], T]) -> T | None:
+        return _attempt(what, commands, warnings, action)
+
     mask_secrets(commands, settings, options.secrets)
     emit_annotations(commands, report, settings)
-    warnings: list[str] = []
-    _attempt("the job summary", commands, warnings, lambda: write_job_summary(settings, rendered))
-    comment_url = None
+    attempt("the job summary", lambda: write_job_summary(settings, rendered))
+    api = channels.client or _client(settings)
+    deployment = options.deployment
+    if deployment is not None:
+        settings = replace(settings, sha=deployment.sha)  # the head commit is the deployed one
+        if report.status is not Status.PASS:
+            description = failure_description(report, Redactor(options.secrets))
+            attempt("the deployment status", lambda: mark_failed(api, settings, deployment, description))
+    comment_url = _comments(api, settings, rendered, deployment, attempt) if options.comment else None
     status_set = False
-    api = client or _client(settings)
-    if options.comment:
-        comment_url = _attempt("the PR comment", commands, warnings,
-                               lambda: _comment(api, settings, rendered))
     if options.commit_status:
-        status_set = bool(_attempt("the commit status", commands, warnings,
-                                   lambda: set_commit_status(api, settings, report)))
-    _attempt("the step outputs", commands, warnings,
-             lambda: write_outputs(settings, report, options.out_dir.resolve() / "report.md", comment_url))
+        context = deployment.status_context if deployment else STATUS_CONTEXT
+        status_set = bool(attempt("the commit status",
+                                  lambda: set_commit_status(api, settings, report, context)))
+    attempt("the step outputs",
+            lambda: write_outputs(settings, report, options.out_dir.resolve() / "report.md", comment_url))
     return PublishOutcome(comment_url, status_set, tuple(warnings))
 
 
@@ -126,19 +146,34 @@ def write_outputs(settings: GithubSettings, report: Report, report_path: Path,
     })
 
 
-def set_commit_status(client: GithubClient, settings: GithubSettings, report: Report) -> bool:
-    """`mlsmoke` status on the head commit, linking the run; for branch protection."""
+def set_commit_status(client: GithubClient, settings: GithubSettings, report: Report,
+                      context: str = STATUS_CONTEXT) -> bool:
+    """`mlsmoke` status (or `context`) on the head commit, linking the run; for branch protection."""
     owner_repo, sha = settings.owner_repo, settings.head_sha
     if owner_repo is None or not sha:
         raise GithubApiError("POST", "/statuses", None, "no repository or commit to set a status on")
     description = f"{report.title}: {report.counts[Status.PASS]} passed, {report.failed} failed"
     body = {"state": "success" if report.status is Status.PASS else "failure",
-            "context": STATUS_CONTEXT, "description": description[:140]}
+            "context": context, "description": description[:140]}
     if settings.run_url:
         body["target_url"] = settings.run_url
     owner, repo = owner_repo
     client.request("POST", f"/repos/{owner}/{repo}/statuses/{sha}", json=body)
     return True
+
+
+def _comments(client: GithubClient, settings: GithubSettings, rendered: Rendered,
+              deployment: Deployment | None, attempt: _Attempt) -> str | None:
+    """The sticky comment on the event's PR, or after a deploy on each PR of the deployed
+    commit (one failing PR does not stop the others); the URL of the first one."""
+    if deployment is None:
+        return attempt("the PR comment", lambda: _comment(client, settings, rendered))
+    numbers = attempt("the pull requests of the deployed commit",
+                      lambda: deployed_pulls(client, settings, deployment)) or []
+    urls = [attempt(f"the comment on PR #{number}",
+                    functools.partial(_comment, client, replace(settings, pull_number=number), rendered))
+            for number in numbers]
+    return next((url for url in urls if url), None)
 
 
 def _comment(client: GithubClient, settings: GithubSettings, rendered: Rendered) -> str | None:

@@ -1,4 +1,5 @@
-"""`mlsmoke init`: a commented starter mlsmoke.yml and a GitHub workflow that runs the action.
+"""`mlsmoke init`: a commented starter mlsmoke.yml and a GitHub workflow that runs the action;
+`mlsmoke init --post-deploy`: the workflow that smoke-tests each deployment once it is live.
 
 The config's first contract is inferred from `--data` (a glob) or from the first CSV, Parquet
 or JSON Lines file under `data/`; without data it is a commented template. Existing files are
@@ -17,6 +18,7 @@ from checker.tables.reader import TableReadError, table_format
 
 CONFIG = Path("mlsmoke.yml")
 WORKFLOW = Path(".github/workflows/mlsmoke.yml")
+POST_DEPLOY_WORKFLOW = Path(".github/workflows/mlsmoke-post-deploy.yml")
 DATA_FOLDER = "data"
 
 
@@ -24,15 +26,32 @@ def write_starter(folder: Path, *, force: bool, data_glob: str | None) -> list[P
     """Write the starter files into `folder`; return their paths. UsageError when one exists
     (and `force` is not given) or when `data_glob` matches no data file."""
     targets = [folder / CONFIG, folder / WORKFLOW]
+    _refuse_existing(folder, targets, force)
+    config_text = render_config(folder, data_glob)
+    targets[0].write_text(config_text, encoding="utf-8")
+    _write_workflow(targets[1], "workflow.yml")
+    return targets
+
+
+def write_post_deploy(folder: Path, *, force: bool) -> list[Path]:
+    """Write the post-deploy workflow into `folder` (the config is the project's own);
+    UsageError when it exists and `force` is not given."""
+    target = folder / POST_DEPLOY_WORKFLOW
+    _refuse_existing(folder, [target], force)
+    _write_workflow(target, "post-deploy.yml")
+    return [target]
+
+
+def _refuse_existing(folder: Path, targets: list[Path], force: bool) -> None:
     existing = [str(path.relative_to(folder)) for path in targets if path.exists()]
     if existing and not force:
         raise UsageError(f"{' and '.join(existing)} already exist{'s' if len(existing) == 1 else ''}: "
                          "use --force to overwrite")
-    config_text = render_config(folder, data_glob)
-    targets[0].write_text(config_text, encoding="utf-8")
-    targets[1].parent.mkdir(parents=True, exist_ok=True)
-    targets[1].write_text(_template("workflow.yml"), encoding="utf-8")
-    return targets
+
+
+def _write_workflow(target: Path, template: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_template(template), encoding="utf-8")
 
 
 def render_config(folder: Path, data_glob: str | None) -> str:

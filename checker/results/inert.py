@@ -1,6 +1,7 @@
 """Untrusted text that cannot change how the text around it reads: bidi controls and
 invisible characters are shown as `<U+XXXX>`, so a reviewer sees that something was there.
-The report (render/escape.py), the terminal (run/progress.py) and annotations use it."""
+The report (render/escape.py), the terminal (run/progress.py) and annotations use it;
+`one_line` is the form for a line of a log or a short status text."""
 
 from __future__ import annotations
 
@@ -20,3 +21,14 @@ _INVISIBLE = re.compile(
 def visible(text: object) -> str:
     """`text` with bidi controls and invisible characters shown as `<U+XXXX>`."""
     return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", str(text))
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # ESC starts terminal escape sequences
+
+
+def one_line(text: object) -> str:
+    """`text` as one physical line: line breaks become spaces, control characters (ESC …,
+    which could drive a terminal) are dropped, invisible ones shown. On GitHub Actions a line
+    starting with `::` is a workflow command, so untrusted text must never start a line."""
+    return visible(_CONTROLS.sub("", _LINE_BREAKS.sub(" ", str(text))))

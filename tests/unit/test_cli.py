@@ -236,3 +236,11 @@ def test_run_staging_url_fills_the_entry_that_asks_for_it(tmp_path):
                "endpoint", "--out", str(tmp_path / "out"), cwd=tmp_path, env=NO_GITHUB)
     assert done.returncode == 1, done.stderr  # nothing listens on port 9: a failed check, not a usage error
     assert "--staging-url" not in done.stderr
+
+
+def test_init_post_deploy_writes_the_post_deploy_workflow(tmp_path):
+    result = cli("init", "--post-deploy", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"wrote {tmp_path / '.github/workflows/mlsmoke-post-deploy.yml'}\n"
+    refused = cli("init", "--post-deploy", "--data", "data/*.csv", cwd=tmp_path)
+    assert refused.returncode == 2 and "--data infers the starter mlsmoke.yml" in refused.stderr

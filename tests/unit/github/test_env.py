@@ -47,3 +47,10 @@ def test_action_inputs_win_over_plain_variables(tmp_path: Path) -> None:
     assert github.token == "input"
     assert github.comment_author == "release-bot"
     assert github.workspace == Path("/w")
+
+
+def test_the_event_name_is_read_for_post_deploy_mode(tmp_path: Path) -> None:
+    github = settings(tmp_path, {"deployment_status": {"state": "success"}},
+                      GITHUB_EVENT_NAME="deployment_status")
+    assert github.event_name == "deployment_status"
+    assert settings(tmp_path, {}).event_name is None

@@ -12,7 +12,7 @@ import yaml
 
 from checker.config.load import load_config
 from checker.errors import UsageError
-from checker.init.starter import write_starter
+from checker.init.starter import write_post_deploy, write_starter
 from checker.results.model import Status
 from tests.helpers import REPO, run_check
 
@@ -101,8 +101,8 @@ def test_workflow_uses_the_action_with_comment_permission(tmp_path: Path) -> Non
 def test_templates_ship_as_package_data() -> None:
     pyproject = (REPO / "pyproject.toml").read_text()
     assert re.search(r'\[tool\.setuptools\.package-data\]\s*checker = \[[^]]*"init/templates/\*"', pyproject)
-    assert sorted(p.name for p in (REPO / "checker/init/templates").iterdir()) == ["mlsmoke.yml.j2",
-                                                                                  "workflow.yml"]
+    assert sorted(p.name for p in (REPO / "checker/init/templates").iterdir()) == [
+        "mlsmoke.yml.j2", "post-deploy.yml", "workflow.yml"]
 
 
 @pytest.mark.skipif(not HAVE_DATA_CHECKS, reason="checker.checks.data.family is not on this branch yet")
@@ -111,3 +111,35 @@ def test_the_starter_data_checks_pass_on_the_data_they_came_from(tmp_path: Path)
     write_starter(folder, force=False, data_glob=None)
     results = [r for r in run_check(folder / "mlsmoke.yml", "data") if r.id != "data.compatibility"]
     assert results and all(r.status is Status.PASS for r in results), [r.to_dict() for r in results]
+
+
+def test_post_deploy_writes_only_its_workflow_with_minimal_permissions(tmp_path: Path) -> None:
+    written = write_post_deploy(tmp_path, force=False)
+    assert written == [tmp_path / ".github/workflows/mlsmoke-post-deploy.yml"]
+    assert not (tmp_path / "mlsmoke.yml").exists()  # the project's own config is used
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/mlsmoke-post-deploy.yml").read_text())
+    assert workflow[True] == {"deployment_status": None}  # YAML 1.1 reads the key `on` as True
+    assert workflow["permissions"] == {"contents": "read", "deployments": "write", "statuses": "write",
+                                       "pull-requests": "write"}
+    job = workflow["jobs"]["smoke"]
+    assert job["if"] == "github.event.deployment_status.state == 'success'"
+    action = next(step for step in job["steps"] if step.get("uses", "").startswith("mlsmoke/"))
+    assert action["with"] == {"config": "mlsmoke.yml", "checks": "endpoint", "commit-status": True}
+
+
+def test_post_deploy_keeps_an_existing_workflow_unless_forced(tmp_path: Path) -> None:
+    folder = project(tmp_path, {".github/workflows/mlsmoke-post-deploy.yml": "mine\n", "mlsmoke.yml": "x\n"})
+    with pytest.raises(UsageError, match=r"mlsmoke-post-deploy\.yml already exists: use --force"):
+        write_post_deploy(folder, force=False)
+    write_post_deploy(folder, force=True)
+    assert "deployment_status" in (folder / ".github/workflows/mlsmoke-post-deploy.yml").read_text()
+    assert (folder / "mlsmoke.yml").read_text() == "x\n"
+
+
+def test_the_readme_shows_the_post_deploy_workflow_that_init_writes(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## After deploy"):]
+    shown = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert shown, "README.md's After deploy section shows no workflow"
+    [written] = write_post_deploy(tmp_path, force=False)
+    assert yaml.safe_load(shown.group(1)) == yaml.safe_load(written.read_text(encoding="utf-8"))
