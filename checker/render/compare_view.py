@@ -58,7 +58,7 @@ def build(report: Report, tables: bool = True) -> CompareView | None:
 
 def _heading(base: Any) -> str:
     base = base if isinstance(base, Mapping) else {}
-    parts = [f"`{escape.inline(base['commit'], max_chars=12)}`"] if base.get("commit") else []
+    parts = [f"`{escape.inline(str(base['commit'])[:7])}`"] if base.get("commit") else []
     if escape.is_http_url(base.get("run_url")):
         parts.append(f"[workflow run]({base['run_url']})")
     if not parts:
