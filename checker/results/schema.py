@@ -67,7 +67,8 @@ COMPARE: dict[str, Any] = {
                 "type": "object", "properties": {"p50_ms": _PAIR, "p95_ms": _PAIR}}},
             "metrics": {"type": "object", "additionalProperties": _PAIR},
             "rows": {"type": "object", "additionalProperties": _PAIR},
-            "psi": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": _PAIR}},
+            "psi": {"type": "object",
+                    "additionalProperties": {"type": "object", "additionalProperties": _PAIR}},
         }},
     },
 }

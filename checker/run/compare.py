@@ -37,7 +37,8 @@ def base_results(loaded: LoadedConfig, github: GithubSettings, deadline: Deadlin
         return None
     if settings.results:
         return _local(loaded, settings.results)
-    return _artifact(settings, github, deadline.within(settings.timeout, "the compare section's timeout"), retry)
+    bounded = deadline.within(settings.timeout, "the compare section's timeout")
+    return _artifact(settings, github, bounded, retry)
 
 
 def _local(loaded: LoadedConfig, path: str) -> Base:

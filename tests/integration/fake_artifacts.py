@@ -61,9 +61,13 @@ class FakeGithubArtifacts(FakeGithub):
         with self.storage.running(), super().running():
             yield self
 
-    def add_artifact(self, archive: bytes, *, branch: str = "main", name: str = "mlsmoke-results",
-                     expired: bool = False, day: int = 1, head_sha: str = "c" * 40,
-                     head_repository_id: int = REPOSITORY_ID) -> dict[str, Any]:
+    def add_artifact(self, archive: bytes, **given: Any) -> dict[str, Any]:
+        """An artifact holding `archive`; `given` overrides branch (main), name (mlsmoke-results),
+        expired (False), day (its creation day in November), head_sha, head_repository_id."""
+        options = {"branch": "main", "name": "mlsmoke-results", "expired": False, "day": 1,
+                   "head_sha": "c" * 40, "head_repository_id": REPOSITORY_ID, **given}
+        branch, name, expired, day, head_sha, head_repository_id = (
+            options[k] for k in ("branch", "name", "expired", "day", "head_sha", "head_repository_id"))
         with self._artifact_lock:
             artifact_id = 500 + len(self.artifacts)
             api = f"{self.url}/repos/{self.repository}/actions/artifacts/{artifact_id}"
@@ -88,7 +92,8 @@ class FakeGithubArtifacts(FakeGithub):
             case "actions/list-artifacts-for-repo":
                 return self._artifact_page(query)
             case "actions/download-artifact":
-                return self._download(int(operation.params["artifact_id"]), operation.params["archive_format"])
+                params = operation.params
+                return self._download(int(params["artifact_id"]), params["archive_format"])
         return super()._operate(operation, query, body)
 
     def _artifact_page(self, query: dict[str, list[str]]) -> tuple[int, dict[str, str], Any]:
@@ -122,7 +127,7 @@ def _storage_handler(storage: Storage) -> type[BaseHTTPRequestHandler]:
             blob_id = self.path.split("?")[0].removeprefix("/blob/")
             if "authorization" in headers:
                 storage.problems.append("the storage URL got an Authorization header")
-                return self._send(400, b"<Error>Authentication information is not given in the correct format</Error>")
+                return self._send(400, b"<Error>Authentication information is not given correctly</Error>")
             if blob_id not in storage.blobs:
                 return self._send(404, b"<Error>BlobNotFound</Error>")
             self._send(200, storage.blobs[blob_id], "application/zip")

@@ -165,7 +165,7 @@ def test_only_expired_fork_or_other_branch_artifacts_are_none(github: FakeGithub
 
 def test_an_expired_download_is_gone(github: FakeGithubArtifacts) -> None:
     expired = github.add_artifact(results_zip({}), expired=True)
-    with pytest.raises(artifacts.NoArtifactError, match="HTTP 410.*expired"):
+    with pytest.raises(artifacts.NoArtifactError, match=r"HTTP 410.*expired"):
         artifacts.download(client(github), OWNER_REPO, expired, 1e18, "https://github.com")
 
 

@@ -34,6 +34,11 @@ def readme_example(tmp_path: Path) -> Path:
 WORKFLOWS = {"starter": starter, "readme": readme_example}
 
 
+def lint(actionlint: Path, *paths: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", str(actionlint), *map(str, paths)], capture_output=True, text=True,
+                          timeout=300)
+
+
 @pytest.mark.parametrize("which", sorted(WORKFLOWS))
 def test_the_workflow_uploads_the_base_results_on_pushes_to_main(tmp_path: Path, which: str) -> None:
     path = WORKFLOWS[which](tmp_path)
@@ -44,7 +49,8 @@ def test_the_workflow_uploads_the_base_results_on_pushes_to_main(tmp_path: Path,
     assert workflow["permissions"]["pull-requests"] == "write"
     assert workflow["permissions"]["actions"] == "read"
     assert "statuses: write" in text and "commit-status" in text
-    [upload] = [s for s in workflow["jobs"]["smoke"]["steps"] if s.get("with", {}).get("name") == "mlsmoke-results"]
+    steps = workflow["jobs"]["smoke"]["steps"]
+    [upload] = [s for s in steps if s.get("with", {}).get("name") == "mlsmoke-results"]
     assert upload["uses"].startswith("actions/upload-artifact@")
     assert upload["with"]["path"] == "mlsmoke-out/"
     assert "github.event_name == 'push'" in upload["if"]
@@ -56,11 +62,11 @@ def test_the_workflows_pass_actionlint(tmp_path: Path) -> None:
     if shutil.which("node") is None:
         missing("actionlint runs on node, which is missing")
     paths = [make(tmp_path / name) for name, make in WORKFLOWS.items() if (tmp_path / name).mkdir() is None]
-    done = subprocess.run(["bash", str(actionlint), *map(str, paths)], capture_output=True, text=True, timeout=300)
+    done = lint(actionlint, *paths)
     assert done.returncode == 0, done.stdout + done.stderr
     # the twin: a broken condition in the same upload step is caught
     broken = tmp_path / "broken.yml"
     broken.write_text(paths[0].read_text(encoding="utf-8").replace(
         "github.event_name == 'push'", "github.event_nam == 'push'"), encoding="utf-8")
-    again = subprocess.run(["bash", str(actionlint), str(broken)], capture_output=True, text=True, timeout=300)
+    again = lint(actionlint, broken)
     assert again.returncode == 1, again.stdout + again.stderr

@@ -14,7 +14,7 @@ from checker.errors import ConfigError, ConfigProblem
 HEAD = "version: 1\n"
 
 
-def loaded(tmp_path: Path, text: str):  # noqa: ANN201
+def loaded(tmp_path: Path, text: str):
     return load_config(write_config(tmp_path, HEAD + text), {})
 
 
@@ -42,7 +42,7 @@ def test_a_latency_gate_is_a_percentage(tmp_path: Path, written: str, percent: f
 
 
 @pytest.mark.parametrize("written", ["fast", "-5%", "25ms", "true"])
-def test_a_latency_gate_that_is_not_a_percentage_is_a_problem_with_its_line(tmp_path: Path, written: str) -> None:
+def test_a_latency_gate_that_is_not_a_percentage_is_a_problem(tmp_path: Path, written: str) -> None:
     [problem] = problems(tmp_path, f"compare:\n  latency:\n    p95_increase_max: {written}\n")
     assert (problem.line, problem.key) == (4, "compare.latency.p95_increase_max")
     assert "percentage" in problem.message

@@ -26,7 +26,7 @@ def test_the_top_level_results_json_is_read() -> None:
 
 @pytest.mark.parametrize("name", ["../results.json", "out/results.json", "/results.json", "RESULTS.JSON"])
 def test_a_results_json_anywhere_else_is_not_read(name: str) -> None:
-    with pytest.raises(NoArtifactError, match="no top-level results.json"):
+    with pytest.raises(NoArtifactError, match=r"no top-level results\.json"):
         results_member(archive((name, b"{}")))
 
 

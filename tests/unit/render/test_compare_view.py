@@ -24,9 +24,10 @@ def base_report() -> Report:
     checks = [replace(c, status=changed.get(c.id, c.status)) for c in head.checks]
     checks = [replace(c, metrics={"p50_ms": 30.0, "p95_ms": 200.0, "max_ms": 250.0, "requests": 50})
               if c.id == "endpoint.latency" else c for c in checks]
-    checks.append(CheckResult(id="pipeline.metrics", status=Status.PASS, subject="python train.py", summary="",
-                              metrics={"numbers": {"accuracy": 0.91, "rmse": 0.3}}))
-    checks = [replace(c, metrics={**c.metrics, "rows": 170}) if c.id == "data.readable" else c for c in checks]
+    checks.append(CheckResult(id="pipeline.metrics", status=Status.PASS, subject="python train.py",
+                              summary="", metrics={"numbers": {"accuracy": 0.91, "rmse": 0.3}}))
+    checks = [replace(c, metrics={**c.metrics, "rows": 170}) if c.id == "data.readable" else c
+              for c in checks]
     return replace(head, checks=checks, environment={"commit": "2222222",
                                                      "run_url": "https://github.com/acme/wine/actions/runs/41"})
 
@@ -82,7 +83,8 @@ def test_a_report_without_a_comparison_has_no_section() -> None:
 def test_hostile_base_text_is_inert() -> None:
     report = compared_report()
     compare = dict(report.compare or {})
-    compare["base"] = {"source": "x", "commit": "<img src=x onerror=alert(1)>", "run_url": "javascript:alert(1)"}
+    compare["base"] = {"source": "x", "commit": "<img src=x onerror=alert(1)>",
+                       "run_url": "javascript:alert(1)"}
     compare["new"] = [{"id": "data.nulls", "subject": "@everyone [x](http://evil)", "status": "fail",
                        "summary": "| cell | <script>"}]
     text = render_markdown(replace(report, compare=compare))

@@ -17,7 +17,7 @@ from checker.run.compare import base_results
 CONFIG = "version: 1\ncompare:\n  results: base.json\n"
 
 
-def base(tmp_path: Path, config: str = CONFIG, github: GithubSettings | None = None):  # noqa: ANN201
+def base(tmp_path: Path, config: str = CONFIG, github: GithubSettings | None = None):
     loaded = load_config(write_config(tmp_path, config), {})
     return base_results(loaded, github or GithubSettings(), Deadline.after(30, "test"))
 
@@ -42,7 +42,8 @@ def test_a_missing_local_file_is_a_skip_with_the_reason(tmp_path: Path) -> None:
 def test_a_local_file_that_is_not_results_is_a_skip(tmp_path: Path) -> None:
     (tmp_path / "base.json").write_text('{"schema_version": 1, "status": 3}', encoding="utf-8")
     found = base(tmp_path)
-    assert found is not None and found.report is None and "not an mlsmoke results file" in (found.skipped or "")
+    assert found is not None and found.report is None
+    assert "not an mlsmoke results file" in (found.skipped or "")
     (tmp_path / "base.json").write_text("{nope", encoding="utf-8")
     assert "not valid JSON" in (base(tmp_path).skipped or "")  # type: ignore[union-attr]
 
@@ -60,7 +61,8 @@ def test_a_symlink_out_of_the_project_is_not_read(tmp_path: Path) -> None:
 
 
 def test_outside_a_pull_request_there_is_no_artifact_to_look_for(tmp_path: Path) -> None:
-    found = base(tmp_path, "version: 1\ncompare:\n", GithubSettings(actions=True, token="t", repository="a/b"))
+    push = GithubSettings(actions=True, token="t", repository="a/b")
+    found = base(tmp_path, "version: 1\ncompare:\n", push)
     assert found is not None and found.skipped == "not a pull request, and compare.results names no file"
 
 

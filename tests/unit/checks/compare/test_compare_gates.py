@@ -33,7 +33,8 @@ GATE = LatencyGate(p95_increase_max=25)
 
 
 def test_an_endpoint_half_again_as_slow_fails_compare_latency() -> None:
-    [result] = gates.latency(GATE, gates.GateInput([latency("model", 40, 100)], base_of(latency("model", 40, 60))))
+    given = gates.GateInput([latency("model", 40, 100)], base_of(latency("model", 40, 60)))
+    [result] = gates.latency(GATE, given)
     assert result.status is Status.FAIL and result.subject == "model"
     assert "p95 +67% is above +25%" in result.summary
     assert result.evidence["p95_ms"] == {"base": 60, "head": 100, "delta_ms": 40, "delta_pct": 66.67,
@@ -41,7 +42,8 @@ def test_an_endpoint_half_again_as_slow_fails_compare_latency() -> None:
 
 
 def test_an_endpoint_within_the_allowed_increase_passes() -> None:
-    [result] = gates.latency(GATE, gates.GateInput([latency("model", 40, 70)], base_of(latency("model", 40, 60))))
+    given = gates.GateInput([latency("model", 40, 70)], base_of(latency("model", 40, 60)))
+    [result] = gates.latency(GATE, given)
     assert result.status is Status.PASS, result.summary
 
 
@@ -75,8 +77,10 @@ def test_no_base_skips_each_gate_with_the_reason() -> None:
     (MetricGate(max_increase=0.1), 0.30, 0.50, Status.FAIL),
     (MetricGate(max_increase=0.1), 0.30, 0.01, Status.PASS),
 ])
-def test_metric_gates_fail_only_the_wrong_way(gate: MetricGate, base: float, head: float, status: Status) -> None:
-    [result] = gates.metrics({"m": gate}, gates.GateInput([metrics({"m": head})], base_of(metrics({"m": base}))))
+def test_metric_gates_fail_only_the_wrong_way(gate: MetricGate, base: float, head: float,
+                                             status: Status) -> None:
+    given = gates.GateInput([metrics({"m": head})], base_of(metrics({"m": base})))
+    [result] = gates.metrics({"m": gate}, given)
     assert result.status is status, result.summary
     assert result.evidence["base"] == base and result.evidence["head"] == head
 
@@ -85,7 +89,8 @@ def test_a_metric_missing_on_either_side_is_a_skip() -> None:
     given = gates.GateInput([metrics({"a": 1.0})], base_of(metrics({"b": 1.0})))
     found = gates.metrics({"a": MetricGate(max_drop=0.1), "b": MetricGate(max_drop=0.1)}, given)
     assert [(r.subject, r.status) for r in found] == [("a", Status.SKIP), ("b", Status.SKIP)]
-    assert "has no such metric" in found[0].summary and "metrics files have no such number" in found[1].summary
+    assert "has no such metric" in found[0].summary
+    assert "metrics files have no such number" in found[1].summary
 
 
 def test_metrics_from_an_older_results_file_come_from_the_configured_values() -> None:
