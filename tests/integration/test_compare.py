@@ -14,7 +14,7 @@ import requests
 import yaml
 from fake_model_server import Behavior, serving
 from helpers import cli_in_process, write_config
-from integration.actions_env import TOKEN, github_env, pr_event
+from integration.actions_env import HEAD_SHA, PR, TOKEN, github_env, pr_event
 from integration.fake_artifacts import FORK_ID, FakeGithubArtifacts, results_zip, zipped
 from real_servers import CONTRACT, FEATURES
 
@@ -93,6 +93,28 @@ def test_a_pr_that_slows_the_endpoint_by_half_fails_compare_latency(tmp_path: Pa
     assert "**New failures:** `compare.latency` (model)" in report
     # the 302's storage URL got the download, without the token
     assert len(github.storage.requests) == 1 and "authorization" not in github.storage.requests[0]
+
+
+def test_the_fork_safe_publish_shows_the_comparison_the_first_workflow_made(
+        tmp_path: Path, github: FakeGithubArtifacts) -> None:
+    """`mlsmoke publish results.json` (the second, privileged workflow) downloads nothing: the
+    comparison is the one in the results of the unprivileged run."""
+    base_artifact(tmp_path, github, delay_s=0.05)
+    code, results, _ = pr_run(tmp_path, github, delay_s=0.1)
+    assert code == 1
+    listed = len(github.calls("GET", "actions/list-artifacts-for-repo"))
+    github.pulls[PR] = HEAD_SHA
+    event = {"workflow_run": {"id": 99, "event": "pull_request", "head_sha": HEAD_SHA,
+                              "html_url": "https://github.com/acme/wine/actions/runs/98",
+                              "pull_requests": []}}
+    results_path = tmp_path / "pr" / "mlsmoke-out" / "results.json"
+    done = cli_in_process("publish", str(results_path), cwd=tmp_path,
+                          env=github_env(tmp_path, github, event, event_name="workflow_run"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    [comment] = github.ours(PR)
+    assert "### Compared with base (`eeeeeee`" in comment["body"]
+    assert "**New failures:** `compare.latency` (model)" in comment["body"]
+    assert len(github.calls("GET", "actions/list-artifacts-for-repo")) == listed
 
 
 def test_a_pr_as_fast_as_its_base_passes_compare_latency(tmp_path: Path, github: FakeGithubArtifacts) -> None:
