@@ -46,9 +46,11 @@ class Found:
     commit: str | None
 
 
-def newest(client: GithubClient, owner_repo: tuple[str, str], name: str, branch: str) -> Mapping[str, Any]:
+def newest(client: GithubClient, owner_repo: tuple[str, str], name: str, branch: str,
+           deadline_at: float = float("inf")) -> Mapping[str, Any]:
     """The newest unexpired artifact called `name` uploaded by a run on `branch` of this
-    repository (not of a fork whose branch has the same name)."""
+    repository (not of a fork whose branch has the same name), looked for until `deadline_at`
+    (time.monotonic)."""
     owner, repo = owner_repo
     matches = []
     try:
@@ -56,6 +58,8 @@ def newest(client: GithubClient, owner_repo: tuple[str, str], name: str, branch:
                                                          {"name": name}, key="artifacts")):
             if index >= MAX_LISTED:
                 break
+            if time.monotonic() > deadline_at:
+                raise NoArtifactError("listing the artifacts took longer than the compare section's timeout")
             if isinstance(artifact, Mapping) and _fits(artifact, name, branch):
                 matches.append(artifact)
     except GithubApiError as exc:

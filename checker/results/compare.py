@@ -52,7 +52,10 @@ def number(value: Any) -> float | None:
     """`value` when it is a finite int or float (not a bool), else None."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return value if math.isfinite(value) else None
+    try:
+        return value if math.isfinite(value) else None
+    except OverflowError:  # an int too large for a float (JSON allows any number of digits)
+        return None
 
 
 def pair(base: float | None, head: float | None) -> dict[str, float | None]:

@@ -68,7 +68,7 @@ def _artifact(settings: CompareSettings, github: GithubSettings, deadline: Deadl
     client = GithubClient(github.api_url, github.token,
                           retry=replace(retry, timeout_s=min(retry.timeout_s, max(1.0, deadline.left()))))
     try:
-        artifact = artifacts.newest(client, owner_repo, settings.artifact, branch)
+        artifact = artifacts.newest(client, owner_repo, settings.artifact, branch, deadline.at)
         found = artifacts.download(client, owner_repo, artifact, deadline.at, github.server_url)
         report = _report(found.data, found.source)
         return Base(found.source, report, head_sha=found.commit, link=found.run_url)

@@ -100,7 +100,7 @@ def test_the_fork_safe_publish_shows_the_comparison_the_first_workflow_made(
     """`mlsmoke publish results.json` (the second, privileged workflow) downloads nothing: the
     comparison is the one in the results of the unprivileged run."""
     base_artifact(tmp_path, github, delay_s=0.05)
-    code, results, _ = pr_run(tmp_path, github, delay_s=0.1)
+    code, _, _ = pr_run(tmp_path, github, delay_s=0.1)
     assert code == 1
     listed = len(github.calls("GET", "actions/list-artifacts-for-repo"))
     github.pulls[PR] = HEAD_SHA

@@ -100,7 +100,7 @@ def test_metrics_from_an_older_results_file_come_from_the_configured_values() ->
 
 
 def test_only_finite_numbers_are_taken_from_the_base() -> None:
-    hostile = metrics({"a": math.nan, "b": True, "c": "9", "d": 1e400, "e": 2})
+    hostile = metrics({"a": math.nan, "b": True, "c": "9", "d": 1e400, "e": 2, "f": 10**400})
     assert metrics_of([hostile]) == {"e": 2}
 
 
@@ -146,3 +146,14 @@ def test_the_summary_names_the_base_and_says_why_nothing_was_compared() -> None:
 
 def test_a_run_url_that_is_not_http_is_dropped() -> None:
     assert base_of(environment={"run_url": "javascript:alert(1)"}).run_url is None
+
+
+def test_a_compare_gate_is_baselined_by_its_check_and_subject() -> None:
+    from checker.results.baseline import apply, record
+
+    slow = CheckResult(id="compare.latency", status=Status.FAIL, subject="model", summary="p95 +60%")
+    entries = record([slow])
+    assert [(e.check, e.subject, dict(e.fingerprint)) for e in entries] == [("compare.latency", "model", {})]
+    assert apply([slow], entries, "b.json").checks[0].baseline == "known"
+    other = CheckResult(id="compare.latency", status=Status.FAIL, subject="other", summary="p95 +60%")
+    assert apply([other], entries, "b.json").checks[0].baseline == "new"
