@@ -82,6 +82,7 @@ def test_the_pr_branch_is_compared_with_mains_results(tmp_path: Path) -> None:
     assert compare["deltas"]["rows"] == {"wine: data/wine.csv": {"base": 3, "head": 4}}
     assert compare["deltas"]["metrics"]["accuracy"] == {"base": 0.9, "head": 0.85}
     assert compare["deltas"]["metrics"]["nested.epochs.1"] == {"base": 2, "head": 2}
+    assert "name" not in compare["deltas"]["metrics"]  # a string in the metrics file
     accuracy = by(results, "compare.metrics", "accuracy")
     assert accuracy["status"] == "fail" and "drop of 0.05 is above the allowed 0.02" in accuracy["summary"]
     assert by(results, "compare.metrics", "nested.rmse")["status"] == "pass"

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,7 +116,7 @@ def numbers_in(states: list[ArtifactState], artifacts: list[Artifact]) -> dict[s
     return found
 
 
-def _leaves(node: Any, prefix: str, depth: int = 0) -> Any:
+def _leaves(node: Any, prefix: str, depth: int = 0) -> Iterator[tuple[str, float]]:
     if isinstance(node, bool) or depth > 20:
         return
     if isinstance(node, (int, float)) and node == node and abs(node) != float("inf"):

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from checker.github import artifacts
 from checker.github.artifacts import NoArtifactError, results_member
 
 
@@ -62,3 +63,31 @@ def test_an_encrypted_member_is_refused() -> None:
         data[at] |= 0x1
     with pytest.raises(NoArtifactError, match="encrypted"):
         results_member(bytes(data))
+
+
+def test_an_artifact_listed_larger_than_the_limit_is_not_downloaded() -> None:
+    huge = {"id": 1, "name": "mlsmoke-results", "size_in_bytes": artifacts.MAX_ARTIFACT_BYTES + 1}
+    with pytest.raises(NoArtifactError, match="more than mlsmoke downloads"):
+        artifacts.download(None, ("a", "b"), huge, 0.0, "https://github.com")  # type: ignore[arg-type]
+
+
+class Streamed:
+    """A download answer streaming `chunks` (what requests' iter_content yields)."""
+
+    def __init__(self, chunks: list[bytes]):
+        self.chunks = chunks
+
+    def iter_content(self, _size: int) -> list[bytes]:
+        return self.chunks
+
+
+def test_a_download_past_its_deadline_stops() -> None:
+    with pytest.raises(NoArtifactError, match="took longer than"):
+        artifacts._bounded_body(Streamed([b"x", b"y"]), deadline_at=0.0)
+
+
+def test_a_download_larger_than_the_limit_stops(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(artifacts, "MAX_ARTIFACT_BYTES", 3)
+    with pytest.raises(NoArtifactError, match="larger than 3 bytes"):
+        artifacts._bounded_body(Streamed([b"ab", b"cd"]), deadline_at=float("inf"))
+    assert artifacts._bounded_body(Streamed([b"ab", b"c"]), deadline_at=float("inf")) == b"abc"
