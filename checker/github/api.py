@@ -93,8 +93,7 @@ class GithubClient:
         the items are that field of each page's object (`artifacts`), not the page itself."""
         response = self.request("GET", path, params={"per_page": 100, **(params or {})})
         while True:
-            page = response.json()
-            yield from (page.get(key) or [] if isinstance(page, dict) else []) if key else page
+            yield from _items(response.json(), key)
             next_url = next_link(response.headers.get("Link", ""))
             if not next_url:
                 return
@@ -115,6 +114,13 @@ class GithubClient:
         if response.status_code in _RETRY_STATUSES or _secondary_limit(response):
             return self._backoff(attempt)
         return None
+
+
+def _items(page: Any, key: str | None) -> Any:
+    """A page's items: the page itself, or its `key` field for a list endpoint that wraps them."""
+    if key is None:
+        return page
+    return (page.get(key) or []) if isinstance(page, dict) else []
 
 
 def next_link(header: str) -> str | None:
