@@ -70,3 +70,20 @@ def test_a_pull_request_without_a_token_says_so(tmp_path: Path) -> None:
     pr = GithubSettings(actions=True, event={"pull_request": {"number": 1, "base": {"ref": "main"}}})
     found = base(tmp_path, "version: 1\ncompare:\n", pr)
     assert found is not None and "no GITHUB_TOKEN" in (found.skipped or "")
+
+
+def test_the_comparison_is_redacted_like_every_result() -> None:
+    from checker.config.secrets import Redactor
+    from checker.results.compare import Base
+    from checker.results.model import CheckResult, Report, Status
+    from checker.run.compare import with_comparison
+
+    secret = "tok_0123456789abcdef"
+    leaky = CheckResult(id="endpoint.latency", status=Status.PASS, subject=f"http://x/?key={secret}",
+                        summary="", metrics={"p50_ms": 1.0, "p95_ms": 2.0})
+    base = Base("base.json", Report(status=Status.PASS, checks=[leaky], started_at="", duration_s=0))
+    head = Report(status=Status.PASS, checks=[], started_at="", duration_s=0)
+    compared = with_comparison(head, base, Redactor(frozenset({secret})))
+    assert compared.compare is not None and secret not in str(compared.compare)
+    assert "http://x/?key=***" in compared.compare["deltas"]["latency"]
+    assert with_comparison(head, None, Redactor()) is head
