@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from checker.config.field_types import Duration
+from checker.config.field_types import Duration, number_with_unit
 from checker.contracts.model import StrictModel
 
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%?\s*$")
@@ -17,15 +17,7 @@ DEFAULT_ARTIFACT = "mlsmoke-results"
 
 def parse_percent(value: Any) -> float:
     """'25%', '12.5 %' or a bare number of percent → the percent (25.0)."""
-    if isinstance(value, bool):
-        raise ValueError("expected a percentage such as 25%")
-    if isinstance(value, (int, float)):
-        percent = float(value)
-    else:
-        match = _PERCENT.match(str(value))
-        if not match:
-            raise ValueError(f"expected a percentage such as 25%, got {value!r}")
-        percent = float(match.group(1))
+    percent, _ = number_with_unit(value, _PERCENT, "a percentage such as 25%")
     if percent < 0:
         raise ValueError("a percentage must not be negative")
     return percent
