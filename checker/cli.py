@@ -74,7 +74,7 @@ config_option = click.option("--config", "config_path", default="mlsmoke.yml", s
 
 @main.command()
 @config_option
-@click.option("--only", help="Comma-separated families to run: data, drift, pipeline, endpoint.")
+@click.option("--only", help="Comma-separated families to run: data, drift, pipeline, endpoint, compare.")
 @click.option("--staging-url", help="URL of the deployed endpoint (sets STAGING_URL if unset).")
 @click.option("--out", "out_dir", default="mlsmoke-out", show_default=True,
               type=click.Path(file_okay=False), help="Where results.json, report.md, junit.xml go.")

@@ -125,6 +125,8 @@ ENDPOINT_PREDICT = _check("endpoint", "endpoint.predict", "endpoint.steps:predic
 ENDPOINT_LATENCY = _check("endpoint", "endpoint.latency", "endpoint.steps:latency")
 ENDPOINT_MALFORMED = _check("endpoint", "endpoint.malformed", "endpoint.steps:malformed")
 ENDPOINT_ERRORS = _check("endpoint", "endpoint.errors", "endpoint.steps:errors")
+COMPARE_LATENCY = _check("compare", "compare.latency", "compare.gates:latency")
+COMPARE_METRICS = _check("compare", "compare.metrics", "compare.gates:metrics")
 
 
 def _group(family: str, section: str, configured: Callable[[Config], bool],
@@ -141,6 +143,9 @@ GROUPS: tuple[CheckGroup, ...] = (
     _group("drift", "drift", lambda c: bool(c.drift)),
     _group("pipeline", "pipeline", lambda c: c.pipeline is not None),
     _group("endpoint", "endpoint", lambda c: bool(c.endpoint)),
+    # last: it compares the results of the groups above with the base branch's; a comparison
+    # with no gate, or with no base results, checks nothing and says so in the report
+    _group("compare", "compare", lambda c: c.compare is not None, lambda _c: False),
 )
 
 FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(g.family for g in GROUPS))

@@ -14,17 +14,23 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 
 
+def number_with_unit(value: Any, pattern: re.Pattern[str], expected: str) -> tuple[float, str | None]:
+    """A bare number (unit None), or text `pattern` matches: group 1 the number, group 2 (when
+    the pattern has one) its unit. ValueError saying what was `expected` otherwise."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected {expected}")
+    if isinstance(value, (int, float)):
+        return float(value), None
+    match = pattern.match(str(value))
+    if not match:
+        raise ValueError(f"expected {expected}, got {value!r}")
+    return float(match.group(1)), match.group(2) if pattern.groups >= 2 else None
+
+
 def parse_duration(value: Any) -> float:
     """'120s', '2m', '500ms', '1.5h' or a bare number of seconds → seconds."""
-    if isinstance(value, bool):
-        raise ValueError("expected a duration such as 30s, 2m or 500ms")
-    if isinstance(value, (int, float)):
-        seconds = float(value)
-    else:
-        match = _DURATION.match(str(value))
-        if not match:
-            raise ValueError(f"expected a duration such as 30s, 2m or 500ms, got {value!r}")
-        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    number, unit = number_with_unit(value, _DURATION, "a duration such as 30s, 2m or 500ms")
+    seconds = number * _UNIT_SECONDS[unit]
     if seconds <= 0:
         raise ValueError("a duration must be greater than zero")
     return seconds

@@ -46,6 +46,8 @@ def _path_keys(config: Config) -> Iterator[tuple[PathKey, str, Check]]:
     for i, endpoint in enumerate(config.endpoint):
         yield from ((("endpoint", i, *key), value, check) for key, value, check in _endpoint_keys(endpoint))
     yield ("baseline", "file"), config.baseline.file, literal_problem
+    if config.compare and config.compare.results:
+        yield ("compare", "results"), config.compare.results, literal_problem
 
 
 def _pipeline_keys(pipeline: Pipeline) -> Iterator[tuple[PathKey, str, Check]]:

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator
 
+from checker.config.compare_schema import CompareSettings
 from checker.config.endpoint_schema import Endpoint
 from checker.config.field_types import Duration, OutputSpec
 from checker.contracts.model import Contract, OrderedBounds, StrictModel
@@ -182,6 +183,8 @@ class Config(StrictModel):
     checks: list[CheckRule] = Field(default_factory=list)
     deadlines: Deadlines = Field(default_factory=Deadlines)
     baseline: BaselineSettings = Field(default_factory=BaselineSettings)
+    # `compare:` with nothing under it turns the comparison on with the defaults
+    compare: Annotated[CompareSettings | None, BeforeValidator(lambda v: {} if v is None else v)] = None
 
     @field_validator("endpoint")
     @classmethod

@@ -64,15 +64,16 @@ class GithubClient:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
     def request(self, method: str, path: str, *, json: Any = None,
-                params: Mapping[str, Any] | None = None) -> requests.Response:
-        """One call with retries. `path` is relative to the API URL, or a full URL (a `next` link)."""
+                params: Mapping[str, Any] | None = None, redirects: bool = True) -> requests.Response:
+        """One call with retries. `path` is relative to the API URL, or a full URL (a `next` link).
+        `redirects=False` answers a redirect as it is (its `Location` is the caller's to follow)."""
         import requests
 
         url = path if path.startswith(("http://", "https://")) else self.api_url + path
         for attempt in range(1, self.retry.attempts + 1):
             try:
                 response = self.session.request(method, url, json=json, params=params,
-                                                timeout=self.retry.timeout_s)
+                                                timeout=self.retry.timeout_s, allow_redirects=redirects)
             except requests.RequestException as exc:
                 if attempt == self.retry.attempts:
                     raise GithubApiError(method, path, None, type(exc).__name__) from None
@@ -86,11 +87,13 @@ class GithubClient:
             self.sleep(wait)
         raise AssertionError("unreachable")  # the loop returns or raises
 
-    def paginate(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
-        """Every item of a list endpoint, following the `Link: <…>; rel="next"` header."""
+    def paginate(self, path: str, params: Mapping[str, Any] | None = None, *,
+                 key: str | None = None) -> Iterator[Any]:
+        """Every item of a list endpoint, following the `Link: <…>; rel="next"` header. `key`:
+        the items are that field of each page's object (`artifacts`), not the page itself."""
         response = self.request("GET", path, params={"per_page": 100, **(params or {})})
         while True:
-            yield from response.json()
+            yield from _items(response.json(), key)
             next_url = next_link(response.headers.get("Link", ""))
             if not next_url:
                 return
@@ -111,6 +114,13 @@ class GithubClient:
         if response.status_code in _RETRY_STATUSES or _secondary_limit(response):
             return self._backoff(attempt)
         return None
+
+
+def _items(page: Any, key: str | None) -> Any:
+    """A page's items: the page itself, or its `key` field for a list endpoint that wraps them."""
+    if key is None:
+        return page
+    return (page.get(key) or []) if isinstance(page, dict) else []
 
 
 def next_link(header: str) -> str | None:

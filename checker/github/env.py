@@ -104,12 +104,18 @@ class GithubSettings:
         return None
 
     @property
-    def base_ref(self) -> str | None:
-        """The PR's base branch as a remote-tracking ref, e.g. origin/main."""
+    def base_branch(self) -> str | None:
+        """The PR's base branch, e.g. main."""
         pr = self.pull_request
         if pr and isinstance(pr.get("base"), Mapping) and pr["base"].get("ref"):
-            return f"origin/{pr['base']['ref']}"
+            return str(pr["base"]["ref"])
         return None
+
+    @property
+    def base_ref(self) -> str | None:
+        """The PR's base branch as a remote-tracking ref, e.g. origin/main."""
+        branch = self.base_branch
+        return f"origin/{branch}" if branch else None
 
     @property
     def run_url(self) -> str | None:

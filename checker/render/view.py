@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from checker.render import baseline_view, escape
+from checker.render import baseline_view, compare_view, escape
 from checker.results.model import CheckResult, Report, Status, truncate
 
 STATUS_ICON = {Status.PASS: "✅", Status.SKIP: "⏭️", Status.WARN: "⚠️", Status.FAIL: "❌",
@@ -88,6 +88,7 @@ class ReportView:
     sections: tuple[SectionView, ...]
     footer: str
     baseline: tuple[str, ...] = ()  # fixed and stale baseline entries
+    compare: compare_view.CompareView | None = None  # the deltas against the base branch
 
 
 def marker(title: str) -> str:
@@ -109,6 +110,7 @@ def build(report: Report, detail: Detail = Detail()) -> ReportView:
                        if c.status >= Status.WARN) if detail.sections else (),
         footer=_footer(report),
         baseline=baseline_view.notes(report),
+        compare=compare_view.build(report, tables=detail.tables),
     )
 
 
@@ -122,7 +124,7 @@ def _headline_counts(report: Report) -> str:
     text = _counts(report.checks, " · ", "**{n}** {label}", always=(Status.PASS, Status.FAIL))
     if report.fail_on == "warning" and report.counts[Status.WARN]:
         text += " (warnings fail this run)"
-    return text + baseline_view.headline(report)
+    return compare_view.headline(report) + text + baseline_view.headline(report)
 
 
 def _counts(checks: Sequence[CheckResult], sep: str, form: str,

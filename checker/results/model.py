@@ -151,6 +151,7 @@ class Report:
     fail_on: FailOn = "error"
     mlsmoke_version: str = ""
     baseline: Mapping[str, Any] | None = None  # {"file", "known", "new", "fixed", "stale"}
+    compare: Mapping[str, Any] | None = None  # the deltas against the base branch (checks/compare/)
 
     @property
     def counts(self) -> dict[Status, int]:
@@ -187,6 +188,8 @@ class Report:
         }
         if self.baseline is not None:
             found["baseline"] = dict(self.baseline)
+        if self.compare is not None:
+            found["compare"] = dict(self.compare)
         return found
 
     @classmethod
@@ -206,6 +209,7 @@ class Report:
             fail_on=data.get("fail_on", "error"),
             mlsmoke_version=data.get("mlsmoke_version", ""),
             baseline=data.get("baseline"),
+            compare=data.get("compare"),
         )
 
 

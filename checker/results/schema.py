@@ -48,6 +48,31 @@ BASELINE: dict[str, Any] = {
                    "fixed": _ENTRIES, "stale": _ENTRIES},
 }
 
+_PAIR = {"type": "object", "properties": {"base": {"type": ["number", "null"]},
+                                          "head": {"type": ["number", "null"]}}}
+_CHANGED = {"type": "array", "items": {"type": "object", "required": ["id", "status"],
+                                       "properties": {"id": {"type": "string"}, "subject": {"type": "string"},
+                                                      "status": _STATUS, "summary": {"type": "string"}}}}
+COMPARE: dict[str, Any] = {
+    "type": "object",
+    "required": ["base", "new", "fixed", "deltas"],
+    "properties": {
+        "base": {"type": "object", "properties": {"source": {"type": "string"},
+                                                  "commit": {"type": ["string", "null"]},
+                                                  "run_url": {"type": ["string", "null"]}}},
+        "skipped": {"type": ["string", "null"]},
+        "new": _CHANGED, "fixed": _CHANGED, "new_count": _COUNT, "fixed_count": _COUNT,
+        "deltas": {"type": "object", "properties": {
+            "latency": {"type": "object", "additionalProperties": {
+                "type": "object", "properties": {"p50_ms": _PAIR, "p95_ms": _PAIR}}},
+            "metrics": {"type": "object", "additionalProperties": _PAIR},
+            "rows": {"type": "object", "additionalProperties": _PAIR},
+            "psi": {"type": "object",
+                    "additionalProperties": {"type": "object", "additionalProperties": _PAIR}},
+        }},
+    },
+}
+
 RESULTS: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "mlsmoke results.json",
@@ -65,6 +90,7 @@ RESULTS: dict[str, Any] = {
         "environment": {"type": ["object", "null"]},
         "checks": {"type": "array", "items": CHECK},
         "baseline": BASELINE,
+        "compare": COMPARE,
     },
 }
 

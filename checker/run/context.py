@@ -14,6 +14,7 @@ from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.config.load import LoadedConfig
 from checker.config.location import Location
 from checker.config.secrets import Redactor
+from checker.results.compare import Base
 from checker.results.model import CheckResult
 
 
@@ -26,6 +27,8 @@ class RunContext:
     on_result: Callable[[CheckResult], None] = lambda _result: None
     extra_secrets: frozenset[str] = frozenset()  # e.g. the GitHub token, never in the config
     deadline: Deadline = NO_DEADLINE  # the whole run's (--deadline, deadlines.run)
+    compare_base: Base | None = None  # the base branch's results, when the config compares with them
+    earlier: tuple[CheckResult, ...] = ()  # the results of the groups run before this one
 
     @property
     def root(self) -> Path:

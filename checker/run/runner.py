@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from checker import __version__
@@ -64,7 +65,7 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
     token = TURNED_OFF.set(policy.turned_off if policy.rules else None)
     try:
         for group in groups:
-            for result in _bounded_group(group, ctx):
+            for result in _bounded_group(group, replace(ctx, earlier=tuple(checks))):
                 # redacted before progress shows it or anything cuts it; gated before the verdict
                 result = policy.apply(redact_result(result, ctx.redactor))
                 checks.append(result)

@@ -28,6 +28,7 @@ from checker.results.baseline import with_baseline
 from checker.results.model import Report, Status
 from checker.run import runner
 from checker.run.baseline import baseline_path, existing_entries
+from checker.run.compare import base_results, with_comparison
 from checker.run.context import RunContext
 from checker.run.outputs import read_results, write_outputs
 from checker.run.progress import Progress
@@ -126,14 +127,16 @@ def checked(settings: RunSettings, progress: Progress) -> tuple[Report, RunConte
     run's context."""
     loaded = load(settings)
     deadline = Deadline.after(settings.deadline_s or loaded.config.deadlines.run, "the run's deadline")
+    compared = settings.families is None or "compare" in settings.families
     ctx = RunContext(loaded=loaded, out_dir=settings.out_dir, environ=settings.environ,
                      base_ref=base_ref(loaded, settings),
                      on_result=progress.result,
-                     extra_secrets=_run_secrets(settings), deadline=deadline)
+                     extra_secrets=_run_secrets(settings), deadline=deadline,
+                     compare_base=base_results(loaded, settings.github, deadline) if compared else None)
     options = settings.options
     report = runner.run(ctx, settings.families, settings.github.environment_info(options.config_path),
                         options.fail_on)
-    return report, ctx
+    return with_comparison(report, ctx.compare_base, ctx.redactor), ctx
 
 
 def _checking(deployment: Deployment) -> str:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,3 +93,37 @@ def lookup(document: Any, dotted_key: str) -> tuple[bool, Any]:
     if rest and isinstance(document, list) and head.isdigit() and int(head) < len(document):
         return lookup(document[int(head)], rest)
     return False, None
+
+
+MAX_NUMBERS = 500  # numbers kept from the metrics files, for the comparison with the base branch
+
+
+def numbers_in(states: list[ArtifactState], artifacts: list[Artifact]) -> dict[str, float]:
+    """Every finite number in the JSON metrics files (those with `json:` bounds), by dotted key,
+    the first file's first: what compare.metrics and the report's deltas compare."""
+    found: dict[str, float] = {}
+    for artifact, state in zip(artifacts, states, strict=True):
+        if artifact.json_ is None or state.size is None:
+            continue
+        try:
+            document = json.loads(state.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        for key, value in _leaves(document, ""):
+            if len(found) >= MAX_NUMBERS:
+                return found
+            found.setdefault(key, value)
+    return found
+
+
+def _leaves(node: Any, prefix: str, depth: int = 0) -> Iterator[tuple[str, float]]:
+    if isinstance(node, bool) or depth > 20:
+        return
+    if isinstance(node, (int, float)) and node == node and abs(node) != float("inf"):
+        yield prefix, node
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            yield from _leaves(value, f"{prefix}.{key}" if prefix else str(key), depth + 1)
+    elif isinstance(node, list):
+        for index, value in enumerate(node[:MAX_NUMBERS]):
+            yield from _leaves(value, f"{prefix}.{index}" if prefix else str(index), depth + 1)

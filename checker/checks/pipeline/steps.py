@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from checker.checks.engine import SkipRest
-from checker.checks.pipeline.artifacts import check_metrics, inspect
+from checker.checks.pipeline.artifacts import check_metrics, inspect, numbers_in
 from checker.checks.pipeline.commands import data_format
 from checker.checks.pipeline.model_inputs import expect_rows, fresh_rows
 from checker.checks.pipeline.model_results import (
@@ -90,7 +90,10 @@ def metrics(run: PipelineRun) -> CheckResult:
                 if artifact.json_ and state.size is not None
                 for finding in check_metrics(artifact.path, state.path, artifact.json_)]
     if findings:
-        return metrics_result(findings, run.subject(PIPELINE_METRICS.id), run.location(PIPELINE_METRICS.id))
+        result = metrics_result(findings, run.subject(PIPELINE_METRICS.id), run.location(PIPELINE_METRICS.id))
+        # every number, not only the bounded ones: the base branch's side of compare.metrics
+        numbers = numbers_in(run.artifact_states, configured)
+        return replace(result, metrics={**result.metrics, "numbers": numbers}) if numbers else result
     if any(a.json_ for a in configured):
         return run.bare(PIPELINE_METRICS.id, Status.SKIP,
                         "the metrics file is missing (see pipeline.artifacts)")

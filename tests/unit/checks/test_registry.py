@@ -46,7 +46,8 @@ def test_the_code_does_not_build_check_ids_from_strings() -> None:
 def test_ids_are_unique_and_grouped_by_family_in_registry_order() -> None:
     assert len(set(CHECK_ORDER)) == len(CHECK_ORDER)
     families = [check_id.split(".")[0] for check_id in CHECK_ORDER]
-    assert list(dict.fromkeys(families)) == list(FAMILIES) == ["data", "drift", "pipeline", "endpoint"]
+    assert list(dict.fromkeys(families)) == list(FAMILIES) == [
+        "data", "drift", "pipeline", "endpoint", "compare"]
 
 
 @pytest.mark.parametrize("check", [c for g in GROUPS for c in g.checks], ids=lambda c: c.id)
