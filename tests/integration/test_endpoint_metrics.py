@@ -102,7 +102,8 @@ def test_errors_mlsmoke_did_not_provoke_fail(tmp_path: Path) -> None:
 
 def test_a_label_filter_that_matches_nothing_fails(tmp_path: Path) -> None:
     with instrumented(SERVER, Hook()) as url:
-        result = metrics_check(tmp_path, url, {"requests": "http_requests_total", "labels": {"handler": "/x"}})
+        result = metrics_check(tmp_path, url, {"requests": "http_requests_total",
+                                               "labels": {"handler": "/x"}})
     assert result.status is Status.FAIL
     assert result.summary == f'http_requests_total{{handler="/x"}} is not on the metrics page after {SENT} ' \
                              "prediction requests"
@@ -122,8 +123,8 @@ def test_a_page_that_is_not_a_prometheus_exposition_fails_cleanly(tmp_path: Path
     with instrumented(SERVER, hook) as url:
         result = metrics_check(tmp_path, url, {"require": ["up"]})
     assert result.status is Status.FAIL
-    assert result.summary.startswith(f"the metrics scrape before the run failed: GET {url}/metrics: {cause}"), \
-        result.summary
+    before = f"the metrics scrape before the run failed: GET {url}/metrics: "
+    assert result.summary.startswith(before + cause), result.summary
 
 
 def test_a_dead_metrics_url_fails(tmp_path: Path) -> None:
@@ -139,7 +140,8 @@ def test_a_stalling_metrics_page_is_cut_off_by_request_timeout(tmp_path: Path) -
     with misbehaving("stall_in_body", on_get=True) as (stalling, _), serving(SERVER) as url:
         result = metrics_check(tmp_path, url, {"url": f"{stalling}/metrics"}, request_timeout="1s")
     assert result.status is Status.FAIL
-    assert "no complete answer within 1.0s (request_timeout), stopped while reading the body" in result.summary
+    assert "no complete answer within 1.0s (request_timeout), stopped while reading the body" \
+        in result.summary
 
 
 def test_the_endpoint_headers_go_only_to_a_metrics_page_on_its_own_origin(tmp_path: Path) -> None:

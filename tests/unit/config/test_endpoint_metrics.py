@@ -46,7 +46,8 @@ def test_a_full_metrics_entry_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("metrics", "key", "words"), [
     ({"require": ["model-requests"]}, "endpoint.metrics.require[0]", "is not a Prometheus metric name"),
     ({"requests": "a b"}, "endpoint.metrics.requests", "is not a Prometheus metric name"),
-    ({"requests": "x", "labels": {"bad-name": "v"}}, "endpoint.metrics.labels", "not a Prometheus label name"),
+    ({"requests": "x", "labels": {"bad-name": "v"}}, "endpoint.metrics.labels",
+     "not a Prometheus label name"),
     ({"labels": {"model": "wine"}}, "endpoint.metrics", "set one of them"),
     ({"url": "http://127.0.0.1:1/metrics", "path": "/metrics"}, "endpoint.metrics", "not both"),
     ({"path": "metrics"}, "endpoint.metrics.path", "starts with /"),

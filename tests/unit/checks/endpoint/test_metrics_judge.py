@@ -29,9 +29,10 @@ def test_growth_of_at_least_the_requests_and_at_most_the_provoked_errors_passes(
 
 def test_too_little_growth_and_too_many_errors_both_fail() -> None:
     problems, _, _ = judge(SPEC, scrape(5, 0), scrape(9, 4), Sent(10, 2, 0))
-    assert problems == ["ok_total grew by 4, expected at least 10 (the prediction requests the service answered)",
-                        "failed_total grew by 4, more than the 2 errors mlsmoke provoked (2 malformed probes, "
-                        "0 failed prediction requests)"]
+    assert problems == [
+        "ok_total grew by 4, expected at least 10 (the prediction requests the service answered)",
+        "failed_total grew by 4, more than the 2 errors mlsmoke provoked (2 malformed probes, "
+        "0 failed prediction requests)"]
 
 
 def test_a_counter_that_went_down_says_so() -> None:

@@ -111,7 +111,8 @@ def test_missing_columns_are_left_out_of_the_body() -> None:
 def test_an_explicit_health_path_replaces_the_server_path_but_not_the_model_readiness() -> None:
     v2 = protocol(protocol="kserve-v2", model="wine", health={"path": "/ready"})
     assert v2.health_paths() == ["/ready", "/v2/models/wine/ready", "/v2/models/wine"]
-    ancillary = Endpoint.model_validate({"url": "http://h", "protocol": "kserve-v2", "health": {"path": "/ready"}})
+    ancillary = Endpoint.model_validate({"url": "http://h", "protocol": "kserve-v2",
+                                         "health": {"path": "/ready"}})
     assert Protocol(ancillary, {}).health_paths() == ["/ready"]
     tf = protocol(protocol="tfserving", model="wine", health={"path": "/ready"})
     assert tf.health_paths() == ["/ready"]
