@@ -124,9 +124,3 @@ def mlserver_instance(workdir: Path) -> Iterator[MLServer]:
     with process(args, venv_env(venv), folder, workdir / "mlserver.log"):
         yield MLServer(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{metrics_port}/metrics")
 
-
-@contextmanager
-def mlserver_server(workdir: Path) -> Iterator[str]:
-    """`mlserver start` with one scikit-learn model named `wine` (and `fresh`); yields its base URL."""
-    with mlserver_instance(workdir) as server:
-        yield server.url
