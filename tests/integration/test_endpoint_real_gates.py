@@ -63,10 +63,12 @@ def test_mlflow_with_its_known_fault_allowed_is_green(tmp_path: Path, mlflow_url
     assert verdicts(malformed) == MLFLOW_PROBES
     empty = next(p for p in malformed["evidence"]["probes"] if p["id"] == "empty_rows")
     assert empty["reason"].endswith("(allowed by malformed.allow)")
-    assert (malformed["evidence"]["allowed"], malformed["evidence"]["no_longer_needed"]) == (["empty_rows"], [])
+    evidence = malformed["evidence"]
+    assert (evidence["allowed"], evidence["no_longer_needed"]) == (["empty_rows"], [])
 
 
-def test_mlflow_a_wrong_prediction_on_top_of_the_allowed_fault_is_red(tmp_path: Path, mlflow_url: str) -> None:
+def test_mlflow_a_wrong_prediction_on_top_of_the_allowed_fault_is_red(tmp_path: Path,
+                                                                      mlflow_url: str) -> None:
     mlflow(tmp_path, mlflow_url, response={"output": WRONG_OUTPUT})
     code, checks, _ = run(tmp_path)
     assert code == 1
