@@ -160,8 +160,10 @@ def test_the_endpoint_headers_go_only_to_a_metrics_page_on_its_own_origin(tmp_pa
 
 
 def test_a_page_echoing_a_secret_is_redacted(tmp_path: Path) -> None:
-    token = "s3cr3t-metrics-token-value"
-    with instrumented(SERVER, Hook(page=f"<p>{token}</p>\n".encode())) as url:
-        result = metrics_check(tmp_path, url, True, headers={"Authorization": f"Bearer {token}"})
+    token, scrape_token = "s3cr3t-metrics-token-value", "an0ther-scrape-only-token"
+    with instrumented(SERVER, Hook(page=f"<p>{token}{scrape_token}</p>\n".encode())) as url:
+        result = metrics_check(tmp_path, url, {"headers": {"X-Scrape-Token": scrape_token}},
+                               headers={"Authorization": f"Bearer {token}"})
     assert result.status is Status.FAIL
-    assert token not in json.dumps(result.to_dict()) and "***" in result.summary
+    shown = json.dumps(result.to_dict())
+    assert token not in shown and scrape_token not in shown and "***" in result.summary

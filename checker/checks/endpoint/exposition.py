@@ -50,7 +50,7 @@ class Scrape:
     def total(self, series: str, labels: Mapping[str, str] | None = None) -> float:
         """The sum over every label set of `series`; 0 when it is absent (a labelled counter
         appears only once it has counted something)."""
-        return sum(s.value for s in self.matching(series, labels))
+        return sum((s.value for s in self.matching(series, labels)), 0.0)
 
 
 def scrape(client: HttpClient, url: str) -> Scrape:
