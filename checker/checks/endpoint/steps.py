@@ -1,7 +1,8 @@
 """The endpoint checks, one function each over an `EntryCheck`, in the order the registry
-runs them: serve → health → predict → latency → malformed → errors. A check that does not
-apply to the entry (serve without `serve:`, the model checks of a health-only entry) returns
-None; what a failure skips is in the registry."""
+runs them: serve → health → predict → latency → malformed → errors (endpoint.metrics, in
+checker.checks.endpoint.metrics, comes last; its first scrape is taken when health passes).
+A check that does not apply to the entry (serve without `serve:`, the model checks of a
+health-only entry) returns None; what a failure skips is in the registry."""
 
 from __future__ import annotations
 
