@@ -149,8 +149,10 @@ def test_mlserver_metrics_count_the_predictions_and_the_provoked_errors(tmp_path
     assert errors["after"] == errors["grew"] == MLSERVER_ERRORS_COUNTED, errors
 
 
-# the probes MLServer's failure counter counts: those that reach the model and fail there
-MLSERVER_ERRORS_COUNTED = 3
+# MLServer's failure counter counts the probes that reach the model and fail there: the three
+# answered with a 500 (MLSERVER_FAILING); its 422s (empty body, invalid JSON, wrong content type)
+# are refused by request validation before any model runs
+MLSERVER_ERRORS_COUNTED = len(MLSERVER_FAILING)
 
 
 def test_mlserver_metrics_a_missing_series_and_a_label_filter_matching_nothing_fail(
