@@ -1,7 +1,7 @@
 """A small MLflow-style model server on 127.0.0.1 for the endpoint tests, whose faults are
 switched on per test: a traceback on bad input, an empty row list accepted, slowness, a wrong
-prediction count, never healthy, a redirect, a wrong content type, a huge body. It records the
-headers it received."""
+prediction count, never healthy, a redirect, a wrong content type, a huge body, a kserve-v2
+server that is ready while its model is not. It records the headers it received."""
 
 from __future__ import annotations
 
@@ -33,6 +33,11 @@ class Behavior:
     echo_auth: bool = False
     hang_on_invalid_json_s: float = 0.0
     accept_empty_rows: bool = False  # answers an empty row list with 200 and no predictions
+    # kserve-v2 readiness: /v2/health/ready always says ready (as MLServer does with no model
+    # loaded); the model `wine` is "ready", "absent" (404), "says_false" (200 {"ready": false}),
+    # "no_metadata" (ready, but GET /v2/models/wine answers 500) or "loading" until model_ready_after_s
+    v2_model: str = "ready"
+    model_ready_after_s: float = 0.0
     received_headers: list[dict[str, str]] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
 
@@ -51,12 +56,29 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.behavior.received_headers.append(dict(self.headers))
+        if self.path.startswith("/v2/"):
+            return self._v2_readiness()
         if self.path not in ("/health", "/ping", "/v1/models/wine"):
             return self._send(404, {"error": "not found"})
         waking = time.monotonic() - self.behavior.started < self.behavior.healthy_after_s
         if self.behavior.unhealthy or waking:
             return self._send(503, {"status": "starting"})
         self._send(200, {"status": "ok"})
+
+    def _v2_readiness(self) -> None:
+        if self.path == "/v2/health/ready":
+            return self._send(200, {"ready": True})
+        state = self.behavior.v2_model
+        if state == "loading":
+            loaded = time.monotonic() - self.behavior.started >= self.behavior.model_ready_after_s
+            state = "ready" if loaded else "says_false"
+        if self.path not in ("/v2/models/wine/ready", "/v2/models/wine") or state == "absent":
+            return self._send(404, {"error": "Model wine not found"})
+        if self.path.endswith("/ready"):
+            return self._send(200, {"name": "wine", "ready": state != "says_false"})
+        if state == "no_metadata":
+            return self._send(500, {"error": "metadata unavailable"})
+        self._send(200, {"name": "wine", "versions": [], "platform": "", "inputs": [], "outputs": []})
 
     def do_POST(self) -> None:
         self.behavior.received_headers.append(dict(self.headers))

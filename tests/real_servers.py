@@ -5,11 +5,13 @@ and Seldon MLServer (scikit-learn runtime, V2 protocol), each from its own cache
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from venvs import ensure_venv, venv_env
@@ -90,19 +92,35 @@ def mlflow_server(workdir: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
 
 
+@dataclass(frozen=True)
+class MLServer:
+    url: str  # the V2 REST API
+    metrics_url: str  # its Prometheus page, on the separate metrics_port
+
+
+# `wine` and `fresh` serve the same model; `fresh` is for the tests that need a model nothing
+# has called yet (MLServer's labelled counters appear only after a model's first inference).
+MLSERVER_MODELS = ("wine", "fresh")
+
+
 @contextmanager
-def mlserver_server(workdir: Path) -> Iterator[str]:
-    """`mlserver start` with one scikit-learn model named `wine`; yields its base URL."""
+def mlserver_instance(workdir: Path) -> Iterator[MLServer]:
+    """`mlserver start` with the scikit-learn models MLSERVER_MODELS."""
     venv = ensure_venv("mlserver")
     folder = workdir / "mlserver"
     train("mlserver", folder / "wine")
-    port = free_port()
+    port, metrics_port = free_port(), free_port()
     (folder / "settings.json").write_text(json.dumps({
-        "host": "127.0.0.1", "http_port": port, "grpc_port": free_port(), "metrics_port": free_port(),
+        "host": "127.0.0.1", "http_port": port, "grpc_port": free_port(), "metrics_port": metrics_port,
         "parallel_workers": 0, "debug": False}))
-    (folder / "wine" / "model-settings.json").write_text(json.dumps({
-        "name": "wine", "implementation": "mlserver_sklearn.SKLearnModel",
-        "parameters": {"uri": "./model.joblib"}}))
+    for name in MLSERVER_MODELS:
+        (folder / name).mkdir(exist_ok=True)
+        if name != "wine":
+            shutil.copy(folder / "wine" / "model.joblib", folder / name / "model.joblib")
+        (folder / name / "model-settings.json").write_text(json.dumps({
+            "name": name, "implementation": "mlserver_sklearn.SKLearnModel",
+            "parameters": {"uri": "./model.joblib"}}))
     args = [str(venv / "bin" / "mlserver"), "start", str(folder)]
     with process(args, venv_env(venv), folder, workdir / "mlserver.log"):
-        yield f"http://127.0.0.1:{port}"
+        yield MLServer(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{metrics_port}/metrics")
+

@@ -125,6 +125,7 @@ ENDPOINT_PREDICT = _check("endpoint", "endpoint.predict", "endpoint.steps:predic
 ENDPOINT_LATENCY = _check("endpoint", "endpoint.latency", "endpoint.steps:latency")
 ENDPOINT_MALFORMED = _check("endpoint", "endpoint.malformed", "endpoint.steps:malformed")
 ENDPOINT_ERRORS = _check("endpoint", "endpoint.errors", "endpoint.steps:errors")
+ENDPOINT_METRICS = _check("endpoint", "endpoint.metrics", "endpoint.metrics:metrics")
 COMPARE_LATENCY = _check("compare", "compare.latency", "compare.gates:latency")
 COMPARE_METRICS = _check("compare", "compare.metrics", "compare.gates:metrics")
 

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from checker.config.field_types import Duration, OutputSpec
 from checker.config.http_fields import HeaderName, HeaderValue, http_url
+from checker.config.metrics_schema import Metrics, metrics_setting
 from checker.contracts.model import StrictModel
 
 Network = Literal["host", "publish"]
@@ -113,6 +114,7 @@ class Endpoint(StrictModel):
     response: ResponseSpec | None = None
     malformed: Annotated[Malformed | None, BeforeValidator(_malformed)] = None
     error_rate_max: float = Field(default=0.0, ge=0, le=1)
+    metrics: Annotated[Metrics | None, BeforeValidator(metrics_setting)] = None
 
     @field_validator("url")
     @classmethod

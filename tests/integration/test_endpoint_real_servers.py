@@ -5,13 +5,12 @@ Seldon MLServer (scikit-learn runtime, V2 protocol), each installed into its own
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from helpers import by_id, run_check, write_config
-from real_servers import CONTRACT, FEATURES, mlflow_server, mlserver_server
+from real_servers import CONTRACT, FEATURES, MLServer
 
 from checker.results.model import CheckResult, Status
 
@@ -20,16 +19,9 @@ pytestmark = pytest.mark.slow
 assert tuple(c for c in CONTRACT["wine"]["columns"] if c in FEATURES) == FEATURES
 
 
-@pytest.fixture(scope="module")
-def mlflow_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with mlflow_server(tmp_path_factory.mktemp("mlflow")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def mlserver_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with mlserver_server(tmp_path_factory.mktemp("mlserver")) as url:
-        yield url
+@pytest.fixture
+def mlserver_url(mlserver: MLServer) -> str:
+    return mlserver.url
 
 
 def run(tmp_path: Path, **endpoint: object) -> list[CheckResult]:
@@ -74,8 +66,8 @@ def test_mlserver_v2_protocol(tmp_path: Path, mlserver_url: str) -> None:
     for check in ("endpoint.health", "endpoint.predict", "endpoint.latency", "endpoint.errors"):
         assert by_id(results, check).status is Status.PASS, by_id(results, check).to_dict()
     health = by_id(results, "endpoint.health")
-    assert [a["url"].split("/", 3)[3] for a in health.evidence["attempts"][-2:]] == [
-        "v2/health/ready", "v2/models/wine/ready"]
+    assert [a["url"].split("/", 3)[3] for a in health.evidence["attempts"][-3:]] == [
+        "v2/health/ready", "v2/models/wine/ready", "v2/models/wine"]
     predict = by_id(results, "endpoint.predict")
     assert predict.metrics["predictions"] == 5
     # MLServer's scikit-learn runtime turns a mis-shaped or mistyped tensor into a 500.
@@ -94,5 +86,11 @@ def test_mlserver_unknown_model_is_not_healthy(tmp_path: Path, mlserver_url: str
     health = by_id(results, "endpoint.health")
     assert health.status is Status.FAIL
     assert "v2/models/no-such-model/ready" in health.summary
+    # MLServer 1.7.1 answers /v2/health/ready with 200 and the unknown model's readiness with a 404
+    assert health.summary.startswith(
+        f"server is up, model no-such-model is not loaded/ready: {mlserver_url}/v2/models/no-such-model/ready"
+        " → HTTP 404 (retried for 2s)"), health.summary
+    assert (health.evidence["server"], health.evidence["model"]) == ("up", "not loaded/ready")
+    assert 'Model no-such-model not found' in health.evidence["last_response"]["body"]
     assert by_id(results, "endpoint.predict").status is Status.SKIP
     assert json.dumps([r.to_dict() for r in results])

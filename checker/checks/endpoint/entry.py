@@ -1,5 +1,6 @@
 """One `endpoint` entry while its checks run: where it answers, the HTTP client, the request
-every model check shares, the tally behind endpoint.errors, and what to close at the end."""
+every model check shares, the tally behind endpoint.errors (and endpoint.metrics), and what to
+close at the end."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from checker.checks.endpoint.exposition import Scrape
 from checker.checks.endpoint.http import HttpClient
 from checker.checks.endpoint.request import PredictRequest, Tally
-from checker.checks.registry import ENDPOINT_HEALTH, ENDPOINT_MALFORMED, ENDPOINT_SERVE
+from checker.checks.registry import ENDPOINT_HEALTH, ENDPOINT_MALFORMED, ENDPOINT_METRICS, ENDPOINT_SERVE
 from checker.config.endpoint_schema import Endpoint
 from checker.contracts.model import Contract
 from checker.results.clip import clip_tail
@@ -34,6 +36,8 @@ class EntryCheck:
     logs: Callable[[], str] | None = None  # once serve started a container: its logs
     request: PredictRequest | None = None
     tally: Tally = field(default_factory=Tally)
+    probes_sent: int = 0  # endpoint.malformed's requests: errors mlsmoke provoked on purpose
+    metrics_before: Scrape | None = None  # the metrics page once health passed (endpoint.metrics)
     ran_out_during: str = "making the request rows"  # the model check that ran last
     _client: HttpClient | None = None
 
@@ -45,6 +49,8 @@ class EntryCheck:
             return self.entry.serve is not None
         if check_id == ENDPOINT_HEALTH.id:
             return True
+        if check_id == ENDPOINT_METRICS.id:
+            return self.entry.metrics is not None  # an ancillary service's metrics too
         if self.entry.health_only:
             return False
         return check_id != ENDPOINT_MALFORMED.id or self.entry.malformed is not None

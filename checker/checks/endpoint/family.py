@@ -1,7 +1,8 @@
 """The endpoint family: for each `endpoint` entry, optionally start it (`serve`), then
 `endpoint.health`, and for a model endpoint (one with a contract) `endpoint.predict`,
 `endpoint.latency`, `endpoint.malformed` and `endpoint.errors` (the checks are in
-`checker.checks.endpoint.steps`, run in registry order by the engine).
+`checker.checks.endpoint.steps`, run in registry order by the engine), and with `metrics:`
+`endpoint.metrics` (`checker.checks.endpoint.metrics`).
 
 Each entry has a deadline that bounds every request, retry and the container build; header
 values are never recorded (the runner redacts every result against the config's secrets as

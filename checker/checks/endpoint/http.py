@@ -118,6 +118,7 @@ class HttpClient:
     timeout: float
     deadline: float
     verify: bool = True
+    max_body: int = MAX_BODY  # the answer is read up to this many bytes
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -159,7 +160,7 @@ class HttpClient:
             raw = serialise_request(method, target.authority, target.path, headers, body or b"")
         except ValueError as exc:
             return Exchange(method, url, error=f"not sent: {exc}", error_kind="connection"), None
-        parser = ResponseParser(MAX_BODY)
+        parser = ResponseParser(self.max_body)
         try:
             exchange(target, raw, parser, budget)
         except WallCapExceededError:
@@ -220,6 +221,11 @@ def _reason(text: str) -> str:
     """The exception's words without the URL it names (a query may hold a key)."""
     text = re.sub(r"with url: \S+", "with url: (not shown)", text)
     return text if len(text) <= 300 else text[:300] + "…"
+
+
+def same_origin(url: str, other: str) -> bool:
+    """Whether both URLs have the same scheme, host and port (headers may go to both)."""
+    return _origin(url) == _origin(other)
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

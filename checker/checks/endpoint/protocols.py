@@ -5,8 +5,9 @@
   `{"predictions": [...]}`; rows as lists in contract order, or objects with `tensors: columns`
 - `kserve-v2` (Open Inference Protocol): POST /v2/models/{model}/infer `{"inputs": [tensors]}` →
   `{"outputs": [...]}`; one 2-D tensor of the feature columns (`tensors: matrix`, default) or
-  one tensor per column (`tensors: columns`). Model metadata is not consulted for the inputs:
-  MLServer's scikit-learn runtime lists none.
+  one tensor per column (`tensors: columns`). The server's and the model's readiness and the
+  model's metadata must answer before endpoint.health passes; the metadata is not consulted for
+  the inputs: MLServer's scikit-learn runtime lists none.
 - `json`: the user's body template (`"{rows}"`, `"{matrix}"`, `"{columns}"` placeholders) and a
   JSONPath-like pointer (`$.result.scores`, `$.items[*].label`) to the predictions.
 """
@@ -50,16 +51,25 @@ class Protocol:
                 "kserve-v2": f"/v2/models/{model}/infer", "json": "/predict"}[self.name]
 
     def health_paths(self) -> list[str]:
+        """Every path that must answer 2xx in one round: the server's, then the model's own."""
+        return [self.server_health_path(), *self.model_readiness_paths()]
+
+    def server_health_path(self) -> str:
         if self.endpoint.health is not None and "path" in self.endpoint.health.model_fields_set:
-            return [self.endpoint.health.path]
-        model = self.endpoint.model
-        if self.name == "kserve-v2" and model:
-            return ["/v2/health/ready", f"/v2/models/{model}/ready"]
+            return self.endpoint.health.path
         if self.name == "kserve-v2":
-            return ["/v2/health/ready"]
-        if self.name == "tfserving" and model:
-            return [f"/v1/models/{model}"]
-        return [self.endpoint.health.path if self.endpoint.health else "/health"]
+            return "/v2/health/ready"
+        if self.name == "tfserving" and self.endpoint.model:
+            return f"/v1/models/{self.endpoint.model}"
+        return "/health"
+
+    def model_readiness_paths(self) -> list[str]:
+        """kserve-v2: the model's readiness and its metadata, whatever `health.path` says; a
+        server is "ready" with no model loaded (MLServer's /v2/health/ready does so)."""
+        model = self.endpoint.model
+        if self.name != "kserve-v2" or not model:
+            return []
+        return [f"/v2/models/{model}/ready", f"/v2/models/{model}"]
 
     def body(self, rows: Sequence[Row]) -> Any:
         """The request body for these rows (rows may lack or mistype columns: probes use that)."""

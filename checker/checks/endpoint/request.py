@@ -61,6 +61,7 @@ class Tally:
 
     outcomes: Counter[str] = field(default_factory=Counter)
     errors: int = 0
+    answered: int = 0  # requests the server answered with an HTTP status, whatever it was
     examples: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -69,16 +70,19 @@ class Tally:
         return sum(self.outcomes.values())
 
     def add(self, exchange: Exchange) -> None:
-        self._record(exchange.outcome(), not exchange.ok)
+        answered = exchange.error is None and exchange.status is not None
+        self._record(exchange.outcome(), not exchange.ok, answered)
 
     def add_load(self, result: LoadResult) -> None:
         for sample in result.samples:
-            ok = sample.error is None and sample.status is not None and 200 <= sample.status < 300
-            self._record(sample.error or f"HTTP {sample.status}", not ok)
+            answered = sample.error is None and sample.status is not None
+            ok = answered and sample.status is not None and 200 <= sample.status < 300
+            self._record(sample.error or f"HTTP {sample.status}", not ok, answered)
 
-    def _record(self, outcome: str, failed: bool) -> None:
+    def _record(self, outcome: str, failed: bool, answered: bool) -> None:
         with self.lock:
             self.outcomes[outcome] += 1
+            self.answered += answered
             if failed:
                 self.errors += 1
                 if len(self.examples) < 5:

@@ -1,18 +1,20 @@
 """The endpoint checks, one function each over an `EntryCheck`, in the order the registry
-runs them: serve → health → predict → latency → malformed → errors. A check that does not
-apply to the entry (serve without `serve:`, the model checks of a health-only entry) returns
-None; what a failure skips is in the registry."""
+runs them: serve → health → predict → latency → malformed → errors (endpoint.metrics, in
+checker.checks.endpoint.metrics, comes last; its first scrape is taken when health passes).
+A check that does not apply to the entry (serve without `serve:`, the model checks of a
+health-only entry) returns None; what a failure skips is in the registry."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from checker.checks.endpoint import answers, load
+from checker.checks.endpoint import answers, load, readiness
 from checker.checks.endpoint import malformed as malformed_probes
 from checker.checks.endpoint.entry import EntryCheck, tail
 from checker.checks.endpoint.health import wait_healthy
 from checker.checks.endpoint.http import join_url, public_url
+from checker.checks.endpoint.metrics import scrape_before
 from checker.checks.endpoint.protocols import Protocol, ShapeError
 from checker.checks.endpoint.request import PredictRequest
 from checker.checks.endpoint.serve import NoEngineError, ServeError, ServeSession
@@ -68,11 +70,12 @@ def health(e: EntryCheck) -> CheckResult | SkipRest:
     assert e.url is not None, "an entry has a url, or serve starts one (or blocks health)"
     url, client = e.url, e.client()
     timeout = e.entry.health.timeout if e.entry.health else 60.0
-    paths = Protocol(e.entry, {}).health_paths()
-    outcome = wait_healthy(client, url, paths, timeout)
+    protocol = Protocol(e.entry, {})
+    outcome = wait_healthy(client, url, protocol.health_paths(), timeout, not_ready=readiness.judge(protocol))
     metrics = {"attempts": len(outcome.attempts), "waited_s": round(outcome.waited_s, 2)}
     evidence: dict[str, Any] = {"attempts": outcome.attempts_evidence()}
     if outcome.healthy:
+        scrape_before(e)  # the metrics hook's counters before mlsmoke sends a prediction
         summary = f"healthy after {len(outcome.attempts)} request(s) in {outcome.waited_s:.1f}s"
         return e.result(CheckResult(id=ENDPOINT_HEALTH.id, status=Status.PASS, summary=summary,
                                     metrics=metrics, evidence=evidence,
@@ -80,10 +83,9 @@ def health(e: EntryCheck) -> CheckResult | SkipRest:
     last = outcome.last
     if last is not None and last.status is not None:
         evidence["last_response"] = last.evidence(max_chars=600)
-    reason = last.outcome() if last else "no request could be sent"
-    summary = f"not healthy within {timeout:g}s: {public_url(last.url) if last else url} → {reason}"
+    summary, found = readiness.failure(protocol, outcome, timeout, url)
     failed = e.result(CheckResult(id=ENDPOINT_HEALTH.id, status=Status.FAIL, summary=summary,
-                                  metrics=metrics, evidence=evidence,
+                                  metrics=metrics, evidence={**found, **evidence},
                                   location=e.location("health")))
     late = " (the endpoint deadline ran out during it)" if client.remaining() <= 0 else ""
     return SkipRest(f"skipped: the health check failed{late}", failed)
@@ -199,6 +201,7 @@ def malformed(e: EntryCheck) -> CheckResult | None:
         verdict = malformed_probes.judge(probe, answer)
         first.append((probe.id, verdict))
         judged.append((probe, answer, malformed_probes.allowed(verdict) if probe.id in allow else verdict))
+    e.probes_sent = len(judged)
     unneeded = malformed_probes.not_needed(allow, first)
     worst = max(verdict.status for _, _, verdict in judged)
     summary = malformed_probes.summarize([(probe.name, verdict) for probe, _, verdict in judged], unneeded)

@@ -45,7 +45,7 @@ def test_kserve_v2_sends_one_matrix_tensor_by_default() -> None:
                                            "model": "wine"}), {"a": ColumnType.FLOAT, "b": ColumnType.INT})
     assert v2.body([{"a": 1.5, "b": 2}, {"a": 2.5, "b": 3}]) == {"inputs": [
         {"name": "input-0", "shape": [2, 2], "datatype": "FP64", "data": [1.5, 2, 2.5, 3]}]}
-    assert v2.health_paths() == ["/v2/health/ready", "/v2/models/wine/ready"]
+    assert v2.health_paths() == ["/v2/health/ready", "/v2/models/wine/ready", "/v2/models/wine"]
     assert v2.predict_path() == "/v2/models/wine/infer"
 
 
@@ -108,6 +108,11 @@ def test_missing_columns_are_left_out_of_the_body() -> None:
     assert body["dataframe_split"]["columns"] == ["magnesium", "color"]
 
 
-def test_an_explicit_health_path_wins() -> None:
+def test_an_explicit_health_path_replaces_the_server_path_but_not_the_model_readiness() -> None:
     v2 = protocol(protocol="kserve-v2", model="wine", health={"path": "/ready"})
-    assert v2.health_paths() == ["/ready"]
+    assert v2.health_paths() == ["/ready", "/v2/models/wine/ready", "/v2/models/wine"]
+    ancillary = Endpoint.model_validate({"url": "http://h", "protocol": "kserve-v2",
+                                         "health": {"path": "/ready"}})
+    assert Protocol(ancillary, {}).health_paths() == ["/ready"]
+    tf = protocol(protocol="tfserving", model="wine", health={"path": "/ready"})
+    assert tf.health_paths() == ["/ready"]
