@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.render import baseline_view, compare_view, escape
+from checker.render.charts import ChartView, family_charts
 from checker.results.model import CheckResult, Report, Status, truncate
 
 STATUS_ICON = {Status.PASS: "✅", Status.SKIP: "⏭️", Status.WARN: "⚠️", Status.FAIL: "❌",
@@ -37,6 +38,7 @@ class Detail:
     max_rows: int | None = None  # rows listed per family table
     tables: bool = True
     notice: str = ""
+    charts: bool = True  # Mermaid charts under the family headings (report.charts can turn them off)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class FamilyView:
     heading: str  # "Data contracts (3 passed, 1 failed)"
     rows: tuple[RowView, ...]
     not_listed: str  # e.g. "12 passed checks not listed", or ""
+    charts: tuple[ChartView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ def marker(title: str) -> str:
 
 
 def build(report: Report, detail: Detail = Detail()) -> ReportView:
+    detail = replace(detail, charts=detail.charts and report.charts)
     return ReportView(
         marker=marker(report.title),
         title=escape.inline(report.title, max_chars=200),
@@ -159,6 +163,7 @@ def _family(name: str, checks: list[CheckResult], detail: Detail) -> FamilyView:
         heading=f"{title} ({_counts(checks, ', ', '{n} {label}')})",
         rows=tuple(_row(c) for c in listed),
         not_listed=not_listed,
+        charts=family_charts(checks) if detail.charts else (),
     )
 
 

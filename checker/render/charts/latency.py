@@ -1,0 +1,107 @@
+"""Latency charts: the histogram of one endpoint's requests (bars over latency buckets, the
+buckets over the budget in a second colour, p50 and p95 marked on their buckets) and, when a
+base comparison exists, the base against the head."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from checker.render.charts.mermaid import MAX_BARS, Series, XYChart, label
+from checker.render.charts.view import ChartView, chart_view, is_number
+from checker.results.chart_data import LATENCY_BUDGET, LATENCY_HISTOGRAM, chart_budget
+from checker.results.model import CheckResult
+
+Pair = tuple[float | None, float | None]  # (base, head)
+
+
+def latency_charts(check: CheckResult) -> list[ChartView]:
+    """The histogram of a check whose evidence carries one (a well-formed one), else none."""
+    found = _histogram(check.evidence.get(LATENCY_HISTOGRAM))
+    if found is None:
+        return []
+    edges, counts = found
+    metrics = check.metrics
+    return [latency_histogram(check.subject or check.id, edges, counts, _number(metrics.get("p50_ms")),
+                              _number(metrics.get("p95_ms")), chart_budget(check.evidence.get(LATENCY_BUDGET)))]
+
+
+def latency_histogram(endpoint: str, edges: Sequence[float], counts: Sequence[int],
+                      p50: float | None, p95: float | None, budget: float | None) -> ChartView:
+    """Requests per latency bucket [edges[i], edges[i+1]); buckets from `budget` up in a second bar series."""
+    buckets = [f"{_ms(edges[i])}–{_ms(edges[i + 1])}" for i in range(len(counts))]
+    marks = [_marks(edges[i], edges[i + 1], p50, p95, budget, last=i == len(counts) - 1)
+             for i in range(len(counts))]
+    within = tuple(float(c) if budget is None or edges[i] < budget else 0.0 for i, c in enumerate(counts))
+    over = tuple(float(c) - w for c, w in zip(counts, within, strict=True))
+    series = [Series("bar", within)] + ([Series("bar", over)] if any(over) else [])
+    shown = [f"p{q} {_ms(v)} ms" for q, v in (("50", p50), ("95", p95)) if v is not None]
+    if budget is not None:
+        shown.append(f"budget {_ms(budget)} ms")
+    chart = XYChart(title=f"{label(endpoint, 30)}: {', '.join(shown)}", x_title="latency (ms)",
+                    categories=tuple(f"{b} {m}".strip() for b, m in zip(buckets, marks, strict=True)),
+                    y_title="requests", series=tuple(series))
+    rows = [(b, str(c), m) for b, c, m in zip(buckets, counts, marks, strict=True)]
+    return chart_view(chart, f"Latency of {endpoint} as a table", ("latency (ms)", "requests", ""), rows)
+
+
+def latency_vs_base(endpoint: str, p50: Pair, p95: Pair, budget: float | None = None) -> ChartView:
+    """p50 and p95 of the base and the head side by side (a bar pair per percentile), the
+    budget as a line."""
+    names = ("p50", "p95")
+    pairs = (p50, p95)
+    categories = tuple(f"{n} {side}" for n in names for side in ("base", "head"))
+    base = tuple(v for pair in pairs for v in (pair[0] or 0.0, 0.0))
+    head = tuple(v for pair in pairs for v in (0.0, pair[1] or 0.0))
+    series = [Series("bar", base), Series("bar", head)]
+    if budget is not None:
+        series.append(Series("line", (budget,) * len(categories)))
+    title = f"{label(endpoint, 30)}: base vs head" + (f" (line: budget {_ms(budget)} ms)" if budget else "")
+    chart = XYChart(title=title, x_title="percentile", categories=categories, y_title="ms",
+                    series=tuple(series))
+    rows = [(n, _cell_ms(b), _cell_ms(h), _change(b, h)) for n, (b, h) in zip(names, pairs, strict=True)]
+    return chart_view(chart, f"Latency of {endpoint}, base vs head, as a table",
+                      ("percentile", "base", "head", "change"), rows)
+
+
+def _marks(low: float, high: float, p50: float | None, p95: float | None, budget: float | None,
+           last: bool) -> str:
+    def inside(v: float | None) -> bool:
+        return v is not None and low <= v and (v < high or (last and v <= high))
+    found = [name for name, v in (("p50", p50), ("p95", p95)) if inside(v)]
+    if budget is not None and low >= budget:
+        found.append("over")
+    return " ".join(found)
+
+
+def _histogram(data: Any) -> tuple[list[float], list[int]] | None:
+    """(edges, counts) from a results.json's evidence, or None when it is not well formed."""
+    if not isinstance(data, Mapping):
+        return None
+    edges, counts = data.get("edges_ms"), data.get("counts")
+    if not (isinstance(edges, list) and isinstance(counts, list) and 0 < len(counts) <= MAX_BARS
+            and len(edges) == len(counts) + 1 and all(is_number(e) and math.isfinite(e) for e in edges)
+            and all(isinstance(c, int) and not isinstance(c, bool) and c >= 0 for c in counts)):
+        return None
+    if any(b < a for a, b in zip(edges, edges[1:], strict=False)):
+        return None
+    return [float(e) for e in edges], list(counts)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if is_number(value) and math.isfinite(value) else None
+
+
+def _ms(value: float) -> str:
+    return f"{value:.3g}" if value < 100 else f"{value:.0f}"
+
+
+def _cell_ms(value: float | None) -> str:
+    return "–" if value is None else f"{_ms(value)} ms"
+
+
+def _change(base: float | None, head: float | None) -> str:
+    if base is None or head is None or base == 0:
+        return "–"
+    return f"{(head - base) / base:+.0%}"

@@ -1,0 +1,101 @@
+"""Mermaid `xychart-beta` source from plain values, with every untrusted label made inert.
+
+A label (a column name, a category value, an endpoint name) goes inside double quotes, and
+only a small set of characters stays as it is: letters, digits, spaces and punctuation that
+means nothing to Mermaid, to Markdown or to HTML. Quotes, brackets, braces, `%` (comments and
+`%%{init}` directives), `<` and `>` (so no `-->`, `<!--` or tag), backticks, `#` and `;`
+(Mermaid's entity codes), `&`, `$` and `\\` become look-alikes; newlines fold to ` ⏎ `.
+Nothing in a label can therefore end the string, the chart, the code fence or the sticky
+comment's marker.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from checker.results.inert import visible
+
+MAX_LABEL = 24  # characters of an axis category
+MAX_TITLE = 90
+MAX_BARS = 24  # categories on the x axis
+
+_LOOKALIKE = str.maketrans({
+    '"': "'", "`": "'", "[": "(", "]": ")", "{": "(", "}": ")", "<": "‹", ">": "›",
+    "%": "％", "#": "＃", ";": ",", "&": "＆", "$": "＄", "\\": "/",
+})
+_SAFE_ASCII = frozenset(" .,:_-+=/()'!?@*|^~")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
+
+
+def label(text: object, max_chars: int = MAX_LABEL) -> str:
+    """`text` as the inside of a Mermaid string: one line, inert, at most `max_chars` long."""
+    plain = _LINE_BREAKS.sub(" ⏎ ", visible(_CONTROL.sub("", str(text))).strip())
+    plain = "".join(_inert_char(c) for c in plain.translate(_LOOKALIKE))
+    if len(plain) > max_chars:
+        plain = plain[: max_chars - 1].rstrip() + "…"
+    return plain or "(empty)"
+
+
+def _inert_char(char: str) -> str:
+    if not char.isascii() or char.isalnum() or char in _SAFE_ASCII:
+        return char
+    return "·"
+
+
+def unique(labels: Sequence[str]) -> list[str]:
+    """Labels made distinct (Mermaid draws two equal categories as one): `x`, `x (2)`, …"""
+    seen: dict[str, int] = {}
+    out = []
+    for text in labels:
+        seen[text] = seen.get(text, 0) + 1
+        out.append(text if seen[text] == 1 else f"{text} ({seen[text]})")
+    return out
+
+
+def number(value: float) -> str:
+    """A finite number as Mermaid data (4 significant digits are enough for a chart)."""
+    return f"{value:.4g}" if math.isfinite(value) else "0"
+
+
+@dataclass(frozen=True)
+class Series:
+    kind: Literal["bar", "line"]
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class XYChart:
+    """One chart; `categories` and `title` are raw (untrusted) text, escaped by `source`."""
+
+    title: str
+    x_title: str
+    categories: tuple[str, ...]
+    y_title: str
+    series: tuple[Series, ...]
+
+
+def source(chart: XYChart) -> str:
+    """The chart as Mermaid source (the body of a ```mermaid block)."""
+    categories = unique([label(c) for c in chart.categories[:MAX_BARS]])
+    plotted = [v for s in chart.series for v in s.values[:MAX_BARS] if math.isfinite(v)]
+    lines = [
+        "xychart-beta",
+        f'  title "{label(chart.title, MAX_TITLE)}"',
+        f'  x-axis "{label(chart.x_title, MAX_TITLE)}" [{", ".join(f"{chr(34)}{c}{chr(34)}" for c in categories)}]',
+        f'  y-axis "{label(chart.y_title, MAX_TITLE)}" {_axis(plotted)}',
+    ]
+    for series in chart.series:
+        values = list(series.values[:MAX_BARS]) + [0.0] * (len(categories) - len(series.values))
+        lines.append(f"  {series.kind} [{', '.join(number(v) for v in values[: len(categories)])}]")
+    return "\n".join(lines)
+
+
+def _axis(values: Sequence[float]) -> str:
+    """The y range: from 0 (or below the lowest negative value) to a tenth above the highest."""
+    low, high = min(0.0, *values) * 1.1, max(0.0, *values) * 1.1
+    return f"{number(low)} --> {number(high if high > low else low + 1)}"

@@ -1,0 +1,37 @@
+"""Pipeline metrics of the base against the head: a bar pair per metric."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from checker.render.charts.mermaid import MAX_BARS, Series, XYChart, label
+from checker.render.charts.view import ChartView, chart_view
+
+Pair = tuple[float | None, float | None]  # (base, head); None: the side did not report it
+
+
+def metrics_vs_base(metrics: Mapping[str, Pair]) -> ChartView | None:
+    """Base and head of each metric (at most MAX_BARS / 2 in the chart, all in the table);
+    None when no metric has both sides."""
+    compared = [(name, pair) for name, pair in metrics.items() if None not in pair]
+    if not compared:
+        return None
+    shown = compared[: MAX_BARS // 2]
+    more = f" (first {len(shown)} of {len(compared)})" if len(compared) > len(shown) else ""
+    categories = tuple(f"{label(name, 17)} {side}" for name, _ in shown for side in ("base", "head"))
+    base = tuple(v for _, (b, _h) in shown for v in (b or 0.0, 0.0))
+    head = tuple(v for _, (_b, h) in shown for v in (0.0, h or 0.0))
+    chart = XYChart(title=f"Pipeline metrics: base vs head{more}", x_title="metric",
+                    categories=categories, y_title="value",
+                    series=(Series("bar", base), Series("bar", head)))
+    rows = [(name, _value(b), _value(h), _delta(b, h)) for name, (b, h) in metrics.items()]
+    return chart_view(chart, "Pipeline metrics, base vs head, as a table",
+                      ("metric", "base", "head", "change"), rows)
+
+
+def _value(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4g}"
+
+
+def _delta(base: float | None, head: float | None) -> str:
+    return "–" if base is None or head is None else f"{head - base:+.4g}"

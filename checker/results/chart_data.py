@@ -1,0 +1,18 @@
+"""The evidence keys that charts are drawn from: the checks write them, the report reads them."""
+
+from __future__ import annotations
+
+# endpoint latency: {"edges_ms": [e0, …, en], "counts": [c0, …, cn-1]} over successful requests;
+# bucket i holds latencies in [e_i, e_i+1), the last one its upper edge too
+LATENCY_HISTOGRAM = "latency_histogram"
+LATENCY_BUDGET = "budget_ms"  # {"p50_ms": 100, "p95_ms": 300, …}: the budget the check applied
+# drift.psi: [{"column", "kind", "bins": [{"bin", "reference", "current"}]}] for each drifting column
+DISTRIBUTIONS = "distributions"
+
+
+def chart_budget(limits: object) -> float | None:
+    """The one latency limit a histogram marks: p95's, else the maximum's, else p50's."""
+    if not isinstance(limits, dict):
+        return None
+    found = (limits.get(key) for key in ("p95_ms", "max_ms", "p50_ms"))
+    return next((float(v) for v in found if isinstance(v, (int, float)) and not isinstance(v, bool)), None)
