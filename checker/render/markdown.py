@@ -2,8 +2,9 @@
 
 `render_markdown(report)` renders the full report from the templates in `templates/`.
 `shorten_markdown(report, max_chars)` returns the most complete report that fits: charts left
-out first (the job summary keeps them), then failures first, passed checks counted instead of listed, evidence shortened and then dropped, with a
-note that points to the job summary (GitHub cuts comment bodies at 65,536 characters).
+out first (the job summary keeps them), then failures first, passed checks counted instead of
+listed, evidence shortened and then dropped, with a note that points to the job summary
+(GitHub cuts comment bodies at 65,536 characters).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from typing import Any
 
 from checker.render import baseline_view, compare_view, escape
 from checker.render.charts import ChartView, family_charts
+from checker.results.chart_data import without_chart_data
 from checker.results.model import CheckResult, Report, Status, truncate
 
 STATUS_ICON = {Status.PASS: "✅", Status.SKIP: "⏭️", Status.WARN: "⚠️", Status.FAIL: "❌",
@@ -200,7 +201,7 @@ def _section(check: CheckResult, detail: Detail) -> SectionView:
         details=escape.block(details),
         metrics=tuple((escape.cell(k, max_chars=60), escape.cell(_compact(v), max_chars=200))
                       for k, v in metrics.items()),
-        evidence=_evidence(check.evidence, detail.evidence_chars),
+        evidence=_evidence(without_chart_data(check.evidence), detail.evidence_chars),
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 # endpoint latency: {"edges_ms": [e0, …, en], "counts": [c0, …, cn-1]} over successful requests;
 # bucket i holds latencies in [e_i, e_i+1), the last one its upper edge too
 LATENCY_HISTOGRAM = "latency_histogram"
@@ -16,3 +19,11 @@ def chart_budget(limits: object) -> float | None:
         return None
     found = (limits.get(key) for key in ("p95_ms", "max_ms", "p50_ms"))
     return next((float(v) for v in found if isinstance(v, (int, float)) and not isinstance(v, bool)), None)
+
+
+CHART_KEYS = frozenset({LATENCY_HISTOGRAM, DISTRIBUTIONS})
+
+
+def without_chart_data(evidence: Mapping[str, Any]) -> dict[str, Any]:
+    """`evidence` less what the charts draw (results.json keeps it; the report shows it as charts)."""
+    return {key: value for key, value in evidence.items() if key not in CHART_KEYS}

@@ -54,4 +54,4 @@ def _counts(sorted_ms: Sequence[float], edges: list[float]) -> list[int]:
 def _nice_step(raw: float) -> float:
     """The smallest of 1, 2, 5 × 10^k that is at least `raw`."""
     power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9)))

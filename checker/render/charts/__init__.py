@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from checker.render.charts.drift import drift_charts
 from checker.render.charts.latency import latency_charts
-from checker.render.charts.view import ChartView
+from checker.render.charts.view import ChartView as ChartView  # re-exported for the view model
 from checker.results.model import CheckResult
 
 MAX_PER_FAMILY = 8

@@ -24,7 +24,7 @@ def drift_charts(check: CheckResult) -> list[ChartView]:
     if check.status < Status.WARN or not isinstance(columns, list):
         return []
     charts = []
-    if isinstance(scores, Mapping) and is_number(threshold):
+    if isinstance(scores, Mapping) and isinstance(threshold, (int, float)):
         numbers = {str(k): float(v) for k, v in scores.items() if is_number(v) and math.isfinite(v)}
         if numbers:
             charts.append(psi_chart(numbers, float(threshold)))
@@ -45,25 +45,27 @@ def psi_chart(by_column: Mapping[str, float], threshold: float) -> ChartView:
                     series=(Series("bar", tuple(v for _, v in shown)),
                             Series("line", (threshold,) * len(shown))))
     rows = [(name, f"{v:.4f}", "over" if v > threshold else "") for name, v in ranked]
-    return chart_view(chart, "PSI per feature as a table", ("feature", "PSI", f"threshold {threshold:g}"), rows)
+    header = ("feature", "PSI", f"threshold {threshold:g}")
+    return chart_view(chart, "PSI per feature as a table", header, rows)
 
 
 def distribution_chart(column: str, kind: str, bins: Sequence[Bin]) -> ChartView:
     """`column`'s share of values per bin in the reference and the current data."""
     name = label(column, 40)
     if kind == "categorical":
-        shown = bins[:MAX_PAIRS]
-        more = f", first {len(shown)} of {len(bins)} categories" if len(bins) > len(shown) else ""
+        shown = [b for b in bins if b[1] or b[2]][:MAX_PAIRS]
+        more = f", {len(shown)} of {len(bins)} categories" if len(bins) > len(shown) else ""
         categories = tuple(f"{label(b[0], 17)} {side}" for b in shown for side in ("ref", "cur"))
         series = (Series("bar", tuple(v for b in shown for v in (b[1] * 100, 0.0))),
                   Series("bar", tuple(v for b in shown for v in (0.0, b[2] * 100))))
         title = f"{name}: reference vs current{more}"
     else:
         categories = tuple(b[0] for b in bins)
-        series = (Series("bar", tuple(b[1] * 100 for b in bins)), Series("line", tuple(b[2] * 100 for b in bins)))
+        series = (Series("bar", tuple(b[1] * 100 for b in bins)),
+                  Series("line", tuple(b[2] * 100 for b in bins)))
         title = f"{name}: reference (bars) vs current (line)"
     chart = XYChart(title=title, x_title="bin" if kind != "categorical" else "category",
-                    categories=categories, y_title="% of values", series=series)
+                    categories=categories, y_title="percent of values", series=series)
     rows = [(b[0], share(b[1]), share(b[2])) for b in bins]
     return chart_view(chart, f"Distribution of {column} as a table", ("bin", "reference", "current"), rows)
 

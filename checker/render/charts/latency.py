@@ -4,8 +4,10 @@ base comparison exists, the base against the head."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from checker.render.charts.mermaid import MAX_BARS, Series, XYChart, label
@@ -16,34 +18,51 @@ from checker.results.model import CheckResult
 Pair = tuple[float | None, float | None]  # (base, head)
 
 
+@dataclass(frozen=True)
+class Marks:
+    """What a histogram marks: the percentiles on their buckets, the budget by colour."""
+
+    p50: float | None = None
+    p95: float | None = None
+    budget: float | None = None
+
+
 def latency_charts(check: CheckResult) -> list[ChartView]:
     """The histogram of a check whose evidence carries one (a well-formed one), else none."""
     found = _histogram(check.evidence.get(LATENCY_HISTOGRAM))
     if found is None:
         return []
     edges, counts = found
-    metrics = check.metrics
-    return [latency_histogram(check.subject or check.id, edges, counts, _number(metrics.get("p50_ms")),
-                              _number(metrics.get("p95_ms")), chart_budget(check.evidence.get(LATENCY_BUDGET)))]
+    marks = Marks(_number(check.metrics.get("p50_ms")), _number(check.metrics.get("p95_ms")),
+                  chart_budget(check.evidence.get(LATENCY_BUDGET)))
+    return [latency_histogram(check.subject or check.id, edges, counts, marks)]
 
 
 def latency_histogram(endpoint: str, edges: Sequence[float], counts: Sequence[int],
-                      p50: float | None, p95: float | None, budget: float | None) -> ChartView:
-    """Requests per latency bucket [edges[i], edges[i+1]); buckets from `budget` up in a second bar series."""
-    buckets = [f"{_ms(edges[i])}–{_ms(edges[i + 1])}" for i in range(len(counts))]
-    marks = [_marks(edges[i], edges[i + 1], p50, p95, budget, last=i == len(counts) - 1)
-             for i in range(len(counts))]
-    within = tuple(float(c) if budget is None or edges[i] < budget else 0.0 for i, c in enumerate(counts))
+                      marked: Marks = Marks()) -> ChartView:
+    """Requests per latency bucket [edges[i], edges[i+1]); the buckets from the budget up are
+    a second bar series (a second colour). The chart names a bucket by its start (short labels
+    do not overlap), the table by its range."""
+    last = len(counts) - 1
+    marks = [_marks(edges[i], edges[i + 1], marked, last=i == last) for i in range(len(counts))]
+    within = tuple(float(c) if marked.budget is None or edges[i] < marked.budget else 0.0
+                   for i, c in enumerate(counts))
     over = tuple(float(c) - w for c, w in zip(counts, within, strict=True))
-    series = [Series("bar", within)] + ([Series("bar", over)] if any(over) else [])
-    shown = [f"p{q} {_ms(v)} ms" for q, v in (("50", p50), ("95", p95)) if v is not None]
-    if budget is not None:
-        shown.append(f"budget {_ms(budget)} ms")
-    chart = XYChart(title=f"{label(endpoint, 30)}: {', '.join(shown)}", x_title="latency (ms)",
-                    categories=tuple(f"{b} {m}".strip() for b, m in zip(buckets, marks, strict=True)),
-                    y_title="requests", series=tuple(series))
+    series = (Series("bar", within),) + ((Series("bar", over),) if any(over) else ())
+    starts = [_ms(edges[i]) + ("+" if 0 < i == last else "") for i in range(len(counts))]
+    chart = XYChart(title=f"{label(endpoint, 36)}: {_figures(marked)}", x_title="latency (ms, bucket start)",
+                    categories=tuple(f"{s} {m.removesuffix('over budget')}".strip()
+                                     for s, m in zip(starts, marks, strict=True)),
+                    y_title="requests", series=series)
+    buckets = [f"{_ms(edges[i])}–{_ms(edges[i + 1])}" for i in range(len(counts))]
     rows = [(b, str(c), m) for b, c, m in zip(buckets, counts, marks, strict=True)]
-    return chart_view(chart, f"Latency of {endpoint} as a table", ("latency (ms)", "requests", ""), rows)
+    return chart_view(chart, f"Latency of {endpoint} as a table", ("latency (ms)", "requests", "note"), rows)
+
+
+def _figures(marked: Marks) -> str:
+    named = (("p50", marked.p50), ("p95", marked.p95), ("budget", marked.budget))
+    shown = [f"{name} {_ms(v)}" for name, v in named if v is not None]
+    return ", ".join(shown) + " ms" if shown else "latency"
 
 
 def latency_vs_base(endpoint: str, p50: Pair, p95: Pair, budget: float | None = None) -> ChartView:
@@ -65,13 +84,12 @@ def latency_vs_base(endpoint: str, p50: Pair, p95: Pair, budget: float | None = 
                       ("percentile", "base", "head", "change"), rows)
 
 
-def _marks(low: float, high: float, p50: float | None, p95: float | None, budget: float | None,
-           last: bool) -> str:
+def _marks(low: float, high: float, marked: Marks, last: bool) -> str:
     def inside(v: float | None) -> bool:
         return v is not None and low <= v and (v < high or (last and v <= high))
-    found = [name for name, v in (("p50", p50), ("p95", p95)) if inside(v)]
-    if budget is not None and low >= budget:
-        found.append("over")
+    found = [name for name, v in (("p50", marked.p50), ("p95", marked.p95)) if inside(v)]
+    if marked.budget is not None and low >= marked.budget:
+        found.append("over budget")
     return " ".join(found)
 
 
@@ -84,7 +102,7 @@ def _histogram(data: Any) -> tuple[list[float], list[int]] | None:
             and len(edges) == len(counts) + 1 and all(is_number(e) and math.isfinite(e) for e in edges)
             and all(isinstance(c, int) and not isinstance(c, bool) and c >= 0 for c in counts)):
         return None
-    if any(b < a for a, b in zip(edges, edges[1:], strict=False)):
+    if any(b < a for a, b in itertools.pairwise(edges)):
         return None
     return [float(e) for e in edges], list(counts)
 

@@ -24,7 +24,7 @@ MAX_TITLE = 90
 MAX_BARS = 24  # categories on the x axis
 
 _LOOKALIKE = str.maketrans({
-    '"': "'", "`": "'", "[": "(", "]": ")", "{": "(", "}": ")", "<": "‹", ">": "›",
+    '"': "'", "`": "'", "[": "［", "]": "］", "{": "｛", "}": "｝", "<": "＜", ">": "＞",
     "%": "％", "#": "＃", ";": ",", "&": "＆", "$": "＄", "\\": "/",
 })
 _SAFE_ASCII = frozenset(" .,:_-+=/()'!?@*|^~")
@@ -86,13 +86,17 @@ def source(chart: XYChart) -> str:
     lines = [
         "xychart-beta",
         f'  title "{label(chart.title, MAX_TITLE)}"',
-        f'  x-axis "{label(chart.x_title, MAX_TITLE)}" [{", ".join(f"{chr(34)}{c}{chr(34)}" for c in categories)}]',
+        f'  x-axis "{label(chart.x_title, MAX_TITLE)}" [{", ".join(_quoted(c) for c in categories)}]',
         f'  y-axis "{label(chart.y_title, MAX_TITLE)}" {_axis(plotted)}',
     ]
     for series in chart.series:
         values = list(series.values[:MAX_BARS]) + [0.0] * (len(categories) - len(series.values))
         lines.append(f"  {series.kind} [{', '.join(number(v) for v in values[: len(categories)])}]")
     return "\n".join(lines)
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"'
 
 
 def _axis(values: Sequence[float]) -> str:
