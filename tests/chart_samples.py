@@ -17,6 +17,7 @@ HOSTILE_LABELS = (
     'say "hi"', "x]y[z", '%%{init: {"theme": "dark"}}%%', "a --> b", "line1\nline2", "`tick`",
     "<!-- mlsmoke:x -->", "#quot; &lt; $$x$$", "end\n```\n<b>x</b>", "a; b: c, d", "",
 )
+DRIFT_SUBJECT = "wine: data/reference.csv → data/current.csv"
 _NUMERIC_BINS = ["< 2.9", "[2.9, 3.1)", "[3.1, 3.2)", "[3.2, 3.3)", "[3.3, 3.4)", "[3.4, 3.6]", "> 3.6"]
 _REFERENCE = [0.0, 0.18, 0.22, 0.25, 0.2, 0.15, 0.0]
 _CURRENT = [0.02, 0.05, 0.08, 0.15, 0.25, 0.3, 0.15]
@@ -52,7 +53,7 @@ def psi_check(numeric: str, categorical: str, categories: tuple[str, ...]) -> Ch
     ]
     by_column = {numeric: 0.412, categorical: 0.318, "alcohol": 0.031, "color_intensity": 0.012}
     return CheckResult(
-        id="drift.psi", status=Status.FAIL, subject="wine: data/reference.csv → data/current.csv",
+        id="drift.psi", status=Status.FAIL, subject=DRIFT_SUBJECT,
         summary=f"PSI above 0.2 in 2 of 4 columns: {numeric} 0.412, {categorical} 0.318",
         metrics={"psi": 0.412, "column": numeric, "psi_max": 0.2, "by_column": by_column},
         evidence={"reference": "data/reference.csv", "current": "data/current.csv",
@@ -68,7 +69,7 @@ def _report(checks: list[CheckResult], title: str = "ML smoke checks") -> Report
 
 def charted_report() -> Report:
     """A failing drift case (a numeric and a categorical column) and a latency over budget."""
-    passing = CheckResult(id="drift.ks", status=Status.PASS, subject="wine: data/reference.csv → data/current.csv",
+    passing = CheckResult(id="drift.ks", status=Status.PASS, subject=DRIFT_SUBJECT,
                           summary="no column drifts", duration_s=0.1)
     return _report([psi_check("pH", "region", ("north", "south", "east", "west")), passing,
                     latency_check("http://127.0.0.1:8080")])

@@ -32,7 +32,7 @@ def histogram(sorted_ms: Sequence[float], budget_ms: float | None = None) -> dic
     tail_from = percentile(sorted_ms, 95) * 2
     grid_top = min(high, tail_from)
     step = _nice_step((grid_top - low) / _TARGET or max(low * 0.1, 0.01))
-    anchor = budget_ms if budget_ms is not None and low <= budget_ms <= grid_top else 0.0
+    anchor = budget_ms if budget_ms is not None and budget_ms <= high else 0.0  # the budget on the grid
     while True:  # rounding at both ends can add two buckets: then wider ones
         start = anchor + math.floor((low - anchor) / step) * step
         count = max(1, math.floor((grid_top - start) / step) + 1)
@@ -41,7 +41,7 @@ def histogram(sorted_ms: Sequence[float], budget_ms: float | None = None) -> dic
         step *= 2
     edges = [round(start + i * step, 6) for i in range(count + 1)]
     if high > edges[-1]:
-        edges.append(round(high, 6))
+        edges.append(math.ceil(high * 1000) / 1000)  # rounded up: the slowest stays inside
     return {"edges_ms": edges, "counts": _counts(sorted_ms, edges)}
 
 
