@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
 
 GOLDEN = REPO / "tests" / "golden"
 HOSTILE = GOLDEN / "report-charts-hostile.md"
+Run = tuple[Rendered, Path, Path]  # the result, the SVG folder, the twin
 SVG_TAGS = {"svg", "g", "text", "tspan", "path", "rect", "line", "style", "title", "desc", "defs"}
 
 
@@ -30,7 +31,7 @@ def unescaped(text: object, max_chars: int = 0) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Rendered, Path, Path]:
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Run:
     """The golden reports and the unescaped twin, rendered in one call (the browser is slow)."""
     folder = tmp_path_factory.mktemp("mermaid")
     twin = folder / "unescaped-twin.md"
@@ -39,28 +40,28 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Rendered, Path, 
             if hasattr(module, "label"):
                 patch.setattr(module, "label", unescaped)
         twin.write_text(render_markdown(hostile_chart_report()), encoding="utf-8")
-    return render_mermaid(*sorted(GOLDEN.glob("*.md")), twin, svg_dir=folder / "svg"), folder / "svg", twin
+    files = (*sorted(GOLDEN.glob("*.md")), REPO / "README.md", twin)
+    return render_mermaid(*files, svg_dir=folder / "svg"), folder / "svg", twin
 
 
 def blocks(path: Path) -> list[str]:
     return [b for b in split_fences(path.read_text(encoding="utf-8"))[1] if b.startswith("xychart-beta")]
 
 
-def test_every_mermaid_block_of_the_golden_reports_renders(rendered: tuple[Rendered, Path, Path]) -> None:
+def test_every_mermaid_block_of_the_golden_reports_and_the_readme_renders(rendered: Run) -> None:
     result, _, twin = rendered
     assert [f for f in result.failures() if f[0] != str(twin)] == [], result.output
     assert sum(len(blocks(p)) for p in GOLDEN.glob("*.md")) >= 8
 
 
-def test_an_unescaped_label_makes_mermaid_fail_naming_the_block(rendered: tuple[Rendered, Path, Path],
-                                                                ) -> None:
+def test_an_unescaped_label_makes_mermaid_fail_naming_the_block(rendered: Run) -> None:
     result, _, twin = rendered
     assert result.returncode == 1
     failed = [block for file, block in result.failures() if file == str(twin)]
     assert failed == list(range(1, len(blocks(twin)) + 1)), result.output  # every chart of it
 
 
-def test_hostile_labels_are_drawn_as_the_plain_text_they_are(rendered: tuple[Rendered, Path, Path]) -> None:
+def test_hostile_labels_are_drawn_as_the_plain_text_they_are(rendered: Run) -> None:
     _, svg_dir, _ = rendered
     sources = blocks(HOSTILE)
     assert len(sources) == 4

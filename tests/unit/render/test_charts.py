@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 from chart_samples import HOSTILE_LABELS, charted_report, hostile_chart_report, latency_check, psi_check
+from helpers import REPO
 from markdown_structure import split_fences
 from snapshots import assert_golden
 
@@ -223,3 +224,8 @@ def test_charts_are_the_first_thing_a_short_comment_leaves_out() -> None:
     assert "| ✅ | drift.ks |" in shortened
     shorter = shorten_markdown(report, len(render_markdown(replace(report, charts=False))) - 1)
     assert "passed checks are counted, not listed. " in shorter and "The charts were left out too." in shorter
+
+
+def test_the_readme_shows_a_chart_the_report_draws() -> None:
+    readme = mermaid_blocks((REPO / "README.md").read_text(encoding="utf-8"))
+    assert readme and set(readme) <= set(mermaid_blocks(render_markdown(charted_report())))
