@@ -13,6 +13,7 @@ from helpers import REPO
 from markdown_structure import split_fences
 from snapshots import assert_golden
 
+from checker.github.publish import COMMENT_LIMIT, SUMMARY_LIMIT
 from checker.render.charts import family_charts
 from checker.render.charts.drift import distribution_chart, drift_charts, psi_chart
 from checker.render.charts.latency import Marks, latency_charts, latency_histogram, latency_vs_base
@@ -20,7 +21,8 @@ from checker.render.charts.mermaid import MAX_BARS, MAX_LABEL, Series, XYChart, 
 from checker.render.charts.pipeline import metrics_vs_base
 from checker.render.markdown import render_markdown, shorten_markdown
 from checker.results.chart_data import DISTRIBUTIONS, LATENCY_HISTOGRAM
-from checker.results.model import Report, Status
+from checker.results.model import CheckResult, Report, Status
+from checker.run.outputs import rendered
 
 # What may never appear inside a Mermaid string: it could end the string, the chart, the fence
 # or the sticky comment's marker, or start a directive, a comment, an entity or a tag.
@@ -229,3 +231,20 @@ def test_charts_are_the_first_thing_a_short_comment_leaves_out() -> None:
 def test_the_readme_shows_a_chart_the_report_draws() -> None:
     readme = mermaid_blocks((REPO / "README.md").read_text(encoding="utf-8"))
     assert readme and set(readme) <= set(mermaid_blocks(render_markdown(charted_report())))
+
+
+def test_near_the_comment_limit_the_comment_drops_the_charts_and_the_job_summary_keeps_them() -> None:
+    report = charted_report()
+    # warnings: rows and sections that a report never folds away
+    warnings = [CheckResult(id="data.nulls", status=Status.WARN, subject=f"wine: data/part-{i:04}.csv",
+                            summary="x" * 250) for i in range(400)]
+    while len(render_markdown(replace(report, charts=False))) < COMMENT_LIMIT - 1000:
+        report = replace(report, checks=[warnings.pop(), *report.checks])
+    full = render_markdown(report)
+    assert len(full) > COMMENT_LIMIT  # the charts alone push it over
+    publishing = rendered(report, full)
+    comment, summary = publishing.fit(COMMENT_LIMIT), publishing.fit(SUMMARY_LIMIT)
+    assert len(comment) <= COMMENT_LIMIT and "```mermaid" not in comment
+    assert "The charts were left out to fit GitHub's size limit" in comment
+    assert comment.count("| ⚠️ | data.nulls |") == len(report.checks) - 3  # nothing else was left out
+    assert summary == full and summary.count("```mermaid") == 4
