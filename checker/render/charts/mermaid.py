@@ -58,8 +58,12 @@ def unique(labels: Sequence[str]) -> list[str]:
 
 
 def number(value: float) -> str:
-    """A finite number as Mermaid data (4 significant digits are enough for a chart)."""
-    return f"{value:.4g}" if math.isfinite(value) else "0"
+    """A number as Mermaid data: 4 significant digits (enough for a chart), in fixed-point
+    notation (Mermaid reads no exponent); 0 for NaN and infinities."""
+    if not math.isfinite(value):
+        return "0"
+    text = f"{float(f'{value:.4g}'):.12f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ def source(chart: XYChart) -> str:
     ]
     for series in chart.series:
         values = list(series.values[:MAX_BARS]) + [0.0] * (len(categories) - len(series.values))
-        lines.append(f"  {series.kind} [{', '.join(number(v) for v in values[: len(categories)])}]")
+        lines.append(f"  {series.kind} [{', '.join(number(max(v, 0.0)) for v in values[: len(categories)])}]")
     return "\n".join(lines)
 
 
@@ -100,6 +104,8 @@ def _quoted(text: str) -> str:
 
 
 def _axis(values: Sequence[float]) -> str:
-    """The y range: from 0 (or below the lowest negative value) to a tenth above the highest."""
-    low, high = min(0.0, *values) * 1.1, max(0.0, *values) * 1.1
-    return f"{number(low)} --> {number(high if high > low else low + 1)}"
+    """The y range, from 0 to a tenth above the highest value. Mermaid draws a bar up from the
+    axis' bottom, not from 0, so a chart plots no value below 0: `source` draws it as 0 and the
+    builders leave such values to the table."""
+    high = max(0.0, *values) * 1.1
+    return f"0 --> {number(high if high > 0 else 1.0)}"

@@ -12,15 +12,17 @@ Pair = tuple[float | None, float | None]  # (base, head); None: the side did not
 
 def metrics_vs_base(metrics: Mapping[str, Pair]) -> ChartView | None:
     """Base and head of each metric (at most MAX_BARS / 2 in the chart, all in the table);
-    None when no metric has both sides."""
-    compared = [(name, pair) for name, pair in metrics.items() if None not in pair]
-    if not compared:
+    None when no metric has both sides. A metric below 0 is in the table only (Mermaid cannot
+    draw a bar down from 0)."""
+    compared = [(name, (b, h)) for name, (b, h) in metrics.items() if b is not None and h is not None]
+    plotted = [(name, pair) for name, pair in compared if min(pair) >= 0]
+    if not plotted:
         return None
-    shown = compared[: MAX_BARS // 2]
-    more = f" (first {len(shown)} of {len(compared)})" if len(compared) > len(shown) else ""
+    shown = plotted[: MAX_BARS // 2]
+    more = f" ({len(shown)} of {len(compared)}, all in the table)" if len(compared) > len(shown) else ""
     categories = tuple(f"{label(name, 17)} {side}" for name, _ in shown for side in ("base", "head"))
-    base = tuple(v for _, (b, _h) in shown for v in (b or 0.0, 0.0))
-    head = tuple(v for _, (_b, h) in shown for v in (0.0, h or 0.0))
+    base = tuple(v for _, (b, _h) in shown for v in (b, 0.0))
+    head = tuple(v for _, (_b, h) in shown for v in (0.0, h))
     chart = XYChart(title=f"Pipeline metrics: base vs head{more}", x_title="metric",
                     categories=categories, y_title="value",
                     series=(Series("bar", base), Series("bar", head)))

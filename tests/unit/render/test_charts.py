@@ -17,7 +17,7 @@ from checker.github.publish import COMMENT_LIMIT, SUMMARY_LIMIT
 from checker.render.charts import family_charts
 from checker.render.charts.drift import distribution_chart, drift_charts, psi_chart
 from checker.render.charts.latency import Marks, latency_charts, latency_histogram, latency_vs_base
-from checker.render.charts.mermaid import MAX_BARS, MAX_LABEL, Series, XYChart, label, source, unique
+from checker.render.charts.mermaid import MAX_BARS, MAX_LABEL, Series, XYChart, label, number, source, unique
 from checker.render.charts.pipeline import metrics_vs_base
 from checker.render.markdown import render_markdown, shorten_markdown
 from checker.results.chart_data import DISTRIBUTIONS, LATENCY_HISTOGRAM
@@ -69,8 +69,8 @@ def test_source_caps_the_bars_and_plots_only_finite_numbers() -> None:
                     series=(Series("bar", (math.nan, math.inf, -2.0, *range(97))),))
     x_axis, y_axis, bars = source(chart).split("\n")[2:]
     assert x_axis.count('"') == 2 + 2 * MAX_BARS
-    assert bars.startswith("  bar [0, 0, -2, 0, 1") and bars.count(",") == MAX_BARS - 1
-    assert y_axis.endswith("-2.2 --> 22")  # room below a negative value
+    assert bars.startswith("  bar [0, 0, 0, 0, 1") and bars.count(",") == MAX_BARS - 1
+    assert y_axis.endswith(" 0 --> 22")  # bars rise from the axis' bottom: it is 0
 
 
 def test_latency_histogram_marks_the_percentiles_and_colours_the_buckets_over_budget() -> None:
@@ -164,6 +164,10 @@ def test_metrics_against_base_pair_each_metric_and_table_them_all() -> None:
     assert "  bar [0.91, 0, 0.8, 0]\n  bar [0, 0.87, 0, 0.82]" in view.block
     assert view.rows[0] == ("accuracy", "0.91", "0.87", "-0.04") and view.rows[2] == ("new", "–", "1", "–")
     assert metrics_vs_base({"only": (None, 1.0)}) is None
+    negative = metrics_vs_base({"accuracy": (0.9, 0.8), "log_loss": (-0.3, -0.2)})
+    assert negative is not None and "log_loss" not in negative.block
+    assert "1 of 2, all in the table" in negative.block
+    assert [row[0] for row in negative.rows] == ["accuracy", "log&#95;loss"]
 
 
 def test_family_charts_are_bounded() -> None:
@@ -248,3 +252,10 @@ def test_near_the_comment_limit_the_comment_drops_the_charts_and_the_job_summary
     assert "The charts were left out to fit GitHub's size limit" in comment
     assert comment.count("| ⚠️ | data.nulls |") == len(report.checks) - 3  # nothing else was left out
     assert summary == full and summary.count("```mermaid") == 4
+
+
+@pytest.mark.parametrize(("value", "text"), [(0.0, "0"), (-0.0, "0"), (123456.0, "123500"), (1e-5, "0.00001"),
+                                             (0.4532, "0.4532"), (-2.25, "-2.25"), (3e12, "3000000000000"),
+                                             (math.nan, "0"), (-math.inf, "0"), (1e-13, "0")])
+def test_numbers_are_written_without_an_exponent(value: float, text: str) -> None:
+    assert number(value) == text
