@@ -49,11 +49,15 @@ def _inert_char(char: str) -> str:
 
 def unique(labels: Sequence[str]) -> list[str]:
     """Labels made distinct (Mermaid draws two equal categories as one): `x`, `x (2)`, …"""
-    seen: dict[str, int] = {}
+    taken: set[str] = set()
     out = []
     for text in labels:
-        seen[text] = seen.get(text, 0) + 1
-        out.append(text if seen[text] == 1 else f"{text} ({seen[text]})")
+        candidate, n = text, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{text} ({n})"
+        taken.add(candidate)
+        out.append(candidate)
     return out
 
 

@@ -10,6 +10,8 @@ from dataclasses import replace
 import pytest
 from chart_samples import HOSTILE_LABELS, charted_report, hostile_chart_report, latency_check, psi_check
 from helpers import REPO
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_structure import split_fences
 from snapshots import assert_golden
 
@@ -51,6 +53,7 @@ def test_a_label_keeps_ordinary_text_and_marks_what_it_changed() -> None:
 
 def test_equal_labels_are_made_distinct() -> None:
     assert unique(["a", "b", "a", "a"]) == ["a", "b", "a (2)", "a (3)"]
+    assert unique(["a", "a (2)", "a", "a"]) == ["a", "a (2)", "a (3)", "a (4)"]
 
 
 def test_source_is_one_chart_whatever_the_labels() -> None:
@@ -259,3 +262,20 @@ def test_near_the_comment_limit_the_comment_drops_the_charts_and_the_job_summary
                                              (math.nan, "0"), (-math.inf, "0"), (1e-13, "0")])
 def test_numbers_are_written_without_an_exponent(value: float, text: str) -> None:
     assert number(value) == text
+
+
+@given(st.text(max_size=60))
+def test_no_text_makes_a_label_that_mermaid_markdown_or_html_reads(text: str) -> None:
+    made = label(text)
+    assert not any(char in made for char in FORBIDDEN) and label(made) == made
+    assert 0 < len(made) <= MAX_LABEL
+
+
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=30))
+def test_any_categories_make_one_quoted_string_each(names: list[str]) -> None:
+    chart = XYChart(title=names[0], x_title="x", categories=tuple(names), y_title="y",
+                    series=(Series("bar", (1.0,) * len(names)),))
+    lines = source(chart).split("\n")
+    assert len(lines) == 5
+    assert len(re.findall(r'"[^"]*"', lines[2])) == 1 + min(len(names), MAX_BARS)
+    assert len(set(re.findall(r'"([^"]*)"', lines[2])[1:])) == min(len(names), MAX_BARS)  # distinct
