@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from checker.render import escape
 from checker.render.charts.mermaid import XYChart, source
 
+MAX_ROWS = 30  # rows of a table fallback (a results.json given to `mlsmoke report` may hold more)
+
 
 @dataclass(frozen=True)
 class ChartView:
@@ -21,7 +23,11 @@ class ChartView:
 
 def chart_view(chart: XYChart, caption: str, header: Sequence[str],
                rows: Sequence[Sequence[object]]) -> ChartView:
-    """`chart` with a table of `rows` under `header` (raw text; numbers align right)."""
+    """`chart` with a table of `rows` under `header` (raw text; numbers align right), at most
+    MAX_ROWS of them and a last one that counts the rest."""
+    if len(rows) > MAX_ROWS:
+        more = [f"… {len(rows) - MAX_ROWS + 1} more"] + [""] * (len(header) - 1)
+        rows = [*rows[: MAX_ROWS - 1], more]
     numeric = [all(_is_number(row[i]) for row in rows) for i in range(len(header))]
     return ChartView(
         block=escape.code_block(source(chart), "mermaid"),
@@ -37,7 +43,7 @@ def _is_number(value: object) -> bool:
     try:
         float(text)
     except ValueError:
-        return text in ("–", "")
+        return text in ("–", "") or text.startswith("… ")
     return True
 
 

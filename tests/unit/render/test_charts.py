@@ -21,6 +21,7 @@ from checker.render.charts.drift import distribution_chart, drift_charts, psi_ch
 from checker.render.charts.latency import Marks, latency_charts, latency_histogram, latency_vs_base
 from checker.render.charts.mermaid import MAX_BARS, MAX_LABEL, Series, XYChart, label, number, source, unique
 from checker.render.charts.pipeline import metrics_vs_base
+from checker.render.charts.view import MAX_ROWS
 from checker.render.markdown import render_markdown, shorten_markdown
 from checker.results.chart_data import DISTRIBUTIONS, LATENCY_HISTOGRAM
 from checker.results.model import CheckResult, Report, Status
@@ -279,3 +280,9 @@ def test_any_categories_make_one_quoted_string_each(names: list[str]) -> None:
     assert len(lines) == 5
     assert len(re.findall(r'"[^"]*"', lines[2])) == 1 + min(len(names), MAX_BARS)
     assert len(set(re.findall(r'"([^"]*)"', lines[2])[1:])) == min(len(names), MAX_BARS)  # distinct
+
+
+def test_a_table_fallback_is_bounded_and_counts_what_it_left_out() -> None:
+    view = psi_chart({f"f{i:03}": i / 1000 for i in range(500)}, 0.2)
+    assert len(view.rows) == MAX_ROWS and view.rows[-1] == ("… 471 more", " ", " ")
+    assert view.rows[0][0] == "f499" and view.align == ("---", "---:", "---")
