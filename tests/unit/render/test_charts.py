@@ -3,6 +3,7 @@ charts a report gets from its checks' evidence."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import replace
@@ -286,3 +287,9 @@ def test_a_table_fallback_is_bounded_and_counts_what_it_left_out() -> None:
     view = psi_chart({f"f{i:03}": i / 1000 for i in range(500)}, 0.2)
     assert len(view.rows) == MAX_ROWS and view.rows[-1] == ("… 471 more", " ", " ")
     assert view.rows[0][0] == "f499" and view.align == ("---", "---:", "---")
+
+
+def test_mlsmoke_report_draws_the_same_charts_from_results_json() -> None:
+    report = charted_report()
+    again = Report.from_dict(json.loads(json.dumps(report.to_dict())))
+    assert render_markdown(again) == render_markdown(report)
