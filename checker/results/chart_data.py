@@ -9,7 +9,8 @@ from typing import Any
 # bucket i holds latencies in [e_i, e_i+1), the last one its upper edge too
 LATENCY_HISTOGRAM = "latency_histogram"
 LATENCY_BUDGET = "budget_ms"  # {"p50_ms": 100, "p95_ms": 300, …}: the budget the check applied
-# drift.psi: [{"column", "kind", "bins": [{"bin", "reference", "current"}]}] for each drifting column
+# drift.psi and drift.ks: [{"column", "kind", "reference_n", "current_n", "bins": [{"bin",
+# "reference", "current"}]}] (shares of values) for each column the check finds drifting
 DISTRIBUTIONS = "distributions"
 
 

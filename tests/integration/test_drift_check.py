@@ -215,13 +215,14 @@ def test_datetime_bool_and_category_columns(tmp_path: Path) -> None:
 
 
 def test_a_drifting_column_records_its_distributions_for_the_report_chart(tmp_path: Path) -> None:
-    psi, _ = drift(project(tmp_path, table(3000, seed=1), table(3000, seed=2, shift=0.8)))
+    psi, ks = drift(project(tmp_path, table(3000, seed=1), table(3000, seed=2, shift=0.8)))
     [alcohol] = psi.evidence["distributions"]  # pH and color do not drift
     assert alcohol["column"] == "alcohol" and alcohol["kind"] == "numeric"
     assert len(alcohol["bins"]) == 12  # 10 quantile bins and one beyond each end
     for side in ("reference", "current"):
         assert sum(b[side] for b in alcohol["bins"]) == pytest.approx(1.0, abs=1e-3)
     assert [b["bin"] for b in alcohol["bins"]] == [b["bin"] for b in psi.evidence["bins"]]
+    assert ks.evidence["distributions"] == [alcohol]  # KS finds the same column drifting
 
 
 def test_no_drift_records_no_distributions(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""What drift.psi records for the report's charts: the reference and current shares per bin
+"""What drift.psi and drift.ks record for the report's charts: the reference and current shares per bin
 of each drifting column, bounded (MAX_COLUMNS columns, MAX_BINS bins each; the smallest bins
 of a wider column are folded into one "other" bin)."""
 

@@ -167,7 +167,7 @@ def ks_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[st
         metrics={"ks_pvalue": worst.ks_pvalue, "ks_statistic": worst.ks_statistic, "column": worst.column,
                  "ks_pvalue_min": entry.ks_pvalue_min, "sample_max": entry.sample_max,
                  "by_column": {c.column: c.ks_pvalue for c in tested}},
-        evidence=evidence | _problem_evidence(found))
+        evidence=evidence | _problem_evidence(found) | distributions(drifting))
 
 
 def _nothing_compared(check: str, found: Measure, subject: str, evidence: dict[str, Any],

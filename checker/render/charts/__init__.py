@@ -15,6 +15,8 @@ MAX_PER_FAMILY = 8
 
 
 def family_charts(checks: Sequence[CheckResult]) -> tuple[ChartView, ...]:
-    """The charts of one family's results, in their order, at most MAX_PER_FAMILY."""
+    """The charts of one family's results, in their order, each once (drift.psi and drift.ks
+    both record a column that drifts by both), at most MAX_PER_FAMILY."""
     found = [chart for check in checks for chart in (*latency_charts(check), *drift_charts(check))]
-    return tuple(found[:MAX_PER_FAMILY])
+    once = list({chart.block: chart for chart in found}.values())
+    return tuple(once[:MAX_PER_FAMILY])

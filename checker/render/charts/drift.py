@@ -1,5 +1,5 @@
-"""Drift charts for a drift.psi result that fails or warns: PSI per feature against the
-threshold, and each drifting column's reference and current distributions over the same bins
+"""Drift charts for a drift result that fails or warns: PSI per feature against the threshold
+(drift.psi), and each drifting column's reference and current distributions over the same bins
 (numeric: the reference as bars, the current as a line; categorical: a bar pair per category)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ MAX_PAIRS = MAX_BARS // 2
 
 
 def drift_charts(check: CheckResult) -> list[ChartView]:
-    """The charts of a failing or warning drift.psi result (what its evidence and metrics hold)."""
+    """The charts of a failing or warning drift result (what its evidence and metrics hold)."""
     columns = check.evidence.get(DISTRIBUTIONS)
     scores, threshold = check.metrics.get("by_column"), check.metrics.get("psi_max")
     if check.status < Status.WARN or not isinstance(columns, list):

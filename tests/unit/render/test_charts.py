@@ -175,9 +175,14 @@ def test_metrics_against_base_pair_each_metric_and_table_them_all() -> None:
     assert [row[0] for row in negative.rows] == ["accuracy", "log&#95;loss"]
 
 
-def test_family_charts_are_bounded() -> None:
+def test_family_charts_are_bounded_and_each_drawn_once() -> None:
     checks = [latency_check(f"svc{i}") for i in range(20)]
     assert len(family_charts(checks)) == 8
+    psi = psi_check("pH", "region", ("north", "south"))
+    ks = replace(psi, id="drift.ks", metrics={"by_column": {"pH": 1e-6}, "ks_pvalue_min": 0.01},
+                 evidence={DISTRIBUTIONS: psi.evidence[DISTRIBUTIONS][:1]})
+    assert len(drift_charts(ks)) == 1  # pH's distribution; KS has no PSI chart
+    assert len(family_charts([psi, ks])) == 3  # PSI, pH and region: pH once
 
 
 def test_golden_report_with_charts() -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from checker.checks.drift.chart_data import MAX_BINS, MAX_COLUMNS, distributions
-from checker.checks.drift.family import psi_result
+from checker.checks.drift.family import ks_result, psi_result
 from checker.checks.drift.measure import ColumnDrift, Measure
 from checker.config.schema import DriftEntry
 from checker.results.chart_data import DISTRIBUTIONS
@@ -45,3 +47,12 @@ def test_columns_and_bins_are_bounded_the_small_bins_folded() -> None:
     assert len(bins) == MAX_BINS and bins[-1]["bin"] == f"other {60 - MAX_BINS + 1} bins"
     assert abs(sum(b["reference"] for b in bins) - sum(b[1] for b in wide)) < 1e-3
     assert [b["bin"] for b in bins[:3]] == ["c0", "c1", "c2"]  # the kept bins keep their order
+
+
+def test_a_failing_ks_records_the_columns_it_finds_drifting() -> None:
+    entry = DriftEntry(contract="wine", reference="r.csv", current="c.csv")
+    columns = [replace(column("calm", 0.01), ks_pvalue=0.5, ks_statistic=0.01),
+               replace(column("moved", 0.01), ks_pvalue=1e-6, ks_statistic=0.4)]
+    found = ks_result(Measure(columns, []), entry, "wine", {}, Location("mlsmoke.yml", 3))
+    assert found.status is Status.FAIL
+    assert [c["column"] for c in found.evidence[DISTRIBUTIONS]] == ["moved"]
