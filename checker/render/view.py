@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.render import baseline_view, compare_view, escape
-from checker.render.charts import ChartView, family_charts
+from checker.render.charts import ChartView, charts_by_family
 from checker.results.chart_data import without_chart_data
 from checker.results.model import CheckResult, Report, Status, truncate
 
@@ -109,7 +109,8 @@ def build(report: Report, detail: Detail = Detail()) -> ReportView:
         verdict="passed" if report.status is Status.PASS else "failed",
         counts=_headline_counts(report),
         notice=detail.notice,
-        families=tuple(_families(report.checks, detail)) if detail.tables else (),
+        families=tuple(_families(report.checks, detail, charts_by_family(report) if detail.charts else {}))
+        if detail.tables else (),
         latency=tuple(_latency(c) for c in report.checks if _has_latency(c)) if detail.tables else (),
         sections=tuple(_section(c, detail) for c in _ordered(report.checks, worst_first=True)
                        if c.status >= Status.WARN) if detail.sections else (),
@@ -145,16 +146,18 @@ def _counts(checks: Sequence[CheckResult], sep: str, form: str,
     return sep.join(parts)
 
 
-def _families(checks: Sequence[CheckResult], detail: Detail) -> list[FamilyView]:
+def _families(checks: Sequence[CheckResult], detail: Detail,
+              charts: Mapping[str, tuple[ChartView, ...]]) -> list[FamilyView]:
     """One table per family, in the order the report lists them (rows worst first on request)."""
     grouped: dict[str, list[CheckResult]] = {}
     for check in checks:
         grouped.setdefault(check.family, []).append(check)
-    return [_family(name, _ordered(family_checks, detail.worst_first), detail)
+    return [_family(name, _ordered(family_checks, detail.worst_first), detail, charts.get(name, ()))
             for name, family_checks in grouped.items()]
 
 
-def _family(name: str, checks: list[CheckResult], detail: Detail) -> FamilyView:
+def _family(name: str, checks: list[CheckResult], detail: Detail,
+            charts: tuple[ChartView, ...] = ()) -> FamilyView:
     listed = checks if detail.list_passes else [c for c in checks if c.status is not Status.PASS]
     if detail.max_rows is not None:
         listed = listed[: detail.max_rows]
@@ -164,7 +167,7 @@ def _family(name: str, checks: list[CheckResult], detail: Detail) -> FamilyView:
         heading=f"{title} ({_counts(checks, ', ', '{n} {label}')})",
         rows=tuple(_row(c) for c in listed),
         not_listed=not_listed,
-        charts=family_charts(checks) if detail.charts else (),
+        charts=charts,
     )
 
 

@@ -5,14 +5,14 @@ base comparison exists, the base against the head."""
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from checker.render.charts.mermaid import MAX_BARS, Series, XYChart, label
-from checker.render.charts.view import ChartView, chart_view, is_number
+from checker.render.charts.view import ChartView, chart_view
 from checker.results.chart_data import LATENCY_BUDGET, LATENCY_HISTOGRAM, chart_budget
+from checker.results.compare import number
 from checker.results.model import CheckResult
 
 Pair = tuple[float | None, float | None]  # (base, head)
@@ -33,9 +33,29 @@ def latency_charts(check: CheckResult) -> list[ChartView]:
     if found is None:
         return []
     edges, counts = found
-    marks = Marks(_number(check.metrics.get("p50_ms")), _number(check.metrics.get("p95_ms")),
+    marks = Marks(number(check.metrics.get("p50_ms")), number(check.metrics.get("p95_ms")),
                   chart_budget(check.evidence.get(LATENCY_BUDGET)))
     return [latency_histogram(check.subject or check.id, edges, counts, marks)]
+
+
+def base_latency_charts(check: CheckResult, deltas: Mapping[str, Any]) -> list[ChartView]:
+    """p50 and p95 of a latency check's endpoint on the base and the head, when the comparison
+    (`deltas`, results.json's `compare.deltas`) has the base side of it."""
+    latency = deltas.get("latency")
+    found = latency.get(check.subject or check.id) if isinstance(latency, Mapping) else None
+    if not isinstance(found, Mapping) or number(check.metrics.get("p95_ms")) is None:
+        return []
+    p50, p95 = _pair(found.get("p50_ms")), _pair(found.get("p95_ms"))
+    if p50[0] is None and p95[0] is None:
+        return []
+    budget = chart_budget(check.evidence.get(LATENCY_BUDGET))
+    return [latency_vs_base(check.subject or check.id, p50, p95, budget)]
+
+
+def _pair(value: Any) -> Pair:
+    """(base, head) from a compare delta {"base", "head"}: finite numbers, or None."""
+    value = value if isinstance(value, Mapping) else {}
+    return number(value.get("base")), number(value.get("head"))
 
 
 def latency_histogram(endpoint: str, edges: Sequence[float], counts: Sequence[int],
@@ -99,16 +119,12 @@ def _histogram(data: Any) -> tuple[list[float], list[int]] | None:
         return None
     edges, counts = data.get("edges_ms"), data.get("counts")
     if not (isinstance(edges, list) and isinstance(counts, list) and 0 < len(counts) <= MAX_BARS
-            and len(edges) == len(counts) + 1 and all(is_number(e) and math.isfinite(e) for e in edges)
+            and len(edges) == len(counts) + 1 and all(number(e) is not None for e in edges)
             and all(isinstance(c, int) and not isinstance(c, bool) and c >= 0 for c in counts)):
         return None
     if any(b < a for a, b in itertools.pairwise(edges)):
         return None
     return [float(e) for e in edges], list(counts)
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if is_number(value) and math.isfinite(value) else None
 
 
 def _ms(value: float) -> str:

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from checker.render.charts.mermaid import MAX_BARS, Series, XYChart, label
 from checker.render.charts.view import ChartView, chart_view
+from checker.results.compare import number
 
 Pair = tuple[float | None, float | None]  # (base, head); None: the side did not report it
+
+
+def base_metrics_charts(deltas: Mapping[str, Any]) -> list[ChartView]:
+    """The pipeline's metrics on the base and the head, from the comparison's `deltas`."""
+    metrics = deltas.get("metrics")
+    if not isinstance(metrics, Mapping):
+        return []
+    pairs = {str(name): (number(v.get("base")), number(v.get("head")))
+             for name, v in metrics.items() if isinstance(v, Mapping)}
+    chart = metrics_vs_base(pairs)
+    return [chart] if chart is not None else []
 
 
 def metrics_vs_base(metrics: Mapping[str, Pair]) -> ChartView | None:

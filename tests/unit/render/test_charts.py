@@ -17,16 +17,23 @@ from markdown_structure import split_fences
 from snapshots import assert_golden
 
 from checker.github.publish import COMMENT_LIMIT, SUMMARY_LIMIT
-from checker.render.charts import family_charts
+from checker.render.charts import charts_by_family, family_charts
 from checker.render.charts.drift import distribution_chart, drift_charts, psi_chart
-from checker.render.charts.latency import Marks, latency_charts, latency_histogram, latency_vs_base
+from checker.render.charts.latency import (
+    Marks,
+    base_latency_charts,
+    latency_charts,
+    latency_histogram,
+    latency_vs_base,
+)
 from checker.render.charts.mermaid import MAX_BARS, MAX_LABEL, Series, XYChart, label, number, source, unique
-from checker.render.charts.pipeline import metrics_vs_base
+from checker.render.charts.pipeline import base_metrics_charts, metrics_vs_base
 from checker.render.charts.view import MAX_ROWS
 from checker.render.markdown import render_markdown, shorten_markdown
 from checker.results.chart_data import DISTRIBUTIONS, LATENCY_HISTOGRAM
 from checker.results.model import CheckResult, Report, Status
 from checker.run.outputs import rendered
+from tests.unit.render.test_compare_view import compared_report
 
 # What may never appear inside a Mermaid string: it could end the string, the chart, the fence
 # or the sticky comment's marker, or start a directive, a comment, an entity or a tag.
@@ -298,3 +305,32 @@ def test_mlsmoke_report_draws_the_same_charts_from_results_json() -> None:
     report = charted_report()
     again = Report.from_dict(json.loads(json.dumps(report.to_dict())))
     assert render_markdown(again) == render_markdown(report)
+
+
+def test_with_a_comparison_latency_and_metrics_get_base_against_head_charts() -> None:
+    report = compared_report()
+    charts = charts_by_family(report)
+    [endpoint] = charts["endpoint"]
+    assert '"http://127.0.0.1:8080: base vs head"' in endpoint.block
+    assert "  bar [30, 0, 200, 0]\n  bar [0, 41.2, 0, 312]" in endpoint.block
+    [metrics] = charts["pipeline"]
+    assert '["accuracy base", "accuracy head", "rmse base", "rmse head"]' in metrics.block
+    assert "compare" not in charts and "data" not in charts
+    assert "```mermaid" not in render_markdown(replace(report, charts=False))
+
+
+def test_a_comparison_without_the_base_side_or_malformed_draws_nothing() -> None:
+    latency = latency_check("svc")
+    both = {"latency": {"svc": {"p50_ms": {"base": 30, "head": 41}, "p95_ms": {"base": 200, "head": 312}}}}
+    [chart] = base_latency_charts(latency, both)
+    assert "line [300, 300, 300, 300]" in chart.block  # the check's budget
+    no_base = {"base": None, "head": 41}
+    head_only = {"latency": {"svc": {"p50_ms": no_base, "p95_ms": no_base}}}
+    for deltas in (head_only, {}, {"latency": "x"}, {"latency": {"svc": [1]}},
+                   {"latency": {"other": both["latency"]["svc"]}}):
+        assert base_latency_charts(latency, deltas) == []
+    assert base_latency_charts(replace(latency, metrics={}), both) == []  # not a latency check
+    for deltas in ({}, {"metrics": []}, {"metrics": {"a": "x", "b": {"base": "1", "head": 2}}}):
+        assert base_metrics_charts(deltas) == []
+    hostile = {"metrics": {HOSTILE_LABELS[2]: {"base": 1, "head": True}, "ok": {"base": 1e400, "head": 2}}}
+    assert base_metrics_charts(hostile) == []  # a bool and an infinity are no numbers
