@@ -17,6 +17,7 @@ from test_render_github import Html, _html, cmark_gfm  # noqa: F401  (cmark_gfm 
 
 from checker.render.charts import drift, latency, mermaid, pipeline
 from checker.render.markdown import render_markdown
+from tests.unit.render.test_charts import decoded
 
 pytestmark = pytest.mark.slow
 
@@ -37,8 +38,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Run:
     twin = folder / "unescaped-twin.md"
     with pytest.MonkeyPatch.context() as patch:
         for module in (mermaid, latency, drift, pipeline):
-            if hasattr(module, "label"):
-                patch.setattr(module, "label", unescaped)
+            for name in ("label", "clip"):
+                if hasattr(module, name):
+                    patch.setattr(module, name, unescaped)
         twin.write_text(render_markdown(hostile_chart_report()), encoding="utf-8")
     builders = folder / "builders.md"
     builders.write_text(builder_charts(), encoding="utf-8")
@@ -93,8 +95,8 @@ def test_hostile_labels_are_drawn_as_the_plain_text_they_are(rendered: Run) -> N
         svg = svg_file.read_text(encoding="utf-8")
         assert set(re.findall(r"<([a-zA-Z][\w:-]*)", svg)) <= SVG_TAGS, svg_file.name
         texts = {html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)}
-        labels = re.findall(r'"([^"]*)"', source)
-        assert labels and set(labels) <= texts, set(labels) - texts
+        labels = {decoded(made) for made in re.findall(r'"([^"]*)"', source)}
+        assert labels and labels <= texts, labels - texts  # each label as the text it was
 
 
 def test_the_charts_are_mermaid_code_blocks_on_github(cmark_gfm: Path) -> None:  # noqa: F811

@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from checker.render.charts.mermaid import MAX_BARS, Series, XYChart, label
+from checker.render.charts.mermaid import MAX_BARS, Series, XYChart, clip
 from checker.render.charts.view import ChartView, chart_view, is_number, share
 from checker.results.chart_data import DISTRIBUTIONS
 from checker.results.model import CheckResult, Status
@@ -51,11 +51,11 @@ def psi_chart(by_column: Mapping[str, float], threshold: float) -> ChartView:
 
 def distribution_chart(column: str, kind: str, bins: Sequence[Bin]) -> ChartView:
     """`column`'s share of values per bin in the reference and the current data."""
-    name = label(column, 40)
+    name = clip(column, 40)
     if kind == "categorical":
         shown = [b for b in bins if b[1] or b[2]][:MAX_PAIRS]
         more = f", {len(shown)} of {len(bins)} categories" if len(bins) > len(shown) else ""
-        categories = tuple(f"{label(b[0], 17)} {side}" for b in shown for side in ("ref", "cur"))
+        categories = tuple(f"{clip(b[0], 17)} {side}" for b in shown for side in ("ref", "cur"))
         series = (Series("bar", tuple(v for b in shown for v in (b[1] * 100, 0.0))),
                   Series("bar", tuple(v for b in shown for v in (0.0, b[2] * 100))))
         title = f"{name}: reference vs current{more}"

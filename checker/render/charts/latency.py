@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from checker.render.charts.mermaid import MAX_BARS, Series, XYChart, label
+from checker.render.charts.mermaid import MAX_BARS, Series, XYChart, clip
 from checker.render.charts.view import ChartView, chart_view
 from checker.results.chart_data import LATENCY_BUDGET, LATENCY_HISTOGRAM, chart_budget
 from checker.results.compare import number
@@ -70,7 +70,7 @@ def latency_histogram(endpoint: str, edges: Sequence[float], counts: Sequence[in
     over = tuple(float(c) - w for c, w in zip(counts, within, strict=True))
     series = (Series("bar", within),) + ((Series("bar", over),) if any(over) else ())
     starts = [_ms(edges[i]) + ("+" if 0 < i == last else "") for i in range(len(counts))]
-    chart = XYChart(title=f"{label(endpoint, 36)}: {_figures(marked)}", x_title="latency (ms, bucket start)",
+    chart = XYChart(title=f"{clip(endpoint, 36)}: {_figures(marked)}", x_title="latency (ms, bucket start)",
                     categories=tuple(f"{s} {m.removesuffix('over budget')}".strip()
                                      for s, m in zip(starts, marks, strict=True)),
                     y_title="requests", series=series)
@@ -96,7 +96,7 @@ def latency_vs_base(endpoint: str, p50: Pair, p95: Pair, budget: float | None = 
     series = [Series("bar", base), Series("bar", head)]
     if budget is not None:
         series.append(Series("line", (budget,) * len(categories)))
-    title = f"{label(endpoint, 30)}: base vs head" + (f" (line: budget {_ms(budget)} ms)" if budget else "")
+    title = f"{clip(endpoint, 30)}: base vs head" + (f" (line: budget {_ms(budget)} ms)" if budget else "")
     chart = XYChart(title=title, x_title="percentile", categories=categories, y_title="ms",
                     series=tuple(series))
     rows = [(n, _cell_ms(b), _cell_ms(h), _change(b, h)) for n, (b, h) in zip(names, pairs, strict=True)]

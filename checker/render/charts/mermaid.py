@@ -1,12 +1,13 @@
 """Mermaid `xychart-beta` source from plain values, with every untrusted label made inert.
 
 A label (a column name, a category value, an endpoint name) goes inside double quotes, and
-only a small set of characters stays as it is: letters, digits, spaces and punctuation that
-means nothing to Mermaid, to Markdown or to HTML. Quotes, brackets, braces, `%` (comments and
-`%%{init}` directives), `<` and `>` (so no `-->`, `<!--` or tag), backticks, `#` and `;`
-(Mermaid's entity codes), `&`, `$` and `\\` become look-alikes; newlines fold to ` ⏎ `.
-Nothing in a label can therefore end the string, the chart, the code fence or the sticky
-comment's marker.
+only letters, digits, spaces and punctuation that means nothing to Mermaid, Markdown or HTML
+stay as they are. Every other ASCII character — quotes, brackets, braces, `%` (comments and
+`%%{init}` directives), `<` and `>` (so no `-->`, `<!--` or tag), backticks, `#`, `&`, `$`,
+`\\` — becomes Mermaid's own entity code (`#34;` for `"`), which Mermaid turns back into the
+character only when it draws the text. Newlines fold to ` ⏎ `. Nothing in a label can therefore
+end the string, the chart, the code fence or the sticky comment's marker, and the chart still
+shows the text as it was.
 """
 
 from __future__ import annotations
@@ -19,32 +20,33 @@ from typing import Literal
 
 from checker.results.inert import visible
 
-MAX_LABEL = 24  # characters of an axis category
+MAX_LABEL = 24  # characters of an axis category (as shown)
 MAX_TITLE = 90
 MAX_BARS = 24  # categories on the x axis
 
-_LOOKALIKE = str.maketrans({
-    '"': "'", "`": "'", "[": "［", "]": "］", "{": "｛", "}": "｝", "<": "＜", ">": "＞",
-    "%": "％", "#": "＃", ";": ",", "&": "＆", "$": "＄", "\\": "/",
-})
 _SAFE_ASCII = frozenset(" .,:_-+=/()'!?@*|^~")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
 
 
-def label(text: object, max_chars: int = MAX_LABEL) -> str:
-    """`text` as the inside of a Mermaid string: one line, inert, at most `max_chars` long."""
+def clip(text: object, max_chars: int = MAX_LABEL) -> str:
+    """Untrusted text as one line of at most `max_chars` characters, as a chart shows it (not
+    yet escaped: builders compose labels from clipped parts, `source` escapes them once)."""
     plain = _LINE_BREAKS.sub(" ⏎ ", visible(_CONTROL.sub("", str(text))).strip())
-    plain = "".join(_inert_char(c) for c in plain.translate(_LOOKALIKE))
     if len(plain) > max_chars:
         plain = plain[: max_chars - 1].rstrip() + "…"
     return plain or "(empty)"
 
 
+def label(text: object, max_chars: int = MAX_LABEL) -> str:
+    """`text` clipped, as the inside of a Mermaid string: what may not stand there as entity codes."""
+    return "".join(_inert_char(c) for c in clip(text, max_chars))
+
+
 def _inert_char(char: str) -> str:
     if not char.isascii() or char.isalnum() or char in _SAFE_ASCII:
         return char
-    return "·"
+    return f"#{ord(char)};"
 
 
 def unique(labels: Sequence[str]) -> list[str]:
@@ -89,7 +91,7 @@ class XYChart:
 
 def source(chart: XYChart) -> str:
     """The chart as Mermaid source (the body of a ```mermaid block)."""
-    categories = unique([label(c) for c in chart.categories[:MAX_BARS]])
+    categories = [label(c, max_chars=10**6) for c in unique([clip(c) for c in chart.categories[:MAX_BARS]])]
     plotted = [v for s in chart.series for v in s.values[:MAX_BARS] if math.isfinite(v)]
     lines = [
         "xychart-beta",

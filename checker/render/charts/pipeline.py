@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from checker.render.charts.mermaid import MAX_BARS, Series, XYChart, label
+from checker.render.charts.mermaid import MAX_BARS, Series, XYChart, clip
 from checker.render.charts.view import ChartView, chart_view
 from checker.results.compare import number
 
@@ -33,7 +33,7 @@ def metrics_vs_base(metrics: Mapping[str, Pair]) -> ChartView | None:
         return None
     shown = plotted[: MAX_BARS // 2]
     more = f" ({len(shown)} of {len(compared)}, all in the table)" if len(compared) > len(shown) else ""
-    categories = tuple(f"{label(name, 17)} {side}" for name, _ in shown for side in ("base", "head"))
+    categories = tuple(f"{clip(name, 17)} {side}" for name, _ in shown for side in ("base", "head"))
     base = tuple(v for _, (b, _h) in shown for v in (b, 0.0))
     head = tuple(v for _, (_b, h) in shown for v in (0.0, h))
     chart = XYChart(title=f"Pipeline metrics: base vs head{more}", x_title="metric",

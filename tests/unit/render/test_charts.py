@@ -26,7 +26,17 @@ from checker.render.charts.latency import (
     latency_histogram,
     latency_vs_base,
 )
-from checker.render.charts.mermaid import MAX_BARS, MAX_LABEL, Series, XYChart, label, number, source, unique
+from checker.render.charts.mermaid import (
+    MAX_BARS,
+    MAX_LABEL,
+    Series,
+    XYChart,
+    clip,
+    label,
+    number,
+    source,
+    unique,
+)
 from checker.render.charts.pipeline import base_metrics_charts, metrics_vs_base
 from checker.render.charts.view import MAX_ROWS
 from checker.render.markdown import render_markdown, shorten_markdown
@@ -36,26 +46,38 @@ from checker.run.outputs import rendered
 from tests.unit.render.test_compare_view import compared_report
 
 # What may never appear inside a Mermaid string: it could end the string, the chart, the fence
-# or the sticky comment's marker, or start a directive, a comment, an entity or a tag.
-FORBIDDEN = ('"', "`", "[", "]", "{", "}", "<", ">", "%", "#", ";", "&", "$", "\\", "\n", "\r")
+# or the sticky comment's marker, or start a directive, a comment or a tag. (`#` only starts
+# the entity codes the escaping writes.)
+FORBIDDEN = ('"', "`", "[", "]", "{", "}", "<", ">", "%", "&", "$", "\\", "\n", "\r")
+
+
+def decoded(made: str) -> str:
+    """A label as Mermaid draws it: its entity codes turned back into characters."""
+    return re.sub(r"#(\d+);", lambda m: chr(int(m[1])), made)
+
+
+def assert_inert(made: str) -> None:
+    assert not any(char in made for char in FORBIDDEN), made
+    assert re.sub(r"#\d+;", "", made).count("#") == 0, made  # every # starts an entity code
+    assert "-->" not in made and "%%" not in made and "<!--" not in made
 
 
 @pytest.mark.parametrize("text", [*HOSTILE_LABELS, "\u202eevil", "a\u2028b", "x\x00\x1by", "é 日本 😀"])
 def test_a_label_holds_nothing_mermaid_markdown_or_html_reads(text: str) -> None:
     made = label(text)
-    assert not any(char in made for char in FORBIDDEN), made
-    assert "-->" not in made and "%%" not in made and "<!--" not in made
-    assert 0 < len(made) <= MAX_LABEL
-    assert label(made) == made  # idempotent: builders may compose labels
+    assert_inert(made)
+    assert decoded(made) == clip(text) and 0 < len(clip(text)) <= MAX_LABEL  # drawn as it was
 
 
 def test_a_label_keeps_ordinary_text_and_marks_what_it_changed() -> None:
     assert label("color_intensity") == "color_intensity"
     assert label("é 日本 (x), a: b") == "é 日本 (x), a: b"
-    assert label('say "hi"') == "say 'hi'"
-    assert label("a --> b") == "a --＞ b"
+    assert label('say "hi"') == "say #34;hi#34;"
+    assert label("a --> b") == "a --#62; b"
+    assert label("%%{init}") == "#37;#37;#123;init#125;"
+    assert label("#quot;") == "#35;quot#59;"  # a user's own entity code stays text
     assert label("line1\nline2") == "line1 ⏎ line2"
-    assert label("\u202e") == "＜U+202E＞"  # invisible characters are shown
+    assert label("\u202e") == "#60;U+202E#62;"  # invisible characters are shown
     assert label("") == "(empty)"
     assert label("x" * 100) == "x" * (MAX_LABEL - 1) + "…"
 
@@ -142,7 +164,7 @@ def test_psi_chart_ranks_the_features_and_draws_the_threshold() -> None:
 def test_a_numeric_distribution_is_bars_and_a_line_over_the_same_bins() -> None:
     view = distribution_chart("pH", "numeric", [("< 3", 0.1, 0.3), ("[3, 4]", 0.9, 0.7)])
     assert "  bar [10, 90]\n  line [30, 70]" in view.block
-    assert '["＜ 3", "［3, 4］"]' in view.block
+    assert '["#60; 3", "#91;3, 4#93;"]' in view.block
     assert view.rows == (("&lt; 3", "10.0%", "30.0%"), ("&#91;3, 4&#93;", "90.0%", "70.0%"))
 
 
@@ -222,7 +244,9 @@ def test_hostile_labels_stay_inside_their_chart() -> None:
     for block in mermaid_blocks(text):
         assert block.count("-->") == 1  # the chart's own y-axis range
         labels = re.findall(r'"([^"]*)"', block)
-        assert labels and all(not any(c in lab for c in FORBIDDEN) for lab in labels)
+        assert labels
+        for made in labels:
+            assert_inert(made)
         assert len(block.split("\n")) in (5, 6)
 
 
@@ -281,8 +305,8 @@ def test_numbers_are_written_without_an_exponent(value: float, text: str) -> Non
 @given(st.text(max_size=60))
 def test_no_text_makes_a_label_that_mermaid_markdown_or_html_reads(text: str) -> None:
     made = label(text)
-    assert not any(char in made for char in FORBIDDEN) and label(made) == made
-    assert 0 < len(made) <= MAX_LABEL
+    assert_inert(made)
+    assert decoded(made) == clip(text) and 0 < len(clip(text)) <= MAX_LABEL
 
 
 @given(st.lists(st.text(max_size=30), min_size=1, max_size=30))
