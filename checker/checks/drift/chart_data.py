@@ -1,6 +1,6 @@
-"""What drift.psi and drift.ks record for the report's charts: the reference and current shares per bin
-of each drifting column, bounded (MAX_COLUMNS columns, MAX_BINS bins each; the smallest bins
-of a wider column are folded into one "other" bin)."""
+"""What drift.psi and drift.ks record for the report's charts: the reference and current
+shares per bin of each column they find drifting, bounded (MAX_COLUMNS columns, MAX_BINS bins
+each; the smallest bins of a wider column are folded into one "other" bin)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The latency histogram the latency check records: at most MAX_BUCKETS equal buckets with
-round edges (one of them on the budget, when the budget lies among them), plus one bucket for the slow tail
-when it lies far beyond p95 (so one outlier does not squeeze every other bar into one)."""
+round edges (one of them on the budget, when the budget lies among them), plus one bucket for
+the slow tail when it lies far beyond p95 (so one outlier does not squeeze the other bars)."""
 
 from __future__ import annotations
 
