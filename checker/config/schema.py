@@ -163,6 +163,7 @@ class ReportSettings(StrictModel):
     fail_on: FailOn = "error"
     # failing rows kept per failing data check in --out/failing-rows/ (0: no such files)
     failing_rows_max: int = Field(default=1000, ge=0, le=100_000)
+    charts: bool = True  # Mermaid charts in report.md, the job summary and the PR comment
 
 
 class BaselineSettings(StrictModel):

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.render import baseline_view, compare_view, escape
+from checker.render.charts import ChartView, charts_by_family
+from checker.results.chart_data import without_chart_data
 from checker.results.model import CheckResult, Report, Status, truncate
 
 STATUS_ICON = {Status.PASS: "✅", Status.SKIP: "⏭️", Status.WARN: "⚠️", Status.FAIL: "❌",
@@ -37,6 +39,7 @@ class Detail:
     max_rows: int | None = None  # rows listed per family table
     tables: bool = True
     notice: str = ""
+    charts: bool = True  # Mermaid charts under the family headings (report.charts can turn them off)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class FamilyView:
     heading: str  # "Data contracts (3 passed, 1 failed)"
     rows: tuple[RowView, ...]
     not_listed: str  # e.g. "12 passed checks not listed", or ""
+    charts: tuple[ChartView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ def marker(title: str) -> str:
 
 
 def build(report: Report, detail: Detail = Detail()) -> ReportView:
+    detail = replace(detail, charts=detail.charts and report.charts)
     return ReportView(
         marker=marker(report.title),
         title=escape.inline(report.title, max_chars=200),
@@ -104,7 +109,8 @@ def build(report: Report, detail: Detail = Detail()) -> ReportView:
         verdict="passed" if report.status is Status.PASS else "failed",
         counts=_headline_counts(report),
         notice=detail.notice,
-        families=tuple(_families(report.checks, detail)) if detail.tables else (),
+        families=tuple(_families(report.checks, detail, charts_by_family(report) if detail.charts else {}))
+        if detail.tables else (),
         latency=tuple(_latency(c) for c in report.checks if _has_latency(c)) if detail.tables else (),
         sections=tuple(_section(c, detail) for c in _ordered(report.checks, worst_first=True)
                        if c.status >= Status.WARN) if detail.sections else (),
@@ -140,16 +146,18 @@ def _counts(checks: Sequence[CheckResult], sep: str, form: str,
     return sep.join(parts)
 
 
-def _families(checks: Sequence[CheckResult], detail: Detail) -> list[FamilyView]:
+def _families(checks: Sequence[CheckResult], detail: Detail,
+              charts: Mapping[str, tuple[ChartView, ...]]) -> list[FamilyView]:
     """One table per family, in the order the report lists them (rows worst first on request)."""
     grouped: dict[str, list[CheckResult]] = {}
     for check in checks:
         grouped.setdefault(check.family, []).append(check)
-    return [_family(name, _ordered(family_checks, detail.worst_first), detail)
+    return [_family(name, _ordered(family_checks, detail.worst_first), detail, charts.get(name, ()))
             for name, family_checks in grouped.items()]
 
 
-def _family(name: str, checks: list[CheckResult], detail: Detail) -> FamilyView:
+def _family(name: str, checks: list[CheckResult], detail: Detail,
+            charts: tuple[ChartView, ...] = ()) -> FamilyView:
     listed = checks if detail.list_passes else [c for c in checks if c.status is not Status.PASS]
     if detail.max_rows is not None:
         listed = listed[: detail.max_rows]
@@ -159,6 +167,7 @@ def _family(name: str, checks: list[CheckResult], detail: Detail) -> FamilyView:
         heading=f"{title} ({_counts(checks, ', ', '{n} {label}')})",
         rows=tuple(_row(c) for c in listed),
         not_listed=not_listed,
+        charts=charts,
     )
 
 
@@ -195,7 +204,7 @@ def _section(check: CheckResult, detail: Detail) -> SectionView:
         details=escape.block(details),
         metrics=tuple((escape.cell(k, max_chars=60), escape.cell(_compact(v), max_chars=200))
                       for k, v in metrics.items()),
-        evidence=_evidence(check.evidence, detail.evidence_chars),
+        evidence=_evidence(without_chart_data(check.evidence), detail.evidence_chars),
     )
 
 

@@ -152,6 +152,7 @@ class Report:
     mlsmoke_version: str = ""
     baseline: Mapping[str, Any] | None = None  # {"file", "known", "new", "fixed", "stale"}
     compare: Mapping[str, Any] | None = None  # the deltas against the base branch (checks/compare/)
+    charts: bool = True  # report.charts: Mermaid charts in the Markdown report
 
     @property
     def counts(self) -> dict[Status, int]:
@@ -190,6 +191,8 @@ class Report:
             found["baseline"] = dict(self.baseline)
         if self.compare is not None:
             found["compare"] = dict(self.compare)
+        if not self.charts:
+            found["charts"] = False
         return found
 
     @classmethod
@@ -210,6 +213,7 @@ class Report:
             mlsmoke_version=data.get("mlsmoke_version", ""),
             baseline=data.get("baseline"),
             compare=data.get("compare"),
+            charts=data.get("charts", True),
         )
 
 

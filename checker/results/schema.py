@@ -88,6 +88,7 @@ RESULTS: dict[str, Any] = {
         "duration_s": {"type": "number", "minimum": 0},
         "started_at": {"type": "string"},
         "environment": {"type": ["object", "null"]},
+        "charts": {"type": "boolean"},
         "checks": {"type": "array", "items": CHECK},
         "baseline": BASELINE,
         "compare": COMPARE,

@@ -86,6 +86,7 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
         title=ctx.redactor.text(settings.title),
         fail_on=fail_on,
         mlsmoke_version=__version__,
+        charts=settings.charts,
     )
 
 

@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
-from helpers import REPO, by_id, run_check, write_config
+from helpers import REPO, by_id, run_check, run_report, write_config
 from scipy.stats import ks_2samp
 
 from checker.results.model import Status
@@ -212,3 +212,31 @@ def test_datetime_bool_and_category_columns(tmp_path: Path) -> None:
     assert psi.metrics["by_column"]["flag"] < 0.1 and psi.metrics["by_column"]["kind"] < 0.1
     assert "> 2024-12-30" in psi.details
     assert ks.status is Status.FAIL and list(ks.metrics["by_column"]) == ["when"]
+
+
+def test_a_drifting_column_records_its_distributions_for_the_report_chart(tmp_path: Path) -> None:
+    psi, ks = drift(project(tmp_path, table(3000, seed=1), table(3000, seed=2, shift=0.8)))
+    [alcohol] = psi.evidence["distributions"]  # pH and color do not drift
+    assert alcohol["column"] == "alcohol" and alcohol["kind"] == "numeric"
+    assert len(alcohol["bins"]) == 12  # 10 quantile bins and one beyond each end
+    for side in ("reference", "current"):
+        assert sum(b[side] for b in alcohol["bins"]) == pytest.approx(1.0, abs=1e-3)
+    assert [b["bin"] for b in alcohol["bins"]] == [b["bin"] for b in psi.evidence["bins"]]
+    assert ks.evidence["distributions"] == [alcohol]  # KS finds the same column drifting
+
+
+def test_no_drift_records_no_distributions(tmp_path: Path) -> None:
+    data = table(2000, seed=1)
+    psi, _ = drift(project(tmp_path, data, data))
+    assert "distributions" not in psi.evidence
+
+
+@pytest.mark.parametrize(("extra", "charts"), [("", 2), ("report: {charts: true}\n", 2),
+                                                ("report: {charts: false}\n", 0)])
+def test_report_md_draws_the_drift_charts_unless_report_charts_is_false(tmp_path: Path, extra: str,
+                                                                         charts: int) -> None:
+    config = project(tmp_path, table(3000, seed=1), table(3000, seed=2, shift=0.8), extra=extra)
+    report = run_report(config, only="drift")
+    markdown = (tmp_path / "mlsmoke-out" / "report.md").read_text(encoding="utf-8")
+    assert markdown.count("```mermaid") == charts  # PSI per feature, alcohol's distribution
+    assert report.charts is (charts > 0)

@@ -94,6 +94,10 @@ def test_a_slow_server_fails_the_latency_budget(tmp_path: Path) -> None:
     assert latency.status is Status.FAIL
     assert "over budget" in latency.summary and "p50" in latency.summary
     assert latency.metrics["p50_ms"] >= 300
+    assert latency.evidence["budget_ms"] == {"p50_ms": 150, "p95_ms": 250}
+    histogram = latency.evidence["latency_histogram"]  # for the report's chart
+    assert sum(histogram["counts"]) == 6 and histogram["edges_ms"][0] <= latency.metrics["p50_ms"]
+    assert histogram["edges_ms"][-1] >= latency.metrics["max_ms"]
 
 
 def test_a_wrong_number_of_predictions_fails_predict(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from checker.checks.deadline import NO_DEADLINE, Deadline
+from checker.checks.drift.chart_data import distributions
 from checker.checks.drift.measure import ColumnDrift, Measure, UnreadableFileError, measure
 from checker.checks.engine import run_checks
 from checker.checks.registry import DRIFT_KS, DRIFT_PSI, checks_of
@@ -137,7 +138,7 @@ def psi_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[s
                  "by_column": {c.column: round(c.psi or 0.0, 6) for c in scored}},
         evidence=evidence | _problem_evidence(found) | {
             "bins": truncate([{"bin": b, "reference": round(r, 6), "current": round(c, 6)}
-                              for b, r, c in worst.bins], max_items=30)})
+                              for b, r, c in worst.bins], max_items=30)} | distributions(drifting))
 
 
 def ks_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[str, Any],
@@ -166,7 +167,7 @@ def ks_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[st
         metrics={"ks_pvalue": worst.ks_pvalue, "ks_statistic": worst.ks_statistic, "column": worst.column,
                  "ks_pvalue_min": entry.ks_pvalue_min, "sample_max": entry.sample_max,
                  "by_column": {c.column: c.ks_pvalue for c in tested}},
-        evidence=evidence | _problem_evidence(found))
+        evidence=evidence | _problem_evidence(found) | distributions(drifting))
 
 
 def _nothing_compared(check: str, found: Measure, subject: str, evidence: dict[str, Any],

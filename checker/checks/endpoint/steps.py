@@ -13,6 +13,7 @@ from checker.checks.endpoint import answers, load, readiness
 from checker.checks.endpoint import malformed as malformed_probes
 from checker.checks.endpoint.entry import EntryCheck, tail
 from checker.checks.endpoint.health import wait_healthy
+from checker.checks.endpoint.histogram import latency_chart_data
 from checker.checks.endpoint.http import join_url, public_url
 from checker.checks.endpoint.metrics import scrape_before
 from checker.checks.endpoint.protocols import Protocol, ShapeError
@@ -176,7 +177,7 @@ def latency(e: EntryCheck) -> CheckResult | None:
     percentiles = measured.percentiles()
     metrics = {**percentiles, "requests": len(measured.samples), "failed": len(measured.failures),
                "concurrency": entry.concurrency, "requests_per_s": round(measured.requests_per_s, 1)}
-    evidence = {"outcomes": dict(measured.statuses)}
+    evidence = {"outcomes": dict(measured.statuses), **latency_chart_data(measured, entry.latency.limits)}
     status, summary = _latency_verdict(entry, measured, percentiles)
     return e.result(CheckResult(id=ENDPOINT_LATENCY.id, status=status, summary=summary, metrics=metrics,
                                 evidence=evidence,

@@ -296,3 +296,11 @@ def test_bad_data_read_options_are_config_errors(tmp_path: Path, option: str, ke
     problem = _one(write_config(tmp_path, DATA_OPTIONS.replace("{option}", option)))
     assert key in str(problem)
     assert problem.line == 10
+
+
+def test_report_charts_is_on_by_default_and_takes_a_boolean(tmp_path):
+    assert load_config(write_config(tmp_path, "version: 1\n"), {}).config.report.charts is True
+    off = write_config(tmp_path, "version: 1\nreport: {charts: false}\n")
+    assert load_config(off, {}).config.report.charts is False
+    [problem] = _problems(write_config(tmp_path, "version: 1\nreport:\n  charts: sometimes\n"))
+    assert (problem.key, problem.line) == ("report.charts", 3)
