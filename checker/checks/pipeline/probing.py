@@ -41,7 +41,7 @@ class ProbeRequest:
             "columns": self.columns,
             "types": {name: col.type.value for name, col in self.contract.features.items()},
             "models": [{"path": str(m.path), "format": m.format,
-                        "batches": {name: _row_lists(rows, self.columns) for name, rows in m.batches.items()}}
+                        "batches": {name: row_lists(rows, self.columns) for name, rows in m.batches.items()}}
                        for m in self.models],
         }
 
@@ -114,7 +114,7 @@ def _read_response(path: Path) -> dict[str, Any] | None:
     return response if isinstance(response, dict) else None
 
 
-def _row_lists(table: pa.Table, columns: list[str]) -> list[list[Any]]:
+def row_lists(table: pa.Table, columns: list[str]) -> list[list[Any]]:
     data = table.select(columns).to_pydict()
     return [list(row) for row in zip(*(data[c] for c in columns), strict=True)] if columns else []
 

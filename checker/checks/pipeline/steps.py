@@ -1,5 +1,6 @@
 """The pipeline checks, one function each, in the order the registry runs them:
-synthesize → setup → run → artifacts, metrics → model_load → predict, expect → deterministic.
+synthesize → setup → run → artifacts, metrics → model_load → predict, expect → deterministic
+→ registry.
 
 The second training of the determinism check runs inside model_load, before the probe, so one
 probe loads both models and the user's libraries are imported once; model_load's time is the
@@ -12,9 +13,11 @@ from dataclasses import replace
 from typing import Any
 
 from checker.checks.engine import SkipRest
+from checker.checks.handoff import OfflineModel, wants_pipeline_model
 from checker.checks.pipeline.artifacts import check_metrics, inspect, numbers_in
 from checker.checks.pipeline.commands import data_format
 from checker.checks.pipeline.model_inputs import expect_rows, fresh_rows
+from checker.checks.pipeline.model_registry import registry_env, registry_result, round_trip
 from checker.checks.pipeline.model_results import (
     deterministic_result,
     expect_result,
@@ -32,6 +35,7 @@ from checker.checks.registry import (
     PIPELINE_METRICS,
     PIPELINE_MODEL_LOAD,
     PIPELINE_PREDICT,
+    PIPELINE_REGISTRY,
     PIPELINE_RUN,
     PIPELINE_SETUP,
     PIPELINE_SYNTHESIZE,
@@ -116,6 +120,10 @@ def model_load(run: PipelineRun) -> CheckResult | SkipRest:
         run.second = _rerun(run)
     run.answers = _probe(run, model)
     first = run.answers[0]
+    if first.loaded and wants_pipeline_model(run.ctx.loaded.config):  # for endpoint.parity
+        run.ctx.handoff.pipeline_model = OfflineModel(
+            run.path(run.trained, model.path), model.format, run.python or run.pipeline.python,
+            run.trained.scratch.work, run.trained.env)
     return load_result(first, model.path, run.location(PIPELINE_MODEL_LOAD.id)).with_duration(
         first.outcome.wall_s)
 
@@ -143,6 +151,26 @@ def deterministic(run: PipelineRun) -> CheckResult:
     synthetic = run.answers[0].batches.get("synthetic")
     assert synthetic is not None
     return _compare_runs(run, model, synthetic["values"], second, run.answers[1])
+
+
+def registry(run: PipelineRun) -> CheckResult:
+    """The trained model logged, registered, aliased and loaded back; its predictions on the
+    fresh rows must be the model file's (pipeline.predict's)."""
+    spec, model = run.pipeline.registry, _model(run)
+    if spec is None:
+        return run.bare(PIPELINE_REGISTRY.id, Status.SKIP, "no registry configured (pipeline.registry)")
+    if run.out_of_time:
+        return run.bare(PIPELINE_REGISTRY.id, Status.SKIP, run.deadline_reason)
+    trained, local = run.trained, run.answers[0].batches["synthetic"]["values"]
+    allowed = run.budget(spec.timeout)[0]
+    setup = ProcessSetup(cwd=trained.scratch.work, env=registry_env(trained.env, allowed), timeout_s=allowed,
+                         log_dir=trained.scratch.logs, name="registry")
+    probed = ProbeRequest(run.python or run.pipeline.python, run.contract, [
+        ModelToProbe(run.path(trained, model.path), model.format,
+                     {"synthetic": fresh_rows(run.contract, run.pipeline, model)})])
+    trip = round_trip(spec, probed, setup)
+    result = registry_result(spec, local, trip, run.location(PIPELINE_REGISTRY.id))
+    return result.with_duration(trip.outcome.wall_s)
 
 
 def _compare_runs(run: PipelineRun, model: ModelSpec, first: list[Any], second: Rerun,
