@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 class ModelToProbe:
     path: Path
     format: str | None
-    batches: Mapping[str, pa.Table]
+    batches: Mapping[str, pa.Table | list[list[Any]]]  # a table, or row lists in contract order
+    scores: bool = False  # also predict_proba / decision_function, where the model has them
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class ProbeRequest:
         return {
             "columns": self.columns,
             "types": {name: col.type.value for name, col in self.contract.features.items()},
-            "models": [{"path": str(m.path), "format": m.format,
+            "models": [{"path": str(m.path), "format": m.format, "scores": m.scores,
                         "batches": {name: row_lists(rows, self.columns) for name, rows in m.batches.items()}}
                        for m in self.models],
         }
@@ -114,7 +115,9 @@ def _read_response(path: Path) -> dict[str, Any] | None:
     return response if isinstance(response, dict) else None
 
 
-def row_lists(table: pa.Table, columns: list[str]) -> list[list[Any]]:
+def row_lists(table: pa.Table | list[list[Any]], columns: list[str]) -> list[list[Any]]:
+    if isinstance(table, list):
+        return table
     data = table.select(columns).to_pydict()
     return [list(row) for row in zip(*(data[c] for c in columns), strict=True)] if columns else []
 

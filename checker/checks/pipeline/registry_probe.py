@@ -19,7 +19,10 @@ import os
 import sys
 import traceback
 
-import probe  # the sibling script (this file's folder is sys.path[0]), imported before the project's
+try:
+    import probe  # the sibling script (this file's folder is sys.path[0]), imported before the project's
+except ImportError:  # imported as part of the checker package (tools, tests), not run
+    from checker.checks.pipeline import probe
 
 FLAVORS = {"sklearn": "mlflow.sklearn"}
 
