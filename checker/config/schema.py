@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator
 
 from checker.config.compare_schema import CompareSettings
 from checker.config.endpoint_schema import Endpoint
@@ -150,11 +150,13 @@ class Pipeline(StrictModel):
     model: ModelSpec | None = None
     registry: Registry | None = None
 
-    @model_validator(mode="after")
-    def _registry_has_a_model(self) -> Pipeline:
-        if self.registry is not None and self.model is None:
+    @field_validator("registry")
+    @classmethod
+    def _registry_has_a_model(cls, value: Registry | None, info: ValidationInfo) -> Registry | None:
+        # a field validator (model is declared before it), so the error points at `registry:`
+        if value is not None and info.data.get("model") is None:
             raise ValueError("registry needs model (the model file the pipeline writes, to register)")
-        return self
+        return value
 
     @field_validator("data_path")
     @classmethod

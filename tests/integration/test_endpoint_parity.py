@@ -81,7 +81,8 @@ def model_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @contextmanager
 def serving(folder: Path, factor: float, output: str) -> Iterator[str]:
     port = free_port()
-    args = [mlflow_python(), str(folder / "app.py"), str(folder / "model.joblib"), str(port), str(factor), output]
+    args = [mlflow_python(), str(folder / "app.py"), str(folder / "model.joblib"), str(port), str(factor),
+            output]
     with process(args, user_environ(), folder, folder / f"app-{port}.log"):
         yield f"http://127.0.0.1:{port}"
 

@@ -59,7 +59,8 @@ def registered(tracking: str, tmp_path_factory: pytest.TempPathFactory) -> tuple
                            registry={"tracking_uri": tracking, "name": "wine", "alias": "candidate"})
 
 
-def test_a_trained_model_is_registered_reloaded_by_alias_and_equal(registered: tuple[CheckResult, Path]) -> None:
+def test_a_trained_model_is_registered_reloaded_by_alias_and_equal(
+        registered: tuple[CheckResult, Path]) -> None:
     result, out = registered
     assert result.status is Status.PASS, result.to_dict()
     assert result.subject == "models:/wine@candidate"
@@ -91,8 +92,10 @@ def alias_swallowing_proxy(upstream: str) -> Iterator[str]:
         def forward(self) -> None:
             size = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(size) if size else None
-            headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "authorization")}
-            request = urllib.request.Request(upstream + self.path, data=body, headers=headers, method=self.command)
+            headers = {k: v for k, v in self.headers.items()
+                       if k.lower() in ("content-type", "authorization")}
+            request = urllib.request.Request(upstream + self.path, data=body, headers=headers,
+                                             method=self.command)
             try:
                 with urllib.request.urlopen(request, timeout=60) as answer:
                     self.reply(answer.status, answer.read(), answer.headers.get("Content-Type", ""))
@@ -123,10 +126,12 @@ def test_a_different_model_under_the_alias_fails_with_the_rows(tracking: str, tm
                                registry={"tracking_uri": tracking, "name": "wine-swap"})
     assert first.status is Status.PASS and first.metrics["version"] == "1", first.to_dict()
     with alias_swallowing_proxy(tracking) as proxied:
-        result, out = registry_result(tmp_path / "forest", registry={"tracking_uri": proxied, "name": "wine-swap"})
+        result, out = registry_result(tmp_path / "forest",
+                                      registry={"tracking_uri": proxied, "name": "wine-swap"})
     assert result.status is Status.FAIL, result.to_dict()
     assert result.metrics["version"] == "2" and result.metrics["alias_version"] == "1"
-    assert "models:/wine-swap@candidate resolves to version 1, not version 2 registered by this run" in result.summary
+    assert ("models:/wine-swap@candidate resolves to version 1, not version 2 registered by this run"
+            in result.summary)
     assert "the reloaded model disagrees with the model file on" in result.summary
     mismatch = result.evidence["mismatches"][0]
     assert set(mismatch) == {"row", "local", "registry"} and mismatch["registry"] == 1
@@ -137,7 +142,8 @@ def test_a_dead_tracking_server_fails_in_bounded_time(tmp_path: Path) -> None:
     result, out = registry_result(tmp_path, registry={"tracking_uri": f"http://127.0.0.1:{free_port()}",
                                                       "name": "wine"})
     assert result.status is Status.FAIL, result.to_dict()
-    assert result.summary.startswith("failed while logging the model to the tracking server: "), result.summary
+    assert result.summary.startswith("failed while logging the model to the tracking server: "), \
+        result.summary
     assert result.duration_s < 150  # MLflow alone retries for about 4 minutes
     assert result.evidence["step"] == "log" and "traceback" in result.evidence
     assert_no_token(out)
