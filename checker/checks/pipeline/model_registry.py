@@ -18,7 +18,7 @@ from typing import Any
 
 from checker.checks.pipeline.model_results import batch_failure
 from checker.checks.pipeline.predictions import MAX_EXAMPLES, differences
-from checker.checks.pipeline.probing import ProbeRequest
+from checker.checks.pipeline.probing import ProbeRequest, silence
 from checker.checks.pipeline.process import ProcessOutcome, ProcessSetup, run_process
 from checker.checks.registry import PIPELINE_REGISTRY
 from checker.config.schema import Registry
@@ -119,12 +119,7 @@ def _mismatch(target: str, found: Mapping[str, Any], diffs: list[dict[str, Any]]
 def _failure(trip: RoundTrip) -> str:
     answer, outcome = trip.answer, trip.outcome
     if not answer:
-        if outcome.start_error:
-            return f"cannot run the user's interpreter: {outcome.start_error}"
-        if outcome.timed_out:
-            return f"the registry round trip took longer than {trip.timeout_s:g}s and was stopped"
-        last = (outcome.stderr_tail or outcome.stdout_tail).strip().splitlines()[-1:] or ["no output"]
-        return f"the registry round trip stopped without answering (exit {outcome.exit_code}): {last[0]}"
+        return silence(outcome, trip.timeout_s, "the registry round trip", "the registry round trip")
     step = STEPS.get(str(answer.get("step")), str(answer.get("step")))
     if not answer.get("kind"):  # stopped from outside in the middle of a step
         ended = (f"took longer than {trip.timeout_s:g}s" if outcome.timed_out
