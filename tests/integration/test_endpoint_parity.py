@@ -87,13 +87,19 @@ def serving(folder: Path, factor: float, output: str) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
 
 
-def run_parity(folder: Path, url: str, **parity: Any) -> CheckResult:
+def run_endpoint(folder: Path, url: str, entry: dict[str, Any] | None = None,
+                 **parity: Any) -> list[CheckResult]:
     body = {"version": 1, "contracts": CONTRACT, "endpoint": {
         "url": url, "protocol": "mlflow", "contract": "wine", "requests": 0,
         "health": {"path": "/health", "timeout": "120s"},
-        "parity": {"model": "model.joblib", "python": mlflow_python(), "rows": 200, **parity}}}
+        "parity": {"model": "model.joblib", "python": mlflow_python(), "rows": 200, **parity},
+        **(entry or {})}}
     config = write_config(folder, yaml.safe_dump(body, sort_keys=False))
-    return by_id(run_check(config, "endpoint", environ=user_environ()), "endpoint.parity")
+    return run_check(config, "endpoint", environ=user_environ())
+
+
+def run_parity(folder: Path, url: str, **parity: Any) -> CheckResult:
+    return by_id(run_endpoint(folder, url, **parity), "endpoint.parity")
 
 
 def test_a_feature_scaled_differently_when_served_fails_naming_the_rows(model_folder: Path) -> None:
@@ -113,10 +119,13 @@ def test_a_feature_scaled_differently_when_served_fails_naming_the_rows(model_fo
 
 def test_the_twin_that_scales_like_training_passes(model_folder: Path) -> None:
     with serving(model_folder, 1.0, "proba") as url:
-        parity = run_parity(model_folder, url)
+        results = run_endpoint(model_folder, url, {"malformed": {"max_rows": 64, "allow": ["empty_rows"]}})
+    parity = by_id(results, "endpoint.parity")
     assert parity.status is Status.PASS, parity.to_dict()
     assert parity.metrics["mismatches"] == 0 and parity.metrics["compared"] == "predict_proba"
     assert "0 rows differ" in parity.summary
+    # the 200 rows went in batches of at most max_rows: 4 requests, after predict's one
+    assert by_id(results, "endpoint.errors").metrics["requests"] == 5
 
 
 def test_classes_only_still_counts_the_rows_that_differ_and_says_the_test_is_weak(model_folder: Path) -> None:
