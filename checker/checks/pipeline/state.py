@@ -93,7 +93,14 @@ class PipelineRun:
     def deadline_reason(self) -> str:
         return self.limit.reason
 
-    def bare(self, check_id: str, status: Status, summary: str) -> CheckResult:
+    def bare(self, check_id: str, status: Status, summary: str) -> CheckResult | None:
+        """The engine's skips and errors; None for pipeline.registry when it is not configured
+        (it is not reported then, as the endpoint's checks of what an entry lacks are not)."""
+        if check_id == PIPELINE_REGISTRY.id and self.pipeline.registry is None:
+            return None
+        return self.plain(check_id, status, summary)
+
+    def plain(self, check_id: str, status: Status, summary: str) -> CheckResult:
         return CheckResult(id=check_id, status=status, subject=self.subject(check_id),
                            summary=summary, location=self.location(check_id))
 

@@ -54,8 +54,8 @@ def synthesize(run: PipelineRun) -> CheckResult:
         run.table = table = synthesize_rows(run.contract, pipeline.rows, pipeline.seed, pipeline.patterns)
         write_table(table, trained.scratch.inside(trained.values.data), fmt)
     except (ValueError, TypeError, OSError) as exc:  # SynthError, pyarrow's ArrowInvalid/TypeError
-        return run.bare(PIPELINE_SYNTHESIZE.id, Status.FAIL, f"cannot synthesize data: {exc}")
-    result = run.bare(
+        return run.plain(PIPELINE_SYNTHESIZE.id, Status.FAIL, f"cannot synthesize data: {exc}")
+    result = run.plain(
         PIPELINE_SYNTHESIZE.id, Status.PASS,
         f"{table.num_rows} rows from contract {run.contract.name}, seed {pipeline.seed}, "
         f"{len(pipeline.patterns)} pattern(s), as {fmt}")
@@ -70,7 +70,7 @@ def synthesize(run: PipelineRun) -> CheckResult:
 
 def setup(run: PipelineRun) -> CheckResult:
     if not run.pipeline.setup:
-        return run.bare(PIPELINE_SETUP.id, Status.SKIP, "no setup command configured")
+        return run.plain(PIPELINE_SETUP.id, Status.SKIP, "no setup command configured")
     return run.shell(PIPELINE_SETUP.id, run.pipeline.setup, run.pipeline.setup_timeout, run.trained)
 
 
@@ -84,7 +84,7 @@ def artifacts(run: PipelineRun) -> CheckResult:
     found = [run.path(run.trained, a.path) for a in configured]
     run.artifact_states = states = inspect(configured, found, run.trained.scratch)
     if not configured:
-        return run.bare(PIPELINE_ARTIFACTS.id, Status.SKIP, "no artifacts configured")
+        return run.plain(PIPELINE_ARTIFACTS.id, Status.SKIP, "no artifacts configured")
     return artifacts_result(configured, states, run.location(PIPELINE_ARTIFACTS.id))
 
 
@@ -99,9 +99,9 @@ def metrics(run: PipelineRun) -> CheckResult:
         numbers = numbers_in(run.artifact_states, configured)
         return replace(result, metrics={**result.metrics, "numbers": numbers}) if numbers else result
     if any(a.json_ for a in configured):
-        return run.bare(PIPELINE_METRICS.id, Status.SKIP,
+        return run.plain(PIPELINE_METRICS.id, Status.SKIP,
                         "the metrics file is missing (see pipeline.artifacts)")
-    return run.bare(PIPELINE_METRICS.id, Status.SKIP, "no JSON metrics configured (artifacts[].json)")
+    return run.plain(PIPELINE_METRICS.id, Status.SKIP, "no JSON metrics configured (artifacts[].json)")
 
 
 def model_load(run: PipelineRun) -> CheckResult | SkipRest:
@@ -137,7 +137,7 @@ def predict(run: PipelineRun) -> CheckResult:
 def expect(run: PipelineRun) -> CheckResult:
     model = _model(run)
     if not model.expect:
-        return run.bare(PIPELINE_EXPECT.id, Status.SKIP, "no expectations configured (model.expect)")
+        return run.plain(PIPELINE_EXPECT.id, Status.SKIP, "no expectations configured (model.expect)")
     return expect_result(run.answers[0].batches.get("expect"), model, model.path,
                          run.location(PIPELINE_EXPECT.id))
 
@@ -145,7 +145,7 @@ def expect(run: PipelineRun) -> CheckResult:
 def deterministic(run: PipelineRun) -> CheckResult:
     model, second = _model(run), run.second
     if second is None:
-        return run.bare(PIPELINE_DETERMINISTIC.id, Status.SKIP, "deterministic is not enabled")
+        return run.plain(PIPELINE_DETERMINISTIC.id, Status.SKIP, "deterministic is not enabled")
     if second.result.status is not Status.PASS:
         return replace(second.result, summary=f"second run: {second.result.summary}", subject=model.path)
     synthetic = run.answers[0].batches.get("synthetic")
@@ -153,14 +153,14 @@ def deterministic(run: PipelineRun) -> CheckResult:
     return _compare_runs(run, model, synthetic["values"], second, run.answers[1])
 
 
-def registry(run: PipelineRun) -> CheckResult:
+def registry(run: PipelineRun) -> CheckResult | None:
     """The trained model logged, registered, aliased and loaded back; its predictions on the
-    fresh rows must be the model file's (pipeline.predict's)."""
+    fresh rows must be the model file's (pipeline.predict's). Not reported without `registry`."""
     spec, model = run.pipeline.registry, _model(run)
     if spec is None:
-        return run.bare(PIPELINE_REGISTRY.id, Status.SKIP, "no registry configured (pipeline.registry)")
+        return None
     if run.out_of_time:
-        return run.bare(PIPELINE_REGISTRY.id, Status.SKIP, run.deadline_reason)
+        return run.plain(PIPELINE_REGISTRY.id, Status.SKIP, run.deadline_reason)
     trained, local = run.trained, run.answers[0].batches["synthetic"]["values"]
     allowed = run.budget(spec.timeout)[0]
     setup = ProcessSetup(cwd=trained.scratch.work, env=registry_env(trained.env, allowed), timeout_s=allowed,
@@ -195,7 +195,7 @@ def _refused_model(run: PipelineRun, model: ModelSpec | None) -> CheckResult | N
     try:
         run.trained.scratch.inside(run.path(run.trained, model.path))
     except PathRefusedError as exc:
-        return run.bare(PIPELINE_MODEL_LOAD.id, Status.FAIL, f"refused, not loaded: {exc}")
+        return run.plain(PIPELINE_MODEL_LOAD.id, Status.FAIL, f"refused, not loaded: {exc}")
     return None
 
 
