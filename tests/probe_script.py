@@ -16,11 +16,12 @@ ROWS = [[12.5, 2019, True, "2020-05-01T00:00:00", "red"], [14.0, 2020, False, "2
 PICKLE_IT = "import pickle, {module}\npickle.dump({module}.{cls}(), open('m.pkl', 'wb'))\n"
 
 
-def probe(python: list[str], folder: Path, model: str, *, types: dict[str, str] = TYPES,
-          rows: list[list[Any]] = ROWS) -> dict[str, Any]:
-    """The probe's answer for one model."""
+def probe(python: list[str], folder: Path, model: str, *, types: dict[str, str] = TYPES,  # noqa: PLR0913
+          rows: list[list[Any]] = ROWS, scores: bool = False) -> dict[str, Any]:
+    """The probe's answer for one model (`scores`: predict_proba and decision_function too)."""
     request = {"columns": list(types), "types": types,
-               "models": [{"path": str(folder / model), "format": None, "batches": {"rows": rows}}]}
+               "models": [{"path": str(folder / model), "format": None, "batches": {"rows": rows},
+                           "scores": scores}]}
     (folder / "request.json").write_text(json.dumps(request))
     subprocess.run([*python, str(PROBE_SCRIPT), "request.json", "response.json"], cwd=folder,
                    check=True, timeout=120, capture_output=True)

@@ -82,14 +82,52 @@ def process(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> Itera
 @contextmanager
 def mlflow_server(workdir: Path) -> Iterator[str]:
     """`mlflow models serve --env-manager local` on a free port; yields its base URL."""
-    venv = ensure_venv("mlflow")
     model = train("mlflow", workdir / "mlflow-model")
+    with mlflow_serving(str(model), workdir, f"file://{workdir}/mlruns") as url:
+        yield url
+
+
+@contextmanager
+def mlflow_serving(model_uri: str, workdir: Path, tracking_uri: str) -> Iterator[str]:
+    """`mlflow models serve -m MODEL_URI` (a folder, or `models:/name@alias` from `tracking_uri`);
+    yields its base URL. The venv's bin comes first on PATH: mlflow execs `uvicorn` by name."""
+    venv = ensure_venv("mlflow")
     port = free_port()
-    env = venv_env(venv) | {"MLFLOW_TRACKING_URI": f"file://{workdir}/mlruns"}
-    args = [str(venv / "bin" / "mlflow"), "models", "serve", "-m", str(model), "--env-manager", "local",
+    env = venv_env(venv) | {"MLFLOW_TRACKING_URI": tracking_uri, "MLFLOW_DISABLE_TELEMETRY": "true"}
+    args = [str(venv / "bin" / "mlflow"), "models", "serve", "-m", model_uri, "--env-manager", "local",
             "-h", "127.0.0.1", "-p", str(port), "-w", "1"]
-    with process(args, env, workdir, workdir / "mlflow.log"):
+    with process(args, env, workdir, workdir / f"mlflow-serve-{port}.log"):
         yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def mlflow_tracking_server(workdir: Path) -> Iterator[str]:
+    """`mlflow server` with a SQLite backend and a local artifact root, one worker, on a free
+    port of 127.0.0.1; yields its URL once /health answers (bounded: 180 s)."""
+    import time
+    import urllib.request
+
+    venv = ensure_venv("mlflow")
+    port = free_port()
+    args = [str(venv / "bin" / "mlflow"), "server", "--backend-store-uri", f"sqlite:///{workdir}/mlflow.db",
+            "--default-artifact-root", str(workdir / "artifacts"), "-h", "127.0.0.1", "-p", str(port),
+            "--workers", "1"]
+    url = f"http://127.0.0.1:{port}"
+    # no job executor: MLflow 3 starts seven huey consumer processes for server-side jobs otherwise
+    env = venv_env(venv) | {"MLFLOW_DISABLE_TELEMETRY": "true", "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
+    with process(args, env, workdir, workdir / "mlflow-server.log") as proc:
+        until = time.monotonic() + 180
+        while time.monotonic() < until and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            log = (workdir / "mlflow-server.log").read_text()[-3000:]
+            raise RuntimeError(f"mlflow server did not come up:\n{log}")
+        yield url
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from checker.config.field_types import Duration, OutputSpec
+from checker.config.field_types import Duration, ModelFormat, OutputSpec
 from checker.config.http_fields import HeaderName, HeaderValue, http_url
 from checker.config.metrics_schema import Metrics, metrics_setting
 from checker.contracts.model import StrictModel
@@ -84,6 +84,21 @@ def _malformed(value: Any) -> Any:
     return value
 
 
+# `parity.model` naming the model the pipeline family trained in this run
+PIPELINE_MODEL = "{pipeline}"
+
+
+class Parity(StrictModel):
+    """endpoint.parity: the served predictions against an offline model's, on the same rows."""
+
+    model: str = Field(min_length=1)  # PIPELINE_MODEL, or a model file in the project
+    format: ModelFormat | None = None
+    tolerance: float = Field(default=1e-6, ge=0)
+    rows: int = Field(default=100, gt=0, le=10_000)
+    python: str | None = None  # default: pipeline.python, else python3
+    timeout: Duration = 120.0  # loading the offline model and predicting
+
+
 class JsonProtocol(StrictModel):
     """The `json` protocol: a body template and where the predictions are in the answer."""
 
@@ -115,6 +130,7 @@ class Endpoint(StrictModel):
     malformed: Annotated[Malformed | None, BeforeValidator(_malformed)] = None
     error_rate_max: float = Field(default=0.0, ge=0, le=1)
     metrics: Annotated[Metrics | None, BeforeValidator(metrics_setting)] = None
+    parity: Parity | None = None
 
     @field_validator("url")
     @classmethod
@@ -127,6 +143,8 @@ class Endpoint(StrictModel):
             raise ValueError("an endpoint needs url (or --staging-url) or serve")
         if self.protocol == "kserve-v2" and not self.model and self.contract:
             raise ValueError("protocol kserve-v2 needs model (the name in /v2/models/{model})")
+        if self.parity and not self.contract:
+            raise ValueError("parity needs contract (the rows sent to the endpoint and the offline model)")
         return self
 
     @property

@@ -4,7 +4,7 @@ and OutputSpec, what a prediction must look like (pipeline model and endpoint an
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
@@ -37,6 +37,7 @@ def parse_duration(value: Any) -> float:
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
+ModelFormat = Literal["joblib", "pickle", "skops", "onnx"]
 
 
 class OutputSpec(OrderedBounds):

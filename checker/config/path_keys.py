@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from checker.config.endpoint_schema import Endpoint
+from checker.config.endpoint_schema import PIPELINE_MODEL, Endpoint
 from checker.config.paths import lexical_problem, literal_problem
 from checker.config.schema import Config, Pipeline
 from checker.config.yamlmap import LineIndex, PathKey, dotted
@@ -43,8 +43,13 @@ def _path_keys(config: Config) -> Iterator[tuple[PathKey, str, Check]]:
         yield ("drift", i, "current"), drift.current, literal_problem
     if config.pipeline:
         yield from _pipeline_keys(config.pipeline)
+    trained = config.pipeline is not None and config.pipeline.model is not None
     for i, endpoint in enumerate(config.endpoint):
         yield from ((("endpoint", i, *key), value, check) for key, value, check in _endpoint_keys(endpoint))
+        if endpoint.parity:
+            check = literal_problem if endpoint.parity.model != PIPELINE_MODEL else (
+                _no_problem if trained else _no_pipeline_model)
+            yield ("endpoint", i, "parity", "model"), endpoint.parity.model, check
     yield ("baseline", "file"), config.baseline.file, literal_problem
     if config.compare and config.compare.results:
         yield ("compare", "results"), config.compare.results, literal_problem
@@ -77,6 +82,14 @@ def artifact_problem(root: Path, template: str) -> str | None:
             rest = template[len(placeholder):].lstrip("/") or "."
             return lexical_problem(rest, inside=placeholder)
     return literal_problem(root, template)
+
+
+def _no_problem(_root: Path, _value: str) -> str | None:
+    return None
+
+
+def _no_pipeline_model(_root: Path, value: str) -> str | None:
+    return f"{value} is the model the pipeline trains: it needs a pipeline section with model"
 
 
 def _dockerfile_problem(root: Path, path: str) -> str | None:

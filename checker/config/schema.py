@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator
 
 from checker.config.compare_schema import CompareSettings
 from checker.config.endpoint_schema import Endpoint
-from checker.config.field_types import Duration, OutputSpec
+from checker.config.field_types import Duration, ModelFormat, OutputSpec
+from checker.config.http_fields import url_credentials
 from checker.contracts.model import Contract, OrderedBounds, StrictModel
 
 Globs = Annotated[list[str], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
@@ -66,7 +67,6 @@ class DriftEntry(StrictModel):
 
 Comparison = Literal["eq", "ne", "gt", "ge", "lt", "le", "in"]
 FailOn = Literal["error", "warning"]
-ModelFormat = Literal["joblib", "pickle", "skops", "onnx"]
 DataFormat = Literal["parquet", "csv", "jsonl"]
 
 
@@ -105,6 +105,33 @@ class ModelSpec(StrictModel):
     timeout: Duration = 120.0  # loading and probing the model, per probe run
 
 
+class Registry(StrictModel):
+    """pipeline.registry: the trained model logged, registered, aliased and loaded back (MLflow)."""
+
+    tracking_uri: str = Field(min_length=1)
+    name: str = Field(min_length=1, pattern=r"^[^/@:]+$")  # the registered model
+    alias: str = Field(default="candidate", pattern=r"^[A-Za-z0-9_-]+$")
+    flavor: Literal["sklearn"] = "sklearn"
+    tolerance: float = Field(default=1e-6, ge=0)
+    timeout: Duration = 300.0  # the whole round trip, in the user's interpreter
+
+    @field_validator("tracking_uri")
+    @classmethod
+    def _no_credentials(cls, value: str) -> str:
+        if url_credentials(value):
+            raise ValueError("must not carry credentials (user:password@host): MLflow takes them from "
+                             "MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN "
+                             "in the environment (the URI is not shown)")
+        return value
+
+    @field_validator("alias")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value.lower() == "latest" or (value[:1] in "vV" and value[1:].isdigit()):
+            raise ValueError(f"{value!r} is reserved by MLflow (latest, v<number>); choose another alias")
+        return value
+
+
 class Pipeline(StrictModel):
     contract: str
     rows: int = Field(default=200, gt=0, le=1_000_000)
@@ -121,6 +148,15 @@ class Pipeline(StrictModel):
     env: dict[str, str] = Field(default_factory=dict)
     artifacts: list[Artifact] = Field(default_factory=list)
     model: ModelSpec | None = None
+    registry: Registry | None = None
+
+    @field_validator("registry")
+    @classmethod
+    def _registry_has_a_model(cls, value: Registry | None, info: ValidationInfo) -> Registry | None:
+        # a field validator (model is declared before it), so the error points at `registry:`
+        if value is not None and info.data.get("model") is None:
+            raise ValueError("registry needs model (the model file the pipeline writes, to register)")
+        return value
 
     @field_validator("data_path")
     @classmethod

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.checks.deadline import NO_DEADLINE, Deadline
+from checker.checks.handoff import Handoff
 from checker.config.load import LoadedConfig
 from checker.config.location import Location
 from checker.config.secrets import Redactor
@@ -29,6 +30,7 @@ class RunContext:
     deadline: Deadline = NO_DEADLINE  # the whole run's (--deadline, deadlines.run)
     compare_base: Base | None = None  # the base branch's results, when the config compares with them
     earlier: tuple[CheckResult, ...] = ()  # the results of the groups run before this one
+    handoff: Handoff = field(default_factory=Handoff)  # from one family to a later one; closed by the runner
 
     @property
     def root(self) -> Path:

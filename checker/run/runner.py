@@ -72,6 +72,7 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
                 ctx.on_result(result)
     finally:
         TURNED_OFF.reset(token)
+        ctx.handoff.close()  # what one family left for a later one (the pipeline's scratch copies)
     for result in nothing_checked(checks, ctx):
         checks.append(result)
         ctx.on_result(result)

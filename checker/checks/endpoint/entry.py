@@ -13,7 +13,13 @@ from typing import Any
 from checker.checks.endpoint.exposition import Scrape
 from checker.checks.endpoint.http import HttpClient
 from checker.checks.endpoint.request import PredictRequest, Tally
-from checker.checks.registry import ENDPOINT_HEALTH, ENDPOINT_MALFORMED, ENDPOINT_METRICS, ENDPOINT_SERVE
+from checker.checks.registry import (
+    ENDPOINT_HEALTH,
+    ENDPOINT_MALFORMED,
+    ENDPOINT_METRICS,
+    ENDPOINT_PARITY,
+    ENDPOINT_SERVE,
+)
 from checker.config.endpoint_schema import Endpoint
 from checker.contracts.model import Contract
 from checker.results.clip import clip_tail
@@ -53,6 +59,8 @@ class EntryCheck:
             return self.entry.metrics is not None  # an ancillary service's metrics too
         if self.entry.health_only:
             return False
+        if check_id == ENDPOINT_PARITY.id:
+            return self.entry.parity is not None
         return check_id != ENDPOINT_MALFORMED.id or self.entry.malformed is not None
 
     def client(self) -> HttpClient:

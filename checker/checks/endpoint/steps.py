@@ -1,6 +1,7 @@
 """The endpoint checks, one function each over an `EntryCheck`, in the order the registry
-runs them: serve → health → predict → latency → malformed → errors (endpoint.metrics, in
-checker.checks.endpoint.metrics, comes last; its first scrape is taken when health passes).
+runs them: serve → health → predict → parity (in `parity.py`) → latency → malformed → errors
+(endpoint.metrics, in checker.checks.endpoint.metrics, comes last; its first scrape is taken
+when health passes).
 A check that does not apply to the entry (serve without `serve:`, the model checks of a
 health-only entry) returns None; what a failure skips is in the registry."""
 
@@ -14,7 +15,7 @@ from checker.checks.endpoint import malformed as malformed_probes
 from checker.checks.endpoint.entry import EntryCheck, tail
 from checker.checks.endpoint.health import wait_healthy
 from checker.checks.endpoint.histogram import latency_chart_data
-from checker.checks.endpoint.http import join_url, public_url
+from checker.checks.endpoint.http import Exchange, join_url, public_url
 from checker.checks.endpoint.metrics import scrape_before
 from checker.checks.endpoint.protocols import Protocol, ShapeError
 from checker.checks.endpoint.request import PredictRequest
@@ -118,22 +119,29 @@ def predict(e: EntryCheck) -> CheckResult | SkipRest | None:
         return e.result(CheckResult(id=ENDPOINT_PREDICT.id, status=status, summary=summary, metrics=metrics,
                                     evidence={**evidence, **extra}, location=e.location("predict")))
 
-    if answer.error:
-        return outcome(Status.FAIL, f"POST {public_url(target)}: {answer.error}")
-    if answer.status != 200:
-        return outcome(Status.FAIL, f"POST {public_url(target)} answered HTTP {answer.status}, expected 200")
-    if not answer.is_json:
-        return outcome(Status.FAIL, f"content type {answer.content_type or '(none)'!r}, "
-                                    "expected application/json")
-    try:
-        document = answer.json()
-        predictions = request.protocol.predictions(document)
-    except (ValueError, ShapeError) as exc:
-        return outcome(Status.FAIL, str(exc))
+    read = read_predictions(answer, request.protocol, target)
+    if isinstance(read, str):
+        return outcome(Status.FAIL, read)
+    document, predictions = read
     metrics["predictions"] = len(predictions)
     if len(predictions) != rows:
         return outcome(Status.FAIL, f"{len(predictions)} predictions for {rows} rows sent")
     return _judge_predictions(e, predictions, document, outcome)
+
+
+def read_predictions(answer: Exchange, protocol: Protocol, target: str) -> tuple[Any, list[Any]] | str:
+    """(the answer's JSON document, its predictions), or why the answer has none."""
+    if answer.error:
+        return f"POST {public_url(target)}: {answer.error}"
+    if answer.status != 200:
+        return f"POST {public_url(target)} answered HTTP {answer.status}, expected 200"
+    if not answer.is_json:
+        return f"content type {answer.content_type or '(none)'!r}, expected application/json"
+    try:
+        document = answer.json()
+        return document, protocol.predictions(document)
+    except (ValueError, ShapeError) as exc:
+        return str(exc)
 
 
 def _judge_predictions(e: EntryCheck, predictions: list[Any], document: Any,

@@ -28,9 +28,12 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
     pipeline = config.pipeline
     assert pipeline is not None, "the registry runs this group only with a pipeline section"
     with ExitStack() as scratches:
+        ctx.handoff.pipeline_ran = True
         state = PipelineRun(pipeline, config.contract(pipeline.contract), ctx, scratches,
                             pipeline.deadline or default_deadline(pipeline))
         yield from run_checks(checks_of("pipeline"), state, state.limit)
+        if ctx.handoff.pipeline_model is not None:  # endpoint.parity loads it: keep the scratch copy
+            ctx.handoff.keep(scratches.pop_all())
 
 
 def default_deadline(pipeline: Pipeline) -> float:
@@ -38,4 +41,5 @@ def default_deadline(pipeline: Pipeline) -> float:
     runs = 2 if pipeline.model and pipeline.model.deterministic else 1
     probe_s = pipeline.model.timeout if pipeline.model else 0.0  # one probe run loads every model
     setup_s = pipeline.setup_timeout if pipeline.setup else 0.0
-    return setup_s + runs * pipeline.timeout + probe_s + DEADLINE_SLACK_S
+    registry_s = pipeline.registry.timeout if pipeline.registry else 0.0
+    return setup_s + runs * pipeline.timeout + probe_s + registry_s + DEADLINE_SLACK_S

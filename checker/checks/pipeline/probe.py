@@ -44,7 +44,8 @@ def probe_model(entry, columns, types):
     model, loaded = load(entry["path"], entry.get("format"))
     if model is None:
         return {"load": loaded}
-    batches = {name: predict(model, columns, types, rows) for name, rows in entry["batches"].items()}
+    scores = bool(entry.get("scores"))
+    batches = {name: predict(model, columns, types, rows, scores) for name, rows in entry["batches"].items()}
     return {"load": loaded, "batches": batches}
 
 
@@ -139,7 +140,10 @@ def feature_names(model):
     return [str(n) for n in names] if names is not None else None
 
 
-def predict(model, columns, types, rows):
+def predict(model, columns, types, rows, scores=False):
+    """predict()'s values; with `scores`, also predict_proba's and decision_function's where the
+    model has them (endpoint.parity compares served scores with them)."""
+    frame = None
     try:
         if isinstance(model, OnnxModel):
             raw = model.predict_rows(columns, rows)
@@ -151,7 +155,23 @@ def predict(model, columns, types, rows):
     except BaseException as exc:
         return {"ok": False, "kind": "raised", "error": last_line(exc),
                 "traceback": traceback.format_exc()}
-    return as_values(raw)
+    values = as_values(raw)
+    if scores and frame is not None:
+        values["scores"] = model_scores(model, frame)
+    return values
+
+
+def model_scores(model, frame):
+    found = {}
+    for method in ("predict_proba", "decision_function"):
+        function = getattr(model, method, None)  # a Pipeline hides those its last step lacks
+        if not callable(function):
+            continue
+        try:
+            found[method] = as_values(function(frame))
+        except BaseException as exc:
+            found[method] = {"ok": False, "error": last_line(exc)}
+    return found
 
 
 def input_frame(model, columns, types, rows):

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 class ModelToProbe:
     path: Path
     format: str | None
-    batches: Mapping[str, pa.Table]
+    batches: Mapping[str, pa.Table | list[list[Any]]]  # a table, or row lists in contract order
+    scores: bool = False  # also predict_proba / decision_function, where the model has them
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ class ProbeRequest:
         return {
             "columns": self.columns,
             "types": {name: col.type.value for name, col in self.contract.features.items()},
-            "models": [{"path": str(m.path), "format": m.format,
-                        "batches": {name: _row_lists(rows, self.columns) for name, rows in m.batches.items()}}
+            "models": [{"path": str(m.path), "format": m.format, "scores": m.scores,
+                        "batches": {name: row_lists(rows, self.columns) for name, rows in m.batches.items()}}
                        for m in self.models],
         }
 
@@ -72,8 +73,8 @@ def run_probe(request: ProbeRequest, setup: ProcessSetup) -> list[ProbeAnswer]:
     response = _read_response(response_path)
     models = response.get("models") if response else None
     if not isinstance(models, list) or len(models) != len(request.models):
-        silence = _silence(outcome, setup.timeout_s)
-        return [ProbeAnswer(outcome, silence) for _ in request.models]
+        why = silence(outcome, setup.timeout_s)
+        return [ProbeAnswer(outcome, why) for _ in request.models]
     version = str(response.get("python", "")) if response else ""
     return [_answer(outcome, model, answer, request.python, version)
             for model, answer in zip(request.models, models, strict=True)]
@@ -97,13 +98,15 @@ def load_message(python: str, path: Path, load: Mapping[str, Any]) -> str:
     return str(error) or "the model could not be loaded"
 
 
-def _silence(outcome: ProcessOutcome, timeout_s: float) -> str:
+def silence(outcome: ProcessOutcome, timeout_s: float, script: str = "the probe",
+            work: str = "loading and probing the model") -> str:
+    """Why a script run by the user's interpreter gave no answer."""
     if outcome.start_error:
         return f"cannot run the user's interpreter: {outcome.start_error}"
     if outcome.timed_out:
-        return f"loading and probing the model took longer than {timeout_s:g}s"
+        return f"{work} took longer than {timeout_s:g}s"
     last = (outcome.stderr_tail or outcome.stdout_tail).strip().splitlines()[-1:] or ["no output"]
-    return f"the probe stopped without answering (exit {outcome.exit_code}): {last[0]}"
+    return f"{script} stopped without answering (exit {outcome.exit_code}): {last[0]}"
 
 
 def _read_response(path: Path) -> dict[str, Any] | None:
@@ -114,7 +117,9 @@ def _read_response(path: Path) -> dict[str, Any] | None:
     return response if isinstance(response, dict) else None
 
 
-def _row_lists(table: pa.Table, columns: list[str]) -> list[list[Any]]:
+def row_lists(table: pa.Table | list[list[Any]], columns: list[str]) -> list[list[Any]]:
+    if isinstance(table, list):
+        return table
     data = table.select(columns).to_pydict()
     return [list(row) for row in zip(*(data[c] for c in columns), strict=True)] if columns else []
 

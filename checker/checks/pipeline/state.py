@@ -23,6 +23,7 @@ from checker.checks.registry import (
     PIPELINE_METRICS,
     PIPELINE_MODEL_LOAD,
     PIPELINE_PREDICT,
+    PIPELINE_REGISTRY,
     PIPELINE_RUN,
     PIPELINE_SETUP,
     PIPELINE_SYNTHESIZE,
@@ -92,7 +93,14 @@ class PipelineRun:
     def deadline_reason(self) -> str:
         return self.limit.reason
 
-    def bare(self, check_id: str, status: Status, summary: str) -> CheckResult:
+    def bare(self, check_id: str, status: Status, summary: str) -> CheckResult | None:
+        """The engine's skips and errors; None for pipeline.registry when it is not configured
+        (it is not reported then, as the endpoint's checks of what an entry lacks are not)."""
+        if check_id == PIPELINE_REGISTRY.id and self.pipeline.registry is None:
+            return None
+        return self.plain(check_id, status, summary)
+
+    def plain(self, check_id: str, status: Status, summary: str) -> CheckResult:
         return CheckResult(id=check_id, status=status, subject=self.subject(check_id),
                            summary=summary, location=self.location(check_id))
 
@@ -105,6 +113,8 @@ class PipelineRun:
             PIPELINE_ARTIFACTS.id: ", ".join(a.path for a in pipeline.artifacts),
             PIPELINE_METRICS.id: ", ".join(a.path for a in pipeline.artifacts if a.json_),
         }
+        if check_id == PIPELINE_REGISTRY.id and pipeline.registry:
+            return f"models:/{pipeline.registry.name}@{pipeline.registry.alias}"
         return subjects.get(check_id, pipeline.model.path if pipeline.model else "")
 
     def location(self, check_id: str) -> Location:
@@ -146,4 +156,5 @@ _CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     PIPELINE_ARTIFACTS.id: ("artifacts",), PIPELINE_METRICS.id: ("artifacts",),
     PIPELINE_MODEL_LOAD.id: ("model", "path"), PIPELINE_PREDICT.id: ("model", "output"),
     PIPELINE_EXPECT.id: ("model", "expect"), PIPELINE_DETERMINISTIC.id: ("model", "deterministic"),
+    PIPELINE_REGISTRY.id: ("registry",),
 }

@@ -1,5 +1,6 @@
 """The pipeline checks, one function each, in the order the registry runs them:
-synthesize → setup → run → artifacts, metrics → model_load → predict, expect → deterministic.
+synthesize → setup → run → artifacts, metrics → model_load → predict, expect → deterministic
+→ registry.
 
 The second training of the determinism check runs inside model_load, before the probe, so one
 probe loads both models and the user's libraries are imported once; model_load's time is the
@@ -12,9 +13,11 @@ from dataclasses import replace
 from typing import Any
 
 from checker.checks.engine import SkipRest
+from checker.checks.handoff import OfflineModel, wants_pipeline_model
 from checker.checks.pipeline.artifacts import check_metrics, inspect, numbers_in
 from checker.checks.pipeline.commands import data_format
 from checker.checks.pipeline.model_inputs import expect_rows, fresh_rows
+from checker.checks.pipeline.model_registry import registry_env, registry_result, round_trip
 from checker.checks.pipeline.model_results import (
     deterministic_result,
     expect_result,
@@ -32,6 +35,7 @@ from checker.checks.registry import (
     PIPELINE_METRICS,
     PIPELINE_MODEL_LOAD,
     PIPELINE_PREDICT,
+    PIPELINE_REGISTRY,
     PIPELINE_RUN,
     PIPELINE_SETUP,
     PIPELINE_SYNTHESIZE,
@@ -50,8 +54,8 @@ def synthesize(run: PipelineRun) -> CheckResult:
         run.table = table = synthesize_rows(run.contract, pipeline.rows, pipeline.seed, pipeline.patterns)
         write_table(table, trained.scratch.inside(trained.values.data), fmt)
     except (ValueError, TypeError, OSError) as exc:  # SynthError, pyarrow's ArrowInvalid/TypeError
-        return run.bare(PIPELINE_SYNTHESIZE.id, Status.FAIL, f"cannot synthesize data: {exc}")
-    result = run.bare(
+        return run.plain(PIPELINE_SYNTHESIZE.id, Status.FAIL, f"cannot synthesize data: {exc}")
+    result = run.plain(
         PIPELINE_SYNTHESIZE.id, Status.PASS,
         f"{table.num_rows} rows from contract {run.contract.name}, seed {pipeline.seed}, "
         f"{len(pipeline.patterns)} pattern(s), as {fmt}")
@@ -66,7 +70,7 @@ def synthesize(run: PipelineRun) -> CheckResult:
 
 def setup(run: PipelineRun) -> CheckResult:
     if not run.pipeline.setup:
-        return run.bare(PIPELINE_SETUP.id, Status.SKIP, "no setup command configured")
+        return run.plain(PIPELINE_SETUP.id, Status.SKIP, "no setup command configured")
     return run.shell(PIPELINE_SETUP.id, run.pipeline.setup, run.pipeline.setup_timeout, run.trained)
 
 
@@ -80,7 +84,7 @@ def artifacts(run: PipelineRun) -> CheckResult:
     found = [run.path(run.trained, a.path) for a in configured]
     run.artifact_states = states = inspect(configured, found, run.trained.scratch)
     if not configured:
-        return run.bare(PIPELINE_ARTIFACTS.id, Status.SKIP, "no artifacts configured")
+        return run.plain(PIPELINE_ARTIFACTS.id, Status.SKIP, "no artifacts configured")
     return artifacts_result(configured, states, run.location(PIPELINE_ARTIFACTS.id))
 
 
@@ -95,9 +99,9 @@ def metrics(run: PipelineRun) -> CheckResult:
         numbers = numbers_in(run.artifact_states, configured)
         return replace(result, metrics={**result.metrics, "numbers": numbers}) if numbers else result
     if any(a.json_ for a in configured):
-        return run.bare(PIPELINE_METRICS.id, Status.SKIP,
+        return run.plain(PIPELINE_METRICS.id, Status.SKIP,
                         "the metrics file is missing (see pipeline.artifacts)")
-    return run.bare(PIPELINE_METRICS.id, Status.SKIP, "no JSON metrics configured (artifacts[].json)")
+    return run.plain(PIPELINE_METRICS.id, Status.SKIP, "no JSON metrics configured (artifacts[].json)")
 
 
 def model_load(run: PipelineRun) -> CheckResult | SkipRest:
@@ -116,6 +120,10 @@ def model_load(run: PipelineRun) -> CheckResult | SkipRest:
         run.second = _rerun(run)
     run.answers = _probe(run, model)
     first = run.answers[0]
+    if first.loaded and wants_pipeline_model(run.ctx.loaded.config):  # for endpoint.parity
+        run.ctx.handoff.pipeline_model = OfflineModel(
+            run.path(run.trained, model.path), model.format, run.python or run.pipeline.python,
+            run.trained.scratch.work, run.trained.env)
     return load_result(first, model.path, run.location(PIPELINE_MODEL_LOAD.id)).with_duration(
         first.outcome.wall_s)
 
@@ -129,7 +137,7 @@ def predict(run: PipelineRun) -> CheckResult:
 def expect(run: PipelineRun) -> CheckResult:
     model = _model(run)
     if not model.expect:
-        return run.bare(PIPELINE_EXPECT.id, Status.SKIP, "no expectations configured (model.expect)")
+        return run.plain(PIPELINE_EXPECT.id, Status.SKIP, "no expectations configured (model.expect)")
     return expect_result(run.answers[0].batches.get("expect"), model, model.path,
                          run.location(PIPELINE_EXPECT.id))
 
@@ -137,12 +145,32 @@ def expect(run: PipelineRun) -> CheckResult:
 def deterministic(run: PipelineRun) -> CheckResult:
     model, second = _model(run), run.second
     if second is None:
-        return run.bare(PIPELINE_DETERMINISTIC.id, Status.SKIP, "deterministic is not enabled")
+        return run.plain(PIPELINE_DETERMINISTIC.id, Status.SKIP, "deterministic is not enabled")
     if second.result.status is not Status.PASS:
         return replace(second.result, summary=f"second run: {second.result.summary}", subject=model.path)
     synthetic = run.answers[0].batches.get("synthetic")
     assert synthetic is not None
     return _compare_runs(run, model, synthetic["values"], second, run.answers[1])
+
+
+def registry(run: PipelineRun) -> CheckResult | None:
+    """The trained model logged, registered, aliased and loaded back; its predictions on the
+    fresh rows must be the model file's (pipeline.predict's). Not reported without `registry`."""
+    spec, model = run.pipeline.registry, _model(run)
+    if spec is None:
+        return None
+    if run.out_of_time:
+        return run.plain(PIPELINE_REGISTRY.id, Status.SKIP, run.deadline_reason)
+    trained, local = run.trained, run.answers[0].batches["synthetic"]["values"]
+    allowed = run.budget(spec.timeout)[0]
+    setup = ProcessSetup(cwd=trained.scratch.work, env=registry_env(trained.env, allowed), timeout_s=allowed,
+                         log_dir=trained.scratch.logs, name="registry")
+    probed = ProbeRequest(run.python or run.pipeline.python, run.contract, [
+        ModelToProbe(run.path(trained, model.path), model.format,
+                     {"synthetic": fresh_rows(run.contract, run.pipeline, model)})])
+    trip = round_trip(spec, probed, setup)
+    result = registry_result(spec, local, trip, run.location(PIPELINE_REGISTRY.id))
+    return result.with_duration(trip.outcome.wall_s)
 
 
 def _compare_runs(run: PipelineRun, model: ModelSpec, first: list[Any], second: Rerun,
@@ -167,7 +195,7 @@ def _refused_model(run: PipelineRun, model: ModelSpec | None) -> CheckResult | N
     try:
         run.trained.scratch.inside(run.path(run.trained, model.path))
     except PathRefusedError as exc:
-        return run.bare(PIPELINE_MODEL_LOAD.id, Status.FAIL, f"refused, not loaded: {exc}")
+        return run.plain(PIPELINE_MODEL_LOAD.id, Status.FAIL, f"refused, not loaded: {exc}")
     return None
 
 
