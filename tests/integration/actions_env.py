@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from integration.fake_github import FakeGithub
+from venvs import cache_dir
 
 TOKEN = "ghs_fakeToken0123456789abcdefABCDEF"
 PR = 7
@@ -75,3 +76,8 @@ def outside_code_blocks(markdown: str) -> str:
         elif fence is None:
             kept.append(line)
     return "\n".join(kept)
+
+
+def python_runner_cache() -> Path:
+    """Where the tests' `runner: python` installs live (one per version and source digest)."""
+    return cache_dir() / "runner-python"

@@ -10,15 +10,9 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO
-from integration.actions_env import FAULTY_ROWS, GOOD_ROWS, wine_project
-from venvs import cache_dir
+from integration.actions_env import FAULTY_ROWS, GOOD_ROWS, python_runner_cache, wine_project
 
 INSTALL_TIMEOUT_S = 900
-
-
-def python_runner_cache() -> Path:
-    """Where the tests' runner-python installs live (one per version and source digest)."""
-    return cache_dir() / "runner-python"
 
 
 def run_action(tmp_path: Path, rows: str, **inputs: str) -> tuple[subprocess.CompletedProcess[str], Path]:

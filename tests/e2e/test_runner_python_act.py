@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO
+from integration.actions_env import python_runner_cache
 from integration.fake_github import FakeGithub
-from integration.test_action_python import python_runner_cache
 from user_env import user_venv
 
 pytestmark = pytest.mark.e2e
