@@ -9,13 +9,13 @@ the first few examples in row order.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from checker.checks.data.tally import Tally
 from checker.contracts.model import Column, ColumnType
 from checker.contracts.regex import fullmatch
-from checker.results.failing_rows import FailingRow
 from checker.tables.arrow_values import array_of, false, scalar, to_numpy
 from checker.tables.coerce import Coerced, coerce
 
@@ -23,74 +23,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 RULES = ("types", "nulls", "ranges", "allowed", "pattern", "unique")
-MAX_EXAMPLES = 5
-
-
-@dataclass(frozen=True)
-class Example:
-    row: int
-    column: str
-    value: Any
-
-
-@dataclass
-class Tally:
-    """What one rule found in one file."""
-
-    violations: int = 0
-    by_column: dict[str, int] = field(default_factory=dict)
-    examples: list[Example] = field(default_factory=list)
-    cap: int = 0  # failing rows kept whole (report.failing_rows_max)
-    failing: list[FailingRow] = field(default_factory=list)
-    kept: int = 0  # distinct rows in `failing`
-
-    def add(self, masks: Mapping[str, pa.Array], shown: Mapping[str, pa.Array], offset: int,
-            whole: pa.RecordBatch | None = None) -> None:
-        """Count one batch: `masks` per column (True = violates), `shown` the values to quote,
-        `whole` the batch's contract columns (kept for the first `cap` failing rows)."""
-        import pyarrow.compute as pc
-
-        hits = {name: mask for name, mask in masks.items() if pc.any(mask).as_py()}
-        if not hits:
-            return
-        union = None
-        for name, mask in hits.items():
-            self.by_column[name] = self.by_column.get(name, 0) + pc.sum(mask).as_py()
-            union = mask if union is None else pc.or_(union, mask)
-        self.violations += pc.sum(union).as_py()
-        if len(self.examples) < MAX_EXAMPLES:
-            self._keep_examples(hits, shown, offset)
-        if whole is not None and union is not None and self.kept < self.cap:
-            self._keep_rows(hits, shown, offset, pc.indices_nonzero(union).slice(0, self.cap - self.kept),
-                            whole)
-
-    def _keep_rows(self, hits: Mapping[str, pa.Array], shown: Mapping[str, pa.Array], offset: int,
-                   indices: pa.Array, whole: pa.RecordBatch) -> None:
-        """The failing rows at `indices` (batch positions), one FailingRow per offending value."""
-        rows = indices.to_pylist()
-        records = whole.take(indices).to_pylist()
-        columns = {name: (mask.take(indices).to_pylist(),
-                          shown[name].take(indices).to_pylist() if name in shown else None)
-                   for name, mask in hits.items()}
-        for i, (row, record) in enumerate(zip(rows, records, strict=True)):
-            for name, (failed, values) in columns.items():
-                if failed[i]:
-                    value = plain(values[i]) if values is not None else None
-                    self.failing.append(FailingRow(offset + row, name, value, record))
-        self.kept += len(rows)
-
-    def _keep_examples(self, hits: Mapping[str, pa.Array], shown: Mapping[str, pa.Array],
-                       offset: int) -> None:
-        import pyarrow.compute as pc
-
-        found = []
-        for name, mask in hits.items():
-            indices = pc.indices_nonzero(mask).slice(0, MAX_EXAMPLES)
-            rows = indices.to_pylist()
-            values = shown[name].take(indices).to_pylist() if name in shown else [None] * len(rows)
-            found += [Example(offset + row, name, plain(value))
-                      for row, value in zip(rows, values, strict=True)]
-        self.examples = sorted([*self.examples, *found], key=lambda e: e.row)[:MAX_EXAMPLES]
 
 
 @dataclass(frozen=True)
@@ -279,14 +211,3 @@ def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def plain(value: Any) -> Any:
-    """A value as evidence: JSON-safe and readable."""
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return str(value)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
