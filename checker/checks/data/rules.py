@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from checker.checks.data.blocks import Blocks, blocks
 from checker.checks.data.tally import Tally
 from checker.contracts.model import Column, ColumnType
 from checker.contracts.regex import fullmatch
@@ -20,6 +21,7 @@ from checker.tables.arrow_values import array_of, false, scalar, to_numpy
 from checker.tables.coerce import Coerced, coerce
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
 RULES = ("types", "nulls", "ranges", "allowed", "pattern", "unique")
@@ -69,66 +71,60 @@ class ColumnRules:
 def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules, frozenset[str]]],
              tallies: Mapping[str, Tally], uniques: Mapping[str, Any]) -> None:
     """Run each column's `rules` (a subset of RULES) on the batch and add what fails."""
-    masks: dict[str, dict[str, pa.Array]] = {rule: {} for rule in RULES}
-    shown: dict[str, dict[str, pa.Array]] = {rule: {} for rule in RULES}
+    found = _Found({rule: {} for rule in RULES}, {rule: {} for rule in RULES})
     for rules, asked in columns:
         raw = batch.column(rules.name)
         coerced = coerce(raw, rules.column.type)
+        values, name = coerced.values, rules.name
         if "types" in asked and coerced.bad is not None:
-            masks["types"][rules.name], shown["types"][rules.name] = coerced.bad, raw
-        extremes = _extremes(coerced.values) if asked & {"nulls", "ranges"} else None
-        if "nulls" in asked and (raw.null_count or extremes is None):
-            masks["nulls"][rules.name] = missing(raw, coerced)
-        for rule in ("ranges", "allowed", "pattern"):
-            if rule in asked and not (rule == "ranges" and _within(rules, extremes)):
-                masks[rule][rules.name] = _CHECKS[rule](rules, coerced.values)
-                shown[rule][rules.name] = coerced.values
+            found.add("types", name, rows_of(coerced.bad), raw)
+        numbers = blocks(values) if asked & {"nulls", "ranges"} else None
+        if "nulls" in asked and _may_miss(raw, values, numbers):
+            found.add("nulls", name, rows_of(missing(raw, coerced)))
+        if "ranges" in asked:
+            found.add("ranges", name, _out_of_range(rules, values, numbers), values)
+        for rule in ("allowed", "pattern"):
+            mask = _CHECKS[rule](rules, values) if rule in asked else None
+            if mask is not None:
+                found.add(rule, name, rows_of(mask), values)
         if "unique" in asked:
-            uniques[rules.name].add(coerced.values)
+            uniques[name].add(values)
     names = [rules.name for rules, _ in columns]
     whole = batch.select(names) if any(t.cap for t in tallies.values()) else None
     for rule in RULES:
-        if masks[rule]:
-            tallies[rule].add(masks[rule], shown[rule], offset, whole)
+        if found.rows[rule]:
+            tallies[rule].add(found.rows[rule], found.shown[rule], offset, whole)
 
 
 @dataclass(frozen=True)
-class _Extremes:
-    low: Any  # None: no value at all
-    high: Any
+class _Found:
+    rows: dict[str, dict[str, np.ndarray]]  # rule → column → violating batch positions
+    shown: dict[str, dict[str, pa.Array]]  # rule → column → the values to quote
+
+    def add(self, rule: str, name: str, rows: np.ndarray, shown: pa.Array | None = None) -> None:
+        if len(rows):
+            self.rows[rule][name] = rows
+            if shown is not None:
+                self.shown[rule][name] = shown
 
 
-def _extremes(values: pa.Array) -> _Extremes | None:
-    """Min and max in one cheap pass, or None when they are not cheaply known (a NaN, a null
-    in a numpy-able column): then the rules build their row masks. numpy's min/max for plain
-    numbers without nulls (a NaN makes them NaN); pyarrow's min_max for the other types."""
+def rows_of(mask: pa.Array) -> np.ndarray:
+    """The positions where a boolean mask is true (null: false), ascending."""
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    kind = values.type
-    if not len(values) or values.null_count == len(values):
-        return _Extremes(None, None)
-    if kind in (pa.float64(), pa.int64()):
-        if values.null_count:
-            return None
-        data = to_numpy(values)
-        low, high = data.min(), data.max()
-        return None if kind == pa.float64() and np.isnan(low) else _Extremes(low.item(), high.item())
-    if not pa.types.is_timestamp(kind):
-        return _Extremes(None, None)  # text and booleans: no NaN, no range
-    found = pc.min_max(values)
-    return _Extremes(found["min"].as_py(), found["max"].as_py())
+    return to_numpy(pc.indices_nonzero(mask)).astype(np.int64)
 
 
-def _within(rules: ColumnRules, extremes: _Extremes | None) -> bool:
-    """True when the batch's min and max prove every value inside the bounds."""
-    if extremes is None:
+def _may_miss(raw: pa.Array, values: pa.Array, numbers: Blocks | None) -> bool:
+    """Whether a column may have a missing value here: a null, or a NaN in floats."""
+    import pyarrow as pa
+
+    if raw.null_count:
+        return True
+    if values.type != pa.float64():
         return False
-    if extremes.low is None:
-        return True  # nothing but nulls
-    col = rules.column
-    return (col.min is None or extremes.low >= col.min) and (col.max is None or extremes.high <= col.max)
+    return numbers is None or numbers.has_nan
 
 
 def missing(raw: pa.Array, coerced: Coerced) -> pa.Array:
@@ -142,9 +138,13 @@ def missing(raw: pa.Array, coerced: Coerced) -> pa.Array:
     return mask
 
 
-def _out_of_range(rules: ColumnRules, values: pa.Array) -> pa.Array:
+def _out_of_range(rules: ColumnRules, values: pa.Array, numbers: Blocks | None) -> np.ndarray:
     import pyarrow.compute as pc
 
+    if numbers is not None:
+        return numbers.outside(rules.column.min, rules.column.max)
+    if _within(rules, values):
+        return _no_rows()
     low, high = rules.bounds
     mask = None
     if low is not None:
@@ -152,10 +152,30 @@ def _out_of_range(rules: ColumnRules, values: pa.Array) -> pa.Array:
     if high is not None:
         above = pc.greater(values, high)
         mask = above if mask is None else pc.or_(mask, above)
-    return pc.fill_null(mask, false())
+    return rows_of(pc.fill_null(mask, false()))
 
 
-def _not_allowed(rules: ColumnRules, values: pa.Array) -> pa.Array:
+def _within(rules: ColumnRules, values: pa.Array) -> bool:
+    """Datetimes: whether their min and max (one cheap pass) prove every value in range."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_timestamp(values.type):
+        return False
+    if values.null_count == len(values):
+        return True
+    found, col = pc.min_max(values), rules.column
+    low, high = found["min"].as_py(), found["max"].as_py()
+    return (col.min is None or low >= col.min) and (col.max is None or high <= col.max)
+
+
+def _no_rows() -> np.ndarray:
+    import numpy as np
+
+    return np.empty(0, np.int64)
+
+
+def _not_allowed(rules: ColumnRules, values: pa.Array) -> pa.Array | None:
     import pyarrow.compute as pc
 
     def outside(plain: pa.Array) -> pa.Array:
@@ -164,7 +184,7 @@ def _not_allowed(rules: ColumnRules, values: pa.Array) -> pa.Array:
     return per_value(values, outside)
 
 
-def _no_match(rules: ColumnRules, values: pa.Array) -> pa.Array:
+def _no_match(rules: ColumnRules, values: pa.Array) -> pa.Array | None:
     return per_value(values, lambda plain: _mismatches(rules, plain))
 
 
@@ -182,19 +202,21 @@ def _mismatches(rules: ColumnRules, values: pa.Array) -> pa.Array:
     return pc.fill_null(pc.invert(matches), false())
 
 
-def per_value(values: pa.Array, rule: Callable[[pa.Array], pa.Array]) -> pa.Array:
+def per_value(values: pa.Array, rule: Callable[[pa.Array], pa.Array]) -> pa.Array | None:
     """A row mask from a rule; on a dictionary-encoded column the rule runs on the distinct
-    values only and the rows take their value's answer."""
+    values only and the rows take their value's answer (None: no distinct value fails)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not pa.types.is_dictionary(values.type):
         return rule(values)
     answers = rule(values.dictionary)
+    if not pc.any(answers).as_py():  # no distinct value fails: no row does
+        return None
     return pc.fill_null(pc.take(answers, values.indices), false())
 
 
-_CHECKS = {"ranges": _out_of_range, "allowed": _not_allowed, "pattern": _no_match}
+_CHECKS = {"allowed": _not_allowed, "pattern": _no_match}
 
 
 def _bound(value: Any, column_type: ColumnType) -> pa.Scalar | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.checks.data.unique import Duplicates, Keys, _duplicate_rows, _text_duplicates
-from checker.tables.arrow_values import to_numpy
+from checker.tables.arrow_values import int64_array, to_numpy
 
 if TYPE_CHECKING:
     import numpy as np
@@ -64,7 +64,7 @@ class Partitions:
         import pyarrow as pa
         import pyarrow.ipc as ipc
 
-        batch = pa.record_batch([_arrow(values), _int64_array(rows)], names=["value", "row"])
+        batch = pa.record_batch([_arrow(values), int64_array(rows)], names=["value", "row"])
         if part not in self._writers:
             sink = pa.OSFile(str(self._path(part)), "wb")
             self._writers[part] = (sink, ipc.new_stream(sink, batch.schema))
@@ -97,7 +97,7 @@ class Partitions:
         values, rows = table.column("value").chunk(0), to_numpy(table.column("row").chunk(0))
         if self._text:
             at = np.sort(_text_duplicates([values], 0).rows)
-            picked = values.take(_int64_array(at[:examples])).to_pylist()
+            picked = values.take(int64_array(at[:examples])).to_pylist()
         else:
             keys = to_numpy(values)
             at = _duplicate_rows(keys, np.ones(len(keys), bool))
@@ -151,21 +151,13 @@ def _take(values: Any, picked: np.ndarray) -> Any:
 
     if isinstance(values, np.ndarray):
         return values[picked]
-    return values.take(_int64_array(picked))
+    return values.take(int64_array(picked))
 
 
 def _arrow(values: Any) -> pa.Array:
     import numpy as np
 
-    return _int64_array(values) if isinstance(values, np.ndarray) else values
-
-
-def _int64_array(numbers: np.ndarray) -> pa.Array:
-    import numpy as np
-    import pyarrow as pa
-
-    data = np.ascontiguousarray(numbers, np.int64)
-    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
+    return int64_array(values) if isinstance(values, np.ndarray) else values
 
 
 def _bool_array(mask: np.ndarray) -> pa.Array:

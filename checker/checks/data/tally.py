@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from checker.results.failing_rows import FailingRow
+from checker.tables.arrow_values import int64_array
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
 MAX_EXAMPLES = 5
@@ -35,25 +37,22 @@ class Tally:
     failing: list[FailingRow] = field(default_factory=list)
     kept: int = 0  # distinct rows in `failing`
 
-    def add(self, masks: Mapping[str, pa.Array], shown: Mapping[str, pa.Array], offset: int,
+    def add(self, hits: Mapping[str, np.ndarray], shown: Mapping[str, pa.Array], offset: int,
             whole: pa.RecordBatch | None = None) -> None:
-        """Count one batch: `masks` per column (True = violates), `shown` the values to quote,
-        `whole` the batch's contract columns (kept for the first `cap` failing rows)."""
-        import pyarrow.compute as pc
+        """Count one batch: `hits` per column (its violating batch positions, ascending, never
+        empty), `shown` the values to quote, `whole` the batch's contract columns (kept for the
+        first `cap` failing rows)."""
+        import numpy as np
 
-        hits = {name: mask for name, mask in masks.items() if pc.any(mask).as_py()}
-        if not hits:
-            return
-        union = None
-        for name, mask in hits.items():
-            self.by_column[name] = self.by_column.get(name, 0) + pc.sum(mask).as_py()
-            union = mask if union is None else pc.or_(union, mask)
-        self.violations += pc.sum(union).as_py()
+        for name, rows in hits.items():
+            self.by_column[name] = self.by_column.get(name, 0) + len(rows)
+        found = list(hits.values())
+        union = found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+        self.violations += len(union)
         if len(self.examples) < MAX_EXAMPLES:
             self._keep_examples(hits, shown, offset)
-        if whole is not None and union is not None and self.kept < self.cap:
-            self._keep_rows(hits, shown, offset, pc.indices_nonzero(union).slice(0, self.cap - self.kept),
-                            whole)
+        if whole is not None and self.kept < self.cap:
+            self._keep_rows(hits, shown, offset, union[: self.cap - self.kept], whole)
 
     def merge(self, later: Tally) -> None:
         """Add what `later` found in rows that all come after this tally's rows."""
@@ -68,33 +67,33 @@ class Tally:
             self.failing.append(failing)
             self.kept += starts_row
 
-    def _keep_rows(self, hits: Mapping[str, pa.Array], shown: Mapping[str, pa.Array], offset: int,
-                   indices: pa.Array, whole: pa.RecordBatch) -> None:
-        """The failing rows at `indices` (batch positions), one FailingRow per offending value."""
-        rows = indices.to_pylist()
-        records = whole.take(indices).to_pylist()
-        columns = {name: (mask.take(indices).to_pylist(),
-                          shown[name].take(indices).to_pylist() if name in shown else None)
-                   for name, mask in hits.items()}
-        for i, (row, record) in enumerate(zip(rows, records, strict=True)):
+    def _keep_rows(self, hits: Mapping[str, np.ndarray], shown: Mapping[str, pa.Array], offset: int,
+                   picked: np.ndarray, whole: pa.RecordBatch) -> None:
+        """The failing rows at `picked` (batch positions), one FailingRow per offending value."""
+        import numpy as np
+
+        records = whole.take(int64_array(picked)).to_pylist()
+        columns = {name: (np.isin(picked, rows), _quoted(shown, name, picked)) for name, rows in hits.items()}
+        for i, (row, record) in enumerate(zip(picked.tolist(), records, strict=True)):
             for name, (failed, values) in columns.items():
                 if failed[i]:
                     value = plain(values[i]) if values is not None else None
                     self.failing.append(FailingRow(offset + row, name, value, record))
-        self.kept += len(rows)
+        self.kept += len(picked)
 
-    def _keep_examples(self, hits: Mapping[str, pa.Array], shown: Mapping[str, pa.Array],
+    def _keep_examples(self, hits: Mapping[str, np.ndarray], shown: Mapping[str, pa.Array],
                        offset: int) -> None:
-        import pyarrow.compute as pc
-
         found = []
-        for name, mask in hits.items():
-            indices = pc.indices_nonzero(mask).slice(0, MAX_EXAMPLES)
-            rows = indices.to_pylist()
-            values = shown[name].take(indices).to_pylist() if name in shown else [None] * len(rows)
+        for name, rows in hits.items():
+            first = rows[:MAX_EXAMPLES]
+            values = _quoted(shown, name, first) or [None] * len(first)
             found += [Example(offset + row, name, plain(value))
-                      for row, value in zip(rows, values, strict=True)]
+                      for row, value in zip(first.tolist(), values, strict=True)]
         self.examples = sorted([*self.examples, *found], key=lambda e: e.row)[:MAX_EXAMPLES]
+
+
+def _quoted(shown: Mapping[str, pa.Array], name: str, rows: np.ndarray) -> list[Any] | None:
+    return shown[name].take(int64_array(rows)).to_pylist() if name in shown else None
 
 
 def plain(value: Any) -> Any:
