@@ -52,6 +52,19 @@ class Blocks:
             found.append(np.flatnonzero(bad) + start)
         return np.concatenate(found) if found else np.empty(0, np.int64)
 
+    def missing(self) -> np.ndarray:
+        """Rows holding a null or a NaN, ascending."""
+        import numpy as np
+
+        found = [np.flatnonzero(~self.valid)] if self.valid is not None else []
+        if self.has_nan:
+            for block in np.flatnonzero(np.isnan(self.lows)):
+                start = int(block) * BLOCK
+                found.append(np.flatnonzero(np.isnan(self.data[start:start + BLOCK])) + start)
+        if not found:
+            return np.empty(0, np.int64)
+        return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+
     @property
     def has_nan(self) -> bool:
         import numpy as np

@@ -78,15 +78,14 @@ def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules
         values, name = coerced.values, rules.name
         if "types" in asked and coerced.bad is not None:
             found.add("types", name, rows_of(coerced.bad), raw)
-        numbers = blocks(values) if asked & {"nulls", "ranges"} else None
+        numbers = blocks(values) if _needs_blocks(asked, raw, values) else None
         if "nulls" in asked and _may_miss(raw, values, numbers):
-            found.add("nulls", name, rows_of(missing(raw, coerced)))
+            found.add("nulls", name, _missing_rows(raw, coerced, numbers))
         if "ranges" in asked:
             found.add("ranges", name, _out_of_range(rules, values, numbers), values)
         for rule in ("allowed", "pattern"):
-            mask = _CHECKS[rule](rules, values) if rule in asked else None
-            if mask is not None:
-                found.add(rule, name, rows_of(mask), values)
+            if rule in asked:
+                found.add(rule, name, _CHECKS[rule](rules, values), values)
         if "unique" in asked:
             uniques[name].add(values)
     names = [rules.name for rules, _ in columns]
@@ -114,6 +113,18 @@ def rows_of(mask: pa.Array) -> np.ndarray:
     import pyarrow.compute as pc
 
     return to_numpy(pc.indices_nonzero(mask)).astype(np.int64)
+
+
+def _needs_blocks(asked: frozenset[str], raw: pa.Array, values: pa.Array) -> bool:
+    import pyarrow as pa
+
+    return "ranges" in asked or ("nulls" in asked and (raw.null_count > 0 or values.type == pa.float64()))
+
+
+def _missing_rows(raw: pa.Array, coerced: Coerced, numbers: Blocks | None) -> np.ndarray:
+    if numbers is not None and raw.type == coerced.values.type:  # as stored: validity and NaN blocks
+        return numbers.missing()
+    return rows_of(missing(raw, coerced))
 
 
 def _may_miss(raw: pa.Array, values: pa.Array, numbers: Blocks | None) -> bool:
@@ -175,7 +186,7 @@ def _no_rows() -> np.ndarray:
     return np.empty(0, np.int64)
 
 
-def _not_allowed(rules: ColumnRules, values: pa.Array) -> pa.Array | None:
+def _not_allowed(rules: ColumnRules, values: pa.Array) -> np.ndarray:
     import pyarrow.compute as pc
 
     def outside(plain: pa.Array) -> pa.Array:
@@ -184,7 +195,7 @@ def _not_allowed(rules: ColumnRules, values: pa.Array) -> pa.Array | None:
     return per_value(values, outside)
 
 
-def _no_match(rules: ColumnRules, values: pa.Array) -> pa.Array | None:
+def _no_match(rules: ColumnRules, values: pa.Array) -> np.ndarray:
     return per_value(values, lambda plain: _mismatches(rules, plain))
 
 
@@ -202,18 +213,22 @@ def _mismatches(rules: ColumnRules, values: pa.Array) -> pa.Array:
     return pc.fill_null(pc.invert(matches), false())
 
 
-def per_value(values: pa.Array, rule: Callable[[pa.Array], pa.Array]) -> pa.Array | None:
-    """A row mask from a rule; on a dictionary-encoded column the rule runs on the distinct
-    values only and the rows take their value's answer (None: no distinct value fails)."""
+def per_value(values: pa.Array, rule: Callable[[pa.Array], pa.Array]) -> np.ndarray:
+    """The rows a rule's mask fails; on a dictionary-encoded column the rule runs on the
+    distinct values only, and only when one fails are the rows holding it looked up."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not pa.types.is_dictionary(values.type):
-        return rule(values)
-    answers = rule(values.dictionary)
-    if not pc.any(answers).as_py():  # no distinct value fails: no row does
-        return None
-    return pc.fill_null(pc.take(answers, values.indices), false())
+        return rows_of(rule(values))
+    failing = rows_of(rule(values.dictionary))
+    if not len(failing):
+        return _no_rows()
+    hit = np.isin(to_numpy(values.indices), failing)
+    if values.null_count:  # a null row's index slot holds any number
+        hit &= to_numpy(pc.is_valid(values))
+    return np.flatnonzero(hit)
 
 
 _CHECKS = {"allowed": _not_allowed, "pattern": _no_match}
