@@ -31,7 +31,7 @@ class Duplicates:
     values: list[Any]  # the value of the first few of those rows, in the same order
 
 
-MEMORY_BUDGET = 64 * 1024 * 1024  # bytes of keys one unique column holds before it spills to disk
+MEMORY_BUDGET = 32 * 1024 * 1024  # bytes of keys one unique column holds before it spills to disk
 
 
 @dataclass(frozen=True)
