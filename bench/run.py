@@ -1,11 +1,13 @@
-"""Data-check benchmark: mlsmoke against the pyarrow read floor and pandera, side by side.
+"""Data-check benchmark: mlsmoke against the pyarrow read floor, polars, DuckDB and pandera.
 
-    python3 bench/run.py [--rows 1000000 10000000] [--csv-rows 1000000] [--repeats 3]
+    python3 bench/run.py [--rows 1000000 10000000 100000000] [--csv-rows 1000000] [--repeats 3]
 
-Generates seeded tables under bench/data/ (reused on later runs), runs each contender in its
-own process (wall time, and peak RSS from os.wait4), checks that mlsmoke found exactly the
-violations planted in the data, and writes the figures to the `## Data checks` section of
-bench/RESULTS.md. The machine is shared and noisy: compare ratios and medians.
+Generates seeded tables once under ~/.cache/mlsmoke-bench/ (or $MLSMOKE_BENCH_DATA; reused on
+later runs, outside the repository: 100M rows take about 3 GB), runs each contender in its own
+process under `/usr/bin/time` (wall time and the process's own peak RSS, measured from
+outside), checks that mlsmoke, polars and DuckDB each counted exactly the violations planted
+in the data, and writes the figures to the `## Data checks` section of bench/RESULTS.md. The
+machine is shared and noisy: compare the ratios, taken within each repeat.
 """
 
 from __future__ import annotations
@@ -28,11 +30,15 @@ from generate import CONTRACT, generate
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 LAUNCHER = REPO / "checker" / "checks" / "pipeline" / "launcher.py"
-DATA = BENCH / "data"
+DATA = Path(os.environ.get("MLSMOKE_BENCH_DATA") or Path.home() / ".cache" / "mlsmoke-bench" / "v2")
 RESULTS = BENCH / "RESULTS.md"
 SECTION = "## Data checks"
 FLOOR = "pyarrow read (floor)"
+MLSMOKE = "mlsmoke run --only data"
+POLARS = "polars (streaming)"
+DUCKDB = "duckdb"
 PANDERA = "pandera (lazy)"
+TIME = Path("/usr/bin/time")
 
 
 @dataclass(frozen=True)
@@ -45,33 +51,43 @@ class Timing:
 
 
 def measure(contender: str, command: list[str], env: dict[str, str]) -> Timing:
-    """Run once; wall time and the command's own peak resident memory. The command starts from
-    mlsmoke's small launcher: Linux keeps a process's peak-RSS record across fork and exec, so a
-    command started straight from this (large) process would report at least this one's size."""
-    started = time.perf_counter()
+    """Run once; wall time and the command's own peak resident memory, as `/usr/bin/time -f %M`
+    reports it (else from mlsmoke's small launcher: Linux keeps a process's peak-RSS record
+    across fork and exec, so a command started straight from this large process would report
+    at least this one's size)."""
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile("w+") as out:
-        report = Path(scratch) / "launch.json"
-        launch = [sys.executable, "-I", "-S", str(LAUNCHER), str(report), *command]
+        report = Path(scratch) / "measured"
+        if TIME.exists():
+            launch = [str(TIME), "-q", "-f", "%M", "-o", str(report), *command]
+        else:
+            launch = [sys.executable, "-I", "-S", str(LAUNCHER), str(report), *command]
+        started = time.perf_counter()
         process = subprocess.run(launch, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO)
         wall = time.perf_counter() - started
-        launched = json.loads(report.read_text())
-        returncode = os.waitstatus_to_exitcode(launched["wait_status"])
         out.seek(0)
         output = out.read()
-    if process.returncode != 0 or returncode not in (0, 1):  # mlsmoke exits 1 on the planted faults
+        if TIME.exists():
+            returncode, peak_kb = process.returncode, int(report.read_text().split()[-1])
+        else:
+            launched = json.loads(report.read_text())
+            returncode, peak_kb = os.waitstatus_to_exitcode(launched["wait_status"]), launched["maxrss_kb"]
+    if returncode not in (0, 1):  # mlsmoke exits 1 on the planted faults
         raise SystemExit(f"{contender} failed ({returncode}):\n{output[-3000:]}")
-    return Timing(contender, wall, launched["maxrss_kb"] / 1024, output)
+    return Timing(contender, wall, peak_kb / 1024, output)
 
 
 def commands(data: Path, out_dir: Path) -> dict[str, list[str]]:
     config = data.with_name(data.name + ".mlsmoke.yml")
     config.write_text(yaml.safe_dump({"version": 1, "contracts": {"bench": CONTRACT},
                                       "data": [{"contract": "bench", "files": data.name}]}))
+    contender = [sys.executable, str(BENCH / "contenders.py")]
     return {
-        FLOOR: [sys.executable, str(BENCH / "contenders.py"), "floor", str(data)],
-        "mlsmoke run --only data": [sys.executable, "-m", "checker", "run", "--only", "data",
-                                    "--no-publish", "--config", str(config), "--out", str(out_dir)],
-        PANDERA: [sys.executable, str(BENCH / "contenders.py"), "pandera", str(data)],
+        FLOOR: [*contender, "floor", str(data)],
+        MLSMOKE: [sys.executable, "-m", "checker", "run", "--only", "data",
+                  "--no-publish", "--config", str(config), "--out", str(out_dir)],
+        POLARS: [*contender, "polars", str(data)],
+        DUCKDB: [*contender, "duckdb", str(data)],
+        PANDERA: [*contender, "pandera", str(data)],
     }
 
 
@@ -81,7 +97,7 @@ def mlsmoke_counts(out_dir: Path) -> dict[str, int]:
             for c in report["checks"] if "violations" in c.get("metrics", {})}
 
 
-def bench_file(data: Path, repeats: int, skip_pandera: bool) -> dict[str, list[Timing]]:
+def bench_file(data: Path, repeats: int, skip: set[str]) -> dict[str, list[Timing]]:
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "PYTHONPATH": path}
     out_dir = DATA / f"out-{data.stem}"
@@ -89,38 +105,42 @@ def bench_file(data: Path, repeats: int, skip_pandera: bool) -> dict[str, list[T
     timings: dict[str, list[Timing]] = {}
     for _ in range(repeats):
         for name, command in commands(data, out_dir).items():
-            if skip_pandera and name == PANDERA:
+            if name in skip:
                 continue
             timing = measure(name, command, env)
-            if name.startswith("mlsmoke"):
+            if name == MLSMOKE:
                 report = json.loads((out_dir / "results.json").read_text())
                 timing = replace(timing, inside_s=report["duration_s"])
+                _check_counts(name, mlsmoke_counts(out_dir), expected)
+            elif name in (POLARS, DUCKDB):
+                _check_counts(name, json.loads(timing.output.strip().splitlines()[-1]), expected)
             timings.setdefault(name, []).append(timing)
             print(f"  {data.name:24} {name:26} {timing.wall_s:7.2f} s {timing.peak_rss_mib:8.0f} MiB",
                   flush=True)
-        found = {rule: count for rule, count in mlsmoke_counts(out_dir).items() if rule in expected}
-        if found != expected:
-            raise SystemExit(f"mlsmoke found {found}, the data has {expected}")
     shutil.rmtree(out_dir, ignore_errors=True)
     return timings
+
+
+def _check_counts(name: str, counts: dict[str, int], expected: dict[str, int]) -> None:
+    found = {rule: count for rule, count in counts.items() if rule in expected}
+    if found != expected:
+        raise SystemExit(f"{name} found {found}, the data has {expected}")
 
 
 def table(results: dict[Path, dict[str, list[Timing]]]) -> str:
     """Medians, and ratios taken within each repeat (the contenders of one repeat run back to
     back, so a busy moment on the shared machine weighs on all of them alike)."""
-    lines = ["| data | contender | wall (median) | × floor | pandera ÷ this | peak RSS | inside the run |",
+    lines = ["| data | contender | wall (median) | × floor | ÷ mlsmoke | peak RSS | inside the run |",
              "|---|---|---:|---:|---:|---:|---:|"]
     for data, timings in results.items():
-        floor = timings[FLOOR]
-        pandera = timings.get(PANDERA)
+        floor, ours = timings[FLOOR], timings.get(MLSMOKE)
         for name, runs in timings.items():
-            slower = _paired(runs, floor)
-            speedup = f"{_paired(pandera, runs):.1f}×" if pandera else "–"
+            versus = f"{_paired(runs, ours):.2f}" if ours and name != MLSMOKE else "–"
             inside = [t.inside_s for t in runs if t.inside_s is not None]
             inside_text = f"{statistics.median(inside):.2f} s" if inside else ""
             wall = statistics.median(t.wall_s for t in runs)
-            lines.append(f"| {_describe(data)} | {name} | {wall:.2f} s | {slower:.2f} | {speedup} | "
-                         f"{max(t.peak_rss_mib for t in runs):.0f} MiB | {inside_text} |")
+            lines.append(f"| {_describe(data)} | {name} | {wall:.2f} s | {_paired(runs, floor):.2f} | "
+                         f"{versus} | {max(t.peak_rss_mib for t in runs):.0f} MiB | {inside_text} |")
     return "\n".join(lines)
 
 
@@ -153,36 +173,55 @@ def write_results(text: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000, 100_000_000])
     parser.add_argument("--csv-rows", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-pandera", action="store_true")
+    parser.add_argument("--pandera-max-rows", type=int, default=10_000_000,
+                        help="pandera holds the whole table in memory: skip it above this")
+    parser.add_argument("--skip", nargs="*", default=[], help="contenders to leave out")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
     files = [generate(DATA, rows) for rows in args.rows]
+    load_before = _uptime()
     if args.csv_rows:
         files.append(generate(DATA, args.csv_rows, csv=True))
-    results = {data: bench_file(data, args.repeats, args.no_pandera) for data in files}
-    text = f"{SECTION}\n\n{_preamble(args.repeats)}\n\n{table(results)}\n\n{_every_run(results)}\n"
+    results = {data: bench_file(data, args.repeats, _skipped(args, data)) for data in files}
+    text = (f"{SECTION}\n\n{_preamble(args.repeats, load_before)}\n\n{table(results)}\n\n"
+            f"{_every_run(results)}\n")
     print(text)
     if not args.no_write:
         write_results(text)
 
 
-def _preamble(repeats: int) -> str:
+def _skipped(args: argparse.Namespace, data: Path) -> set[str]:
+    skip = set(args.skip)
+    if args.no_pandera or int(data.stem.split("-")[1]) > args.pandera_max_rows:
+        skip.add(PANDERA)
+    return skip
+
+
+def _uptime() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _preamble(repeats: int, load_before: str) -> str:
     import platform
+    from importlib.metadata import version
 
-    import pandera
-    import pyarrow
-
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"`make bench` ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores shared with other jobs, "
-            f"load average {load} at the end, "
-            f"Python {platform.python_version()}, pyarrow {pyarrow.__version__}, "
-            f"pandera {pandera.__version__}; median of {repeats} runs, each contender in its own process). "
-            "Data: an id column (unique), 12 float columns (range and not-null rules), a string "
-            "category (allowed values) and an int target (range): 28 rules; about 0.01 % of the rows "
-            "break one. Every run checks that mlsmoke counted exactly the violating rows planted.")
+    tools = ", ".join(f"{name} {version(name)}" for name in ("pyarrow", "polars", "duckdb", "pandera"))
+    return (f"`make bench` ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, {tools}; median of {repeats} runs, each contender "
+            "in its own process under `/usr/bin/time`, wall time and peak RSS measured from outside "
+            "the process). Data: an id column (unique), 12 float columns (range and not-null rules), "
+            "a string category (allowed values) and an int target (range), one row group per "
+            "million rows; about 0.01 % of the rows break a rule. Every run checks that mlsmoke, "
+            "polars and DuckDB each counted exactly the violating rows planted (ranges, nulls, "
+            "allowed, unique).\n\n"
+            f"Machine load (`uptime`): before `{load_before}`; after `{_uptime()}`.")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from checker.github.commands import WorkflowCommands, append_outputs, append_sum
 from checker.github.deployment import Deployment
 from checker.github.env import GithubSettings
 from checker.github.post_deploy import deployed_pulls, failure_description, mark_failed
+from checker.github.rendered import Rendered
 from checker.github.sticky import StickyTarget, upsert_sticky_comment
 from checker.results.inert import visible
 from checker.results.model import KNOWN, Report, Status
@@ -46,19 +47,6 @@ class PublishOptions:
     out_dir: Path
     secrets: frozenset[str]
     deployment: Deployment | None = None  # a post-deploy run: what it checked
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """The Markdown report, rendered by the caller."""
-
-    markdown: str
-    marker: str  # the hidden first line that finds our sticky comment
-    shorten: Callable[[int], str]  # the most complete report in at most that many characters
-
-    def fit(self, limit: int) -> str:
-        """The report, shortened by the renderer (failures first, passes counted) when too long."""
-        return self.markdown if len(self.markdown) <= limit else self.shorten(limit)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from checker.config.secrets import Redactor
 from checker.errors import UsageError
-from checker.github.publish import Rendered
+from checker.github.rendered import Rendered
 from checker.results.model import Report
 
 Format = Literal["markdown", "junit", "json"]

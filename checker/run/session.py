@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.checks.deadline import Deadline
 from checker.config.field_types import parse_duration
@@ -23,7 +24,6 @@ from checker.config.staging import with_staging_url
 from checker.errors import ExitCode, UsageError
 from checker.github.deployment import Deployment, NotLive, deployment_event
 from checker.github.env import GithubSettings
-from checker.github.publish import PublishOptions, Rendered, for_results, publish
 from checker.results.baseline import with_baseline
 from checker.results.model import Report, Status
 from checker.run import runner
@@ -32,6 +32,10 @@ from checker.run.compare import base_results, with_comparison
 from checker.run.context import RunContext
 from checker.run.outputs import read_results, write_outputs
 from checker.run.progress import Progress
+
+if TYPE_CHECKING:  # the GitHub client is imported only when a run publishes
+    from checker.github.publish import PublishOptions
+    from checker.github.rendered import Rendered
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,8 @@ def publish_results(results: Path, claimed_pr: int | None, github: GithubSetting
                     options: PublishOptions) -> None:
     """`mlsmoke publish`: the report files and the GitHub side for a results.json from another
     run. The PR it names is used only if its head is the commit that run tested."""
+    from checker.github.publish import for_results, publish
+
     report = read_results(results)
     if not github.actions:
         raise UsageError("mlsmoke publish runs inside GitHub Actions (GITHUB_ACTIONS=true)")
@@ -195,6 +201,8 @@ def publish_results(results: Path, claimed_pr: int | None, github: GithubSetting
 
 def _publish(report: Report, rendered: Rendered, settings: RunSettings, secrets: frozenset[str],
              deployment: Deployment | None) -> None:
+    from checker.github.publish import PublishOptions, publish
+
     publish(report, rendered, settings.github,
             PublishOptions(comment=settings.options.comment, commit_status=settings.options.commit_status,
                            out_dir=Path(settings.options.out_dir), secrets=secrets, deployment=deployment))

@@ -84,6 +84,15 @@ def to_numpy(array: pa.Array) -> np.ndarray:
     return np.frombuffer(data, dtype, count=offset + n)[offset:]
 
 
+def int64_array(numbers: np.ndarray) -> pa.Array:
+    """An int64 arrow array over a numpy array's values (row positions for `take`)."""
+    import numpy as np
+    import pyarrow as pa
+
+    data = np.ascontiguousarray(numbers, np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
+
+
 def false() -> pa.Scalar:
     """The boolean False, for `fill_null` on masks."""
     import pyarrow as pa

@@ -54,6 +54,8 @@ def coerce(array: pa.Array | pa.ChunkedArray, column_type: ColumnType) -> Coerce
     if pa.types.is_dictionary(array.type):
         if column_type in (ColumnType.STRING, ColumnType.CATEGORY) and _is_text(array.type.value_type):
             # rules look at the few distinct values (see data_rules.per_value)
+            if array.type.value_type == pa.string():
+                return Coerced(array, None)
             return Coerced(array.cast(pa.dictionary(array.type.index_type, pa.string())), None)
         array = array.dictionary_decode()
     kind = array.type
@@ -87,6 +89,8 @@ def _as_int(array: pa.Array) -> Coerced | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if array.type == pa.int64():
+        return Coerced(array, None)
     if pa.types.is_integer(array.type):
         try:
             return Coerced(pc.cast(array, pa.int64()), None)
@@ -107,6 +111,8 @@ def _as_float(array: pa.Array) -> Coerced | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if array.type == pa.float64():
+        return Coerced(array, None)
     if pa.types.is_integer(array.type) or pa.types.is_floating(array.type) or pa.types.is_decimal(array.type):
         return Coerced(pc.cast(array, pa.float64(), safe=False), None)
     return None

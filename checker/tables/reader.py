@@ -66,6 +66,7 @@ class TableStream:
     num_rows: int | None  # known up front for Parquet, else None
     _open: Any
     _parquet: Any = None  # the pyarrow ParquetFile, for Parquet streams
+    _dictionary: Sequence[str] = ()  # Parquet columns read dictionary-encoded
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Record batches in file order; a fault mid-file is a TableReadError."""
@@ -93,11 +94,26 @@ class TableStream:
                                                   columns=list(columns))
         yield from _guarded(read)
 
+    def read_row_group(self, index: int, columns: Sequence[str]) -> Iterator[pa.RecordBatch]:
+        """The batches of one Parquet row group, decoded on the calling thread only, through a
+        reader of its own: for workers that each read a different row group at once."""
+        def read() -> Iterator[pa.RecordBatch]:
+            import pyarrow.parquet as pq
 
-def _guarded(read: Callable[[], Iterator[pa.RecordBatch]], path: Path | None = None
+            dictionary = self._read_dictionary(columns)
+            parquet = pq.ParquetFile(self.path, pre_buffer=False, read_dictionary=dictionary)
+            yield from parquet.iter_batches(batch_size=BATCH_ROWS, row_groups=[index], columns=list(columns),
+                                            use_threads=False)
+        yield from _guarded(read, ahead=False)
+
+    def _read_dictionary(self, columns: Sequence[str]) -> list[str] | None:
+        return [name for name in self._dictionary if name in columns] or None
+
+
+def _guarded(read: Callable[[], Iterator[pa.RecordBatch]], path: Path | None = None, *, ahead: bool = True
              ) -> Iterator[pa.RecordBatch]:
     try:
-        yield from prefetch(read())
+        yield from prefetch(read()) if ahead else read()
     except TableReadError:
         raise
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, UnicodeDecodeError...
@@ -205,7 +221,7 @@ def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
         yield from parquet.iter_batches(batch_size=batch_rows, columns=selected)
 
     return TableStream(path, "parquet", selected if selected is not None else names,
-                       parquet.metadata.num_rows, batches, parquet)
+                       parquet.metadata.num_rows, batches, parquet, list(dictionary))
 
 
 def _open_jsonl(path: Path, read: TextRead) -> TableStream:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from checker.checks.data.columns import compare_columns
 from checker.checks.data.report import FileView, RuleCheck, plural, rule_result, unique_tally
-from checker.checks.data.rules import ColumnRules, Tally
+from checker.checks.data.rules import ColumnRules
 from checker.checks.data.scan import FileScan, ScanAsks, ScanDeadline, scan
+from checker.checks.data.tally import Tally
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.engine import run_checks
 from checker.checks.registry import (

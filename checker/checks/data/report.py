@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from checker.checks.data.rules import MAX_EXAMPLES, ColumnRules, Example, Tally, plain
+from checker.checks.data.rules import ColumnRules
 from checker.checks.data.scan import FileScan
+from checker.checks.data.tally import MAX_EXAMPLES, Example, Tally, plain
 from checker.checks.registry import Check
 from checker.results.failing_rows import FOLDER, FailingRow, FailingRows, file_name
 from checker.results.model import CheckResult, Location, Status, truncate

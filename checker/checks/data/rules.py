@@ -9,88 +9,22 @@ the first few examples in row order.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from checker.checks.data.blocks import Blocks, blocks
+from checker.checks.data.tally import Tally
 from checker.contracts.model import Column, ColumnType
 from checker.contracts.regex import fullmatch
-from checker.results.failing_rows import FailingRow
 from checker.tables.arrow_values import array_of, false, scalar, to_numpy
 from checker.tables.coerce import Coerced, coerce
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
 RULES = ("types", "nulls", "ranges", "allowed", "pattern", "unique")
-MAX_EXAMPLES = 5
-
-
-@dataclass(frozen=True)
-class Example:
-    row: int
-    column: str
-    value: Any
-
-
-@dataclass
-class Tally:
-    """What one rule found in one file."""
-
-    violations: int = 0
-    by_column: dict[str, int] = field(default_factory=dict)
-    examples: list[Example] = field(default_factory=list)
-    cap: int = 0  # failing rows kept whole (report.failing_rows_max)
-    failing: list[FailingRow] = field(default_factory=list)
-    kept: int = 0  # distinct rows in `failing`
-
-    def add(self, masks: Mapping[str, pa.Array], shown: Mapping[str, pa.Array], offset: int,
-            whole: pa.RecordBatch | None = None) -> None:
-        """Count one batch: `masks` per column (True = violates), `shown` the values to quote,
-        `whole` the batch's contract columns (kept for the first `cap` failing rows)."""
-        import pyarrow.compute as pc
-
-        hits = {name: mask for name, mask in masks.items() if pc.any(mask).as_py()}
-        if not hits:
-            return
-        union = None
-        for name, mask in hits.items():
-            self.by_column[name] = self.by_column.get(name, 0) + pc.sum(mask).as_py()
-            union = mask if union is None else pc.or_(union, mask)
-        self.violations += pc.sum(union).as_py()
-        if len(self.examples) < MAX_EXAMPLES:
-            self._keep_examples(hits, shown, offset)
-        if whole is not None and union is not None and self.kept < self.cap:
-            self._keep_rows(hits, shown, offset, pc.indices_nonzero(union).slice(0, self.cap - self.kept),
-                            whole)
-
-    def _keep_rows(self, hits: Mapping[str, pa.Array], shown: Mapping[str, pa.Array], offset: int,
-                   indices: pa.Array, whole: pa.RecordBatch) -> None:
-        """The failing rows at `indices` (batch positions), one FailingRow per offending value."""
-        rows = indices.to_pylist()
-        records = whole.take(indices).to_pylist()
-        columns = {name: (mask.take(indices).to_pylist(),
-                          shown[name].take(indices).to_pylist() if name in shown else None)
-                   for name, mask in hits.items()}
-        for i, (row, record) in enumerate(zip(rows, records, strict=True)):
-            for name, (failed, values) in columns.items():
-                if failed[i]:
-                    value = plain(values[i]) if values is not None else None
-                    self.failing.append(FailingRow(offset + row, name, value, record))
-        self.kept += len(rows)
-
-    def _keep_examples(self, hits: Mapping[str, pa.Array], shown: Mapping[str, pa.Array],
-                       offset: int) -> None:
-        import pyarrow.compute as pc
-
-        found = []
-        for name, mask in hits.items():
-            indices = pc.indices_nonzero(mask).slice(0, MAX_EXAMPLES)
-            rows = indices.to_pylist()
-            values = shown[name].take(indices).to_pylist() if name in shown else [None] * len(rows)
-            found += [Example(offset + row, name, plain(value))
-                      for row, value in zip(rows, values, strict=True)]
-        self.examples = sorted([*self.examples, *found], key=lambda e: e.row)[:MAX_EXAMPLES]
 
 
 @dataclass(frozen=True)
@@ -137,66 +71,71 @@ class ColumnRules:
 def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules, frozenset[str]]],
              tallies: Mapping[str, Tally], uniques: Mapping[str, Any]) -> None:
     """Run each column's `rules` (a subset of RULES) on the batch and add what fails."""
-    masks: dict[str, dict[str, pa.Array]] = {rule: {} for rule in RULES}
-    shown: dict[str, dict[str, pa.Array]] = {rule: {} for rule in RULES}
+    found = _Found({rule: {} for rule in RULES}, {rule: {} for rule in RULES})
     for rules, asked in columns:
         raw = batch.column(rules.name)
         coerced = coerce(raw, rules.column.type)
+        values, name = coerced.values, rules.name
         if "types" in asked and coerced.bad is not None:
-            masks["types"][rules.name], shown["types"][rules.name] = coerced.bad, raw
-        extremes = _extremes(coerced.values) if asked & {"nulls", "ranges"} else None
-        if "nulls" in asked and (raw.null_count or extremes is None):
-            masks["nulls"][rules.name] = missing(raw, coerced)
-        for rule in ("ranges", "allowed", "pattern"):
-            if rule in asked and not (rule == "ranges" and _within(rules, extremes)):
-                masks[rule][rules.name] = _CHECKS[rule](rules, coerced.values)
-                shown[rule][rules.name] = coerced.values
+            found.add("types", name, rows_of(coerced.bad), raw)
+        numbers = blocks(values) if _needs_blocks(asked, raw, values) else None
+        if "nulls" in asked and _may_miss(raw, values, numbers):
+            found.add("nulls", name, _missing_rows(raw, coerced, numbers))
+        if "ranges" in asked:
+            found.add("ranges", name, _out_of_range(rules, values, numbers), values)
+        for rule in ("allowed", "pattern"):
+            if rule in asked:
+                found.add(rule, name, _CHECKS[rule](rules, values), values)
         if "unique" in asked:
-            uniques[rules.name].add(coerced.values)
+            uniques[name].add(values)
     names = [rules.name for rules, _ in columns]
     whole = batch.select(names) if any(t.cap for t in tallies.values()) else None
     for rule in RULES:
-        if masks[rule]:
-            tallies[rule].add(masks[rule], shown[rule], offset, whole)
+        if found.rows[rule]:
+            tallies[rule].add(found.rows[rule], found.shown[rule], offset, whole)
 
 
 @dataclass(frozen=True)
-class _Extremes:
-    low: Any  # None: no value at all
-    high: Any
+class _Found:
+    rows: dict[str, dict[str, np.ndarray]]  # rule → column → violating batch positions
+    shown: dict[str, dict[str, pa.Array]]  # rule → column → the values to quote
+
+    def add(self, rule: str, name: str, rows: np.ndarray, shown: pa.Array | None = None) -> None:
+        if len(rows):
+            self.rows[rule][name] = rows
+            if shown is not None:
+                self.shown[rule][name] = shown
 
 
-def _extremes(values: pa.Array) -> _Extremes | None:
-    """Min and max in one cheap pass, or None when they are not cheaply known (a NaN, a null
-    in a numpy-able column): then the rules build their row masks. numpy's min/max for plain
-    numbers without nulls (a NaN makes them NaN); pyarrow's min_max for the other types."""
+def rows_of(mask: pa.Array) -> np.ndarray:
+    """The positions where a boolean mask is true (null: false), ascending."""
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    kind = values.type
-    if not len(values) or values.null_count == len(values):
-        return _Extremes(None, None)
-    if kind in (pa.float64(), pa.int64()):
-        if values.null_count:
-            return None
-        data = to_numpy(values)
-        low, high = data.min(), data.max()
-        return None if kind == pa.float64() and np.isnan(low) else _Extremes(low.item(), high.item())
-    if not pa.types.is_timestamp(kind):
-        return _Extremes(None, None)  # text and booleans: no NaN, no range
-    found = pc.min_max(values)
-    return _Extremes(found["min"].as_py(), found["max"].as_py())
+    return to_numpy(pc.indices_nonzero(mask)).astype(np.int64)
 
 
-def _within(rules: ColumnRules, extremes: _Extremes | None) -> bool:
-    """True when the batch's min and max prove every value inside the bounds."""
-    if extremes is None:
+def _needs_blocks(asked: frozenset[str], raw: pa.Array, values: pa.Array) -> bool:
+    import pyarrow as pa
+
+    return "ranges" in asked or ("nulls" in asked and (raw.null_count > 0 or values.type == pa.float64()))
+
+
+def _missing_rows(raw: pa.Array, coerced: Coerced, numbers: Blocks | None) -> np.ndarray:
+    if numbers is not None and raw.type == coerced.values.type:  # as stored: validity and NaN blocks
+        return numbers.missing()
+    return rows_of(missing(raw, coerced))
+
+
+def _may_miss(raw: pa.Array, values: pa.Array, numbers: Blocks | None) -> bool:
+    """Whether a column may have a missing value here: a null, or a NaN in floats."""
+    import pyarrow as pa
+
+    if raw.null_count:
+        return True
+    if values.type != pa.float64():
         return False
-    if extremes.low is None:
-        return True  # nothing but nulls
-    col = rules.column
-    return (col.min is None or extremes.low >= col.min) and (col.max is None or extremes.high <= col.max)
+    return numbers is None or numbers.has_nan
 
 
 def missing(raw: pa.Array, coerced: Coerced) -> pa.Array:
@@ -210,9 +149,13 @@ def missing(raw: pa.Array, coerced: Coerced) -> pa.Array:
     return mask
 
 
-def _out_of_range(rules: ColumnRules, values: pa.Array) -> pa.Array:
+def _out_of_range(rules: ColumnRules, values: pa.Array, numbers: Blocks | None) -> np.ndarray:
     import pyarrow.compute as pc
 
+    if numbers is not None:
+        return numbers.outside(rules.column.min, rules.column.max)
+    if _within(rules, values):
+        return _no_rows()
     low, high = rules.bounds
     mask = None
     if low is not None:
@@ -220,10 +163,30 @@ def _out_of_range(rules: ColumnRules, values: pa.Array) -> pa.Array:
     if high is not None:
         above = pc.greater(values, high)
         mask = above if mask is None else pc.or_(mask, above)
-    return pc.fill_null(mask, false())
+    return rows_of(pc.fill_null(mask, false()))
 
 
-def _not_allowed(rules: ColumnRules, values: pa.Array) -> pa.Array:
+def _within(rules: ColumnRules, values: pa.Array) -> bool:
+    """Datetimes: whether their min and max (one cheap pass) prove every value in range."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_timestamp(values.type):
+        return False
+    if values.null_count == len(values):
+        return True
+    found, col = pc.min_max(values), rules.column
+    low, high = found["min"].as_py(), found["max"].as_py()
+    return (col.min is None or low >= col.min) and (col.max is None or high <= col.max)
+
+
+def _no_rows() -> np.ndarray:
+    import numpy as np
+
+    return np.empty(0, np.int64)
+
+
+def _not_allowed(rules: ColumnRules, values: pa.Array) -> np.ndarray:
     import pyarrow.compute as pc
 
     def outside(plain: pa.Array) -> pa.Array:
@@ -232,7 +195,7 @@ def _not_allowed(rules: ColumnRules, values: pa.Array) -> pa.Array:
     return per_value(values, outside)
 
 
-def _no_match(rules: ColumnRules, values: pa.Array) -> pa.Array:
+def _no_match(rules: ColumnRules, values: pa.Array) -> np.ndarray:
     return per_value(values, lambda plain: _mismatches(rules, plain))
 
 
@@ -250,19 +213,25 @@ def _mismatches(rules: ColumnRules, values: pa.Array) -> pa.Array:
     return pc.fill_null(pc.invert(matches), false())
 
 
-def per_value(values: pa.Array, rule: Callable[[pa.Array], pa.Array]) -> pa.Array:
-    """A row mask from a rule; on a dictionary-encoded column the rule runs on the distinct
-    values only and the rows take their value's answer."""
+def per_value(values: pa.Array, rule: Callable[[pa.Array], pa.Array]) -> np.ndarray:
+    """The rows a rule's mask fails; on a dictionary-encoded column the rule runs on the
+    distinct values only, and only when one fails are the rows holding it looked up."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not pa.types.is_dictionary(values.type):
-        return rule(values)
-    answers = rule(values.dictionary)
-    return pc.fill_null(pc.take(answers, values.indices), false())
+        return rows_of(rule(values))
+    failing = rows_of(rule(values.dictionary))
+    if not len(failing):
+        return _no_rows()
+    hit = np.isin(to_numpy(values.indices), failing)
+    if values.null_count:  # a null row's index slot holds any number
+        hit &= to_numpy(pc.is_valid(values))
+    return np.flatnonzero(hit)
 
 
-_CHECKS = {"ranges": _out_of_range, "allowed": _not_allowed, "pattern": _no_match}
+_CHECKS = {"allowed": _not_allowed, "pattern": _no_match}
 
 
 def _bound(value: Any, column_type: ColumnType) -> pa.Scalar | None:
@@ -279,14 +248,3 @@ def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def plain(value: Any) -> Any:
-    """A value as evidence: JSON-safe and readable."""
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return str(value)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value

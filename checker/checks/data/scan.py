@@ -3,17 +3,22 @@
 CSV and JSON Lines are parsed once and each batch goes through all rules. Parquet is read a
 row group at a time: where the writer's statistics (min, max, null count) already prove a
 range or null rule for the whole group, that rule is not evaluated there, and a column no
-other rule needs in that group is not decoded at all.
+other rule needs in that group is not decoded at all. Row groups (and CSV / JSON Lines
+batches) are checked on every core and merged in file order (`parallel.py`); `unique_rows`
+hashes whole rows in order, on one thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from checker.checks.data.rules import MAX_EXAMPLES, RULES, ColumnRules, Tally, evaluate
+from checker.checks.data.parallel import Asked, Part, ordered, workers
+from checker.checks.data.rules import RULES, ColumnRules, evaluate
+from checker.checks.data.tally import MAX_EXAMPLES, Tally
 from checker.checks.data.unique import RowCounter, ValueCounter
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.contracts.model import ColumnType, naive_utc
@@ -21,9 +26,6 @@ from checker.tables.reader import ColumnStats, RowGroup, TableStream
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-Asked = list[tuple[ColumnRules, frozenset[str]]]
-
 
 @dataclass
 class FileScan:
@@ -33,6 +35,15 @@ class FileScan:
     duplicate_rows: Any = None  # numpy rows repeating another whole row, when unique_rows is set
     row_groups: int = 0
     proven: dict[str, int] = field(default_factory=dict)  # rule → (column, row group) pairs proven
+
+    def merge(self, part: Part) -> None:
+        """Add a part checked apart; parts merge in file order."""
+        self.rows += part.rows
+        for rule, tally in part.tallies.items():
+            self.tallies[rule].merge(tally)
+        for name, keys in part.keys.items():
+            for chunk in keys:
+                self.uniques[name].append(chunk)
 
 
 @dataclass(frozen=True)
@@ -66,11 +77,13 @@ def scan(stream: TableStream, columns: list[ColumnRules], asks: ScanAsks = ScanA
     row_counter = RowCounter() if asks.unique_rows else None
     names = [c.name for c in columns]
     if stream.parquet_schema is not None:  # one Parquet file: row group by row group
-        _scan_row_groups(stream, columns, found, row_counter, bound)
-    else:
+        _scan_row_groups(stream, columns, found, row_counter, _Run(bound, asks.failing_rows_max))
+    elif row_counter is not None:
         asked = [(c, c.applies) for c in columns]
         for batch in bound.each(stream.batches(), found):
             _evaluate(batch, found, asked, row_counter, names)
+    else:
+        _scan_batches(stream, columns, found, bound, asks.failing_rows_max)
     if row_counter is not None and reread is not None:
         again = reread
         found.duplicate_rows = row_counter.duplicates(
@@ -86,14 +99,60 @@ def _evaluate(batch: pa.RecordBatch, found: FileScan, asked: Asked, row_counter:
     found.rows += batch.num_rows
 
 
+def _scan_batches(stream: TableStream, columns: list[ColumnRules], found: FileScan,
+                  bound: ScanDeadline, cap: int) -> None:
+    """Each batch checked on a worker thread as the reader hands it over, merged in order."""
+    asked = [(c, c.applies) for c in columns]
+    _merge_parts(found, _batch_tasks(bound.each(stream.batches(), found), 0, asked, cap), [])
+
+
+def _batch_tasks(batches: Iterable[pa.RecordBatch], first_row: int, asked: Asked, cap: int
+                 ) -> Iterator[Callable[[], Part]]:
+    for batch in batches:
+        yield partial(Part(first_row, asked, cap).check, [batch])
+        first_row += batch.num_rows
+
+
+def _merge_parts(found: FileScan, tasks: Iterable[Callable[[], Part]], separate: Iterable[str]) -> None:
+    for part in ordered(tasks, _run, workers()):
+        found.merge(part)
+        if part.ends_group:
+            for name in separate:
+                found.uniques[name].flush()
+
+
+def _run(task: Callable[[], Part]) -> Part:
+    return task()
+
+
+@dataclass(frozen=True)
+class _GroupPlan:
+    group: RowGroup
+    first_row: int
+    asked: Asked
+    decode: list[str]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """How one Parquet scan runs: its deadline, the failing rows kept, the unique columns whose
+    row groups never share a value (settled group by group)."""
+
+    bound: ScanDeadline
+    cap: int
+    separate: tuple[str, ...] = ()
+
+
 def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: FileScan,
-                     row_counter: RowCounter | None, bound: ScanDeadline) -> None:
+                     row_counter: RowCounter | None, run: _Run) -> None:
     schema = stream.parquet_schema
     assert schema is not None
     native = {c.name: _native(schema.field(c.name).type, c.column.type) for c in columns}
     names = [c.name for c in columns]
     groups = stream.row_groups()
-    separate = [name for name in found.uniques if native[name] and _disjoint(groups, name)]
+    run = replace(run, separate=tuple(n for n in found.uniques if native[n] and _disjoint(groups, n)))
+    plans = []
+    first_row = 0
     for group in groups:
         found.row_groups += 1
         asked: Asked = []
@@ -104,12 +163,43 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
             if needed:
                 asked.append((rules, needed))
         decode = names if row_counter is not None else [rules.name for rules, _ in asked]
-        if not decode:
-            found.rows += group.num_rows
-            continue
-        for batch in bound.each(stream.row_group_batches(group.index, decode), found):
-            _evaluate(batch, found, asked, row_counter, names)
-        for name in separate:
+        plans.append(_GroupPlan(group, first_row, asked, decode))
+        first_row += group.num_rows
+    if row_counter is not None:
+        _scan_groups_in_order(stream, plans, found, row_counter, run)
+        return
+    _merge_parts(found, _group_tasks(stream, plans, found, run), run.separate)
+
+
+def _group_tasks(stream: TableStream, plans: list[_GroupPlan], found: FileScan, run: _Run
+                 ) -> Iterator[Callable[[], Part]]:
+    """A task per row group, its worker decoding it; with fewer row groups than workers, a
+    task per batch instead (the reader decodes on its own threads, the workers check)."""
+    whole_groups = len(plans) >= workers()
+    bound, cap = run.bound, run.cap
+    for plan in bound.each(plans, found):
+        if not plan.decode:
+            yield partial(_undecoded, plan)
+        elif whole_groups:
+            batches = bound.each(stream.read_row_group(plan.group.index, plan.decode), found)
+            yield partial(Part(plan.first_row, plan.asked, cap, ends_group=True).check, batches)
+        else:
+            batches = bound.each(stream.row_group_batches(plan.group.index, plan.decode), found)
+            yield from _batch_tasks(batches, plan.first_row, plan.asked, cap)
+            yield partial(Part, plan.first_row, [], ends_group=True)
+
+
+def _undecoded(plan: _GroupPlan) -> Part:
+    return Part(plan.first_row, [], rows=plan.group.num_rows, ends_group=True)
+
+
+def _scan_groups_in_order(stream: TableStream, plans: list[_GroupPlan], found: FileScan,
+                          row_counter: RowCounter, run: _Run) -> None:
+    """One thread, row group after row group: whole-row hashes are taken in file order."""
+    for plan in plans:
+        for batch in run.bound.each(stream.row_group_batches(plan.group.index, plan.decode), found):
+            _evaluate(batch, found, plan.asked, row_counter, plan.decode)
+        for name in run.separate:
             found.uniques[name].flush()
 
 

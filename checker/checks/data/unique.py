@@ -2,8 +2,10 @@
 
 Numbers, datetimes and booleans are kept as one int64 key per row (8 bytes a row, the least
 an exact answer needs) and sorted once at the end; text is kept as arrow strings and counted
-with pyarrow's hash-based `value_counts`. Whole-row uniqueness (`unique_rows`) hashes each
-row to 64 bits and confirms the candidate duplicates exactly on a second read of those rows.
+with pyarrow's hash-based `value_counts`. Past a memory budget the keys go to hash partitions
+on disk (`spill.py`) and each partition is answered exactly on its own. Whole-row uniqueness
+(`unique_rows`) hashes each row to 64 bits and confirms the candidate duplicates exactly on a
+second read of those rows.
 Every row whose value occurs more than once counts: two rows sharing an id are 2 violations.
 """
 
@@ -20,11 +22,48 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
+    from checker.checks.data.spill import Hasher, Partitions
+
 
 @dataclass(frozen=True)
 class Duplicates:
     rows: np.ndarray  # sorted 0-based rows whose value occurs more than once
     values: list[Any]  # the value of the first few of those rows, in the same order
+
+
+MEMORY_BUDGET = 32 * 1024 * 1024  # bytes of keys one unique column holds before it spills to disk
+
+
+@dataclass(frozen=True)
+class Keys:
+    """One batch of a unique column as compared: an int64 key per row and its validity (numbers,
+    datetimes, booleans), or the text itself. Built on any thread (`keys_of`), counted on one."""
+
+    ints: np.ndarray | None
+    valid: np.ndarray | None
+    text: pa.Array | None
+    decode: Callable[[int], Any] = int
+
+    def __len__(self) -> int:
+        return len(self.text) if self.text is not None else len(self.ints)  # type: ignore[arg-type]
+
+    @property
+    def nbytes(self) -> int:
+        if self.text is not None:
+            return int(self.text.nbytes)
+        assert self.ints is not None and self.valid is not None
+        return int(self.ints.nbytes + self.valid.nbytes)
+
+
+def keys_of(values: pa.Array) -> Keys:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    if pa.types.is_string(values.type):
+        return Keys(None, None, values)
+    ints, valid = _int_keys(values)
+    return Keys(ints, valid, None, _decoder(values.type))
 
 
 class ValueCounter:
@@ -33,54 +72,80 @@ class ValueCounter:
     `flush()` closes a segment whose values cannot occur in any other segment (Parquet row
     groups whose min/max statistics do not overlap): its duplicates are found right away and
     its keys dropped, so memory stays bounded by a row group instead of growing with the file.
+    Past `budget` bytes of keys held, every key goes to hash partitions on disk instead
+    (`spill.Partitions`), each partition later answered on its own, so memory stays bounded
+    whatever the file; `hasher` picks the partitions (tests force collisions with it).
     """
 
-    def __init__(self, examples: int = 5) -> None:
-        self._chunks: list[Any] = []
-        self._text = False
-        self._decode: Callable[[int], Any] = int
+    def __init__(self, examples: int = 5, budget: int | None = None, hasher: Hasher | None = None) -> None:
+        self._chunks: list[Keys] = []
+        self._held = 0
         self._examples = examples
-        self._base = 0  # rows in the segments already flushed
+        self._budget = MEMORY_BUDGET if budget is None else budget
+        self._hasher = hasher
+        self._spilled: Partitions | None = None
+        self._base = 0  # rows in the segments already flushed (or spilled)
         self._rows: list[np.ndarray] = []
         self._values: list[Any] = []
 
     def add(self, values: pa.Array) -> None:
-        import pyarrow as pa
+        self.append(keys_of(values))
 
-        if pa.types.is_dictionary(values.type):
-            values = values.dictionary_decode()
-        if pa.types.is_string(values.type):
-            self._text = True
-            self._chunks.append(values)
-        else:
-            self._decode = _decoder(values.type)
-            self._chunks.append(_int_keys(values))
+    def append(self, keys: Keys) -> None:
+        """Add the next batch's keys (made by `keys_of`, perhaps on another thread)."""
+        if self._spilled is not None:
+            self._spilled.write(keys, self._base)
+            self._base += len(keys)
+            return
+        self._chunks.append(keys)
+        self._held += keys.nbytes
+        if self._held > self._budget:
+            self._spill()
+
+    def _spill(self) -> None:
+        from checker.checks.data.spill import Partitions
+
+        self._spilled = Partitions(self._hasher)
+        chunks, self._chunks, self._held = self._chunks, [], 0
+        for keys in chunks:
+            self.append(keys)
 
     def flush(self) -> None:
         if not self._chunks:
             return
         found, rows = self._segment()
-        self._rows.append(found.rows + self._base)
-        self._values += found.values[: self._examples - len(self._values)]
+        self._keep(found)
         self._base += rows
-        self._chunks = []
+        self._chunks, self._held = [], 0
+
+    def _keep(self, found: Duplicates) -> None:
+        self._rows.append(found.rows + self._base if self._spilled is None else found.rows)
+        self._values += found.values[: self._examples - len(self._values)]
 
     def duplicates(self) -> Duplicates:
         import numpy as np
 
         self.flush()
+        if self._spilled is not None:
+            try:
+                self._keep(self._spilled.duplicates(self._examples))
+            finally:
+                self._spilled.close()
+                self._spilled = None
         rows = np.concatenate(self._rows) if self._rows else np.empty(0, np.int64)
         return Duplicates(rows, self._values)
 
     def _segment(self) -> tuple[Duplicates, int]:
         import numpy as np
 
-        if self._text:
-            return _text_duplicates(self._chunks, self._examples), sum(len(c) for c in self._chunks)
-        keys = np.concatenate([k for k, _ in self._chunks])
-        valid = np.concatenate([v for _, v in self._chunks])
+        if self._chunks[0].text is not None:
+            texts = [k.text for k in self._chunks]
+            return _text_duplicates(texts, self._examples), sum(len(c) for c in self._chunks)
+        keys = np.concatenate([k.ints for k in self._chunks])
+        valid = np.concatenate([k.valid for k in self._chunks])
         rows = _duplicate_rows(keys, valid)
-        return Duplicates(rows, [self._decode(int(keys[r])) for r in rows[: self._examples]]), len(keys)
+        decode = self._chunks[-1].decode
+        return Duplicates(rows, [decode(int(keys[r])) for r in rows[: self._examples]]), len(keys)
 
 
 def _decoder(kind: pa.DataType) -> Callable[[int], Any]:

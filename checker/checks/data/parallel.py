@@ -1,0 +1,96 @@
+"""Check parts of a file on several threads and merge them in file order.
+
+A part is one Parquet row group (its worker decodes it too) or one CSV / JSON Lines batch.
+pyarrow decodes and computes without holding the GIL, so the parts run on every core. Each
+part's rows are numbered from the file's start before it runs, so its tallies (counts,
+`by_column`, the first examples, failing rows) and its uniqueness keys merge exactly into
+what one pass in order would have found (`FileScan.merge`). At most `workers + 1` parts are in
+flight at once, which bounds memory whatever the file's size.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from checker.checks.data.rules import RULES, ColumnRules, evaluate
+from checker.checks.data.tally import Tally
+from checker.checks.data.unique import Keys, keys_of
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    import pyarrow as pa
+
+A = TypeVar("A")
+T = TypeVar("T")
+Asked = list[tuple[ColumnRules, frozenset[str]]]
+MAX_WORKERS = 4
+
+
+def workers() -> int:
+    """Threads that check parts: the cores this process may use, at most MAX_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores))
+
+
+def ordered(items: Iterable[A], work: Callable[[A], T], threads: int) -> Iterator[T]:
+    """`work(item)` for every item, on `threads` threads, yielded in the items' order; an
+    error is raised where its item's result is taken, and the parts not started are dropped."""
+    if threads <= 1:
+        for item in items:
+            yield work(item)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    pending: deque[Future[T]] = deque()
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="mlsmoke-check")
+    try:
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) > threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True)
+
+
+class _KeyList:
+    """Stands in for a ValueCounter inside a part: keeps the keys, counts nothing."""
+
+    def __init__(self) -> None:
+        self.keys: list[Keys] = []
+
+    def add(self, values: pa.Array) -> None:
+        self.keys.append(keys_of(values))
+
+
+@dataclass
+class Part:
+    """What the rules found in one part of a file, its rows numbered from the file's start."""
+
+    first_row: int
+    asked: Asked
+    cap: int = 0  # failing rows kept per rule
+    rows: int = 0
+    ends_group: bool = False  # the last part of a Parquet row group
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    keys: dict[str, list[Keys]] = field(default_factory=dict)
+
+    def check(self, batches: Iterable[pa.RecordBatch]) -> Part:
+        self.tallies = {rule: Tally(cap=self.cap) for rule in RULES}
+        uniques = {rules.name: _KeyList() for rules, asked in self.asked if "unique" in asked}
+        for batch in batches:
+            evaluate(batch, self.first_row + self.rows, self.asked, self.tallies, uniques)
+            self.rows += batch.num_rows
+        self.keys = {name: keys.keys for name, keys in uniques.items()}
+        return self
