@@ -153,13 +153,13 @@ def test_the_pipeline_is_cut_by_the_run_deadline(tmp_path: Path) -> None:
         pipeline:
           contract: t
           rows: 5
-          command: sleep 30
-        deadlines: {run: 0.5s}
-        """)
+          command: sleep 120
+        deadlines: {run: 5s}
+        """)  # 5 s: the synthesis before it fits even on a loaded machine; the sleep never does
     started = time.monotonic()
     report = run_report(config, out_dir=tmp_path / "out")
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 40
     ran = by_id(report.checks, "pipeline.run")
-    assert ran.status is Status.FAIL
-    assert ran.summary.endswith("(the run's deadline (0.5s)); its whole process group was killed")
+    assert ran.status is Status.FAIL, ran.summary
+    assert ran.summary.endswith("(the run's deadline (5s)); its whole process group was killed")
     assert (tmp_path / "out" / "junit.xml").is_file()
