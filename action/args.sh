@@ -11,9 +11,9 @@ else
   if [ -n "${MLSMOKE_STAGING_URL:-}" ]; then args+=(--staging-url "${MLSMOKE_STAGING_URL}"); fi
 fi
 if [ "${MLSMOKE_COMMENT:-true}" = "true" ]; then args+=(--comment); else args+=(--no-comment); fi
-if [ "${MLSMOKE_COMMIT_STATUS:-false}" = "true" ]; then
-  args+=(--commit-status)
-else
-  args+=(--no-commit-status)
-fi
+case "${MLSMOKE_COMMIT_STATUS:-}" in
+  true) args+=(--commit-status) ;;
+  false) args+=(--no-commit-status) ;;
+  *) ;;  # the checker's default: a commit status only after a deploy
+esac
 

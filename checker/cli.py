@@ -84,8 +84,9 @@ config_option = click.option("--config", "config_path", default="mlsmoke.yml", s
 @click.option("--no-publish", is_flag=True, help="Make no GitHub writes (comment, status, summary).")
 @click.option("--comment/--no-comment", default=True, show_default=True,
               help="Keep the sticky PR comment (in GitHub Actions).")
-@click.option("--commit-status/--no-commit-status", default=False, show_default=True,
-              help="Set a commit status with the verdict (in GitHub Actions).")
+@click.option("--commit-status/--no-commit-status", default=None,
+              help="Set a commit status with the verdict (in GitHub Actions; default: only after "
+                   "a deploy).")
 @exit_codes
 def run(no_publish: bool, **given: Any) -> None:
     """Run the checks and write the report."""

@@ -50,7 +50,7 @@ class RunOptions:
     deadline: str | None = None  # e.g. "10m"; None: the config's deadlines.run
     publish: bool = True
     comment: bool = True
-    commit_status: bool = False
+    commit_status: bool | None = None  # None: only after a deploy (a `deployment_status` run)
 
 
 @dataclass(frozen=True)
@@ -204,5 +204,7 @@ def _publish(report: Report, rendered: Rendered, settings: RunSettings, secrets:
     from checker.github.publish import PublishOptions, publish
 
     publish(report, rendered, settings.github,
-            PublishOptions(comment=settings.options.comment, commit_status=settings.options.commit_status,
+            PublishOptions(comment=settings.options.comment,
+                           commit_status=(settings.options.commit_status if settings.options.commit_status
+                                          is not None else deployment is not None),
                            out_dir=Path(settings.options.out_dir), secrets=secrets, deployment=deployment))

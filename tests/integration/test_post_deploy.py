@@ -26,7 +26,7 @@ PULLS = [11, 12]
 def post_deploy(tmp_path: Path, fake: FakeGithub, event: dict, *args: str):
     folder = endpoint_project(tmp_path / "project")
     env = github_env(tmp_path, fake, event, event_name="deployment_status")
-    return cli("run", "--commit-status", *args, cwd=folder, env=env, timeout=120)
+    return cli("run", *(args or ("--commit-status",)), cwd=folder, env=env, timeout=120)
 
 
 def test_a_failing_smoke_marks_the_deployment_failed_with_the_reason(tmp_path: Path,
@@ -65,6 +65,17 @@ def test_a_passing_twin_posts_no_deployment_status(tmp_path: Path, fake: FakeGit
     assert (commit_status["sha"], commit_status["state"]) == (DEPLOYED_SHA, "success")
     [comment] = fake.ours(PULLS[0])
     assert "post-deploy smoke: staging: passed" in comment["body"]
+
+
+@pytest.mark.parametrize(("flag", "statuses"), [("--comment", 1), ("--no-commit-status", 0)],
+                         ids=["default-sets-one", "no-commit-status-sets-none"])
+def test_after_a_deploy_the_commit_status_is_on_unless_turned_off(tmp_path: Path, fake: FakeGithub,
+                                                                  flag: str, statuses: int) -> None:
+    fake.commit_pulls[DEPLOYED_SHA] = PULLS[:1]
+    with serving(Behavior(columns=FEATURES)) as url:
+        result = post_deploy(tmp_path, fake, deployment_status_event(target_url=url), flag)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [(s["sha"], s["state"]) for s in fake.statuses] == [(DEPLOYED_SHA, "success")] * statuses
 
 
 def test_the_post_deploy_comment_leaves_the_pr_check_comment_alone(tmp_path: Path, fake: FakeGithub) -> None:

@@ -114,3 +114,11 @@ def test_without_serve_the_socket_stays_out(tmp_path: Path) -> None:
 def test_the_checkers_exit_code_is_the_steps(tmp_path: Path) -> None:
     result, _ = run_action(tmp_path, image="mlsmoke:dev", exit_code=1)
     assert result.returncode == 1
+
+
+@pytest.mark.parametrize(("value", "flags"), [("true", ["--commit-status"]),
+                                               ("false", ["--no-commit-status"]), ("", [])])
+def test_commit_status_true_false_or_the_checkers_default(tmp_path: Path, value: str,
+                                                          flags: list[str]) -> None:
+    _result, (_build, run) = run_action(tmp_path, commit_status=value)
+    assert [a for a in run if "commit-status" in a] == flags
