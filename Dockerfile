@@ -2,7 +2,7 @@
 # `python3` on PATH is a separate, writable "user" environment (/opt/user-python) that the
 # pipeline's `setup` installs into, so a project's libraries never clash with the checker's.
 # The user environment comes with numpy, pandas, pyarrow, scikit-learn and joblib at the versions
-# of docker/constraints.txt (also in the image as /opt/mlsmoke/constraints.txt).
+# of container-image/constraints.txt (also in the image as /opt/mlsmoke/constraints.txt).
 ARG BASE_IMAGE=python:3.11-slim
 FROM ${BASE_IMAGE}
 
@@ -29,7 +29,7 @@ RUN apt-get update \
 # The checker's pyarrow loses the parts it never loads (Flight, S3, C++ headers: 56 MB); the
 # user's keeps them.
 # The checker's environment has no pip: the user environment's pip installs into it.
-COPY pyproject.toml docker/constraints.txt docker/share_files.py /opt/mlsmoke-build/
+COPY pyproject.toml container-image/constraints.txt container-image/share_files.py /opt/mlsmoke-build/
 # hadolint ignore=DL3013,DL3042
 RUN build=/opt/mlsmoke-build \
  && pip_cache=/tmp/mlsmoke-pip-cache \

@@ -107,7 +107,7 @@ config_option = click.option("--config", "config_path", default="mlsmoke.yml", s
 @click.option("--commit-status/--no-commit-status", default=False, show_default=True,
               help="Set a commit status with the verdict (in GitHub Actions).")
 @click.option("--docker", is_flag=True,
-              help="Run in the checker image exactly as the action does (its mounts, user, environment, network).")
+              help="Run in the checker image as the action does (same mounts, user, environment, network).")
 @click.option("--image", help="With --docker: this checker image instead of ghcr.io/mlsmoke/mlsmoke:VERSION.")
 @exit_codes
 def run(no_publish: bool, docker: bool, image: str | None, **given: Any) -> None:

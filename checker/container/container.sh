@@ -41,11 +41,24 @@ owner() {
   echo "$found" | tr '[:upper:]' '[:lower:]'
 }
 
-build() {  # build TAG REASON: the fallback when the prebuilt image cannot be pulled
-  local tag="$1" context="${MLSMOKE_BUILD_CONTEXT:-}" start
+# What the image is built from (the files the Dockerfile copies, and the base), as a short hash:
+# a fallback image built before from the same sources is used again instead of rebuilt.
+sources_hash() {
+  (cd "$1" && find Dockerfile pyproject.toml README.md container-image checker -type f ! -name '*.pyc' -print0 \
+     | LC_ALL=C sort -z | xargs -0 sha256sum; echo "base=${MLSMOKE_BASE_IMAGE:-}") | sha256sum | cut -c1-12
+}
+
+build() {  # build VERSION REASON: the fallback when the prebuilt image cannot be pulled; prints the tag
+  local context="${MLSMOKE_BUILD_CONTEXT:-}" start tag
   if [ -z "$context" ] || [ ! -f "$context/Dockerfile" ]; then
     log "no checker image: $2, and there is no Dockerfile to build one from; pass an image (--image)"
     exit 2
+  fi
+  tag="mlsmoke-action:$1-$(sources_hash "$context")"
+  if docker image inspect "$tag" >/dev/null 2>&1; then
+    log "$2; using $tag, built here before from the same Dockerfile and sources"
+    echo "$tag"
+    return
   fi
   local command=(docker build --network host --tag "$tag")
   if [ -n "${MLSMOKE_BASE_IMAGE:-}" ]; then command+=(--build-arg "BASE_IMAGE=${MLSMOKE_BASE_IMAGE}"); fi
@@ -55,6 +68,7 @@ build() {  # build TAG REASON: the fallback when the prebuilt image cannot be pu
   "${command[@]}" "$context" >&2
   endgroup
   log "built $tag in $(since "$start")"
+  echo "$tag"
 }
 
 select_image() {
@@ -83,8 +97,7 @@ select_image() {
   if [ -z "$owner_name" ]; then reason="no image owner is known"; fi
   output="$(echo "${output:-}" | tail -n 1 | cut -c1-200)"
   if [ -n "$output" ]; then reason="$reason ($output)"; fi
-  build "mlsmoke-action:${the_version}" "$reason"
-  echo "mlsmoke-action:${the_version}"
+  build "$the_version" "$reason"
 }
 
 run_checker() {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,7 +19,9 @@ FAKE_DOCKER = """#!/usr/bin/env python3
 import json, os, sys
 with open(os.environ["DOCKER_CALLS"], "a") as f:
     f.write(json.dumps(sys.argv[1:]) + "\\n")
-if sys.argv[1] in os.environ.get("DOCKER_FAIL", "").split(","):
+# DOCKER_FAIL: the subcommands that fail, e.g. "pull,image" or "image:ghcr.io" (for that image only)
+failing = [rule.partition(":") for rule in os.environ.get("DOCKER_FAIL", "").split(",") if rule]
+if any(sys.argv[1] == command and sys.argv[-1].startswith(image) for command, _, image in failing):
     print("Error response from daemon: no such host", file=sys.stderr)
     sys.exit(1)
 sys.exit(int(os.environ.get("DOCKER_EXIT", "0")) if sys.argv[1] == "run" else 0)
@@ -26,8 +29,11 @@ sys.exit(int(os.environ.get("DOCKER_EXIT", "0")) if sys.argv[1] == "run" else 0)
 VERSION = __version__
 
 
+Calls = list[list[str]]
+
+
 def run_action(tmp_path: Path, config: str = "version: 1\n", exit_code: int = 0, fail: str = "",
-               action_path: Path = REPO, **inputs: str) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
+               action_path: Path = REPO, **inputs: str) -> tuple[subprocess.CompletedProcess[str], Calls]:
     bin_dir, workspace = tmp_path / "bin", tmp_path / "workspace"
     bin_dir.mkdir()
     (workspace / "project").mkdir(parents=True)
@@ -40,7 +46,8 @@ def run_action(tmp_path: Path, config: str = "version: 1\n", exit_code: int = 0,
     calls = tmp_path / "calls.jsonl"
     env = {
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "DOCKER_CALLS": str(calls),
-        "DOCKER_EXIT": str(exit_code), "DOCKER_FAIL": fail, "GITHUB_WORKSPACE": str(workspace), "GITHUB_ACTIONS": "true",
+        "DOCKER_EXIT": str(exit_code), "DOCKER_FAIL": fail,
+        "GITHUB_WORKSPACE": str(workspace), "GITHUB_ACTIONS": "true",
         "GITHUB_EVENT_PATH": str(tmp_path / "event.json"),
         "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"), "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
         "GITHUB_TOKEN": "ghs_secretToken123", "MLSMOKE_ACTION_PATH": str(action_path),
@@ -88,10 +95,11 @@ def test_an_image_of_its_version_already_here_is_not_pulled_again(tmp_path: Path
 
 
 def test_when_the_pull_fails_it_builds_on_the_base_image_and_says_so(tmp_path: Path) -> None:
-    result, (_, _, build, run) = run_action(tmp_path, fail="image,pull",
-                                            base_image="mirror.local/python:3.11-slim")
+    result, (_, _, _, build, run) = run_action(tmp_path, fail="image,pull",
+                                               base_image="mirror.local/python:3.11-slim")
     assert result.returncode == 0, result.stderr
-    tag = f"mlsmoke-action:{VERSION}"
+    tag = build[build.index("--tag") + 1]
+    assert re.fullmatch(rf"mlsmoke-action:{re.escape(VERSION)}-[0-9a-f]{{12}}", tag)
     assert build == ["build", "--network", "host", "--tag", tag,
                      "--build-arg", "BASE_IMAGE=mirror.local/python:3.11-slim", str(REPO)]
     [line] = [line for line in result.stderr.splitlines() if "building" in line]
@@ -105,7 +113,34 @@ def test_when_the_pull_fails_it_builds_on_the_base_image_and_says_so(tmp_path: P
 def test_a_failed_build_fails_the_step_without_running(tmp_path: Path) -> None:
     result, calls = run_action(tmp_path, fail="image,pull,build")
     assert result.returncode != 0
-    assert [call[0] for call in calls] == ["image", "pull", "build"]
+    assert [call[0] for call in calls] == ["image", "pull", "image", "build"]
+
+
+def test_an_image_built_before_from_the_same_sources_is_used_again(tmp_path: Path) -> None:
+    result, calls = run_action(tmp_path, fail="pull,image:ghcr.io")
+    assert [call[0] for call in calls] == ["image", "pull", "image", "run"]
+    tag = calls[2][-1]
+    assert calls[0][-1].startswith("ghcr.io/") and tag.startswith("mlsmoke-action:")
+    assert "built here before from the same Dockerfile and sources" in result.stderr
+    assert tag in calls[-1]
+
+
+def test_the_sources_hash_follows_the_sources_and_the_base(tmp_path: Path) -> None:
+    def tag(context: Path, base: str = "") -> str:
+        scratch = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
+        scratch.mkdir()
+        _, calls = run_action(scratch, fail="image,pull", action_path=context, base_image=base)
+        return next(call for call in calls if call[0] == "build")[4]
+
+    context = tmp_path / "context"
+    context.mkdir()
+    for name in ("Dockerfile", "pyproject.toml", "README.md", "container-image", "checker", "action"):
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy2)(REPO / name, context / name)
+    first = tag(context)
+    assert tag(context) == first
+    assert tag(context, base="other/base:1") != first
+    (context / "container-image" / "constraints.txt").write_text("numpy==2.0.0\n", encoding="utf-8")
+    assert tag(context) != first
 
 
 def test_the_token_is_masked_and_passed_by_name_only(tmp_path: Path) -> None:

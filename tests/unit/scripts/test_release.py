@@ -4,16 +4,12 @@ CHANGELOG.md, the GitHub release from both."""
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
+from fake_releases import FakeReleases
 from helpers import REPO
 
 CHANGELOG = """# Changelog
@@ -85,7 +81,8 @@ def test_a_version_without_a_section_or_with_an_empty_one_stops_the_release() ->
 
 
 def test_the_repositorys_changelog_has_notes_for_the_current_version() -> None:
-    notes = release.release_notes((REPO / "CHANGELOG.md").read_text(encoding="utf-8"), release.package_version())
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    notes = release.release_notes(changelog, release.package_version())
     assert notes.strip()
 
 
@@ -98,53 +95,25 @@ def test_the_command_line_prints_outputs_and_one_line_problems(capsys: pytest.Ca
     assert release.main(["nonsense", "x"], {}) == 2
 
 
-class Releases:
-    def __init__(self, status: int = 201) -> None:
-        self.status, self.requests = status, []  # type: ignore[var-annotated]
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.requests.append((self.path, dict(self.headers), body))
-                answer: dict[str, Any] = ({"html_url": "https://github.example/r/1"} if fake.status == 201 else
-                                          {"message": "Validation Failed", "errors": [{"code": "already_exists"}]})
-                data = json.dumps(answer).encode()
-                self.send_response(fake.status)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        return Handler
-
-
 @pytest.fixture
-def releases() -> Iterator[Releases]:
-    fake = Releases()
-    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    fake.server.shutdown()
+def releases() -> Iterator[FakeReleases]:
+    with FakeReleases().running() as fake:
+        yield fake
+    assert fake.problems == []
 
 
-def test_publish_creates_the_release_with_the_notes(releases: Releases) -> None:
+def test_publish_creates_the_release_with_the_notes(releases: FakeReleases) -> None:
     environ = {"GITHUB_API_URL": releases.url, "GITHUB_REPOSITORY": "acme/mlsmoke", "GITHUB_TOKEN": "ghs_x"}
-    assert release.publish("v1.2.0", "notes\n", environ) == "https://github.example/r/1"
-    [(path, headers, body)] = releases.requests
-    assert path == "/repos/acme/mlsmoke/releases"
-    assert headers["Authorization"] == "Bearer ghs_x"
-    assert body == {"tag_name": "v1.2.0", "name": "v1.2.0", "body": "notes\n", "draft": False,
+    url = release.publish("v1.2.0", "notes\n", environ)
+    assert url == "https://github.example/acme/mlsmoke/releases/tag/v1.2.0"
+    [request] = releases.requests
+    assert request.path == "/repos/acme/mlsmoke/releases"
+    assert request.headers["Authorization"] == "Bearer ghs_x"
+    assert request.body == {"tag_name": "v1.2.0", "name": "v1.2.0", "body": "notes\n", "draft": False,
                     "prerelease": False}
 
 
-def test_publish_leaves_an_existing_release_and_reports_other_failures(releases: Releases) -> None:
+def test_publish_leaves_an_existing_release_and_reports_other_failures(releases: FakeReleases) -> None:
     environ = {"GITHUB_API_URL": releases.url, "GITHUB_REPOSITORY": "acme/mlsmoke", "GITHUB_TOKEN": "t"}
     releases.status = 422
     assert "exists already" in release.publish("v1.2.0", "n", environ)
@@ -157,6 +126,6 @@ def test_publish_leaves_an_existing_release_and_reports_other_failures(releases:
 
 def test_the_script_uses_only_the_standard_library() -> None:
     allowed = set(sys.stdlib_module_names) | {"__future__"}
-    imported = {line.split()[1].split(".")[0] for line in (REPO / "scripts" / "release.py").read_text().splitlines()
-                if line.startswith(("import ", "from "))}
+    lines = (REPO / "scripts" / "release.py").read_text(encoding="utf-8").splitlines()
+    imported = {line.split()[1].split(".")[0] for line in lines if line.startswith(("import ", "from "))}
     assert imported <= allowed
