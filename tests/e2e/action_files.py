@@ -15,6 +15,7 @@ ACTION_FILES = ("action.yml", "action", "Dockerfile", ".dockerignore", "pyprojec
 
 
 def copy_action(destination: Path) -> None:
+    destination.mkdir(parents=True, exist_ok=True)
     for name in ACTION_FILES:
         source = REPO / name
         if source.is_dir():
