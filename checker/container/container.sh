@@ -16,7 +16,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 log() { echo "mlsmoke: $*" >&2; }
-now() { echo "${EPOCHREALTIME/,/.}"; }
+now() { if [ -n "${EPOCHREALTIME:-}" ]; then echo "${EPOCHREALTIME/,/.}"; else date +%s; fi; }  # bash < 5
 since() { awk -v start="$1" -v end="$(now)" 'BEGIN { printf "%.1f s", end - start }'; }
 group() { if [ "${GITHUB_ACTIONS:-}" = "true" ]; then echo "::group::$*" >&2; fi; }
 endgroup() { if [ "${GITHUB_ACTIONS:-}" = "true" ]; then echo "::endgroup::" >&2; fi; }
@@ -40,6 +40,8 @@ owner() {
   fi
   echo "$found" | tr '[:upper:]' '[:lower:]'
 }
+
+if ! command -v sha256sum >/dev/null 2>&1; then sha256sum() { shasum -a 256 "$@"; }; fi  # macOS
 
 # What the image is built from (the files the Dockerfile copies, and the base), as a short hash:
 # a fallback image built before from the same sources is used again instead of rebuilt.
