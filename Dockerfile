@@ -25,8 +25,9 @@ RUN apt-get update \
 # Both environments in one layer, rebuilt only when pyproject.toml or the constraints change.
 # One constraints file pins both, so the libraries they share are byte-identical and
 # share_files.py stores them once (hard links). Packages' own test suites are left out, and the
-# bytecode is compiled once for both (the interpreter fixes a .pyc's file name when it loads it).
-# The checker's pyarrow loses the parts it never loads (Flight, S3, C++ headers: 56 MB); the
+# bytecode of shared files is compiled once, for both (with a neutral file name, which the
+# interpreter replaces by the real one when it loads a .pyc).
+# The checker's pyarrow loses the parts it never loads (Flight, S3, C++ headers: 55 MB); the
 # user's keeps them.
 # The checker's environment has no pip: the user environment's pip installs into it.
 COPY pyproject.toml container-image/constraints.txt container-image/share_files.py /opt/mlsmoke-build/
@@ -52,8 +53,8 @@ RUN build=/opt/mlsmoke-build \
  && user_site=$(echo /opt/user-python/lib/python3*/site-packages) \
  && python3 "$build/share_files.py" "$checker_site" "$user_site" \
  && python3 -m compileall -q -j 0 -d /site-packages "$checker_site" \
+ && python3 "$build/share_files.py" --bytecode "$checker_site" "$user_site" \
  && python3 -m compileall -q -j 0 -d /site-packages "$user_site" \
- && python3 "$build/share_files.py" "$checker_site" "$user_site" \
  && rm -rf "$checker_site"/pyarrow/include "$checker_site"/pyarrow/src "$checker_site"/pyarrow/*flight* \
       "$checker_site"/pyarrow/libarrow_s3.so* "$checker_site"/pyarrow/_s3fs.* \
  && cp "$build/constraints.txt" /opt/mlsmoke/constraints.txt \
