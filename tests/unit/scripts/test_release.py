@@ -3,14 +3,12 @@ CHANGELOG.md, the GitHub release from both."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Iterator
-from types import ModuleType
 
 import pytest
 from fake_releases import FakeReleases
-from helpers import REPO
+from helpers import REPO, load_script
 
 CHANGELOG = """# Changelog
 
@@ -35,16 +33,7 @@ CHANGELOG = """# Changelog
 """
 
 
-def load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("release_script", REPO / "scripts" / "release.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["release_script"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-release = load()
+release = load_script(REPO / "scripts" / "release.py")
 
 
 def test_a_version_tag_gives_the_three_image_tags() -> None:

@@ -4,26 +4,13 @@ only the sources that are shared."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from helpers import REPO
+from helpers import REPO, load_script
 
-
-def load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("share_files", REPO / "container-image" / "share_files.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["share_files"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-share_files = load()
+share_files = load_script(REPO / "container-image" / "share_files.py")
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:
