@@ -125,13 +125,16 @@ def test_a_tag_releases_the_image_and_the_action_pulls_it_by_version(
 
     # The action pulls it by version: drop our local tags so the engine must ask the registry.
     name = f"{registry}/{OWNER}/mlsmoke"
-    subprocess.run(["docker", "rmi", f"{name}:{__version__}", f"{name}:{MINOR}", f"{name}:{MAJOR}"],
+    subprocess.run(["docker", "rmi", f"{name}:{__version__}", f"{name}:{MAJOR}.{MINOR}", f"{name}:{MAJOR}"],
                    capture_output=True, timeout=120)
     fake = FakeGithub(TOKEN, repository=f"{OWNER}/wine")
-    with fake.running():
-        repository = ScratchRepository(tmp_path / "user", fake, image="")
-        repository.push(GOOD_ROWS)
-        run = repository.act(E2E_IMAGE_REGISTRY=registry, GITHUB_REPOSITORY_OWNER=OWNER)
+    try:
+        with fake.running():
+            repository = ScratchRepository(tmp_path / "user", fake, image="")
+            repository.push(GOOD_ROWS)
+            run = repository.act(E2E_IMAGE_REGISTRY=registry, GITHUB_REPOSITORY_OWNER=OWNER)
+    finally:  # the tag names this test's registry, which is gone after it
+        subprocess.run(["docker", "rmi", f"{name}:{__version__}"], capture_output=True, timeout=120)
     assert run.returncode == 0, run.log[-6000:]
     assert f"mlsmoke: pulled {name}:{__version__} in " in run.log
     assert "mlsmoke: checking took " in run.log
