@@ -21,7 +21,7 @@ test: install
 	$(PYTHON) -m pytest
 
 lint:
-	ruff check checker tests bench
+	ruff check checker tests bench scripts container-image
 	$(PYTHON) -m mypy checker
 
 bench: install

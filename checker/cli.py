@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from checker import __version__
 from checker.errors import ConfigError, UsageError, exit_code
@@ -58,6 +59,25 @@ def _explain(error: Exception) -> None:
                    f"Please report it with the traceback above at {ISSUES_URL}", err=True)
 
 
+def _given_options(ctx: click.Context, skip: set[str]) -> list[str]:
+    """The options the user gave this command, spelled again (for the same command in the image)."""
+    spelled: list[str] = []
+    for param in ctx.command.params:
+        name = param.name or ""
+        if name in skip or not isinstance(param, click.Option):
+            continue
+        if ctx.get_parameter_source(name) not in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+            continue
+        value = ctx.params[name]
+        if param.is_flag and param.secondary_opts:
+            spelled.append(param.opts[0] if value else param.secondary_opts[0])
+        elif param.is_flag:
+            spelled += [param.opts[0]] if value else []
+        else:
+            spelled += [param.opts[0], str(value)]
+    return spelled
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -87,9 +107,19 @@ config_option = click.option("--config", "config_path", default="mlsmoke.yml", s
 @click.option("--commit-status/--no-commit-status", default=None,
               help="Set a commit status with the verdict (in GitHub Actions; default: only after "
                    "a deploy).")
+@click.option("--docker", is_flag=True,
+              help="Run in the checker image as the action does (same mounts, user, environment, network).")
+@click.option("--image", help="With --docker: this checker image instead of ghcr.io/mlsmoke/mlsmoke:VERSION.")
 @exit_codes
-def run(no_publish: bool, **given: Any) -> None:
+def run(no_publish: bool, docker: bool, image: str | None, **given: Any) -> None:
     """Run the checks and write the report."""
+    if docker:
+        from checker.container.local import run_in_container
+
+        args = ["run", *_given_options(click.get_current_context(), skip={"docker", "image"})]
+        sys.exit(run_in_container(args, image, given["config_path"], os.environ))
+    if image:
+        raise click.UsageError("--image goes with --docker")
     from checker.run import session
     from checker.run.progress import Progress
 

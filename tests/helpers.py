@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from checker.results.model import CheckResult, Report
@@ -83,3 +84,15 @@ def cli_in_process(*args: str, cwd: Path | None = None,
     if done.exception is not None and not isinstance(done.exception, SystemExit):
         raise done.exception
     return subprocess.CompletedProcess(["mlsmoke", *args], done.exit_code, done.stdout, done.stderr)
+
+
+def load_script(path: Path) -> ModuleType:
+    """A standalone script of the repository (scripts/, container-image/) as a module, by path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module  # dataclasses and the like look their module up
+    spec.loader.exec_module(module)
+    return module

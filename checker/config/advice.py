@@ -18,6 +18,7 @@ def config_warnings(loaded: LoadedConfig) -> list[ConfigProblem]:
         loaded.display, loaded.index.line(("pipeline",)), "pipeline",
         f"no setup, so the pipeline runs on whatever `{pipeline.python}` and `python` are on PATH. "
         "Locally that is often the environment mlsmoke is installed in (with pandas, pyarrow and "
-        "scikit-learn); in the action's image it is an empty one, so a run that passes here can fail "
-        "in CI with `No module named …`. Add `setup: pip install -r requirements.txt`, or set "
+        "scikit-learn); in the action's image it has only numpy, pandas, pyarrow, scikit-learn and "
+        "joblib, so a run that passes here can fail in CI with `No module named …` (`mlsmoke run "
+        "--docker` runs that image here). Add `setup: pip install -r requirements.txt`, or set "
         "`python:` to your project's virtual environment")]

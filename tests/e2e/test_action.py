@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import REPO
+from e2e.action_files import copy_action
 from integration.actions_env import FAULTY_ROWS, GOOD_ROWS, wine_project
 from integration.fake_github import FakeGithub
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
 
-IMAGE = "mlsmoke-e2e:test"
 TOKEN = "ghs_e2eSecretToken0123456789abcdefXYZ"
 PR = 7
 HEAD_SHA = "c" * 40
@@ -46,6 +44,8 @@ jobs:
         uses: ./
         with:
           image: ${{ env.E2E_IMAGE }}
+          image-registry: ${{ env.E2E_IMAGE_REGISTRY }}
+          base-image: ${{ env.E2E_BASE_IMAGE }}
           working-directory: project
       - name: Show the outputs
         if: always()
@@ -55,36 +55,6 @@ jobs:
           COMMENT_URL: ${{ steps.mlsmoke.outputs.comment-url }}
         run: echo "outputs status=$STATUS failed=$FAILED comment-url=$COMMENT_URL"
 """
-
-def engine_answers() -> bool:
-    try:
-        return subprocess.run(["docker", "info"], capture_output=True, timeout=30).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
-@pytest.fixture(scope="session")
-def image() -> str:
-    """The checker image, built once per session from the repository's Dockerfile."""
-    required = os.environ.get("MLSMOKE_REQUIRE_DOCKER") == "1"
-    for tool in ("docker", "act"):
-        if shutil.which(tool) is None:
-            (pytest.fail if required else pytest.skip)(f"{tool} is not installed")
-    if not engine_answers():
-        (pytest.fail if required else pytest.skip)("no Docker engine answers")
-    build = ["docker", "build", "--quiet", "--network", "host", "--tag", IMAGE]
-    base = os.environ.get("BASE_IMAGE") or _local_base()
-    if base:
-        build += ["--build-arg", f"BASE_IMAGE={base}"]
-    result = subprocess.run([*build, str(REPO)], capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return IMAGE
-
-
-def _local_base() -> str | None:
-    found = subprocess.run(["docker", "image", "inspect", "localbase/python:3.11"], capture_output=True)
-    return "localbase/python:3.11" if found.returncode == 0 else None
-
 
 @dataclass(frozen=True)
 class ActRun:
@@ -102,8 +72,7 @@ class ScratchRepository:
         self.root, self.fake, self.image = root, fake, image
         self.source = root / "source"
         self.source.mkdir(parents=True)
-        shutil.copy2(REPO / "action.yml", self.source / "action.yml")
-        shutil.copytree(REPO / "action", self.source / "action")
+        copy_action(self.source)
         workflows = self.source / ".github" / "workflows"
         workflows.mkdir(parents=True)
         (workflows / "smoke.yml").write_text(WORKFLOW, encoding="utf-8")
@@ -119,18 +88,20 @@ class ScratchRepository:
         subprocess.run([*git, "add", "-A"], check=True)
         subprocess.run([*git, "commit", "-qm", "push"], check=True)
 
-    def act(self) -> ActRun:
+    def act(self, timeout_s: int = ACT_TIMEOUT_S, **env: str) -> ActRun:
+        """Run the workflow; `env` adds variables (E2E_IMAGE="" makes the action choose its image)."""
         command = [
             "act", "pull_request", "-W", ".github/workflows/smoke.yml",
             "-P", "ubuntu-latest=-self-hosted", "-e", str(self.root / "event.json"),
             "--action-offline-mode", "--action-cache-path", str(self.root / "act-cache"),
             "--env", f"GITHUB_API_URL={self.fake.url}", "--env", f"GITHUB_REPOSITORY={self.fake.repository}",
             "--env", f"E2E_SOURCE={self.source}", "--env", f"E2E_IMAGE={self.image}",
+            *(part for name, value in env.items() for part in ("--env", f"{name}={value}")),
             "-s", "GITHUB_TOKEN",  # the value comes from act's environment, not its command line
         ]
         env = {**os.environ, "GITHUB_TOKEN": TOKEN}
         result = subprocess.run(command, cwd=self.source, env=env, stdin=subprocess.DEVNULL,
-                                capture_output=True, text=True, timeout=ACT_TIMEOUT_S)
+                                capture_output=True, text=True, timeout=timeout_s)
         return ActRun(result.returncode, result.stdout + result.stderr)
 
 

@@ -263,7 +263,7 @@ def test_validate_warns_that_a_pipeline_without_setup_runs_on_whatever_python_is
     code, output = validate(path)
     assert code == 0
     assert f"warning: {path}:6: pipeline: no setup, so the pipeline runs on whatever `python3`" in output
-    assert "in the action's image it is an empty one" in output
+    assert "in the action's image it has only numpy, pandas, pyarrow, scikit-learn and joblib" in output
 
 
 @pytest.mark.parametrize("extra", ["  setup: pip install -r requirements.txt\n",

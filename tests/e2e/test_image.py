@@ -1,0 +1,51 @@
+"""The checker image's two Python environments: the checker's holds only what it imports (and
+stays under its size budget), the user's has the ML stack at the constraints file's versions,
+and the files they share cannot be changed from the user's side."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from helpers import REPO
+
+pytestmark = [pytest.mark.docker]
+
+CHECKER_ENV_MAX_MB = 350
+STACK = ("numpy", "pandas", "pyarrow", "scikit-learn", "joblib")
+
+
+def in_image(image: str, script: str, shell: str = "sh") -> subprocess.CompletedProcess[str]:
+    command = ["docker", "run", "--rm", "--network", "none", "--user", "1234:1234", "--entrypoint", shell,
+               image, "-c", script]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def pins() -> dict[str, str]:
+    lines = (REPO / "container-image" / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("==") for line in lines if "==" in line and not line.startswith("#"))
+
+
+def test_the_user_environment_has_the_stack_at_the_pinned_versions(image: str) -> None:
+    script = ("import json, importlib.metadata as m; "
+              f"print(json.dumps({{n: m.version(n) for n in {STACK!r}}}))")
+    done = in_image(image, script, shell="python3")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {name: pins()[name] for name in STACK}
+
+
+def test_the_checkers_environment_has_no_scikit_learn_and_fits_its_budget(image: str) -> None:
+    done = in_image(image, "/opt/mlsmoke/bin/python -c 'import sklearn' 2>&1; du -sm /opt/mlsmoke")
+    assert "No module named 'sklearn'" in done.stdout
+    assert int(done.stdout.split()[-2]) <= CHECKER_ENV_MAX_MB
+
+
+def test_shared_files_are_read_only_for_the_user_and_user_files_are_not(image: str) -> None:
+    script = ("site=$(echo /opt/user-python/lib/python3*/site-packages); "
+              "test \"$(stat -c %h $site/numpy/__init__.py)\" = 2 || echo not-shared; "
+              "touch $site/numpy/__init__.py 2>/dev/null && echo shared-writable; "
+              "touch $site/sklearn/__init__.py || echo user-file-read-only; "
+              "mkdir $site/newpkg || echo cannot-install")
+    done = in_image(image, script)
+    assert done.stdout.split() == [], done.stdout + done.stderr
