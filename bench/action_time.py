@@ -9,7 +9,9 @@ pipeline families), the time from the job's start to the sticky comment in the f
       and removed here, so its layers travel again (the base image's stay, as on any machine
       that has it)
   (c) warm: the image of this version is already on the engine
-  (d) runner: python (a slot: SCENARIOS["d"])
+  (d) runner: python, cold (no checker environment in the cache: pip installs it) and warm (the
+      one (d) cold made); the job's Python is the tests' cached user environment, on PATH the way
+      actions/setup-python puts it there
 
 Prints a Markdown table with the machine's load average. Every image and tag it makes has a
 name of its own and is removed at the end; nothing else on the engine is touched.
@@ -54,8 +56,14 @@ jobs:
         env:
           SOURCE: ${{ env.BENCH_SOURCE }}
         run: cp -a "$SOURCE/." "$GITHUB_WORKSPACE/"
+      - name: Set up Python (runner python only, as actions/setup-python does)
+        if: env.BENCH_PYTHON_BIN != ''
+        env:
+          PYTHON_BIN: ${{ env.BENCH_PYTHON_BIN }}
+        run: echo "$PYTHON_BIN" >> "$GITHUB_PATH"
       - uses: ./
         with:
+          runner: ${{ env.BENCH_RUNNER }}
           checks: data,pipeline
           working-directory: project
           image-registry: ${{ env.BENCH_REGISTRY }}
@@ -103,7 +111,8 @@ def scratch_repository(bench: Bench, name: str, nonce: str | None) -> Path:
     return source
 
 
-def time_to_comment(bench: Bench, name: str, registry: str, nonce: str | None = None) -> tuple[float, str]:
+def time_to_comment(bench: Bench, name: str, registry: str, nonce: str | None = None,
+                    **more_env: str) -> tuple[float, str]:
     """Seconds from the job's first step to the sticky comment, and the action's image log line."""
     source = scratch_repository(bench, name, nonce)
     event = bench.root / name / "event.json"
@@ -113,7 +122,8 @@ def time_to_comment(bench: Bench, name: str, registry: str, nonce: str | None = 
     with fake.running():
         env = {"GITHUB_API_URL": fake.url, "GITHUB_REPOSITORY": fake.repository,
                "GITHUB_REPOSITORY_OWNER": bench.owner, "BENCH_SOURCE": str(source),
-               "BENCH_REGISTRY": registry, "BENCH_BASE_IMAGE": base_image()}
+               "BENCH_REGISTRY": registry, "BENCH_BASE_IMAGE": base_image(), "BENCH_RUNNER": "docker",
+               "BENCH_PYTHON_BIN": "", **more_env}
         command = ["act", "pull_request", "-W", ".github/workflows/smoke.yml", "-e", str(event),
                    "-P", "ubuntu-latest=-self-hosted", "--action-offline-mode",
                    "--action-cache-path", str(bench.root / name / "act-cache"),
@@ -151,7 +161,7 @@ def _watch(command: list[str], source: Path, fake: FakeGithub) -> tuple[float, s
     if process.returncode != 0 or not (started and commented):
         raise SystemExit(f"the run failed (exit {process.returncode}):\n{text[-4000:]}")
     image_lines = [line.split("| ", 1)[-1].strip() for line in log if "mlsmoke: " in line
-                   and any(word in line for word in ("pulled", "built", "already", "using"))]
+                   and any(word in line for word in ("pulled", "built", "already", "using", "ready in"))]
     how = image_lines[0] if image_lines else "?"
     return commented[0] - started[0], how
 
@@ -179,11 +189,28 @@ def warm(bench: Bench) -> tuple[float, str]:
     return time_to_comment(bench, "c", bench.registry)
 
 
+def python_runner(bench: Bench, name: str) -> tuple[float, str]:
+    from user_env import user_venv
+
+    return time_to_comment(bench, name, bench.registry, BENCH_RUNNER="python",
+                           BENCH_PYTHON_BIN=str(user_venv() / "bin"),
+                           MLSMOKE_CACHE_DIR=str(bench.root / "runner-python-cache"))
+
+
+def python_cold(bench: Bench) -> tuple[float, str]:
+    return python_runner(bench, "d-cold")
+
+
+def python_warm(bench: Bench) -> tuple[float, str]:
+    return python_runner(bench, "d-warm")
+
+
 SCENARIOS: dict[str, tuple[str, Callable[[Bench], tuple[float, str]]]] = {
     "a": ("(a) build from the Dockerfile, cold", build_cold),
     "b": ("(b) prebuilt image pulled from the local registry, cold", pull_cold),
     "c": ("(c) warm engine (the version's image is here)", warm),
-    # "d": ("(d) runner: python", ...),  the Docker-free mode's slot
+    "d": ("(d) runner: python, cold (pip installs the checker)", python_cold),
+    "e": ("(d) runner: python, warm (its cached environment)", python_warm),
 }
 
 
@@ -200,7 +227,8 @@ def _load() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default=",".join(SCENARIOS), help="scenarios to run, in order (b needs a)")
+    parser.add_argument("--only", default=",".join(SCENARIOS),
+                        help="scenarios to run, in order (b needs a, e needs d)")
     chosen = parser.parse_args().only.split(",")
     registry_sh = next(p / "shared" / "tools" / "registry.sh" for p in REPO.parents
                        if (p / "shared" / "tools" / "registry.sh").exists())
