@@ -47,6 +47,7 @@ jobs:
           image-registry: ${{ env.E2E_IMAGE_REGISTRY }}
           base-image: ${{ env.E2E_BASE_IMAGE }}
           working-directory: project
+          upload-artifact: false  # act runs offline: actions/upload-artifact cannot be fetched
       - name: Show the outputs
         if: always()
         env:
