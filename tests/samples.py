@@ -165,7 +165,8 @@ def evidence_report() -> Report:
                           summary="100 rows, 3 columns", duration_s=0.01) for i in range(10)]
     allowed = CheckResult(
         id="data.allowed", status=Status.FAIL, subject="shop: data/part-03.csv",
-        summary="2 rows with values not allowed: plan (2)", details="plan: 2 rows (allowed: ['basic', 'pro'])",
+        summary="2 rows with values not allowed: plan (2)",
+        details="plan: 2 rows (allowed: ['basic', 'pro'])",
         metrics={"violations": 2, "failing_rows": {"file": "failing-rows/shop__data_part-03.csv.csv",
                                                   "rows": 2, "total": 2}},
         evidence={"examples": [
@@ -180,8 +181,10 @@ def evidence_report() -> Report:
         summary="2 breaking changes since origin/main: plan: column removed; price: type narrowed",
         details="3 changes (2 breaking, 1 compatible): the table of changes lists them",
         evidence={"base_ref": "origin/main", "base_commit": "abcdef012345", "changes": [
-            {"column": "plan", "change": "column removed", "base": "string", "head": None, "kind": "breaking"},
-            {"column": "price", "change": "type narrowed", "base": "float", "head": "int", "kind": "breaking"},
+            {"column": "plan", "change": "column removed", "base": "string", "head": None,
+             "kind": "breaking"},
+            {"column": "price", "change": "type narrowed", "base": "float", "head": "int",
+             "kind": "breaking"},
             {"column": None, "change": "rows.min lowered", "base": 100, "head": 10, "kind": "compatible"}]})
     probes = CheckResult(
         id="endpoint.malformed", status=Status.FAIL, subject="http://127.0.0.1:8080",

@@ -121,7 +121,7 @@ def _escaped(match: re.Match[str], text: str) -> str:
     found = match.group(0)
     if found.startswith("_"):  # inside a word a run of `_` can neither open nor close emphasis
         start, end = match.span()
-        inside = 0 < start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+        inside = start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
         return found if inside else "\\" + "\\".join(found)
     return "\\" + found
 

@@ -58,7 +58,8 @@ class Layout:
 # The evidence lists with a table of their own: key → columns, in reading order.
 KNOWN: dict[str, Layout] = {
     "examples": Layout((Column("row", ("row",), numeric=True), Column("line", ("line",), numeric=True),
-                        Column("column", ("column",)), Column("value", ("value",)), Column("rule", ("rule",)))),
+                        Column("column", ("column",)), Column("value", ("value",)),
+                        Column("rule", ("rule",)))),
     "probes": Layout((Column("probe", ("probe",)), Column("sent", ("sent",)),
                       Column("status", ("status",), numeric=True),
                       Column("verdict", ("verdict", "reason"), pick=_verdict),
@@ -180,8 +181,8 @@ def _blocks(rest: Mapping[str, Any], budget: Budget) -> tuple[str, ...]:
               for k, v in texts.items()]
     others = {k: v for k, v in rest.items() if k not in texts}
     if others:
-        text = truncate(json.dumps(others, indent=2, ensure_ascii=False, default=str), max_chars=budget.block_chars)
-        blocks.append(escape.code_block(text, "json"))
+        text = json.dumps(others, indent=2, ensure_ascii=False, default=str)
+        blocks.append(escape.code_block(truncate(text, max_chars=budget.block_chars), "json"))
     return tuple(blocks)
 
 

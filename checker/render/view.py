@@ -116,7 +116,8 @@ def build(report: Report, detail: Detail = Detail()) -> ReportView:
         families=tuple(_families(report.checks, detail, charts_by_family(report) if detail.charts else {}))
         if detail.tables else (),
         latency=tuple(_latency(c) for c in report.checks if _has_latency(c)) if detail.tables else (),
-        sections=tuple(_section(c, detail, report.environment) for c in _ordered(report.checks, worst_first=True)
+        sections=tuple(_section(c, detail, report.environment)
+                       for c in _ordered(report.checks, worst_first=True)
                        if c.status >= Status.WARN) if detail.sections else (),
         footer=_footer(report),
         baseline=baseline_view.notes(report),
@@ -208,7 +209,8 @@ def _section(check: CheckResult, detail: Detail, environment: Mapping[str, Any])
     details = truncate(check.details, max_chars=detail.details_chars)
     metrics = truncate({k: v for k, v in check.metrics.items() if k != "failing_rows"}, max_items=30)
     return SectionView(
-        summary=f"{STATUS_ICON[check.status]} <code>{escape.html_text(check.id, max_chars=80)}</code>{subject}: "
+        summary=f"{STATUS_ICON[check.status]} <code>{escape.html_text(check.id, max_chars=80)}</code>"
+                f"{subject}: "
                 f"{baseline_view.mark(check)}{escape.html_text(check.summary, max_chars=300)}",
         location=_location(check),
         details=escape.block(details),

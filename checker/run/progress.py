@@ -37,7 +37,8 @@ def first_offence(check: CheckResult, max_chars: int = 80) -> str:
     value = first.get("value")
     shown = "" if value is None else " " + _clip(repr(value), max_chars)
     where = ", ".join(f"{key} {first[key]}" for key in ("row", "line") if first.get(key) is not None)
-    return f"{_clip(str(first['column']), max_chars)}:{shown} {first['rule']}" + (f" ({where})" if where else "")
+    offence = f"{_clip(str(first['column']), max_chars)}:{shown} {first['rule']}"
+    return f"{offence} ({where})" if where else offence
 
 
 def _clip(text: str, max_chars: int) -> str:

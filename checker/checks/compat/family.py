@@ -179,7 +179,8 @@ def compare(name: str, head: Contract, base: Base, ctx: RunContext) -> CheckResu
 
 def _changes_note(changes: list[Change]) -> str:
     counts = ", ".join(f"{n} {kind.value}" for kind in Kind if (n := sum(c.kind is kind for c in changes)))
-    return f"{len(changes)} change{'s' if len(changes) != 1 else ''} ({counts}): the table of changes lists them"
+    noun = "change" if len(changes) == 1 else "changes"
+    return f"{len(changes)} {noun} ({counts}): the table of changes lists them"
 
 
 def _summary(changes: list[Change], ref: str, breaking: bool) -> str:

@@ -60,9 +60,10 @@ def unique_tally(scan: FileScan, cap: int = 0) -> Tally:
     kept = set(failing_at[:cap].tolist())
     shown = {(e.row, e.column): e.value for e in examples}
     whole = scan.unique_whole
-    failing = sorted((FailingRow(int(r), name, _unique_value(shown, whole, int(r), name), whole.get(int(r), {}))
-                      for name, rows in zip(names, found_rows, strict=True) for r in rows if int(r) in kept),
-                     key=lambda f: f.row)
+    pairs = [(r, name) for name, rows in zip(names, found_rows, strict=True)
+             for r in map(int, rows) if r in kept]
+    failing = sorted((FailingRow(r, name, _unique_value(shown, whole, r, name), whole.get(r, {}))
+                      for r, name in pairs), key=lambda f: f.row)
     return Tally(len(failing_at), {k: v for k, v in by_column.items() if v},
                  sorted(examples, key=lambda e: e.row)[:MAX_EXAMPLES], cap, failing, len(kept))
 

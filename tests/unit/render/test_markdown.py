@@ -129,8 +129,10 @@ def test_examples_are_a_table_long_text_a_text_block_and_metrics_a_table():
 
 
 def test_evidence_that_is_not_a_list_of_records_stays_json():
-    check = CheckResult("pipeline.predict", Status.FAIL, "bad", evidence={"predictions": [1, 2], "python": "3.11"})
-    _, blocks = split_fences(render_markdown(Report(status=Status.FAIL, checks=[check], started_at="", duration_s=1)))
+    check = CheckResult("pipeline.predict", Status.FAIL, "bad",
+                        evidence={"predictions": [1, 2], "python": "3.11"})
+    report = Report(status=Status.FAIL, checks=[check], started_at="", duration_s=1)
+    _, blocks = split_fences(render_markdown(report))
     assert json.loads(blocks[0]) == {"predictions": [1, 2], "python": "3.11"}
 
 
