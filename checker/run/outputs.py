@@ -32,9 +32,8 @@ def render(report: Report, fmt: Format) -> str:
 def write_outputs(report: Report, out_dir: Path, redactor: Redactor | None = None) -> Rendered:
     """Write the three files to `out_dir`, and the failing rows the results carry to
     `out_dir/failing-rows/` (through `redactor`); returns the Markdown, ready to publish."""
-    from checker.results.failing_rows import with_distinct_names, write_failing_rows
+    from checker.results.failing_rows import write_failing_rows
 
-    report = with_distinct_names(report)
     out_dir.mkdir(parents=True, exist_ok=True)
     texts = {name: render(report, fmt) for name, fmt in FILES.items()}
     for name, text in texts.items():
