@@ -238,8 +238,8 @@ def test_the_evidence_report_reads_as_tables(cmark_gfm):
     assert html.count("b") == 0 and html.count("script") == 0
     run = "https://github.com/acme/shop/actions/runs/7"
     assert [attrs["href"] for name, attrs in html.tags if name == "a"] == [run, run]
-    where = "failing rows: 2 of 2 in failing-rows/shop__data_part-03.csv.csv; see the mlsmoke-results artifact"
-    assert f"{where} of this run" in "".join(html.text)
+    where = "failing rows: 2 of 2 in failing-rows/shop__data_part-03.csv.csv; see the mlsmoke-results"
+    assert f"{where} artifact of this run" in "".join(html.text)
     summaries = re.findall(r"<summary>(.*?)</summary>", _html(cmark_gfm, markdown))
     assert summaries[0] == "10 passed"  # the folded passes of the data family
 
