@@ -12,7 +12,8 @@ rules, as cmark-gfm applies them):
   backslash before `:` (`https\\://…`) or in `www\\.`.
 - HTML text (`<summary>`, where Markdown is not parsed and a backslash would show) gets
   `&lt;` and `&amp;` at the same places, and nothing else.
-- Both break mentions (and e-mail autolinks) with a zero-width space after `@`.
+- Both break mentions (and e-mail autolinks) with a zero-width space after `@`, and issue
+  references with one after `#` before a digit.
 - A line of a multi-line block also has its line-start marker escaped (`- `, `> `, `1. `,
   `# `, `===`, `[x]: …`), and its indentation kept visible with `&nbsp;`.
 """
@@ -35,8 +36,9 @@ _MARKDOWN = re.compile(
     r"|(?<=[A-Za-z]):(?=//)|(?<=(?<![A-Za-z0-9])[wW]{3})\.")
 _HTML = re.compile(r"<(?=[A-Za-z/!?])|&(?=[A-Za-z][A-Za-z0-9]*;|#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};)")
 _HTML_REFERENCE = {"<": "&lt;", "&": "&amp;"}
-# A zero-width space after @ keeps GitHub from turning @name, @org/team or a@b.c into a link.
-_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+# A zero-width space after @ keeps GitHub from turning @name, @org/team or a@b.c into a link,
+# and after # from turning #12 into a reference to issue 12 (which would also notify it).
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])|#(?=[0-9])")
 _ZERO_WIDTH = "&#8203;"
 # Characters that start a block only at the beginning of a line.
 _LINE_START = re.compile(r"^([-+=>\[]|\d+[.)])")
@@ -73,7 +75,7 @@ def html_text(text: object, *, max_chars: int | None = None) -> str:
     """One line of inert text inside raw HTML such as `<summary>` (Markdown is not parsed
     there): what could open a tag or a character reference, and mentions, are broken."""
     escaped = _HTML.sub(lambda m: _HTML_REFERENCE[m.group(0)], _one_line(text, max_chars))
-    return _MENTION.sub("@" + _ZERO_WIDTH, escaped)
+    return _MENTION.sub(lambda m: m.group(0) + _ZERO_WIDTH, escaped)
 
 
 def block(text: object) -> str:
@@ -114,7 +116,7 @@ def _escape(text: str, *, line_start: bool = True) -> str:
         escaped = "\\" + escaped
     if escaped.endswith("#") and not escaped.endswith("\\#"):  # a heading's closing sequence
         escaped = escaped[:-1] + "\\#"
-    return _MENTION.sub("@" + _ZERO_WIDTH, escaped)
+    return _MENTION.sub(lambda m: m.group(0) + _ZERO_WIDTH, escaped)
 
 
 def _escaped(match: re.Match[str], text: str) -> str:

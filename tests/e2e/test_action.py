@@ -47,7 +47,6 @@ jobs:
           image-registry: ${{ env.E2E_IMAGE_REGISTRY }}
           base-image: ${{ env.E2E_BASE_IMAGE }}
           working-directory: project
-          upload-artifact: false  # act runs offline: actions/upload-artifact cannot be fetched
       - name: Show the outputs
         if: always()
         env:
@@ -56,6 +55,28 @@ jobs:
           COMMENT_URL: ${{ steps.mlsmoke.outputs.comment-url }}
         run: echo "outputs status=$STATUS failed=$FAILED comment-url=$COMMENT_URL"
 """
+# act runs offline: actions/upload-artifact@v4 is this stand-in in act's action cache. It says
+# what it was asked to upload and then fails, which must not change the job's outcome.
+UPLOAD_STAND_IN = """\
+name: upload-artifact stand-in
+description: Records what the action asks to upload, then fails.
+inputs:
+  name: {description: artifact name}
+  path: {description: what to upload}
+  if-no-files-found: {description: ignored}
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      env:
+        NAME: ${{ inputs.name }}
+        UPLOAD_PATH: ${{ inputs.path }}
+      run: |
+        echo "upload name=$NAME path=$UPLOAD_PATH"
+        find "$UPLOAD_PATH" -type f | sort | sed 's/^/uploaded /'
+        exit 1
+"""
+
 
 @dataclass(frozen=True)
 class ActRun:
@@ -80,6 +101,7 @@ class ScratchRepository:
         event = {"pull_request": {"number": PR, "head": {"sha": HEAD_SHA, "ref": "fix"},
                                   "base": {"ref": "main"}}, "number": PR}
         (root / "event.json").write_text(json.dumps(event), encoding="utf-8")
+        _stand_in_action(root / "act-cache" / "actions-upload-artifact@v4", UPLOAD_STAND_IN, "v4")
 
     def push(self, rows: str) -> None:
         wine_project(self.source / "project", rows)
@@ -106,6 +128,16 @@ class ScratchRepository:
         return ActRun(result.returncode, result.stdout + result.stderr)
 
 
+def _stand_in_action(folder: Path, action_yml: str, ref: str) -> None:
+    """A git repository where act, offline, looks for a remote action at `ref`."""
+    folder.mkdir(parents=True)
+    (folder / "action.yml").write_text(action_yml, encoding="utf-8")
+    git = ["git", "-C", str(folder), "-c", "user.name=e2e", "-c", "user.email=e2e@example.com"]
+    subprocess.run([*git, "init", "-q", "-b", ref], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "stand-in"], check=True)
+
+
 @pytest.fixture
 def repository(tmp_path: Path, image: str) -> Iterator[ScratchRepository]:
     fake = FakeGithub(TOKEN)
@@ -127,11 +159,17 @@ def test_a_failing_pr_then_its_fix_keep_one_updated_comment(repository: ScratchR
     assert TOKEN not in failing.log
     # the annotation points at the offending row, relative to the repository root
     assert "::error file=project/data/sample.csv,line=3,title=mlsmoke data.ranges::" in failing.log
+    # the output folder is uploaded although the checks failed, and the comment points to it
+    assert "upload name=mlsmoke-results path=project/mlsmoke-out" in failing.log
+    assert "uploaded project/mlsmoke-out/results.json" in failing.log
+    assert "uploaded project/mlsmoke-out/failing-rows/" in failing.log
+    assert "see the mlsmoke-results artifact of [this run](" in comment["body"]
 
     repository.push(GOOD_ROWS)
     fixed = repository.act()
     assert fixed.returncode == 0, fixed.log
-    assert "Job succeeded" in fixed.log
+    assert "Job succeeded" in fixed.log  # the upload stand-in failed: the outcome is the checks'
+    assert "upload name=mlsmoke-results path=project/mlsmoke-out" in fixed.log
     assert fixed.outputs == {"status": "pass", "failed": "0", "comment-url": comment["html_url"]}
     assert [c["id"] for c in fake.ours(PR)] == [comment["id"]]
     assert "Wine smoke: passed" in fake.ours(PR)[0]["body"]

@@ -23,8 +23,8 @@ def _unescape(text: str) -> str:
 def _live_markup(out: str) -> list[str]:
     """The markup characters of escaped inline text that are not escaped where they stand."""
     bare = _ESCAPED.sub("\x00", out)
-    found = re.findall(r"@(?!&#8203;)(?=[A-Za-z0-9])", bare)
-    bare = bare.replace("@&#8203;", "@ ")
+    found = re.findall(r"@(?!&#8203;)(?=[A-Za-z0-9])|(?<!&)#(?!&#8203;)(?=[0-9])", bare)
+    bare = bare.replace("@&#8203;", "@ ").replace("#&#8203;", "# ")
     found += [c for c in "`*~|$" if c in bare]
     found += re.findall(r"<[A-Za-z/!?]|\]\(|\]\[|&[A-Za-z#]\w*;|[A-Za-z]://|(?<![A-Za-z0-9])www\.", bare)
     found += [m.group(0) for m in re.finditer(r"_+", bare)
@@ -60,8 +60,9 @@ def test_only_what_is_markup_where_it_stands_is_escaped():
         "[x\\](javascript:alert(1)) ![i\\](y) [r\\][ref]")
     assert escape.inline("_em_ __init__ *b* `c` ~d~ $x$ a|b") == (
         "\\_em\\_ \\_\\_init\\_\\_ \\*b\\* \\`c\\` \\~d\\~ \\$x\\$ a\\|b")
-    assert escape.inline("<b> &lt; &#60; \\* \\a") == "\\<b> \\&lt; \\&#60; \\\\\\* \\a"
+    assert escape.inline("<b> &lt; &#60; \\* \\a") == "\\<b> \\&lt; \\&#&#8203;60; \\\\\\* \\a"
     assert escape.inline("# title #") == "\\# title \\#"
+    assert escape.inline("fixes #12, not # 3") == "fixes #&#8203;12, not # 3"  # no issue reference
 
 
 def test_inline_neutralises_html_and_mentions():
