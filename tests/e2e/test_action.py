@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from e2e.act_cache import seed_action_cache
 from e2e.action_files import copy_action
 from integration.actions_env import FAULTY_ROWS, GOOD_ROWS, wine_project
 from integration.fake_github import FakeGithub
@@ -55,27 +56,6 @@ jobs:
           COMMENT_URL: ${{ steps.mlsmoke.outputs.comment-url }}
         run: echo "outputs status=$STATUS failed=$FAILED comment-url=$COMMENT_URL"
 """
-# act runs offline: actions/upload-artifact@v4 is this stand-in in act's action cache. It says
-# what it was asked to upload and then fails, which must not change the job's outcome.
-UPLOAD_STAND_IN = """\
-name: upload-artifact stand-in
-description: Records what the action asks to upload, then fails.
-inputs:
-  name: {description: artifact name}
-  path: {description: what to upload}
-  if-no-files-found: {description: ignored}
-runs:
-  using: composite
-  steps:
-    - shell: bash
-      env:
-        NAME: ${{ inputs.name }}
-        UPLOAD_PATH: ${{ inputs.path }}
-      run: |
-        echo "upload name=$NAME path=$UPLOAD_PATH"
-        find "$UPLOAD_PATH" -type f | sort | sed 's/^/uploaded /'
-        exit 1
-"""
 
 
 @dataclass(frozen=True)
@@ -101,7 +81,7 @@ class ScratchRepository:
         event = {"pull_request": {"number": PR, "head": {"sha": HEAD_SHA, "ref": "fix"},
                                   "base": {"ref": "main"}}, "number": PR}
         (root / "event.json").write_text(json.dumps(event), encoding="utf-8")
-        _stand_in_action(root / "act-cache" / "actions-upload-artifact@v4", UPLOAD_STAND_IN, "v4")
+        seed_action_cache(root / "act-cache")
 
     def push(self, rows: str) -> None:
         wine_project(self.source / "project", rows)
@@ -126,16 +106,6 @@ class ScratchRepository:
         result = subprocess.run(command, cwd=self.source, env=env, stdin=subprocess.DEVNULL,
                                 capture_output=True, text=True, timeout=timeout_s)
         return ActRun(result.returncode, result.stdout + result.stderr)
-
-
-def _stand_in_action(folder: Path, action_yml: str, ref: str) -> None:
-    """A git repository where act, offline, looks for a remote action at `ref`."""
-    folder.mkdir(parents=True)
-    (folder / "action.yml").write_text(action_yml, encoding="utf-8")
-    git = ["git", "-C", str(folder), "-c", "user.name=e2e", "-c", "user.email=e2e@example.com"]
-    subprocess.run([*git, "init", "-q", "-b", ref], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "stand-in"], check=True)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from e2e.act_cache import seed_action_cache
 from e2e.test_action import ACT_TIMEOUT_S, TOKEN, ActRun, image  # noqa: F401 (image: a fixture)
 from e2e.test_action import WORKFLOW as PR_WORKFLOW
 from fake_model_server import Behavior, serving
@@ -59,6 +60,8 @@ def scratch_repository(root: Path) -> Path:
 
 def act(root: Path, source: Path, fake: FakeGithub, image_name: str, event: dict) -> ActRun:
     (root / "event.json").write_text(json.dumps(event), encoding="utf-8")
+    if not (root / "act-cache" / "actions-upload-artifact@v4").exists():
+        seed_action_cache(root / "act-cache")
     command = [
         "act", "deployment_status", "-W", ".github/workflows/post-deploy.yml",
         "-P", "ubuntu-latest=-self-hosted", "-e", str(root / "event.json"),

@@ -24,7 +24,7 @@ def _live_markup(out: str) -> list[str]:
     """The markup characters of escaped inline text that are not escaped where they stand."""
     bare = _ESCAPED.sub("\x00", out)
     found = re.findall(r"@(?!&#8203;)(?=[A-Za-z0-9])|(?<!&)#(?!&#8203;)(?=[0-9])", bare)
-    bare = bare.replace("@&#8203;", "@ ").replace("#&#8203;", "# ")
+    bare = re.sub("(?<=[@#\x00])&#8203;", " ", bare)  # ours, after a mention or reference
     found += [c for c in "`*~|$" if c in bare]
     found += re.findall(r"<[A-Za-z/!?]|\]\(|\]\[|&[A-Za-z#]\w*;|[A-Za-z]://|(?<![A-Za-z0-9])www\.", bare)
     found += [m.group(0) for m in re.finditer(r"_+", bare)
