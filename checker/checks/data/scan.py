@@ -111,7 +111,8 @@ def unique_failing_rows(found: FileScan) -> np.ndarray:
 def whole_rows(batches: Iterable[pa.RecordBatch], wanted: np.ndarray) -> dict[int, dict[str, Any]]:
     """The records at the sorted rows `wanted`, read batch by batch (stops after the last)."""
     import numpy as np
-    import pyarrow as pa
+
+    from checker.tables.arrow_values import int64_array  # pa.array(numpy) would import pandas
 
     found: dict[int, dict[str, Any]] = {}
     offset = 0
@@ -120,7 +121,7 @@ def whole_rows(batches: Iterable[pa.RecordBatch], wanted: np.ndarray) -> dict[in
         low, high = np.searchsorted(wanted, [offset, end])
         if high > low:
             rows = wanted[low:high]
-            records = batch.take(pa.array(rows - offset)).to_pylist()
+            records = batch.take(int64_array(rows - offset)).to_pylist()
             found.update(zip((int(r) for r in rows), records, strict=True))
         if high == len(wanted):
             break
