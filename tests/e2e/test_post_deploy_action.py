@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from e2e.act_cache import seed_action_cache
-from e2e.test_action import ACT_TIMEOUT_S, TOKEN, ActRun, image  # noqa: F401 (image: a fixture)
+from e2e.test_action import ACT_TIMEOUT_S, TOKEN, ActRun  # the image fixture: tests/e2e/conftest.py
 from e2e.test_action import WORKFLOW as PR_WORKFLOW
 from fake_model_server import Behavior, serving
 from helpers import REPO
