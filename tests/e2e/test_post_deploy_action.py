@@ -83,7 +83,7 @@ def pinned(tag: str) -> str:
     return found.stdout.strip()
 
 
-def test_a_failing_deployment_is_marked_failed_with_the_reason(tmp_path: Path, image: str) -> None:  # noqa: F811
+def test_a_failing_deployment_is_marked_failed_with_the_reason(tmp_path: Path, image: str) -> None:
     fake = FakeGithub(TOKEN)
     fake.commit_pulls[DEPLOYED_SHA] = [PR]
     source = scratch_repository(tmp_path)
