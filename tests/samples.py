@@ -98,6 +98,9 @@ WINE = yaml.safe_load(SPEC_EXAMPLE)["contracts"]["wine"]
 
 INJECTION = "</details><img src=x onerror=alert(1)> @someone"
 BACKTICKS = "``` ```` `x` | a | b || ` | ~~~ \\| end"
+# Markdown that builds links, images, emphasis, math or references where it is left as it is.
+MARKUP = ("[x](https://evil.example) ![i](https://evil.example/i.png) <https://evil.example> "
+          "www.evil.example https://evil.example a@evil.example **b** _e_ ~~d~~ $x$ &lt;b&gt; __init__")
 
 
 def representative_report(scratch: str = "/tmp/pytest-of-ci/pytest-7/test_x0") -> Report:
@@ -109,9 +112,13 @@ def representative_report(scratch: str = "/tmp/pytest-of-ci/pytest-7/test_x0") -
         CheckResult(id="data.ranges", status=Status.FAIL, subject="wine: data/wine.csv",
                     summary="4 rows outside their range in pH, alcohol",
                     details="pH must be within [0, 14]\nalcohol must be within [0, 20]",
-                    metrics={"violations": 4, "by_column": {"pH": 3, "alcohol": 1}},
-                    evidence={"examples": [{"row": 17, "column": "pH", "value": 15.2},
-                                           {"row": 40, "column": "alcohol", "value": 21.5}]},
+                    metrics={"violations": 4, "by_column": {"pH": 3, "alcohol": 1},
+                             "failing_rows": {"file": "failing-rows/wine__data_wine.csv.csv", "rows": 4,
+                                              "total": 4}},
+                    evidence={"examples": [{"row": 17, "line": 19, "column": "pH", "value": 15.2,
+                                            "rule": "outside [0, 14]"},
+                                           {"row": 40, "line": 42, "column": "alcohol", "value": 21.5,
+                                            "rule": "outside [0, 20]"}]},
                     location=Location("mlsmoke.yml", 9), duration_s=0.0456),
         CheckResult(id="data.nulls", status=Status.WARN, subject="wine: data/wine.csv",
                     summary="harvested has 2 nulls (allowed, but 40% of rows)",
@@ -141,9 +148,60 @@ def representative_report(scratch: str = "/tmp/pytest-of-ci/pytest-7/test_x0") -
         status=Status.FAIL, checks=checks, started_at="2026-11-23T10:00:00Z", duration_s=125.3,
         environment={"commit": "1111111", "ref": "refs/pull/7/merge",
                      "run_url": "https://github.com/acme/wine/actions/runs/42",
-                     "runner": "Linux X64", "config": "mlsmoke.yml"},
+                     "runner": "Linux X64", "config": "mlsmoke.yml", "artifact": "mlsmoke-results"},
         title="ML smoke checks", fail_on="error", mlsmoke_version="0.1.0",
     )
+
+
+LONG_RESPONSE = ('{"error": "bad | input\n`x` <script>alert(1)</script> @someone see https://evil.example '
+                 + "padding " * 20 + '"}')
+
+
+def evidence_report() -> Report:
+    """A big project's report: a data family of twelve checks (ten passed, folded), and the
+    evidence that reads as tables: a data check's examples, the malformed probes, a
+    contract's changes, with untrusted text in their cells."""
+    passed = [CheckResult(id="data.readable", status=Status.PASS, subject=f"shop: data/part-{i:02d}.csv",
+                          summary="100 rows, 3 columns", duration_s=0.01) for i in range(10)]
+    allowed = CheckResult(
+        id="data.allowed", status=Status.FAIL, subject="shop: data/part-03.csv",
+        summary="2 rows with values not allowed: plan (2)",
+        details="plan: 2 rows (allowed: ['basic', 'pro'])",
+        metrics={"violations": 2, "failing_rows": {"file": "failing-rows/shop__data_part-03.csv.csv",
+                                                  "rows": 2, "total": 2}},
+        evidence={"examples": [
+            {"row": 3, "line": 5, "column": "plan", "value": "Pro", "rule": "not in [basic, pro]"},
+            {"row": 7, "line": 9, "column": "plan", "value": "a | b\n`c` <b>x</b> @team_x [l](https://e)",
+             "rule": "not in [basic, pro]"}]},
+        location=Location("data/part-03.csv", 5), duration_s=0.02)
+    nulls = CheckResult(id="data.nulls", status=Status.WARN, subject="shop: data/part-04.csv",
+                        summary="note has 40% nulls", duration_s=0.01)
+    changes = CheckResult(
+        id="data.compatibility", status=Status.FAIL, subject="shop",
+        summary="2 breaking changes since origin/main: plan: column removed; price: type narrowed",
+        details="3 changes (2 breaking, 1 compatible): the table of changes lists them",
+        evidence={"base_ref": "origin/main", "base_commit": "abcdef012345", "changes": [
+            {"column": "plan", "change": "column removed", "base": "string", "head": None,
+             "kind": "breaking"},
+            {"column": "price", "change": "type narrowed", "base": "float", "head": "int",
+             "kind": "breaking"},
+            {"column": None, "change": "rows.min lowered", "base": 100, "head": 10, "kind": "compatible"}]})
+    probes = CheckResult(
+        id="endpoint.malformed", status=Status.FAIL, subject="http://127.0.0.1:8080",
+        summary="1 of 3 probes: wrong type: answered 200",
+        metrics={"probes": 3, "failed": 1, "warned": 0},
+        evidence={"probes": [
+            {"id": "empty_body", "probe": "empty body", "sent": "no bytes (application/json)", "status": 400,
+             "verdict": "pass", "reason": "rejected with 400", "response": '{"error": "empty"}'},
+            {"id": "wrong_type", "probe": "wrong type", "sent": "a string for pH (application/json)",
+             "status": 200, "verdict": "fail", "reason": "answered 200", "response": LONG_RESPONSE},
+            {"id": "not_json", "probe": "not JSON", "sent": "<html> (text/html)", "verdict": "pass",
+             "reason": "connection closed"}]})
+    return Report(status=Status.FAIL, checks=[*passed[:3], allowed, *passed[3:], nulls, changes, probes],
+                  started_at="2026-11-23T10:00:00Z", duration_s=3.5, title="ML smoke checks",
+                  environment={"commit": "2222222", "run_url": "https://github.com/acme/shop/actions/runs/7",
+                               "artifact": "mlsmoke-results"},
+                  mlsmoke_version="0.1.0")
 
 
 def hostile_report() -> Report:
@@ -151,9 +209,11 @@ def hostile_report() -> Report:
     check = CheckResult(
         id="data.allowed", status=Status.FAIL, subject=f"wine: {INJECTION}",
         summary=f"value {INJECTION} not allowed | {BACKTICKS}",
-        details=f"{INJECTION}\n- a list?\n# a heading?\n{BACKTICKS}\n\n    indented code?\n===",
+        details=f"{INJECTION}\n- a list?\n# a heading?\n{BACKTICKS}\n\n    indented code?\n===\n"
+                f"[x]: https://evil.example\n{MARKUP}",
         metrics={"violations": 1, "by_column": {INJECTION: 1}},
-        evidence={"examples": [{"row": 3, "value": INJECTION}, {"row": 4, "value": BACKTICKS}]},
+        evidence={"examples": [{"row": 3, "value": INJECTION}, {"row": 4, "value": BACKTICKS},
+                               {"row": 5, "value": MARKUP}]},
     )
     passing = CheckResult(id="data.rows", status=Status.PASS, subject=f"wine | {BACKTICKS}",
                           summary=INJECTION)

@@ -119,7 +119,7 @@ run_checker() {
 
   # Values are passed by name (`--env NAME`), so none of them shows on a command line.
   for name in $(compgen -e | grep -E '^(GITHUB_|RUNNER_)'); do run+=(--env "$name"); done
-  run+=(--env CI --env GITHUB_TOKEN --env MLSMOKE_COMMENT_AUTHOR)
+  run+=(--env CI --env GITHUB_TOKEN --env MLSMOKE_COMMENT_AUTHOR --env MLSMOKE_ARTIFACT_NAME)
   if [ -f "$config" ]; then
     # the variables the config expands (${STAGING_TOKEN} …), from the step's environment
     for name in $(grep -oE '\$\{[A-Za-z_][A-Za-z0-9_]*' "$config" | cut -c3- | sort -u); do

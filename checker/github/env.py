@@ -37,6 +37,7 @@ class GithubSettings:
     workspace: Path | None = None
     comment_author: str | None = None
     pull_number: int | None = None  # set by `mlsmoke publish` when the event names no PR
+    artifact: str | None = None  # the artifact the action uploads the output folder as
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str]) -> GithubSettings:
@@ -61,6 +62,7 @@ class GithubSettings:
             runner=runner,
             workspace=path("GITHUB_WORKSPACE"),
             comment_author=get_var(env, "MLSMOKE_COMMENT_AUTHOR"),
+            artifact=get_var(env, "MLSMOKE_ARTIFACT_NAME"),
         )
 
     @property
@@ -128,7 +130,7 @@ class GithubSettings:
 
     def environment_info(self, config: str) -> dict[str, Any]:
         """The `environment` block of results.json."""
-        return {
+        found: dict[str, Any] = {
             "commit": (self.head_sha or "")[:7] or None,
             "ref": self.ref,
             "run_url": self.run_url,
@@ -136,6 +138,7 @@ class GithubSettings:
             "config": config,
             "pull_request": self.pr_number,
         }
+        return found | ({"artifact": self.artifact} if self.artifact else {})
 
 
 def _read_event(path: Path | None) -> Mapping[str, Any]:

@@ -1,10 +1,21 @@
 """Make untrusted text inert in GitHub-flavoured Markdown, HTML and XML: the one place that
 escapes. Checks put plain text into results; the renderers pass every such string through here.
 
-Inline text becomes character references (`&#42;` for `*`, …) rather than backslash escapes,
-because references work the same in Markdown paragraphs, table cells and raw HTML such as
-`<summary>`, where a backslash would show literally. CommonMark never reads a reference as
-structure (a list marker, a heading, a table pipe), so escaped text cannot build any.
+Only what is markup where it stands is escaped, so the raw report.md stays readable (GFM's
+rules, as cmark-gfm applies them):
+
+- Markdown text (a paragraph, a heading, a table cell) gets backslash escapes: `` ` `` `*` `~`
+  `|` `$` always; `_` unless inside a word (`base_ref` cannot be emphasis); `]` before `(` or
+  `[` (a link or image needs it: `[0, 14]` stays as it is); `<` before what could start a tag
+  or an autolink; `&` before what could be a character reference; `\\` before punctuation;
+  `#` at either end (a heading's closing sequence). Bare URLs lose their autolink to a
+  backslash before `:` (`https\\://…`) or in `www\\.`.
+- HTML text (`<summary>`, where Markdown is not parsed and a backslash would show) gets
+  `&lt;` and `&amp;` at the same places, and nothing else.
+- Both break mentions (and e-mail autolinks) with a zero-width space after `@`, and issue
+  references with one after `#` before a digit.
+- A line of a multi-line block also has its line-start marker escaped (`- `, `> `, `1. `,
+  `# `, `===`, `[x]: …`), and its indentation kept visible with `&nbsp;`.
 """
 
 from __future__ import annotations
@@ -13,32 +24,26 @@ import re
 
 from checker.results.inert import visible as visible  # re-exported: one place shows them
 
-# Characters that are markup somewhere in GitHub Markdown or HTML, as numeric references.
-_ENTITIES = {
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    "\\": "&#92;",
-    "`": "&#96;",
-    "*": "&#42;",
-    "_": "&#95;",
-    "[": "&#91;",
-    "]": "&#93;",
-    "!": "&#33;",
-    "#": "&#35;",
-    "~": "&#126;",
-    "|": "&#124;",
-    "$": "&#36;",  # GitHub renders $…$ as math
-    # A zero-width space after @ keeps GitHub from turning @name or @org/team into a mention.
-    "@": "@&#8203;",
-}
-_TABLE = str.maketrans(_ENTITIES)
+_ALWAYS = "`*~|$"
+_PUNCTUATION = re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_MARKDOWN = re.compile(
+    rf"[{re.escape(_ALWAYS)}]"
+    r"|_+"  # a run of `_`: escaped unless between two letters or digits (see _escaped)
+    r"|\](?=[(\[])"
+    r"|<(?=[A-Za-z/!?])"
+    r"|&(?=[A-Za-z][A-Za-z0-9]*;|#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};)"
+    rf"|\\(?=[{_PUNCTUATION}]|$)"
+    r"|(?<=[A-Za-z]):(?=//)|(?<=(?<![A-Za-z0-9])[wW]{3})\.")
+_HTML = re.compile(r"<(?=[A-Za-z/!?])|&(?=[A-Za-z][A-Za-z0-9]*;|#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};)")
+_HTML_REFERENCE = {"<": "&lt;", "&": "&amp;"}
+# A zero-width space after @ keeps GitHub from turning @name, @org/team or a@b.c into a link,
+# and after # from turning #12 into a reference to issue 12 (which would also notify it).
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])|#(?=[0-9])")
+_ZERO_WIDTH = "&#8203;"
 # Characters that start a block only at the beginning of a line.
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+_LINE_START = re.compile(r"^([-+=>\[]|\d+[.)])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# GitHub links bare URLs (http://…, www.…); a reference in the right place stops it.
-_AUTOLINK = re.compile(r"(?<=[A-Za-z]):(?=//)|(?i:(?<![A-Za-z0-9])www)\.")
 _NEWLINES = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 _BACKTICK_RUN = re.compile(r"`+")
 
@@ -48,19 +53,29 @@ def _plain(text: object) -> str:
     return visible(_CONTROL.sub("", str(text)))
 
 
-def inline(text: object, *, max_chars: int | None = None) -> str:
-    """One line of inert text for a paragraph, a heading, a table cell or `<summary>`:
-    newlines fold to ` ⏎ `, every markup character becomes a character reference."""
-    plain = _plain(text)
-    plain = _NEWLINES.sub(" ⏎ ", plain.strip())
+def _one_line(text: object, max_chars: int | None) -> str:
+    plain = _NEWLINES.sub(" ⏎ ", _plain(text).strip())
     if max_chars is not None and len(plain) > max_chars:
         plain = plain[: max_chars - 1].rstrip() + "…"
-    return _escape(plain)
+    return plain
+
+
+def inline(text: object, *, max_chars: int | None = None) -> str:
+    """One line of inert Markdown text for a paragraph, a heading or a table cell: newlines
+    fold to ` ⏎ `, markup characters are backslash-escaped where they are markup."""
+    return _escape(_one_line(text, max_chars))
 
 
 def cell(text: object, *, max_chars: int = 300) -> str:
     """Inert text for a Markdown table cell (never empty, so the row keeps its cells)."""
     return inline(text, max_chars=max_chars) or " "
+
+
+def html_text(text: object, *, max_chars: int | None = None) -> str:
+    """One line of inert text inside raw HTML such as `<summary>` (Markdown is not parsed
+    there): what could open a tag or a character reference, and mentions, are broken."""
+    escaped = _HTML.sub(lambda m: _HTML_REFERENCE[m.group(0)], _one_line(text, max_chars))
+    return _MENTION.sub(lambda m: m.group(0) + _ZERO_WIDTH, escaped)
 
 
 def block(text: object) -> str:
@@ -86,17 +101,31 @@ def _block_line(line: str) -> str:
     indent = len(line) - len(line.lstrip(" \t"))
     body = line[indent:]
     match = _LINE_START.match(body)
-    escaped = _escape(body)
-    if match:  # `- x`, `+ x`, `> x`, `1. x`, `===`: the marker's last character as a reference
-        marker = match.group(2)
-        escaped = marker[:-1] + f"&#{ord(marker[-1])};" + _escape(body[len(marker):])
+    if match:  # `- x`, `+ x`, `> x`, `1. x`, `===`, `[x]: …`: the marker's last character escaped
+        marker = match.group(1)
+        escaped = marker[:-1] + "\\" + marker[-1] + _escape(body[len(marker):], line_start=False)
+    else:
+        escaped = _escape(body)
     return "&nbsp;" * indent + escaped
 
 
-def _escape(text: str) -> str:
-    """Markup characters as references, mentions broken, bare URLs left unlinked."""
-    escaped = text.translate(_TABLE)
-    return _AUTOLINK.sub(lambda m: "&#58;" if m.group(0) == ":" else m.group(0)[:-1] + "&#46;", escaped)
+def _escape(text: str, *, line_start: bool = True) -> str:
+    """Markup characters backslash-escaped where they are markup, mentions broken."""
+    escaped = _MARKDOWN.sub(lambda m: _escaped(m, text), text)
+    if line_start and escaped.startswith("#"):  # a heading
+        escaped = "\\" + escaped
+    if escaped.endswith("#") and not escaped.endswith("\\#"):  # a heading's closing sequence
+        escaped = escaped[:-1] + "\\#"
+    return _MENTION.sub(lambda m: m.group(0) + _ZERO_WIDTH, escaped)
+
+
+def _escaped(match: re.Match[str], text: str) -> str:
+    found = match.group(0)
+    if found.startswith("_"):  # inside a word a run of `_` can neither open nor close emphasis
+        start, end = match.span()
+        inside = start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+        return found if inside else "\\" + "\\".join(found)
+    return "\\" + found
 
 
 def code_block(content: str, language: str = "") -> str:

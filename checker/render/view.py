@@ -7,14 +7,14 @@ report`) passes through `checker.render.escape` here, once; the templates only a
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from checker.render import baseline_view, compare_view, escape
+from checker.render import baseline_view, compare_view, escape, evidence, folding
 from checker.render.charts import ChartView, charts_by_family
+from checker.render.evidence import EvidenceView, compact
 from checker.results.chart_data import without_chart_data
 from checker.results.model import CheckResult, Report, Status, truncate
 
@@ -57,6 +57,9 @@ class FamilyView:
     rows: tuple[RowView, ...]
     not_listed: str  # e.g. "12 passed checks not listed", or ""
     charts: tuple[ChartView, ...] = ()
+    folded: tuple[RowView, ...] = ()  # passed checks under one <details> line
+    folded_summary: str = ""  # "42 passed"
+    name: str = ""  # the family's id (data, drift, …), for what a family shows below its heading
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ class SectionView:
     location: str
     details: str  # Markdown block
     metrics: tuple[tuple[str, str], ...]
-    evidence: str  # a fenced code block, or ""
+    evidence: EvidenceView
+    failing_rows: str = ""  # where the failing rows are, for a failing data check
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,8 @@ def build(report: Report, detail: Detail = Detail()) -> ReportView:
         families=tuple(_families(report.checks, detail, charts_by_family(report) if detail.charts else {}))
         if detail.tables else (),
         latency=tuple(_latency(c) for c in report.checks if _has_latency(c)) if detail.tables else (),
-        sections=tuple(_section(c, detail) for c in _ordered(report.checks, worst_first=True)
+        sections=tuple(_section(c, detail, report.environment)
+                       for c in _ordered(report.checks, worst_first=True)
                        if c.status >= Status.WARN) if detail.sections else (),
         footer=_footer(report),
         baseline=baseline_view.notes(report),
@@ -158,16 +163,22 @@ def _families(checks: Sequence[CheckResult], detail: Detail,
 
 def _family(name: str, checks: list[CheckResult], detail: Detail,
             charts: tuple[ChartView, ...] = ()) -> FamilyView:
-    listed = checks if detail.list_passes else [c for c in checks if c.status is not Status.PASS]
+    fold = detail.list_passes and folding.folds(checks)
+    if fold:
+        checks = _ordered(checks, worst_first=True)
+    listed = checks if detail.list_passes and not fold else [c for c in checks if c.status is not Status.PASS]
     if detail.max_rows is not None:
         listed = listed[: detail.max_rows]
-    not_listed = _not_listed(checks, listed)
+    folded = [c for c in checks if c.status is Status.PASS] if fold else []
     title = FAMILY_TITLE.get(name) or escape.inline(name.capitalize(), max_chars=60)
     return FamilyView(
         heading=f"{title} ({_counts(checks, ', ', '{n} {label}')})",
         rows=tuple(_row(c) for c in listed),
-        not_listed=not_listed,
+        not_listed=_not_listed(checks, [*listed, *folded]),
         charts=charts,
+        folded=tuple(_row(c) for c in folded),
+        folded_summary=folding.summary(len(folded)),
+        name=escape.inline(name, max_chars=60),
     )
 
 
@@ -193,18 +204,20 @@ def _row(check: CheckResult) -> RowView:
     )
 
 
-def _section(check: CheckResult, detail: Detail) -> SectionView:
-    subject = f" — {escape.inline(check.subject, max_chars=120)}" if check.subject else ""
+def _section(check: CheckResult, detail: Detail, environment: Mapping[str, Any]) -> SectionView:
+    subject = f" — {escape.html_text(check.subject, max_chars=120)}" if check.subject else ""
     details = truncate(check.details, max_chars=detail.details_chars)
-    metrics = truncate(dict(check.metrics), max_items=30)
+    metrics = truncate({k: v for k, v in check.metrics.items() if k != "failing_rows"}, max_items=30)
     return SectionView(
-        summary=f"{STATUS_ICON[check.status]} <code>{escape.inline(check.id, max_chars=80)}</code>{subject}: "
-                f"{baseline_view.mark(check)}{escape.inline(check.summary, max_chars=300)}",
+        summary=f"{STATUS_ICON[check.status]} <code>{escape.html_text(check.id, max_chars=80)}</code>"
+                f"{subject}: "
+                f"{baseline_view.mark(check)}{escape.html_text(check.summary, max_chars=300)}",
         location=_location(check),
         details=escape.block(details),
-        metrics=tuple((escape.cell(k, max_chars=60), escape.cell(_compact(v), max_chars=200))
+        metrics=tuple((escape.cell(k, max_chars=60), escape.cell(compact(v), max_chars=200))
                       for k, v in metrics.items()),
-        evidence=_evidence(without_chart_data(check.evidence), detail.evidence_chars),
+        evidence=evidence.build(without_chart_data(check.evidence), detail.evidence_chars),
+        failing_rows=evidence.failing_rows_line(check.metrics.get("failing_rows"), environment),
     )
 
 
@@ -213,21 +226,6 @@ def _location(check: CheckResult) -> str:
         return ""
     line = f", line {check.location.line}" if check.location.line else ""
     return escape.inline(f"{check.location.file}{line}", max_chars=200)
-
-
-def _compact(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _evidence(evidence: Mapping[str, Any], max_chars: int | None) -> str:
-    if not evidence or max_chars is None:
-        return ""
-    text = truncate(json.dumps(evidence, indent=2, ensure_ascii=False, default=str), max_chars=max_chars)
-    return escape.code_block(text, "json")
 
 
 def _has_latency(check: CheckResult) -> bool:

@@ -9,11 +9,14 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.config.secrets import Redactor
+
+if TYPE_CHECKING:
+    from checker.results.model import Report
 
 FOLDER = "failing-rows"
 MAX_NAME_CHARS = 120
@@ -46,20 +49,50 @@ class FailingRows:
     columns: tuple[str, ...]  # the contract's columns, in contract order
     values: tuple[FailingRow, ...]
     total: int
+    source: tuple[str, str] = ("", "")  # (contract, data file) the name was made from
+
+    @property
+    def path(self) -> str:
+        """The file's path inside the output folder, as results.json names it."""
+        return f"{FOLDER}/{self.file}"
 
     @property
     def rows(self) -> int:
         return len({v.row for v in self.values})
 
 
-def file_name(contract: str, data_file: str) -> str:
+def file_name(contract: str, data_file: str, *, hashed: bool = False) -> str:
     """A name for one contract's rows on one data file: no path separator, no `..`, no
-    leading dot, bounded; a long or hostile name is cut and keeps a hash of the original."""
+    leading dot, bounded; a long or hostile name is cut and keeps a hash of the original
+    (and so does any name when `hashed`: two sources the cleaning made alike)."""
     stem = f"{_safe(contract)}__{_safe(data_file)}"
-    if len(stem) > MAX_NAME_CHARS:
+    if hashed or len(stem) > MAX_NAME_CHARS:
         digest = hashlib.sha256(f"{contract}\0{data_file}".encode()).hexdigest()[:10]
         stem = f"{stem[:MAX_NAME_CHARS - 11]}-{digest}"
     return f"{stem}.csv"
+
+
+def with_distinct_names(report: Report) -> Report:
+    """`report` with no two sources sharing a failing-rows file: when cleaning made two names
+    alike (`a/b.csv` and `a_b.csv`), each of them gets a hash of its own source."""
+    sources: dict[str, set[tuple[str, str]]] = {}
+    for check in report.checks:
+        if check.failing_rows is not None:
+            sources.setdefault(check.failing_rows.file, set()).add(check.failing_rows.source)
+    shared = {name for name, found in sources.items() if len(found) > 1}
+    if not shared:
+        return report
+    return replace(report, checks=[_renamed(c) if c.failing_rows and c.failing_rows.file in shared else c
+                                   for c in report.checks])
+
+
+def _renamed(check: Any) -> Any:
+    rows = check.failing_rows
+    renamed = replace(rows, file=file_name(*rows.source, hashed=True))
+    metrics = dict(check.metrics)
+    if isinstance(metrics.get("failing_rows"), dict):
+        metrics["failing_rows"] = {**metrics["failing_rows"], "file": renamed.path}
+    return replace(check, failing_rows=renamed, metrics=metrics)
 
 
 def _safe(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -26,6 +27,24 @@ def baseline_lines(report: Report) -> list[str]:
     return lines
 
 
+def first_offence(check: CheckResult, max_chars: int = 80) -> str:
+    """A failing data check's first offending value, as the terminal shows it:
+    "plan: 'Pro' not in [basic, pro] (row 3, line 5)"; "" for any other check."""
+    examples = check.evidence.get("examples") if check.family == "data" else None
+    first = examples[0] if isinstance(examples, list) and examples else None
+    if not isinstance(first, Mapping) or not first.get("rule") or "column" not in first:
+        return ""
+    value = first.get("value")
+    shown = "" if value is None else " " + _clip(repr(value), max_chars)
+    where = ", ".join(f"{key} {first[key]}" for key in ("row", "line") if first.get(key) is not None)
+    offence = f"{_clip(str(first['column']), max_chars)}:{shown} {first['rule']}"
+    return f"{offence} ({where})" if where else offence
+
+
+def _clip(text: str, max_chars: int) -> str:
+    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+
+
 class Progress:
     def __init__(self, stream: IO[str], *, live: bool | None = None):
         self.stream = stream
@@ -48,6 +67,9 @@ class Progress:
                 subject = f" [{check.subject}]" if check.subject else ""
                 known = " (known, baselined)" if check.baseline == "known" else ""
                 self._write(f"  {_MARK[check.status]} {check.id}{subject}{known}: {check.summary}")
+                offence = first_offence(check)
+                if offence:
+                    self._write(f"      {offence}")
         for line in baseline_lines(report):
             self._write(line)
         self._write(f"report: {out_dir / 'report.md'}")

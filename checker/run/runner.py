@@ -22,6 +22,7 @@ from checker import __version__
 from checker.checks.engine import TURNED_OFF, crashed, stopped
 from checker.checks.registry import FAMILIES, GROUPS, NOTHING_CHECKED, CheckGroup, plan_id
 from checker.errors import DeadlineExceededError, UsageError
+from checker.results.failing_rows import with_distinct_names
 from checker.results.model import CheckResult, Report, Status, redact_result, verdict
 from checker.run.context import RunContext
 from checker.run.policy import Policy
@@ -78,7 +79,7 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
         ctx.on_result(result)
     settings = ctx.loaded.config.report
     fail_on = fail_on or settings.fail_on
-    return Report(
+    return with_distinct_names(Report(
         status=verdict(checks, fail_on),
         checks=in_report_order(checks),
         started_at=started_at,
@@ -88,7 +89,7 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
         fail_on=fail_on,
         mlsmoke_version=__version__,
         charts=settings.charts,
-    )
+    ))
 
 
 def in_report_order(checks: Iterable[CheckResult]) -> list[CheckResult]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from e2e.act_cache import seed_action_cache
 from e2e.action_files import copy_action
 from integration.actions_env import FAULTY_ROWS, GOOD_ROWS, wine_project
 from integration.fake_github import FakeGithub
@@ -56,6 +57,7 @@ jobs:
         run: echo "outputs status=$STATUS failed=$FAILED comment-url=$COMMENT_URL"
 """
 
+
 @dataclass(frozen=True)
 class ActRun:
     returncode: int
@@ -79,6 +81,7 @@ class ScratchRepository:
         event = {"pull_request": {"number": PR, "head": {"sha": HEAD_SHA, "ref": "fix"},
                                   "base": {"ref": "main"}}, "number": PR}
         (root / "event.json").write_text(json.dumps(event), encoding="utf-8")
+        seed_action_cache(root / "act-cache")
 
     def push(self, rows: str) -> None:
         wine_project(self.source / "project", rows)
@@ -126,11 +129,17 @@ def test_a_failing_pr_then_its_fix_keep_one_updated_comment(repository: ScratchR
     assert TOKEN not in failing.log
     # the annotation points at the offending row, relative to the repository root
     assert "::error file=project/data/sample.csv,line=3,title=mlsmoke data.ranges::" in failing.log
+    # the output folder is uploaded although the checks failed, and the comment points to it
+    assert "upload name=mlsmoke-results path=project/mlsmoke-out" in failing.log
+    assert "uploaded project/mlsmoke-out/results.json" in failing.log
+    assert "uploaded project/mlsmoke-out/failing-rows/" in failing.log
+    assert "see the mlsmoke-results artifact of [this run](" in comment["body"]
 
     repository.push(GOOD_ROWS)
     fixed = repository.act()
     assert fixed.returncode == 0, fixed.log
-    assert "Job succeeded" in fixed.log
+    assert "Job succeeded" in fixed.log  # the upload stand-in failed: the outcome is the checks'
+    assert "upload name=mlsmoke-results path=project/mlsmoke-out" in fixed.log
     assert fixed.outputs == {"status": "pass", "failed": "0", "comment-url": comment["html_url"]}
     assert [c["id"] for c in fake.ours(PR)] == [comment["id"]]
     assert "Wine smoke: passed" in fake.ours(PR)[0]["body"]

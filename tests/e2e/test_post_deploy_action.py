@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from e2e.test_action import ACT_TIMEOUT_S, TOKEN, ActRun, image  # noqa: F401 (image: a fixture)
+from e2e.act_cache import seed_action_cache
+from e2e.action_files import copy_action
+from e2e.test_action import ACT_TIMEOUT_S, TOKEN, ActRun  # the image fixture: tests/e2e/conftest.py
 from e2e.test_action import WORKFLOW as PR_WORKFLOW
 from fake_model_server import Behavior, serving
-from helpers import REPO
 from integration.fake_github import FakeGithub
 from integration.post_deploy_env import (
     DEPLOYED_SHA,
@@ -45,8 +45,7 @@ WORKFLOW = yaml.safe_dump({
 def scratch_repository(root: Path) -> Path:
     source = root / "source"
     source.mkdir(parents=True)
-    shutil.copy2(REPO / "action.yml", source / "action.yml")
-    shutil.copytree(REPO / "action", source / "action")
+    copy_action(source)  # action.yml, action/ and what run.sh runs (checker/container/ …)
     (source / ".github" / "workflows").mkdir(parents=True)
     (source / ".github" / "workflows" / "post-deploy.yml").write_text(WORKFLOW, encoding="utf-8")
     endpoint_project(source / "project")
@@ -59,6 +58,8 @@ def scratch_repository(root: Path) -> Path:
 
 def act(root: Path, source: Path, fake: FakeGithub, image_name: str, event: dict) -> ActRun:
     (root / "event.json").write_text(json.dumps(event), encoding="utf-8")
+    if not (root / "act-cache" / "actions-upload-artifact@v4").exists():
+        seed_action_cache(root / "act-cache")
     command = [
         "act", "deployment_status", "-W", ".github/workflows/post-deploy.yml",
         "-P", "ubuntu-latest=-self-hosted", "-e", str(root / "event.json"),
@@ -80,7 +81,7 @@ def pinned(tag: str) -> str:
     return found.stdout.strip()
 
 
-def test_a_failing_deployment_is_marked_failed_with_the_reason(tmp_path: Path, image: str) -> None:  # noqa: F811
+def test_a_failing_deployment_is_marked_failed_with_the_reason(tmp_path: Path, image: str) -> None:
     fake = FakeGithub(TOKEN)
     fake.commit_pulls[DEPLOYED_SHA] = [PR]
     source = scratch_repository(tmp_path)

@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from e2e.act_cache import seed_action_cache
 from helpers import REPO
 from integration.actions_env import python_runner_cache
 from integration.fake_github import FakeGithub
@@ -82,7 +83,7 @@ def act_run(tmp_path: Path, fake: FakeGithub, fault: bool) -> subprocess.Complet
     command = [
         "act", "pull_request", "-W", ".github/workflows/smoke.yml", "-P", "ubuntu-latest=-self-hosted",
         "-e", str(tmp_path / "event.json"), "--action-offline-mode",
-        "--action-cache-path", str(tmp_path / "act-cache"),
+        "--action-cache-path", str(seed_action_cache(tmp_path / "act-cache")),
         "--env", f"GITHUB_API_URL={fake.url}", "--env", f"GITHUB_REPOSITORY={fake.repository}",
         "--env", f"E2E_SOURCE={source}", "--env", f"E2E_PYTHON_BIN={user_venv() / 'bin'}",
         "--env", f"MLSMOKE_CACHE_DIR={python_runner_cache()}", "-s", "GITHUB_TOKEN",

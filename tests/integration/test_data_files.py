@@ -75,20 +75,22 @@ def test_one_result_per_check_and_subject(faulty: list) -> None:
 def test_csv_evidence_has_file_lines_and_location(faulty: list) -> None:
     nulls = by_id(faulty, "data.nulls", "wine: data/wine.csv")
     assert nulls.evidence["examples"][:3] == [
-        {"row": 3, "column": "alcohol", "value": None, "line": 5},
-        {"row": 10, "column": "alcohol", "value": None, "line": 12},
-        {"row": 10, "column": "ash", "value": None, "line": 12},
+        {"row": 3, "column": "alcohol", "value": None, "line": 5, "rule": "null, not nullable"},
+        {"row": 10, "column": "alcohol", "value": None, "line": 12, "rule": "null, not nullable"},
+        {"row": 10, "column": "ash", "value": None, "line": 12, "rule": "null, not nullable"},
     ]
     assert (nulls.location.file, nulls.location.line) == ("data/wine.csv", 5)
     types = by_id(faulty, "data.types", "wine: data/wine.csv")
-    assert types.evidence["examples"][0] == {"row": 70, "column": "alcohol", "value": "abc", "line": 72}
+    assert types.evidence["examples"][0] == {"row": 70, "column": "alcohol", "value": "abc", "line": 72,
+                                             "rule": "not of type float"}
 
 
 def test_other_formats_point_at_the_contract_column(faulty: list) -> None:
     ranges = by_id(faulty, "data.ranges", "wine: data/wine.parquet")
     config = Path(ranges.location.file).read_text().splitlines()
     assert config[ranges.location.line - 1].strip().startswith("magnesium:")
-    assert ranges.evidence["examples"][0] == {"row": 20, "column": "magnesium", "value": 500.0}
+    assert ranges.evidence["examples"][0] == {"row": 20, "column": "magnesium", "value": 500.0,
+                                              "rule": "outside [60, 170]"}
 
 
 def test_uniqueness_is_exact_across_tiny_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

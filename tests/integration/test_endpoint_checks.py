@@ -76,6 +76,7 @@ def test_a_traceback_on_bad_input_fails_malformed(tmp_path: Path) -> None:
     assert "HTTP 500" in malformed.summary
     probe = malformed.evidence["probes"][1]
     assert probe["probe"] == "wrong type" and probe["verdict"] == "fail"
+    assert probe["status"] == 500  # the report's probes table shows it
     assert "Traceback" in probe["response"]
     assert by_id(results, "endpoint.predict").status is Status.PASS
 

@@ -20,6 +20,7 @@ def test_a_healthy_pipeline_passes_every_step(tmp_path: Path) -> None:
     assert results["pipeline.synthesize"].metrics["seed"] == 3
     assert "seed 3" in results["pipeline.synthesize"].summary
     assert results["pipeline.setup"].status.value == "pass"
+    assert results["pipeline.setup"].subject == "python -c \"print('setting up')\""  # its command
     run = results["pipeline.run"]
     assert run.status.value == "pass", run.to_dict()
     assert run.metrics["exit_code"] == 0 and run.metrics["wall_s"] > 0
@@ -40,6 +41,9 @@ def test_impossible_contract_fails_synthesize_and_skips_the_rest(tmp_path: Path)
     assert "50 unique integers" in synth.summary
     assert all(r.status.value == "skip" for i, r in results.items() if i != "pipeline.synthesize")
     assert "pipeline.synthesize failed" in results["pipeline.run"].summary
+    # no setup configured: its skip still names what it belongs to, the pipeline's command
+    command = "python -c \"print('never runs')\""
+    assert results["pipeline.setup"].subject == results["pipeline.run"].subject == command
 
 
 def test_failing_setup_fails_and_blocks_the_run(tmp_path: Path) -> None:

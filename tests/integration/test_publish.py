@@ -4,6 +4,7 @@ description: the sticky comment's life cycle, pagination, races, fork tokens, re
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -220,9 +221,10 @@ def test_hostile_data_reaches_the_comment_inert(tmp_path: Path, fake: FakeGithub
     body = fake.calls("POST", "issues/create-comment")[0].body["body"]
     assert fake.ours(PR)[0]["body"] == body
     markup = outside_code_blocks(body)
-    assert INJECTION in body  # verbatim, but only inside code blocks
-    assert "<img" not in markup and "@someone" not in markup
-    assert markup.count("<details>") == markup.count("</details>") >= 1
+    assert INJECTION not in body  # escaped everywhere, the evidence table's cells too
+    assert "\\</details>\\<img src=x onerror=alert(1)> @&#8203;someone" in markup
+    assert re.search(r"(?<!\\)<img", markup) is None and "@someone" not in markup
+    assert len(re.findall(r"(?m)^<details>", markup)) == len(re.findall(r"(?m)^</details>$", markup)) >= 1
 
 
 

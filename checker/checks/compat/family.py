@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.checks.compat.git import GitError, Repo
-from checker.checks.compat.report import changes_table
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.engine import run_checks
 from checker.checks.registry import DATA_COMPATIBILITY, checks_of
@@ -174,8 +173,14 @@ def compare(name: str, head: Contract, base: Base, ctx: RunContext) -> CheckResu
     return CheckResult(
         id=DATA_COMPATIBILITY.id, status=Status.FAIL if breaking else Status.PASS, subject=name,
         summary=_summary(breaking or changes, base.ref, bool(breaking)),
-        details=changes_table(changes), metrics=metrics, evidence=evidence,
+        details=_changes_note(changes), metrics=metrics, evidence=evidence,
         location=ctx.location("contracts", name, *first.key))
+
+
+def _changes_note(changes: list[Change]) -> str:
+    counts = ", ".join(f"{n} {kind.value}" for kind in Kind if (n := sum(c.kind is kind for c in changes)))
+    noun = "change" if len(changes) == 1 else "changes"
+    return f"{len(changes)} {noun} ({counts}): the table of changes lists them"
 
 
 def _summary(changes: list[Change], ref: str, breaking: bool) -> str:

@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.checks.data.rules import ColumnRules
-from checker.checks.data.scan import FileScan
+from checker.checks.data.scan import FileScan, unique_failing_rows
 from checker.checks.data.tally import MAX_EXAMPLES, Example, Tally, plain
 from checker.checks.registry import Check
-from checker.results.failing_rows import FOLDER, FailingRow, FailingRows, file_name
+from checker.results.failing_rows import FailingRow, FailingRows, file_name
 from checker.results.model import CheckResult, Location, Status, truncate
 
 WHOLE_ROW = "(whole row)"
@@ -43,9 +43,7 @@ class FileView:
 
 def unique_tally(scan: FileScan, cap: int = 0) -> Tally:
     """Rows sharing a value with another row, in any unique column (or as a whole row); the
-    first `cap` of them as failing rows (row and column: the whole row is not kept here)."""
-    import numpy as np
-
+    first `cap` of them as failing rows, whole (the scan read them again)."""
     found_rows, examples, by_column = [], [], {}
     for name, counter in scan.uniques.items():
         found = counter.duplicates()
@@ -58,14 +56,25 @@ def unique_tally(scan: FileScan, cap: int = 0) -> Tally:
         examples += [Example(int(r), WHOLE_ROW, None) for r in scan.duplicate_rows[:MAX_EXAMPLES]]
         found_rows.append(scan.duplicate_rows)
     names = [*scan.uniques, *([WHOLE_ROW] if scan.duplicate_rows is not None else [])]
-    failing_at = np.unique(np.concatenate(found_rows)) if found_rows else np.array([], np.int64)
+    failing_at = unique_failing_rows(scan)
     kept = set(failing_at[:cap].tolist())
     shown = {(e.row, e.column): e.value for e in examples}
-    failing = sorted((FailingRow(int(r), name, shown.get((int(r), name)))
-                      for name, rows in zip(names, found_rows, strict=True) for r in rows if int(r) in kept),
-                     key=lambda f: f.row)
+    whole = scan.unique_whole
+    pairs = [(r, name) for name, rows in zip(names, found_rows, strict=True)
+             for r in map(int, rows) if r in kept]
+    failing = sorted((FailingRow(r, name, _unique_value(shown, whole, r, name), whole.get(r, {}))
+                      for r, name in pairs), key=lambda f: f.row)
     return Tally(len(failing_at), {k: v for k, v in by_column.items() if v},
                  sorted(examples, key=lambda e: e.row)[:MAX_EXAMPLES], cap, failing, len(kept))
+
+
+def _unique_value(shown: Mapping[tuple[int, str], Any], whole: Mapping[int, Mapping[str, Any]],
+                  row: int, column: str) -> Any:
+    """The repeated value: from the row read again, else from the examples."""
+    record = whole.get(row)
+    if record is not None and column in record:
+        return plain(record[column])
+    return shown.get((row, column))
 
 
 @dataclass(frozen=True)
@@ -95,13 +104,14 @@ def rule_result(rule_check: RuleCheck, tally: Tally, scan: FileScan, view: FileV
     examples = _with_lines(tally.examples, view)
     failing = _failing_rows(check_id, tally, view)
     if failing is not None:
-        metrics["failing_rows"] = {"file": f"{FOLDER}/{failing.file}", "rows": failing.rows,
+        metrics["failing_rows"] = {"file": failing.path, "rows": failing.rows,
                                    "total": tally.violations}
     return CheckResult(
         id=check_id, status=Status.FAIL, subject=view.subject, metrics=metrics,
         summary=f"{_rows(tally.violations)} with {_WORDING[rule][0]}: " + _by_column(rule, tally, checked),
-        details="\n".join(filter(None, [_details(rule, tally, checked), _failing_note(failing, tally)])),
-        evidence={"examples": truncate([_example_dict(e) for e in examples])},
+        details=_details(rule, tally, checked),
+        evidence={"examples": truncate([_example_dict(e, _broken(rule, checked, e[0].column))
+                                        for e in examples])},
         location=_location(examples, tally, view),
         failing_rows=failing,
     )
@@ -112,14 +122,7 @@ def _failing_rows(check_id: str, tally: Tally, view: FileView) -> FailingRows | 
         return None
     values = tuple(replace(f, line=view.lines.get(f.row)) for f in tally.failing)
     return FailingRows(file_name(view.contract, view.display_path), check_id, view.columns, values,
-                       tally.violations)
-
-
-def _failing_note(failing: FailingRows | None, tally: Tally) -> str:
-    if failing is None:
-        return ""
-    return (f"failing rows: {failing.rows:,} of {tally.violations:,} in "
-            f"{FOLDER}/{failing.file} (in the run's output folder)")
+                       tally.violations, (view.contract, view.display_path))
 
 
 def _pass_summary(rule: str, checked: list[ColumnRules], rows: int, extra_checked: int) -> str:
@@ -168,10 +171,26 @@ def _with_lines(examples: list[Example], view: FileView) -> list[tuple[Example, 
     return [(e, view.lines.get(e.row)) for e in examples]
 
 
-def _example_dict(found: tuple[Example, int | None]) -> dict[str, Any]:
+def _example_dict(found: tuple[Example, int | None], broken: str) -> dict[str, Any]:
     example, line = found
-    out = {"row": example.row, "column": example.column, "value": example.value}
+    out = {"row": example.row, "column": example.column, "value": example.value, "rule": broken}
     return out if line is None else {**out, "line": line}
+
+
+def _broken(rule: str, checked: list[ColumnRules], column: str) -> str:
+    """What an offending value of `column` does wrong, to read after it: 'not in [basic, pro]'."""
+    col = next((c.column for c in checked if c.name == column), None)
+    if col is None:
+        return "repeats another row" if rule == "unique" else _WORDING[rule][0]
+    if rule == "types":
+        return f"not of type {col.type.value}"
+    if rule == "ranges":
+        return f"outside [{_bound(col.min, '-inf')}, {_bound(col.max, 'inf')}]"
+    if rule == "allowed":
+        return f"not in [{', '.join(_bound(v, '') for v in col.allowed or [])}]"
+    if rule == "pattern":
+        return f"does not fully match {col.pattern!r}"
+    return "null, not nullable" if rule == "nulls" else "repeats another row's value"
 
 
 def _location(examples: list[tuple[Example, int | None]], tally: Tally, view: FileView) -> Location:

@@ -25,6 +25,7 @@ from checker.contracts.model import ColumnType, naive_utc
 from checker.tables.reader import ColumnStats, RowGroup, TableStream
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
 @dataclass
@@ -35,6 +36,8 @@ class FileScan:
     duplicate_rows: Any = None  # numpy rows repeating another whole row, when unique_rows is set
     row_groups: int = 0
     proven: dict[str, int] = field(default_factory=dict)  # rule → (column, row group) pairs proven
+    # data.unique's first failing rows (report.failing_rows_max of them), whole, by row
+    unique_whole: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def merge(self, part: Part) -> None:
         """Add a part checked apart; parts merge in file order."""
@@ -88,6 +91,41 @@ def scan(stream: TableStream, columns: list[ColumnRules], asks: ScanAsks = ScanA
         again = reread
         found.duplicate_rows = row_counter.duplicates(
             lambda: bound.each(again(), found, "looking for repeated rows in"))
+    if asks.failing_rows_max and reread is not None:
+        kept = unique_failing_rows(found)[: asks.failing_rows_max]
+        if len(kept):
+            found.unique_whole = whole_rows(bound.each(reread(), found, "reading the repeated rows of"), kept)
+    return found
+
+
+def unique_failing_rows(found: FileScan) -> np.ndarray:
+    """The sorted rows that share a value with another row, in any unique column or whole."""
+    import numpy as np
+
+    rows = [counter.duplicates().rows for counter in found.uniques.values()]
+    if found.duplicate_rows is not None:
+        rows.append(found.duplicate_rows)
+    return np.unique(np.concatenate(rows)) if rows else np.array([], np.int64)
+
+
+def whole_rows(batches: Iterable[pa.RecordBatch], wanted: np.ndarray) -> dict[int, dict[str, Any]]:
+    """The records at the sorted rows `wanted`, read batch by batch (stops after the last)."""
+    import numpy as np
+
+    from checker.tables.arrow_values import int64_array  # pa.array(numpy) would import pandas
+
+    found: dict[int, dict[str, Any]] = {}
+    offset = 0
+    for batch in batches:
+        end = offset + batch.num_rows
+        low, high = np.searchsorted(wanted, [offset, end])
+        if high > low:
+            rows = wanted[low:high]
+            records = batch.take(int64_array(rows - offset)).to_pylist()
+            found.update(zip((int(r) for r in rows), records, strict=True))
+        if high == len(wanted):
+            break
+        offset = end
     return found
 
 

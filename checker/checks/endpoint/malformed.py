@@ -154,6 +154,7 @@ def evidence(probe: Probe, answer: Exchange, verdict: Verdict) -> dict[str, Any]
                              "body_sent": truncate(probe.body.decode("utf-8", "replace"), max_chars=300),
                              "verdict": verdict.status.value, "reason": verdict.reason}
     if answer.status is not None:
+        found["status"] = answer.status
         found["response"] = truncate(answer.text, max_chars=600)
         found["content_type"] = answer.content_type
     return found

@@ -108,7 +108,7 @@ class PipelineRun:
         pipeline = self.pipeline
         subjects = {
             PIPELINE_SYNTHESIZE.id: f"{self.contract.name}: {pipeline.rows} rows, seed {pipeline.seed}",
-            PIPELINE_SETUP.id: pipeline.setup or "",
+            PIPELINE_SETUP.id: pipeline.setup or pipeline.command,  # none: the pipeline it would set up
             PIPELINE_RUN.id: pipeline.command,
             PIPELINE_ARTIFACTS.id: ", ".join(a.path for a in pipeline.artifacts),
             PIPELINE_METRICS.id: ", ".join(a.path for a in pipeline.artifacts if a.json_),

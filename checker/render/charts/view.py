@@ -31,7 +31,7 @@ def chart_view(chart: XYChart, caption: str, header: Sequence[str],
     numeric = [all(_is_number(row[i]) for row in rows) for i in range(len(header))]
     return ChartView(
         block=escape.code_block(source(chart), "mermaid"),
-        caption=escape.inline(caption, max_chars=200),
+        caption=escape.html_text(caption, max_chars=200),  # inside <summary>: HTML, not Markdown
         header=tuple(escape.cell(h, max_chars=60) for h in header),
         align=tuple("---:" if n and rows else "---" for n in numeric),
         rows=tuple(tuple(escape.cell(v, max_chars=80) for v in row) for row in rows),

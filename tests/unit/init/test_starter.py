@@ -124,7 +124,8 @@ def test_post_deploy_writes_only_its_workflow_with_minimal_permissions(tmp_path:
     job = workflow["jobs"]["smoke"]
     assert job["if"] == "github.event.deployment_status.state == 'success'"
     action = next(step for step in job["steps"] if step.get("uses", "").startswith("mlsmoke/"))
-    assert action["with"] == {"config": "mlsmoke.yml", "checks": "endpoint", "commit-status": True}
+    assert action["with"] == {"config": "mlsmoke.yml", "checks": "endpoint", "commit-status": True,
+                              "artifact-name": "mlsmoke-post-deploy-report"}
 
 
 def test_post_deploy_keeps_an_existing_workflow_unless_forced(tmp_path: Path) -> None:

@@ -9,28 +9,73 @@ from markdown_structure import split_fences
 
 from checker.render import escape
 
-MARKUP = set("&<>\\`*_[]!#~|$")
 one_line = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=200)
+markup_line = st.text(alphabet=st.sampled_from(list("<>/&;#@`|*_~[]()!$:.-+=\\\"' abwh0123")), max_size=60)
+_ESCAPED = re.compile(r"\\[!-/:-@\[-`{-~]")
+_SHOWN = re.compile(r"\\([!-/:-@\[-`{-~])|&#8203;|&nbsp;")
 
 
 def _unescape(text: str) -> str:
-    return html.unescape(text).replace("\u200b", "")
+    """What Markdown shows for escaped text: backslash escapes and our references resolved."""
+    return _SHOWN.sub(lambda m: m.group(1) or (" " if m.group(0) == "&nbsp;" else ""), text)
+
+
+def _live_markup(out: str) -> list[str]:
+    """The markup characters of escaped inline text that are not escaped where they stand."""
+    bare = _ESCAPED.sub("\x00", out)
+    found = re.findall(r"@(?!&#8203;)(?=[A-Za-z0-9])|(?<!&)#(?!&#8203;)(?=[0-9])", bare)
+    bare = re.sub("(?<=[@#\x00])&#8203;", " ", bare)  # ours, after a mention or reference
+    found += [c for c in "`*~|$" if c in bare]
+    found += re.findall(r"<[A-Za-z/!?]|\]\(|\]\[|&[A-Za-z#]\w*;|[A-Za-z]://|(?<![A-Za-z0-9])www\.", bare)
+    found += [m.group(0) for m in re.finditer(r"_+", bare)
+              if not (m.start() > 0 and m.end() < len(bare) and bare[m.start() - 1].isalnum()
+                      and bare[m.end()].isalnum())]
+    return found
 
 
 @given(one_line)
-def test_inline_output_has_no_markup_and_reads_as_the_input(text):
+def test_inline_output_has_no_live_markup_and_reads_as_the_input(text):
     out = escape.inline(text)
-    assert not MARKUP & set(re.sub(r"&(?:amp|lt|gt|#\d+);", "", out))
-    assert re.search(r"@(?!&#8203;)", out) is None
+    assert _live_markup(out) == []
     assert "\n" not in out
     assert _unescape(out) == escape.visible(text).strip()  # invisible characters shown, see below
 
 
+@given(markup_line)
+def test_markup_heavy_inline_text_has_no_live_markup(text):
+    out = escape.inline(text)
+    assert _live_markup(out) == []
+    assert _unescape(out) == text.strip()
+
+
+def test_only_what_is_markup_where_it_stands_is_escaped():
+    """The raw report stays readable: no references for characters that are plain text there."""
+    assert escape.inline("base_ref, snake_case_name, wine__data_wine.csv") == (
+        "base_ref, snake_case_name, wine__data_wine.csv")
+    assert escape.inline("pH must be within [0, 14]; 3 < 5 > 2; ratio 3:1; a & b") == (
+        "pH must be within [0, 14]; 3 < 5 > 2; ratio 3:1; a & b")
+    assert escape.inline("see https://example.com/x and www.example.com") == (
+        "see https\\://example.com/x and www\\.example.com")
+    assert escape.inline("[x](javascript:alert(1)) ![i](y) [r][ref]") == (
+        "[x\\](javascript:alert(1)) ![i\\](y) [r\\][ref]")
+    assert escape.inline("_em_ __init__ *b* `c` ~d~ $x$ a|b") == (
+        "\\_em\\_ \\_\\_init\\_\\_ \\*b\\* \\`c\\` \\~d\\~ \\$x\\$ a\\|b")
+    assert escape.inline("<b> &lt; &#60; \\* \\a") == "\\<b> \\&lt; \\&#&#8203;60; \\\\\\* \\a"
+    assert escape.inline("# title #") == "\\# title \\#"
+    assert escape.inline("fixes #12, not # 3") == "fixes #&#8203;12, not # 3"  # no issue reference
+
+
 def test_inline_neutralises_html_and_mentions():
     out = escape.inline("</details><img src=x onerror=alert(1)> @someone and @org/team")
-    assert "<" not in out and ">" not in out
+    assert re.search(r"(?<!\\)<", out) is None
     assert "@someone" not in out and "@org/team" not in out
     assert "@&#8203;someone" in out
+
+
+def test_html_text_escapes_for_raw_html_only():
+    out = escape.html_text("</summary><img src=x> @someone a_b [0, 14] *x* &lt; 3 < 5 https://x")
+    assert out == "&lt;/summary>&lt;img src=x> @&#8203;someone a_b [0, 14] *x* &amp;lt; 3 < 5 https://x"
+    assert escape.html_text("a\nb", max_chars=3) == "a ⏎…" or len(escape.html_text("a\nb", max_chars=3)) <= 3
 
 
 def test_inline_folds_newlines_and_truncates():
@@ -39,8 +84,8 @@ def test_inline_folds_newlines_and_truncates():
 
 
 def test_cell_escapes_pipes_and_is_never_empty():
-    assert escape.cell("a | b") == "a &#124; b"
-    assert "|" not in escape.cell("|" * 10 + "\n|")
+    assert escape.cell("a | b") == "a \\| b"
+    assert re.search(r"(?<!\\)\|", escape.cell("|" * 10 + "\n|")) is None
     assert escape.cell("") == " "
 
 
@@ -65,11 +110,11 @@ def test_code_block_keeps_content_literal():
 
 
 def test_block_keeps_lines_and_neutralises_line_starts():
-    out = escape.block("- item\n+ item\n> quote\n1. one\n2) two\n# h\n===\n    code\n\n\n\nlast")
+    out = escape.block("- item\n+ item\n> quote\n1. one\n2) two\n# h\n===\n    code\n[x]: https://e\n\n\n\nlast")
     lines = out.split("\n")
     assert lines == [
-        "&#45; item\\", "&#43; item\\", "&#62; quote\\", "1&#46; one\\", "2&#41; two\\", "&#35; h\\",
-        "&#61;==\\", "&nbsp;&nbsp;&nbsp;&nbsp;code", "", "last",
+        "\\- item\\", "\\+ item\\", "\\> quote\\", "1\\. one\\", "2\\) two\\", "\\# h\\",
+        "\\===\\", "&nbsp;&nbsp;&nbsp;&nbsp;code\\", "\\[x]: https\\://e", "", "last",
     ]
 
 
@@ -78,12 +123,11 @@ def test_block_keeps_lines_and_neutralises_line_starts():
 def test_block_lines_read_as_the_input_lines(text):
     out = escape.block(text)
     for line in out.split("\n"):
-        assert not line.startswith((" ", "\t", "-", "+", ">", "=", "#", "`", "~", "*", "_", "|"))
+        assert not line.startswith((" ", "\t", "-", "+", ">", "=", "#", "`", "~", "*", "_", "|", "["))
         assert not re.match(r"\d+[.)]", line)
-        assert "<" not in line
+        assert re.search(r"(?<!\\)<[A-Za-z/!?]", line) is None
     expected = [line.strip() for line in escape.visible(text).split("\n") if line.strip()]
-    assert [_unescape(x.removesuffix("\\")).replace("\xa0", " ").strip()
-            for x in out.split("\n") if x] == expected
+    assert [_unescape(x.removesuffix("\\")).strip() for x in out.split("\n") if x] == expected
 
 
 def test_html_comment_cannot_end_the_comment():
@@ -103,8 +147,8 @@ def test_is_http_url():
 
 
 def test_inline_leaves_bare_urls_and_emails_unlinked():
-    assert escape.inline("see https://evil.example/x") == "see https&#58;//evil.example/x"
-    assert escape.inline("WWW.evil.example") == "WWW&#46;evil.example"
+    assert escape.inline("see https://evil.example/x") == "see https\\://evil.example/x"
+    assert escape.inline("WWW.evil.example") == "WWW\\.evil.example"
     assert escape.inline("mail a@b.example") == "mail a@&#8203;b.example"
     assert escape.inline("ratio 3:1, awww.b") == "ratio 3:1, awww.b"
 
@@ -116,8 +160,9 @@ BIDI_AND_INVISIBLE = ("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2
 def test_bidi_and_invisible_characters_are_shown_everywhere_untrusted_text_goes():
     text = "price\u202e01$ per\u200brow"
     shown = "price<U+202E>01$ per<U+200B>row"
-    assert html.unescape(escape.inline(text)) == shown
-    assert html.unescape(escape.block(text)) == shown
+    assert _unescape(escape.inline(text)) == shown
+    assert _unescape(escape.block(text)) == shown
+    assert html.unescape(escape.html_text(text)) == shown
     assert escape.code_block(text) == f"```\n{shown}\n```"
     assert html.unescape(escape.html_comment(text)) == shown
     assert escape.xml_text(text) == shown

@@ -43,7 +43,8 @@ def test_outcome_elements_carry_summary_and_details():
     assert failure.get("type") == "data.ranges"
     assert failure.text.startswith("pH must be within [0, 14]\nalcohol must be within [0, 20]")
     evidence = json.loads(failure.text.split("evidence:\n", 1)[1])
-    assert evidence["examples"][0] == {"row": 17, "column": "pH", "value": 15.2}
+    assert evidence["examples"][0] == {"row": 17, "line": 19, "column": "pH", "value": 15.2,
+                                       "rule": "outside [0, 14]"}
     assert cases["data.ranges [wine: data/wine.csv]"].get("line") == "9"
     error = cases["pipeline.run [python train.py]"].find("error")
     assert error.get("message") == "the command timed out after 120 s"

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
 from markdown_structure import cells, split_fences, table_rows
-from samples import INJECTION, hostile_report, representative_report
+from samples import INJECTION, evidence_report, hostile_report, representative_report
 from snapshots import assert_golden, normalize
 
 from checker.github.publish import COMMENT_LIMIT as GITHUB_COMMENT_LIMIT
@@ -32,6 +33,11 @@ def test_golden_shortened_report(tmp_path):
 
 def test_golden_hostile_report():
     assert_golden("report-hostile.md", render_markdown(hostile_report()))
+
+
+def test_golden_evidence_report():
+    """Evidence as tables, a big family folded, the failing rows linked to the artifact."""
+    assert_golden("report-evidence.md", render_markdown(evidence_report()))
 
 
 def test_snapshot_normalisation_hides_durations_and_temp_paths(tmp_path):
@@ -111,15 +117,23 @@ def test_a_details_section_per_failure_error_and_warning_failures_first():
     assert text.count("<details>") == text.count("</details>") == 5
 
 
-def test_evidence_is_pretty_json_in_a_fence_and_metrics_are_a_table():
+def test_examples_are_a_table_long_text_a_text_block_and_metrics_a_table():
     report = representative_report()
-    _, blocks = split_fences(render_markdown(report))
-    ranges = next(c for c in report.checks if c.id == "data.ranges")
-    assert json.loads(blocks[1]) == ranges.evidence
-    assert blocks[1].startswith('{\n  "examples"')
     text = render_markdown(report)
+    _, blocks = split_fences(text)
+    assert blocks[0].startswith("epoch 1\nepoch 2")  # pipeline.run's output tail, as text
+    assert "| row | line | column | value | rule |\n|---:|---:|---|---|---|\n" in text
+    assert "| 17 | 19 | pH | 15.2 | outside [0, 14] |" in text
     assert "| violations | 4 |" in text
     assert "Location: mlsmoke.yml, line 9" in text
+
+
+def test_evidence_that_is_not_a_list_of_records_stays_json():
+    check = CheckResult("pipeline.predict", Status.FAIL, "bad",
+                        evidence={"predictions": [1, 2], "python": "3.11"})
+    report = Report(status=Status.FAIL, checks=[check], started_at="", duration_s=1)
+    _, blocks = split_fences(render_markdown(report))
+    assert json.loads(blocks[0]) == {"predictions": [1, 2], "python": "3.11"}
 
 
 def test_long_evidence_is_truncated():
@@ -133,7 +147,7 @@ def test_long_evidence_is_truncated():
 def test_latency_percentiles_table():
     text = render_markdown(representative_report())
     assert "| Endpoint | Requests | p50 | p95 | max |" in text
-    assert "| http&#58;//127.0.0.1:8080 | 50 | 41 ms | 312 ms | 403 ms |" in text
+    assert "| http\\://127.0.0.1:8080 | 50 | 41 ms | 312 ms | 403 ms |" in text
 
 
 def test_no_latency_table_without_latency_metrics():
@@ -165,23 +179,23 @@ def test_empty_report_renders():
 def test_injection_is_inert():
     text = render_markdown(hostile_report())
     outside, blocks = split_fences(text)
-    assert "<img" not in outside
+    assert re.search(r"(?<!\\)<img", outside.replace("&lt;img", "")) is None
     assert "@someone" not in outside
-    assert outside.count("<details>") == outside.count("</details>") == 1
-    assert outside.index("<details>") < outside.index("</details>")
+    opened, closed = re.findall(r"(?m)^<details>", outside), re.findall(r"(?m)^</details>$", outside)
+    assert len(opened) == len(closed) == 1
+    assert outside.index("\n<details>") < outside.index("\n</details>")
     assert "</details>" in outside.splitlines()[-3]
-    # The evidence block holds the values exactly, so nothing escaped from it.
-    evidence = hostile_report().checks[0].evidence
-    assert json.loads(blocks[0]) == evidence
+    assert blocks == []  # the examples are a table: every cell escaped (rendered: tests/integration)
 
 
 def test_injection_keeps_every_table_row_at_five_cells():
     text = render_markdown(hostile_report())
     rows = [cells(r) for r in table_rows(text)]
-    check_rows = [r for r in rows if len(r) != 2]  # the metrics table has two columns
+    check_rows = [r for r in rows if len(r) != 2]  # the metrics and examples tables have two columns
     assert len(check_rows) == 4  # header, separator, two checks
     assert {len(r) for r in check_rows} == {5}
     assert {len(r) for r in rows if r not in check_rows} == {2}
+    assert len([r for r in rows if len(r) == 2]) == 4 + 5  # metrics: 2 + 2; examples: 2 + 3
 
 
 def test_injection_builds_no_list_heading_or_code_in_details():
@@ -243,7 +257,7 @@ def test_short_report_is_not_shortened():
 def test_hostile_title_is_escaped_in_the_headline():
     text = render_markdown(hostile_report())
     assert INJECTION not in split_fences(text)[0]
-    assert text.splitlines()[1].startswith("## ❌ Smoke --&gt; &lt;/details&gt;&lt;img")
+    assert text.splitlines()[1].startswith("## ❌ Smoke --> \\</details>\\<img")
 
 
 def test_long_details_and_many_metrics_are_bounded():

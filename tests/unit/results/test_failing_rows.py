@@ -15,8 +15,10 @@ from checker.results.failing_rows import (
     FailingRows,
     file_name,
     neutral,
+    with_distinct_names,
     write_failing_rows,
 )
+from checker.results.model import CheckResult, Report, Status
 
 
 def _rows(name: str, *values: FailingRow) -> FailingRows:
@@ -82,3 +84,32 @@ def test_checks_of_one_data_file_share_its_file(tmp_path: Path) -> None:
 def test_nothing_failing_writes_nothing(tmp_path: Path) -> None:
     assert write_failing_rows([_rows("f.csv")], tmp_path, Redactor()) == []
     assert not (tmp_path / FOLDER).exists()
+
+
+def _failing_check(check: str, contract: str, data_file: str) -> CheckResult:
+    rows = FailingRows(file_name(contract, data_file), check, ("id",), (FailingRow(0, "id", 1),), 1,
+                       (contract, data_file))
+    return CheckResult(check, Status.FAIL, "x", subject=f"{contract}: {data_file}", failing_rows=rows,
+                       metrics={"failing_rows": {"file": rows.path, "rows": 1, "total": 1}})
+
+
+def test_sources_whose_names_clean_alike_get_names_of_their_own(tmp_path: Path) -> None:
+    sources = [("data.ranges", "a/b.csv"), ("data.nulls", "a/b.csv"), ("data.ranges", "a_b.csv"),
+               ("data.ranges", "c.csv")]
+    checks = [_failing_check(check, "wine", data_file) for check, data_file in sources]
+    clashing = [c.failing_rows.file for c in checks[:3:2] if c.failing_rows]
+    assert clashing == ["wine__a_b.csv.csv"] * 2  # the collision
+    report = with_distinct_names(Report(status=Status.FAIL, checks=checks, started_at="", duration_s=1))
+    names = [c.failing_rows.file for c in report.checks if c.failing_rows]
+    assert names[0] == names[1] != names[2]  # one file per data file, still shared by its checks
+    assert names[3] == "wine__c.csv.csv"  # no collision, no hash
+    assert all(n.startswith("wine__a_b.csv-") and n.endswith(".csv") for n in names[:3])
+    assert [c.metrics["failing_rows"]["file"] for c in report.checks] == [f"{FOLDER}/{n}" for n in names]
+    found = [c.failing_rows for c in report.checks if c.failing_rows]
+    assert len(write_failing_rows(found, tmp_path, Redactor())) == 3
+
+
+def test_without_a_collision_the_report_is_left_as_it_is() -> None:
+    report = Report(status=Status.FAIL, checks=[_failing_check("data.ranges", "wine", "a/b.csv")],
+                    started_at="", duration_s=1)
+    assert with_distinct_names(report) is report

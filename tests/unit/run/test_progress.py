@@ -89,3 +89,50 @@ def test_the_summary_counts_one_warning_and_two_errors_in_good_english():
                                                                           Status.ERROR)
     assert "1 passed, 0 failed, 2 warnings, 1 error, 1 skipped in" in _summary_line(
         Status.PASS, Status.WARN, Status.WARN, Status.ERROR, Status.SKIP)
+
+
+def _summary(*checks: CheckResult) -> list[str]:
+    from pathlib import Path
+
+    from checker.results.model import Report
+
+    stream = io.StringIO()
+    report = Report(status=Status.FAIL, checks=list(checks), started_at="", duration_s=1.0)
+    Progress(stream, live=False).summary(report, Path("out"))
+    return stream.getvalue().splitlines()
+
+
+def _allowed(value: object, **example: object) -> CheckResult:
+    found = {"row": 3, "line": 5, "column": "plan", "value": value, "rule": "not in [basic, pro]", **example}
+    return CheckResult(id="data.allowed", status=Status.FAIL, subject="shop: data/a.csv",
+                       summary="1 row with values not allowed: plan (1)", evidence={"examples": [found]})
+
+
+def test_a_failing_data_check_shows_its_first_offending_value():
+    lines = _summary(_allowed("Pro"))
+    assert lines[1].startswith("  ✗ data.allowed [shop: data/a.csv]: 1 row")
+    assert lines[2] == "      plan: 'Pro' not in [basic, pro] (row 3, line 5)"
+
+
+def test_a_null_or_a_repeated_row_reads_without_a_value():
+    nulls = CheckResult(id="data.nulls", status=Status.FAIL, summary="1 row with nulls",
+                        evidence={"examples": [{"row": 0, "column": "alcohol", "value": None,
+                                                "rule": "null, not nullable"}]})
+    assert _summary(nulls)[2] == "      alcohol: null, not nullable (row 0)"
+
+
+def test_checks_without_examples_show_no_value_line():
+    """The twin: a failure of another family, or one without examples, is one line."""
+    other = CheckResult(id="endpoint.predict", status=Status.FAIL, summary="HTTP 500",
+                        evidence={"examples": [{"column": "x", "value": 1, "rule": "r"}]})
+    bare = CheckResult(id="data.ranges", status=Status.FAIL, summary="out of range")
+    lines = _summary(other, bare)
+    assert [line for line in lines if line.startswith("      ")] == []
+
+
+def test_the_offending_value_cannot_drive_the_terminal():
+    lines = _summary(_allowed("\x1b[2J\x1b]0;pwned\x07\n::error::x" + "y" * 200, column="pl\x1ban\u202e"))
+    value_line = lines[2]
+    assert "\x1b" not in "\n".join(lines) and "\x07" not in value_line and "\u202e" not in value_line
+    assert value_line.startswith("      pl") and "\\x1b[2J" in value_line and "<U+202E>" in value_line
+    assert len(value_line) < 200 and not any(line.startswith("::") for line in lines)

@@ -59,7 +59,8 @@ def test_datetime_bounds_are_inclusive(tmp_path: Path) -> None:
     ranges = by_id(failing, "data.ranges")
     assert ranges.metrics["violations"] == 2
     assert ranges.evidence["examples"][0] == {"row": 1, "column": "at", "value": "2021-01-01T00:00:00",
-                                              "line": 3}
+                                              "line": 3,
+                                              "rule": "outside [2020-01-01T00:00:00, 2020-12-31T23:59:59]"}
 
 
 def test_datetime_bounds_with_a_zone_offset_are_compared_in_utc(tmp_path: Path) -> None:
