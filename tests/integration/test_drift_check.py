@@ -79,7 +79,9 @@ def test_shifted_feature_fails_both_with_its_psi(tmp_path: Path) -> None:
     assert psi.metrics["column"] == "alcohol" and psi.metrics["psi"] > 0.2
     assert psi.metrics["by_column"]["pH"] < 0.05
     assert psi.summary.startswith("PSI above 0.2 in 1 of 3 columns: alcohol ")
-    assert "Bins of alcohol" in psi.details
+    assert psi.evidence["bins_of"] == "alcohol" and len(psi.evidence["bins"]) >= 2
+    assert psi.evidence["columns"][0]["column"] == "alcohol"  # a table in the report, worst first
+    assert [c["column"] for c in ks.evidence["columns"]][0] == "alcohol"
     assert ks.metrics["column"] == "alcohol" and ks.metrics["ks_pvalue"] < 0.01
     assert "alcohol p=" in ks.summary
     assert psi.location is not None and psi.location.line == 11  # the drift entry (no psi_max key)
@@ -90,8 +92,8 @@ def test_ks_statistic_equals_scipy_on_the_same_data(tmp_path: Path) -> None:
     _, ks = drift(project(tmp_path, reference, current))
     expected = ks_2samp(reference["alcohol"].to_numpy(), current["alcohol"].to_numpy())
     assert ks.metrics["by_column"]["alcohol"] == pytest.approx(expected.pvalue)
-    row = next(line for line in ks.details.splitlines() if line.startswith("alcohol"))
-    assert float(row.split()[1]) == pytest.approx(expected.statistic, abs=1e-4)
+    row = next(c for c in ks.evidence["columns"] if c["column"] == "alcohol")
+    assert row["KS statistic"] == pytest.approx(expected.statistic, abs=1e-4)
 
 
 def test_unseen_category_fails_psi(tmp_path: Path) -> None:
@@ -99,7 +101,7 @@ def test_unseen_category_fails_psi(tmp_path: Path) -> None:
     current = table(2000, seed=1, colors=("red", "white", "rosé", "rosé"))
     psi, ks = drift(project(tmp_path, reference, current))
     assert psi.status is Status.FAIL and psi.metrics["column"] == "color"
-    assert "(unseen in reference)" in psi.details
+    assert "(unseen in reference)" in [b["bin"] for b in psi.evidence["bins"]]
     assert {"bin": "(unseen in reference)", "reference": 0.0, "current": pytest.approx(0.5, abs=0.05)} \
         in psi.evidence["bins"]
     assert ks.status is Status.PASS  # KS looks at numbers only
@@ -155,8 +157,8 @@ def test_unparseable_numbers_are_left_out(tmp_path: Path) -> None:
     text = pa.array([str(v) for v in reference["alcohol"].to_pylist()[:-5]] + ["n/a"] * 5)
     psi, _ = drift(project(tmp_path, reference, reference.set_column(1, "alcohol", text)))
     assert psi.status is Status.PASS and psi.metrics["by_column"]["alcohol"] < 0.01
-    assert next(line for line in psi.details.splitlines() if line.startswith("alcohol")).split()[3:] \
-        == ["500", "495"]
+    row = next(c for c in psi.evidence["columns"] if c["column"] == "alcohol")
+    assert (row["reference n"], row["current n"]) == (500, 495)
 
 
 def example_copy(tmp_path: Path) -> Path:
@@ -210,7 +212,7 @@ def test_datetime_bool_and_category_columns(tmp_path: Path) -> None:
     psi, ks = drift(config)
     assert psi.status is Status.FAIL and psi.metrics["column"] == "when"
     assert psi.metrics["by_column"]["flag"] < 0.1 and psi.metrics["by_column"]["kind"] < 0.1
-    assert "> 2024-12-30" in psi.details
+    assert any("> 2024-12-30" in b["bin"] for b in psi.evidence["bins"])
     assert ks.status is Status.FAIL and list(ks.metrics["by_column"]) == ["when"]
 
 

@@ -17,7 +17,6 @@ from checker.checks.drift.chart_data import distributions
 from checker.checks.drift.measure import ColumnDrift, Measure, UnreadableFileError, measure
 from checker.checks.engine import run_checks
 from checker.checks.registry import DRIFT_KS, DRIFT_PSI, checks_of
-from checker.checks.text_table import text_table
 from checker.config.paths import PathRefusedError, inside_root
 from checker.config.schema import Config, DriftEntry
 from checker.contracts.model import ColumnType, Contract
@@ -25,6 +24,7 @@ from checker.results.model import CheckResult, Location, Status, truncate
 from checker.run.context import RunContext
 
 TOP = 3  # columns named in a summary
+COLUMNS_SHOWN = 50  # rows of the per-column table in the evidence
 
 
 def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
@@ -125,20 +125,17 @@ def psi_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[s
     else:
         summary = f"no column drifts: highest PSI {worst.psi:.3f} ({worst.column}) of {len(scored)} columns"
     summary += _problems_note(found)
-    details = text_table(["column", "kind", "PSI", "reference n", "current n"],
-                     [[c.column, c.kind, f"{c.psi:.4f}", str(c.reference_values), str(c.current_values)]
-                      for c in scored])
-    details += f"\n\nBins of {worst.column} (share of values):\n" + text_table(
-        ["bin", "reference", "current"],
-        [[label, f"{ref:.1%}", f"{cur:.1%}"] for label, ref, cur in worst.bins])
+    columns = [{"column": c.column, "kind": c.kind, "PSI": round(c.psi or 0.0, 4),
+                "reference n": c.reference_values, "current n": c.current_values} for c in scored]
     return CheckResult(
         id=DRIFT_PSI.id, status=Status.FAIL if drifting or found.problems else Status.PASS,
-        subject=subject, summary=summary, details=details, location=location,
+        subject=subject, summary=summary, location=location,
         metrics={"psi": round(worst.psi or 0.0, 6), "column": worst.column, "psi_max": entry.psi_max,
                  "by_column": {c.column: round(c.psi or 0.0, 6) for c in scored}},
-        evidence=evidence | _problem_evidence(found) | {
+        evidence={"columns": truncate(columns, max_items=COLUMNS_SHOWN)} | evidence | _problem_evidence(found) | {
             "bins": truncate([{"bin": b, "reference": round(r, 6), "current": round(c, 6)}
-                              for b, r, c in worst.bins], max_items=30)} | distributions(drifting))
+                              for b, r, c in worst.bins], max_items=30),
+            "bins_of": worst.column} | distributions(drifting))
 
 
 def ks_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[str, Any],
@@ -158,16 +155,17 @@ def ks_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[st
         summary = (f"no column drifts: lowest KS p-value {worst.ks_pvalue:.2g} ({worst.column}) "
                    f"of {len(tested)} columns")
     summary += _problems_note(found)
-    details = text_table(["column", "KS statistic", "p-value", "reference n", "current n"],
-                     [[c.column, f"{c.ks_statistic:.4f}", f"{c.ks_pvalue:.3g}",
-                       str(c.reference_values), str(c.current_values)] for c in tested])
+    columns = [{"column": c.column, "KS statistic": round(c.ks_statistic or 0.0, 4),
+                "p-value": float(f"{c.ks_pvalue:.3g}"), "reference n": c.reference_values,
+                "current n": c.current_values} for c in tested]
     return CheckResult(
         id=DRIFT_KS.id, status=Status.FAIL if drifting or found.problems else Status.PASS,
-        subject=subject, summary=summary, details=details, location=location,
+        subject=subject, summary=summary, location=location,
         metrics={"ks_pvalue": worst.ks_pvalue, "ks_statistic": worst.ks_statistic, "column": worst.column,
                  "ks_pvalue_min": entry.ks_pvalue_min, "sample_max": entry.sample_max,
                  "by_column": {c.column: c.ks_pvalue for c in tested}},
-        evidence=evidence | _problem_evidence(found) | distributions(drifting))
+        evidence={"columns": truncate(columns, max_items=COLUMNS_SHOWN)} | evidence | _problem_evidence(found)
+        | distributions(drifting))
 
 
 def _nothing_compared(check: str, found: Measure, subject: str, evidence: dict[str, Any],
