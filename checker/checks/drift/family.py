@@ -132,7 +132,8 @@ def psi_result(found: Measure, entry: DriftEntry, subject: str, evidence: dict[s
         subject=subject, summary=summary, location=location,
         metrics={"psi": round(worst.psi or 0.0, 6), "column": worst.column, "psi_max": entry.psi_max,
                  "by_column": {c.column: round(c.psi or 0.0, 6) for c in scored}},
-        evidence={"columns": truncate(columns, max_items=COLUMNS_SHOWN)} | evidence | _problem_evidence(found) | {
+        evidence={"columns": truncate(columns, max_items=COLUMNS_SHOWN)} | evidence
+        | _problem_evidence(found) | {
             "bins": truncate([{"bin": b, "reference": round(r, 6), "current": round(c, 6)}
                               for b, r, c in worst.bins], max_items=30),
             "bins_of": worst.column} | distributions(drifting))
