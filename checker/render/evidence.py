@@ -53,6 +53,7 @@ def _verdict(record: Mapping[str, Any]) -> str:
 class Layout:
     columns: tuple[Column, ...]
     others: bool = True  # the records' other keys get columns too, after these
+    nested: bool = False  # cells may hold lists and mappings, shown as compact JSON
 
 
 # The evidence lists with a table of their own: key → columns, in reading order.
@@ -67,8 +68,12 @@ KNOWN: dict[str, Layout] = {
     "changes": Layout((Column("column", ("column",), pick=lambda r: r.get("column") or "(table)"),
                        Column("change", ("change",)), Column("base", ("base",)), Column("head", ("head",)),
                        Column("kind", ("kind",)))),
+    # endpoint.parity: a row's input, and a class's probabilities, are compact JSON in their cell
+    "mismatches": Layout((Column("row", ("row",), numeric=True), Column("offline", ("offline",)),
+                          Column("served", ("served",)), Column("input", ("input",), max_chars=80)),
+                         nested=True),
 }
-TITLES = {"examples": "Examples", "probes": "Probes", "changes": "Changes"}
+TITLES = {"examples": "Examples", "probes": "Probes", "changes": "Changes", "mismatches": "Mismatches"}
 
 
 @dataclass(frozen=True)
@@ -101,11 +106,12 @@ def build(evidence: Mapping[str, Any], max_chars: int | None) -> EvidenceView:
 
 
 def _table(key: str, value: Any, budget: Budget) -> TableView | None:
-    records = _records(value)
+    layout = KNOWN.get(key, Layout(()))
+    records = _records(value, layout.nested)
     if records is None:
         return None
     rows, left = records
-    columns = _layout(KNOWN.get(key, Layout(())), rows)
+    columns = _layout(layout, rows)
     shown = rows[: budget.rows]
     left += len(rows) - len(shown)
     return TableView(
@@ -118,7 +124,7 @@ def _table(key: str, value: Any, budget: Budget) -> TableView | None:
     )
 
 
-def _records(value: Any) -> tuple[list[Mapping[str, Any]], int] | None:
+def _records(value: Any, nested: bool = False) -> tuple[list[Mapping[str, Any]], int] | None:
     """The flat records of a list (and how many entries its "… N more items" marker left
     out), or None when `value` is not such a list."""
     if not isinstance(value, list) or not value:
@@ -127,7 +133,8 @@ def _records(value: Any) -> tuple[list[Mapping[str, Any]], int] | None:
     if isinstance(value[-1], str) and value[-1].startswith("…"):
         left = _count(value[-1])
         value = value[:-1]
-    if not value or not all(isinstance(v, Mapping) and all(_flat(x) for x in v.values()) for v in value):
+    if not value or not all(isinstance(v, Mapping) and (nested or all(_flat(x) for x in v.values()))
+                            for v in value):
         return None
     return list(value), left
 

@@ -42,6 +42,13 @@ def test_probes_read_probe_sent_status_verdict_and_an_excerpt() -> None:
     assert table.rows[1][2] == table.rows[1][4] == "–"
 
 
+def test_parity_mismatches_read_row_offline_served_input_with_nested_cells() -> None:
+    mismatch = {"row": 7, "input": {"hue": 1.2, "alcohol": 13.1}, "offline": [0.1, 0.9], "served": [0.8, 0.2]}
+    table = _table({"mismatches": [mismatch]})
+    assert table.header == ("row", "offline", "served", "input")
+    assert table.rows == (("7", "[0.1, 0.9]", "[0.8, 0.2]", '{"hue": 1.2, "alcohol": 13.1}'),)
+
+
 def test_untrusted_cells_stay_inert_and_on_one_row() -> None:
     hostile = "a | b\n`c` <img src=x> @team [l](https://e) ![i](x)"
     table = _table({"examples": [{"row": 1, "column": "c|d", "value": hostile, "rule": "x"}]})
