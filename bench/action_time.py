@@ -37,7 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from e2e.action_files import base_image, copy_action  # noqa: E402
+from e2e.action_files import base_image, commit_all, copy_action  # noqa: E402
 from integration.fake_github import FakeGithub  # noqa: E402
 
 from checker import __version__  # noqa: E402
@@ -104,10 +104,7 @@ def scratch_repository(bench: Bench, name: str, nonce: str | None) -> Path:
                     ignore=shutil.ignore_patterns(".venv", "mlsmoke-out", "__pycache__"))
     (source / ".github" / "workflows").mkdir(parents=True)
     (source / ".github" / "workflows" / "smoke.yml").write_text(WORKFLOW, encoding="utf-8")
-    git = ["git", "-C", str(source), "-c", "user.name=bench", "-c", "user.email=bench@example.com"]
-    subprocess.run([*git, "init", "-q", "-b", "fix"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "bench"], check=True)
+    commit_all(source, "fix", "bench")
     return source
 
 

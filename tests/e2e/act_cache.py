@@ -5,8 +5,9 @@ change the job's outcome."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+
+from e2e.action_files import commit_all
 
 UPLOAD_STAND_IN = """\
 name: upload-artifact stand-in
@@ -39,7 +40,4 @@ def _stand_in(folder: Path, action_yml: str, ref: str) -> None:
     """A git repository where act, offline, finds a remote action at `ref`."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "action.yml").write_text(action_yml, encoding="utf-8")
-    git = ["git", "-C", str(folder), "-c", "user.name=e2e", "-c", "user.email=e2e@example.com"]
-    subprocess.run([*git, "init", "-q", "-b", ref], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "stand-in"], check=True)
+    commit_all(folder, ref, "stand-in")

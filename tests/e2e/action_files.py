@@ -32,3 +32,12 @@ def local_base() -> str | None:
 
 def base_image() -> str:
     return os.environ.get("BASE_IMAGE") or local_base() or "python:3.11-slim"
+
+
+def commit_all(folder: Path, branch: str, message: str) -> None:
+    """Everything in `folder` committed on `branch` (the repository is made on first use)."""
+    git = ["git", "-C", str(folder), "-c", "user.name=e2e", "-c", "user.email=e2e@example.com"]
+    if not (folder / ".git").exists():
+        subprocess.run([*git, "init", "-q", "-b", branch], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", message], check=True)

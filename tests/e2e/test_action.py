@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from e2e.act_cache import seed_action_cache
-from e2e.action_files import copy_action
+from e2e.action_files import commit_all, copy_action
 from integration.actions_env import FAULTY_ROWS, GOOD_ROWS, wine_project
 from integration.fake_github import FakeGithub
 
@@ -85,11 +85,7 @@ class ScratchRepository:
 
     def push(self, rows: str) -> None:
         wine_project(self.source / "project", rows)
-        git = ["git", "-C", str(self.source), "-c", "user.name=e2e", "-c", "user.email=e2e@example.com"]
-        if not (self.source / ".git").exists():
-            subprocess.run([*git, "init", "-q", "-b", "fix"], check=True)
-        subprocess.run([*git, "add", "-A"], check=True)
-        subprocess.run([*git, "commit", "-qm", "push"], check=True)
+        commit_all(self.source, "fix", "push")
 
     def act(self, timeout_s: int = ACT_TIMEOUT_S, **env: str) -> ActRun:
         """Run the workflow; `env` adds variables (E2E_IMAGE="" makes the action choose its image)."""

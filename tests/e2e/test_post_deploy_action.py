@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from e2e.act_cache import seed_action_cache
-from e2e.action_files import copy_action
+from e2e.action_files import commit_all, copy_action
 from e2e.test_action import ACT_TIMEOUT_S, TOKEN, ActRun  # the image fixture: tests/e2e/conftest.py
 from e2e.test_action import WORKFLOW as PR_WORKFLOW
 from fake_model_server import Behavior, serving
@@ -49,10 +49,7 @@ def scratch_repository(root: Path) -> Path:
     (source / ".github" / "workflows").mkdir(parents=True)
     (source / ".github" / "workflows" / "post-deploy.yml").write_text(WORKFLOW, encoding="utf-8")
     endpoint_project(source / "project")
-    git = ["git", "-C", str(source), "-c", "user.name=e2e", "-c", "user.email=e2e@example.com"]
-    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "deploy"], check=True)
+    commit_all(source, "main", "deploy")
     return source
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from e2e.act_cache import seed_action_cache
+from e2e.action_files import commit_all, copy_action
 from helpers import REPO
 from integration.actions_env import python_runner_cache
 from integration.fake_github import FakeGithub
@@ -61,11 +62,7 @@ def act_run(tmp_path: Path, fake: FakeGithub, fault: bool) -> subprocess.Complet
         (pytest.fail if os.environ.get("MLSMOKE_REQUIRE_DOCKER") == "1" else pytest.skip)(
             "act is not installed")
     source = tmp_path / "source"
-    source.mkdir()
-    for name in ("action.yml", "pyproject.toml", "README.md"):
-        shutil.copy2(REPO / name, source / name)
-    for folder in ("action", "checker"):
-        shutil.copytree(REPO / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    copy_action(source)
     shutil.copytree(REPO / "examples" / "wine-quality", source / "project",
                     ignore=shutil.ignore_patterns(".venv", "mlsmoke-out"))
     if fault:  # the first wine's alcohol, 14.23, beyond the contract's 15.5
@@ -73,10 +70,7 @@ def act_run(tmp_path: Path, fake: FakeGithub, fault: bool) -> subprocess.Complet
         data.write_text(data.read_text().replace("1,14.23,", "1,41.23,", 1))
     (source / ".github" / "workflows").mkdir(parents=True)
     (source / ".github" / "workflows" / "smoke.yml").write_text(WORKFLOW, encoding="utf-8")
-    git = ["git", "-C", str(source), "-c", "user.name=e2e", "-c", "user.email=e2e@example.com"]
-    subprocess.run([*git, "init", "-q", "-b", "fix"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "push"], check=True)
+    commit_all(source, "fix", "push")
     event = {"pull_request": {"number": PR, "head": {"sha": "d" * 40, "ref": "fix"},
                               "base": {"ref": "main"}}, "number": PR}
     (tmp_path / "event.json").write_text(json.dumps(event), encoding="utf-8")
