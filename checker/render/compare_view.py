@@ -19,6 +19,7 @@ HEADLINE_NAMES = 5
 class DeltaTable:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    text_columns: int = 1  # the leading columns that are names (left-aligned), not numbers
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def _tables(deltas: Mapping[str, Any]) -> tuple[DeltaTable, ...]:
         found.append(DeltaTable(("Drift (PSI)", "Feature", "Base", "Head", "Change"), tuple(
             (escape.cell(entry, max_chars=120), escape.cell(feature, max_chars=60),
              *_plain_delta(_mapping(v)))
-            for entry, features in psi.items() for feature, v in _mapping(features).items())))
+            for entry, features in psi.items() for feature, v in _mapping(features).items()), 2))
     return tuple(found)
 
 

@@ -39,7 +39,7 @@ def compared_report() -> Report:
     checks += [CheckResult(id="pipeline.metrics", status=Status.PASS, subject="python train.py", summary="",
                            metrics={"numbers": {"accuracy": 0.87, "rmse": 0.3}}),
                CheckResult(id="compare.latency", status=Status.FAIL, subject="http://127.0.0.1:8080",
-                           summary="p95 +56% is above +25% (p50 30 → 41 ms (+37%), p95 200 → 312 ms (+56%))")]
+                           summary="p95 +56% is above +25%: p50 30 → 41 ms (+37%), p95 200 → 312 ms (+56%)")]
     head = replace(head, checks=checks)
     base = Base("artifact mlsmoke-results (run 41)", base_report(), head_sha="2" * 40,
                 link="https://github.com/acme/wine/actions/runs/41")
@@ -112,3 +112,12 @@ def test_the_shortened_report_keeps_the_new_failures_and_drops_the_deltas() -> N
     text = shorten_markdown(compared_report(), 2500)
     assert len(text) <= 2500
     assert "**New failures:** `data.ranges`" in text
+
+
+def test_the_psi_table_aligns_its_two_text_columns_left() -> None:
+    head = replace(compared_report(), compare={"base": {"source": "base.json"}, "skipped": None,
+                                               "new": [], "fixed": [],
+                                               "deltas": {"psi": {"wine: a → b": {"alcohol": {"base": 0.1,
+                                                                                             "head": 0.3}}}}})
+    text = render_markdown(head)
+    assert "| Drift (PSI) | Feature | Base | Head | Change |\n|---|---|---:|---:|---:|\n" in text
