@@ -54,7 +54,7 @@ def _latency_one(gate: LatencyGate, name: str, head: Mapping[str, float], base: 
             over.append(f"{label} {pct:+.0f}% is above +{limit:g}%")
     if not parts:
         return _skip(COMPARE_LATENCY.id, name, "no latency percentile on both sides")
-    summary = "; ".join(over) + f" ({', '.join(parts)})" if over else ", ".join(parts)
+    summary = "; ".join(over) + f": {', '.join(parts)}" if over else ", ".join(parts)
     return CheckResult(id=COMPARE_LATENCY.id, status=Status.FAIL if over else Status.PASS, subject=name,
                        summary=summary, evidence=evidence, location=given.location if over else None)
 

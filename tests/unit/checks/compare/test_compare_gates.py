@@ -37,6 +37,7 @@ def test_an_endpoint_half_again_as_slow_fails_compare_latency() -> None:
     [result] = gates.latency(GATE, given)
     assert result.status is Status.FAIL and result.subject == "model"
     assert "p95 +67% is above +25%" in result.summary
+    assert result.summary == "p95 +67% is above +25%: p95 60 → 100 ms (+67%)"  # no nested brackets
     assert result.evidence["p95_ms"] == {"base": 60, "head": 100, "delta_ms": 40, "delta_pct": 66.67,
                                          "increase_max_pct": 25}
 
