@@ -10,9 +10,10 @@ from typing import Any
 
 from checker.render import escape
 from checker.results.compare import change_pct, number
-from checker.results.model import Report
+from checker.results.model import KNOWN, Report
 
 HEADLINE_NAMES = 5
+_KNOWN = " (known, baselined)"
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,13 @@ class CompareView:
 
 def headline(report: Report) -> str:
     """'**New failures:** `endpoint.latency` (svc) · ' before the counts, or ''."""
-    new = _entries(report, "new")
+    listed = _entries(report, "new")
+    known = _known(report)
+    new = [e for e in listed if (e.get("id"), e.get("subject")) not in known]
     if not new:
         return ""
     names = [_name(e) for e in new[:HEADLINE_NAMES]]
-    more = _count(report, "new") - len(names)
+    more = _count(report, "new") - (len(listed) - len(new)) - len(names)
     return "**New failures:** " + ", ".join(names) + (f" and {more} more" if more > 0 else "") + " · "
 
 
@@ -47,10 +50,12 @@ def build(report: Report, tables: bool = True) -> CompareView | None:
         return None
     skipped = compare.get("skipped")
     deltas = compare.get("deltas") if tables else None
+    known = _known(report)
     return CompareView(
         heading=_heading(compare.get("base")),
         skipped=escape.inline(skipped, max_chars=500) if skipped else "",
-        new=tuple(f"❌ {_name(e)}: {escape.inline(e.get('summary', ''), max_chars=300)}"
+        new=tuple(f"❌ {_name(e)}{_KNOWN if (e.get('id'), e.get('subject')) in known else ''}: "
+                  f"{escape.inline(e.get('summary', ''), max_chars=300)}"
                   for e in _entries(report, "new")),
         fixed=tuple(f"✅ {_name(e)}" for e in _entries(report, "fixed")),
         tables=_tables(deltas) if isinstance(deltas, Mapping) else (),
@@ -65,6 +70,11 @@ def _heading(base: Any) -> str:
     if not parts:
         parts.append(escape.inline(base.get("source") or "base", max_chars=200))
     return f"Compared with base ({', '.join(parts)})"
+
+
+def _known(report: Report) -> set[tuple[str, str]]:
+    """(id, subject) of the failures the baseline knows: new against the base, but not gating."""
+    return {(c.id, c.subject) for c in report.checks if c.baseline == KNOWN}
 
 
 def _entries(report: Report, kind: str) -> list[Mapping[str, Any]]:

@@ -121,3 +121,14 @@ def test_the_psi_table_aligns_its_two_text_columns_left() -> None:
                                                                                              "head": 0.3}}}}})
     text = render_markdown(head)
     assert "| Drift (PSI) | Feature | Base | Head | Change |\n|---|---|---:|---:|---:|\n" in text
+
+
+def test_a_new_failure_the_baseline_knows_is_marked_and_left_out_of_the_headline() -> None:
+    # the PR breaks data.ranges against the base and records it in the baseline file: the run
+    # passes, so the headline must not say "New failures: data.ranges" before "0 new failures"
+    report = compared_report()
+    known = [replace(c, baseline="known") if c.id == "data.ranges" else c for c in report.checks]
+    text = render_markdown(replace(report, checks=known))
+    headline = next(line for line in text.splitlines() if line.startswith("**New failures:**"))
+    assert "`data.ranges`" not in headline and "`compare.latency`" in headline
+    assert "- ❌ `data.ranges` (wine: data/wine.csv) (known, baselined): " in text
