@@ -153,6 +153,12 @@ def test_latency_against_base_is_a_bar_pair_per_percentile() -> None:
     assert latency_vs_base("svc", (None, 4.0), (None, 9.0)).rows[0] == ("p50", "–", "4 ms", "–")
 
 
+def test_latency_against_base_draws_no_zero_bar_for_a_side_that_did_not_report() -> None:
+    view = latency_vs_base("svc", (None, 44.0), (250.0, 320.0))
+    assert '["p95 base", "p95 head"]' in view.block and "  bar [250, 0]\n  bar [0, 320]" in view.block
+    assert view.rows[0] == ("p50", "–", "44 ms", "–")  # the table keeps it
+
+
 def test_psi_chart_ranks_the_features_and_draws_the_threshold() -> None:
     scores = {f"f{i}": i / 100 for i in range(30)}
     view = psi_chart(scores, 0.2)
