@@ -210,6 +210,15 @@ def test_metrics_against_base_pair_each_metric_and_table_them_all() -> None:
     assert [row[0] for row in negative.rows] == ["accuracy", "log_loss"]
 
 
+def test_metrics_of_another_scale_than_the_first_are_in_the_table_only() -> None:
+    # accuracy (0-1) beside rows.train (225): one axis would draw accuracy as an invisible bar
+    view = metrics_vs_base({"accuracy": (1.0, 0.96), "rows.train": (225.0, 150.0), "f1": (0.0, 0.5),
+                            "loss": (0.3, 0.2)})
+    assert view is not None
+    assert '["accuracy base", "accuracy head", "f1 base", "f1 head", "loss base", "loss head"]' in view.block
+    assert "(3 of 4, all in the table)" in view.block and len(view.rows) == 4
+
+
 def test_family_charts_are_bounded_and_each_drawn_once() -> None:
     checks = [latency_check(f"svc{i}") for i in range(20)]
     assert len(family_charts(checks)) == 8
