@@ -84,7 +84,8 @@ def _metric_one(name: str, gate: MetricGate, base: float | None, head: float | N
         summary = f"{rule} of {abs(delta):.4g} is above the allowed {limit:g}: {summary}"
     return CheckResult(id=COMPARE_METRICS.id, status=Status.FAIL if failed else Status.PASS, subject=name,
                        summary=summary, location=given.location if failed else None,
-                       evidence={"base": base, "head": head, "delta": delta, f"max_{rule}": limit})
+                       evidence={"base": base, "head": head, "delta": float(f"{delta:.12g}"),
+                                 f"max_{rule}": limit})
 
 
 def _no_base(base: Base) -> str:

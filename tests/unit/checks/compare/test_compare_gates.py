@@ -86,6 +86,12 @@ def test_metric_gates_fail_only_the_wrong_way(gate: MetricGate, base: float, hea
     assert result.evidence["base"] == base and result.evidence["head"] == head
 
 
+def test_a_metric_delta_has_no_float_noise_in_the_evidence() -> None:
+    given = gates.GateInput([metrics({"m": 0.96})], base_of(metrics({"m": 1.0})))
+    [result] = gates.metrics({"m": MetricGate(max_drop=0.02)}, given)
+    assert result.evidence["delta"] == -0.04  # not -0.040000000000000036
+
+
 def test_a_metric_missing_on_either_side_is_a_skip() -> None:
     given = gates.GateInput([metrics({"a": 1.0})], base_of(metrics({"b": 1.0})))
     found = gates.metrics({"a": MetricGate(max_drop=0.1), "b": MetricGate(max_drop=0.1)}, given)
