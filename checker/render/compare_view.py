@@ -127,7 +127,8 @@ def _ms(value: Any) -> str:
     pair = _mapping(value)
     base, head = number(pair.get("base")), number(pair.get("head"))
     if base is None or head is None:
-        return f"{_num(base)} → {_num(head)}" + (" ms" if base is not None or head is not None else "")
+        whole = [("–" if v is None else f"{v:.0f}") for v in (base, head)]
+        return f"{whole[0]} → {whole[1]}" + (" ms" if base is not None or head is not None else "")
     pct = change_pct(base, head)
     change = _arrow(base, head, lambda d: f"{d:+.0f} ms" + (f" ({pct:+.0f}%)" if pct is not None else ""))
     return f"{base:.0f} → {head:.0f} ms {change}"

@@ -132,3 +132,11 @@ def test_a_new_failure_the_baseline_knows_is_marked_and_left_out_of_the_headline
     headline = next(line for line in text.splitlines() if line.startswith("**New failures:**"))
     assert "`data.ranges`" not in headline and "`compare.latency`" in headline
     assert "- ❌ `data.ranges` (wine: data/wine.csv) (known, baselined): " in text
+
+
+def test_a_latency_one_side_lacks_is_in_whole_ms_like_the_others() -> None:
+    head = replace(compared_report(), compare={
+        "base": {"source": "base.json"}, "skipped": None, "new": [], "fixed": [],
+        "deltas": {"latency": {"svc": {"p50_ms": {"base": None, "head": 71.88},
+                                       "p95_ms": {"base": 56.02, "head": None}}}}})
+    assert "| svc | – → 72 ms | 56 → – ms |" in render_markdown(head)
