@@ -164,3 +164,14 @@ def test_a_compare_gate_is_baselined_by_its_check_and_subject() -> None:
     assert apply([slow], entries, "b.json").checks[0].baseline == "known"
     other = CheckResult(id="compare.latency", status=Status.FAIL, subject="other", summary="p95 +60%")
     assert apply([other], entries, "b.json").checks[0].baseline == "new"
+
+
+def test_an_endpoint_whose_latency_was_not_measured_is_named_in_the_skip() -> None:
+    skipped = CheckResult(id="endpoint.latency", status=Status.SKIP, subject="model",
+                          summary="skipped: the service did not start")
+    given = gates.GateInput([skipped], base_of(latency("model", 40, 60)))
+    [result] = gates.latency(GATE, given)
+    assert (result.status, result.subject) == (Status.SKIP, "model")
+    assert result.summary == "endpoint.latency measured nothing: skipped: the service did not start"
+    [alone] = gates.latency(GATE, gates.GateInput([], base_of()))
+    assert alone.summary == "no endpoint.latency result to compare"
