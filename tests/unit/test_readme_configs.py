@@ -1,9 +1,11 @@
 """Every mlsmoke.yml snippet of the README validates: each ```yaml block whose keys are
 mlsmoke.yml sections replaces those sections of the wine-quality example, and `mlsmoke
-validate` accepts the result (a user copies these verbatim)."""
+validate` accepts the result (a user copies these verbatim). Its baseline file and results.json
+examples read as such files too."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +17,8 @@ from click.testing import CliRunner
 from helpers import REPO
 
 from checker.cli import main
+from checker.results.schema import problems
+from checker.run.baseline import read_entries
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 EXAMPLE = REPO / "examples" / "wine-quality"
@@ -57,3 +61,18 @@ def test_a_readme_snippet_validates(tmp_path: Path, line: int, snippet: dict[str
                                          encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", "--config", str(project / "mlsmoke.yml")])
     assert result.exit_code == 0, f"README.md line {line}: {result.output}"
+
+
+def _json_examples() -> dict[str, str]:
+    found = re.findall(r"^```json\n(.*?)^```", README, re.S | re.M)
+    return {next(iter(json.loads(text))): text for text in found}
+
+
+def test_the_readme_baseline_example_is_a_baseline_file(tmp_path: Path) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text(_json_examples()["version"], encoding="utf-8")
+    assert [e.check for e in read_entries(path)] == ["data.ranges"]
+
+
+def test_the_readme_results_example_is_a_results_file() -> None:
+    assert problems(json.loads(_json_examples()["schema_version"])) == []
