@@ -157,10 +157,12 @@ def validate(config_path: str) -> None:
     loaded = load_config(config_path, dict(os.environ), allow_unset=True)
     Policy.of(loaded)  # a `checks:` rule naming no check is a config error here too
     config = loaded.config
-    parts = [_plural(len(config.contracts), "contract")]
+    parts = [_plural(len(config.contracts), "contract")] if config.contracts else []
     parts += [section for section in ("data", "drift", "pipeline", "endpoint")
               if getattr(config, section)]
-    click.echo(f"{config_path}: valid ({', '.join(parts)})")
+    parts += ["compare"] if config.compare is not None else []
+    parts += [f"checks: {_plural(len(config.checks), 'rule')}"] if config.checks else []
+    click.echo(f"{config_path}: valid ({', '.join(parts) or 'nothing to check'})")
     if loaded.unset_variables:
         click.echo("environment variables it uses that are not set here: "
                    + ", ".join(loaded.unset_variables))

@@ -14,11 +14,14 @@ KNOWN_MARK = "(known, baselined) "
 
 
 def headline(report: Report) -> str:
-    """' — **2** new failures (3 known, baselined)', or '' when no baseline was read."""
+    """' — **2** new failures (3 known, baselined)', or '' when no baseline was read or
+    nothing failed."""
     summary = report.baseline
     if summary is None:
         return ""
     new, known = summary.get("new", 0), summary.get("known", 0)
+    if not new and not known:
+        return ""  # nothing failed: the Baseline section lists what was fixed
     noun = "failure" if new == 1 else "failures"
     return f" — **{new}** new {noun} ({known} known, baselined)"
 

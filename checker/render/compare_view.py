@@ -10,15 +10,17 @@ from typing import Any
 
 from checker.render import escape
 from checker.results.compare import change_pct, number
-from checker.results.model import Report
+from checker.results.model import KNOWN, Report
 
 HEADLINE_NAMES = 5
+_KNOWN = " (known, baselined)"
 
 
 @dataclass(frozen=True)
 class DeltaTable:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    text_columns: int = 1  # the leading columns that are names (left-aligned), not numbers
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,13 @@ class CompareView:
 
 def headline(report: Report) -> str:
     """'**New failures:** `endpoint.latency` (svc) · ' before the counts, or ''."""
-    new = _entries(report, "new")
+    listed = _entries(report, "new")
+    known = _known(report)
+    new = [e for e in listed if (e.get("id"), e.get("subject")) not in known]
     if not new:
         return ""
     names = [_name(e) for e in new[:HEADLINE_NAMES]]
-    more = _count(report, "new") - len(names)
+    more = _count(report, "new") - (len(listed) - len(new)) - len(names)
     return "**New failures:** " + ", ".join(names) + (f" and {more} more" if more > 0 else "") + " · "
 
 
@@ -46,10 +50,12 @@ def build(report: Report, tables: bool = True) -> CompareView | None:
         return None
     skipped = compare.get("skipped")
     deltas = compare.get("deltas") if tables else None
+    known = _known(report)
     return CompareView(
         heading=_heading(compare.get("base")),
         skipped=escape.inline(skipped, max_chars=500) if skipped else "",
-        new=tuple(f"❌ {_name(e)}: {escape.inline(e.get('summary', ''), max_chars=300)}"
+        new=tuple(f"❌ {_name(e)}{_KNOWN if (e.get('id'), e.get('subject')) in known else ''}: "
+                  f"{escape.inline(e.get('summary', ''), max_chars=300)}"
                   for e in _entries(report, "new")),
         fixed=tuple(f"✅ {_name(e)}" for e in _entries(report, "fixed")),
         tables=_tables(deltas) if isinstance(deltas, Mapping) else (),
@@ -64,6 +70,11 @@ def _heading(base: Any) -> str:
     if not parts:
         parts.append(escape.inline(base.get("source") or "base", max_chars=200))
     return f"Compared with base ({', '.join(parts)})"
+
+
+def _known(report: Report) -> set[tuple[str, str]]:
+    """(id, subject) of the failures the baseline knows: new against the base, but not gating."""
+    return {(c.id, c.subject) for c in report.checks if c.baseline == KNOWN}
 
 
 def _entries(report: Report, kind: str) -> list[Mapping[str, Any]]:
@@ -99,7 +110,7 @@ def _tables(deltas: Mapping[str, Any]) -> tuple[DeltaTable, ...]:
         found.append(DeltaTable(("Drift (PSI)", "Feature", "Base", "Head", "Change"), tuple(
             (escape.cell(entry, max_chars=120), escape.cell(feature, max_chars=60),
              *_plain_delta(_mapping(v)))
-            for entry, features in psi.items() for feature, v in _mapping(features).items())))
+            for entry, features in psi.items() for feature, v in _mapping(features).items()), 2))
     return tuple(found)
 
 
@@ -116,7 +127,8 @@ def _ms(value: Any) -> str:
     pair = _mapping(value)
     base, head = number(pair.get("base")), number(pair.get("head"))
     if base is None or head is None:
-        return f"{_num(base)} → {_num(head)}" + (" ms" if base is not None or head is not None else "")
+        whole = [("–" if v is None else f"{v:.0f}") for v in (base, head)]
+        return f"{whole[0]} → {whole[1]}" + (" ms" if base is not None or head is not None else "")
     pct = change_pct(base, head)
     change = _arrow(base, head, lambda d: f"{d:+.0f} ms" + (f" ({pct:+.0f}%)" if pct is not None else ""))
     return f"{base:.0f} → {head:.0f} ms {change}"

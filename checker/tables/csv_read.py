@@ -65,7 +65,11 @@ def csv_header(path: Path, delimiter: str = ",") -> list[str]:
     import csv
 
     text = header_line(path)
-    return next(csv.reader([text], delimiter=delimiter))
+    try:
+        return next(csv.reader([text], delimiter=delimiter, strict=True))
+    except csv.Error:
+        raise TableReadError("the header has a line break inside a quoted column name (or an "
+                             "unclosed quote): put each column name on the first line") from None
 
 
 def header_line(path: Path) -> str:

@@ -38,6 +38,21 @@ def test_validate_good_config_exits_0(tmp_path):
     assert done.stdout.strip() == "mlsmoke.yml: valid (1 contract)"
 
 
+def test_validate_names_the_compare_and_checks_sections_and_no_zero_contracts(tmp_path):
+    write_config(tmp_path, """
+        version: 1
+        endpoint: {url: "http://127.0.0.1:9/"}
+        compare:
+        checks:
+          - {id: endpoint.health, severity: warn}
+        """)
+    done = cli("validate", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "mlsmoke.yml: valid (endpoint, compare, checks: 1 rule)"
+    write_config(tmp_path, "version: 1\n")
+    assert cli("validate", cwd=tmp_path).stdout.strip() == "mlsmoke.yml: valid (nothing to check)"
+
+
 def test_validate_lists_unset_variables_but_passes(tmp_path):
     write_config(tmp_path, GOOD.replace("CLI test", "'${MLSMOKE_TEST_UNSET_TITLE}'"))
     done = cli("validate", cwd=tmp_path)

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from checker.checks.compare.deltas import latency_of, metrics_of
-from checker.checks.registry import COMPARE_LATENCY, COMPARE_METRICS
+from checker.checks.registry import COMPARE_LATENCY, COMPARE_METRICS, ENDPOINT_LATENCY
 from checker.config.compare_schema import LatencyGate, MetricGate
 from checker.config.location import Location
 from checker.results.compare import Base, change_pct
@@ -29,7 +29,10 @@ def latency(gate: LatencyGate, given: GateInput) -> list[CheckResult]:
     """One compare.latency result per endpoint the run measured."""
     ours = latency_of(given.head)
     if not ours:
-        return [_skip(COMPARE_LATENCY.id, "", "no endpoint.latency result to compare")]
+        unmeasured = [_skip(COMPARE_LATENCY.id, c.subject,
+                            f"{ENDPOINT_LATENCY.id} measured nothing: {c.summary}")
+                      for c in given.head if c.id == ENDPOINT_LATENCY.id]
+        return unmeasured or [_skip(COMPARE_LATENCY.id, "", f"no {ENDPOINT_LATENCY.id} result to compare")]
     if given.base.report is None:
         return [_skip(COMPARE_LATENCY.id, name, _no_base(given.base)) for name in ours]
     theirs = latency_of(given.base.report.checks)
@@ -54,7 +57,7 @@ def _latency_one(gate: LatencyGate, name: str, head: Mapping[str, float], base: 
             over.append(f"{label} {pct:+.0f}% is above +{limit:g}%")
     if not parts:
         return _skip(COMPARE_LATENCY.id, name, "no latency percentile on both sides")
-    summary = "; ".join(over) + f" ({', '.join(parts)})" if over else ", ".join(parts)
+    summary = "; ".join(over) + f": {', '.join(parts)}" if over else ", ".join(parts)
     return CheckResult(id=COMPARE_LATENCY.id, status=Status.FAIL if over else Status.PASS, subject=name,
                        summary=summary, evidence=evidence, location=given.location if over else None)
 
@@ -84,7 +87,8 @@ def _metric_one(name: str, gate: MetricGate, base: float | None, head: float | N
         summary = f"{rule} of {abs(delta):.4g} is above the allowed {limit:g}: {summary}"
     return CheckResult(id=COMPARE_METRICS.id, status=Status.FAIL if failed else Status.PASS, subject=name,
                        summary=summary, location=given.location if failed else None,
-                       evidence={"base": base, "head": head, "delta": delta, f"max_{rule}": limit})
+                       evidence={"base": base, "head": head, "delta": float(f"{delta:.12g}"),
+                                 f"max_{rule}": limit})
 
 
 def _no_base(base: Base) -> str:

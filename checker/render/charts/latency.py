@@ -87,12 +87,15 @@ def _figures(marked: Marks) -> str:
 
 def latency_vs_base(endpoint: str, p50: Pair, p95: Pair, budget: float | None = None) -> ChartView:
     """p50 and p95 of the base and the head side by side (a bar pair per percentile), the
-    budget as a line."""
+    budget as a line. A percentile one side did not report is in the table only (not a 0 bar),
+    unless neither percentile has both sides."""
     names = ("p50", "p95")
     pairs = (p50, p95)
-    categories = tuple(f"{n} {side}" for n in names for side in ("base", "head"))
-    base = tuple(v for pair in pairs for v in (pair[0] or 0.0, 0.0))
-    head = tuple(v for pair in pairs for v in (0.0, pair[1] or 0.0))
+    both = [(n, pair) for n, pair in zip(names, pairs, strict=True) if None not in pair]
+    drawn = both or list(zip(names, pairs, strict=True))
+    categories = tuple(f"{n} {side}" for n, _ in drawn for side in ("base", "head"))
+    base = tuple(v for _, pair in drawn for v in (pair[0] or 0.0, 0.0))
+    head = tuple(v for _, pair in drawn for v in (0.0, pair[1] or 0.0))
     series = [Series("bar", base), Series("bar", head)]
     if budget is not None:
         series.append(Series("line", (budget,) * len(categories)))

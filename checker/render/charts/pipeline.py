@@ -10,6 +10,7 @@ from checker.render.charts.view import ChartView, chart_view
 from checker.results.compare import number
 
 Pair = tuple[float | None, float | None]  # (base, head); None: the side did not report it
+SCALE = 10  # how many times larger or smaller than the first metric a drawn one may be
 
 
 def base_metrics_charts(deltas: Mapping[str, Any]) -> list[ChartView]:
@@ -26,9 +27,10 @@ def base_metrics_charts(deltas: Mapping[str, Any]) -> list[ChartView]:
 def metrics_vs_base(metrics: Mapping[str, Pair]) -> ChartView | None:
     """Base and head of each metric (at most MAX_BARS / 2 in the chart, all in the table);
     None when no metric has both sides. A metric below 0 is in the table only (Mermaid cannot
-    draw a bar down from 0)."""
+    draw a bar down from 0), and so is one more than SCALE times larger or smaller than the first
+    metric drawn (one axis would show it, or the first, as an invisible bar)."""
     compared = [(name, (b, h)) for name, (b, h) in metrics.items() if b is not None and h is not None]
-    plotted = [(name, pair) for name, pair in compared if min(pair) >= 0]
+    plotted = _same_scale([(name, (b, h)) for name, (b, h) in compared if min(b, h) >= 0])
     if not plotted:
         return None
     shown = plotted[: MAX_BARS // 2]
@@ -42,6 +44,15 @@ def metrics_vs_base(metrics: Mapping[str, Pair]) -> ChartView | None:
     rows = [(name, _value(b), _value(h), _delta(b, h)) for name, (b, h) in metrics.items()]
     return chart_view(chart, "Pipeline metrics, base vs head, as a table",
                       ("metric", "base", "head", "change"), rows)
+
+
+def _same_scale(metrics: list[tuple[str, tuple[float, float]]]) -> list[tuple[str, tuple[float, float]]]:
+    """The metrics on the scale of the first one that is not 0 (a 0 fits any scale)."""
+    anchor = next((max(pair) for _, pair in metrics if max(pair) > 0), None)
+    if anchor is None:
+        return metrics
+    return [(name, pair) for name, pair in metrics
+            if max(pair) == 0 or anchor / SCALE <= max(pair) <= anchor * SCALE]
 
 
 def _value(value: float | None) -> str:

@@ -153,6 +153,12 @@ def test_latency_against_base_is_a_bar_pair_per_percentile() -> None:
     assert latency_vs_base("svc", (None, 4.0), (None, 9.0)).rows[0] == ("p50", "–", "4 ms", "–")
 
 
+def test_latency_against_base_draws_no_zero_bar_for_a_side_that_did_not_report() -> None:
+    view = latency_vs_base("svc", (None, 44.0), (250.0, 320.0))
+    assert '["p95 base", "p95 head"]' in view.block and "  bar [250, 0]\n  bar [0, 320]" in view.block
+    assert view.rows[0] == ("p50", "–", "44 ms", "–")  # the table keeps it
+
+
 def test_psi_chart_ranks_the_features_and_draws_the_threshold() -> None:
     scores = {f"f{i}": i / 100 for i in range(30)}
     view = psi_chart(scores, 0.2)
@@ -202,6 +208,15 @@ def test_metrics_against_base_pair_each_metric_and_table_them_all() -> None:
     assert negative is not None and "log_loss" not in negative.block
     assert "1 of 2, all in the table" in negative.block
     assert [row[0] for row in negative.rows] == ["accuracy", "log_loss"]
+
+
+def test_metrics_of_another_scale_than_the_first_are_in_the_table_only() -> None:
+    # accuracy (0-1) beside rows.train (225): one axis would draw accuracy as an invisible bar
+    view = metrics_vs_base({"accuracy": (1.0, 0.96), "rows.train": (225.0, 150.0), "f1": (0.0, 0.5),
+                            "loss": (0.3, 0.2)})
+    assert view is not None
+    assert '["accuracy base", "accuracy head", "f1 base", "f1 head", "loss base", "loss head"]' in view.block
+    assert "(3 of 4, all in the table)" in view.block and len(view.rows) == 4
 
 
 def test_family_charts_are_bounded_and_each_drawn_once() -> None:

@@ -39,7 +39,7 @@ def compared_report() -> Report:
     checks += [CheckResult(id="pipeline.metrics", status=Status.PASS, subject="python train.py", summary="",
                            metrics={"numbers": {"accuracy": 0.87, "rmse": 0.3}}),
                CheckResult(id="compare.latency", status=Status.FAIL, subject="http://127.0.0.1:8080",
-                           summary="p95 +56% is above +25% (p50 30 → 41 ms (+37%), p95 200 → 312 ms (+56%))")]
+                           summary="p95 +56% is above +25%: p50 30 → 41 ms (+37%), p95 200 → 312 ms (+56%)")]
     head = replace(head, checks=checks)
     base = Base("artifact mlsmoke-results (run 41)", base_report(), head_sha="2" * 40,
                 link="https://github.com/acme/wine/actions/runs/41")
@@ -112,3 +112,31 @@ def test_the_shortened_report_keeps_the_new_failures_and_drops_the_deltas() -> N
     text = shorten_markdown(compared_report(), 2500)
     assert len(text) <= 2500
     assert "**New failures:** `data.ranges`" in text
+
+
+def test_the_psi_table_aligns_its_two_text_columns_left() -> None:
+    head = replace(compared_report(), compare={"base": {"source": "base.json"}, "skipped": None,
+                                               "new": [], "fixed": [],
+                                               "deltas": {"psi": {"wine: a → b": {"alcohol": {"base": 0.1,
+                                                                                             "head": 0.3}}}}})
+    text = render_markdown(head)
+    assert "| Drift (PSI) | Feature | Base | Head | Change |\n|---|---|---:|---:|---:|\n" in text
+
+
+def test_a_new_failure_the_baseline_knows_is_marked_and_left_out_of_the_headline() -> None:
+    # the PR breaks data.ranges against the base and records it in the baseline file: the run
+    # passes, so the headline must not say "New failures: data.ranges" before "0 new failures"
+    report = compared_report()
+    known = [replace(c, baseline="known") if c.id == "data.ranges" else c for c in report.checks]
+    text = render_markdown(replace(report, checks=known))
+    headline = next(line for line in text.splitlines() if line.startswith("**New failures:**"))
+    assert "`data.ranges`" not in headline and "`compare.latency`" in headline
+    assert "- ❌ `data.ranges` (wine: data/wine.csv) (known, baselined): " in text
+
+
+def test_a_latency_one_side_lacks_is_in_whole_ms_like_the_others() -> None:
+    head = replace(compared_report(), compare={
+        "base": {"source": "base.json"}, "skipped": None, "new": [], "fixed": [],
+        "deltas": {"latency": {"svc": {"p50_ms": {"base": None, "head": 71.88},
+                                       "p95_ms": {"base": 56.02, "head": None}}}}})
+    assert "| svc | – → 72 ms | 56 → – ms |" in render_markdown(head)

@@ -228,3 +228,13 @@ def test_a_baselined_pipeline_step_is_known_and_another_step_failing_is_new(tmp_
     write_config(tmp_path, PIPELINE.rstrip(" ") + '      setup: "python3 -c \'import sys; sys.exit(1)\'"\n')
     assert run(tmp_path).returncode == 1
     assert [c["id"] for c in results(tmp_path)["checks"] if c.get("baseline") == "new"] == ["pipeline.setup"]
+
+
+def test_a_baseline_fixed_whole_adds_no_zero_counts_to_the_headline(tmp_path):
+    folder = project(tmp_path)
+    cli_in_process("baseline", cwd=folder)
+    (folder / "d.csv").write_text("a,b,c\n1,x,1\n", encoding="utf-8")  # every entry fixed
+    assert run(folder).returncode == 0
+    report = (folder / "mlsmoke-out" / "report.md").read_text(encoding="utf-8")
+    assert "new failures" not in report.splitlines()[3]  # not "0 new failures (0 known, baselined)"
+    assert "passes now: remove it from the baseline" in report

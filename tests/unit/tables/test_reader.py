@@ -94,3 +94,11 @@ def test_prefetch_stops_its_thread_when_the_reader_stops_early() -> None:
         if item == 3:
             break
     assert threading.active_count() == before
+
+
+def test_a_line_break_in_a_quoted_column_name_is_a_clear_error(tmp_path: Path) -> None:
+    # the header is read from the first line; a name spanning lines would misname every column
+    path = tmp_path / "newline.csv"
+    path.write_text('id,"new\nline",label\n1,p,0\n', encoding="utf-8")
+    with pytest.raises(TableReadError, match="line break inside a quoted column name"):
+        open_table(path, TableOptions(as_text=True))

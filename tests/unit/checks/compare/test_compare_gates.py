@@ -37,6 +37,7 @@ def test_an_endpoint_half_again_as_slow_fails_compare_latency() -> None:
     [result] = gates.latency(GATE, given)
     assert result.status is Status.FAIL and result.subject == "model"
     assert "p95 +67% is above +25%" in result.summary
+    assert result.summary == "p95 +67% is above +25%: p95 60 → 100 ms (+67%)"  # no nested brackets
     assert result.evidence["p95_ms"] == {"base": 60, "head": 100, "delta_ms": 40, "delta_pct": 66.67,
                                          "increase_max_pct": 25}
 
@@ -83,6 +84,12 @@ def test_metric_gates_fail_only_the_wrong_way(gate: MetricGate, base: float, hea
     [result] = gates.metrics({"m": gate}, given)
     assert result.status is status, result.summary
     assert result.evidence["base"] == base and result.evidence["head"] == head
+
+
+def test_a_metric_delta_has_no_float_noise_in_the_evidence() -> None:
+    given = gates.GateInput([metrics({"m": 0.96})], base_of(metrics({"m": 1.0})))
+    [result] = gates.metrics({"m": MetricGate(max_drop=0.02)}, given)
+    assert result.evidence["delta"] == -0.04  # not -0.040000000000000036
 
 
 def test_a_metric_missing_on_either_side_is_a_skip() -> None:
@@ -157,3 +164,14 @@ def test_a_compare_gate_is_baselined_by_its_check_and_subject() -> None:
     assert apply([slow], entries, "b.json").checks[0].baseline == "known"
     other = CheckResult(id="compare.latency", status=Status.FAIL, subject="other", summary="p95 +60%")
     assert apply([other], entries, "b.json").checks[0].baseline == "new"
+
+
+def test_an_endpoint_whose_latency_was_not_measured_is_named_in_the_skip() -> None:
+    skipped = CheckResult(id="endpoint.latency", status=Status.SKIP, subject="model",
+                          summary="skipped: the service did not start")
+    given = gates.GateInput([skipped], base_of(latency("model", 40, 60)))
+    [result] = gates.latency(GATE, given)
+    assert (result.status, result.subject) == (Status.SKIP, "model")
+    assert result.summary == "endpoint.latency measured nothing: skipped: the service did not start"
+    [alone] = gates.latency(GATE, gates.GateInput([], base_of()))
+    assert alone.summary == "no endpoint.latency result to compare"
