@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from checker.results.model import KNOWN, NEW, CheckResult, Report, Status, verdict
+from checker.results.inert import one_line
+from checker.results.model import KNOWN, NEW, CheckResult, Report, Status, truncate, verdict
 
 BASELINE_VERSION = 1
 
@@ -106,6 +107,9 @@ def _within(now: Entry, entry: Entry) -> bool:
     return True
 
 
+REASON_CHARS = 160  # of an entry's reason, in a known failure's summary
+
+
 @dataclass(frozen=True)
 class Applied:
     checks: list[CheckResult]
@@ -122,9 +126,11 @@ def apply(checks: Sequence[CheckResult], entries: Sequence[Entry], file: str) ->
         shape, violations = fingerprint(result)
         now = Entry(result.id, result.subject, shape, violations)
         match = next((i for i, e in enumerate(entries) if e.key == now.key and _within(now, e)), None)
-        if match is not None:
-            used.add(match)
-        marked.append(replace(result, baseline=KNOWN if match is not None else NEW))
+        if match is None:
+            marked.append(replace(result, baseline=NEW))
+            continue
+        used.add(match)
+        marked.append(replace(result, baseline=KNOWN, summary=_with_reason(result.summary, entries[match])))
     fixed, stale = _unused(checks, [e for i, e in enumerate(entries) if i not in used])
     return Applied(marked, {
         "file": file,
@@ -133,6 +139,12 @@ def apply(checks: Sequence[CheckResult], entries: Sequence[Entry], file: str) ->
         "fixed": [e.to_dict() for e in fixed],
         "stale": [e.to_dict() for e in stale],
     })
+
+
+def _with_reason(summary: str, entry: Entry) -> str:
+    """The summary of a known failure, ending in the reason the baseline file gives for it."""
+    reason = truncate(one_line(entry.reason).strip(), max_chars=REASON_CHARS)
+    return f"{summary} (baselined: {reason})" if reason else summary
 
 
 def _unused(checks: Sequence[CheckResult], unused: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:

@@ -41,6 +41,16 @@ def test_a_malformed_probe_not_baselined_is_new():
     assert [c.baseline for c in more.checks] == ["new"]
 
 
+def test_a_known_failure_says_the_reason_its_entry_gives_on_one_line():
+    failing = CheckResult(id=ENDPOINT_HEALTH.id, status=Status.FAIL, summary="HTTP 503", subject="model")
+    [entry] = record([failing])
+    reasoned = Entry(entry.check, entry.subject, entry.fingerprint, reason="upstream outage\n::error::x")
+    [known] = apply([failing], [reasoned], "b.json").checks
+    assert known.summary == "HTTP 503 (baselined: upstream outage ::error::x)"
+    [plain] = apply([failing], [entry], "b.json").checks  # no reason written: the summary as it was
+    assert plain.summary == "HTTP 503" and plain.baseline == "known"
+
+
 def test_a_known_failure_does_not_gate_and_a_new_one_does():
     known = CheckResult(id=DATA_NULLS.id, status=Status.FAIL, summary="", baseline="known")
     assert verdict([known]) is Status.PASS
