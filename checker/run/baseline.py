@@ -8,14 +8,18 @@ exit 2 naming it.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from checker.checks.registry import NOTHING_CHECKED
 from checker.config.limits import MAX_BASELINE_BYTES
 from checker.config.load import LoadedConfig
 from checker.config.paths import confine
 from checker.errors import UsageError
 from checker.results.baseline import BASELINE_VERSION, Entry
+from checker.results.model import KNOWN, CheckResult, Report, Status, verdict
 from checker.results.schema import schema_problems
 from checker.run.outputs import read_json_file
 
@@ -61,3 +65,26 @@ def existing_entries(path: Path) -> list[Entry] | None:
 def write_entries(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def behind_known(report: Report) -> Report:
+    """Fail closed behind the baseline too: a family whose only results are known failures and
+    skips (a baselined `endpoint.health` blocks every endpoint check after it) checked nothing
+    this run. Each such family gets a warning saying so, instead of a silent green."""
+    by_family: dict[str, list[CheckResult]] = defaultdict(list)
+    for check in report.checks:
+        by_family[check.family].append(check)
+    warnings = []
+    for family, checks in by_family.items():
+        known = [c for c in checks if c.baseline == KNOWN]
+        if known and all(c.baseline == KNOWN or c.status is Status.SKIP for c in checks):
+            first = known[0]
+            skipped = sum(c.status is Status.SKIP for c in checks)
+            warnings.append(CheckResult(
+                id=NOTHING_CHECKED, status=Status.WARN, subject=family,
+                summary=(f"nothing was checked in {family} beyond known failures: {skipped} check(s) "
+                         f"skipped behind {first.id} [{first.subject}], which the baseline knows")))
+    if not warnings:
+        return report
+    checks = [*report.checks, *warnings]
+    return replace(report, checks=checks, status=verdict(checks, report.fail_on))

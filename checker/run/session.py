@@ -27,7 +27,7 @@ from checker.github.env import GithubSettings
 from checker.results.baseline import with_baseline
 from checker.results.model import Report, Status
 from checker.run import runner
-from checker.run.baseline import baseline_path, existing_entries
+from checker.run.baseline import baseline_path, behind_known, existing_entries
 from checker.run.compare import base_results, with_comparison
 from checker.run.context import RunContext
 from checker.run.outputs import read_results, write_outputs
@@ -153,7 +153,7 @@ def _judged(report: Report, loaded: LoadedConfig) -> Report:
     entries = existing_entries(baseline_path(loaded))
     if entries is None:
         return report
-    return with_baseline(report, entries, loaded.config.baseline.file)
+    return behind_known(with_baseline(report, entries, loaded.config.baseline.file))
 
 
 def load(settings: RunSettings) -> LoadedConfig:

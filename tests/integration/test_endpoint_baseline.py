@@ -59,3 +59,31 @@ def test_an_unnamed_endpoint_is_matched_by_its_url(tmp_path: Path) -> None:
         done = cli_in_process("run", "--no-publish", cwd=tmp_path)
         assert done.returncode == 1
         assert checks(tmp_path)["endpoint.malformed"]["baseline"] == "new"
+
+
+def nothing_checked(tmp_path: Path) -> list[dict]:
+    data = json.loads((tmp_path / "mlsmoke-out" / "results.json").read_text(encoding="utf-8"))
+    return [c for c in data["checks"] if c["id"] == "run.nothing_checked"]
+
+
+def test_a_baselined_health_failure_warns_that_the_endpoint_went_unchecked(tmp_path: Path) -> None:
+    with serving(Behavior(columns=FEATURES, unhealthy=True)) as url:
+        config(tmp_path, url)
+        assert cli_in_process("baseline", cwd=tmp_path).returncode == 0
+        done = cli_in_process("run", "--no-publish", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr  # known: it does not gate …
+    assert checks(tmp_path)["endpoint.health"]["baseline"] == "known"
+    [warning] = nothing_checked(tmp_path)  # … but a green run that checked nothing says so
+    assert warning["status"] == "warn" and warning["subject"] == "endpoint"
+    assert "nothing was checked in endpoint beyond known failures" in warning["summary"]
+    assert "skipped behind endpoint.health [model]" in warning["summary"]
+
+
+def test_a_baselined_probe_beside_passing_checks_warns_of_nothing(tmp_path: Path) -> None:
+    faulty = Behavior(columns=FEATURES, max_rows=10, traceback_on_bad_input=True)
+    with serving(faulty) as url:
+        config(tmp_path, url)
+        cli_in_process("baseline", cwd=tmp_path)
+        assert cli_in_process("run", "--no-publish", cwd=tmp_path).returncode == 0
+    assert checks(tmp_path)["endpoint.malformed"]["baseline"] == "known"
+    assert nothing_checked(tmp_path) == []
