@@ -4,7 +4,7 @@ When a unique column's row groups never share a value (their min/max statistics 
 overlap), a row group's duplicates are its own. Its worker then reads that column first and
 answers it exactly (`ValueCounter`, which spills to disk past its budget), then decodes the
 columns the other rules need (every column, when the group has duplicates) and takes the whole
-rows of its first `cap` duplicates as the batches go by. data.unique's failing rows then need
+rows of its first `cap` duplicates as the batches go by. the unique rule's failing rows then need
 no second read of the file: `scan` rereads only when a row it keeps was not taken here (a
 duplicate in a column that is not settled this way).
 """

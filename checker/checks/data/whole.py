@@ -1,4 +1,4 @@
-"""data.unique's failing rows, whole: taken by the workers (settle.py) or read again."""
+"""The unique rule's failing rows, whole: taken by the workers (settle.py) or read again."""
 
 from __future__ import annotations
 
