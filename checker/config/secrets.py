@@ -72,6 +72,11 @@ _AUTHORIZATION = re.compile(
     r"(?!\*\*\*)[^\s\"',;}]+", re.IGNORECASE)
 _BEARER = re.compile(r"(\bbearer\s+)[A-Za-z0-9._~+/-]{16,}=*", re.IGNORECASE)
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}")
+# Fast paths of Redactor.text (tests/unit/config/test_secrets_fast.py proves them against the
+# full pass): every shape above without `:` or `=` is at least 12 characters long (the base64
+# run), and text made of number characters can hold no shape but a base64 run.
+_SHORTEST_SHAPE = 12
+_NUMBER = re.compile(r"[0-9.eE+-]*")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -140,12 +145,22 @@ class Redactor:
         return value
 
     def text(self, text: str) -> str:
+        if len(text) < _SHORTEST_SHAPE and ":" not in text and "=" not in text:
+            return self._known_only(text)  # no credential shape is this short
+        if _NUMBER.fullmatch(text):  # digits, sign, point, exponent: of the shapes, only a base64 run
+            return self._known_only(self._blobs(text))
+        return self._every_shape(text)
+
+    def _known_only(self, text: str) -> str:
+        return text if self._known is None else self._known.sub(PLACEHOLDER, text)
+
+    def _blobs(self, text: str) -> str:
+        return _BASE64_RUN.sub(lambda m: PLACEHOLDER if self._hides_secret(m.group(0)) else m.group(0), text)
+
+    def _every_shape(self, text: str) -> str:
         # Blobs first: replacing a secret's own base64 form inside a longer blob would leave
         # the rest of the blob (`x-access-token:` …) undecodable.
-        text = _BASE64_RUN.sub(lambda m: PLACEHOLDER if self._hides_secret(m.group(0)) else m.group(0),
-                               text)
-        if self._known is not None:
-            text = self._known.sub(PLACEHOLDER, text)
+        text = self._known_only(self._blobs(text))
         text = _TOKEN_SHAPES.sub(PLACEHOLDER, text)
         text = _WEBHOOK_URL.sub(rf"\1{PLACEHOLDER}", text)
         text = _URL_USERINFO.sub(f"{PLACEHOLDER}@", text)

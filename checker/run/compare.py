@@ -10,6 +10,7 @@ with the reason. The search and download are bounded by `compare.timeout` and th
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from checker.checks.deadline import Deadline
 from checker.config.compare_schema import CompareSettings
@@ -18,19 +19,24 @@ from checker.config.load import LoadedConfig
 from checker.config.paths import PathRefusedError, confine
 from checker.config.secrets import Redactor
 from checker.errors import UsageError
-from checker.github import artifacts
-from checker.github.api import GithubClient, RetryPolicy
 from checker.github.env import GithubSettings
 from checker.results.compare import Base
 from checker.results.model import Report
 from checker.results.schema import problems
 
-# a base that does not answer soon is not worth holding the job for
-_RETRY = RetryPolicy(attempts=3, backoff_s=1.0, max_wait_s=10.0, timeout_s=15.0)
+if TYPE_CHECKING:
+    from checker.github.api import RetryPolicy
+
+
+def _retry() -> RetryPolicy:
+    """A base that does not answer soon is not worth holding the job for."""
+    from checker.github.api import RetryPolicy
+
+    return RetryPolicy(attempts=3, backoff_s=1.0, max_wait_s=10.0, timeout_s=15.0)
 
 
 def base_results(loaded: LoadedConfig, github: GithubSettings, deadline: Deadline,
-                 retry: RetryPolicy = _RETRY) -> Base | None:
+                 retry: RetryPolicy | None = None) -> Base | None:
     """The base side of the comparison, or None when the config does not compare."""
     settings = loaded.config.compare
     if settings is None:
@@ -38,7 +44,7 @@ def base_results(loaded: LoadedConfig, github: GithubSettings, deadline: Deadlin
     if settings.results:
         return _local(loaded, settings.results)
     bounded = deadline.within(settings.timeout, "the compare section's timeout")
-    return _artifact(settings, github, bounded, retry)
+    return _artifact(settings, github, bounded, retry or _retry())
 
 
 def _local(loaded: LoadedConfig, path: str) -> Base:
@@ -58,6 +64,9 @@ def _local(loaded: LoadedConfig, path: str) -> Base:
 
 def _artifact(settings: CompareSettings, github: GithubSettings, deadline: Deadline,
               retry: RetryPolicy) -> Base:
+    from checker.github import artifacts  # the GitHub client only when a base is fetched
+    from checker.github.api import GithubClient
+
     source = f"artifact {settings.artifact}"
     branch, owner_repo = github.base_branch, github.owner_repo
     if not github.actions or branch is None:

@@ -14,11 +14,11 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from checker.checks.data.rules import RULES, ColumnRules, evaluate
 from checker.checks.data.tally import Tally
-from checker.checks.data.unique import Keys, keys_of
+from checker.checks.data.unique import Duplicates, Keys, keys_of
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -74,6 +74,13 @@ class _KeyList:
         self.keys.append(keys_of(values))
 
 
+class _Answered:
+    """Stands in for a column this part's worker answered already (settle.py)."""
+
+    def add(self, values: pa.Array) -> None:
+        pass
+
+
 @dataclass
 class Part:
     """What the rules found in one part of a file, its rows numbered from the file's start."""
@@ -85,12 +92,16 @@ class Part:
     ends_group: bool = False  # the last part of a Parquet row group
     tallies: dict[str, Tally] = field(default_factory=dict)
     keys: dict[str, list[Keys]] = field(default_factory=dict)
+    settled: dict[str, Duplicates] = field(default_factory=dict)  # unique columns answered here (settle.py)
+    whole: dict[int, dict[str, Any]] = field(default_factory=dict)  # their first duplicates' whole rows
 
     def check(self, batches: Iterable[pa.RecordBatch]) -> Part:
         self.tallies = {rule: Tally(cap=self.cap) for rule in RULES}
-        uniques = {rules.name: _KeyList() for rules, asked in self.asked if "unique" in asked}
+        keys = {rules.name: _KeyList() for rules, asked in self.asked
+                if "unique" in asked and rules.name not in self.settled}
+        uniques = {**{name: _Answered() for name in self.settled}, **keys}
         for batch in batches:
             evaluate(batch, self.first_row + self.rows, self.asked, self.tallies, uniques)
             self.rows += batch.num_rows
-        self.keys = {name: keys.keys for name, keys in uniques.items()}
+        self.keys = {name: found.keys for name, found in keys.items()}
         return self

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from checker.checks.data.parallel import Asked, Part, ordered, workers
 from checker.checks.data.rules import RULES, ColumnRules, evaluate
+from checker.checks.data.settle import settle_columns, settled_group
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
 from checker.checks.data.unique import RowCounter, ValueCounter
+from checker.checks.data.whole import taken_rows, whole_rows
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.contracts.model import ColumnType, naive_utc
 from checker.tables.reader import ColumnStats, RowGroup, TableStream
@@ -38,6 +40,8 @@ class FileScan:
     proven: dict[str, int] = field(default_factory=dict)  # rule → (column, row group) pairs proven
     # data.unique's first failing rows (report.failing_rows_max of them), whole, by row
     unique_whole: dict[int, dict[str, Any]] = field(default_factory=dict)
+    taken: dict[int, dict[str, Any]] = field(default_factory=dict)  # whole rows the workers took
+    cap: int = 0  # report.failing_rows_max
 
     def merge(self, part: Part) -> None:
         """Add a part checked apart; parts merge in file order."""
@@ -47,6 +51,10 @@ class FileScan:
         for name, keys in part.keys.items():
             for chunk in keys:
                 self.uniques[name].append(chunk)
+        for name, found in part.settled.items():
+            self.uniques[name].settled(found, part.rows)
+        if len(self.taken) < self.cap:  # later rows cannot be among the first `cap`
+            self.taken.update(part.whole)
 
 
 @dataclass(frozen=True)
@@ -74,13 +82,15 @@ def scan(stream: TableStream, columns: list[ColumnRules], asks: ScanAsks = ScanA
          bound: ScanDeadline = ScanDeadline()) -> FileScan:
     """Evaluate every rule of `columns` (all present in the file) over the whole stream;
     DeadlineExceededError when the deadline passes between two batches."""
-    found = FileScan(uniques={c.name: ValueCounter(MAX_EXAMPLES) for c in columns if c.column.unique})
+    found = FileScan(uniques={c.name: ValueCounter(MAX_EXAMPLES) for c in columns if c.column.unique},
+                     cap=asks.failing_rows_max if reread is not None else 0)
     for tally in found.tallies.values():
         tally.cap = asks.failing_rows_max
     row_counter = RowCounter() if asks.unique_rows else None
     names = [c.name for c in columns]
     if stream.parquet_schema is not None:  # one Parquet file: row group by row group
-        _scan_row_groups(stream, columns, found, row_counter, _Run(bound, asks.failing_rows_max))
+        run = _Run(bound, asks.failing_rows_max, take_whole=found.cap > 0)
+        _scan_row_groups(stream, columns, found, row_counter, run)
     elif row_counter is not None:
         asked = [(c, c.applies) for c in columns]
         for batch in bound.each(stream.batches(), found):
@@ -94,7 +104,8 @@ def scan(stream: TableStream, columns: list[ColumnRules], asks: ScanAsks = ScanA
     if asks.failing_rows_max and reread is not None:
         kept = unique_failing_rows(found)[: asks.failing_rows_max]
         if len(kept):
-            found.unique_whole = whole_rows(bound.each(reread(), found, "reading the repeated rows of"), kept)
+            found.unique_whole = taken_rows(found.taken, kept) or whole_rows(
+                bound.each(reread(), found, "reading the repeated rows of"), kept)
     return found
 
 
@@ -106,27 +117,6 @@ def unique_failing_rows(found: FileScan) -> np.ndarray:
     if found.duplicate_rows is not None:
         rows.append(found.duplicate_rows)
     return np.unique(np.concatenate(rows)) if rows else np.array([], np.int64)
-
-
-def whole_rows(batches: Iterable[pa.RecordBatch], wanted: np.ndarray) -> dict[int, dict[str, Any]]:
-    """The records at the sorted rows `wanted`, read batch by batch (stops after the last)."""
-    import numpy as np
-
-    from checker.tables.arrow_values import int64_array  # pa.array(numpy) would import pandas
-
-    found: dict[int, dict[str, Any]] = {}
-    offset = 0
-    for batch in batches:
-        end = offset + batch.num_rows
-        low, high = np.searchsorted(wanted, [offset, end])
-        if high > low:
-            rows = wanted[low:high]
-            records = batch.take(int64_array(rows - offset)).to_pylist()
-            found.update(zip((int(r) for r in rows), records, strict=True))
-        if high == len(wanted):
-            break
-        offset = end
-    return found
 
 
 def _evaluate(batch: pa.RecordBatch, found: FileScan, asked: Asked, row_counter: RowCounter | None,
@@ -178,7 +168,9 @@ class _Run:
 
     bound: ScanDeadline
     cap: int
+    take_whole: bool = False  # data.unique's failing rows are wanted whole
     separate: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # every column of the scan
 
 
 def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: FileScan,
@@ -188,7 +180,8 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
     native = {c.name: _native(schema.field(c.name).type, c.column.type) for c in columns}
     names = [c.name for c in columns]
     groups = stream.row_groups()
-    run = replace(run, separate=tuple(n for n in found.uniques if native[n] and _disjoint(groups, n)))
+    run = replace(run, separate=tuple(n for n in found.uniques if native[n] and _disjoint(groups, n)),
+                  names=tuple(names))
     plans = []
     first_row = 0
     for group in groups:
@@ -218,6 +211,10 @@ def _group_tasks(stream: TableStream, plans: list[_GroupPlan], found: FileScan, 
     for plan in bound.each(plans, found):
         if not plan.decode:
             yield partial(_undecoded, plan)
+        elif whole_groups and run.take_whole and (settle := settle_columns(plan.asked, run.separate)):
+            part = Part(plan.first_row, plan.asked, cap, ends_group=True)
+            yield partial(settled_group, stream, plan.group, part, (settle, run.names),
+                          partial(bound.each, found=found))
         elif whole_groups:
             batches = bound.each(stream.read_row_group(plan.group.index, plan.decode), found)
             yield partial(Part(plan.first_row, plan.asked, cap, ends_group=True).check, batches)

@@ -118,6 +118,12 @@ class ValueCounter:
         self._base += rows
         self._chunks, self._held = [], 0
 
+    def settled(self, found: Duplicates, rows: int) -> None:
+        """Add a segment of `rows` rows answered elsewhere (a row group, on its worker)."""
+        self.flush()
+        self._keep(found)
+        self._base += rows
+
     def _keep(self, found: Duplicates) -> None:
         self._rows.append(found.rows + self._base if self._spilled is None else found.rows)
         self._values += found.values[: self._examples - len(self._values)]

@@ -1,5 +1,7 @@
 """The data-only path stays light: `mlsmoke run --only data` on a small file (with failures to
-report) never imports pandas or scipy. A test of what is imported, not of time."""
+report) never imports pandas or scipy, nor the GitHub client (requests, the API and artifact
+modules: only a publish or a compare against an artifact needs them). A test of what is
+imported, not of time."""
 
 from __future__ import annotations
 
@@ -19,11 +21,12 @@ try:
     runpy.run_module("checker", run_name="__main__")
 except SystemExit as exit:
     code = exit.code
-print("heavy:", ",".join(sorted(m for m in ("pandas", "scipy") if m in sys.modules)), "exit:", code)
+heavy = ("pandas", "scipy", "requests", "checker.github.api", "checker.github.artifacts")
+print("heavy:", ",".join(sorted(m for m in heavy if m in sys.modules)), "exit:", code)
 """
 
 
-def test_data_only_run_imports_neither_pandas_nor_scipy(tmp_path: Path) -> None:
+def test_data_only_run_imports_neither_pandas_scipy_nor_the_github_client(tmp_path: Path) -> None:
     table = pa.table({"id": [1, 2, 2, 4], "x": [0.5, 7.0, None, 0.1], "kind": ["a", "b", "z", "a"]})
     pq.write_table(table, tmp_path / "small.parquet")
     pacsv.write_csv(table, tmp_path / "small.csv")
