@@ -168,6 +168,11 @@ class Report:
         `failed` output, the commit status). A breakdown by status lists errors apart."""
         return sum(1 for check in self.checks if check.status >= Status.FAIL)
 
+    @property
+    def known(self) -> int:
+        """Failed or errored checks the baseline knows (they do not gate)."""
+        return sum(1 for check in self.checks if check.status >= Status.FAIL and check.baseline == KNOWN)
+
     def by_family(self) -> dict[str, list[CheckResult]]:
         families: dict[str, list[CheckResult]] = {}
         for check in self.checks:

@@ -167,8 +167,17 @@ def test_a_push_build_has_no_comment_but_summary_outputs_and_status(tmp_path: Pa
     assert published.outcome.comment_url is None
     assert fake.statuses[0]["sha"] == "b" * 40  # GITHUB_SHA of the push
     assert (tmp_path / "summary.md").read_text(encoding="utf-8").startswith("<!-- mlsmoke:")
-    assert outputs(tmp_path) == {"status": "fail", "passed": "3", "failed": "3", "warnings": "2",
-                                 "report": str(tmp_path / "mlsmoke-out" / "report.md"), "comment-url": ""}
+    assert outputs(tmp_path) == {"status": "fail", "passed": "3", "failed": "3", "known": "0",
+                                 "warnings": "2", "report": str(tmp_path / "mlsmoke-out" / "report.md"),
+                                 "comment-url": ""}
+
+
+def test_known_failures_are_counted_apart_from_the_failed_output(tmp_path: Path, fake: FakeGithub) -> None:
+    report = representative_report()
+    first = next(i for i, c in enumerate(report.checks) if c.status >= Status.FAIL)
+    checks = [replace(c, baseline="known") if i == first else c for i, c in enumerate(report.checks)]
+    run_publish(tmp_path, fake, replace(report, checks=checks), event={"ref": "refs/heads/main"})
+    assert (outputs(tmp_path)["failed"], outputs(tmp_path)["known"]) == ("2", "1")
 
 
 def test_the_commit_status_is_opt_in(tmp_path: Path, fake: FakeGithub) -> None:
