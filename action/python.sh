@@ -36,16 +36,14 @@ PY
 )"
 cache="${MLSMOKE_CACHE_DIR:-${RUNNER_TOOL_CACHE:-${HOME}/.cache}/mlsmoke}"
 venv="${cache}/venv-${key}"
-bin="${venv}/bin"
-if [ -d "${venv}/Scripts" ]; then bin="${venv}/Scripts"; fi  # Windows
+venv_bin() { if [ -d "${venv}/Scripts" ]; then echo "${venv}/Scripts"; else echo "${venv}/bin"; fi; }  # Windows
 
 started=$SECONDS
 install() {
   echo "::group::Install mlsmoke ${key%%-*} into ${venv}"
   rm -rf "$venv"  # a half-made one, from a job that was killed
   "$python" -m venv "$venv"
-  if [ -d "${venv}/Scripts" ]; then bin="${venv}/Scripts"; fi
-  "${bin}/python" -m pip install --quiet --disable-pip-version-check "$action"
+  "$(venv_bin)/python" -m pip install --quiet --disable-pip-version-check "$action"
   touch "${venv}/.complete"
   echo "::endgroup::"
 }
@@ -80,6 +78,6 @@ echo "mlsmoke: checker ready in $((SECONDS - started)) s (runner: python, $("$py
 export MLSMOKE_RUNNER=python
 checking=$SECONDS
 status=0
-"${bin}/mlsmoke" "${args[@]}" || status=$?
+"$(venv_bin)/mlsmoke" "${args[@]}" || status=$?
 echo "mlsmoke: checks took $((SECONDS - checking)) s"
 exit "$status"
