@@ -26,7 +26,8 @@ TOKEN = "ghs_e2eSecretToken0123456789abcdefXYZ"
 PR = 7
 HEAD_SHA = "c" * 40
 ACT_TIMEOUT_S = 150
-WORKFLOW = """\
+# A pull_request job up to its checkout of E2E_SOURCE: the start of every PR workflow here.
+PR_JOB_HEAD = """\
 name: smoke
 on: pull_request
 permissions:
@@ -40,6 +41,8 @@ jobs:
         env:
           SOURCE: ${{ env.E2E_SOURCE }}
         run: cp -a "$SOURCE/." "$GITHUB_WORKSPACE/"
+"""
+WORKFLOW = PR_JOB_HEAD + """\
       - name: mlsmoke
         id: mlsmoke
         uses: ./

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from e2e.act_cache import seed_action_cache
 from e2e.action_files import commit_all, copy_action
+from e2e.test_action import PR_JOB_HEAD
 from helpers import REPO
 from integration.actions_env import python_runner_cache
 from integration.fake_github import FakeGithub
@@ -24,20 +25,7 @@ pytestmark = pytest.mark.e2e
 TOKEN = "ghs_e2ePythonRunner0123456789abcdefXYZ"
 PR = 9
 ACT_TIMEOUT_S = 900  # the first run installs the checker with pip
-WORKFLOW = """\
-name: smoke
-on: pull_request
-permissions:
-  contents: read
-  pull-requests: write
-jobs:
-  smoke:
-    runs-on: ubuntu-latest
-    steps:
-      - name: Check out (a copy of the test repository; this machine has no network)
-        env:
-          SOURCE: ${{ env.E2E_SOURCE }}
-        run: cp -a "$SOURCE/." "$GITHUB_WORKSPACE/"
+WORKFLOW = PR_JOB_HEAD + """\
       - name: Set up Python (as actions/setup-python does, through GITHUB_PATH)
         env:
           PYTHON_BIN: ${{ env.E2E_PYTHON_BIN }}
