@@ -3,11 +3,14 @@
 Retried: 5xx answers, 429, secondary rate limits (403 with `Retry-After` or a "secondary rate
 limit" message), an exhausted primary limit that resets soon, and connection errors. A wait
 longer than `RetryPolicy.max_wait_s` is not worth holding a CI job for: the error is raised.
+A client made with `deadline_at` (time.monotonic) never waits past it: each request's timeout
+is cut to the time left, and a retry that would start after it is not made.
 `requests` is imported when a client is made, never at start-up.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -48,12 +51,13 @@ class RetryPolicy:
 
 class GithubClient:
     def __init__(self, api_url: str, token: str | None, *, retry: RetryPolicy = RetryPolicy(),
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep, deadline_at: float = math.inf):
         import requests
 
         self.api_url = api_url.rstrip("/")
         self.retry = retry
         self.sleep = sleep
+        self.deadline_at = deadline_at
         self.session = requests.Session()
         self.session.headers.update({
             "Accept": "application/vnd.github+json",
@@ -73,19 +77,29 @@ class GithubClient:
         for attempt in range(1, self.retry.attempts + 1):
             try:
                 response = self.session.request(method, url, json=json, params=params,
-                                                timeout=self.retry.timeout_s, allow_redirects=redirects)
+                                                timeout=self.timeout_s(), allow_redirects=redirects)
             except requests.RequestException as exc:
-                if attempt == self.retry.attempts:
+                wait = self._backoff(attempt)
+                if attempt == self.retry.attempts or not self._may_wait(wait):
                     raise GithubApiError(method, path, None, type(exc).__name__) from None
-                self.sleep(self._backoff(attempt))
+                self.sleep(wait)
                 continue
             if response.ok:
                 return response
-            wait = self._retry_wait(response, attempt)
-            if wait is None or attempt == self.retry.attempts:
+            retry_in = self._retry_wait(response, attempt)
+            if retry_in is None or attempt == self.retry.attempts or not self._may_wait(retry_in):
                 raise GithubApiError(method, path, response.status_code, _message(response))
-            self.sleep(wait)
+            self.sleep(retry_in)
         raise AssertionError("unreachable")  # the loop returns or raises
+
+    def timeout_s(self) -> float:
+        """The next request's timeout: the policy's, cut to the time left before the deadline
+        (at least a tenth of a second, so a request past it fails fast instead of not starting)."""
+        return max(0.1, min(self.retry.timeout_s, self.deadline_at - time.monotonic()))
+
+    def _may_wait(self, seconds: float) -> bool:
+        """Whether a retry after `seconds` would still start before the deadline."""
+        return time.monotonic() + seconds < self.deadline_at
 
     def paginate(self, path: str, params: Mapping[str, Any] | None = None, *,
                  key: str | None = None) -> Iterator[Any]:

@@ -95,7 +95,7 @@ def download(client: GithubClient, owner_repo: tuple[str, str], artifact: Mappin
     location = answer.headers.get("Location")
     if answer.status_code not in (301, 302, 303, 307, 308) or not location:
         raise NoArtifactError(f"GET {path} answered HTTP {answer.status_code} without a download URL")
-    archive = _fetch(location, client.retry.timeout_s, deadline_at)
+    archive = _fetch(location, client.timeout_s(), deadline_at)
     run = artifact.get("workflow_run") or {}
     run_url = f"{server_url}/{owner}/{repo}/actions/runs/{int(run['id'])}" if run.get("id") else None
     return Found(results_member(archive), f"artifact {artifact.get('name')} (run {run.get('id')})",

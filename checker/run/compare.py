@@ -74,8 +74,7 @@ def _artifact(settings: CompareSettings, github: GithubSettings, deadline: Deadl
     if owner_repo is None or not github.token:
         return Base.missing(source, "no GITHUB_TOKEN and GITHUB_REPOSITORY to find the base "
                                     "branch's artifact")
-    client = GithubClient(github.api_url, github.token,
-                          retry=replace(retry, timeout_s=min(retry.timeout_s, max(1.0, deadline.left()))))
+    client = GithubClient(github.api_url, github.token, retry=retry, deadline_at=deadline.at)
     try:
         artifact = artifacts.newest(client, owner_repo, settings.artifact, branch, deadline.at)
         found = artifacts.download(client, owner_repo, artifact, deadline.at, github.server_url)
