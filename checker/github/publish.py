@@ -141,7 +141,7 @@ def set_commit_status(client: GithubClient, settings: GithubSettings, report: Re
     owner_repo, sha = settings.owner_repo, settings.head_sha
     if owner_repo is None or not sha:
         raise GithubApiError("POST", "/statuses", None, "no repository or commit to set a status on")
-    description = f"{report.title}: {report.counts[Status.PASS]} passed, {report.failed} failed"
+    description = status_description(report)
     body = {"state": "success" if report.status is Status.PASS else "failure",
             "context": context, "description": description[:140]}
     if settings.run_url:
@@ -149,6 +149,16 @@ def set_commit_status(client: GithubClient, settings: GithubSettings, report: Re
     owner, repo = owner_repo
     client.request("POST", f"/repos/{owner}/{repo}/statuses/{sha}", json=body)
     return True
+
+
+def status_description(report: Report) -> str:
+    """'ML smoke checks: 3 passed, 1 failed', known (baselined) failures counted apart:
+    '3 passed, 1 new failure, 2 known (baselined)'."""
+    passed = f"{report.title}: {report.counts[Status.PASS]} passed"
+    if not report.known:
+        return f"{passed}, {report.failed} failed"
+    new = report.failed - report.known
+    return f"{passed}, {new} new {'failure' if new == 1 else 'failures'}, {report.known} known (baselined)"
 
 
 def _comments(client: GithubClient, settings: GithubSettings, rendered: Rendered,

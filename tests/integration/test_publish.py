@@ -172,12 +172,23 @@ def test_a_push_build_has_no_comment_but_summary_outputs_and_status(tmp_path: Pa
                                  "comment-url": ""}
 
 
-def test_known_failures_are_counted_apart_from_the_failed_output(tmp_path: Path, fake: FakeGithub) -> None:
+def _first_failure_known() -> Report:
+    """The representative report with its first failure known (baselined)."""
     report = representative_report()
     first = next(i for i, c in enumerate(report.checks) if c.status >= Status.FAIL)
-    checks = [replace(c, baseline="known") if i == first else c for i, c in enumerate(report.checks)]
-    run_publish(tmp_path, fake, replace(report, checks=checks), event={"ref": "refs/heads/main"})
+    return replace(report, checks=[replace(c, baseline="known") if i == first else c
+                                   for i, c in enumerate(report.checks)])
+
+
+def test_known_failures_are_counted_apart_from_the_failed_output(tmp_path: Path, fake: FakeGithub) -> None:
+    run_publish(tmp_path, fake, _first_failure_known(), event={"ref": "refs/heads/main"})
     assert (outputs(tmp_path)["failed"], outputs(tmp_path)["known"]) == ("2", "1")
+
+
+def test_the_commit_status_counts_known_failures_apart(tmp_path: Path, fake: FakeGithub) -> None:
+    run_publish(tmp_path, fake, _first_failure_known(), commit_status=True)
+    [status] = fake.statuses
+    assert status["description"] == "ML smoke checks: 3 passed, 2 new failures, 1 known (baselined)"
 
 
 def test_the_commit_status_is_opt_in(tmp_path: Path, fake: FakeGithub) -> None:
