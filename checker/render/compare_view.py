@@ -25,7 +25,7 @@ class DeltaTable:
 
 @dataclass(frozen=True)
 class CompareView:
-    heading: str  # "Compared with base (`abc1234`, [workflow run](…))"
+    heading: str  # "Compared with base (`abc1234`, [workflow run](…))"; "Not compared with base (…)"
     skipped: str  # why nothing was compared, or ""
     new: tuple[str, ...]
     fixed: tuple[str, ...]
@@ -52,7 +52,7 @@ def build(report: Report, tables: bool = True) -> CompareView | None:
     deltas = compare.get("deltas") if tables else None
     known = _known(report)
     return CompareView(
-        heading=_heading(compare.get("base")),
+        heading=_heading(compare.get("base"), compared=not skipped),
         skipped=escape.inline(skipped, max_chars=500) if skipped else "",
         new=tuple(f"❌ {_name(e)}{_KNOWN if (e.get('id'), e.get('subject')) in known else ''}: "
                   f"{escape.inline(e.get('summary', ''), max_chars=300)}"
@@ -62,14 +62,15 @@ def build(report: Report, tables: bool = True) -> CompareView | None:
     )
 
 
-def _heading(base: Any) -> str:
+def _heading(base: Any, *, compared: bool) -> str:
+    """'Compared with base (…)', or 'Not compared with base (…)' when the comparison was skipped."""
     base = base if isinstance(base, Mapping) else {}
     parts = [f"`{escape.inline(str(base['commit'])[:7])}`"] if base.get("commit") else []
     if escape.is_http_url(base.get("run_url")):
         parts.append(f"[workflow run]({base['run_url']})")
     if not parts:
         parts.append(escape.inline(base.get("source") or "base", max_chars=200))
-    return f"Compared with base ({', '.join(parts)})"
+    return f"{'Compared' if compared else 'Not compared'} with base ({', '.join(parts)})"
 
 
 def _known(report: Report) -> set[tuple[str, str]]:

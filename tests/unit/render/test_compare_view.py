@@ -72,7 +72,8 @@ def test_a_skipped_comparison_says_why() -> None:
     head = representative_report()
     text = render_markdown(replace(head, compare=summarize(head.checks, Base.missing(
         "artifact mlsmoke-results", "no unexpired artifact 'mlsmoke-results' from a run on 'main'"))))
-    assert "### Compared with base (artifact mlsmoke-results)" in text
+    assert "### Not compared with base (artifact mlsmoke-results)" in text
+    assert "Compared with base" not in text
     assert "⏭️ Not compared: no unexpired artifact 'mlsmoke-results' from a run on 'main'" in text
 
 
