@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from checker.checks.data.parallel import Asked, Part, ordered, workers
+from checker.checks.data.row_sets import sorted_distinct
 from checker.checks.data.rules import RULES, ColumnRules, evaluate
 from checker.checks.data.settle import settle_columns, settled_group
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
@@ -116,7 +117,7 @@ def unique_failing_rows(found: FileScan) -> np.ndarray:
     rows = [counter.duplicates().rows for counter in found.uniques.values()]
     if found.duplicate_rows is not None:
         rows.append(found.duplicate_rows)
-    return np.unique(np.concatenate(rows)) if rows else np.array([], np.int64)
+    return sorted_distinct(np.concatenate(rows)) if rows else np.array([], np.int64)
 
 
 def _evaluate(batch: pa.RecordBatch, found: FileScan, asked: Asked, row_counter: RowCounter | None,

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from checker.checks.data.parallel import Asked, Part
+from checker.checks.data.row_sets import sorted_distinct
 from checker.checks.data.tally import MAX_EXAMPLES
 from checker.checks.data.unique import ValueCounter
 from checker.checks.data.whole import take_at
@@ -45,7 +46,7 @@ def settled_group(stream: TableStream, group: RowGroup, part: Part,
             counter.add(coerce(batch.column(name), types[name]).values)
     part.settled = {name: counter.duplicates() for name, counter in counters.items()}
     rows = [found.rows for found in part.settled.values()]
-    wanted = np.unique(np.concatenate(rows))[: part.cap] if rows else np.empty(0, np.int64)
+    wanted = sorted_distinct(np.concatenate(rows))[: part.cap] if rows else np.empty(0, np.int64)
     decode = list(names) if len(wanted) else [rules.name for rules, _ in part.asked]
     return part.check(_taking(bound(stream.read_row_group(group.index, decode)), wanted, part))
 
