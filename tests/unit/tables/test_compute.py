@@ -51,7 +51,8 @@ CASES: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
     *[(name, (values,), {}) for name in ("any", "all", "sum") for values in (BOOLS, CHUNKED_BOOLS)],
     *[(name, (left, right), {}) for name in _COMPARISONS for left, right in [
         (INTS, 1), (INTS, pa.scalar(1, pa.int32())), (INTS, INTS[::-1]), (FLOATS, 0.5), (FLOATS, math.nan),
-        (CHUNKED, 3), (TEXTS, "a"), (DICTIONARY, "a"), (EMPTY, 0), (pa.scalar(2), pa.scalar(None, pa.int64()))]],
+        (CHUNKED, 3), (TEXTS, "a"), (DICTIONARY, "a"), (EMPTY, 0),
+        (pa.scalar(2), pa.scalar(None, pa.int64()))]],
     *[(name, (left, right), {}) for name in ("and_", "or_") for left, right in [
         (BOOLS, OTHER_BOOLS), (BOOLS, True), (BOOLS, pa.scalar(None, pa.bool_())), (CHUNKED_BOOLS, False)]],
     *[("invert", (values,), {}) for values in (BOOLS, CHUNKED_BOOLS, pa.scalar(True))],
@@ -171,6 +172,7 @@ def test_the_meta_checks_find_an_import_and_a_missing_function() -> None:
 
 
 def test_importing_the_shim_imports_no_pyarrow() -> None:
-    code = "import sys, checker.tables.compute; print(sorted(m for m in sys.modules if m.startswith('pyarrow')))"
+    code = ("import sys, checker.tables.compute\n"
+            "print(sorted(m for m in sys.modules if m.startswith('pyarrow')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
     assert done.stdout.strip() == "[]", done.stderr
