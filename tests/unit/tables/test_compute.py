@@ -34,7 +34,7 @@ TABLE = pa.Table.from_batches([BATCH, BATCH])
 
 _ONE_ARRAY = ("unique", "value_counts", "drop_null", "is_valid", "is_null", "sum", "min_max", "any", "all")
 _NUMBERS = ("abs", "floor", "is_finite", "is_nan")
-_COMPARISONS = ("equal", "greater", "less", "less_equal")
+_COMPARISONS = ("equal", "not_equal", "greater", "greater_equal", "less", "less_equal")
 
 CASES: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
     *[(name, (values,), {}) for name in _ONE_ARRAY
