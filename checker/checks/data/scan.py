@@ -17,7 +17,6 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from checker.checks.data.parallel import Asked, Part, ordered, workers
-from checker.checks.data.row_sets import sorted_distinct
 from checker.checks.data.rules import RULES, ColumnRules, evaluate
 from checker.checks.data.settle import settle_columns, settled_group
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
@@ -26,6 +25,7 @@ from checker.checks.data.whole import taken_rows, whole_rows
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.contracts.model import ColumnType, naive_utc
 from checker.tables.reader import ColumnStats, RowGroup, TableStream
+from checker.tables.row_sets import sorted_distinct
 
 if TYPE_CHECKING:
     import numpy as np

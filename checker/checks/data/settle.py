@@ -15,11 +15,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from checker.checks.data.parallel import Asked, Part
-from checker.checks.data.row_sets import sorted_distinct
 from checker.checks.data.tally import MAX_EXAMPLES
 from checker.checks.data.unique import ValueCounter
 from checker.checks.data.whole import take_at
 from checker.tables.coerce import coerce
+from checker.tables.row_sets import sorted_distinct
 
 if TYPE_CHECKING:
     import numpy as np

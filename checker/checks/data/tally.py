@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from checker.checks.data.row_sets import sorted_distinct
 from checker.results.failing_rows import FailingRow
 from checker.tables import compute as pc
 from checker.tables.arrow_values import int64_array
+from checker.tables.row_sets import isin, sorted_distinct
 
 if TYPE_CHECKING:
     import numpy as np
@@ -72,10 +72,9 @@ class Tally:
     def _keep_rows(self, hits: Mapping[str, np.ndarray], shown: Mapping[str, pa.Array], offset: int,
                    picked: np.ndarray, whole: pa.RecordBatch) -> None:
         """The failing rows at `picked` (batch positions), one FailingRow per offending value."""
-        import numpy as np
 
         records = pc.take(whole, int64_array(picked)).to_pylist()
-        columns = {name: (np.isin(picked, rows), _quoted(shown, name, picked)) for name, rows in hits.items()}
+        columns = {name: (isin(picked, rows), _quoted(shown, name, picked)) for name, rows in hits.items()}
         for i, (row, record) in enumerate(zip(picked.tolist(), records, strict=True)):
             for name, (failed, values) in columns.items():
                 if failed[i]:
