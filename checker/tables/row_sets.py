@@ -28,4 +28,5 @@ def isin(values: np.ndarray, members: np.ndarray) -> np.ndarray:
         return np.zeros(len(values), bool)
     ordered = sorted_distinct(members)
     at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
-    return ordered[at] == values
+    found: np.ndarray = ordered[at] == values
+    return found
