@@ -105,7 +105,8 @@ class _Categories:
 
     def add(self, present: pa.Array) -> None:
         import pyarrow as pa
-        import pyarrow.compute as pc
+
+        from checker.tables import compute as pc
 
         if self.too_many:
             return
@@ -126,7 +127,7 @@ class _Uniqueness:
     checked: int = 0
 
     def add(self, present: pa.Array) -> None:
-        import pyarrow.compute as pc
+        from checker.tables import compute as pc
 
         if self.repeats:
             return
@@ -140,7 +141,8 @@ class _Uniqueness:
     def settle(self) -> None:
         """Merge what was kept; at the end of each file, and before the answer is read."""
         import pyarrow as pa
-        import pyarrow.compute as pc
+
+        from checker.tables import compute as pc
 
         if not self.repeats and len(self.chunks) > 1:
             merged = pc.unique(pa.concat_arrays(self.chunks))
@@ -178,7 +180,8 @@ class _Profile:
 
     def add(self, array: pa.Array, *, text: bool) -> None:
         import pyarrow as pa
-        import pyarrow.compute as pc
+
+        from checker.tables import compute as pc
 
         missing = pc.is_null(array, nan_is_null=True)
         self.nulls += pc.sum(missing).as_py() or 0
@@ -199,7 +202,7 @@ class _Profile:
             self.int_ids.add(fits[ColumnType.INT])
 
     def _extend_range(self, kind: ColumnType, values: pa.Array) -> None:
-        import pyarrow.compute as pc
+        from checker.tables import compute as pc
 
         bounds = pc.min_max(values).as_py()
         if bounds["min"] is None:

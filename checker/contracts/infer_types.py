@@ -40,7 +40,8 @@ def typed_kinds(name: str, values: pa.Array) -> dict[ColumnType, pa.Array]:
 def text_kinds(values: pa.Array, candidates: set[ColumnType]) -> dict[ColumnType, pa.Array]:
     """Every type among `candidates` all these CSV cells parse as, with the parsed values."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     fits: dict[ColumnType, pa.Array] = {ColumnType.STRING: values}
     for kind, target in ((ColumnType.INT, pa.int64()), (ColumnType.FLOAT, pa.float64())):
@@ -60,7 +61,7 @@ def text_kinds(values: pa.Array, candidates: set[ColumnType]) -> dict[ColumnType
 
 
 def _all_finite(values: pa.Array) -> bool:
-    import pyarrow.compute as pc
+    from checker.tables import compute as pc
 
     return bool(pc.all(pc.is_finite(values)).as_py())
 

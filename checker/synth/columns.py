@@ -46,7 +46,8 @@ def generate_column(name: str, column: Column, rows: int, rng: np.random.Generat
         values = _GENERATORS[column.type](name, column, rows, rng)
     if column.nullable and not column.unique and rows:
         import pyarrow as pa
-        import pyarrow.compute as pc
+
+        from checker.tables import compute as pc
 
         nulls = pa.array(rng.random(rows) < NULL_FRACTION)
         values = pc.if_else(nulls, pa.scalar(None, values.type), values)
@@ -222,7 +223,8 @@ def _random_strings(rows: int, length: int, rng: np.random.Generator) -> pa.Arra
 def _without_null_like(values: pa.Array) -> pa.Array:
     """Drops strings a CSV reader would read back as null (the caller draws more)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     null_like = pc.is_in(values, value_set=pa.array(_NULL_LIKE))
     return values.filter(pc.invert(null_like)) if pc.any(null_like).as_py() else values
@@ -232,7 +234,8 @@ def distinct(name: str, draw: Callable[[int], pa.Array], rows: int) -> pa.Array:
     """`rows` distinct values, drawing more until there are enough; SynthError when the draws
     stop finding new values (the column's range or pattern holds too few)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     values = pc.unique(draw(rows))
     stalled = 0

@@ -31,7 +31,8 @@ def pattern_columns(patterns: Sequence[Pattern]) -> set[str]:
 def apply_patterns(arrays: dict[str, pa.Array], contract: Contract, patterns: Sequence[Pattern]) -> None:
     """Sets the pattern values in `arrays` (column name → array), in place."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     for number, pattern in enumerate(patterns, start=1):
         what = f"pattern {number}"
@@ -53,7 +54,7 @@ def apply_patterns(arrays: dict[str, pa.Array], contract: Contract, patterns: Se
 
 
 def _elsewhere(values: pa.Array, rows: pa.Array, scalar: pa.Scalar) -> bool:
-    import pyarrow.compute as pc
+    from checker.tables import compute as pc
 
     same = pc.fill_null(pc.equal(values, scalar), False)
     return bool(pc.any(pc.and_(pc.invert(rows), same)).as_py())
@@ -69,7 +70,8 @@ def _known_columns(pattern: Pattern, contract: Contract, what: str) -> None:
 def _matching_rows(arrays: Mapping[str, pa.Array], contract: Contract,
                    when: Mapping[str, Mapping[Comparison, Any]], what: str) -> pa.Array:
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     rows = len(next(iter(arrays.values())))
     mask = pa.repeat(pa.scalar(True), rows)
@@ -83,7 +85,8 @@ def _matching_rows(arrays: Mapping[str, pa.Array], contract: Contract,
 
 def _condition(values: pa.Array, column: Column, op: Comparison, operand: Any, what: str) -> pa.Array:
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     kind = arrow_type(column.type)
     if op == "in":

@@ -49,6 +49,8 @@ def csv_type(column_type: ColumnType) -> pa.DataType:
 def coerce(array: pa.Array | pa.ChunkedArray, column_type: ColumnType) -> Coerced:
     import pyarrow as pa
 
+    from checker.tables import compute as pc
+
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     if pa.types.is_dictionary(array.type):
@@ -56,7 +58,7 @@ def coerce(array: pa.Array | pa.ChunkedArray, column_type: ColumnType) -> Coerce
             # rules look at the few distinct values (see data_rules.per_value)
             if array.type.value_type == pa.string():
                 return Coerced(array, None)
-            return Coerced(array.cast(pa.dictionary(array.type.index_type, pa.string())), None)
+            return Coerced(pc.cast(array, pa.dictionary(array.type.index_type, pa.string())), None)
         array = array.dictionary_decode()
     kind = array.type
     if is_json_text(kind):
@@ -80,14 +82,16 @@ def _is_text(kind: pa.DataType) -> bool:
 
 def _all_bad(array: pa.Array, column_type: ColumnType) -> Coerced:
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     return Coerced(pa.nulls(len(array), target_type(column_type)), pc.is_valid(array))
 
 
 def _as_int(array: pa.Array) -> Coerced | None:
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     if array.type == pa.int64():
         return Coerced(array, None)
@@ -109,7 +113,8 @@ def _as_int(array: pa.Array) -> Coerced | None:
 
 def _as_float(array: pa.Array) -> Coerced | None:
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     if array.type == pa.float64():
         return Coerced(array, None)
@@ -120,7 +125,8 @@ def _as_float(array: pa.Array) -> Coerced | None:
 
 def _as_bool(array: pa.Array) -> Coerced | None:
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     if pa.types.is_boolean(array.type):
         return Coerced(array, None)
@@ -135,7 +141,8 @@ def _as_bool(array: pa.Array) -> Coerced | None:
 
 def _as_datetime(array: pa.Array) -> Coerced | None:
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     if pa.types.is_timestamp(array.type):
         return Coerced(pc.cast(array, pa.timestamp("us"), safe=False), None)
@@ -156,7 +163,8 @@ _NATIVE: dict[ColumnType, Callable[[Any], Coerced | None]] = {
 
 def _from_text(array: pa.Array, column_type: ColumnType) -> Coerced:
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     if column_type in (ColumnType.STRING, ColumnType.CATEGORY):
         return Coerced(pc.cast(array, pa.string()), None)
@@ -179,7 +187,8 @@ def _per_value(array: pa.Array, column_type: ColumnType,
                parsers: Mapping[ColumnType, Callable[[str], Any]] | None = None) -> Coerced:
     """Parse each distinct text in Python, then map the results back onto the batch."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     distinct = pc.unique(pc.drop_null(array))
     parse = (parsers or _PARSERS)[column_type]
@@ -192,7 +201,7 @@ def _per_value(array: pa.Array, column_type: ColumnType,
 
 
 def _none_if_clean(bad: pa.Array) -> pa.Array | None:
-    import pyarrow.compute as pc
+    from checker.tables import compute as pc
 
     return bad if pc.any(bad).as_py() else None
 

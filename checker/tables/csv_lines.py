@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checker.tables.row_sets import isin
 from checker.tables.sources import open_binary
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def _collect(starts: np.ndarray, walk: _Walk, wanted: np.ndarray, found: dict[in
     import numpy as np
 
     data_rows = np.arange(walk.records - len(starts), walk.records) - 1
-    hits = np.isin(data_rows, wanted)
+    hits = isin(data_rows, wanted)
     found.update(zip(data_rows[hits].tolist(), starts[hits].tolist(), strict=True))
 
 

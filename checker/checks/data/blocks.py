@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.tables.arrow_values import to_numpy
+from checker.tables.row_sets import sorted_distinct
 
 if TYPE_CHECKING:
     import numpy as np
@@ -63,7 +64,7 @@ class Blocks:
                 found.append(np.flatnonzero(np.isnan(self.data[start:start + BLOCK])) + start)
         if not found:
             return np.empty(0, np.int64)
-        return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+        return found[0] if len(found) == 1 else sorted_distinct(np.concatenate(found))
 
     @property
     def has_nan(self) -> bool:
@@ -76,7 +77,8 @@ def blocks(values: pa.Array) -> Blocks | None:
     """The block extremes of an int64 or float64 array; None for any other type."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     if values.type not in (pa.int64(), pa.float64()) or values.null_count == len(values):
         return None

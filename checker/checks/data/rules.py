@@ -110,7 +110,8 @@ class _Found:
 def rows_of(mask: pa.Array) -> np.ndarray:
     """The positions where a boolean mask is true (null: false), ascending."""
     import numpy as np
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     return to_numpy(pc.indices_nonzero(mask)).astype(np.int64)
 
@@ -141,7 +142,8 @@ def _may_miss(raw: pa.Array, values: pa.Array, numbers: Blocks | None) -> bool:
 def missing(raw: pa.Array, coerced: Coerced) -> pa.Array:
     """Null as read, or NaN (a missing float, as pandas has it)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     mask = pc.is_null(raw, nan_is_null=True)
     if coerced.values.type == pa.float64() and not pa.types.is_floating(raw.type):
@@ -150,7 +152,7 @@ def missing(raw: pa.Array, coerced: Coerced) -> pa.Array:
 
 
 def _out_of_range(rules: ColumnRules, values: pa.Array, numbers: Blocks | None) -> np.ndarray:
-    import pyarrow.compute as pc
+    from checker.tables import compute as pc
 
     if numbers is not None:
         return numbers.outside(rules.column.min, rules.column.max)
@@ -169,7 +171,8 @@ def _out_of_range(rules: ColumnRules, values: pa.Array, numbers: Blocks | None) 
 def _within(rules: ColumnRules, values: pa.Array) -> bool:
     """Datetimes: whether their min and max (one cheap pass) prove every value in range."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     if not pa.types.is_timestamp(values.type):
         return False
@@ -187,7 +190,7 @@ def _no_rows() -> np.ndarray:
 
 
 def _not_allowed(rules: ColumnRules, values: pa.Array) -> np.ndarray:
-    import pyarrow.compute as pc
+    from checker.tables import compute as pc
 
     def outside(plain: pa.Array) -> pa.Array:
         return pc.and_(pc.is_valid(plain), pc.invert(pc.is_in(plain, value_set=rules.allowed_values)))
@@ -201,7 +204,8 @@ def _no_match(rules: ColumnRules, values: pa.Array) -> np.ndarray:
 
 def _mismatches(rules: ColumnRules, values: pa.Array) -> pa.Array:
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     try:
         matches = pc.match_substring_regex(values, rules.anchored)
@@ -218,7 +222,8 @@ def per_value(values: pa.Array, rule: Callable[[pa.Array], pa.Array]) -> np.ndar
     distinct values only, and only when one fails are the rows holding it looked up."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     if not pa.types.is_dictionary(values.type):
         return rows_of(rule(values))

@@ -25,6 +25,7 @@ from checker.checks.data.whole import taken_rows, whole_rows
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.contracts.model import ColumnType, naive_utc
 from checker.tables.reader import ColumnStats, RowGroup, TableStream
+from checker.tables.row_sets import sorted_distinct
 
 if TYPE_CHECKING:
     import numpy as np
@@ -116,7 +117,7 @@ def unique_failing_rows(found: FileScan) -> np.ndarray:
     rows = [counter.duplicates().rows for counter in found.uniques.values()]
     if found.duplicate_rows is not None:
         rows.append(found.duplicate_rows)
-    return np.unique(np.concatenate(rows)) if rows else np.array([], np.int64)
+    return sorted_distinct(np.concatenate(rows)) if rows else np.array([], np.int64)
 
 
 def _evaluate(batch: pa.RecordBatch, found: FileScan, asked: Asked, row_counter: RowCounter | None,

@@ -19,6 +19,7 @@ from checker.checks.data.tally import MAX_EXAMPLES
 from checker.checks.data.unique import ValueCounter
 from checker.checks.data.whole import take_at
 from checker.tables.coerce import coerce
+from checker.tables.row_sets import sorted_distinct
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,7 +46,7 @@ def settled_group(stream: TableStream, group: RowGroup, part: Part,
             counter.add(coerce(batch.column(name), types[name]).values)
     part.settled = {name: counter.duplicates() for name, counter in counters.items()}
     rows = [found.rows for found in part.settled.values()]
-    wanted = np.unique(np.concatenate(rows))[: part.cap] if rows else np.empty(0, np.int64)
+    wanted = sorted_distinct(np.concatenate(rows))[: part.cap] if rows else np.empty(0, np.int64)
     decode = list(names) if len(wanted) else [rules.name for rules, _ in part.asked]
     return part.check(_taking(bound(stream.read_row_group(group.index, decode)), wanted, part))
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.checks.data.unique import Duplicates, Keys, _duplicate_rows, _text_duplicates
+from checker.tables import compute as pc
 from checker.tables.arrow_values import int64_array, to_numpy
 
 if TYPE_CHECKING:
@@ -41,11 +42,9 @@ class Partitions:
         rows = np.arange(first_row, first_row + len(keys), dtype=np.int64)
         values: Any
         if keys.text is not None:
-            import pyarrow.compute as pc
-
             self._text = True
             present = to_numpy(pc.is_valid(keys.text))
-            values = keys.text.filter(_bool_array(present)) if not present.all() else keys.text
+            values = pc.filter(keys.text, _bool_array(present)) if not present.all() else keys.text
             rows = rows[present]
         else:
             assert keys.ints is not None and keys.valid is not None
@@ -97,7 +96,7 @@ class Partitions:
         values, rows = table.column("value").chunk(0), to_numpy(table.column("row").chunk(0))
         if self._text:
             at = np.sort(_text_duplicates([values], 0).rows)
-            picked = values.take(int64_array(at[:examples])).to_pylist()
+            picked = pc.take(values, int64_array(at[:examples])).to_pylist()
         else:
             keys = to_numpy(values)
             at = _duplicate_rows(keys, np.ones(len(keys), bool))
@@ -151,7 +150,7 @@ def _take(values: Any, picked: np.ndarray) -> Any:
 
     if isinstance(values, np.ndarray):
         return values[picked]
-    return values.take(int64_array(picked))
+    return pc.take(values, int64_array(picked))
 
 
 def _arrow(values: Any) -> pa.Array:

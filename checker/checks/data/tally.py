@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from checker.results.failing_rows import FailingRow
+from checker.tables import compute as pc
 from checker.tables.arrow_values import int64_array
+from checker.tables.row_sets import isin, sorted_distinct
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,7 +49,7 @@ class Tally:
         for name, rows in hits.items():
             self.by_column[name] = self.by_column.get(name, 0) + len(rows)
         found = list(hits.values())
-        union = found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+        union = found[0] if len(found) == 1 else sorted_distinct(np.concatenate(found))
         self.violations += len(union)
         if len(self.examples) < MAX_EXAMPLES:
             self._keep_examples(hits, shown, offset)
@@ -70,10 +72,9 @@ class Tally:
     def _keep_rows(self, hits: Mapping[str, np.ndarray], shown: Mapping[str, pa.Array], offset: int,
                    picked: np.ndarray, whole: pa.RecordBatch) -> None:
         """The failing rows at `picked` (batch positions), one FailingRow per offending value."""
-        import numpy as np
 
-        records = whole.take(int64_array(picked)).to_pylist()
-        columns = {name: (np.isin(picked, rows), _quoted(shown, name, picked)) for name, rows in hits.items()}
+        records = pc.take(whole, int64_array(picked)).to_pylist()
+        columns = {name: (isin(picked, rows), _quoted(shown, name, picked)) for name, rows in hits.items()}
         for i, (row, record) in enumerate(zip(picked.tolist(), records, strict=True)):
             for name, (failed, values) in columns.items():
                 if failed[i]:
@@ -93,7 +94,7 @@ class Tally:
 
 
 def _quoted(shown: Mapping[str, pa.Array], name: str, rows: np.ndarray) -> list[Any] | None:
-    return shown[name].take(int64_array(rows)).to_pylist() if name in shown else None
+    return pc.take(shown[name], int64_array(rows)).to_pylist() if name in shown else None
 
 
 def plain(value: Any) -> Any:

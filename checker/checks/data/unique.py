@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.tables.arrow_values import false, scalar, to_numpy
+from checker.tables.row_sets import sorted_distinct
 
 if TYPE_CHECKING:
     import numpy as np
@@ -174,7 +175,8 @@ def _int_keys(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(int64 key per row, validity per row): equal values get equal keys."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     valid = to_numpy(pc.is_valid(values))
     if pa.types.is_floating(values.type):
@@ -205,7 +207,7 @@ def _duplicate_rows(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
     repeated = ordered[1:] == ordered[:-1]
     if not repeated.any():
         return np.empty(0, np.int64)
-    duplicated = np.unique(ordered[1:][repeated])
+    duplicated = sorted_distinct(ordered[1:][repeated])
     # few duplicated values as a rule: a binary search per key beats np.isin's full sort
     found = np.minimum(np.searchsorted(duplicated, keys), len(duplicated) - 1)
     return np.flatnonzero((duplicated[found] == keys) & valid)
@@ -214,7 +216,8 @@ def _duplicate_rows(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
 def _text_duplicates(chunks: list[Any], examples: int) -> Duplicates:
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     counts = pc.value_counts(pa.chunked_array(chunks, pa.string()))
     repeated = pc.and_(pc.greater(counts.field("counts"), scalar(1, pa.int64())),
@@ -229,7 +232,7 @@ def _text_duplicates(chunks: list[Any], examples: int) -> Duplicates:
         hits = pc.indices_nonzero(pc.fill_null(pc.is_in(chunk, value_set=duplicated), false()))
         found.append(to_numpy(hits).astype(np.int64) + offset)
         if len(values) < examples:
-            values += chunk.take(hits.slice(0, examples - len(values))).to_pylist()
+            values += pc.take(chunk, hits.slice(0, examples - len(values))).to_pylist()
         offset += len(chunk)
     return Duplicates(np.concatenate(found).astype(np.int64), values)
 
@@ -261,12 +264,14 @@ class RowCounter:
 def _confirm(candidates: np.ndarray, reread: Callable[[], Iterable[pa.RecordBatch]]) -> np.ndarray:
     import numpy as np
 
+    from checker.tables import compute as pc
+
     rows: dict[int, tuple[Any, ...]] = {}
     offset = 0
     for batch in reread():
         inside = candidates[(candidates >= offset) & (candidates < offset + batch.num_rows)] - offset
         if len(inside):
-            picked = batch.take(inside).to_pylist()
+            picked = pc.take(batch, inside).to_pylist()
             rows.update({int(r) + offset: tuple(row.values()) for r, row in zip(inside, picked, strict=True)})
         offset += batch.num_rows
     seen = Counter(rows.values())

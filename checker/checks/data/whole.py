@@ -34,11 +34,12 @@ def take_at(batch: pa.RecordBatch, offset: int, wanted: np.ndarray, base: int = 
     `offset`), keyed by `base` + row."""
     import numpy as np
 
+    from checker.tables import compute as pc
     from checker.tables.arrow_values import int64_array  # pa.array(numpy) would import pandas
 
     low, high = np.searchsorted(wanted, [offset, offset + batch.num_rows])
     if high <= low:
         return {}
     rows = wanted[low:high]
-    records = batch.take(int64_array(rows - offset)).to_pylist()
+    records = pc.take(batch, int64_array(rows - offset)).to_pylist()
     return dict(zip((base + int(r) for r in rows), records, strict=True))

@@ -186,7 +186,8 @@ def numbers(array: pa.Array, temporal: bool = False) -> np.ndarray:
     """The non-null values of a column as floats (datetimes as microseconds since the epoch);
     text that does not parse as a number or date is left out (data.types reports it)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     target = pa.timestamp("us") if temporal else pa.float64()
     try:
@@ -214,7 +215,8 @@ def _coerce(array: pa.Array, temporal: bool) -> pa.Array:
 def value_counts(array: pa.Array) -> tuple[list[str], list[int]]:
     """(values as text, counts) of the non-null values of a column."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from checker.tables import compute as pc
 
     counted = pc.value_counts(pc.cast(array, pa.string()).drop_null())
     return counted.field("values").to_pylist(), counted.field("counts").to_pylist()
