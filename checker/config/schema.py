@@ -9,15 +9,25 @@ section is in `checker.config.endpoint_schema`, field types two sections share i
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator
 
-from checker.config.compare_schema import CompareSettings
-from checker.config.endpoint_schema import Endpoint
 from checker.config.field_types import Duration, ModelFormat, OutputSpec
 from checker.config.http_fields import url_credentials
+from checker.config.lazy_section import LazySection
 from checker.contracts.model import Contract, OrderedBounds, StrictModel
+
+if TYPE_CHECKING:
+    from checker.config.compare_schema import CompareSettings
+    from checker.config.endpoint_schema import Endpoint
+
+    Endpoints = list[Endpoint]
+    CompareSection = CompareSettings | None
+else:  # built only when a config has the section (checker.config.lazy_section)
+    Endpoints = Annotated[Any, LazySection("checker.config.endpoint_schema", "Endpoint", lambda m: list[m])]
+    CompareSection = Annotated[Any, LazySection("checker.config.compare_schema", "CompareSettings",
+                                                lambda m: m | None)]
 
 Globs = Annotated[list[str], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
 
@@ -213,7 +223,7 @@ class Config(StrictModel):
     compatibility: Compatibility | None = None
     drift: list[DriftEntry] = Field(default_factory=list)
     pipeline: Pipeline | None = None
-    endpoint: Annotated[list[Endpoint], BeforeValidator(lambda v: [v] if isinstance(v, dict) else v)] = (
+    endpoint: Annotated[Endpoints, BeforeValidator(lambda v: [v] if isinstance(v, dict) else v)] = (
         Field(default_factory=list)
     )
     report: ReportSettings = Field(default_factory=ReportSettings)
@@ -221,7 +231,7 @@ class Config(StrictModel):
     deadlines: Deadlines = Field(default_factory=Deadlines)
     baseline: BaselineSettings = Field(default_factory=BaselineSettings)
     # `compare:` with nothing under it turns the comparison on with the defaults
-    compare: Annotated[CompareSettings | None, BeforeValidator(lambda v: {} if v is None else v)] = None
+    compare: Annotated[CompareSection, BeforeValidator(lambda v: {} if v is None else v)] = None
 
     @field_validator("endpoint")
     @classmethod
