@@ -100,6 +100,8 @@ def _walk(node: yaml.Node, path: PathKey, index: LineIndex, problems: list[Confi
         index.kinds[path] = "map"
         seen: set[Any] = set()
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a list or mapping as a key: building the document refuses it (unhashable)
             key = key_node.value
             if key in seen:
                 problems.append(ConfigProblem(index.file, key_node.start_mark.line + 1,
