@@ -90,6 +90,8 @@ def prebuild(environment: jinja2.Environment, folder: Path | None = None) -> lis
     names = environment.list_templates()
     for name in names:
         writer.get_template(name)
+    for entry in folder.glob(cache.pattern % "*"):
+        entry.chmod(0o644)  # written 0600, for the image's build user; read by whoever runs it
     return names
 
 

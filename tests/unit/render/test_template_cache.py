@@ -108,6 +108,8 @@ def test_the_prebuilt_folder_serves_every_report_template_without_compiling(tmp_
     names = prebuild(cached_environment("checker.render", "templates", **OPTIONS), prebuilt)
     assert "report.md.j2" in names
     assert sorted(compiles) == sorted(names)
+    entries = list(prebuilt.iterdir())
+    assert len(entries) == len(names) and all(e.stat().st_mode & 0o777 == 0o644 for e in entries)
     compiles.clear()
     monkeypatch.setattr(template_cache, "PREBUILT", prebuilt)
     environment = cached_environment("checker.render", "templates", **OPTIONS)
