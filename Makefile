@@ -27,3 +27,4 @@ lint:
 bench: install
 	$(PIP) install -q -e ".[bench]"
 	$(PYTHON) bench/run.py
+	$(PYTHON) bench/small_run.py

@@ -33,13 +33,14 @@ CONTRACT = {
 }
 
 
-def chunk_table(start: int, rows: int, seed: int) -> tuple[pa.Table, dict[str, int]]:
+def chunk_table(start: int, rows: int, seed: int,
+                fault_rate: float = FAULT_RATE) -> tuple[pa.Table, dict[str, int]]:
     rng = np.random.default_rng([seed, start])
     ids = np.arange(start, start + rows, dtype=np.int64)
     floats = {name: np.round(rng.uniform(0.0, 100.0, rows), 2) for name in FLOATS}
     category = rng.choice(np.array(CATEGORIES, dtype=object), rows)
     target = rng.integers(0, 10, rows)
-    faulty = rng.choice(np.arange(1, rows), int(rows * FAULT_RATE), replace=False)
+    faulty = rng.choice(np.arange(1, rows), int(rows * fault_rate), replace=False)
     kinds = rng.integers(0, 4, len(faulty))
     columns = rng.integers(0, len(FLOATS), len(faulty))
     null_masks = {name: np.zeros(rows, bool) for name in FLOATS}

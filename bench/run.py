@@ -159,14 +159,14 @@ def _describe(data: Path) -> str:
     return f"{rows / 1e6:g}M rows, {data.suffix[1:]}"
 
 
-def write_results(text: str) -> None:
+def write_results(text: str, section: str = SECTION) -> None:
     """Replace (or add) this benchmark's own section of RESULTS.md, leaving others alone."""
     current = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
-    start = current.find(SECTION)
+    start = current.find(section)
     if start < 0:
         updated = current.rstrip() + "\n\n" + text
     else:
-        end = current.find("\n## ", start + len(SECTION))
+        end = current.find("\n## ", start + len(section))
         updated = current[:start] + text + (current[end:] if end >= 0 else "")
     RESULTS.write_text(updated.rstrip() + "\n")
 

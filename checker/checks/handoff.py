@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.config.endpoint_schema import PIPELINE_MODEL
+from checker.config.field_types import PIPELINE_MODEL
 from checker.config.schema import Config
 
 

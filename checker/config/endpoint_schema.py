@@ -84,8 +84,6 @@ def _malformed(value: Any) -> Any:
     return value
 
 
-# `parity.model` naming the model the pipeline family trained in this run
-PIPELINE_MODEL = "{pipeline}"
 
 
 class Parity(StrictModel):

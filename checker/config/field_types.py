@@ -37,6 +37,8 @@ def parse_duration(value: Any) -> float:
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
+# `parity.model` naming the model the pipeline family trained in this run
+PIPELINE_MODEL = "{pipeline}"
 ModelFormat = Literal["joblib", "pickle", "skops", "onnx"]
 
 

@@ -11,12 +11,17 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from checker.config.endpoint_schema import PIPELINE_MODEL, Endpoint
+from checker.config.field_types import PIPELINE_MODEL
 from checker.config.paths import lexical_problem, literal_problem
-from checker.config.schema import Config, Pipeline
+from checker.config.schema import Config
 from checker.config.yamlmap import LineIndex, PathKey, dotted
 from checker.errors import ConfigProblem
+
+if TYPE_CHECKING:
+    from checker.config.endpoint_schema import Endpoint
+    from checker.config.pipeline_schema import Pipeline
 
 # Artifact and model paths may start with these: the rest is then inside the scratch space.
 SCRATCH_PLACEHOLDERS = ("{out}", "{data}")

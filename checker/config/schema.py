@@ -8,16 +8,48 @@ section is in `checker.config.endpoint_schema`, field types two sections share i
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-from typing import Annotated, Any, Literal
+import importlib
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator
 
-from checker.config.compare_schema import CompareSettings
-from checker.config.endpoint_schema import Endpoint
-from checker.config.field_types import Duration, ModelFormat, OutputSpec
-from checker.config.http_fields import url_credentials
-from checker.contracts.model import Contract, OrderedBounds, StrictModel
+from checker.config.field_types import Duration
+from checker.config.lazy_section import LazySection
+from checker.contracts.model import Contract, StrictModel
+
+if TYPE_CHECKING:
+    from checker.config.compare_schema import CompareSettings
+    from checker.config.endpoint_schema import Endpoint
+    from checker.config.pipeline_schema import Artifact as Artifact
+    from checker.config.pipeline_schema import Bounds as Bounds
+    from checker.config.pipeline_schema import Comparison as Comparison
+    from checker.config.pipeline_schema import DataFormat as DataFormat
+    from checker.config.pipeline_schema import Expectation as Expectation
+    from checker.config.pipeline_schema import ModelSpec as ModelSpec
+    from checker.config.pipeline_schema import Pattern as Pattern
+    from checker.config.pipeline_schema import Pipeline as Pipeline
+    from checker.config.pipeline_schema import Registry as Registry
+
+    Endpoints = list[Endpoint]
+    PipelineSection = Pipeline | None
+    CompareSection = CompareSettings | None
+else:  # built only when a config has the section (checker.config.lazy_section)
+    Endpoints = Annotated[Any, LazySection("checker.config.endpoint_schema", "Endpoint", lambda m: list[m])]
+    PipelineSection = Annotated[Any, LazySection("checker.config.pipeline_schema", "Pipeline",
+                                                 lambda m: m | None)]
+    CompareSection = Annotated[Any, LazySection("checker.config.compare_schema", "CompareSettings",
+                                                lambda m: m | None)]
+
+# The pipeline section's models live in checker.config.pipeline_schema; importing them from here
+# still works, and builds them then.
+_PIPELINE_NAMES = frozenset({"Artifact", "Bounds", "Comparison", "DataFormat", "Expectation", "ModelSpec",
+                             "Pattern", "Pipeline", "Registry"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PIPELINE_NAMES:
+        return getattr(importlib.import_module("checker.config.pipeline_schema"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 Globs = Annotated[list[str], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
 
@@ -65,109 +97,7 @@ class DriftEntry(StrictModel):
     bins: int = Field(default=10, ge=2, le=100)
 
 
-Comparison = Literal["eq", "ne", "gt", "ge", "lt", "le", "in"]
 FailOn = Literal["error", "warning"]
-DataFormat = Literal["parquet", "csv", "jsonl"]
-
-
-class Pattern(StrictModel):
-    """`when` every condition holds, `set` these columns: a relationship planted in synthetic data."""
-
-    when: dict[str, dict[Comparison, Any]] = Field(default_factory=dict)
-    set: dict[str, Any] = Field(min_length=1)
-
-
-class Bounds(OrderedBounds):
-    min: float | None = None
-    max: float | None = None
-
-
-class Artifact(StrictModel):
-    path: str
-    min_bytes: int | None = Field(default=None, ge=0)
-    json_: dict[str, Bounds] | None = Field(default=None, alias="json")
-
-
-class Expectation(StrictModel):
-    input: dict[str, Any] = Field(min_length=1)
-    output: Any
-    tolerance: float = Field(default=1e-6, ge=0)
-
-
-class ModelSpec(StrictModel):
-    path: str
-    format: ModelFormat | None = None
-    output: OutputSpec | None = None
-    expect: list[Expectation] = Field(default_factory=list)
-    deterministic: bool = False
-    tolerance: float = Field(default=1e-6, ge=0)
-    rows: int = Field(default=50, gt=0, le=10_000)  # fresh synthetic rows for pipeline.predict
-    timeout: Duration = 120.0  # loading and probing the model, per probe run
-
-
-class Registry(StrictModel):
-    """pipeline.registry: the trained model logged, registered, aliased and loaded back (MLflow)."""
-
-    tracking_uri: str = Field(min_length=1)
-    name: str = Field(min_length=1, pattern=r"^[^/@:]+$")  # the registered model
-    alias: str = Field(default="candidate", pattern=r"^[A-Za-z0-9_-]+$")
-    flavor: Literal["sklearn"] = "sklearn"
-    tolerance: float = Field(default=1e-6, ge=0)
-    timeout: Duration = 300.0  # the whole round trip, in the user's interpreter
-
-    @field_validator("tracking_uri")
-    @classmethod
-    def _no_credentials(cls, value: str) -> str:
-        if url_credentials(value):
-            raise ValueError("must not carry credentials (user:password@host): MLflow takes them from "
-                             "MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN "
-                             "in the environment (the URI is not shown)")
-        return value
-
-    @field_validator("alias")
-    @classmethod
-    def _not_reserved(cls, value: str) -> str:
-        if value.lower() == "latest" or (value[:1] in "vV" and value[1:].isdigit()):
-            raise ValueError(f"{value!r} is reserved by MLflow (latest, v<number>); choose another alias")
-        return value
-
-
-class Pipeline(StrictModel):
-    contract: str
-    rows: int = Field(default=200, gt=0, le=1_000_000)
-    seed: int = 0
-    patterns: list[Pattern] = Field(default_factory=list)
-    python: str = "python3"
-    setup: str | None = None
-    setup_timeout: Duration = 600.0
-    command: str
-    timeout: Duration = 300.0
-    data_path: str | None = None
-    data_format: DataFormat | None = None
-    deadline: Duration | None = None  # the whole family; default: the sum of its step budgets
-    env: dict[str, str] = Field(default_factory=dict)
-    artifacts: list[Artifact] = Field(default_factory=list)
-    model: ModelSpec | None = None
-    registry: Registry | None = None
-
-    @field_validator("registry")
-    @classmethod
-    def _registry_has_a_model(cls, value: Registry | None, info: ValidationInfo) -> Registry | None:
-        # a field validator (model is declared before it), so the error points at `registry:`
-        if value is not None and info.data.get("model") is None:
-            raise ValueError("registry needs model (the model file the pipeline writes, to register)")
-        return value
-
-    @field_validator("data_path")
-    @classmethod
-    def _inside_project(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        path = PurePosixPath(value)
-        if path.is_absolute() or ".." in path.parts or not path.name or value.endswith("/"):
-            raise ValueError("data_path must be a file path relative to the project folder, "
-                             "without '..' (the synthetic file is written in a scratch copy)")
-        return value
 
 
 class Deadlines(StrictModel):
@@ -212,8 +142,8 @@ class Config(StrictModel):
     data: list[DataEntry] = Field(default_factory=list)
     compatibility: Compatibility | None = None
     drift: list[DriftEntry] = Field(default_factory=list)
-    pipeline: Pipeline | None = None
-    endpoint: Annotated[list[Endpoint], BeforeValidator(lambda v: [v] if isinstance(v, dict) else v)] = (
+    pipeline: PipelineSection = None
+    endpoint: Annotated[Endpoints, BeforeValidator(lambda v: [v] if isinstance(v, dict) else v)] = (
         Field(default_factory=list)
     )
     report: ReportSettings = Field(default_factory=ReportSettings)
@@ -221,7 +151,7 @@ class Config(StrictModel):
     deadlines: Deadlines = Field(default_factory=Deadlines)
     baseline: BaselineSettings = Field(default_factory=BaselineSettings)
     # `compare:` with nothing under it turns the comparison on with the defaults
-    compare: Annotated[CompareSettings | None, BeforeValidator(lambda v: {} if v is None else v)] = None
+    compare: Annotated[CompareSection, BeforeValidator(lambda v: {} if v is None else v)] = None
 
     @field_validator("endpoint")
     @classmethod

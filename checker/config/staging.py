@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from checker.config.endpoint_schema import Endpoint
 from checker.config.load import LoadedConfig
 from checker.errors import UsageError
+
+if TYPE_CHECKING:
+    from checker.config.endpoint_schema import Endpoint
 
 
 def with_staging_url(loaded: LoadedConfig, staging_url: str, source: str = "--staging-url") -> LoadedConfig:

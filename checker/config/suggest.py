@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, Tag
+from pydantic.fields import FieldInfo
+
+from checker.config.lazy_section import LazySection
 
 
 def suggestion(root: type[BaseModel], loc: Sequence[Any]) -> str:
@@ -56,7 +59,7 @@ def _step(annotation: Any, part: Any) -> list[Any]:
     if origin is dict:
         return [get_args(annotation)[1]]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [info.annotation for name, info in annotation.model_fields.items()
+        return [_field_type(info) for name, info in annotation.model_fields.items()
                 if part in (name, info.alias)]
     return []
 
@@ -74,9 +77,20 @@ def _keys(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
+def _field_type(info: FieldInfo) -> Any:
+    """A field's type; for a section built on first use, its real one."""
+    lazy = _lazy(info.metadata)
+    return lazy.annotation() if lazy else info.annotation
+
+
+def _lazy(metadata: Sequence[Any]) -> LazySection | None:
+    return next((meta for meta in metadata if isinstance(meta, LazySection)), None)
+
+
 def _unwrap(annotation: Any) -> Any:
     while get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
+        lazy = _lazy(annotation.__metadata__)
+        annotation = lazy.annotation() if lazy else get_args(annotation)[0]
     return annotation
 
 

@@ -1,10 +1,13 @@
-"""Refuse YAML that would take unbounded memory or recursion before anything is built from it.
+"""Refuse YAML that would take unbounded memory or recursion before anything is built from
+its expansion.
 
-One pass over the parser's events (which neither recurses nor builds nodes) measures how deep
-the document nests and how many values it expands to, counting an alias as the whole of what
-its anchor holds each time it is used: 350 bytes of nested aliases ("billion laughs") expand
-to billions of values, and every later step (line index, `${VAR}` expansion, validation) walks
-the expansion.
+The parser's events measure how deep the document nests and how many values it expands to,
+counting an alias as the whole of what its anchor holds each time it is used: 350 bytes of
+nested aliases ("billion laughs") expand to billions of values, and every later step (line
+index, `${VAR}` expansion, validation) walks the expansion. `BoundedLoader` tallies the events
+as its composer consumes them (one parse; the node tree it builds meanwhile is no larger than
+the text, aliases being shared nodes, and no deeper than the bound); `check_bounds` tallies a
+whole text without composing it.
 """
 
 from __future__ import annotations
@@ -50,19 +53,38 @@ def check_bounds(text: str, display: str) -> None:
     more than MAX_YAML_NODES values. yaml.MarkedYAMLError for a syntax error."""
     tally = _Tally(display)
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            _start(tally, event)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            anchor, count = tally.open.pop()
-            if anchor is not None:
-                tally.sizes[anchor] = count
-            tally.credit(count)  # its values are in the total already
-        elif isinstance(event, yaml.ScalarEvent):
-            if event.anchor is not None:
-                tally.sizes[event.anchor] = 1
-            tally.add(1, event)
-        elif isinstance(event, yaml.AliasEvent):
-            _alias(tally, event)
+        observe(tally, event)
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """A SafeLoader whose composer refuses the document (ConfigError) at the event that
+    breaks a bound, as `check_bounds` does: the events are tallied in the order they are
+    consumed, which is the order they are parsed, so the first problem is the same one."""
+
+    def __init__(self, text: str, display: str) -> None:
+        super().__init__(text)
+        self.tally = _Tally(display)
+
+    def get_event(self) -> yaml.Event:
+        event: yaml.Event = super().get_event()  # type: ignore[no-untyped-call]
+        observe(self.tally, event)
+        return event
+
+
+def observe(tally: _Tally, event: yaml.Event) -> None:
+    if isinstance(event, yaml.CollectionStartEvent):
+        _start(tally, event)
+    elif isinstance(event, yaml.CollectionEndEvent):
+        anchor, count = tally.open.pop()
+        if anchor is not None:
+            tally.sizes[anchor] = count
+        tally.credit(count)  # its values are in the total already
+    elif isinstance(event, yaml.ScalarEvent):
+        if event.anchor is not None:
+            tally.sizes[event.anchor] = 1
+        tally.add(1, event)
+    elif isinstance(event, yaml.AliasEvent):
+        _alias(tally, event)
 
 
 def _start(tally: _Tally, event: yaml.CollectionStartEvent) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from checker.config.limits import MAX_YAML_BYTES, LimitExceededError, read_capped, too_large
-from checker.config.yamlbounds import check_bounds
+from checker.config.yamlbounds import BoundedLoader, check_bounds
 from checker.errors import ConfigError, ConfigProblem
 
 PathKey = tuple[Any, ...]
@@ -63,18 +63,38 @@ def parse_yaml(text: str, display: str) -> tuple[Any, LineIndex]:
     larger, deeper or expanding to more values than the limits allow is refused first."""
     if len(text) > MAX_YAML_BYTES:
         raise ConfigError(ConfigProblem(display, None, "", str(too_large(MAX_YAML_BYTES))))
-    index = LineIndex(display)
-    problems: list[ConfigProblem] = []
     try:
-        check_bounds(text, display)
-        loader = yaml.SafeLoader(text)
+        node = _composed(text, display)
+    except yaml.composer.ComposerError:
+        # Checked whole first (what the bounded composer finds at its first problem, unless
+        # that is a composer's: then a later syntax or bounds problem is the one to report).
         try:
-            node = loader.get_single_node()
-            if node is not None:  # indexed before it is built: merge keys (`<<`) rewrite the node
-                _walk(node, (), index, problems)
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+            check_bounds(text, display)
+            node = _composed(text, display)
+        except yaml.YAMLError as exc:
+            raise ConfigError(_syntax_problem(exc, text, display)) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(_syntax_problem(exc, text, display)) from None
+    return _indexed(node, text, display)
+
+
+def _composed(text: str, display: str) -> yaml.Node | None:
+    """The document's node tree, composed while its size and depth are tallied (one parse)."""
+    loader = BoundedLoader(text, display)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _indexed(node: yaml.Node | None, text: str, display: str) -> tuple[Any, LineIndex]:
+    index = LineIndex(display)
+    if node is None:
+        return None, index
+    problems: list[ConfigProblem] = []
+    _walk(node, (), index, problems)  # indexed before it is built: merge keys (`<<`) rewrite the node
+    try:
+        data = yaml.SafeLoader("").construct_document(node)
     except yaml.YAMLError as exc:
         raise ConfigError(_syntax_problem(exc, text, display)) from None
     if problems:
@@ -100,6 +120,8 @@ def _walk(node: yaml.Node, path: PathKey, index: LineIndex, problems: list[Confi
         index.kinds[path] = "map"
         seen: set[Any] = set()
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a list or mapping as a key: building the document refuses it (unhashable)
             key = key_node.value
             if key in seen:
                 problems.append(ConfigProblem(index.file, key_node.start_mark.line + 1,

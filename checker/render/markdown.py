@@ -15,6 +15,7 @@ from dataclasses import replace
 import jinja2
 
 from checker.render import escape, view
+from checker.render.template_cache import cached_environment
 from checker.render.view import Detail
 from checker.results.model import Report
 
@@ -38,21 +39,16 @@ _SHORTER = (
 
 
 @functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
     # Autoescape is off on purpose: the view model escapes for Markdown (HTML escaping alone
     # would not stop Markdown injection), and escaping twice would garble the text.
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("checker.render", "templates"),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return cached_environment("checker.render", "templates", autoescape=False,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True)
 
 
 def render_view(report_view: view.ReportView) -> str:
-    return _environment().get_template("report.md.j2").render(view=report_view)
+    return template_environment().get_template("report.md.j2").render(view=report_view)
 
 
 def render_markdown(report: Report) -> str:

@@ -125,23 +125,41 @@ def write_failing_rows(found: Iterable[FailingRows], out_dir: Path, redactor: Re
 
 
 def _csv_text(groups: list[FailingRows], redactor: Redactor) -> str:
+    """The CSV, built a column at a time: cell texts first, then each distinct text redacted
+    and neutralised once (both depend on the text alone), then the rows."""
     columns = list(dict.fromkeys(c for g in groups for c in g.columns))
+    blocks = [_group_texts(group, columns) for group in groups]
+    header = [*_FIXED, *columns]
+    distinct = set(header).union(*(texts for block in blocks for texts in block))
+    done = {text: neutral(redactor.text(text)) for text in distinct}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_cell(c, redactor) for c in [*_FIXED, *columns]])
-    for group in groups:
-        for value in group.values:
-            fixed = [value.row, value.line, group.check, value.column, value.value]
-            whole = [value.whole.get(c) for c in columns]
-            writer.writerow([_cell(c, redactor) for c in [*fixed, *whole]])
+    writer.writerow([done[text] for text in header])
+    for block in blocks:
+        writer.writerows(zip(*([done[text] for text in texts] for texts in block), strict=True))
     return buffer.getvalue()
 
 
-def _cell(value: Any, redactor: Redactor) -> str:
+def _group_texts(group: FailingRows, columns: list[str]) -> list[list[str]]:
+    """The texts of one check's lines, column by column (the fixed columns first)."""
+    values = group.values
+    fixed: list[list[Any]] = [[v.row for v in values], [v.line for v in values], [group.check] * len(values),
+                              [v.column for v in values], [v.value for v in values]]
+    return [_texts(cells) for cells in [*fixed, *([v.whole.get(c) for v in values] for c in columns)]]
+
+
+_PLAIN = frozenset({str, int, float, type(None)})
+
+
+def _texts(cells: list[Any]) -> list[str]:
+    if set(map(type, cells)) <= _PLAIN:
+        return ["" if cell is None else str(cell) for cell in cells]
+    return [_text(cell) for cell in cells]
+
+
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        text = "true" if value else "false"
-    else:
-        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return neutral(redactor.text(text))
+        return "true" if value else "false"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -13,7 +13,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from checker.checks.deadline import Deadline
-from checker.config.compare_schema import CompareSettings
 from checker.config.limits import MAX_RESULTS_BYTES, LimitExceededError, loads_json_bounded, read_capped
 from checker.config.load import LoadedConfig
 from checker.config.paths import PathRefusedError, confine
@@ -25,6 +24,7 @@ from checker.results.model import Report
 from checker.results.schema import problems
 
 if TYPE_CHECKING:
+    from checker.config.compare_schema import CompareSettings
     from checker.github.api import RetryPolicy
 
 

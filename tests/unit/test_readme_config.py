@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from checker.config import compare_schema, endpoint_schema, field_types, metrics_schema
+from checker.config import compare_schema, endpoint_schema, field_types, metrics_schema, pipeline_schema
 from checker.config import schema as config_schema
 from checker.contracts import model as contracts
 from tests.helpers import REPO
@@ -24,7 +24,8 @@ def config_section() -> str:
     return readme[start:end]
 
 
-SCHEMA_MODULES = (config_schema, endpoint_schema, metrics_schema, field_types, compare_schema, contracts)
+SCHEMA_MODULES = (config_schema, pipeline_schema, endpoint_schema, metrics_schema, field_types,
+                  compare_schema, contracts)
 
 
 def config_models() -> list[type[BaseModel]]:

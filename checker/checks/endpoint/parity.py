@@ -23,7 +23,8 @@ from checker.checks.pipeline.model_results import batch_failure
 from checker.checks.pipeline.probing import ModelToProbe, ProbeRequest, run_probe
 from checker.checks.pipeline.process import ProcessSetup
 from checker.checks.registry import ENDPOINT_PARITY
-from checker.config.endpoint_schema import PIPELINE_MODEL, Parity
+from checker.config.endpoint_schema import Parity
+from checker.config.field_types import PIPELINE_MODEL
 from checker.config.paths import PathRefusedError, inside_root
 from checker.results.model import CheckResult, Status, truncate
 

@@ -125,6 +125,13 @@ def test_invalid_yaml(tmp_path):
     assert problem.message.startswith("invalid YAML")
 
 
+@pytest.mark.parametrize("key", ["[a, b]", "{a: 1}", "? - a\n"])
+def test_a_list_or_mapping_as_a_key_is_invalid_yaml_not_a_crash(tmp_path, key):
+    path = write_config(tmp_path, f"version: 1\n{key}: 1\n")
+    problem = _one(path)
+    assert (problem.line, problem.message) == (2, "invalid YAML: found unhashable key")
+
+
 def test_missing_file_is_a_config_error(tmp_path):
     problem = _one(tmp_path / "nope.yml")
     assert problem.message == "file not found"

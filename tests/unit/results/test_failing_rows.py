@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import io
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker.config.secrets import PLACEHOLDER, Redactor
 from checker.results.failing_rows import (
@@ -113,3 +119,56 @@ def test_without_a_collision_the_report_is_left_as_it_is() -> None:
     report = Report(status=Status.FAIL, checks=[_failing_check("data.ranges", "wine", "a/b.csv")],
                     started_at="", duration_s=1)
     assert with_distinct_names(report) is report
+
+
+def _one_cell_at_a_time(groups: list[FailingRows], redactor: Redactor) -> str:
+    """The file as written cell by cell through the redactor (the column-wise writer's spec)."""
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        else:
+            text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        return neutral(redactor.text(text))
+
+    columns = list(dict.fromkeys(c for g in groups for c in g.columns))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([cell(c) for c in ["row", "line", "check", "column", "value", *columns]])
+    for group in groups:
+        for value in group.values:
+            writer.writerow([cell(c) for c in [value.row, value.line, group.check, value.column, value.value,
+                                               *(value.whole.get(c) for c in columns)]])
+    return buffer.getvalue()
+
+
+SECRET = "hunter2-secret-value"
+_CELLS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
+                   st.sampled_from([SECRET, f"=x{SECRET}", "-0.0", "+1", "@a", f"https://u:{SECRET}@h/x",
+                                    "ghp_" + "a" * 36]),
+                   st.dates(), st.datetimes(timezones=st.none() | st.just(dt.timezone.utc)),
+                   st.decimals(allow_nan=False, places=3), st.lists(st.integers(), max_size=3))
+
+
+_LINES = st.tuples(st.integers(0, 10**7), st.none() | st.integers(1, 10**7), st.sampled_from(["a", "b"]),
+                   st.lists(_CELLS, min_size=3, max_size=3))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=8),
+       st.sampled_from(["data.ranges", "data.unique"]))
+def test_every_cell_is_redacted_and_neutral_as_if_written_one_at_a_time(
+        lines: list[tuple[int, int | None, str, list[Any]]], check: str) -> None:
+    columns = ("a", "b", "c")
+    values = tuple(FailingRow(row, column, whole[columns.index(column)],
+                              dict(zip(columns, whole, strict=True)), line)
+                   for row, line, column, whole in lines)
+    groups = [FailingRows("f.csv", check, columns, values, total=len(values)),
+              FailingRows("f.csv", "data.nulls", ("c", "d"), values[:1], total=1)]
+    redactor = Redactor(frozenset({SECRET}))
+    with tempfile.TemporaryDirectory() as folder:
+        [path] = write_failing_rows(groups, Path(folder), redactor)
+        written = path.read_bytes()
+    assert written == _one_cell_at_a_time(groups, redactor).encode("utf-8")
+    assert SECRET.encode() not in written

@@ -1,0 +1,103 @@
+"""A data-only run pays only for what it uses: `mlsmoke run --only data` on a small file (with
+failures to report) imports neither pandas nor scipy, nor the models of config sections it
+does not have, nor the GitHub client; and once the report templates are compiled, a later run
+compiles none. The twins show the test sees imports: a config with drift imports scipy, one
+with an endpoint and a pipeline builds their models. A test of what is imported, not of time."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from tests.helpers import REPO
+
+HEAVY = ("pandas", "scipy", "requests", "checker.github.api", "checker.github.artifacts",
+         "checker.config.endpoint_schema", "checker.config.metrics_schema", "checker.config.pipeline_schema",
+         "checker.config.compare_schema", "checker.checks.drift.family")
+
+_RUN = """
+import json, runpy, sys
+import jinja2
+
+compiled = []
+compile = jinja2.Environment.compile
+def counting(self, source, name=None, *args, **kwargs):
+    compiled.append(name)
+    return compile(self, source, name, *args, **kwargs)
+jinja2.Environment.compile = counting
+sys.argv = ["mlsmoke", "run", "--no-publish", *sys.argv[1:]]
+try:
+    runpy.run_module("checker", run_name="__main__")
+except SystemExit as exit:
+    code = exit.code
+print(json.dumps({"exit": code, "modules": sorted(sys.modules), "compiled": compiled}))
+"""
+
+CONTRACT = {"columns": {"id": {"type": "int", "unique": True},
+                        "x": {"type": "float", "min": 0, "max": 1},
+                        "kind": {"type": "category", "allowed": ["a", "b"]}}}
+
+
+def _project(folder: Path, **sections: Any) -> Path:
+    table = pa.table({"id": [1, 2, 2, 4], "x": [0.5, 7.0, None, 0.1], "kind": ["a", "b", "z", "a"]})
+    pq.write_table(table, folder / "small.parquet")
+    config = folder / "mlsmoke.yml"
+    config.write_text(yaml.safe_dump({"version": 1, "contracts": {"small": CONTRACT},
+                                      "data": [{"contract": "small", "files": "small.parquet"}], **sections}))
+    return config
+
+
+def _run(config: Path, *options: str) -> dict[str, Any]:
+    """One run in a fresh interpreter; its exit code, the modules it imported and the templates
+    it compiled. TMPDIR is the test's, so the per-user template cache starts empty."""
+    scratch = config.parent / "tmp"
+    scratch.mkdir(exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(scratch), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", _RUN, "--config", str(config), "--out",
+                           str(config.parent / "out"), *options],
+                          capture_output=True, text=True, timeout=120, cwd=REPO, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def _heavy(found: dict[str, Any]) -> list[str]:
+    return [module for module in HEAVY if module in found["modules"]]
+
+
+def test_a_data_only_run_imports_nothing_it_does_not_use_and_compiles_templates_once(tmp_path):
+    config = _project(tmp_path)
+    first = _run(config, "--only", "data")
+    assert first["exit"] == 1  # the planted faults fail
+    assert _heavy(first) == []
+    assert "report.md.j2" in first["compiled"]
+    second = _run(config, "--only", "data")
+    assert (second["exit"], _heavy(second), second["compiled"]) == (1, [], [])
+    assert (tmp_path / "out" / "report.md").exists()
+
+
+def test_a_config_with_drift_imports_scipy(tmp_path):
+    config = _project(tmp_path, drift=[{"contract": "small", "reference": "small.parquet",
+                                        "current": "small.parquet"}])
+    found = _run(config, "--only", "drift")
+    assert {"scipy", "checker.checks.drift.family"} <= set(_heavy(found))
+
+
+@pytest.mark.parametrize(("section", "model"), [
+    ({"endpoint": {"url": "http://127.0.0.1:9/predict", "contract": "small"}},
+     "checker.config.endpoint_schema"),
+    ({"pipeline": {"contract": "small", "command": "true"}}, "checker.config.pipeline_schema"),
+    ({"compare": None}, "checker.config.compare_schema"),
+])
+def test_a_config_with_a_section_builds_its_models(tmp_path, section, model):
+    found = _run(_project(tmp_path, **section), "--only", "data")
+    assert model in _heavy(found)
