@@ -4,9 +4,8 @@
 on the calling thread). That is faster than streaming the group in record batches and holds
 one column at a time: measured on 10 row groups of 1M rows × 15 columns on 2 threads, 0.32 s
 and 170 MB peak, against 0.45 s and 330 MB for 128K-row batches (and 0.36 s but 560 MB for the
-whole group at once). A group asked to `keep` its columns (for whole failing rows) holds each
-one until it is dropped; `fits` says whether a group's columns may be held within the memory
-budget, else the caller streams it in batches instead.
+whole group at once). `decoded_bytes` says what each column takes decoded, so that the caller
+(`checks/data/columnwise.py`) can keep within its memory budget, or stream a group in batches.
 
 Text chunks are read dictionary-encoded, each distinct value decoded once, where the chunk is
 dictionary-encoded: it has a dictionary page and is too small to hold plain values
