@@ -84,6 +84,26 @@ def to_numpy(array: pa.Array) -> np.ndarray:
     return np.frombuffer(data, dtype, count=offset + n)[offset:]
 
 
+def null_rows(array: pa.Array) -> np.ndarray:
+    """The positions of an array's nulls, ascending, read off its validity bitmap: only the
+    bytes with a zero bit are unpacked (nulls are few as a rule)."""
+    import numpy as np
+
+    n = len(array)
+    if not array.null_count:
+        return np.empty(0, np.int64)
+    bitmap = array.buffers()[0]
+    if bitmap is None:  # a null-typed array: every slot is null
+        return np.arange(n, dtype=np.int64)
+    start, offset = divmod(array.offset, 8)
+    packed = np.frombuffer(bitmap, np.uint8, count=(offset + n + 7) // 8, offset=start)
+    holes = np.flatnonzero(packed != 0xFF)
+    bits = np.unpackbits(packed[holes][:, None], axis=1, bitorder="little")
+    byte, bit = np.nonzero(bits == 0)
+    rows: np.ndarray = holes[byte].astype(np.int64) * 8 + bit - offset
+    return rows[(rows >= 0) & (rows < n)]
+
+
 def int64_array(numbers: np.ndarray) -> pa.Array:
     """An int64 arrow array over a numpy array's values (row positions for `take`)."""
     import numpy as np

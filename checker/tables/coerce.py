@@ -2,7 +2,8 @@
 type its contract names, vectorized with pyarrow compute.
 
 `coerce(array, column_type)` returns the converted values and a mask of the values that are
-present but are not of that type. Those count under `data.types` only: they are null in the
+present but are not of that type. Dictionary-encoded values are converted on their dictionary
+and stay dictionary-encoded. Those count under `data.types` only: they are null in the
 converted values, so range, allowed and pattern rules never see them, and `data.nulls` takes
 its nulls from the array as read, so it does not count them either.
 
@@ -49,17 +50,11 @@ def csv_type(column_type: ColumnType) -> pa.DataType:
 def coerce(array: pa.Array | pa.ChunkedArray, column_type: ColumnType) -> Coerced:
     import pyarrow as pa
 
-    from checker.tables import compute as pc
 
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     if pa.types.is_dictionary(array.type):
-        if column_type in (ColumnType.STRING, ColumnType.CATEGORY) and _is_text(array.type.value_type):
-            # rules look at the few distinct values (see data_rules.per_value)
-            if array.type.value_type == pa.string():
-                return Coerced(array, None)
-            return Coerced(pc.cast(array, pa.dictionary(array.type.index_type, pa.string())), None)
-        array = array.dictionary_decode()
+        return _coded(array, column_type)
     kind = array.type
     if is_json_text(kind):
         return _per_value(array.storage, column_type, _JSON_PARSERS)
@@ -72,6 +67,20 @@ def coerce(array: pa.Array | pa.ChunkedArray, column_type: ColumnType) -> Coerce
     if converted is None:  # the stored type cannot hold this column's values at all
         return _all_bad(array, column_type)
     return converted
+
+
+def _coded(array: pa.DictionaryArray, column_type: ColumnType) -> Coerced:
+    """Dictionary-encoded values stay so: the dictionary is converted (each distinct value once,
+    entry for entry) and the indices kept; the rules look at the entries (`checks/data/coded.py`)."""
+    import pyarrow as pa
+
+    from checker.tables import compute as pc
+
+    inner = coerce(array.dictionary, column_type)
+    values = pa.DictionaryArray.from_arrays(array.indices, inner.values, safe=False)
+    if inner.bad is None:
+        return Coerced(values, None)
+    return Coerced(values, _none_if_clean(pc.fill_null(pc.take(inner.bad, array.indices), false())))
 
 
 def _is_text(kind: pa.DataType) -> bool:

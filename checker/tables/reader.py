@@ -14,7 +14,7 @@ min/max/null-count statistics the writer stored, and read one row group at a tim
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,8 @@ from checker.tables.prefetch import prefetch
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from checker.tables.row_group import GroupColumns
 
 __all__ = ["BATCH_ROWS", "BlockTooSmallError", "ColumnStats", "ColumnTypeError", "MixedTypesError",
            "RowGroup", "TableReadError", "TableStream", "open_table", "read_error",
@@ -67,6 +69,8 @@ class TableStream:
     _open: Any
     _parquet: Any = None  # the pyarrow ParquetFile, for Parquet streams
     _dictionary: Sequence[str] = ()  # Parquet columns read dictionary-encoded
+    _readers: dict[tuple[int, tuple[str, ...]], Any] = field(default_factory=dict)  # see group_columns
+    _encoded: dict[int, tuple[str, ...]] = field(default_factory=dict)  # row group → its encoded text
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Record batches in file order; a fault mid-file is a TableReadError."""
@@ -101,10 +105,36 @@ class TableStream:
             import pyarrow.parquet as pq
 
             dictionary = self._read_dictionary(columns)
-            parquet = pq.ParquetFile(self.path, pre_buffer=False, read_dictionary=dictionary)
+            parquet = pq.ParquetFile(self.path, metadata=self._parquet.metadata, pre_buffer=False,
+                                     read_dictionary=dictionary)
             yield from parquet.iter_batches(batch_size=BATCH_ROWS, row_groups=[index], columns=list(columns),
                                             use_threads=False)
         yield from _guarded(read, ahead=False)
+
+    def group_columns(self, index: int) -> GroupColumns:
+        """One Parquet row group, decoded a whole column chunk at a time on the calling thread
+        (see `row_group.py`)."""
+        import threading
+
+        import pyarrow.parquet as pq
+
+        from checker.tables.row_group import GroupColumns, encoded_text
+
+        metadata = self._parquet.metadata
+        if index not in self._encoded:
+            self._encoded[index] = encoded_text(metadata.row_group(index), self._dictionary)
+        text = self._encoded[index]
+        key = (threading.get_ident(), text)  # a reader per thread (and per dictionary choice)
+        if key not in self._readers:
+            self._readers[key] = pq.ParquetFile(self.path, metadata=metadata, pre_buffer=False,
+                                                read_dictionary=list(text) or None)
+        return GroupColumns(self._readers[key], index)
+
+    def column_bytes(self, index: int) -> dict[str, int]:
+        """About what each column of one Parquet row group takes decoded."""
+        from checker.tables.row_group import decoded_bytes
+
+        return decoded_bytes(self._parquet.metadata.row_group(index))
 
     def _read_dictionary(self, columns: Sequence[str]) -> list[str] | None:
         return [name for name in self._dictionary if name in columns] or None

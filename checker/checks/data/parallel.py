@@ -1,6 +1,7 @@
 """Check parts of a file on several threads and merge them in file order.
 
-A part is one Parquet row group (its worker decodes it too) or one CSV / JSON Lines batch.
+A part is one Parquet row group too large to check column by column (`columnwise.py`: its
+worker decodes it too) or one CSV / JSON Lines batch.
 pyarrow decodes and computes without holding the GIL, so the parts run on every core. Each
 part's rows are numbered from the file's start before it runs, so its tallies (counts,
 `by_column`, the first examples, failing rows) and its uniqueness keys merge exactly into

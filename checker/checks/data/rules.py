@@ -9,20 +9,22 @@ the first few examples in row order.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from checker.checks.data.blocks import Blocks, blocks
+from checker.checks.data.coded import coded_missing, coded_rows, is_coded, per_entry
 from checker.checks.data.tally import Tally
 from checker.contracts.model import Column, ColumnType
 from checker.contracts.regex import fullmatch
-from checker.tables.arrow_values import array_of, false, scalar, to_numpy
+from checker.tables.arrow_values import array_of, false, int64_array, scalar, to_numpy
 from checker.tables.coerce import Coerced, coerce
 
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
+
 
 RULES = ("types", "nulls", "ranges", "allowed", "pattern", "unique")
 
@@ -68,43 +70,94 @@ class ColumnRules:
         return f"^(?:{self.column.pattern or ''})$"
 
 
-def evaluate(batch: pa.RecordBatch, offset: int, columns: list[tuple[ColumnRules, frozenset[str]]],
-             tallies: Mapping[str, Tally], uniques: Mapping[str, Any]) -> None:
+def evaluate(batch: pa.RecordBatch, offset: int,
+             columns: list[tuple[ColumnRules, frozenset[str]]], tallies: Mapping[str, Tally],
+             uniques: Mapping[str, Any]) -> None:
     """Run each column's `rules` (a subset of RULES) on the batch and add what fails."""
-    found = _Found({rule: {} for rule in RULES}, {rule: {} for rule in RULES})
+    found = Found()
     for rules, asked in columns:
-        raw = batch.column(rules.name)
-        coerced = coerce(raw, rules.column.type)
-        values, name = coerced.values, rules.name
-        if "types" in asked and coerced.bad is not None:
-            found.add("types", name, rows_of(coerced.bad), raw)
-        numbers = blocks(values) if _needs_blocks(asked, raw, values) else None
-        if "nulls" in asked and _may_miss(raw, values, numbers):
-            found.add("nulls", name, _missing_rows(raw, coerced, numbers))
-        if "ranges" in asked:
-            found.add("ranges", name, _out_of_range(rules, values, numbers), values)
-        for rule in ("allowed", "pattern"):
-            if rule in asked:
-                found.add(rule, name, _CHECKS[rule](rules, values), values)
-        if "unique" in asked:
-            uniques[name].add(values)
-    names = [rules.name for rules, _ in columns]
-    whole = batch.select(names) if any(t.cap for t in tallies.values()) else None
-    for rule in RULES:
-        if found.rows[rule]:
-            tallies[rule].add(found.rows[rule], found.shown[rule], offset, whole)
+        check_column(batch.column(rules.name), rules, asked, found, uniques)
+    found.record(tallies, offset, lambda: batch.select([rules.name for rules, _ in columns]))
+
+
+def check_column(raw: pa.Array, rules: ColumnRules, asked: frozenset[str], found: Found,
+                 uniques: Mapping[str, Any]) -> None:
+    """Run one column's `asked` rules on its values `raw` (as read) into `found`; its unique
+    values go to `uniques[name].add`."""
+    coerced = coerce(raw, rules.column.type)
+    values, name = coerced.values, rules.name
+    if "types" in asked and coerced.bad is not None:
+        found.add("types", name, rows_of(coerced.bad), raw)
+    if is_coded(values):
+        _coded_rules(raw, coerced, rules, asked, found)
+    else:
+        _plain_rules(raw, coerced, rules, asked, found)
+    for rule in ("allowed", "pattern"):
+        if rule in asked:
+            found.add(rule, name, _CHECKS[rule](rules, values), values)
+    if "unique" in asked:
+        uniques[name].add(values)
+
+
+def _plain_rules(raw: pa.Array, coerced: Coerced, rules: ColumnRules, asked: frozenset[str],
+                 found: Found) -> None:
+    """The nulls and ranges rules on values as stored (not dictionary-encoded)."""
+    values, name = coerced.values, rules.name
+    numbers = _blocks(values, rules, asked) if _needs_blocks(asked, raw, values) else None
+    if "nulls" in asked and _may_miss(raw, values, numbers):
+        found.add("nulls", name, _missing_rows(raw, coerced, numbers))
+    if "ranges" in asked:
+        found.add("ranges", name, _out_of_range(rules, values, numbers), values)
+
+
+def _coded_rules(raw: pa.Array, coerced: Coerced, rules: ColumnRules, asked: frozenset[str],
+                 found: Found) -> None:
+    """The nulls and ranges rules on dictionary-encoded values, answered on the dictionary."""
+    values, name = coerced.values, rules.name
+    if "nulls" in asked:
+        entries = rows_of(missing(raw.dictionary, Coerced(values.dictionary, None)))
+        found.add("nulls", name, coded_missing(values, entries))
+    if "ranges" in asked:
+        dictionary = values.dictionary
+        entries = _out_of_range(rules, dictionary, _blocks(dictionary, rules, asked))
+        found.add("ranges", name, coded_rows(values, entries), values)
+
+
+def _blocks(values: pa.Array, rules: ColumnRules, asked: frozenset[str]) -> Blocks | None:
+    ranged = "ranges" in asked
+    col = rules.column
+    return blocks(values, low=ranged and col.min is not None, high=ranged and col.max is not None)
 
 
 @dataclass(frozen=True)
-class _Found:
-    rows: dict[str, dict[str, np.ndarray]]  # rule → column → violating batch positions
-    shown: dict[str, dict[str, pa.Array]]  # rule → column → the values to quote
+class Found:
+    """What the rules found in one batch (or row group), column by column."""
+
+    rows: dict[str, dict[str, np.ndarray]] = field(default_factory=lambda: {rule: {} for rule in RULES})
+    # rule → column → the values at those rows, to quote
+    shown: dict[str, dict[str, pa.Array]] = field(default_factory=lambda: {rule: {} for rule in RULES})
 
     def add(self, rule: str, name: str, rows: np.ndarray, shown: pa.Array | None = None) -> None:
+        from checker.tables import compute as pc
+
         if len(rows):
             self.rows[rule][name] = rows
-            if shown is not None:
-                self.shown[rule][name] = shown
+            if shown is not None:  # taken now: the column itself need not outlive this batch
+                self.shown[rule][name] = pc.take(shown, int64_array(rows))
+
+    def extend(self, other: Found) -> None:
+        """Add what another column of the same rows found."""
+        for rule in RULES:
+            self.rows[rule].update(other.rows[rule])
+            self.shown[rule].update(other.shown[rule])
+
+    def record(self, tallies: Mapping[str, Tally], offset: int, whole: Callable[[], pa.RecordBatch]) -> None:
+        """Add to each rule's tally; `whole()`: the rows' contract columns, asked for only when
+        some failing row is kept whole."""
+        failed = [rule for rule in RULES if self.rows[rule]]
+        records = whole() if any(tallies[rule].kept < tallies[rule].cap for rule in failed) else None
+        for rule in failed:
+            tallies[rule].add(self.rows[rule], self.shown[rule], offset, records)
 
 
 def rows_of(mask: pa.Array) -> np.ndarray:
@@ -220,20 +273,7 @@ def _mismatches(rules: ColumnRules, values: pa.Array) -> pa.Array:
 def per_value(values: pa.Array, rule: Callable[[pa.Array], pa.Array]) -> np.ndarray:
     """The rows a rule's mask fails; on a dictionary-encoded column the rule runs on the
     distinct values only, and only when one fails are the rows holding it looked up."""
-    import numpy as np
-    import pyarrow as pa
-
-    from checker.tables import compute as pc
-
-    if not pa.types.is_dictionary(values.type):
-        return rows_of(rule(values))
-    failing = rows_of(rule(values.dictionary))
-    if not len(failing):
-        return _no_rows()
-    hit = np.isin(to_numpy(values.indices), failing)
-    if values.null_count:  # a null row's index slot holds any number
-        hit &= to_numpy(pc.is_valid(values))
-    return np.flatnonzero(hit)
+    return per_entry(values, lambda plain: rows_of(rule(plain)))
 
 
 _CHECKS = {"allowed": _not_allowed, "pattern": _no_match}

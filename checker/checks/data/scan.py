@@ -2,29 +2,31 @@
 
 CSV and JSON Lines are parsed once and each batch goes through all rules. Parquet is read a
 row group at a time: where the writer's statistics (min, max, null count) already prove a
-range or null rule for the whole group, that rule is not evaluated there, and a column no
-other rule needs in that group is not decoded at all. Row groups (and CSV / JSON Lines
-batches) are checked on every core and merged in file order (`parallel.py`); `unique_rows`
-hashes whole rows in order, on one thread.
+range or null rule for the whole group, that rule is not evaluated there (nor the side of a
+range the statistics prove, `proof.py`), and a column no other rule needs in that group is not
+decoded at all. A group's column chunks are decoded whole and checked on every core
+(`columnwise.py`); a group too large to hold is checked in batches instead, a worker per group.
+CSV / JSON Lines batches are checked on every core too, everything merged in file order
+(`parallel.py`); `unique_rows` hashes whole rows in order, on one thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from checker.checks.data.columnwise import GroupPlan, Layout, column_parts, fits
 from checker.checks.data.parallel import Asked, Part, ordered, workers
+from checker.checks.data.proof import disjoint, narrowed, still_needed, stores_natively
 from checker.checks.data.rules import RULES, ColumnRules, evaluate
 from checker.checks.data.settle import settle_columns, settled_group
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
 from checker.checks.data.unique import RowCounter, ValueCounter
 from checker.checks.data.whole import taken_rows, whole_rows
 from checker.checks.deadline import NO_DEADLINE, Deadline
-from checker.contracts.model import ColumnType, naive_utc
-from checker.tables.reader import ColumnStats, RowGroup, TableStream
+from checker.tables.reader import TableStream
 from checker.tables.row_sets import sorted_distinct
 
 if TYPE_CHECKING:
@@ -143,7 +145,11 @@ def _batch_tasks(batches: Iterable[pa.RecordBatch], first_row: int, asked: Asked
 
 
 def _merge_parts(found: FileScan, tasks: Iterable[Callable[[], Part]], separate: Iterable[str]) -> None:
-    for part in ordered(tasks, _run, workers()):
+    _merge(found, ordered(tasks, _run, workers()), separate)
+
+
+def _merge(found: FileScan, parts: Iterable[Part], separate: Iterable[str]) -> None:
+    for part in parts:
         found.merge(part)
         if part.ends_group:
             for name in separate:
@@ -152,14 +158,6 @@ def _merge_parts(found: FileScan, tasks: Iterable[Callable[[], Part]], separate:
 
 def _run(task: Callable[[], Part]) -> Part:
     return task()
-
-
-@dataclass(frozen=True)
-class _GroupPlan:
-    group: RowGroup
-    first_row: int
-    asked: Asked
-    decode: list[str]
 
 
 @dataclass(frozen=True)
@@ -178,10 +176,10 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
                      row_counter: RowCounter | None, run: _Run) -> None:
     schema = stream.parquet_schema
     assert schema is not None
-    native = {c.name: _native(schema.field(c.name).type, c.column.type) for c in columns}
+    native = {c.name: stores_natively(schema.field(c.name).type, c.column.type) for c in columns}
     names = [c.name for c in columns]
     groups = stream.row_groups()
-    run = replace(run, separate=tuple(n for n in found.uniques if native[n] and _disjoint(groups, n)),
+    run = replace(run, separate=tuple(n for n in found.uniques if native[n] and disjoint(groups, n)),
                   names=tuple(names))
     plans = []
     first_row = 0
@@ -189,24 +187,30 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
         found.row_groups += 1
         asked: Asked = []
         for rules in columns:
-            needed = _needed(rules, native[rules.name], group.stats.get(rules.name))
+            needed = still_needed(rules, native[rules.name], group.stats.get(rules.name))
             for rule in rules.applies - needed - {"types"}:  # types: settled by the schema
                 found.proven[rule] = found.proven.get(rule, 0) + 1
             if needed:
-                asked.append((rules, needed))
+                stats = group.stats.get(rules.name) if "ranges" in needed and native[rules.name] else None
+                asked.append((narrowed(rules, stats), needed))
         decode = names if row_counter is not None else [rules.name for rules, _ in asked]
-        plans.append(_GroupPlan(group, first_row, asked, decode))
+        plans.append(GroupPlan(group, first_row, asked, decode))
         first_row += group.num_rows
     if row_counter is not None:
         _scan_groups_in_order(stream, plans, found, row_counter, run)
         return
-    _merge_parts(found, _group_tasks(stream, plans, found, run), run.separate)
+    layout = Layout(run.cap, run.take_whole, run.separate, run.names)
+    if fits(stream, plans, layout):
+        _merge(found, column_parts(stream, plans, layout, partial(run.bound.each, found=found)), run.separate)
+    else:
+        _merge_parts(found, _group_tasks(stream, plans, found, run), run.separate)
 
 
-def _group_tasks(stream: TableStream, plans: list[_GroupPlan], found: FileScan, run: _Run
+def _group_tasks(stream: TableStream, plans: list[GroupPlan], found: FileScan, run: _Run
                  ) -> Iterator[Callable[[], Part]]:
-    """A task per row group, its worker decoding it; with fewer row groups than workers, a
-    task per batch instead (the reader decodes on its own threads, the workers check)."""
+    """A task per row group, its worker decoding it in batches; with fewer row groups than
+    workers, a task per batch instead (the reader decodes on its own threads, the workers
+    check). For groups too large to check column by column (`columnwise.fits`)."""
     whole_groups = len(plans) >= workers()
     bound, cap = run.bound, run.cap
     for plan in bound.each(plans, found):
@@ -225,11 +229,11 @@ def _group_tasks(stream: TableStream, plans: list[_GroupPlan], found: FileScan, 
             yield partial(Part, plan.first_row, [], ends_group=True)
 
 
-def _undecoded(plan: _GroupPlan) -> Part:
+def _undecoded(plan: GroupPlan) -> Part:
     return Part(plan.first_row, [], rows=plan.group.num_rows, ends_group=True)
 
 
-def _scan_groups_in_order(stream: TableStream, plans: list[_GroupPlan], found: FileScan,
+def _scan_groups_in_order(stream: TableStream, plans: list[GroupPlan], found: FileScan,
                           row_counter: RowCounter, run: _Run) -> None:
     """One thread, row group after row group: whole-row hashes are taken in file order."""
     for plan in plans:
@@ -237,64 +241,3 @@ def _scan_groups_in_order(stream: TableStream, plans: list[_GroupPlan], found: F
             _evaluate(batch, found, plan.asked, row_counter, plan.decode)
         for name in run.separate:
             found.uniques[name].flush()
-
-
-def _disjoint(groups: list[RowGroup], name: str) -> bool:
-    """Whether the row groups' [min, max] of a column never overlap, so a value can repeat
-    only inside one row group."""
-    stats = [g.stats.get(name) for g in groups if g.num_rows]
-    if any(s is None or s.min is None or s.max is None for s in stats):
-        return False
-    try:
-        spans = sorted((s.min, s.max) for s in stats if s is not None)
-        return all(high < next_low for (_, high), (next_low, _) in pairwise(spans))
-    except TypeError:
-        return False
-
-
-def _needed(rules: ColumnRules, native: bool, stats: ColumnStats | None) -> frozenset[str]:
-    """The rules this row group still has to evaluate for the column."""
-    applies = rules.applies
-    if not native:
-        return applies
-    needed = set(applies - {"types"})  # a native Parquet type holds no value of another type
-    if stats is None:
-        return frozenset(needed)
-    if stats.null_count == 0 and rules.column.type is not ColumnType.FLOAT:
-        needed.discard("nulls")  # floats stay: statistics do not count NaN
-    if "ranges" in needed and _within(rules, stats):
-        needed.discard("ranges")
-    return frozenset(needed)
-
-
-def _within(rules: ColumnRules, stats: ColumnStats) -> bool:
-    low, high = rules.column.min, rules.column.max
-    if stats.min is None or stats.max is None:
-        return False
-    try:
-        return (low is None or _naive(stats.min) >= low) and (high is None or _naive(stats.max) <= high)
-    except TypeError:  # statistics of a type the bound does not compare with
-        return False
-
-
-def _naive(value: Any) -> Any:
-    import datetime as dt
-
-    return naive_utc(value) if isinstance(value, dt.datetime) else value
-
-
-def _native(stored: pa.DataType, column_type: ColumnType) -> bool:
-    """Whether every value of the stored Parquet type is a valid value of the contract type."""
-    import pyarrow as pa
-
-    if pa.types.is_dictionary(stored):
-        stored = stored.value_type
-    checks: Mapping[ColumnType, Callable[[pa.DataType], bool]] = {
-        ColumnType.INT: lambda t: pa.types.is_integer(t) and t != pa.uint64(),
-        ColumnType.FLOAT: lambda t: pa.types.is_integer(t) or pa.types.is_floating(t),
-        ColumnType.BOOL: pa.types.is_boolean,
-        ColumnType.DATETIME: lambda t: pa.types.is_timestamp(t) or pa.types.is_date(t),
-        ColumnType.STRING: lambda t: pa.types.is_string(t) or pa.types.is_large_string(t),
-        ColumnType.CATEGORY: lambda t: pa.types.is_string(t) or pa.types.is_large_string(t),
-    }
-    return checks[column_type](stored)

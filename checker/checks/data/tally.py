@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from checker.results.failing_rows import FailingRow
 from checker.tables import compute as pc
 from checker.tables.arrow_values import int64_array
-from checker.tables.row_sets import isin, sorted_distinct
+from checker.tables.row_sets import sorted_distinct
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,8 +42,8 @@ class Tally:
     def add(self, hits: Mapping[str, np.ndarray], shown: Mapping[str, pa.Array], offset: int,
             whole: pa.RecordBatch | None = None) -> None:
         """Count one batch: `hits` per column (its violating batch positions, ascending, never
-        empty), `shown` the values to quote, `whole` the batch's contract columns (kept for the
-        first `cap` failing rows)."""
+        empty), `shown` the values to quote (per column, its values at those positions), `whole`
+        the batch's contract columns (kept for the first `cap` failing rows)."""
         import numpy as np
 
         for name, rows in hits.items():
@@ -72,29 +72,38 @@ class Tally:
     def _keep_rows(self, hits: Mapping[str, np.ndarray], shown: Mapping[str, pa.Array], offset: int,
                    picked: np.ndarray, whole: pa.RecordBatch) -> None:
         """The failing rows at `picked` (batch positions), one FailingRow per offending value."""
+        import numpy as np
 
         records = pc.take(whole, int64_array(picked)).to_pylist()
-        columns = {name: (isin(picked, rows), _quoted(shown, name, picked)) for name, rows in hits.items()}
+        columns = {}
+        for name, rows in hits.items():
+            at = np.minimum(np.searchsorted(rows, picked), len(rows) - 1)  # picked row → its hit
+            failed = rows[at] == picked
+            quoted = _quoted(shown, name, at[failed])
+            columns[name] = (failed, iter(quoted) if quoted is not None else None)
         for i, (row, record) in enumerate(zip(picked.tolist(), records, strict=True)):
             for name, (failed, values) in columns.items():
                 if failed[i]:
-                    value = plain(values[i]) if values is not None else None
+                    value = plain(next(values)) if values is not None else None
                     self.failing.append(FailingRow(offset + row, name, value, record))
         self.kept += len(picked)
 
     def _keep_examples(self, hits: Mapping[str, np.ndarray], shown: Mapping[str, pa.Array],
                        offset: int) -> None:
+        import numpy as np
+
         found = []
         for name, rows in hits.items():
             first = rows[:MAX_EXAMPLES]
-            values = _quoted(shown, name, first) or [None] * len(first)
+            values = _quoted(shown, name, np.arange(len(first))) or [None] * len(first)
             found += [Example(offset + row, name, plain(value))
                       for row, value in zip(first.tolist(), values, strict=True)]
         self.examples = sorted([*self.examples, *found], key=lambda e: e.row)[:MAX_EXAMPLES]
 
 
-def _quoted(shown: Mapping[str, pa.Array], name: str, rows: np.ndarray) -> list[Any] | None:
-    return pc.take(shown[name], int64_array(rows)).to_pylist() if name in shown else None
+def _quoted(shown: Mapping[str, pa.Array], name: str, at: np.ndarray) -> list[Any] | None:
+    """The values quoted for a column's hits number `at` (None: the rule quotes none)."""
+    return pc.take(shown[name], int64_array(at)).to_pylist() if name in shown else None
 
 
 def plain(value: Any) -> Any:

@@ -143,13 +143,10 @@ class ValueCounter:
         return Duplicates(rows, self._values)
 
     def _segment(self) -> tuple[Duplicates, int]:
-        import numpy as np
-
         if self._chunks[0].text is not None:
             texts = [k.text for k in self._chunks]
             return _text_duplicates(texts, self._examples), sum(len(c) for c in self._chunks)
-        keys = np.concatenate([k.ints for k in self._chunks])
-        valid = np.concatenate([k.valid for k in self._chunks])
+        keys, valid = _joined([k.ints for k in self._chunks]), _joined([k.valid for k in self._chunks])
         rows = _duplicate_rows(keys, valid)
         decode = self._chunks[-1].decode
         return Duplicates(rows, [decode(int(keys[r])) for r in rows[: self._examples]]), len(keys)
@@ -190,17 +187,21 @@ def _int_keys(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return to_numpy(pc.fill_null(values, scalar(0, pa.int64()))), valid
 
 
+def _joined(parts: list[Any]) -> np.ndarray:
+    import numpy as np
+
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
 def _duplicate_rows(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
     import numpy as np
 
-    if valid.all():
-        steps = np.diff(keys)
-        if (steps >= 0).all():  # already in order (ids often are): equal neighbours repeat
-            repeated = steps == 0
-            marked = np.zeros(len(keys), bool)
-            marked[1:] |= repeated
-            marked[:-1] |= repeated
-            return np.flatnonzero(marked)
+    if valid.all() and (keys[1:] >= keys[:-1]).all():  # in order (ids often are): equal neighbours repeat
+        repeated = keys[1:] == keys[:-1]
+        marked = np.zeros(len(keys), bool)
+        marked[1:] |= repeated
+        marked[:-1] |= repeated
+        return np.flatnonzero(marked)
 
     present = keys[valid] if not valid.all() else keys
     ordered = np.sort(present)
