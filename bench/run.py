@@ -218,9 +218,15 @@ def _uptime() -> str:
 
 def _preamble(repeats: int, load_before: str) -> str:
     import platform
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
-    tools = ", ".join(f"{name} {version(name)}" for name in ("pyarrow", "polars", "duckdb", "pandera"))
+    def installed(name: str) -> str:
+        try:
+            return f"{name} {version(name)}"
+        except PackageNotFoundError:  # a contender left out (--skip, --no-pandera)
+            return f"{name} not installed"
+
+    tools = ", ".join(installed(name) for name in ("pyarrow", "polars", "duckdb", "pandera"))
     return (f"`make bench` ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
             f"Python {platform.python_version()}, {tools}; median of {repeats} runs, each contender "
             "in its own process under `/usr/bin/time`, wall time and peak RSS measured from outside "
