@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from checker.tables.errors import BlockTooSmallError, ColumnTypeError, TableReadError
 from checker.tables.sources import open_binary, source
@@ -27,20 +27,9 @@ _CANDIDATES = ",;\t|"
 def open_csv(path: Path, read_as: TextRead) -> tuple[list[str], Callable[[], Iterator[pa.RecordBatch]]]:
     """(the columns read, a function streaming their batches)."""
     import pyarrow as pa
-
-    columns, as_text, types = read_as.columns, read_as.as_text, read_as.types
-    delimiter, block_bytes = read_as.delimiter, read_as.block_bytes
     import pyarrow.csv as pacsv
 
-    header = csv_header(path, delimiter)
-    convert = pacsv.ConvertOptions(
-        include_columns=[c for c in columns if c in header] if columns is not None else None,
-        column_types={name: pa.string() for name in header} if as_text else dict(types) or None,
-        strings_can_be_null=True,
-    )
-    read = pacsv.ReadOptions(block_size=block_bytes)
-    # quoted values may span lines; the parser must not split a block inside one
-    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    header, (read, parse, convert) = _options(path, read_as)
 
     def batches() -> Iterator[pa.RecordBatch]:
         try:
@@ -50,9 +39,50 @@ def open_csv(path: Path, read_as: TextRead) -> tuple[list[str], Callable[[], Ite
                     _reject_binary(batch)
                     yield batch
         except pa.ArrowInvalid as exc:
-            raise _conversion_error(exc, header, block_bytes) from exc
+            raise _conversion_error(exc, header, read_as.block_bytes) from exc
 
-    return (list(convert.include_columns) if columns is not None else header), batches
+    return (list(convert.include_columns) if read_as.columns is not None else header), batches
+
+
+def read_lines(path: Path, read_as: TextRead, spans: Sequence[tuple[int, int]]) -> pa.Table | None:
+    """The records at these byte spans of the file (each one whole line, the header first),
+    parsed exactly as `open_csv` parses them; None when pyarrow refuses them."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    _, (read, parse, convert) = _options(path, read_as)
+    pieces = []
+    with path.open("rb") as handle:
+        for start, end in spans:
+            handle.seek(start)
+            piece = handle.read(end - start)
+            pieces.append(piece if piece.endswith(b"\n") else piece + b"\n")
+    try:
+        table = pacsv.read_csv(pa.BufferReader(b"".join(pieces)), read_options=read, parse_options=parse,
+                               convert_options=convert)
+        for batch in table.to_batches():
+            _reject_binary(batch)
+    except (pa.ArrowInvalid, TableReadError):
+        return None
+    return table if table.num_rows == len(spans) - 1 else None
+
+
+def _options(path: Path, read_as: TextRead) -> tuple[list[str], tuple[Any, Any, Any]]:
+    """(the header, pyarrow's read, parse and convert options for `read_as`)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    columns, as_text, types = read_as.columns, read_as.as_text, read_as.types
+    header = csv_header(path, read_as.delimiter)
+    convert = pacsv.ConvertOptions(
+        include_columns=[c for c in columns if c in header] if columns is not None else None,
+        column_types={name: pa.string() for name in header} if as_text else dict(types) or None,
+        strings_can_be_null=True,
+    )
+    read = pacsv.ReadOptions(block_size=read_as.block_bytes)
+    # quoted values may span lines; the parser must not split a block inside one
+    parse = pacsv.ParseOptions(delimiter=read_as.delimiter, newlines_in_values=True)
+    return header, (read, parse, convert)
 
 
 def block_size(batch_rows: int) -> int:

@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from checker.contracts.model import ColumnType
+from checker.tables.csv_spans import Each
 from checker.tables.errors import BlockTooSmallError, ColumnTypeError, MixedTypesError, TableReadError
 from checker.tables.reader import (
     TableOptions,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Reread = Callable[[], Iterable["pa.RecordBatch"]]
+Records = dict[int, dict[str, Any]]  # data row → its record
 Run = Callable[[TableStream, Reread], T]
 MAX_RETYPED = 2
 _BLOCK_GROWTH = 16
@@ -91,7 +93,7 @@ class DataFile:
             types = {name: csv_type(ColumnType.STRING if name in as_text else wanted[name]) for name in names}
             opener = _CsvOpener(self.path, names, types, self.options.delimiter, block)
             try:
-                return run(opener.open(), opener.batches)
+                return run(opener.open(), opener)
             except ColumnTypeError as exc:
                 if exc.column in as_text or exc.column not in names:
                     raise
@@ -127,6 +129,35 @@ class _CsvOpener:
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         return self.open().batches()
+
+    __call__ = batches  # the reread `run` gets
+
+    def rows(self, wanted: Sequence[int], records: int, each: Each = iter) -> Records | None:
+        """The records at data rows `wanted` of the `records` the first pass read, parsed from
+        their own lines alone (`csv_spans`), or None when that is not proven the same."""
+        from checker.tables.csv_read import block_size, read_lines
+        from checker.tables.csv_spans import HEADER, record_spans
+        from checker.tables.reader import BATCH_ROWS, TextRead
+
+        spans = record_spans(self.path, records, [HEADER, *wanted], each)
+        if spans is None or len(spans) != len(set(wanted)) + 1:
+            return None
+        read_as = TextRead(self.names, BATCH_ROWS, False, self.types, False,
+                           self.block or block_size(BATCH_ROWS), self.delimiter)
+        rows = sorted(spans)
+        table = read_lines(self.path, read_as, [(spans[row].start, spans[row].end) for row in rows])
+        if table is None:
+            return None
+        return dict(zip(rows[1:], table.to_pylist(), strict=True))
+
+
+@runtime_checkable
+class RowsReread(Protocol):
+    """A reread that can also parse chosen rows alone (`rows`: None when it cannot)."""
+
+    def __call__(self) -> Iterable[pa.RecordBatch]: ...
+
+    def rows(self, wanted: Sequence[int], records: int, each: Each = iter) -> Records | None: ...
 
 
 def open_data(path: Path, options: ReadOptions = ReadOptions()) -> DataFile:

@@ -24,7 +24,7 @@ from checker.checks.data.rules import RULES, ColumnRules, evaluate
 from checker.checks.data.settle import settle_columns, settled_group
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
 from checker.checks.data.unique import RowCounter, ValueCounter
-from checker.checks.data.whole import taken_rows, whole_rows
+from checker.checks.data.whole import reread_rows, taken_rows
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.tables.reader import TableStream
 from checker.tables.row_sets import sorted_distinct
@@ -107,8 +107,8 @@ def scan(stream: TableStream, columns: list[ColumnRules], asks: ScanAsks = ScanA
     if asks.failing_rows_max and reread is not None:
         kept = unique_failing_rows(found)[: asks.failing_rows_max]
         if len(kept):
-            found.unique_whole = taken_rows(found.taken, kept) or whole_rows(
-                bound.each(reread(), found, "reading the repeated rows of"), kept)
+            each = partial(bound.each, found=found, doing="reading the repeated rows of")
+            found.unique_whole = taken_rows(found.taken, kept) or reread_rows(reread, kept, found.rows, each)
     return found
 
 

@@ -1,8 +1,9 @@
-"""The unique rule's failing rows, whole: taken by the workers (settle.py) or read again."""
+"""The unique rule's failing rows, whole: taken by the workers (settle.py), parsed from their
+own lines (a CSV whose records are one line each, `csv_spans`) or read again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -14,6 +15,19 @@ def taken_rows(taken: Mapping[int, dict[str, Any]], kept: np.ndarray) -> dict[in
     """The kept rows the workers took while checking (settle.py), or {} when one is missing."""
     rows = [int(row) for row in kept]
     return {row: taken[row] for row in rows} if all(row in taken for row in rows) else {}
+
+
+def reread_rows(reread: Callable[[], Iterable[pa.RecordBatch]], wanted: np.ndarray, records: int,
+                each: Callable[[Iterable[Any]], Iterator[Any]]) -> dict[int, dict[str, Any]]:
+    """The records at the sorted rows `wanted` of the `records` rows read: parsed alone when
+    the reread can prove them the same, else read again batch by batch; `each` bounds the
+    loops (a deadline)."""
+    from checker.tables.policy import RowsReread
+
+    rows = [int(row) for row in wanted]
+    if isinstance(reread, RowsReread) and (found := reread.rows(rows, records, each)) is not None:
+        return found
+    return whole_rows(each(reread()), wanted)
 
 
 def whole_rows(batches: Iterable[pa.RecordBatch], wanted: np.ndarray) -> dict[int, dict[str, Any]]:
