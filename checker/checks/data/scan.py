@@ -26,6 +26,7 @@ from checker.checks.data.tally import MAX_EXAMPLES, Tally
 from checker.checks.data.unique import RowCounter, ValueCounter
 from checker.checks.data.whole import reread_rows, taken_rows
 from checker.checks.deadline import NO_DEADLINE, Deadline
+from checker.tables.csv_spans import warm
 from checker.tables.reader import TableStream
 from checker.tables.row_sets import sorted_distinct
 
@@ -132,9 +133,16 @@ def _evaluate(batch: pa.RecordBatch, found: FileScan, asked: Asked, row_counter:
 
 def _scan_batches(stream: TableStream, columns: list[ColumnRules], found: FileScan,
                   bound: ScanDeadline, cap: int) -> None:
-    """Each batch checked on a worker thread as the reader hands it over, merged in order."""
+    """Each batch checked on a worker thread as the reader hands it over, merged in order.
+    From a CSV's first violation on, its lines are indexed on a thread of their own (for the
+    examples' line numbers and the whole failing rows, `csv_spans`)."""
     asked = [(c, c.applies) for c in columns]
-    _merge_parts(found, _batch_tasks(bound.each(stream.batches(), found), 0, asked, cap), [])
+    index_lines = stream.format == "csv"
+    for part in ordered(_batch_tasks(bound.each(stream.batches(), found), 0, asked, cap), _run, workers()):
+        found.merge(part)
+        if index_lines and any(tally.violations for tally in part.tallies.values()):
+            warm(stream.path)
+            index_lines = False
 
 
 def _batch_tasks(batches: Iterable[pa.RecordBatch], first_row: int, asked: Asked, cap: int

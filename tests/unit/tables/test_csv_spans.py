@@ -135,7 +135,8 @@ def test_physical_lines_agree_with_the_quote_aware_walk(tmp_path: Path, shape: s
 def test_blocks_split_anywhere_give_the_same_spans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write(tmp_path, SHAPES["blank CRLF lines"])
     expected = record_spans(path, 40, range(-1, 40))
-    for block in (16, 17, 23, 64):
+    size = len(path.read_bytes())
+    for block in (16, 17, 23, 64, size // 2, size, size + 1):
         monkeypatch.setattr(csv_spans, "BLOCK", block)
         assert record_spans(path, 40, range(-1, 40)) == expected
 
