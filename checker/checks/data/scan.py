@@ -24,9 +24,8 @@ from checker.checks.data.rules import RULES, ColumnRules, evaluate
 from checker.checks.data.settle import settle_columns, settled_group
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
 from checker.checks.data.unique import RowCounter, ValueCounter
-from checker.checks.data.whole import reread_rows, taken_rows
+from checker.checks.data.whole import index_lines, reread_rows, taken_rows
 from checker.checks.deadline import NO_DEADLINE, Deadline
-from checker.tables.csv_spans import warm
 from checker.tables.reader import TableStream
 from checker.tables.row_sets import sorted_distinct
 
@@ -108,8 +107,7 @@ def scan(stream: TableStream, columns: list[ColumnRules], asks: ScanAsks = ScanA
     if asks.failing_rows_max and reread is not None:
         kept = unique_failing_rows(found)[: asks.failing_rows_max]
         if len(kept):
-            each = partial(bound.each, found=found, doing="reading the repeated rows of")
-            found.unique_whole = taken_rows(found.taken, kept) or reread_rows(reread, kept, found.rows, each)
+            found.unique_whole = taken_rows(found.taken, kept) or reread_rows(reread, kept, found, bound)
     return found
 
 
@@ -133,16 +131,11 @@ def _evaluate(batch: pa.RecordBatch, found: FileScan, asked: Asked, row_counter:
 
 def _scan_batches(stream: TableStream, columns: list[ColumnRules], found: FileScan,
                   bound: ScanDeadline, cap: int) -> None:
-    """Each batch checked on a worker thread as the reader hands it over, merged in order.
-    From a CSV's first violation on, its lines are indexed on a thread of their own (for the
-    examples' line numbers and the whole failing rows, `csv_spans`)."""
+    """Each batch checked on a worker thread as the reader hands it over, merged in order."""
     asked = [(c, c.applies) for c in columns]
-    index_lines = stream.format == "csv"
-    for part in ordered(_batch_tasks(bound.each(stream.batches(), found), 0, asked, cap), _run, workers()):
+    parts = ordered(_batch_tasks(bound.each(stream.batches(), found), 0, asked, cap), _run, workers())
+    for part in index_lines(parts, stream):
         found.merge(part)
-        if index_lines and any(tally.violations for tally in part.tallies.values()):
-            warm(stream.path)
-            index_lines = False
 
 
 def _batch_tasks(batches: Iterable[pa.RecordBatch], first_row: int, asked: Asked, cap: int

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from checker.checks.data.scan import FileScan, ScanDeadline
 from checker.checks.data.whole import reread_rows, whole_rows
 from checker.contracts.model import ColumnType
 from checker.tables import csv_lines, csv_spans
@@ -96,7 +97,7 @@ def test_records_of_several_lines_are_read_again(tmp_path: Path, text: str) -> N
     assert targeted is None
 
     def run(_: Any, reread: Any) -> dict[int, Any]:
-        return reread_rows(reread, np.array([4, 5, 6, 39]), 40, iter)
+        return reread_rows(reread, np.array([4, 5, 6, 39]), FileScan(rows=40), ScanDeadline())
 
     assert open_data(path).read(TYPES, run) == full
 
@@ -167,3 +168,48 @@ def test_the_deadline_wraps_every_block(tmp_path: Path, monkeypatch: pytest.Monk
 
     assert record_spans(path, 40, [0], each) is not None
     assert len(blocks) >= len(path.read_bytes()) // 64
+
+
+def test_a_warmed_index_is_the_one_asked_for_later(tmp_path: Path) -> None:
+    path = _write(tmp_path, _text(ROWS))
+    csv_spans.warm(path)
+    csv_spans.warm(path)  # once per file
+    warmed = csv_spans.line_index(path)
+    assert warmed is not None and warmed.records == 41
+    assert csv_spans.line_index(path) is warmed
+    size = len(path.read_bytes())
+    assert record_spans(path, 40, [39]) == {39: csv_spans.Span(size - len(b'39,9.75,"n39"\n'), size, 41)}
+
+
+def test_a_file_that_changes_is_scanned_again(tmp_path: Path) -> None:
+    path = _write(tmp_path, _text(ROWS))
+    assert record_spans(path, 40, [0]) is not None
+    _write(tmp_path, _text(ROWS[:30]))
+    assert record_spans(path, 40, [0]) is None and record_spans(path, 30, [29]) is not None
+
+
+def test_waiting_for_a_scan_keeps_to_the_deadline(tmp_path: Path) -> None:
+    from concurrent.futures import Future
+
+    path = _write(tmp_path, _text(ROWS))
+    key = csv_spans._key(path)
+    assert key is not None
+    csv_spans._INDEXES[key] = Future()  # a scan that never ends
+    waits: list[int] = []
+
+    def each(items: Iterable[int]) -> Iterable[int]:
+        for item in items:
+            if len(waits) == 3:
+                raise TimeoutError("deadline")
+            waits.append(item)
+            yield item
+
+    with pytest.raises(TimeoutError, match="deadline"):
+        csv_spans.line_index(path, each)
+    csv_spans._INDEXES.pop(key)
+
+
+def test_compressed_files_are_not_indexed(tmp_path: Path) -> None:
+    path = _write(tmp_path, _text(ROWS), "t.csv.gz")
+    csv_spans.warm(path)
+    assert csv_spans.line_index(path) is None

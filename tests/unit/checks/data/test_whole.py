@@ -88,3 +88,15 @@ def test_a_value_spanning_lines_reads_the_file_again_and_agrees(tmp_path: Path) 
     assert rereads == [1]
     assert _answer(found, 1000) == _answer(_scan(path, 1000, plain=True, rereads=[]), 1000)
     assert found.unique_whole[299] == {"id": 298, "x": 0.5, "kind": "a"}
+
+
+@pytest.mark.parametrize(("note", "indexed"), [("plain", True), ("clean", False)])
+def test_a_csv_with_a_violation_has_its_lines_indexed_during_the_scan(
+        tmp_path: Path, note: str, indexed: bool) -> None:
+    from checker.tables import csv_spans
+
+    path = _csv(tmp_path, note)
+    if note == "clean":
+        path.write_text("id,x,kind,note\n" + "".join(f"{r},0.5,a,{r}\n" for r in range(300)))
+    _scan(path, 0, plain=False, rereads=[])
+    assert (csv_spans._key(path) in csv_spans._INDEXES) is indexed
