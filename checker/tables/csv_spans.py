@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     import numpy as np
 
-BLOCK = 8 << 20  # bytes scanned at a time; a longer line ends the proof (None)
+BLOCK = 2 << 20  # bytes scanned at a time (fits the caches); a longer line ends the proof (None)
 HEADER = -1  # the row number of the header line
 Each = Callable[[Iterator[int]], Iterable[int]]  # wraps the loop over blocks (a deadline)
 _STRIDE = 16  # log2 of the bytes between checkpoints
@@ -122,7 +122,10 @@ _INDEXES: dict[tuple[object, ...], Future[LineIndex | None]] = {}
 def _key(path: Path) -> tuple[object, ...] | None:
     if compression(path) is not None:
         return None
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError:  # gone: unproven, reading it again says why
+        return None
     return (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, BLOCK)
 
 
