@@ -26,22 +26,37 @@ _CANDIDATES = ",;\t|"
 
 def open_csv(path: Path, read_as: TextRead) -> tuple[list[str], Callable[[], Iterator[pa.RecordBatch]]]:
     """(the columns read, a function streaming their batches)."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     header, (read, parse, convert) = _options(path, read_as)
 
     def batches() -> Iterator[pa.RecordBatch]:
-        try:
-            with pacsv.open_csv(source(path), read_options=read, parse_options=parse,
-                                convert_options=convert) as reader:
-                for batch in reader:
-                    _reject_binary(batch)
-                    yield batch
-        except pa.ArrowInvalid as exc:
-            raise _conversion_error(exc, header, read_as.block_bytes) from exc
+        yield from _stream(source(path), header, (read, parse, convert), read_as.block_bytes)
 
     return (list(convert.include_columns) if read_as.columns is not None else header), batches
+
+
+def parse_buffer(path: Path, read_as: TextRead, data: pa.Buffer) -> Iterator[pa.RecordBatch]:
+    """CSV text held in memory (a header line first), parsed as `open_csv` parses `path`, on
+    the calling thread only."""
+    header, (read, parse, convert) = _options(path, read_as)
+    read.use_threads = False
+    import pyarrow as pa
+
+    yield from _stream(pa.BufferReader(data), header, (read, parse, convert), read_as.block_bytes)
+
+
+def _stream(where: Any, header: list[str], options: tuple[Any, Any, Any], block_bytes: int
+            ) -> Iterator[pa.RecordBatch]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    read, parse, convert = options
+    try:
+        with pacsv.open_csv(where, read_options=read, parse_options=parse, convert_options=convert) as reader:
+            for batch in reader:
+                _reject_binary(batch)
+                yield batch
+    except pa.ArrowInvalid as exc:
+        raise _conversion_error(exc, header, block_bytes) from exc
 
 
 def read_lines(path: Path, read_as: TextRead, spans: Sequence[tuple[int, int]]) -> pa.Table | None:
@@ -144,10 +159,12 @@ def _conversion_error(exc: Exception, header: list[str], block_bytes: int) -> Ex
         if block_bytes >= MAX_BLOCK:
             return TableReadError(f"a row is larger than {MAX_BLOCK >> 20} MiB")
         return BlockTooSmallError(f"a row is larger than {block_bytes} bytes")
-    found = re.match(r"In CSV column #(\d+): CSV conversion error", str(exc))
-    if found is None or int(found.group(1)) >= len(header) or "invalid UTF8" in str(exc):
+    # a piece parsed on its own (csv_pieces) numbers its rows from the piece: leave them out
+    message = re.sub(r"^(In CSV column #\d+: )Row #\d+: ", r"\1", str(exc))
+    found = re.match(r"In CSV column #(\d+): CSV conversion error", message)
+    if found is None or int(found.group(1)) >= len(header) or "invalid UTF8" in message:
         return exc
-    return ColumnTypeError(str(exc), header[int(found.group(1))])
+    return ColumnTypeError(message, header[int(found.group(1))])
 
 
 def _reject_binary(batch: pa.RecordBatch) -> None:

@@ -50,12 +50,18 @@ class Span:
 def record_spans(path: Path, records: int, rows: Iterable[int], each: Each = iter) -> dict[int, Span] | None:
     """{row: its span} for each of `rows` the file has (HEADER for the header line) when its
     bytes prove that its `records` data rows are one line each; else None."""
-    import numpy as np
-
     index = line_index(path, each)
     if index is None or index.records != records + 1:
         return None
-    wanted = np.array(sorted({row + 1 for row in rows if -1 <= row < records}), np.int64)
+    return index_spans(path, index, rows)
+
+
+def index_spans(path: Path, index: LineIndex, rows: Iterable[int]) -> dict[int, Span]:
+    """{row: its span} for each of `rows` (HEADER for the header line), taking the file's lines
+    with content for its records."""
+    import numpy as np
+
+    wanted = np.array(sorted({row + 1 for row in rows if -1 <= row < index.records - 1}), np.int64)
     stretch = np.searchsorted(index.record_at, wanted, "right") - 1
     found: dict[int, Span] = {}
     with path.open("rb", buffering=0) as handle:
@@ -126,7 +132,7 @@ def _key(path: Path) -> tuple[object, ...] | None:
         stat = path.stat()
     except OSError:  # gone: unproven, reading it again says why
         return None
-    return (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, BLOCK)
+    return (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, BLOCK, _STRIDE)
 
 
 def _remember(key: tuple[object, ...]) -> Future[LineIndex | None]:

@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from checker.contracts.model import ColumnType
 from checker.tables.csv_spans import Each
-from checker.tables.errors import BlockTooSmallError, ColumnTypeError, MixedTypesError, TableReadError
+from checker.tables.errors import (
+    BlockTooSmallError,
+    ColumnTypeError,
+    MixedTypesError,
+    TableReadError,
+    UnprovenSplitError,
+)
 from checker.tables.reader import (
     TableOptions,
     TableStream,
@@ -35,6 +41,9 @@ from checker.tables.reader import (
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from checker.tables.csv_pieces import Piece, Split
+    from checker.tables.reader import TextRead
 
 T = TypeVar("T")
 Reread = Callable[[], Iterable["pa.RecordBatch"]]
@@ -87,13 +96,16 @@ class DataFile:
 
         as_text: set[str] = set()
         block: int | None = None
+        split = True  # the first pass may read pieces on every core (csv_pieces)
         while True:
             if len(as_text) >= MAX_RETYPED:
                 as_text = set(names)
             types = {name: csv_type(ColumnType.STRING if name in as_text else wanted[name]) for name in names}
-            opener = _CsvOpener(self.path, names, types, self.options.delimiter, block)
+            opener = _CsvOpener(self.path, names, types, self.options.delimiter, block, split)
             try:
                 return run(opener.open(), opener)
+            except UnprovenSplitError:
+                split = False
             except ColumnTypeError as exc:
                 if exc.column in as_text or exc.column not in names:
                     raise
@@ -122,6 +134,7 @@ class _CsvOpener:
     types: Mapping[str, pa.DataType]
     delimiter: str
     block: int | None
+    split: bool = False
 
     def open(self) -> TableStream:
         return open_table(self.path, TableOptions(columns=self.names, types=self.types,
@@ -135,29 +148,53 @@ class _CsvOpener:
     def rows(self, wanted: Sequence[int], records: int, each: Each = iter) -> Records | None:
         """The records at data rows `wanted` of the `records` the first pass read, parsed from
         their own lines alone (`csv_spans`), or None when that is not proven the same."""
-        from checker.tables.csv_read import block_size, read_lines
+        from checker.tables.csv_read import read_lines
         from checker.tables.csv_spans import HEADER, record_spans
-        from checker.tables.reader import BATCH_ROWS, TextRead
 
         spans = record_spans(self.path, records, [HEADER, *wanted], each)
         if spans is None or len(spans) != len(set(wanted)) + 1:
             return None
-        read_as = TextRead(self.names, BATCH_ROWS, False, self.types, False,
-                           self.block or block_size(BATCH_ROWS), self.delimiter)
         rows = sorted(spans)
-        table = read_lines(self.path, read_as, [(spans[row].start, spans[row].end) for row in rows])
+        table = read_lines(self.path, self._read_as(), [(spans[row].start, spans[row].end) for row in rows])
         if table is None:
             return None
         return dict(zip(rows[1:], table.to_pylist(), strict=True))
 
+    def pieces(self, each: Each = iter) -> Split | None:
+        """The file cut in pieces for the first pass to read on every core, or None (one pass)."""
+        from checker.tables.csv_pieces import PIECE, split
+        from checker.tables.csv_spans import line_index
+
+        index = line_index(self.path, each) if self.split and self.path.stat().st_size > 2 * PIECE else None
+        found = split(self.path, index, self.delimiter) if index is not None else None
+        return found if found is not None and len(found.pieces) > 1 else None
+
+    def piece(self, split: Split, piece: Piece) -> Iterator[pa.RecordBatch]:
+        """One piece's batches; UnprovenSplitError after them when it was not one record a line."""
+        from checker.tables.csv_pieces import piece_batches
+
+        return piece_batches(self.path, self._read_as(), split.header, piece)
+
+    def _read_as(self) -> TextRead:
+        from checker.tables.csv_read import block_size
+        from checker.tables.reader import BATCH_ROWS, TextRead
+
+        return TextRead(self.names, BATCH_ROWS, False, self.types, False,
+                        self.block or block_size(BATCH_ROWS), self.delimiter)
+
 
 @runtime_checkable
 class RowsReread(Protocol):
-    """A reread that can also parse chosen rows alone (`rows`: None when it cannot)."""
+    """A CSV's reread, which can also parse chosen rows alone (`rows`) and cut the file in
+    pieces for the first pass (`pieces`): None when it cannot."""
 
     def __call__(self) -> Iterable[pa.RecordBatch]: ...
 
     def rows(self, wanted: Sequence[int], records: int, each: Each = iter) -> Records | None: ...
+
+    def pieces(self, each: Each = iter) -> Split | None: ...
+
+    def piece(self, split: Split, piece: Piece) -> Iterator[pa.RecordBatch]: ...
 
 
 def open_data(path: Path, options: ReadOptions = ReadOptions()) -> DataFile:

@@ -60,6 +60,12 @@ class _Counted:
     def rows(self, *args: Any) -> Any:
         return self._reread.rows(*args)
 
+    def pieces(self, *args: Any) -> Any:
+        return self._reread.pieces(*args)
+
+    def piece(self, *args: Any) -> Any:
+        return self._reread.piece(*args)
+
 
 def _answer(found: FileScan, cap: int) -> dict:
     tallies = {**found.tallies, "unique": unique_tally(found, cap)}

@@ -1,0 +1,111 @@
+"""A CSV cut into pieces at line starts, parsed on every core at once, exactly as one pass.
+
+A piece is parsed on its own (the header line, then its bytes) and numbered from the file's
+line index (`csv_spans`), so its first row is known before the pieces before it are read. It
+is the same as reading the file straight through when it starts outside quotes, and it does:
+
+- the first piece starts the file;
+- each piece ends on a line that reads as complete fields (`_COMPLETE`: quoted fields closed,
+  no quote in a bare value), so if that line is one record the next piece starts outside quotes;
+- each piece's parser finds as many records as the piece has lines with content, so every
+  record of the piece is one line (see `csv_spans`), its last line included.
+
+The last check runs when a piece has been read; a piece that fails it raises `UnprovenSplitError`
+before anything after it is counted, and the caller reads the file again in one pass.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from checker.tables.csv_spans import LineIndex
+from checker.tables.errors import UnprovenSplitError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from checker.tables.reader import TextRead
+
+PIECE = 4 << 20  # bytes a piece holds, about
+_TRIES = 8  # lines looked at for a piece's end
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int  # its first byte (a line start)
+    stop: int  # the byte after it (a line start, or the file's end)
+    first_row: int  # the data row it starts with
+    rows: int  # the data rows it holds, as the line index counts them
+
+
+@dataclass(frozen=True)
+class Split:
+    header: bytes  # the header line, parsed ahead of every piece but the first
+    pieces: list[Piece]
+
+
+def split(path: Path, index: LineIndex, delimiter: str, size: int | None = None) -> Split:
+    """The file cut about every `size` bytes (PIECE) where a complete line ends."""
+    import numpy as np
+
+    from checker.tables.csv_spans import HEADER, index_spans
+
+    complete, size = _complete(delimiter), size or PIECE
+    cuts = [0]
+    with path.open("rb", buffering=0) as handle:
+        for target in range(size, index.size - size // 2, size):
+            at = int(np.searchsorted(index.offset_at, target))
+            for cut in index.offset_at[at:at + _TRIES].tolist():
+                if cut > cuts[-1] and complete.fullmatch(_line_before(handle.fileno(), cut)):
+                    cuts.append(cut)
+                    break
+        header = index_spans(path, index, [HEADER])[HEADER]
+        head = os.pread(handle.fileno(), header.end - header.start, header.start)
+    records = np.searchsorted(index.offset_at, cuts)
+    first = [int(index.record_at[r]) for r in records] + [index.records]
+    return Split(head, [Piece(start, stop, max(first[k] - 1, 0), first[k + 1] - max(first[k], 1))
+                        for k, (start, stop) in enumerate(zip(cuts, [*cuts[1:], index.size], strict=True))])
+
+
+def _complete(delimiter: str) -> re.Pattern[bytes]:
+    sep = re.escape(delimiter.encode())
+    field = rb'(?:"(?:[^"]|"")*"|[^"' + sep + rb"\r\n]*)"
+    return re.compile(field + rb"(?:" + sep + field + rb")*\r?\n")
+
+
+def _line_before(fd: int, cut: int) -> bytes:
+    """The line with content that ends just before byte `cut` (b"" when it is blank or longer
+    than a block)."""
+    from checker.tables.csv_spans import BLOCK
+
+    start = max(0, cut - BLOCK)
+    data = os.pread(fd, cut - start, start)
+    begins = data.rfind(b"\n", 0, len(data) - 1) + 1
+    line = data[begins:]
+    return line if (begins or not start) and line.strip(b"\r\n") else b""
+
+
+def piece_batches(path: Path, read_as: TextRead, header: bytes, piece: Piece) -> Iterator[pa.RecordBatch]:
+    """The piece's record batches (`header`: the file's header line), parsed as `open_csv`
+    parses the file; SplitUnproven at the end when they are not its lines."""
+    import pyarrow as pa
+
+    from checker.tables.csv_read import parse_buffer
+
+    ahead = header if piece.start else b""
+    data = bytearray(len(ahead) + piece.stop - piece.start)
+    data[:len(ahead)] = ahead
+    with path.open("rb") as handle:
+        handle.seek(piece.start)
+        handle.readinto(memoryview(data)[len(ahead):])
+    rows = 0
+    for batch in parse_buffer(path, read_as, pa.py_buffer(data)):
+        rows += batch.num_rows
+        yield batch
+    if rows != piece.rows:
+        raise UnprovenSplitError(f"{rows} records in a piece of {piece.rows} lines")
