@@ -5,13 +5,16 @@ line index (`csv_spans`), so its first row is known before the pieces before it 
 is the same as reading the file straight through when it starts outside quotes, and it does:
 
 - the first piece starts the file;
-- each piece ends on a line that reads as complete fields (`_COMPLETE`: quoted fields closed,
+- each piece ends on a line that reads as complete fields (`_complete`: quoted fields closed,
   no quote in a bare value), so if that line is one record the next piece starts outside quotes;
 - each piece's parser finds as many records as the piece has lines with content, so every
   record of the piece is one line (see `csv_spans`), its last line included.
 
-The last check runs when a piece has been read; a piece that fails it raises `UnprovenSplitError`
-before anything after it is counted, and the caller reads the file again in one pass.
+The last check runs when a piece has been read; a piece that fails it (or that pyarrow
+refuses) raises `UnprovenSplitError` before anything after it is counted, and the caller reads
+the file again in one pass. The errors a one-pass read raises too (a value that does not parse
+as its column's type, a row larger than a block) are raised as they are: every piece before
+has been proven, so this one starts where one pass would be.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.tables.csv_spans import LineIndex
-from checker.tables.errors import UnprovenSplitError
+from checker.tables.errors import TableReadError, UnprovenSplitError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -92,7 +95,7 @@ def _line_before(fd: int, cut: int) -> bytes:
 
 def piece_batches(path: Path, read_as: TextRead, header: bytes, piece: Piece) -> Iterator[pa.RecordBatch]:
     """The piece's record batches (`header`: the file's header line), parsed as `open_csv`
-    parses the file; SplitUnproven at the end when they are not its lines."""
+    parses the file; UnprovenSplitError at the end when they are not its lines."""
     import pyarrow as pa
 
     from checker.tables.csv_read import parse_buffer
@@ -104,8 +107,13 @@ def piece_batches(path: Path, read_as: TextRead, header: bytes, piece: Piece) ->
         handle.seek(piece.start)
         handle.readinto(memoryview(data)[len(ahead):])
     rows = 0
-    for batch in parse_buffer(path, read_as, pa.py_buffer(data)):
-        rows += batch.num_rows
-        yield batch
+    try:
+        for batch in parse_buffer(path, read_as, pa.py_buffer(data)):
+            rows += batch.num_rows
+            yield batch
+    except TableReadError:
+        raise
+    except Exception as exc:  # pyarrow's: a cut record, perhaps; one pass says what it is
+        raise UnprovenSplitError(f"a piece cannot be read alone: {exc}") from exc
     if rows != piece.rows:
         raise UnprovenSplitError(f"{rows} records in a piece of {piece.rows} lines")

@@ -121,3 +121,16 @@ def test_cuts_fall_after_complete_lines_only(tmp_path: Path, monkeypatch: pytest
         assert data[:piece.start].rsplit(b"\n", 2)[-2].endswith(b'"x"')
     assert [p.stop for p in found.pieces[:-1]] == [p.start for p in found.pieces[1:]]
     assert sum(p.rows for p in found.pieces) == 200
+
+
+def test_a_row_pyarrow_refuses_fails_as_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.tables.errors import TableReadError
+
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(_with(_lines(), 350, "350,0.5")) + "\n")  # a column short
+    messages = []
+    for size in (1 << 30, 200):
+        with pytest.raises(TableReadError) as raised:
+            _answer(path, size, monkeypatch)
+        messages.append(str(raised.value))
+    assert messages[0] == messages[1] and "columns" in messages[0]
