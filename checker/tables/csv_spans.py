@@ -25,6 +25,7 @@ from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checker.tables.row_sets import sorted_distinct
 from checker.tables.sources import compression
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def index_spans(path: Path, index: LineIndex, rows: Iterable[int]) -> dict[int, 
     stretch = np.searchsorted(index.record_at, wanted, "right") - 1
     found: dict[int, Span] = {}
     with path.open("rb", buffering=0) as handle:
-        for at in np.unique(stretch).tolist():
+        for at in sorted_distinct(stretch).tolist():
             found.update(_look_up(handle, index, at, wanted[stretch == at]))
     return found
 
