@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checker.tables.csv_spans import LineIndex
+from checker.tables.csv_spans import Each, LineIndex
 from checker.tables.errors import TableReadError, UnprovenSplitError
 
 if TYPE_CHECKING:
@@ -50,6 +50,21 @@ class Piece:
 class Split:
     header: bytes  # the header line, parsed ahead of every piece but the first
     pieces: list[Piece]
+
+
+def split_file(path: Path, delimiter: str, each: Each = iter) -> Split | None:
+    """The file cut in pieces, or None when it is small, compressed or not indexed (a lone \\r,
+    a line longer than a block)."""
+    from checker.tables.csv_spans import line_index
+
+    try:
+        if path.stat().st_size <= 2 * PIECE:
+            return None
+    except OSError:  # gone: one pass says so
+        return None
+    index = line_index(path, each)
+    found = split(path, index, delimiter) if index is not None else None
+    return found if found is not None and len(found.pieces) > 1 else None
 
 
 def split(path: Path, index: LineIndex, delimiter: str, size: int | None = None) -> Split:

@@ -37,10 +37,10 @@ def open_csv(path: Path, read_as: TextRead) -> tuple[list[str], Callable[[], Ite
 def parse_buffer(path: Path, read_as: TextRead, data: pa.Buffer) -> Iterator[pa.RecordBatch]:
     """CSV text held in memory (a header line first), parsed as `open_csv` parses `path`, on
     the calling thread only."""
-    header, (read, parse, convert) = _options(path, read_as)
-    read.use_threads = False
     import pyarrow as pa
 
+    header, (read, parse, convert) = _options(path, read_as)
+    read.use_threads = False
     yield from _stream(pa.BufferReader(data), header, (read, parse, convert), read_as.block_bytes)
 
 

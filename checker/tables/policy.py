@@ -3,12 +3,16 @@
 `open_data(path, options)` reads what a file declares (its columns, from the CSV header line,
 the Parquet footer or the first MiB of JSON Lines); `DataFile.read(wanted, run)` then hands
 `run` one stream of typed record batches and a way to read the same batches again on request
-(`reread`, for the exact check of whole-row duplicates). The policy decides how each pass reads:
+(`reread`, for the exact check of whole-row duplicates). A CSV's reread (`RowsReread`) can
+also parse chosen rows from their own lines and cut the file in pieces for the first pass to
+read on every core, each when the file's bytes prove it the same as one pass (`csv_spans`,
+`csv_pieces`). The policy decides how each pass reads:
 
 - CSV columns are parsed straight to the contract's number types; a column with a value that
   does not parse is read again as text, which `coerce` converts value by value. After two such
   columns every column is read as text, so a file is parsed at most three times. A row larger
-  than the parser's block is read again with a larger block.
+  than the parser's block is read again with a larger block; a piece that is not one record
+  a line (a quoted line break) has the file read again in one pass.
 - JSON Lines columns are parsed as exactly the contract's JSON types; a file with any other
   value is read again value by value, each value keeping its JSON type (see `jsonl_text`).
 - Parquet keeps the types it stores; `dictionary` columns are decoded once per distinct value.
@@ -162,12 +166,9 @@ class _CsvOpener:
 
     def pieces(self, each: Each = iter) -> Split | None:
         """The file cut in pieces for the first pass to read on every core, or None (one pass)."""
-        from checker.tables.csv_pieces import PIECE, split
-        from checker.tables.csv_spans import line_index
+        from checker.tables.csv_pieces import split_file
 
-        index = line_index(self.path, each) if self.split and self.path.stat().st_size > 2 * PIECE else None
-        found = split(self.path, index, self.delimiter) if index is not None else None
-        return found if found is not None and len(found.pieces) > 1 else None
+        return split_file(self.path, self.delimiter, each) if self.split else None
 
     def piece(self, split: Split, piece: Piece) -> Iterator[pa.RecordBatch]:
         """One piece's batches; UnprovenSplitError after them when it was not one record a line."""
