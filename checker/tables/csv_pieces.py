@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,8 +122,9 @@ def piece_batches(path: Path, read_as: TextRead, header: bytes, piece: Piece) ->
         handle.seek(piece.start)
         handle.readinto(memoryview(data)[len(ahead):])
     rows = 0
+    whole = replace(read_as, block_bytes=max(read_as.block_bytes, len(data)))  # one batch: fewer calls a row
     try:
-        for batch in parse_buffer(path, read_as, pa.py_buffer(data)):
+        for batch in parse_buffer(path, whole, pa.py_buffer(data)):
             rows += batch.num_rows
             yield batch
     except TableReadError:
