@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from checker.tables.reader import TextRead
 
-PIECE = 4 << 20  # bytes a piece holds, about
+PIECE = 2 << 20  # bytes a piece holds, about
 _TRIES = 8  # lines looked at for a piece's end
 
 
