@@ -52,6 +52,20 @@ class Split:
     pieces: list[Piece]
 
 
+def prepare(path: Path) -> None:
+    """Start indexing a file large enough to be cut, on a thread of its own, while the run
+    gets ready to read it (on one core there is no cutting: nothing to do)."""
+    from checker.tables.csv_spans import warm
+
+    try:
+        large = path.stat().st_size > 2 * PIECE
+    except OSError:
+        return
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if large and cores > 1:
+        warm(path)
+
+
 def split_file(path: Path, delimiter: str, each: Each = iter) -> Split | None:
     """The file cut in pieces, or None when it is small, compressed or not indexed (a lone \\r,
     a line longer than a block)."""
@@ -101,11 +115,14 @@ def _line_before(fd: int, cut: int) -> bytes:
     than a block)."""
     from checker.tables.csv_spans import BLOCK
 
-    start = max(0, cut - BLOCK)
-    data = os.pread(fd, cut - start, start)
-    begins = data.rfind(b"\n", 0, len(data) - 1) + 1
-    line = data[begins:]
-    return line if (begins or not start) and line.strip(b"\r\n") else b""
+    for reach in (1 << 12, BLOCK):
+        start = max(0, cut - reach)
+        data = os.pread(fd, cut - start, start)
+        begins = data.rfind(b"\n", 0, len(data) - 1) + 1
+        if begins or not start:
+            line = data[begins:]
+            return line if line.strip(b"\r\n") else b""
+    return b""
 
 
 def piece_batches(path: Path, read_as: TextRead, header: bytes, piece: Piece) -> Iterator[pa.RecordBatch]:

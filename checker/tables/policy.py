@@ -203,6 +203,10 @@ def open_data(path: Path, options: ReadOptions = ReadOptions()) -> DataFile:
     fmt = "parquet" if options.partitioning else table_format(path)
     if not options.partitioning:
         require_file(path)
+    if fmt == "csv":
+        from checker.tables.csv_pieces import prepare
+
+        prepare(path)
     try:
         return _header(path, fmt, options)
     except TableReadError:

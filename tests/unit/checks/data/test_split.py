@@ -52,6 +52,8 @@ SHAPES = {
         f'{k},0.5,a,"l\n{k}"' if k % 9 == 1 else line for k, line in enumerate(_lines())) + "\n",
     "a quoted line break between plain lines": "\n".join(
         _with(_lines(), 200, '200,0.5,a,"x\nplain\nplain,too\ny"')) + "\n",
+    "long lines": "\n".join(f'{line},"{"y" * 5000}"' if k % 10 == 4 else f"{line},"
+                             for k, line in enumerate(_lines())) + "\n",
     "a bad number late": "\n".join(_with(_lines(), 390, "390,seven,a,x")) + "\n",
 }
 
