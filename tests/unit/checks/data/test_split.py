@@ -136,3 +136,16 @@ def test_a_row_pyarrow_refuses_fails_as_in_one_pass(tmp_path: Path, monkeypatch:
             _answer(path, size, monkeypatch)
         messages.append(str(raised.value))
     assert messages[0] == messages[1] and "columns" in messages[0]
+
+
+@pytest.mark.parametrize(("piece", "indexed"), [(256, True), (1 << 30, False)])
+def test_a_file_large_enough_to_cut_is_indexed_from_the_open_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int, indexed: bool) -> None:
+    import os
+
+    monkeypatch.setattr(csv_pieces, "PIECE", piece)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)  # two cores
+    path = tmp_path / "t.csv"
+    path.write_text(SHAPES["quoted values"])
+    open_data(path)
+    assert (csv_spans._key(path) in csv_spans._INDEXES) is indexed
