@@ -130,7 +130,7 @@ def piece_batches(path: Path, read_as: TextRead, header: bytes, piece: Piece) ->
     parses the file; UnprovenSplitError at the end when they are not its lines."""
     import pyarrow as pa
 
-    from checker.tables.csv_read import parse_buffer
+    from checker.tables.csv_read import parse_buffer, rows_bytes
 
     ahead = header if piece.start else b""
     data = bytearray(len(ahead) + piece.stop - piece.start)
@@ -139,9 +139,10 @@ def piece_batches(path: Path, read_as: TextRead, header: bytes, piece: Piece) ->
         handle.seek(piece.start)
         handle.readinto(memoryview(data)[len(ahead):])
     rows = 0
-    whole = replace(read_as, block_bytes=max(read_as.block_bytes, len(data)))  # one batch: fewer calls a row
+    # a piece in memory: about batch_rows rows a batch (the stream's 1 MiB cap is for read-ahead)
+    block = max(read_as.block_bytes, min(len(data), rows_bytes(read_as.batch_rows)))
     try:
-        for batch in parse_buffer(path, whole, pa.py_buffer(data)):
+        for batch in parse_buffer(path, replace(read_as, block_bytes=block), pa.py_buffer(data)):
             rows += batch.num_rows
             yield batch
     except TableReadError:

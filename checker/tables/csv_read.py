@@ -103,7 +103,12 @@ def _options(path: Path, read_as: TextRead) -> tuple[list[str], tuple[Any, Any, 
 def block_size(batch_rows: int) -> int:
     """Bytes parsed at a time: about `batch_rows` rows of text, at most 1 MiB (larger blocks
     read no faster and pyarrow keeps several in flight, so memory grows with them)."""
-    return min(1 << 20, max(1 << 10, batch_rows * 64))
+    return min(1 << 20, rows_bytes(batch_rows))
+
+
+def rows_bytes(batch_rows: int) -> int:
+    """About `batch_rows` rows of text, in bytes."""
+    return max(1 << 10, batch_rows * 64)
 
 
 def csv_header(path: Path, delimiter: str = ",") -> list[str]:
