@@ -18,6 +18,7 @@ from checker.tables.sources import open_binary, source
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from checker.tables.csv_spans import Span
     from checker.tables.reader import TextRead
 
 MAX_BLOCK = 1 << 30
@@ -59,22 +60,18 @@ def _stream(where: Any, header: list[str], options: tuple[Any, Any, Any], block_
         raise _conversion_error(exc, header, block_bytes) from exc
 
 
-def read_lines(path: Path, read_as: TextRead, spans: Sequence[tuple[int, int]]) -> pa.Table | None:
-    """The records at these byte spans of the file (each one whole line, the header first),
-    parsed exactly as `open_csv` parses them; None when pyarrow refuses them."""
+def read_lines(path: Path, read_as: TextRead, spans: Sequence[Span]) -> pa.Table | None:
+    """The records at these spans of the file (each one whole line, the header first), parsed
+    exactly as `open_csv` parses them; None when pyarrow refuses them."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    from checker.tables.csv_spans import line_bytes
+
     _, (read, parse, convert) = _options(path, read_as)
-    pieces = []
-    with path.open("rb") as handle:
-        for start, end in spans:
-            handle.seek(start)
-            piece = handle.read(end - start)
-            pieces.append(piece if piece.endswith(b"\n") else piece + b"\n")
     try:
-        table = pacsv.read_csv(pa.BufferReader(b"".join(pieces)), read_options=read, parse_options=parse,
-                               convert_options=convert)
+        table = pacsv.read_csv(pa.BufferReader(line_bytes(path, spans)), read_options=read,
+                               parse_options=parse, convert_options=convert)
         for batch in table.to_batches():
             _reject_binary(batch)
     except (pa.ArrowInvalid, TableReadError):

@@ -71,6 +71,17 @@ def index_spans(path: Path, index: LineIndex, rows: Iterable[int]) -> dict[int, 
     return found
 
 
+def line_bytes(path: Path, spans: Iterable[Span]) -> bytes:
+    """The lines at these spans, one after another, each ending with a line break."""
+    pieces = []
+    with path.open("rb") as handle:
+        for span in spans:
+            handle.seek(span.start)
+            piece = handle.read(span.end - span.start)
+            pieces.append(piece if piece.endswith(b"\n") else piece + b"\n")
+    return b"".join(pieces)
+
+
 @dataclass(frozen=True)
 class LineIndex:
     """A scanned file: its lines with content (the header included), and checkpoints."""

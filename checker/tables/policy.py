@@ -123,8 +123,8 @@ class DataFile:
     def _read_jsonl(self, names: list[str], wanted: Mapping[str, ColumnType], run: Run[T]) -> T:
         types = {name: json_type(wanted[name]) for name in names}
         try:
-            stream = open_table(self.path, TableOptions(types=types))
-            return run(stream, lambda: open_table(self.path, TableOptions(types=types)).batches())
+            typed = _JsonlTyped(self.path, types)
+            return run(typed.open(), typed)
         except MixedTypesError:
             literal = TableOptions(columns=names, json_values=True)
             stream = open_table(self.path, literal)
@@ -159,7 +159,7 @@ class _CsvOpener:
         if spans is None or len(spans) != len(set(wanted)) + 1:
             return None
         rows = sorted(spans)
-        table = read_lines(self.path, self._read_as(), [(spans[row].start, spans[row].end) for row in rows])
+        table = read_lines(self.path, self._read_as(), [spans[row] for row in rows])
         if table is None:
             return None
         return dict(zip(rows[1:], table.to_pylist(), strict=True))
@@ -184,14 +184,53 @@ class _CsvOpener:
                         self.block or block_size(BATCH_ROWS), self.delimiter)
 
 
+@dataclass(frozen=True)
+class _JsonlTyped:
+    """A JSON Lines file read as exactly `types`, whose chosen rows parse from their own lines
+    (each record is one line unless `csv_spans` finds otherwise)."""
+
+    path: Path
+    types: Mapping[str, pa.DataType]
+
+    def open(self) -> TableStream:
+        return open_table(self.path, TableOptions(types=self.types))
+
+    def __call__(self) -> Iterator[pa.RecordBatch]:
+        return self.open().batches()
+
+    def rows(self, wanted: Sequence[int], records: int, each: Each = iter) -> Records | None:
+        """The records at rows `wanted` of the `records` read, or None when not proven the same."""
+        from checker.tables.csv_read import block_size
+        from checker.tables.csv_spans import line_bytes, record_spans
+        from checker.tables.jsonl_text import typed_lines
+        from checker.tables.reader import BATCH_ROWS
+
+        # no header line: row r is the index's record r, which record_spans calls row r - 1
+        spans = record_spans(self.path, records - 1, [row - 1 for row in wanted], each)
+        if spans is None or len(spans) != len(set(wanted)):
+            return None
+        rows = sorted(spans)
+        table = typed_lines(line_bytes(self.path, [spans[row] for row in rows]), self.types,
+                            block_size(BATCH_ROWS))
+        if table is None or table.num_rows != len(rows):
+            return None
+        return {row + 1: record for row, record in zip(rows, table.to_pylist(), strict=True)}
+
+
 @runtime_checkable
 class RowsReread(Protocol):
-    """A CSV's reread, which can also parse chosen rows alone (`rows`) and cut the file in
-    pieces for the first pass (`pieces`): None when it cannot."""
+    """A reread that can also parse chosen rows from their own lines (`rows`: None when the
+    file's bytes do not prove them the same as reading the file again)."""
 
     def __call__(self) -> Iterable[pa.RecordBatch]: ...
 
     def rows(self, wanted: Sequence[int], records: int, each: Each = iter) -> Records | None: ...
+
+
+@runtime_checkable
+class PiecesReread(RowsReread, Protocol):
+    """A CSV's reread, which can also cut the file in pieces for the first pass (`pieces`:
+    None when it cannot)."""
 
     def pieces(self, each: Each = iter) -> Split | None: ...
 

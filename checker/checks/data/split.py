@@ -16,9 +16,9 @@ def piece_tasks(reread: Any, asked: Asked, cap: int, bound: ScanDeadline, found:
                 ) -> Iterator[Callable[[], Part]] | None:
     """A task per piece when there are cores to share and the reread can cut the file; else
     None (the reader hands batches over in one pass)."""
-    from checker.tables.policy import RowsReread
+    from checker.tables.policy import PiecesReread
 
-    if workers() < 2 or not isinstance(reread, RowsReread):
+    if workers() < 2 or not isinstance(reread, PiecesReread):
         return None
     each = partial(bound.each, found=found)
     split = reread.pieces(each)

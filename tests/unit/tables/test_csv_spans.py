@@ -5,6 +5,7 @@ reads again; physical lines agree with the quote-aware walk; hostile files stay 
 from __future__ import annotations
 
 import gzip
+import json
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -213,3 +214,43 @@ def test_compressed_files_are_not_indexed(tmp_path: Path) -> None:
     path = _write(tmp_path, _text(ROWS), "t.csv.gz")
     csv_spans.warm(path)
     assert csv_spans.line_index(path) is None
+
+
+JSON_ROWS = [json.dumps({"id": r, "x": r / 4, "name": f"n{r}", "extra": [r]}) for r in range(40)]
+JSON_SHAPES = {
+    "plain": "\n".join(JSON_ROWS) + "\n",
+    "CRLF": "\r\n".join(JSON_ROWS) + "\r\n",
+    "blank lines": "\n".join([*JSON_ROWS[:3], "", *JSON_ROWS[3:], ""]) + "\n",
+    "no final line break": "\n".join(JSON_ROWS),
+    "a value with an escaped line break": "\n".join([*JSON_ROWS[:5], json.dumps({"id": 5, "name": "a\nb"}),
+                                                      *JSON_ROWS[6:]]) + "\n",
+}
+UNPROVEN_JSON = {
+    "an object over two lines": "\n".join([*JSON_ROWS[:5], '{"id": 5,\n"x": 1.0}', *JSON_ROWS[6:]]) + "\n",
+    "a line of spaces": "\n".join([*JSON_ROWS[:5], "   ", *JSON_ROWS[5:]]) + "\n",
+}
+
+
+def _json_both(path: Path, wanted: list[int]) -> tuple[dict[int, Any] | None, dict[int, Any], int]:
+    import numpy as np
+
+    def run(stream: Any, reread: Any) -> tuple[dict[int, Any] | None, dict[int, Any], int]:
+        records = sum(batch.num_rows for batch in stream.batches())
+        assert isinstance(reread, RowsReread)
+        return reread.rows(wanted, records), whole_rows(reread(), np.array(sorted(set(wanted)))), records
+
+    return open_data(path).read(TYPES, run)
+
+
+@pytest.mark.parametrize("shape", sorted(JSON_SHAPES))
+@pytest.mark.parametrize("wanted", [[0], [39], [0, 1, 17, 39]])
+def test_json_lines_rows_from_their_lines_equal_a_full_read(
+        tmp_path: Path, shape: str, wanted: list[int]) -> None:
+    targeted, full, records = _json_both(_write(tmp_path, JSON_SHAPES[shape], "t.jsonl"), wanted)
+    assert records == 40 and targeted == full and len(full) == len(set(wanted))
+
+
+@pytest.mark.parametrize("shape", sorted(UNPROVEN_JSON))
+def test_json_lines_that_are_not_one_record_a_line_are_read_again(tmp_path: Path, shape: str) -> None:
+    targeted, full, _ = _json_both(_write(tmp_path, UNPROVEN_JSON[shape], "t.jsonl"), [4, 5, 39])
+    assert targeted is None and sorted(full) == [4, 5, 39]

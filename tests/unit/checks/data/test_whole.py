@@ -60,8 +60,8 @@ class _Counted:
     def rows(self, *args: Any) -> Any:
         return self._reread.rows(*args)
 
-    def pieces(self, *args: Any) -> Any:
-        return self._reread.pieces(*args)
+    def pieces(self, *args: Any) -> Any:  # JSON Lines are not cut: None
+        return getattr(self._reread, "pieces", lambda *_: None)(*args)
 
     def piece(self, *args: Any) -> Any:
         return self._reread.piece(*args)
@@ -106,3 +106,21 @@ def test_a_csv_with_a_violation_has_its_lines_indexed_during_the_scan(
         path.write_text("id,x,kind,note\n" + "".join(f"{r},0.5,a,{r}\n" for r in range(300)))
     _scan(path, 0, plain=False, rereads=[])
     assert (csv_spans._key(path) in csv_spans._INDEXES) is indexed
+
+
+@pytest.mark.parametrize(("spanning", "reads"), [(False, []), (True, [1])])
+def test_json_lines_rows_are_parsed_alone_unless_an_object_spans_lines(
+        tmp_path: Path, spanning: bool, reads: list[int]) -> None:
+    import json
+
+    lines = [json.dumps({"id": r - (r in (1, 150, 299)), "x": 0.5, "kind": "z" if r == 17 else "a"})
+             for r in range(300)]
+    if spanning:
+        lines[200] = '{"id": 200,\n "x": 0.5, "kind": "a"}'
+    path = tmp_path / "t.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    rereads: list[int] = []
+    found = _scan(path, 1000, plain=False, rereads=rereads)
+    assert rereads == reads
+    assert _answer(found, 1000) == _answer(_scan(path, 1000, plain=True, rereads=[]), 1000)
+    assert sorted(found.unique_whole) == [0, 1, 149, 150, 298, 299]
