@@ -12,7 +12,8 @@ and the physical line of the rows asked for; any doubt (a compressed file, a lon
 that differs, a line longer than a block) is None, and the caller reads the file again. The
 scan keeps a checkpoint (offset, record, line) about every 64 KiB, so the rows asked for are
 found by reading only the stretches that hold them; the last files scanned keep their index,
-so the whole rows and the line numbers of one run cost one scan.
+so the whole rows and the line numbers of one run cost one scan. (JSON Lines have no header
+line: their reader asks for row r as row r - 1, `policy._JsonlTyped`.)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -104,6 +106,8 @@ def line_index(path: Path, each: Each = iter) -> LineIndex | None:
         future = _remember(key)
         try:
             future.set_result(_scan(path, each))
+        except OSError:  # the file changed or vanished: unproven, reading it again says why
+            future.set_result(None)
         except BaseException:  # a deadline: nothing to keep
             _INDEXES.pop(key, None)
             raise
@@ -126,10 +130,12 @@ def warm(path: Path) -> None:
     future = _remember(key)
 
     def run() -> None:
+        index = None  # unproven unless the scan ends: the caller reads the file again
         try:
-            future.set_result(_scan(path, iter))
-        except Exception:  # the file changed or vanished: unproven, the caller reads again
-            future.set_result(None)
+            with suppress(Exception):  # the file changed or vanished
+                index = _scan(path, iter)
+        finally:
+            future.set_result(index)
 
     threading.Thread(target=run, name="mlsmoke-lines", daemon=True).start()
 
