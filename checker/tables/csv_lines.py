@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checker.tables.csv_spans import record_spans
 from checker.tables.row_sets import isin
 from checker.tables.sources import open_binary
 
@@ -33,11 +34,16 @@ class _Walk:
     open_content: bool = False  # whether the unfinished segment has content yet
 
 
-def physical_lines(path: Path, rows: Iterable[int]) -> dict[int, int]:
-    """{data row: the file line it starts on} for each of `rows` that the file has."""
+def physical_lines(path: Path, rows: Iterable[int], records: int | None = None) -> dict[int, int]:
+    """{data row: the file line it starts on} for each of `rows` that the file has. Given the
+    `records` data rows the parser read, a file whose records are proven one line each
+    (`csv_spans`) is walked with a single byte scan per block."""
     import numpy as np
 
-    wanted = np.array(sorted(set(rows)), np.int64)
+    rows = set(rows)
+    if records is not None and (spans := record_spans(path, records, rows)) is not None:
+        return {row: span.line for row, span in spans.items()}
+    wanted = np.array(sorted(rows), np.int64)
     found: dict[int, int] = {}
     if not len(wanted):
         return found

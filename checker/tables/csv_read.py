@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from checker.tables.errors import BlockTooSmallError, ColumnTypeError, TableReadError
 from checker.tables.sources import open_binary, source
@@ -18,6 +18,7 @@ from checker.tables.sources import open_binary, source
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from checker.tables.csv_spans import Span
     from checker.tables.reader import TextRead
 
 MAX_BLOCK = 1 << 30
@@ -26,39 +27,85 @@ _CANDIDATES = ",;\t|"
 
 def open_csv(path: Path, read_as: TextRead) -> tuple[list[str], Callable[[], Iterator[pa.RecordBatch]]]:
     """(the columns read, a function streaming their batches)."""
+    header, (read, parse, convert) = _options(path, read_as)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        yield from _stream(source(path), header, (read, parse, convert), read_as.block_bytes)
+
+    return (list(convert.include_columns) if read_as.columns is not None else header), batches
+
+
+def parse_buffer(path: Path, read_as: TextRead, data: pa.Buffer) -> Iterator[pa.RecordBatch]:
+    """CSV text held in memory (a header line first), parsed as `open_csv` parses `path`, on
+    the calling thread only."""
     import pyarrow as pa
 
-    columns, as_text, types = read_as.columns, read_as.as_text, read_as.types
-    delimiter, block_bytes = read_as.delimiter, read_as.block_bytes
+    header, (read, parse, convert) = _options(path, read_as)
+    read.use_threads = False
+    yield from _stream(pa.BufferReader(data), header, (read, parse, convert), read_as.block_bytes)
+
+
+def _stream(where: Any, header: list[str], options: tuple[Any, Any, Any], block_bytes: int
+            ) -> Iterator[pa.RecordBatch]:
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    header = csv_header(path, delimiter)
+    read, parse, convert = options
+    try:
+        with pacsv.open_csv(where, read_options=read, parse_options=parse, convert_options=convert) as reader:
+            for batch in reader:
+                _reject_binary(batch)
+                yield batch
+    except pa.ArrowInvalid as exc:
+        raise _conversion_error(exc, header, block_bytes) from exc
+
+
+def read_lines(path: Path, read_as: TextRead, spans: Sequence[Span]) -> pa.Table | None:
+    """The records at these spans of the file (each one whole line, the header first), parsed
+    exactly as `open_csv` parses them; None when pyarrow refuses them."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from checker.tables.csv_spans import line_bytes
+
+    _, (read, parse, convert) = _options(path, read_as)
+    try:
+        table = pacsv.read_csv(pa.BufferReader(line_bytes(path, spans)), read_options=read,
+                               parse_options=parse, convert_options=convert)
+        for batch in table.to_batches():
+            _reject_binary(batch)
+    except (pa.ArrowInvalid, TableReadError):
+        return None
+    return table if table.num_rows == len(spans) - 1 else None
+
+
+def _options(path: Path, read_as: TextRead) -> tuple[list[str], tuple[Any, Any, Any]]:
+    """(the header, pyarrow's read, parse and convert options for `read_as`)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    columns, as_text, types = read_as.columns, read_as.as_text, read_as.types
+    header = csv_header(path, read_as.delimiter)
     convert = pacsv.ConvertOptions(
         include_columns=[c for c in columns if c in header] if columns is not None else None,
         column_types={name: pa.string() for name in header} if as_text else dict(types) or None,
         strings_can_be_null=True,
     )
-    read = pacsv.ReadOptions(block_size=block_bytes)
+    read = pacsv.ReadOptions(block_size=read_as.block_bytes)
     # quoted values may span lines; the parser must not split a block inside one
-    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
-
-    def batches() -> Iterator[pa.RecordBatch]:
-        try:
-            with pacsv.open_csv(source(path), read_options=read, parse_options=parse,
-                                convert_options=convert) as reader:
-                for batch in reader:
-                    _reject_binary(batch)
-                    yield batch
-        except pa.ArrowInvalid as exc:
-            raise _conversion_error(exc, header, block_bytes) from exc
-
-    return (list(convert.include_columns) if columns is not None else header), batches
+    parse = pacsv.ParseOptions(delimiter=read_as.delimiter, newlines_in_values=True)
+    return header, (read, parse, convert)
 
 
 def block_size(batch_rows: int) -> int:
     """Bytes parsed at a time: about `batch_rows` rows of text, at most 1 MiB (larger blocks
     read no faster and pyarrow keeps several in flight, so memory grows with them)."""
-    return min(1 << 20, max(1 << 10, batch_rows * 64))
+    return min(1 << 20, rows_bytes(batch_rows))
+
+
+def rows_bytes(batch_rows: int) -> int:
+    """About `batch_rows` rows of text, in bytes."""
+    return max(1 << 10, batch_rows * 64)
 
 
 def csv_header(path: Path, delimiter: str = ",") -> list[str]:
@@ -114,10 +161,12 @@ def _conversion_error(exc: Exception, header: list[str], block_bytes: int) -> Ex
         if block_bytes >= MAX_BLOCK:
             return TableReadError(f"a row is larger than {MAX_BLOCK >> 20} MiB")
         return BlockTooSmallError(f"a row is larger than {block_bytes} bytes")
-    found = re.match(r"In CSV column #(\d+): CSV conversion error", str(exc))
-    if found is None or int(found.group(1)) >= len(header) or "invalid UTF8" in str(exc):
+    # a piece parsed on its own (csv_pieces) numbers its rows from the piece: leave them out
+    message = re.sub(r"^(In CSV column #\d+: )Row #\d+: ", r"\1", str(exc))
+    found = re.match(r"In CSV column #(\d+): CSV conversion error", message)
+    if found is None or int(found.group(1)) >= len(header) or "invalid UTF8" in message:
         return exc
-    return ColumnTypeError(str(exc), header[int(found.group(1))])
+    return ColumnTypeError(message, header[int(found.group(1))])
 
 
 def _reject_binary(batch: pa.RecordBatch) -> None:

@@ -24,3 +24,7 @@ class ColumnTypeError(TableReadError):
 
 class BlockTooSmallError(TableReadError):
     """A CSV row is larger than the block the parser reads at a time."""
+
+
+class UnprovenSplitError(TableReadError):
+    """A CSV piece read on its own did not hold one record per line: read the file in one pass."""

@@ -75,9 +75,7 @@ def open_jsonl_typed(path: Path, types: Mapping[str, pa.DataType], block_bytes: 
     import pyarrow as pa
     import pyarrow.json as pajson
 
-    read = pajson.ReadOptions(block_size=block_bytes)
-    parse = pajson.ParseOptions(explicit_schema=pa.schema(list(types.items())),
-                                unexpected_field_behavior="ignore")
+    read, parse = _typed_options(types, block_bytes)
 
     def batches() -> Iterator[pa.RecordBatch]:
         try:
@@ -90,6 +88,29 @@ def open_jsonl_typed(path: Path, types: Mapping[str, pa.DataType], block_bytes: 
             raise MixedTypesError(f"a line is longer than {block_bytes} bytes") from exc
 
     return list(types), batches
+
+
+def typed_lines(data: bytes, types: Mapping[str, pa.DataType], block_bytes: int) -> pa.Table | None:
+    """JSON Lines held in memory, parsed as `open_jsonl_typed` parses a file; None when pyarrow
+    refuses them."""
+    import pyarrow as pa
+    import pyarrow.json as pajson
+
+    read, parse = _typed_options(types, block_bytes)
+    try:
+        return pajson.read_json(pa.BufferReader(data), read_options=read, parse_options=parse)
+    except pa.ArrowInvalid:
+        return None
+
+
+def _typed_options(types: Mapping[str, pa.DataType], block_bytes: int) -> tuple[Any, Any]:
+    import pyarrow as pa
+    import pyarrow.json as pajson
+
+    read = pajson.ReadOptions(block_size=block_bytes)
+    parse = pajson.ParseOptions(explicit_schema=pa.schema(list(types.items())),
+                                unexpected_field_behavior="ignore")
+    return read, parse
 
 
 def open_jsonl_inferred(path: Path, columns: Sequence[str] | None, block_bytes: int) -> Batches:

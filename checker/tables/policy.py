@@ -3,12 +3,16 @@
 `open_data(path, options)` reads what a file declares (its columns, from the CSV header line,
 the Parquet footer or the first MiB of JSON Lines); `DataFile.read(wanted, run)` then hands
 `run` one stream of typed record batches and a way to read the same batches again on request
-(`reread`, for the exact check of whole-row duplicates). The policy decides how each pass reads:
+(`reread`, for the exact check of whole-row duplicates). A CSV's reread (`RowsReread`) can
+also parse chosen rows from their own lines and cut the file in pieces for the first pass to
+read on every core, each when the file's bytes prove it the same as one pass (`csv_spans`,
+`csv_pieces`). The policy decides how each pass reads:
 
 - CSV columns are parsed straight to the contract's number types; a column with a value that
   does not parse is read again as text, which `coerce` converts value by value. After two such
   columns every column is read as text, so a file is parsed at most three times. A row larger
-  than the parser's block is read again with a larger block.
+  than the parser's block is read again with a larger block; a piece that is not one record
+  a line (a quoted line break) has the file read again in one pass.
 - JSON Lines columns are parsed as exactly the contract's JSON types; a file with any other
   value is read again value by value, each value keeping its JSON type (see `jsonl_text`).
 - Parquet keeps the types it stores; `dictionary` columns are decoded once per distinct value.
@@ -19,10 +23,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from checker.contracts.model import ColumnType
-from checker.tables.errors import BlockTooSmallError, ColumnTypeError, MixedTypesError, TableReadError
+from checker.tables.csv_spans import Each
+from checker.tables.errors import (
+    BlockTooSmallError,
+    ColumnTypeError,
+    MixedTypesError,
+    TableReadError,
+    UnprovenSplitError,
+)
 from checker.tables.reader import (
     TableOptions,
     TableStream,
@@ -35,8 +46,12 @@ from checker.tables.reader import (
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from checker.tables.csv_pieces import Piece, Split
+    from checker.tables.reader import TextRead
+
 T = TypeVar("T")
 Reread = Callable[[], Iterable["pa.RecordBatch"]]
+Records = dict[int, dict[str, Any]]  # data row → its record
 Run = Callable[[TableStream, Reread], T]
 MAX_RETYPED = 2
 _BLOCK_GROWTH = 16
@@ -85,13 +100,16 @@ class DataFile:
 
         as_text: set[str] = set()
         block: int | None = None
+        split = True  # the first pass may read pieces on every core (csv_pieces)
         while True:
             if len(as_text) >= MAX_RETYPED:
                 as_text = set(names)
             types = {name: csv_type(ColumnType.STRING if name in as_text else wanted[name]) for name in names}
-            opener = _CsvOpener(self.path, names, types, self.options.delimiter, block)
+            opener = _CsvOpener(self.path, names, types, self.options.delimiter, block, split)
             try:
-                return run(opener.open(), opener.batches)
+                return run(opener.open(), opener)
+            except UnprovenSplitError:
+                split = False
             except ColumnTypeError as exc:
                 if exc.column in as_text or exc.column not in names:
                     raise
@@ -105,8 +123,8 @@ class DataFile:
     def _read_jsonl(self, names: list[str], wanted: Mapping[str, ColumnType], run: Run[T]) -> T:
         types = {name: json_type(wanted[name]) for name in names}
         try:
-            stream = open_table(self.path, TableOptions(types=types))
-            return run(stream, lambda: open_table(self.path, TableOptions(types=types)).batches())
+            typed = _JsonlTyped(self.path, types)
+            return run(typed.open(), typed)
         except MixedTypesError:
             literal = TableOptions(columns=names, json_values=True)
             stream = open_table(self.path, literal)
@@ -120,6 +138,7 @@ class _CsvOpener:
     types: Mapping[str, pa.DataType]
     delimiter: str
     block: int | None
+    split: bool = False
 
     def open(self) -> TableStream:
         return open_table(self.path, TableOptions(columns=self.names, types=self.types,
@@ -128,12 +147,105 @@ class _CsvOpener:
     def batches(self) -> Iterator[pa.RecordBatch]:
         return self.open().batches()
 
+    __call__ = batches  # the reread `run` gets
+
+    def rows(self, wanted: Sequence[int], records: int, each: Each = iter) -> Records | None:
+        """The records at data rows `wanted` of the `records` the first pass read, parsed from
+        their own lines alone (`csv_spans`), or None when that is not proven the same."""
+        from checker.tables.csv_read import read_lines
+        from checker.tables.csv_spans import HEADER, record_spans
+
+        spans = record_spans(self.path, records, [HEADER, *wanted], each)
+        if spans is None or len(spans) != len(set(wanted)) + 1:
+            return None
+        rows = sorted(spans)
+        table = read_lines(self.path, self._read_as(), [spans[row] for row in rows])
+        if table is None:
+            return None
+        return dict(zip(rows[1:], table.to_pylist(), strict=True))
+
+    def pieces(self, each: Each = iter) -> Split | None:
+        """The file cut in pieces for the first pass to read on every core, or None (one pass)."""
+        from checker.tables.csv_pieces import split_file
+
+        return split_file(self.path, self.delimiter, each) if self.split else None
+
+    def piece(self, split: Split, piece: Piece) -> Iterator[pa.RecordBatch]:
+        """One piece's batches; UnprovenSplitError after them when it was not one record a line."""
+        from checker.tables.csv_pieces import piece_batches
+
+        return piece_batches(self.path, self._read_as(), split.header, piece)
+
+    def _read_as(self) -> TextRead:
+        from checker.tables.csv_read import block_size
+        from checker.tables.reader import BATCH_ROWS, TextRead
+
+        return TextRead(self.names, BATCH_ROWS, False, self.types, False,
+                        self.block or block_size(BATCH_ROWS), self.delimiter)
+
+
+@dataclass(frozen=True)
+class _JsonlTyped:
+    """A JSON Lines file read as exactly `types`, whose chosen rows parse from their own lines
+    (each record is one line unless `csv_spans` finds otherwise)."""
+
+    path: Path
+    types: Mapping[str, pa.DataType]
+
+    def open(self) -> TableStream:
+        return open_table(self.path, TableOptions(types=self.types))
+
+    def __call__(self) -> Iterator[pa.RecordBatch]:
+        return self.open().batches()
+
+    def rows(self, wanted: Sequence[int], records: int, each: Each = iter) -> Records | None:
+        """The records at rows `wanted` of the `records` read, or None when not proven the same."""
+        from checker.tables.csv_read import block_size
+        from checker.tables.csv_spans import line_bytes, record_spans
+        from checker.tables.jsonl_text import typed_lines
+        from checker.tables.reader import BATCH_ROWS
+
+        # no header line: row r is the index's record r, which record_spans calls row r - 1
+        spans = record_spans(self.path, records - 1, [row - 1 for row in wanted], each)
+        if spans is None or len(spans) != len(set(wanted)):
+            return None
+        rows = sorted(spans)
+        table = typed_lines(line_bytes(self.path, [spans[row] for row in rows]), self.types,
+                            block_size(BATCH_ROWS))
+        if table is None or table.num_rows != len(rows):
+            return None
+        return {row + 1: record for row, record in zip(rows, table.to_pylist(), strict=True)}
+
+
+@runtime_checkable
+class RowsReread(Protocol):
+    """A reread that can also parse chosen rows from their own lines (`rows`: None when the
+    file's bytes do not prove them the same as reading the file again)."""
+
+    def __call__(self) -> Iterable[pa.RecordBatch]: ...
+
+    def rows(self, wanted: Sequence[int], records: int, each: Each = iter) -> Records | None: ...
+
+
+@runtime_checkable
+class PiecesReread(RowsReread, Protocol):
+    """A CSV's reread, which can also cut the file in pieces for the first pass (`pieces`:
+    None when it cannot)."""
+
+    def pieces(self, each: Each = iter) -> Split | None: ...
+
+    def piece(self, split: Split, piece: Piece) -> Iterator[pa.RecordBatch]: ...
+
 
 def open_data(path: Path, options: ReadOptions = ReadOptions()) -> DataFile:
     """The file's format and columns; a TableReadError when it cannot be read at all."""
     fmt = "parquet" if options.partitioning else table_format(path)
     if not options.partitioning:
         require_file(path)
+    if fmt == "csv":
+        from checker.tables.csv_pieces import prepare
+
+        prepare(path)
     try:
         return _header(path, fmt, options)
     except TableReadError:

@@ -140,7 +140,7 @@ def readable(file: FileCheck | Unmatched) -> CheckResult:
     # one walk over the file for every example shown and every failing row kept
     examples = {e.row for tally in tallies.values() if tally.violations for e in tally.examples}
     examples |= {f.row for tally in tallies.values() for f in tally.failing}
-    lines = physical_lines(file.path, examples) if data.format == "csv" and examples else {}
+    lines = physical_lines(file.path, examples, found.rows) if data.format == "csv" and examples else {}
     view = FileView(file.contract.name, file.subject, file.display, file.ctx.location, lines,
                     tuple(file.contract.columns))
     # the later checks report on these (after a crash above they find nothing and stay silent)

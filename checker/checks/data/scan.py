@@ -22,9 +22,10 @@ from checker.checks.data.parallel import Asked, Part, ordered, workers
 from checker.checks.data.proof import disjoint, narrowed, still_needed, stores_natively
 from checker.checks.data.rules import RULES, ColumnRules, evaluate
 from checker.checks.data.settle import settle_columns, settled_group
+from checker.checks.data.split import piece_tasks
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
 from checker.checks.data.unique import RowCounter, ValueCounter
-from checker.checks.data.whole import taken_rows, whole_rows
+from checker.checks.data.whole import index_lines, reread_rows, taken_rows
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.tables.reader import TableStream
 from checker.tables.row_sets import sorted_distinct
@@ -98,8 +99,12 @@ def scan(stream: TableStream, columns: list[ColumnRules], asks: ScanAsks = ScanA
         asked = [(c, c.applies) for c in columns]
         for batch in bound.each(stream.batches(), found):
             _evaluate(batch, found, asked, row_counter, names)
-    else:
-        _scan_batches(stream, columns, found, bound, asks.failing_rows_max)
+    else:  # CSV / JSON Lines: each batch (or piece) checked on a worker thread, merged in order
+        asked, cap = [(c, c.applies) for c in columns], asks.failing_rows_max
+        tasks = piece_tasks(reread, asked, cap, bound, found) or _batch_tasks(
+            bound.each(stream.batches(), found), 0, asked, cap)
+        for part in index_lines(ordered(tasks, _run, workers()), stream):
+            found.merge(part)
     if row_counter is not None and reread is not None:
         again = reread
         found.duplicate_rows = row_counter.duplicates(
@@ -107,8 +112,7 @@ def scan(stream: TableStream, columns: list[ColumnRules], asks: ScanAsks = ScanA
     if asks.failing_rows_max and reread is not None:
         kept = unique_failing_rows(found)[: asks.failing_rows_max]
         if len(kept):
-            found.unique_whole = taken_rows(found.taken, kept) or whole_rows(
-                bound.each(reread(), found, "reading the repeated rows of"), kept)
+            found.unique_whole = taken_rows(found.taken, kept) or reread_rows(reread, kept, found, bound)
     return found
 
 
@@ -128,13 +132,6 @@ def _evaluate(batch: pa.RecordBatch, found: FileScan, asked: Asked, row_counter:
     if row_counter is not None:
         row_counter.add(batch.select(names))
     found.rows += batch.num_rows
-
-
-def _scan_batches(stream: TableStream, columns: list[ColumnRules], found: FileScan,
-                  bound: ScanDeadline, cap: int) -> None:
-    """Each batch checked on a worker thread as the reader hands it over, merged in order."""
-    asked = [(c, c.applies) for c in columns]
-    _merge_parts(found, _batch_tasks(bound.each(stream.batches(), found), 0, asked, cap), [])
 
 
 def _batch_tasks(batches: Iterable[pa.RecordBatch], first_row: int, asked: Asked, cap: int

@@ -1,19 +1,52 @@
-"""The unique rule's failing rows, whole: taken by the workers (settle.py) or read again."""
+"""The unique rule's failing rows, whole: taken by the workers (settle.py), parsed from their
+own lines (a CSV whose records are one line each, `csv_spans`) or read again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
+    from checker.checks.data.parallel import Part
+    from checker.checks.data.scan import FileScan, ScanDeadline
+    from checker.tables.reader import TableStream
+
 
 def taken_rows(taken: Mapping[int, dict[str, Any]], kept: np.ndarray) -> dict[int, dict[str, Any]]:
     """The kept rows the workers took while checking (settle.py), or {} when one is missing."""
     rows = [int(row) for row in kept]
     return {row: taken[row] for row in rows} if all(row in taken for row in rows) else {}
+
+
+def index_lines(parts: Iterable[Part], stream: TableStream) -> Iterator[Part]:
+    """`parts` as they come; from a CSV's first violation on, its lines are indexed on a thread
+    of their own (`csv_spans.warm`), for the examples' line numbers and the whole failing rows."""
+    from checker.tables.csv_spans import warm
+
+    waiting = stream.format == "csv"
+    for part in parts:
+        if waiting and any(tally.violations for tally in part.tallies.values()):
+            warm(stream.path)
+            waiting = False
+        yield part
+
+
+def reread_rows(reread: Callable[[], Iterable[pa.RecordBatch]], wanted: np.ndarray, found: FileScan,
+                bound: ScanDeadline) -> dict[int, dict[str, Any]]:
+    """The records at the sorted rows `wanted` of the file `found` scanned: parsed alone when
+    the reread can prove them the same (`RowsReread`), else read again batch by batch."""
+    from functools import partial
+
+    from checker.tables.policy import RowsReread
+
+    each = partial(bound.each, found=found, doing="reading the repeated rows of")
+    rows = [int(row) for row in wanted]
+    if isinstance(reread, RowsReread) and (records := reread.rows(rows, found.rows, each)) is not None:
+        return records
+    return whole_rows(each(reread()), wanted)
 
 
 def whole_rows(batches: Iterable[pa.RecordBatch], wanted: np.ndarray) -> dict[int, dict[str, Any]]:
