@@ -120,12 +120,16 @@ def run(no_publish: bool, docker: bool, image: str | None, **given: Any) -> None
         sys.exit(run_in_container(args, image, given["config_path"], os.environ))
     if image:
         raise click.UsageError("--image goes with --docker")
-    from checker.run import session
-    from checker.run.progress import Progress
+    from checker.run.collector import paused
 
-    # the other options are RunOptions' fields by name (click has checked their values)
-    options = session.RunOptions(publish=not no_publish, **given)
-    outcome = session.run(session.RunSettings.read(options, os.environ), Progress(sys.stderr))
+    with paused():  # start-up makes many objects and no garbage
+        from checker.run import session
+        from checker.run.progress import Progress
+
+        # the other options are RunOptions' fields by name (click has checked their values)
+        options = session.RunOptions(publish=not no_publish, **given)
+        settings = session.RunSettings.read(options, os.environ)
+    outcome = session.run(settings, Progress(sys.stderr))
     sys.exit(int(outcome.exit_code))
 
 

@@ -3,6 +3,7 @@ process, or as a subprocess)."""
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import subprocess
@@ -78,6 +79,7 @@ def cli_in_process(*args: str, cwd: Path | None = None,
     try:
         done = runner.invoke(main, list(args), env=dict(env or {}), prog_name="mlsmoke")
     finally:  # nothing the command changed leaks into the next test
+        gc.unfreeze()  # what `mlsmoke run` froze at start-up (checker/run/collector.py)
         os.chdir(before)
         os.environ.clear()
         os.environ.update(environ)
