@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from fake_model_server import running
 
 from checker.github.api import GithubApiError, GithubClient, RetryPolicy, next_link
 
@@ -55,13 +55,8 @@ def _unavailable(stall: bool = False) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Unavailable)
     server.stall = stall  # type: ignore[attr-defined]
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(server) as url:
+        yield url
 
 
 PATIENT = RetryPolicy(attempts=4, backoff_s=1, max_wait_s=30, timeout_s=15)
