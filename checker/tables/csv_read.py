@@ -133,14 +133,41 @@ def header_line(path: Path) -> str:
 
 
 def sniff_delimiter(path: Path) -> str:
-    """The delimiter the header line most likely uses (`,` when nothing else fits better)."""
+    """The delimiter the file most likely uses (`,` when nothing else fits better): one that
+    splits the header into more columns than a comma does and the first lines after it into
+    as many as the header (a one-column file whose name holds a `|` stays one column)."""
     import csv
 
     try:
         found = csv.Sniffer().sniff(header_line(path), delimiters=_CANDIDATES).delimiter
-    except (csv.Error, TableReadError, OSError):
+        columns = len(csv_header(path, found))
+        if columns <= len(csv_header(path, ",")):
+            return ","
+        rows = _records(_first_lines(path), found)
+    except (csv.Error, TableReadError, OSError, UnicodeDecodeError):
         return ","
-    return found if len(csv_header(path, found)) > len(csv_header(path, ",")) else ","
+    return found if all(len(row) == columns for row in rows[1:] if row) else ","
+
+
+def _records(lines: list[str], delimiter: str) -> list[list[str]]:
+    """The complete records of `lines` (a record the sample cuts short is left out)."""
+    import csv
+    from contextlib import suppress
+
+    records: list[list[str]] = []
+    with suppress(csv.Error):  # the sample ends inside a quoted value
+        records.extend(csv.reader(lines, delimiter=delimiter, strict=True))
+    return records
+
+
+def _first_lines(path: Path, lines: int = 20, limit: int = 1 << 16) -> list[str]:
+    """The first `lines` lines of the file (at most `limit` bytes of them; a cut last line is
+    left out), decoded as UTF-8."""
+    with open_binary(path) as raw:
+        sample = raw.read(limit)
+    text = sample.decode("utf-8-sig", errors="strict") if len(sample) < limit else \
+        sample[: sample.rfind(b"\n") + 1].decode("utf-8-sig")
+    return text.splitlines(keepends=True)[:lines]
 
 
 def delimiter_hint(path: Path, delimiter: str, header: Sequence[str]) -> str | None:
