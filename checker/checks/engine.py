@@ -8,8 +8,8 @@ contract) in registry order. Written once for every family:
 - crash-to-error: a check that raises becomes an `error` result with the traceback, and the
   others still run (a blocking one still blocks);
 - turned off: a check the config's `checks:` policy turns off for this subject is not run; it
-  is a `skip` with the reason (set for the run by the runner, in `TURNED_OFF`), and a blocking
-  one skips the subject's later checks too;
+  is a `skip` with the reason (the runner's `turned_off`, handed on by each family), and a
+  blocking one skips the subject's later checks too;
 - deadlines: once `deadline` has passed the remaining checks are skipped with its reason, and
   a check that raises DeadlineExceededError (a long loop noticed it) fails saying what it was doing.
 
@@ -23,7 +23,6 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -36,9 +35,8 @@ CRASH_DETAILS = ("mlsmoke hit an unexpected error; the other checks still ran. "
                  "Please report it with the traceback below.")
 
 
-# (check id, subject) → why the run's policy turns that check off there, or None; set by the runner.
+# (check id, subject) → why the run's policy turns that check off there, or None (RunContext.turned_off).
 TurnedOff = Callable[[str, str], "str | None"]
-TURNED_OFF: ContextVar[TurnedOff | None] = ContextVar("TURNED_OFF", default=None)
 
 
 @dataclass(frozen=True)
@@ -56,8 +54,8 @@ class Subject(Protocol):
         or None when that check does not apply to this subject."""
 
 
-def run_checks(checks: Sequence[Check], subject: Subject,
-               deadline: Deadline | None = None) -> Iterator[CheckResult]:
+def run_checks(checks: Sequence[Check], subject: Subject, deadline: Deadline | None = None, *,
+               turned_off: TurnedOff | None = None) -> Iterator[CheckResult]:
     deadline = deadline or NO_DEADLINE
     blocked: str | None = None
     for check in checks:
@@ -68,7 +66,7 @@ def run_checks(checks: Sequence[Check], subject: Subject,
             if skipped is not None:
                 yield skipped
             continue
-        off = _turned_off(check, subject)
+        off = _turned_off(check, subject, turned_off)
         if off is not None:
             if check.blocks:
                 blocked = f"skipped: {check.id} is {off.summary}"
@@ -85,9 +83,8 @@ def run_checks(checks: Sequence[Check], subject: Subject,
         yield outcome
 
 
-def _turned_off(check: Check, subject: Subject) -> CheckResult | None:
+def _turned_off(check: Check, subject: Subject, turned_off: TurnedOff | None) -> CheckResult | None:
     """The skip reported instead of running `check`, when the run's policy turns it off here."""
-    turned_off = TURNED_OFF.get()
     if turned_off is None:
         return None
     skipped = subject.bare(check.id, Status.SKIP, "")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.checks.deadline import NO_DEADLINE, Deadline
+from checker.checks.engine import TurnedOff
 from checker.checks.handoff import Handoff
 from checker.config.load import LoadedConfig
 from checker.config.location import Location
@@ -31,6 +32,7 @@ class RunContext:
     compare_base: Base | None = None  # the base branch's results, when the config compares with them
     earlier: tuple[CheckResult, ...] = ()  # the results of the groups run before this one
     handoff: Handoff = field(default_factory=Handoff)  # from one family to a later one; closed by the runner
+    turned_off: TurnedOff | None = None  # the checks: policy's off rules, handed to run_checks by each family
 
     @property
     def root(self) -> Path:

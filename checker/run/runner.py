@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from checker import __version__
-from checker.checks.engine import TURNED_OFF, crashed, stopped
+from checker.checks.engine import crashed, stopped
 from checker.checks.registry import FAMILIES, GROUPS, NOTHING_CHECKED, CheckGroup, plan_id
 from checker.errors import DeadlineExceededError, UsageError
 from checker.results.failing_rows import with_distinct_names
@@ -63,7 +63,7 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
     groups, checks = plan(ctx, only)
     for result in checks:
         ctx.on_result(result)
-    token = TURNED_OFF.set(policy.turned_off if policy.rules else None)
+    ctx = replace(ctx, turned_off=policy.turned_off if policy.rules else None)
     try:
         for group in groups:
             for result in _bounded_group(group, replace(ctx, earlier=tuple(checks))):
@@ -72,7 +72,6 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
                 checks.append(result)
                 ctx.on_result(result)
     finally:
-        TURNED_OFF.reset(token)
         ctx.handoff.close()  # what one family left for a later one (the pipeline's scratch copies)
     for result in nothing_checked(checks, ctx):
         checks.append(result)

@@ -50,12 +50,13 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
     deadline = ctx.family_deadline("compatibility", config.deadlines.compatibility)
     base = read_base(config, ctx, deadline)  # shared by every contract: charged to none of them
     if isinstance(base, str):
-        yield from run_checks(checks, Unavailable(base, ctx), deadline)
+        yield from run_checks(checks, Unavailable(base, ctx), deadline, turned_off=ctx.turned_off)
         return
     for name in config.contracts:
-        yield from run_checks(checks, Comparison(name, config.contract(name), base, ctx), deadline)
+        yield from run_checks(checks, Comparison(name, config.contract(name), base, ctx), deadline,
+                              turned_off=ctx.turned_off)
     for name in sorted(base.contracts.keys() - config.contracts.keys()):
-        yield from run_checks(checks, Comparison(name, None, base, ctx), deadline)
+        yield from run_checks(checks, Comparison(name, None, base, ctx), deadline, turned_off=ctx.turned_off)
 
 
 @dataclass(frozen=True)

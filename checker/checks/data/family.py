@@ -53,14 +53,15 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
         for pattern, found in matches.items():
             for refusal in found.refused:
                 yield from run_checks(checks, Unmatched(contract, refusal.path, index, ctx, refusal=refusal),
-                                      deadline)
+                                      deadline, turned_off=ctx.turned_off)
             if not _tables(entry, found) and not found.refused:
                 folders = [_relative(p, ctx.root) for p in found.folders]
-                yield from run_checks(checks, Unmatched(contract, pattern, index, ctx, folders), deadline)
+                yield from run_checks(checks, Unmatched(contract, pattern, index, ctx, folders), deadline,
+                                      turned_off=ctx.turned_off)
         for path in sorted({p for found in matches.values() for p in _tables(entry, found)}):
             subject = FileCheck(contract, path, ctx, read_options(entry), deadline,
                                 failing_rows_max=config.report.failing_rows_max)
-            yield from run_checks(checks, subject, deadline)
+            yield from run_checks(checks, subject, deadline, turned_off=ctx.turned_off)
 
 
 def read_options(entry: DataEntry) -> ReadOptions:

@@ -32,7 +32,7 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
     deadline = ctx.family_deadline("drift", config.deadlines.drift)
     for i, entry in enumerate(config.drift):
         subject = DriftEntryCheck(i, entry, config.contract(entry.contract), ctx, deadline)
-        yield from run_checks(checks, subject, deadline)
+        yield from run_checks(checks, subject, deadline, turned_off=ctx.turned_off)
 
 
 @dataclass

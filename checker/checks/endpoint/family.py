@@ -42,4 +42,4 @@ def _entry_results(config: Config, ctx: RunContext, index: int, entry: Endpoint,
     contract = config.contract(entry.contract) if entry.contract is not None else None
     with ExitStack() as stack:
         subject = EntryCheck(ctx, index, entry, subject_of(entry, url), url, contract, stack)
-        yield from run_checks(checks_of("endpoint"), subject, ctx.deadline)
+        yield from run_checks(checks_of("endpoint"), subject, ctx.deadline, turned_off=ctx.turned_off)

@@ -31,7 +31,7 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
         ctx.handoff.pipeline_ran = True
         state = PipelineRun(pipeline, config.contract(pipeline.contract), ctx, scratches,
                             pipeline.deadline or default_deadline(pipeline))
-        yield from run_checks(checks_of("pipeline"), state, state.limit)
+        yield from run_checks(checks_of("pipeline"), state, state.limit, turned_off=ctx.turned_off)
         if ctx.handoff.pipeline_model is not None:  # endpoint.parity loads it: keep the scratch copy
             ctx.handoff.keep(scratches.pop_all())
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import by_id, cli_in_process, run_report, write_config
 
-from checker.checks.engine import TURNED_OFF, run_checks
+from checker.checks.engine import run_checks
 from checker.checks.registry import Check
 from checker.config.load import load_config
 from checker.errors import ConfigError
@@ -117,11 +117,8 @@ class _Subject:
 def test_the_engine_does_not_run_a_check_turned_off_and_a_blocking_one_skips_the_rest() -> None:
     _RAN.clear()
     checks = [Check("t.first", f"{__name__}:_first", "{id} failed"), Check("t.second", f"{__name__}:_second")]
-    token = TURNED_OFF.set(lambda check_id, _s: "turned off in x line 3" if check_id == "t.first" else None)
-    try:
-        results = list(run_checks(checks, _Subject()))
-    finally:
-        TURNED_OFF.reset(token)
+    results = list(run_checks(checks, _Subject(), turned_off=lambda check_id, _s: (
+        "turned off in x line 3" if check_id == "t.first" else None)))
     assert [(r.id, r.status, r.summary) for r in results] == [
         ("t.first", Status.SKIP, "turned off in x line 3"),
         ("t.second", Status.SKIP, "skipped: t.first is turned off in x line 3")]
