@@ -4,10 +4,13 @@ piece that is not one record a line (a quoted line break) makes the file read in
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker.checks.data import parallel, split
 from checker.checks.data.report import unique_tally
@@ -150,3 +153,49 @@ def test_a_file_large_enough_to_cut_is_indexed_from_the_open_on(
     path.write_text(SHAPES["quoted values"])
     open_data(path)
     assert (csv_spans._key(path) in csv_spans._INDEXES) is indexed
+
+
+_FIELDS = st.one_of(
+    st.sampled_from(["a", "b", "z", "0.5", "7.5", "", "x y"]),
+    st.text(alphabet='ab ,;"\n\r', max_size=8).map(lambda t: '"' + t.replace('"', '""') + '"'),
+    st.text(alphabet='ab"', min_size=1, max_size=4).filter(lambda t: not t.startswith('"')),  # a quote inside
+)
+
+
+@st.composite
+def _csv_files(draw: st.DrawFn) -> tuple[bytes, int]:
+    """A CSV of the COLUMNS' shape with any mix of quoted commas, quotes, line breaks inside
+    quotes, blank lines and either line ending, and a piece size to cut it with."""
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = ["id,x,kind,note"]
+    for row in range(draw(st.integers(20, 120))):
+        ident = str(draw(st.sampled_from([row, row, row, max(row - 1, 0)])))
+        x = draw(st.sampled_from(["0.5", "0.25", "7.5", ""] * 10 + ["seven"]))  # now and then not a number
+        kind, note = draw(_FIELDS), draw(_FIELDS)
+        lines.append(",".join([ident, x, kind, note]))
+        if draw(st.integers(0, 15)) == 0:
+            lines.append("")  # a blank line pyarrow skips
+    return end.join(lines).encode() + end.encode() * draw(st.integers(0, 1)), draw(st.integers(40, 600))
+
+
+@settings(max_examples=80, deadline=None)
+@given(_csv_files())
+def test_any_file_in_pieces_gives_what_one_pass_gives(drawn: tuple[bytes, int]) -> None:
+    """A file pyarrow reads in one pass reads the same in pieces, or fails the same way; its
+    whole failing rows are the same parsed from their own lines as read again in full."""
+    data, piece = drawn
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as monkeypatch:
+        path = Path(folder) / "t.csv"
+        path.write_bytes(data)
+        try:
+            whole: Any = _answer(path, 1 << 30, monkeypatch)
+        except Exception as exc:  # a file one pass refuses must be refused in pieces too
+            whole = type(exc)
+        try:
+            cut: Any = _answer(path, piece, monkeypatch)
+        except Exception as exc:
+            cut = type(exc)
+        assert cut == whole
+        if isinstance(whole, dict):  # and the whole rows from their own lines equal a full reread
+            monkeypatch.setattr(csv_spans, "record_spans", lambda *_args, **_kw: None)
+            assert _answer(path, 1 << 30, monkeypatch) == whole
