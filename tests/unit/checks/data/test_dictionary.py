@@ -12,6 +12,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from checker.checks.data import columnwise, parallel
 from checker.checks.data.report import unique_tally
@@ -186,3 +188,40 @@ def test_an_all_null_text_chunk_counts_every_row(tmp_path: Path, monkeypatch: py
         assert [e.row for e in found.tallies["nulls"].examples] == [4, 5, 6, 7]
         assert [f.row for f in found.tallies["nulls"].failing] == [4, 5, 6, 7]
         assert found.tallies["allowed"].violations == 0
+
+
+@st.composite
+def _tables(draw: st.DrawFn) -> tuple[dict[str, list[Any]], int, Any]:
+    """The test table with faults planted at drawn rows, a row group size and an encoding."""
+    columns = _columns(faults=False)
+    rows = st.integers(0, ROWS - 1)
+    for row in draw(st.lists(rows, max_size=6)):
+        columns["x"][row] = draw(st.sampled_from([250.0, -1.0, None, float("nan"), 100.0, 0.0]))
+    for row in draw(st.lists(rows, max_size=4)):
+        columns["kind"][row] = draw(st.sampled_from(["blue", None, "red"]))
+    for row in draw(st.lists(rows, max_size=3)):
+        columns["code"][row] = draw(st.sampled_from(["lower", "C1", None]))
+    for row in draw(st.lists(st.integers(1, ROWS - 1), max_size=4)):
+        columns["id"][row] = columns["id"][draw(st.integers(0, ROWS - 1))]
+    for row in draw(st.lists(rows, max_size=2)):
+        columns["count"][row] = draw(st.sampled_from(["seven", None]))
+    encoding = draw(st.sampled_from([False, True, TEXT, ["x", "n"]]))
+    return columns, draw(st.sampled_from([13, 150, 599, 600])), encoding
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=_tables())
+def test_any_table_column_by_column_gives_the_one_worker_batch_answer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, drawn: tuple[dict[str, list[Any]], int, Any],
+) -> None:
+    """Faults anywhere, any row group size, any encoding: the column-chunk scan on two workers
+    finds exactly what one worker finds checking plain batches."""
+    columns, group, encoding = drawn
+    table = pa.table({**columns, "at": pa.array(columns["at"], pa.timestamp("us"))})
+    encoded, plain = tmp_path / "encoded.parquet", tmp_path / "plain.parquet"
+    pq.write_table(table, encoded, row_group_size=group, use_dictionary=encoding)
+    pq.write_table(table, plain, row_group_size=group, use_dictionary=False)
+    with monkeypatch.context() as patched:
+        patched.setattr(columnwise, "HOLD_BUDGET", 1)  # every group in batches
+        expected = _answer(plain, patched, workers=1)
+    assert _answer(encoded, monkeypatch, workers=2) == expected
