@@ -11,6 +11,28 @@ from checker.errors import ConfigProblem
 
 def config_warnings(loaded: LoadedConfig) -> list[ConfigProblem]:
     """Each warning as a ConfigProblem (file, line, key, message)."""
+    return [*_pipeline_without_setup(loaded), *_unnamed_endpoints(loaded)]
+
+
+def _unnamed_endpoints(loaded: LoadedConfig) -> list[ConfigProblem]:
+    """An endpoint entry without a name, when its results are matched with earlier ones (a
+    baseline file, a comparison with the base branch): they are matched by its URL."""
+    config = loaded.config
+    matched = [what for what, used in (("the baseline", (loaded.root / config.baseline.file).is_file()),
+                                       ("the base branch's results", config.compare is not None)) if used]
+    if not matched:
+        return []
+    entries = config.endpoint
+    return [ConfigProblem(
+        loaded.display, loaded.index.line(("endpoint", i, "url")),
+        "endpoint" if len(entries) == 1 else f"endpoint[{i}]",
+        f"no name, so its results are matched with {' and '.join(matched)} by its URL: another "
+        "URL (`--staging-url`, a preview deploy per pull request) makes its known failures new "
+        "and leaves nothing to compare. Give it a `name:`")
+        for i, entry in enumerate(entries) if not entry.name and entry.url]
+
+
+def _pipeline_without_setup(loaded: LoadedConfig) -> list[ConfigProblem]:
     pipeline = loaded.config.pipeline
     if pipeline is None or pipeline.setup or "/" in pipeline.python:
         return []

@@ -280,3 +280,25 @@ def test_publish_refuses_deeply_nested_results_before_any_github_call(tmp_path):
                                 env={"GITHUB_ACTIONS": "true", "GITHUB_API_URL": "http://127.0.0.1:9"})
     assert result.exit_code == 2, result.output
     assert f"{hostile} is not an mlsmoke results file: nested deeper than 100 levels" in result.output
+
+
+ENDPOINT = CONTRACT + "endpoint:\n  url: http://127.0.0.1:8080/invocations\n  contract: t\n"
+
+
+@pytest.mark.parametrize("matched", ["baseline", "compare"])
+def test_validate_warns_that_an_unnamed_endpoint_is_matched_by_its_url(tmp_path, matched):
+    path = write_config(tmp_path, ENDPOINT + ("compare: {}\n" if matched == "compare" else ""))
+    if matched == "baseline":
+        (tmp_path / ".mlsmoke").mkdir()
+        (tmp_path / ".mlsmoke" / "baseline.json").write_text("{}")
+    code, output = validate(path)
+    assert code == 0
+    assert f"warning: {path}:7: endpoint: no name, so its results are matched with " in output
+    assert "Give it a `name:`" in output
+
+
+@pytest.mark.parametrize("body", [ENDPOINT, ENDPOINT + "  name: staging\ncompare: {}\n"])
+def test_no_warning_without_a_baseline_or_comparison_or_with_a_name(tmp_path, body):
+    code, output = validate(write_config(tmp_path, body))
+    assert code == 0
+    assert "no name" not in output
