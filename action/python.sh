@@ -75,6 +75,21 @@ else
 fi
 echo "mlsmoke: checker ready in $((SECONDS - started)) s (runner: python, $("$python" --version 2>&1))"
 
+# The environments of other versions or sources that no job used for a week go: a self-hosted
+# runner's tool cache would otherwise keep one per version and checkout for good. One being
+# installed (its lock is there) stays.
+touch "${venv}/.used"
+for dir in "${cache}"/venv-*; do
+  case "$dir" in "$venv"|*.lock) continue ;; esac
+  [ -d "$dir" ] && [ ! -d "${dir}.lock" ] || continue
+  marker="${dir}/.used"
+  [ -f "$marker" ] || marker="${dir}/.complete"
+  [ -f "$marker" ] || marker="$dir"
+  if [ -n "$(find "$marker" -maxdepth 0 -mtime +"${MLSMOKE_CACHE_DAYS:-7}" 2>/dev/null)" ]; then
+    rm -rf "$dir" && echo "mlsmoke: removed ${dir}, unused for more than ${MLSMOKE_CACHE_DAYS:-7} days"
+  fi
+done
+
 export MLSMOKE_RUNNER=python
 checking=$SECONDS
 status=0

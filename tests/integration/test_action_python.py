@@ -80,3 +80,40 @@ def test_without_a_python_on_path_the_error_says_what_to_add(tmp_path: Path) -> 
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "needs a Python 3.10+ on PATH (add actions/setup-python)" in done.stdout
+
+
+def _planted(cache: Path, name: str, days_unused: float, *, locked: bool = False) -> Path:
+    """A cached checker environment that no job used for `days_unused` days."""
+    import time
+
+    venv = cache / name
+    venv.mkdir(parents=True)
+    for marker in (".complete", ".used"):
+        (venv / marker).touch()
+        then = time.time() - days_unused * 86400
+        os.utime(venv / marker, (then, then))
+    if locked:
+        (cache / f"{name}.lock").mkdir()
+    return venv
+
+
+@pytest.mark.timeout(INSTALL_TIMEOUT_S)
+def test_environments_unused_for_a_week_are_removed_and_the_others_kept(tmp_path: Path) -> None:
+    import shutil
+
+    cache = python_runner_cache()
+    planted = {"old": _planted(cache, "venv-0.0.1-py3.11-000000000old", days_unused=10),
+               "recent": _planted(cache, "venv-0.0.2-py3.11-00000recent", days_unused=2),
+               "installing": _planted(cache, "venv-0.0.3-py3.11-installing", days_unused=10, locked=True)}
+    try:
+        done, _ = run_action(tmp_path, GOOD_ROWS)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert not planted["old"].exists()
+        assert f"removed {planted['old']}, unused for more than 7 days" in done.stdout
+        assert planted["recent"].exists() and planted["installing"].exists()  # the twins: kept
+        again, _ = run_action(tmp_path / "again", GOOD_ROWS)  # its own environment is kept and used
+        assert "using the cached checker environment" in again.stdout
+    finally:
+        for venv in planted.values():
+            shutil.rmtree(venv, ignore_errors=True)
+            shutil.rmtree(f"{venv}.lock", ignore_errors=True)
