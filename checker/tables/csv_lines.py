@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checker.tables.csv_spans import record_spans
 from checker.tables.row_sets import isin
 from checker.tables.sources import open_binary
 
@@ -39,6 +38,8 @@ def physical_lines(path: Path, rows: Iterable[int], records: int | None = None) 
     `records` data rows the parser read, a file whose records are proven one line each
     (`csv_spans`) is walked with a single byte scan per block."""
     import numpy as np
+
+    from checker.tables.csv_spans import record_spans
 
     rows = set(rows)
     if records is not None and (spans := record_spans(path, records, rows)) is not None:

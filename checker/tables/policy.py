@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from checker.contracts.model import ColumnType
-from checker.tables.csv_spans import Each
 from checker.tables.errors import (
     BlockTooSmallError,
     ColumnTypeError,
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from checker.tables.csv_pieces import Piece, Split
+    from checker.tables.csv_spans import Each
     from checker.tables.reader import TextRead
 
 T = TypeVar("T")

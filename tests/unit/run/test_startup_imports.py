@@ -22,7 +22,8 @@ from tests.helpers import REPO
 
 HEAVY = ("pandas", "scipy", "requests", "checker.github.api", "checker.github.artifacts",
          "checker.config.endpoint_schema", "checker.config.metrics_schema", "checker.config.pipeline_schema",
-         "checker.config.compare_schema", "checker.checks.drift.family")
+         "checker.config.compare_schema", "checker.checks.drift.family",
+         "checker.tables.csv_spans", "checker.tables.csv_pieces")  # the last two: CSV's own
 
 _RUN = """
 import json, runpy, sys
@@ -101,3 +102,12 @@ def test_a_config_with_drift_imports_scipy(tmp_path):
 def test_a_config_with_a_section_builds_its_models(tmp_path, section, model):
     found = _run(_project(tmp_path, **section), "--only", "data")
     assert model in _heavy(found)
+
+
+def test_a_csv_run_imports_the_csv_line_proof(tmp_path):
+    config = _project(tmp_path)
+    (tmp_path / "small.csv").write_text("id,x,kind\n1,0.5,a\n2,7.0,b\n2,,z\n4,0.1,a\n")
+    config.write_text(config.read_text().replace("small.parquet", "small.csv"))
+    found = _run(config, "--only", "data")
+    assert found["exit"] == 1
+    assert {"checker.tables.csv_spans", "checker.tables.csv_pieces"} <= set(_heavy(found))
