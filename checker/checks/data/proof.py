@@ -48,15 +48,19 @@ def still_needed(rules: ColumnRules, native: bool, stats: ColumnStats | None) ->
 def narrowed(rules: ColumnRules, stats: ColumnStats | None) -> ColumnRules:
     """The column's rules for one row group without the range bound its statistics prove (the
     block scan then computes one extreme per block instead of two)."""
+    low, high = _proven(rules, stats)
+    proven: dict[str, Any] = {**({"min": None} if low else {}), **({"max": None} if high else {})}
+    return ColumnRules(rules.name, rules.column.model_copy(update=proven)) if proven else rules
+
+
+def _proven(rules: ColumnRules, stats: ColumnStats | None) -> tuple[bool, bool]:
+    """Whether the statistics prove the column's lower bound, and its upper bound (a side
+    without a bound, or without statistics, is not proven)."""
     col = rules.column
-    if stats is None or stats.min is None or stats.max is None or (col.min is None and col.max is None):
-        return rules
-    proven: dict[str, Any] = {}
-    if col.min is not None and _compares(lambda: _naive(stats.min) >= col.min):
-        proven["min"] = None
-    if col.max is not None and _compares(lambda: _naive(stats.max) <= col.max):
-        proven["max"] = None
-    return ColumnRules(rules.name, col.model_copy(update=proven)) if proven else rules
+    if stats is None or stats.min is None or stats.max is None:
+        return False, False
+    return (col.min is not None and _compares(lambda: _naive(stats.min) >= col.min),
+            col.max is not None and _compares(lambda: _naive(stats.max) <= col.max))
 
 
 def _compares(test: Callable[[], bool]) -> bool:
@@ -67,13 +71,10 @@ def _compares(test: Callable[[], bool]) -> bool:
 
 
 def _within(rules: ColumnRules, stats: ColumnStats) -> bool:
-    low, high = rules.column.min, rules.column.max
-    if stats.min is None or stats.max is None:
-        return False
-    try:
-        return (low is None or _naive(stats.min) >= low) and (high is None or _naive(stats.max) <= high)
-    except TypeError:  # statistics of a type the bound does not compare with
-        return False
+    """Whether the statistics prove every bound the column has (the range rule has one)."""
+    low, high = _proven(rules, stats)
+    col = rules.column
+    return (low or col.min is None) and (high or col.max is None)
 
 
 def _naive(value: Any) -> Any:
