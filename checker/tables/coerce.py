@@ -50,7 +50,6 @@ def csv_type(column_type: ColumnType) -> pa.DataType:
 def coerce(array: pa.Array | pa.ChunkedArray, column_type: ColumnType) -> Coerced:
     import pyarrow as pa
 
-
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     if pa.types.is_dictionary(array.type):
