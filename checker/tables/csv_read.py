@@ -138,10 +138,14 @@ def sniff_delimiter(path: Path) -> str:
     as many as the header (a one-column file whose name holds a `|` stays one column)."""
     import csv
 
+    def width(delimiter: str) -> int:
+        return len(next(csv.reader([header], delimiter=delimiter, strict=True)))
+
     try:
-        found = csv.Sniffer().sniff(header_line(path), delimiters=_CANDIDATES).delimiter
-        columns = len(csv_header(path, found))
-        if columns <= len(csv_header(path, ",")):
+        header = header_line(path)
+        found = csv.Sniffer().sniff(header, delimiters=_CANDIDATES).delimiter
+        columns = width(found)
+        if columns <= width(","):
             return ","
         rows = _records(_first_lines(path), found)
     except (csv.Error, TableReadError, OSError, UnicodeDecodeError):
