@@ -182,6 +182,14 @@ class TableOptions:
     json_values: bool = False
 
 
+def _text_read(options: TableOptions, batch_rows: int) -> TextRead:
+    """How CSV and JSON Lines text is read (csv_read is imported only for text files)."""
+    from checker.tables.csv_read import block_size
+
+    return TextRead(options.columns, batch_rows, options.as_text or options.csv_strings, options.types or {},
+                    options.json_values, options.block_bytes or block_size(batch_rows), options.delimiter)
+
+
 def open_table(path: Path, options: TableOptions | None = None) -> TableStream:
     """Open a data file for streaming. `columns` limits what is decoded; `as_text` (or its
     older name `csv_strings`) reads every CSV / JSON Lines column as text (the caller converts
@@ -191,25 +199,19 @@ def open_table(path: Path, options: TableOptions | None = None) -> TableStream:
     Lines value by value, each as its JSON text (see `jsonl_text.json_text`). `dictionary`
     names Parquet text columns to read dictionary-encoded (each distinct value decoded once).
     `delimiter` and `block_bytes` are for CSV. Compressed CSV and JSON Lines are read as such."""
-    from checker.tables.csv_read import block_size
-
     options = options or TableOptions()
-    columns, batch_rows, types = options.columns, options.batch_rows, options.types
-    as_text = options.as_text or options.csv_strings
-
-    batch_rows = batch_rows or BATCH_ROWS  # looked up per call: tests shrink it
+    batch_rows = options.batch_rows or BATCH_ROWS  # looked up per call: tests shrink it
     fmt = table_format(path)
     require_file(path)
-    read = TextRead(columns, batch_rows, as_text, types or {}, options.json_values,
-                    options.block_bytes or block_size(batch_rows), options.delimiter)
     try:
+        if fmt == "parquet":
+            return _open_parquet(path, options.columns, batch_rows, options.dictionary)
+        read = _text_read(options, batch_rows)
         if fmt == "csv":
             from checker.tables.csv_read import open_csv
 
             names, batches = open_csv(path, read)
             return TableStream(path, "csv", names, None, batches)
-        if fmt == "parquet":
-            return _open_parquet(path, columns, batch_rows, options.dictionary)
         return _open_jsonl(path, read)
     except TableReadError:
         raise
