@@ -21,7 +21,7 @@ def get_var(env: Mapping[str, str], name: str, default: str | None = None) -> st
     return value if value else default
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class GithubSettings:
     actions: bool = False
     token: str | None = None

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # `mlsmoke validate` checks the rules without importing the r
     from checker.results.model import CheckResult
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Rule:
     id: str
     severity: Severity
@@ -39,7 +39,7 @@ class Rule:
         return fnmatchcase(check_id, self.id) and (self.subject is None or fnmatchcase(subject, self.subject))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Policy:
     rules: tuple[Rule, ...] = ()
     file: str = "mlsmoke.yml"

@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # the GitHub client is imported only when a run publishes, th
     from checker.github.rendered import Rendered
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RunOptions:
     """The options of `mlsmoke run`, as given on the command line."""
 
@@ -53,7 +53,7 @@ class RunOptions:
     commit_status: bool | None = None  # None: only after a deploy (a `deployment_status` run)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RunSettings:
     """Everything a run takes from outside, read and checked once."""
 
@@ -102,7 +102,7 @@ def _deployment_run(github: GithubSettings,
     return github, options, deployment
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RunOutcome:
     report: Report | None  # None: nothing to check (a deployment that is not live)
     exit_code: ExitCode

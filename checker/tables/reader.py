@@ -35,7 +35,7 @@ _FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
             ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ColumnStats:
     """What a Parquet writer stored about one column of one row group (None = not stored)."""
 
@@ -44,7 +44,7 @@ class ColumnStats:
     null_count: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RowGroup:
     index: int
     num_rows: int
@@ -60,7 +60,7 @@ def table_format(path: Path) -> str:
                          "expected .csv, .parquet or .jsonl")
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TableStream:
     path: Path
     format: str
@@ -167,7 +167,7 @@ def _row_group(metadata: Any, index: int) -> RowGroup:
     return RowGroup(index, group.num_rows, stats)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TableOptions:
     """How `open_table` reads a file (every field optional; see open_table)."""
 
@@ -227,7 +227,7 @@ def require_file(path: Path) -> None:
         raise TableReadError("file is empty (0 bytes)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TextRead:
     """What `open_table` was asked for, as the CSV and JSON Lines readers take it."""
 

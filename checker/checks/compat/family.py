@@ -38,7 +38,7 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
         yield from run_checks(checks, Comparison(name, None, base, ctx), deadline, turned_off=ctx.turned_off)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Unavailable:
     """No base to compare with; `reason` says why."""
 
@@ -50,7 +50,7 @@ class Unavailable:
                            summary=summary, location=self.ctx.location("compatibility"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Comparison:
     """One contract: as in this PR (`head`, None when the PR removes it) and at the base."""
 

@@ -78,7 +78,7 @@ def _tables(entry: DataEntry, found: Matches) -> list[Path]:
     return found.folders if entry.partitioning else found.files
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Unmatched:
     """A `files:` glob with nothing to read, one failed data.readable: it matches no file
     (`folders`: the folders it matches instead), or one match is refused because it resolves
@@ -96,7 +96,7 @@ class Unmatched:
                            summary=summary, location=self.ctx.location("data", self.index, "files"))
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class FileCheck:
     """One data file against its contract; `readable` scans it, the other checks report."""
 
