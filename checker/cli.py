@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -52,6 +51,8 @@ def _explain(error: Exception) -> None:
     elif isinstance(error, UsageError):
         click.echo(f"mlsmoke: {error}", err=True)
     else:
+        import traceback  # only when mlsmoke itself broke
+
         from checker.config.secrets import redact
 
         click.echo(redact(traceback.format_exc(), set()), err=True)  # no URL credentials

@@ -29,7 +29,7 @@ def seconds_text(seconds: float) -> str:
     return f"{seconds:g}s"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Deadline:
     """Once `at` (time.monotonic) passes, the work it bounds stops; `reason` says whose it was."""
 

@@ -39,7 +39,7 @@ CRASH_DETAILS = ("mlsmoke hit an unexpected error; the other checks still ran. "
 TurnedOff = Callable[[str, str], "str | None"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SkipRest:
     """Returned by a check: skip it and every later check of the subject, with `reason`.
     `result`, when given, is reported for this check instead of its skip."""

@@ -17,7 +17,7 @@ from checker.config.field_types import PIPELINE_MODEL
 from checker.config.schema import Config
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class OfflineModel:
     """A model file the probe can load, and the interpreter, folder and environment to load it in."""
 
@@ -28,7 +28,7 @@ class OfflineModel:
     env: Mapping[str, str]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Handoff:
     pipeline_model: OfflineModel | None = None
     pipeline_ran: bool = False

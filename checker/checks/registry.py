@@ -33,7 +33,7 @@ def _load(target: str) -> Any:
     return getattr(importlib.import_module(module_name), name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Check:
     """One check id and the function that runs it on a subject.
 
@@ -49,7 +49,7 @@ class Check:
         return _load(self.target)  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class CheckGroup:
     family: str
     section: str

@@ -19,10 +19,9 @@ from typing import Any
 
 from checker.config.http_fields import url_credentials
 from checker.errors import UsageError
-from checker.github.env import GithubSettings
+from checker.github.env import DEPLOYMENT_EVENT, GithubSettings
 from checker.results.inert import one_line
 
-DEPLOYMENT_EVENT = "deployment_status"
 LIVE_STATE = "success"
 MAX_URL_CHARS = 2048
 MAX_ENVIRONMENT_CHARS = 100

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+DEPLOYMENT_EVENT = "deployment_status"  # a post-deploy run (github/deployment.py reads its event)
+
 
 def get_var(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
     """An action input (`INPUT_NAME`) wins over the plain variable `NAME`."""
@@ -19,7 +21,7 @@ def get_var(env: Mapping[str, str], name: str, default: str | None = None) -> st
     return value if value else default
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class GithubSettings:
     actions: bool = False
     token: str | None = None

@@ -20,7 +20,7 @@ from checker.results.model import KNOWN, NEW, CheckResult, Report, Status, trunc
 BASELINE_VERSION = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Entry:
     check: str
     subject: str
@@ -110,7 +110,7 @@ def _within(now: Entry, entry: Entry) -> bool:
 REASON_CHARS = 160  # of an entry's reason, in a known failure's summary
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Applied:
     checks: list[CheckResult]
     summary: dict[str, Any]

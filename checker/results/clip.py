@@ -101,7 +101,7 @@ def _window(text: str, max_chars: int, clean: Clean, *, from_end: bool = False) 
     return cleaned[:max_chars], left_out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Truncation:
     """Strings to `max_chars` (saying how many characters were left out), containers to
     `max_items` entries, recursively."""
@@ -134,7 +134,7 @@ class Truncation:
         return clean(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _EndCut:
     """The `max_chars` characters at one end of a text, `mark` where it was cut."""
 

@@ -19,7 +19,7 @@ MAX_LISTED = 200  # new and fixed checks, endpoints, metrics and files kept in r
 MAX_FEATURES = 100  # PSI features kept per drift entry
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Base:
     """The base side of a comparison: its report, or the reason there is none (`skipped`)."""
 

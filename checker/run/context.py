@@ -20,7 +20,7 @@ from checker.results.compare import Base
 from checker.results.model import CheckResult
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RunContext:
     loaded: LoadedConfig
     out_dir: Path

@@ -17,15 +17,18 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 
 from checker.checks.registry import CHECK_ORDER, FAMILIES
 from checker.config.load import LoadedConfig
 from checker.config.schema import Severity
 from checker.errors import ConfigError, ConfigProblem
-from checker.results.model import CheckResult, Status
+
+if TYPE_CHECKING:  # `mlsmoke validate` checks the rules without importing the results
+    from checker.results.model import CheckResult
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Rule:
     id: str
     severity: Severity
@@ -36,7 +39,7 @@ class Rule:
         return fnmatchcase(check_id, self.id) and (self.subject is None or fnmatchcase(subject, self.subject))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Policy:
     rules: tuple[Rule, ...] = ()
     file: str = "mlsmoke.yml"
@@ -66,6 +69,8 @@ class Policy:
 
     def apply(self, result: CheckResult) -> CheckResult:
         """`result` as the policy gates it, noting the rule that changed it."""
+        from checker.results.model import Status
+
         rule = self.rule_for(result.id, result.subject)
         if rule is None or rule.severity == "error":
             return result

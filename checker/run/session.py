@@ -22,8 +22,7 @@ from checker.config.schema import FailOn
 from checker.config.secrets import environ_secrets
 from checker.config.staging import with_staging_url
 from checker.errors import ExitCode, UsageError
-from checker.github.deployment import Deployment, NotLive, deployment_event
-from checker.github.env import GithubSettings
+from checker.github.env import DEPLOYMENT_EVENT, GithubSettings
 from checker.results.baseline import with_baseline
 from checker.results.model import Report, Status
 from checker.run import runner
@@ -33,12 +32,13 @@ from checker.run.context import RunContext
 from checker.run.outputs import read_results, write_outputs
 from checker.run.progress import Progress
 
-if TYPE_CHECKING:  # the GitHub client is imported only when a run publishes
+if TYPE_CHECKING:  # the GitHub client is imported only when a run publishes, the deployment on one
+    from checker.github.deployment import Deployment, NotLive
     from checker.github.publish import PublishOptions
     from checker.github.rendered import Rendered
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RunOptions:
     """The options of `mlsmoke run`, as given on the command line."""
 
@@ -53,7 +53,7 @@ class RunOptions:
     commit_status: bool | None = None  # None: only after a deploy (a `deployment_status` run)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RunSettings:
     """Everything a run takes from outside, read and checked once."""
 
@@ -74,12 +74,9 @@ class RunSettings:
         unless `--staging-url` is given."""
         environ = dict(environ)
         github = GithubSettings.from_mapping(environ)
-        deployment = deployment_event(github)
-        if isinstance(deployment, Deployment):
-            # the report's commit: GitHub sets GITHUB_SHA to it, but the event is the record
-            github = replace(github, sha=deployment.sha)
-            if deployment.url and not options.staging_url:
-                options = replace(options, staging_url=deployment.url)
+        deployment = None
+        if github.event_name == DEPLOYMENT_EVENT:
+            github, options, deployment = _deployment_run(github, options)
         if options.staging_url:
             try:
                 http_url(options.staging_url)
@@ -90,7 +87,22 @@ class RunSettings:
                    environ, github, github.base_ref, _deadline_option(options.deadline), deployment)
 
 
-@dataclass(frozen=True)
+def _deployment_run(github: GithubSettings,
+                    options: RunOptions) -> tuple[GithubSettings, RunOptions, Deployment | NotLive | None]:
+    """A `deployment_status` run: the deployment it is about, its commit as the report's, and
+    its URL as the staging URL unless `--staging-url` is given."""
+    from checker.github.deployment import Deployment, deployment_event
+
+    deployment = deployment_event(github)
+    if isinstance(deployment, Deployment):
+        # the report's commit: GitHub sets GITHUB_SHA to it, but the event is the record
+        github = replace(github, sha=deployment.sha)
+        if deployment.url and not options.staging_url:
+            options = replace(options, staging_url=deployment.url)
+    return github, options, deployment
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class RunOutcome:
     report: Report | None  # None: nothing to check (a deployment that is not live)
     exit_code: ExitCode
@@ -110,10 +122,12 @@ def run(settings: RunSettings, progress: Progress) -> RunOutcome:
     file when there is one; write and publish the report (also when the run's deadline cut
     the checks short). A deployment that is not live is checked by no one: a note, exit 0."""
     deployment = settings.deployment
-    if isinstance(deployment, NotLive):
-        progress.note(deployment.message)
-        return RunOutcome(None, ExitCode.PASS)
     if deployment is not None:
+        from checker.github.deployment import NotLive
+
+        if isinstance(deployment, NotLive):
+            progress.note(deployment.message)
+            return RunOutcome(None, ExitCode.PASS)
         progress.note(_checking(deployment))
     report, ctx = checked(settings, progress)
     report = _judged(report, ctx.loaded)
@@ -168,8 +182,11 @@ def load(settings: RunSettings) -> LoadedConfig:
 def _staging_source(settings: RunSettings) -> str:
     """Where the staging URL came from, for the error that finds no entry for it."""
     deployment = settings.deployment
-    if isinstance(deployment, Deployment) and deployment.url == settings.options.staging_url:
-        return f"the deployment's {deployment.url_field} (the staging URL)"
+    if deployment is not None:
+        from checker.github.deployment import Deployment
+
+        if isinstance(deployment, Deployment) and deployment.url == settings.options.staging_url:
+            return f"the deployment's {deployment.url_field} (the staging URL)"
     return "--staging-url"
 
 

@@ -30,7 +30,7 @@ _BAD = object()
 _INT64 = (-(2**63), 2**63 - 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Coerced:
     values: pa.Array  # int64, float64, bool, timestamp[us] (naive UTC) or string
     bad: pa.Array | None  # boolean, True where a present value is not of the type; None: none

@@ -57,7 +57,7 @@ MAX_RETYPED = 2
 _BLOCK_GROWTH = 16
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReadOptions:
     """How a data entry says its files are written."""
 
@@ -65,7 +65,7 @@ class ReadOptions:
     partitioning: str | None = None  # "hive": the path is a folder read as one Parquet table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class DataFile:
     path: Path
     format: str
@@ -131,7 +131,7 @@ class DataFile:
             return run(stream, lambda: open_table(self.path, literal).batches())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _CsvOpener:
     path: Path
     names: list[str]
@@ -184,7 +184,7 @@ class _CsvOpener:
                         self.block or block_size(BATCH_ROWS), self.delimiter)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _JsonlTyped:
     """A JSON Lines file read as exactly `types`, whose chosen rows parse from their own lines
     (each record is one line unless `csv_spans` finds otherwise)."""

@@ -35,7 +35,7 @@ _FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
             ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ColumnStats:
     """What a Parquet writer stored about one column of one row group (None = not stored)."""
 
@@ -44,7 +44,7 @@ class ColumnStats:
     null_count: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RowGroup:
     index: int
     num_rows: int
@@ -60,7 +60,7 @@ def table_format(path: Path) -> str:
                          "expected .csv, .parquet or .jsonl")
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TableStream:
     path: Path
     format: str
@@ -167,7 +167,7 @@ def _row_group(metadata: Any, index: int) -> RowGroup:
     return RowGroup(index, group.num_rows, stats)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TableOptions:
     """How `open_table` reads a file (every field optional; see open_table)."""
 
@@ -182,6 +182,14 @@ class TableOptions:
     json_values: bool = False
 
 
+def _text_read(options: TableOptions, batch_rows: int) -> TextRead:
+    """How CSV and JSON Lines text is read (csv_read is imported only for text files)."""
+    from checker.tables.csv_read import block_size
+
+    return TextRead(options.columns, batch_rows, options.as_text or options.csv_strings, options.types or {},
+                    options.json_values, options.block_bytes or block_size(batch_rows), options.delimiter)
+
+
 def open_table(path: Path, options: TableOptions | None = None) -> TableStream:
     """Open a data file for streaming. `columns` limits what is decoded; `as_text` (or its
     older name `csv_strings`) reads every CSV / JSON Lines column as text (the caller converts
@@ -191,25 +199,19 @@ def open_table(path: Path, options: TableOptions | None = None) -> TableStream:
     Lines value by value, each as its JSON text (see `jsonl_text.json_text`). `dictionary`
     names Parquet text columns to read dictionary-encoded (each distinct value decoded once).
     `delimiter` and `block_bytes` are for CSV. Compressed CSV and JSON Lines are read as such."""
-    from checker.tables.csv_read import block_size
-
     options = options or TableOptions()
-    columns, batch_rows, types = options.columns, options.batch_rows, options.types
-    as_text = options.as_text or options.csv_strings
-
-    batch_rows = batch_rows or BATCH_ROWS  # looked up per call: tests shrink it
+    batch_rows = options.batch_rows or BATCH_ROWS  # looked up per call: tests shrink it
     fmt = table_format(path)
     require_file(path)
-    read = TextRead(columns, batch_rows, as_text, types or {}, options.json_values,
-                    options.block_bytes or block_size(batch_rows), options.delimiter)
     try:
+        if fmt == "parquet":
+            return _open_parquet(path, options.columns, batch_rows, options.dictionary)
+        read = _text_read(options, batch_rows)
         if fmt == "csv":
             from checker.tables.csv_read import open_csv
 
             names, batches = open_csv(path, read)
             return TableStream(path, "csv", names, None, batches)
-        if fmt == "parquet":
-            return _open_parquet(path, columns, batch_rows, options.dictionary)
         return _open_jsonl(path, read)
     except TableReadError:
         raise
@@ -225,7 +227,7 @@ def require_file(path: Path) -> None:
         raise TableReadError("file is empty (0 bytes)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TextRead:
     """What `open_table` was asked for, as the CSV and JSON Lines readers take it."""
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 BLOCK = 4096
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Blocks:
     values: pa.Array  # int64 or float64, as stored
     data: np.ndarray  # the same values (a null slot holds some number)

@@ -18,7 +18,7 @@ from checker.results.model import Status
 _SEPARATORS = re.compile(r"[\s_\-.]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ColumnsFinding:
     missing: list[str]
     extra: list[str]

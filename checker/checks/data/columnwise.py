@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 CHUNK_BUDGET = 64 * 1024 * 1024  # decoded bytes of the largest column chunk a task may decode whole
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class GroupPlan:
     group: RowGroup
     first_row: int
@@ -40,7 +40,7 @@ class GroupPlan:
     decode: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Layout:
     """What every group of one scan shares: failing rows kept per rule, whether data.unique's
     failing rows are wanted whole, the unique columns settled group by group, every column."""
@@ -63,7 +63,7 @@ def fits(stream: TableStream, plans: Sequence[GroupPlan], layout: Layout) -> boo
     return True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Task:
     stream: TableStream
     plan: GroupPlan
@@ -72,7 +72,7 @@ class _Task:
     layout: Layout
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Column:
     found: Found
     raw: pa.Array | None  # held for whole failing rows

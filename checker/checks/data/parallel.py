@@ -82,7 +82,7 @@ class _Answered:
         pass
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Part:
     """What the rules found in one part of a file, its rows numbered from the file's start."""
 

@@ -29,7 +29,7 @@ _WORDING = {
 _COLUMN_NOUN = {"nulls": "non-nullable column", "unique": "unique column"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class FileView:
     """What a result needs to know about the file beyond its scan."""
 
@@ -77,7 +77,7 @@ def _unique_value(shown: Mapping[tuple[int, str], Any], whole: Mapping[int, Mapp
     return shown.get((row, column))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RuleCheck:
     """One rule (its registry entry: data.types → the "types" rule) over the file's columns it
     applies to, and whole rows for `unique_rows`."""

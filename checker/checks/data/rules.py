@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 RULES = ("types", "nulls", "ranges", "allowed", "pattern", "unique")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ColumnRules:
     """The rules one contract column sets, ready to run on batches."""
 
@@ -129,7 +129,7 @@ def _blocks(values: pa.Array, rules: ColumnRules, asked: frozenset[str]) -> Bloc
     return blocks(values, low=ranged and col.min is not None, high=ranged and col.max is not None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Found:
     """What the rules found in one batch (or row group), column by column."""
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class FileScan:
     rows: int = 0
     tallies: dict[str, Tally] = field(default_factory=lambda: {rule: Tally() for rule in RULES})
@@ -61,7 +61,7 @@ class FileScan:
             self.taken.update(part.whole)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ScanDeadline:
     """The deadline a scan checks between batches, and the file it names when it passes."""
 
@@ -72,7 +72,7 @@ class ScanDeadline:
         return self.deadline.each(batches, lambda: f"{doing} {self.display} ({found.rows:,} rows read)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ScanAsks:
     """What a scan does beyond the column rules: look for repeated whole rows, and keep up
     to `failing_rows_max` failing rows per rule (for failing-rows/)."""
@@ -157,7 +157,7 @@ def _run(task: Callable[[], Part]) -> Part:
     return task()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Run:
     """How one Parquet scan runs: its deadline, the failing rows kept, the unique columns whose
     row groups never share a value (settled group by group)."""

@@ -28,7 +28,7 @@ class Example:
     value: Any
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Tally:
     """What one rule found in one file."""
 

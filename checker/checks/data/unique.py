@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from checker.checks.data.spill import Hasher, Partitions
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Duplicates:
     rows: np.ndarray  # sorted 0-based rows whose value occurs more than once
     values: list[Any]  # the value of the first few of those rows, in the same order
@@ -35,7 +35,7 @@ class Duplicates:
 MEMORY_BUDGET = 32 * 1024 * 1024  # bytes of keys one unique column holds before it spills to disk
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Keys:
     """One batch of a unique column as compared: an int64 key per row and its validity (numbers,
     datetimes, booleans), or the text itself. Built on any thread (`keys_of`), counted on one."""

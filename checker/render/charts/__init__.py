@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from checker.render.charts.drift import drift_charts
-from checker.render.charts.latency import base_latency_charts, latency_charts
-from checker.render.charts.pipeline import base_metrics_charts
 from checker.render.charts.view import ChartView as ChartView  # re-exported for the view model
+from checker.results.chart_data import CHART_KEYS
 from checker.results.model import CheckResult, Report
 
 MAX_PER_FAMILY = 8
@@ -24,6 +22,8 @@ def charts_by_family(report: Report) -> dict[str, tuple[ChartView, ...]]:
         grouped.setdefault(check.family, []).append(check)
     deltas = (report.compare or {}).get("deltas")
     deltas = deltas if isinstance(deltas, Mapping) else {}
+    if not deltas and not any(CHART_KEYS & check.evidence.keys() for check in report.checks):
+        return {}  # nothing to draw: the chart builders are not even imported
     return {name: charts for name, checks in grouped.items() if (charts := family_charts(checks, deltas))}
 
 
@@ -32,6 +32,10 @@ def family_charts(checks: Sequence[CheckResult], deltas: Mapping[str, Any] | Non
     """The charts of one family's results, in their order, each once (drift.psi and drift.ks
     both record a column that drifts by both), at most MAX_PER_FAMILY; `deltas` (the
     comparison's) add base-against-head charts: latency per endpoint, the pipeline's metrics."""
+    from checker.render.charts.drift import drift_charts
+    from checker.render.charts.latency import base_latency_charts, latency_charts
+    from checker.render.charts.pipeline import base_metrics_charts
+
     deltas = deltas or {}
     found = [chart for check in checks
              for chart in (*latency_charts(check), *base_latency_charts(check, deltas), *drift_charts(check))]

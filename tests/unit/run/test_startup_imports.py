@@ -1,8 +1,11 @@
 """A data-only run pays only for what it uses: `mlsmoke run --only data` on a small file (with
 failures to report) imports neither pandas nor scipy, nor the models of config sections it
-does not have, nor the GitHub client; and once the report templates are compiled, a later run
-compiles none. The twins show the test sees imports: a config with drift imports scipy, one
-with an endpoint and a pipeline builds their models. A test of what is imported, not of time."""
+does not have, nor the GitHub client, nor git and the contract diff (no base ref), the
+deployment event (not a `deployment_status` run), CSV's readers (a Parquet file) or the chart
+builders (no chart to draw); and once the report templates are compiled, a later run compiles
+none. The twins show the test sees imports: a config with drift imports scipy, one with an
+endpoint and a pipeline builds their models, a CSV file imports CSV's readers, a base ref git
+and the diff, a `deployment_status` event its reader. A test of what is imported, not of time."""
 
 from __future__ import annotations
 
@@ -23,7 +26,13 @@ from tests.helpers import REPO
 HEAVY = ("pandas", "scipy", "requests", "checker.github.api", "checker.github.artifacts",
          "checker.config.endpoint_schema", "checker.config.metrics_schema", "checker.config.pipeline_schema",
          "checker.config.compare_schema", "checker.checks.drift.family",
-         "checker.tables.csv_spans", "checker.tables.csv_pieces")  # the last two: CSV's own
+         "checker.tables.csv_spans", "checker.tables.csv_pieces", "checker.tables.csv_read",
+         "checker.tables.csv_lines",  # CSV's own
+         "checker.checks.compat.git", "checker.contracts.diff",  # only with a base ref
+         "checker.github.deployment",  # only on a `deployment_status` run
+         "checker.render.charts.drift", "checker.render.charts.latency")  # only with a chart to draw
+CSV_READERS = {"checker.tables.csv_spans", "checker.tables.csv_pieces", "checker.tables.csv_read",
+               "checker.tables.csv_lines"}
 
 _RUN = """
 import json, runpy, sys
@@ -57,12 +66,13 @@ def _project(folder: Path, **sections: Any) -> Path:
     return config
 
 
-def _run(config: Path, *options: str) -> dict[str, Any]:
+def _run(config: Path, *options: str, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """One run in a fresh interpreter; its exit code, the modules it imported and the templates
     it compiled. TMPDIR is the test's, so the per-user template cache starts empty."""
     scratch = config.parent / "tmp"
     scratch.mkdir(exist_ok=True)
-    env = {**os.environ, "TMPDIR": str(scratch), "PYTHONPATH": str(REPO)}
+    outside = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}  # CI's PR: a base ref
+    env = {**outside, "TMPDIR": str(scratch), "PYTHONPATH": str(REPO), **(environ or {})}
     done = subprocess.run([sys.executable, "-c", _RUN, "--config", str(config), "--out",
                            str(config.parent / "out"), *options],
                           capture_output=True, text=True, timeout=120, cwd=REPO, env=env)
@@ -110,4 +120,33 @@ def test_a_csv_run_imports_the_csv_line_proof(tmp_path):
     config.write_text(config.read_text().replace("small.parquet", "small.csv"))
     found = _run(config, "--only", "data")
     assert found["exit"] == 1
-    assert {"checker.tables.csv_spans", "checker.tables.csv_pieces"} <= set(_heavy(found))
+    assert set(_heavy(found)) >= CSV_READERS
+
+
+def test_a_run_with_a_base_ref_imports_git_and_the_contract_diff(tmp_path):
+    config = _project(tmp_path, compatibility={"base_ref": "HEAD"})
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        subprocess.run([*git, *args], cwd=tmp_path, check=True, capture_output=True, timeout=60)
+    found = _run(config, "--only", "data")
+    assert found["exit"] == 1
+    assert {"checker.checks.compat.git", "checker.contracts.diff"} <= set(_heavy(found))
+
+
+def test_a_deployment_status_run_imports_the_deployment_event(tmp_path):
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"deployment_status": {"state": "failure", "environment": "staging"},
+                                 "deployment": {"id": 1, "environment": "staging"}}))
+    found = _run(_project(tmp_path), "--only", "data",
+                 environ={"GITHUB_EVENT_NAME": "deployment_status", "GITHUB_EVENT_PATH": str(event)})
+    assert found["exit"] == 0  # not live: nothing is checked
+    assert "checker.github.deployment" in _heavy(found)
+
+
+def test_a_run_with_a_chart_to_draw_imports_the_chart_builders(tmp_path):
+    shifted = pa.table({"id": [1, 2, 3, 4] * 25, "x": [0.9] * 100, "kind": ["b"] * 100})
+    pq.write_table(shifted, tmp_path / "shifted.parquet")
+    config = _project(tmp_path, drift=[{"contract": "small", "reference": "small.parquet",
+                                        "current": "shifted.parquet"}])
+    found = _run(config, "--only", "drift")
+    assert {"checker.render.charts.drift", "checker.render.charts.latency"} <= set(_heavy(found))
