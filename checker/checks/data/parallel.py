@@ -17,8 +17,8 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, islice
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from checker.checks.data.rules import RULES, ColumnRules, evaluate

@@ -110,7 +110,7 @@ def test_ordered_keeps_the_order_and_raises_where_the_error_is() -> None:
     assert not [t for t in threading.enumerate() if t.name.startswith("mlsmoke-check")]
 
 
-def _check_threads(work: object) -> set[str]:
+def _check_threads(_item: object) -> set[str]:
     return {threading.current_thread().name}
 
 
@@ -122,7 +122,8 @@ def test_a_single_part_is_checked_on_the_calling_thread() -> None:
     assert caller not in names and all(n.startswith("mlsmoke-check") for n in names)
 
 
-def test_a_small_parquet_file_is_checked_on_one_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_small_parquet_file_is_checked_on_one_thread(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Below the row floor the pool costs more than it saves; the answer is the same."""
     path = tmp_path / "t.parquet"
     pq.write_table(_table(), path, row_group_size=100)
