@@ -11,9 +11,10 @@ CLI) calls `gc.unfreeze()` to make those objects collectable again.
 `leaving()` does the same for what the run made, once its outputs are written: the run's
 garbage is collected (finalizers run, as at any exit), then everything left is frozen. The
 interpreter's exit collects several times while it tears the modules down, and each of those
-walks would otherwise go over every object pyarrow, numpy, Jinja and the checks made: ~15 ms
-of a 1,000-row run. Nothing is skipped that writes anything: stdout and stderr are flushed and
-atexit handlers (temporary folders) run as before.
+walks would otherwise go over every object pyarrow, numpy, Jinja and the checks made: a
+1,000-row run's exit takes ~15 ms instead of ~28 (the collection here costs ~3 ms). Nothing
+is skipped that writes anything: stdout and stderr are flushed and atexit handlers
+(temporary folders) run as before.
 """
 
 from __future__ import annotations
