@@ -121,7 +121,7 @@ def run(no_publish: bool, docker: bool, image: str | None, **given: Any) -> None
         sys.exit(run_in_container(args, image, given["config_path"], os.environ))
     if image:
         raise click.UsageError("--image goes with --docker")
-    from checker.run.collector import paused
+    from checker.run.collector import leaving, paused
 
     with paused():  # start-up makes many objects and no garbage
         from checker.run import session
@@ -131,6 +131,7 @@ def run(no_publish: bool, docker: bool, image: str | None, **given: Any) -> None
         options = session.RunOptions(publish=not no_publish, **given)
         settings = session.RunSettings.read(options, os.environ)
     outcome = session.run(settings, Progress(sys.stderr))
+    leaving()  # the exit walks none of what the run made
     sys.exit(int(outcome.exit_code))
 
 

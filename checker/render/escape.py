@@ -20,6 +20,7 @@ rules, as cmark-gfm applies them):
 
 from __future__ import annotations
 
+import functools
 import re
 
 from checker.results.inert import visible as visible  # re-exported: one place shows them
@@ -63,6 +64,18 @@ def _one_line(text: object, max_chars: int | None) -> str:
 def inline(text: object, *, max_chars: int | None = None) -> str:
     """One line of inert Markdown text for a paragraph, a heading or a table cell: newlines
     fold to ` ⏎ `, markup characters are backslash-escaped where they are markup."""
+    if type(text) is str and len(text) <= _REMEMBERED_CHARS:
+        return _remembered_inline(text, max_chars)
+    return _escape(_one_line(text, max_chars))
+
+
+# A report escapes the same short texts over and over (column names, values, metric keys:
+# 167 distinct texts in 6,107 for 50 files), so each is escaped once.
+_REMEMBERED_CHARS = 256
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_inline(text: str, max_chars: int | None) -> str:
     return _escape(_one_line(text, max_chars))
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from checker.checks.data.parallel import Asked, Part, ordered, workers
+from checker.checks.data.parallel import Asked, Part, ordered, workers_for
 from checker.checks.data.rules import RULES, ColumnRules, Found, check_column
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
 from checker.checks.data.unique import Duplicates, Keys, ValueCounter, keys_of
@@ -86,7 +86,7 @@ def column_parts(stream: TableStream, plans: Sequence[GroupPlan], layout: Layout
     the plans as tasks are handed out (the scan's deadline)."""
     tasks = (_Task(stream, plan, rules, asked, layout) for plan in each(plans)
              for rules, asked in _asked(plan))
-    columns = ordered(tasks, _check, workers())
+    columns = ordered(tasks, _check, workers_for(sum(plan.group.num_rows for plan in plans)))
     for plan in plans:
         yield _part(stream, plan, [next(columns) for _ in _asked(plan)], layout)
 

@@ -6,7 +6,10 @@ pyarrow decodes and computes without holding the GIL, so the parts run on every 
 part's rows are numbered from the file's start before it runs, so its tallies (counts,
 `by_column`, the first examples, failing rows) and its uniqueness keys merge exactly into
 what one pass in order would have found (`FileScan.merge`). At most `workers + 1` parts are in
-flight at once, which bounds memory whatever the file's size.
+flight at once, which bounds memory whatever the file's size. A single part, or a Parquet file
+of fewer than MIN_PARALLEL_ROWS rows, is checked on the calling thread: starting the threads
+and handing them the parts costs more than they save there (a 1,000-row file: 7.7 ms on two
+workers, 6.0 ms on one; still ahead at 100K rows on this busy 2-core machine).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from checker.checks.data.rules import RULES, ColumnRules, evaluate
@@ -30,6 +34,7 @@ A = TypeVar("A")
 T = TypeVar("T")
 Asked = list[tuple[ColumnRules, frozenset[str]]]
 MAX_WORKERS = 4
+MIN_PARALLEL_ROWS = 65_536  # a Parquet scan of fewer rows runs on the calling thread
 
 
 def workers() -> int:
@@ -41,9 +46,21 @@ def workers() -> int:
     return max(1, min(MAX_WORKERS, cores))
 
 
+def workers_for(rows: int) -> int:
+    """Threads for a scan of `rows` rows: one below MIN_PARALLEL_ROWS, else `workers()`."""
+    return 1 if rows < MIN_PARALLEL_ROWS else workers()
+
+
 def ordered(items: Iterable[A], work: Callable[[A], T], threads: int) -> Iterator[T]:
-    """`work(item)` for every item, on `threads` threads, yielded in the items' order; an
-    error is raised where its item's result is taken, and the parts not started are dropped."""
+    """`work(item)` for every item, on `threads` threads (the calling one when there is a
+    single item), yielded in the items' order; an error is raised where its item's result is
+    taken, and the parts not started are dropped."""
+    if threads > 1:
+        items = iter(items)
+        ahead = list(islice(items, 2))
+        if len(ahead) < 2:
+            threads = 1
+        items = chain(ahead, items)
     if threads <= 1:
         for item in items:
             yield work(item)

@@ -120,9 +120,14 @@ def rule_result(rule_check: RuleCheck, tally: Tally, scan: FileScan, view: FileV
 def _failing_rows(check_id: str, tally: Tally, view: FileView) -> FailingRows | None:
     if not tally.failing:
         return None
-    values = tuple(replace(f, line=view.lines.get(f.row)) for f in tally.failing)
+    values = tuple(_at_line(f, view.lines.get(f.row)) for f in tally.failing)
     return FailingRows(file_name(view.contract, view.display_path), check_id, view.columns, values,
                        tally.violations, (view.contract, view.display_path))
+
+
+def _at_line(row: FailingRow, line: int | None) -> FailingRow:
+    """`row` with its CSV file line: itself when it has it (a Parquet row has none)."""
+    return row if row.line == line else replace(row, line=line)
 
 
 def _pass_summary(rule: str, checked: list[ColumnRules], rows: int, extra_checked: int) -> str:

@@ -37,3 +37,26 @@ def test_a_secret_hidden_in_a_number_like_base64_run_is_still_found():
     blob = base64.b64encode(b"\x00" + SECRET.encode()).decode()
     assert "***" in REDACTORS[1].text(blob)
     assert REDACTORS[0].text("12345678901234.5") == "12345678901234.5"
+
+
+def test_a_text_redacted_again_comes_from_the_memo_and_reads_the_same() -> None:
+    redactor = Redactor(frozenset({SECRET}))
+    texts = [f"token {SECRET} in row {i % 3}" for i in range(9)] + ["ghp_" + "a" * 36, "plain"]
+    first = [redactor.text(t) for t in texts]
+    assert first == [redactor._redacted(t) for t in texts]
+    assert len(redactor._memo) == 5  # three rows, the token, "plain"
+    assert [redactor.text(t) for t in texts] == first
+    assert SECRET not in "".join(first) and "ghp_" not in "".join(first)
+
+
+def test_the_memo_is_bounded_and_skips_long_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.config import secrets
+
+    monkeypatch.setattr(secrets, "_MEMO_ENTRIES", 10)
+    redactor = Redactor(frozenset({SECRET}))
+    long = f"{'x' * secrets._MEMO_CHARS} {SECRET}"
+    assert redactor.text(long).endswith(" ***") and long not in redactor._memo
+    for i in range(50):
+        assert redactor.text(f"{SECRET}{i}") == f"***{i}"
+    assert len(redactor._memo) == 10
+    assert Redactor(frozenset({SECRET})) == redactor  # the memo is no part of what a redactor is

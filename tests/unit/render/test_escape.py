@@ -181,3 +181,15 @@ def test_every_format_character_is_shown():
     missing = [f"U+{cp:04X}" for cp in range(sys.maxunicode + 1)
                if unicodedata.category(chr(cp)) == "Cf" and escape.visible(chr(cp)) == chr(cp)]
     assert missing == []
+
+
+def test_a_short_text_escaped_again_reads_the_same_and_longer_or_other_values_are_escaped_whole() -> None:
+    from checker.render import escape
+
+    texts = ["a_b *x* @you", "#12 | [0](x)", "é\u202e", "1e+20"]
+    first = [escape.inline(t, max_chars=8) for t in texts]
+    assert [escape.inline(t, max_chars=8) for t in texts] == first
+    assert first == [escape._escape(escape._one_line(t, 8)) for t in texts]
+    long = "*" * (escape._REMEMBERED_CHARS + 1)
+    assert escape.inline(long) == "\\*" * len(long)
+    assert escape.inline(12.5) == "12.5" and escape.inline(None) == "None"

@@ -110,6 +110,44 @@ def test_ordered_keeps_the_order_and_raises_where_the_error_is() -> None:
     assert not [t for t in threading.enumerate() if t.name.startswith("mlsmoke-check")]
 
 
+def _check_threads(_item: object) -> set[str]:
+    return {threading.current_thread().name}
+
+
+def test_a_single_part_is_checked_on_the_calling_thread() -> None:
+    caller = threading.current_thread().name
+    assert list(parallel.ordered([1], _check_threads, 3)) == [{caller}]
+    assert list(parallel.ordered([], _check_threads, 3)) == []
+    names = set().union(*parallel.ordered(range(4), _check_threads, 3))
+    assert caller not in names and all(n.startswith("mlsmoke-check") for n in names)
+
+
+def test_a_small_parquet_file_is_checked_on_one_thread(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below the row floor the pool costs more than it saves; the answer is the same."""
+    path = tmp_path / "t.parquet"
+    pq.write_table(_table(), path, row_group_size=100)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_ROWS", ROWS + 1)
+    monkeypatch.setattr(parallel, "workers", lambda: 3)  # whatever the cores here
+    started: list[int] = []
+    monkeypatch.setattr(parallel, "ordered", _recording(parallel.ordered, started))
+    monkeypatch.setattr("checker.checks.data.columnwise.ordered", parallel.ordered)
+    small = _summary(_scan(path, 3, monkeypatch))
+    assert started == [1]
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_ROWS", ROWS)  # at the floor: every worker
+    assert _summary(_scan(path, 3, monkeypatch)) == small
+    assert started == [1, 3]
+    assert parallel.workers_for(ROWS - 1) == 1
+
+
+def _recording(ordered, started):  # type: ignore[no-untyped-def]
+    def recorded(items, work, threads):  # type: ignore[no-untyped-def]
+        started.append(threads)
+        return ordered(items, work, threads)
+
+    return recorded
+
+
 def test_in_flight_parts_are_bounded() -> None:
     started: list[int] = []
 
