@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
-
 from checker.config.field_types import Duration, ModelFormat, OutputSpec
 from checker.config.http_fields import HeaderName, HeaderValue, http_url
 from checker.config.metrics_schema import Metrics, metrics_setting
 from checker.contracts.model import StrictModel
+from checker.shape import BeforeValidator, Field, field_validator, model_validator
 
 Network = Literal["host", "publish"]
 ProtocolName = Literal["mlflow", "tfserving", "kserve-v2", "json"]

@@ -11,11 +11,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator
-
 from checker.config.field_types import Duration
 from checker.config.lazy_section import LazySection
 from checker.contracts.model import Contract, StrictModel
+from checker.shape import BeforeValidator, Discriminator, Field, Tag, field_validator
 
 if TYPE_CHECKING:
     from checker.config.compare_schema import CompareSettings
