@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from checker.shape.dump import dump_model
 from checker.shape.errors import ShapeError, fail, record
-from checker.shape.fields import FieldInfo, ValidatorMark
+from checker.shape.fields import Field, FieldInfo, ValidatorMark
 from checker.shape.plan import ModelPlan, build_plan
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class _ModelFields:
         return owner.shape_plan().infos
 
 
-@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(FieldInfo,))
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(Field, FieldInfo))
 class Model:
     """Subclass with annotated fields (defaults, `Field(...)`), `field_validator` and
     `model_validator` methods. `Model(**data)` and `Model.model_validate(data)` validate."""
@@ -60,7 +60,7 @@ class Model:
         if plan is None:
             plan = build_plan(cls)
             type.__setattr__(cls, "_shape_plan", plan)
-        return plan  # type: ignore[no-any-return]
+        return plan
 
     @classmethod
     def shape_validate(cls: type[_M], value: Any) -> _M:
