@@ -8,14 +8,14 @@ from typing import Any
 from checker.config.suggest import suggestion
 from checker.config.yamlmap import LineIndex, PathKey, dotted
 from checker.errors import ConfigProblem
-from checker.shape import Model, ShapeError
+from checker.shape import Model, ValidationError
 
 
 def validate(model: type[Model], data: Any, index: LineIndex,
               problems: list[ConfigProblem], prefix: PathKey = ()) -> Any:
     try:
         return model.model_validate(data)
-    except ShapeError as exc:
+    except ValidationError as exc:
         problems += [_problem(error, index, prefix, model) for error in exc.errors()]
         return None
 

@@ -6,7 +6,7 @@ Small and pure Python, so that a run imports and builds its models in a few mill
 
 from __future__ import annotations
 
-from checker.shape.errors import ShapeError
+from checker.shape.errors import ValidationError
 from checker.shape.fields import (
     AfterValidator,
     BeforeValidator,
@@ -22,4 +22,4 @@ from checker.shape.fields import (
 from checker.shape.model import Model
 
 __all__ = ["AfterValidator", "BeforeValidator", "Deferred", "Discriminator", "Field", "FieldInfo", "Model",
-           "ShapeError", "Tag", "ValidationInfo", "field_validator", "model_validator"]
+           "Tag", "ValidationError", "ValidationInfo", "field_validator", "model_validator"]

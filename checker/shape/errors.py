@@ -7,12 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from checker.errors import MlsmokeError
+
 ErrorRecord = dict[str, Any]
 
 
-class ShapeError(ValueError):
-    """Input that does not fit a model or type. `errors()` lists every problem, in the order
-    the fields are declared (then unknown keys), with `loc` relative to what was validated."""
+class ValidationError(MlsmokeError, ValueError):
+    """Input that does not fit a model or type: a ValueError, as pydantic's. `errors()` lists
+    every problem, in the order the fields are declared (then unknown keys), with `loc`
+    relative to what was validated. checker.config.validation turns a config file's into
+    ConfigProblems, so one that escapes to the command line is a bug (exit 3)."""
 
     def __init__(self, records: list[ErrorRecord], title: str = "") -> None:
         super().__init__(records)
@@ -43,6 +47,14 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:28] + "..." + text[-28:]
 
 
+def loc_part(key: Any) -> str | int:
+    """A mapping key as a `loc` part: text and integers as they are (a bool as 0/1), other keys
+    (null, a number with a point, a date) as their repr, as pydantic writes them."""
+    if isinstance(key, (str, int)):
+        return key if isinstance(key, str) else int(key)
+    return repr(key)
+
+
 def record(kind: str, msg: str, value: Any, loc: Sequence[Any] = (), **ctx: Any) -> ErrorRecord:
     found: ErrorRecord = {"type": kind, "loc": tuple(loc), "msg": msg, "input": value}
     if ctx:
@@ -50,16 +62,16 @@ def record(kind: str, msg: str, value: Any, loc: Sequence[Any] = (), **ctx: Any)
     return found
 
 
-def fail(kind: str, msg: str, value: Any, **ctx: Any) -> ShapeError:
+def fail(kind: str, msg: str, value: Any, **ctx: Any) -> ValidationError:
     """One problem at the place being validated."""
-    return ShapeError([record(kind, msg, value, **ctx)])
+    return ValidationError([record(kind, msg, value, **ctx)])
 
 
-def from_exception(exc: Exception, value: Any) -> ShapeError:
-    """What a validator's exception means: its own records for a ShapeError (so a nested
+def from_exception(exc: Exception, value: Any) -> ValidationError:
+    """What a validator's exception means: its own records for a ValidationError (so a nested
     validation keeps its locations), a value_error or assertion_error otherwise."""
-    if isinstance(exc, ShapeError):
-        return ShapeError(exc.records)
+    if isinstance(exc, ValidationError):
+        return ValidationError(exc.records)
     if isinstance(exc, AssertionError):
         return fail("assertion_error", f"Assertion failed, {exc}", value, error=exc)
     return fail("value_error", f"Value error, {exc}", value, error=exc)

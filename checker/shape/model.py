@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from checker.shape.dump import dump_model
-from checker.shape.errors import ShapeError, fail, record
+from checker.shape.errors import ValidationError, fail, record
 from checker.shape.fields import Field, FieldInfo, ValidatorMark
 from checker.shape.plan import ModelPlan, build_plan
 
@@ -80,14 +80,14 @@ class Model:
     def model_validate(cls: type[_M], value: Any) -> _M:
         try:
             return cls.shape_validate(value)
-        except ShapeError as exc:
-            raise ShapeError(exc.records, cls.__name__) from None
+        except ValidationError as exc:
+            raise ValidationError(exc.records, cls.__name__) from None
 
     def __init__(self, **data: Any) -> None:
         try:
             self.shape_plan().fill(self, data)
-        except ShapeError as exc:
-            raise ShapeError(exc.records, type(self).__name__) from None
+        except ValidationError as exc:
+            raise ValidationError(exc.records, type(self).__name__) from None
 
     @property
     def model_fields_set(self) -> set[str]:
@@ -131,5 +131,6 @@ class Model:
         object.__setattr__(self, "_shape_set", state["set"])
 
 
-def _frozen(model: Model, name: str, value: Any) -> ShapeError:
-    return ShapeError([record("frozen_instance", "Instance is frozen", value, (name,))], type(model).__name__)
+def _frozen(model: Model, name: str, value: Any) -> ValidationError:
+    frozen = record("frozen_instance", "Instance is frozen", value, (name,))
+    return ValidationError([frozen], type(model).__name__)

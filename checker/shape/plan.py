@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, get_args, get_origin
 
-from checker.shape.errors import ShapeError, from_exception, record
+from checker.shape.errors import ValidationError, from_exception, loc_part, record
 from checker.shape.fields import MISSING, FieldInfo, ValidationInfo, ValidatorMark
 from checker.shape.types import Check, annotated
 
@@ -69,16 +69,15 @@ class ModelPlan:
                 given.add(plan.name)
                 try:
                     data[plan.name] = plan.validate(value[plan.key], data)
-                except ShapeError as exc:
+                except ValidationError as exc:
                     errors += exc.prefixed(plan.key)
             elif plan.info.is_required():
                 errors.append(record("missing", "Field required", value, (plan.key,)))
             else:
                 data[plan.name] = plan.info.get_default()
-        errors += [record("extra_forbidden", "Extra inputs are not permitted", entry, (key,))
-                   for key, entry in value.items() if key not in self.keys]
+        errors += [_unknown(key, entry) for key, entry in value.items() if key not in self.keys]
         if errors:
-            raise ShapeError(errors)
+            raise ValidationError(errors)
         instance.__dict__.update(data)
         object.__setattr__(instance, "_shape_set", frozenset(given))
         for validator in self.after:
@@ -86,6 +85,12 @@ class ModelPlan:
                 validator(instance)
             except (ValueError, AssertionError) as exc:
                 raise from_exception(exc, value) from None
+
+
+def _unknown(key: Any, value: Any) -> dict[str, Any]:
+    if not isinstance(key, str):
+        return record("invalid_key", "Keys should be strings", key, (loc_part(key),))
+    return record("extra_forbidden", "Extra inputs are not permitted", value, (key,))
 
 
 def build_plan(cls: type) -> ModelPlan:

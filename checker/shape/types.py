@@ -1,5 +1,5 @@
 """An annotation compiled, once, into a check: a function from raw input to the validated
-value that raises ShapeError (with `loc` relative to the input) when the input does not fit.
+value that raises ValidationError (with `loc` relative to the input) when the input does not fit.
 
 Handled: the scalars of `checker.shape.scalars`, Literal, Enum, `X | None`, other unions (the
 first member that fits), list[X] (also from a tuple or set), dict[K, V], models, and
@@ -15,7 +15,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from checker.shape.errors import ShapeError, expected_choices, fail, from_exception
+from checker.shape.errors import ValidationError, expected_choices, fail, from_exception, loc_part
 from checker.shape.fields import AfterValidator, BeforeValidator, Deferred, Discriminator, FieldInfo, Tag
 from checker.shape.limits import limited
 from checker.shape.scalars import SCALARS
@@ -160,9 +160,9 @@ def _union(members: tuple[Any, ...]) -> Check:
         for label, member in checks:
             try:
                 return member(value)
-            except ShapeError as exc:
+            except ValidationError as exc:
                 errors += exc.prefixed(label)
-        raise ShapeError(errors)
+        raise ValidationError(errors)
     return check
 
 
@@ -189,8 +189,8 @@ def _tagged(union: Any, pick: Callable[[Any], Any]) -> Check:
                        expected_tags=expected)
         try:
             return members[tag](value)
-        except ShapeError as exc:
-            raise ShapeError(exc.prefixed(tag)) from None
+        except ValidationError as exc:
+            raise ValidationError(exc.prefixed(tag)) from None
     return check
 
 
@@ -202,10 +202,10 @@ def _list(item: Check) -> Check:
         for position, entry in enumerate(value):
             try:
                 out.append(item(entry))
-            except ShapeError as exc:
+            except ValidationError as exc:
                 errors += exc.prefixed(position)
         if errors:
-            raise ShapeError(errors)
+            raise ValidationError(errors)
         return out
     return check
 
@@ -218,17 +218,17 @@ def _dict(key_check: Check, value_check: Check) -> Check:
         for key, entry in value.items():
             try:
                 checked_key = key_check(key)
-            except ShapeError as exc:
-                errors += exc.prefixed(key, "[key]")
+            except ValidationError as exc:
+                errors += exc.prefixed(loc_part(key), "[key]")
                 checked_key = None
             try:
                 checked = value_check(entry)
-            except ShapeError as exc:
-                errors += exc.prefixed(key)
+            except ValidationError as exc:
+                errors += exc.prefixed(loc_part(key))
                 continue
             if not errors:
                 out[checked_key] = checked
         if errors:
-            raise ShapeError(errors)
+            raise ValidationError(errors)
         return out
     return check

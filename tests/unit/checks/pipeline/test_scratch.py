@@ -10,7 +10,7 @@ import pytest
 from checker.checks.pipeline.commands import data_format, placeholders, resolve_python, user_environ
 from checker.checks.pipeline.scratch import scratch_copy
 from checker.config.schema import Pipeline
-from checker.shape import ShapeError
+from checker.shape import ValidationError
 
 
 def _project(root: Path) -> Path:
@@ -63,7 +63,7 @@ def test_data_format_and_location(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bad", ["/etc/data.csv", "../outside.csv", "data/"])
 def test_data_path_must_stay_inside_the_project(bad: str) -> None:
-    with pytest.raises(ShapeError, match="data_path"):
+    with pytest.raises(ValidationError, match="data_path"):
         _pipeline(data_path=bad)
 
 
