@@ -4,9 +4,12 @@ into an instance, collecting every problem before it raises."""
 
 from __future__ import annotations
 
-import typing
+import functools
+import inspect
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import CodeType
 from typing import Annotated, Any, ClassVar, get_args, get_origin
 
 from checker.shape.errors import ValidationError, from_exception, loc_part, record
@@ -94,7 +97,7 @@ def _unknown(key: Any, value: Any) -> dict[str, Any]:
 
 
 def build_plan(cls: type) -> ModelPlan:
-    hints = typing.get_type_hints(cls, include_extras=True)
+    hints = _hints(cls)
     marks = _marks(cls)
     fields = [_field(cls, name, hint, marks) for name, hint in hints.items()
               if not name.startswith("_") and hint is not ClassVar and get_origin(hint) is not ClassVar]
@@ -104,6 +107,24 @@ def build_plan(cls: type) -> ModelPlan:
              if mark.of_model and mark.mode == "after"]
     return ModelPlan(fields, {plan.name: plan.info for plan in fields},
                      frozenset(plan.key for plan in fields), before, after)
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """The annotations of `cls` and its bases, evaluated in their modules (what
+    typing.get_type_hints answers, with each annotation's text compiled once for all classes)."""
+    hints: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        annotations = inspect.get_annotations(klass)
+        if annotations:
+            namespace = sys.modules[klass.__module__].__dict__
+            hints.update({name: eval(_code(text), namespace) if isinstance(text, str) else text
+                          for name, text in annotations.items()})
+    return hints
+
+
+@functools.cache
+def _code(text: str) -> CodeType:
+    return compile(text, "<annotation>", "eval")
 
 
 def _marks(cls: type) -> dict[str, ValidatorMark]:
