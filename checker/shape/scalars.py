@@ -17,17 +17,21 @@ from checker.shape.errors import fail
 _NOT_INT_TEXT = "Input should be a valid integer, unable to parse string as an integer"
 _NOT_FLOAT_TEXT = "Input should be a valid number, unable to parse string as a number"
 _NOT_BOOL = "Input should be a valid boolean, unable to interpret input"
+TOO_BIG = "Unable to parse input string as an integer, exceeded maximum size"  # pydantic's words
 _INT_TEXT = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*(?:\.0*)?", re.ASCII)
 _I64 = 2**63
 _TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
 _FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
 
 
-def _text(value: bytes | bytearray) -> str | None:
+def _text(value: Any) -> Any:
+    """Bytes (YAML's !!binary) read as UTF-8 text; text that is not UTF-8 parses as nothing."""
+    if not isinstance(value, bytes):
+        return value
     try:
-        return bytes(value).decode("utf-8")
+        return value.decode("utf-8")
     except UnicodeDecodeError:
-        return None
+        return "\x00"
 
 
 def to_int(value: Any) -> int:
@@ -39,8 +43,10 @@ def to_int(value: Any) -> int:
         if not value.is_integer():
             raise fail("int_from_float",
                        "Input should be a valid integer, got a number with a fractional part", value)
+        if not -_I64 < value < _I64:
+            raise fail("int_parsing_size", TOO_BIG, value)
         return int(value)
-    text = _text(value) if isinstance(value, (bytes, bytearray)) else value
+    text = _text(value)
     if isinstance(text, str):
         stripped = text.strip()
         if _INT_TEXT.fullmatch(stripped):
@@ -68,7 +74,7 @@ def _float(value: Any) -> float:
         except OverflowError:
             raise fail("float_parsing", _NOT_FLOAT_TEXT,
                        value) from None
-    text = _text(value) if isinstance(value, (bytes, bytearray)) else value
+    text = _text(value)
     if isinstance(text, str):
         try:
             return float(text.strip())
@@ -85,7 +91,7 @@ def to_bool(value: Any) -> bool:
         if value in (0, 1):
             return bool(value)
         raise fail("bool_parsing", _NOT_BOOL, value)
-    text = _text(value) if isinstance(value, (bytes, bytearray)) else value
+    text = _text(value)
     if isinstance(text, str):
         lowered = text.lower()
         if lowered in _TRUE or lowered in _FALSE:
@@ -95,8 +101,8 @@ def to_bool(value: Any) -> bool:
 
 
 def _integral_i64(value: int | float) -> bool:
-    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
-        return False
+    if isinstance(value, float):
+        return math.isfinite(value) and value.is_integer() and -_I64 < value < _I64
     return -_I64 <= value < _I64
 
 
@@ -105,10 +111,11 @@ def to_str(value: Any) -> str:
         if type(value) is str:
             return value
         return value.value if isinstance(value, enum.Enum) else str.__str__(value)
-    if isinstance(value, (bytes, bytearray)):
-        text = _text(value)
-        if text is not None:
-            return text
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
         raise fail("string_unicode",
                    "Input should be a valid string, unable to parse raw data as a unicode string", value)
     raise fail("string_type", "Input should be a valid string", value)

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from checker.shape.errors import ValidationError, expected_choices, fail, from_exception, loc_part
 from checker.shape.fields import AfterValidator, BeforeValidator, Deferred, Discriminator, FieldInfo, Tag
 from checker.shape.limits import limited
-from checker.shape.scalars import SCALARS
+from checker.shape.scalars import SCALARS, TOO_BIG
 
 Check = Callable[[Any], Any]
 _compiled: dict[Any, Check] = {}
@@ -113,11 +113,14 @@ def _deferred(meta: Deferred) -> Check:
 
 def _literal(choices: tuple[Any, ...]) -> Check:
     expected = expected_choices(choices)
+    numeric = any(isinstance(choice, int) and not isinstance(choice, bool) for choice in choices)
 
     def check(value: Any) -> Any:
         for choice in choices:
             if _same_literal(value, choice):
                 return choice
+        if numeric and isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise fail("int_parsing_size", TOO_BIG, value)
         raise fail("literal_error", f"Input should be {expected}", value, expected=expected)
     return check
 

@@ -197,3 +197,25 @@ def test_items_and_keys_are_located() -> None:
 def test_an_unknown_annotation_is_a_bug_not_a_pass() -> None:
     with pytest.raises(TypeError, match="cannot validate"):
         compile_type(complex)
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value", "kind"),
+    [
+        (int, 2.0**63, "int_parsing_size"),
+        (int, 1e308, "int_parsing_size"),
+        (Literal[1], 2**63, "int_parsing_size"),
+        (bool, 2.0**63, "bool_type"),
+        (int, b"\xff", "int_parsing"),
+        (float, b"\xff", "float_parsing"),
+        (bool, b"\xff", "bool_parsing"),
+    ],
+)
+def test_numbers_beyond_64_bits_and_bytes_that_are_not_utf8_fail_as_pydantic_does(
+    annotation: Any, value: Any, kind: str
+) -> None:
+    assert _error(annotation, value) == kind
+
+
+def test_whole_floats_within_64_bits_are_ints() -> None:
+    assert _ok(int, 2.0**63 - 1024) == 2**63 - 1024
