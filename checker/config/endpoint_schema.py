@@ -1,4 +1,4 @@
-"""The schema of the `endpoint:` section of mlsmoke.yml (pydantic models): the service to
+"""The schema of the `endpoint:` section of mlsmoke.yml (checker.shape models): the service to
 check, how it is started, and what its answers must look like."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The `pipeline:` section of mlsmoke.yml (pydantic models), built only when a config has one
+"""The `pipeline:` section of mlsmoke.yml (checker.shape models), imported only when a config has one
 (`checker.config.lazy_section`)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The declarative schema of mlsmoke.yml (pydantic models), one class per section.
+"""The declarative schema of mlsmoke.yml (checker.shape models), one class per section.
 
 Validation errors carry a `loc` path that `checker.config.load` maps back to YAML lines.
 Cross-references (a contract name used by a section) are checked in `Config`. The endpoint
