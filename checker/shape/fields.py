@@ -9,7 +9,6 @@ of a model class; `checker.shape.model` collects them when the class is first va
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 _T = TypeVar("_T")
@@ -70,32 +69,41 @@ def Field(default: Any = MISSING, *, default_factory: Callable[[], Any] | None =
                      lt=lt, le=le, min_length=min_length, max_length=max_length, pattern=pattern)
 
 
-@dataclass(frozen=True)
+# Plain classes, not dataclasses: a dataclass is built with exec, and these are made at import.
 class BeforeValidator:
     """In `Annotated[T, BeforeValidator(f)]`: `f` turns the raw input into what T validates."""
 
-    func: Callable[[Any], Any]
+    __slots__ = ("func",)
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
 
 
-@dataclass(frozen=True)
 class AfterValidator:
     """In `Annotated[T, AfterValidator(f)]`: `f` checks (or changes) the value T validated."""
 
-    func: Callable[[Any], Any]
+    __slots__ = ("func",)
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
 
 
-@dataclass(frozen=True)
 class Tag:
     """The name of a member of a discriminated union; errors inside it are under this name."""
 
-    tag: str
+    __slots__ = ("tag",)
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
 
 
-@dataclass(frozen=True)
 class Discriminator:
     """In `Annotated[A | B, Discriminator(f)]`: `f(input)` names the member (its Tag) to use."""
 
-    discriminator: Callable[[Any], Any]
+    __slots__ = ("discriminator",)
+
+    def __init__(self, discriminator: Callable[[Any], Any]) -> None:
+        self.discriminator = discriminator
 
 
 class Deferred:
@@ -105,22 +113,24 @@ class Deferred:
         raise NotImplementedError
 
 
-@dataclass
 class ValidationInfo:
     """What a field validator is told: the fields validated before it, and its field's name."""
 
-    data: dict[str, Any]
-    field_name: str | None = None
+    __slots__ = ("data", "field_name")
+
+    def __init__(self, data: dict[str, Any], field_name: str | None = None) -> None:
+        self.data, self.field_name = data, field_name
 
 
-@dataclass(frozen=True)
 class ValidatorMark:
-    """A method marked by field_validator or model_validator (collected per class)."""
+    """A method marked by field_validator or model_validator (collected per class): a
+    classmethod, or for a model validator after validation a plain method."""
 
-    func: Any  # a classmethod, or a plain function for a model validator after validation
-    fields: tuple[str, ...] = ()
-    mode: Literal["before", "after"] = "after"
-    of_model: bool = False
+    __slots__ = ("fields", "func", "mode", "of_model")
+
+    def __init__(self, func: Any, fields: tuple[str, ...] = (), mode: Literal["before", "after"] = "after",
+                 of_model: bool = False) -> None:
+        self.func, self.fields, self.mode, self.of_model = func, fields, mode, of_model
 
 
 def field_validator(*fields: str, mode: Literal["before", "after"] = "after") -> Callable[[_T], _T]:

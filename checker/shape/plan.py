@@ -5,10 +5,8 @@ into an instance, collecting every problem before it raises."""
 from __future__ import annotations
 
 import functools
-import inspect
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from types import CodeType
 from typing import Annotated, Any, ClassVar, get_args, get_origin
 
@@ -16,15 +14,19 @@ from checker.shape.errors import ValidationError, from_exception, loc_part, reco
 from checker.shape.fields import MISSING, FieldInfo, ValidationInfo, ValidatorMark
 from checker.shape.types import Check, annotated
 
+FieldValidator = Callable[[Any, ValidationInfo], Any]
 
-@dataclass
+
 class FieldPlan:
-    name: str
-    key: str  # what the input calls it: the alias, else the name
-    info: FieldInfo
-    check: Check
-    before: list[Callable[[Any, ValidationInfo], Any]] = field(default_factory=list)
-    after: list[Callable[[Any, ValidationInfo], Any]] = field(default_factory=list)
+    """One field: its name, the key the input calls it (the alias, else the name), its check
+    and its field validators."""
+
+    __slots__ = ("after", "before", "check", "info", "key", "name")
+
+    def __init__(self, name: str, key: str, info: FieldInfo, check: Check) -> None:
+        self.name, self.key, self.info, self.check = name, key, info, check
+        self.before: list[FieldValidator] = []
+        self.after: list[FieldValidator] = []
 
     def validate(self, raw: Any, data: dict[str, Any]) -> Any:
         info = ValidationInfo(data, self.name)
@@ -37,9 +39,6 @@ class FieldPlan:
         return value
 
 
-FieldValidator = Callable[[Any, ValidationInfo], Any]
-
-
 def _guarded(validator: FieldValidator, value: Any, info: ValidationInfo, raw: Any) -> Any:
     try:
         return validator(value, info)
@@ -47,13 +46,14 @@ def _guarded(validator: FieldValidator, value: Any, info: ValidationInfo, raw: A
         raise from_exception(exc, raw) from None
 
 
-@dataclass
 class ModelPlan:
-    fields: list[FieldPlan]
-    infos: dict[str, FieldInfo]
-    keys: frozenset[str]
-    before: list[Callable[[Any], Any]]
-    after: list[Callable[[Any], Any]]
+    __slots__ = ("after", "before", "fields", "infos", "keys")
+
+    def __init__(self, fields: list[FieldPlan], before: list[Callable[[Any], Any]],
+                 after: list[Callable[[Any], Any]]) -> None:
+        self.fields, self.before, self.after = fields, before, after
+        self.infos = {plan.name: plan.info for plan in fields}
+        self.keys = frozenset(plan.key for plan in fields)
 
     def before_model(self, value: Any) -> Any:
         for validator in self.before:
@@ -105,8 +105,7 @@ def build_plan(cls: type) -> ModelPlan:
               if mark.of_model and mark.mode == "before"]
     after = [_model_validator(cls, name, mark) for name, mark in marks.items()
              if mark.of_model and mark.mode == "after"]
-    return ModelPlan(fields, {plan.name: plan.info for plan in fields},
-                     frozenset(plan.key for plan in fields), before, after)
+    return ModelPlan(fields, before, after)
 
 
 def _hints(cls: type) -> dict[str, Any]:
@@ -114,7 +113,7 @@ def _hints(cls: type) -> dict[str, Any]:
     typing.get_type_hints answers, with each annotation's text compiled once for all classes)."""
     hints: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
-        annotations = inspect.get_annotations(klass)
+        annotations = klass.__dict__.get("__annotations__")  # noqa: RUF063 (inspect costs an import)
         if annotations:
             namespace = sys.modules[klass.__module__].__dict__
             hints.update({name: eval(_code(text), namespace) if isinstance(text, str) else text

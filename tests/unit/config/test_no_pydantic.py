@@ -56,7 +56,10 @@ def _pydantic(found: dict[str, Any]) -> list[str]:
     return [name for name in found["modules"] if name.split(".")[0] in ("pydantic", "pydantic_core")]
 
 
-@pytest.mark.parametrize("command", [("validate",), ("run", "--only", "data", "--no-publish", "--out", "out")])
+COMMANDS = [("validate",), ("run", "--only", "data", "--no-publish", "--out", "out")]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_validate_and_a_data_only_run_import_no_pydantic(tmp_path: Path, command: tuple[str, ...]) -> None:
     found = _modules(_project(tmp_path), *command)
     assert found["exit"] in (0, 1)  # the run finds x = 7 above max
@@ -67,6 +70,6 @@ def test_validate_and_a_data_only_run_import_no_pydantic(tmp_path: Path, command
 def test_every_section_validates_without_pydantic(tmp_path: Path) -> None:
     found = _modules(_project(tmp_path, **SECTIONS), "validate")
     assert found["exit"] == 0
-    assert {"checker.config.pipeline_schema", "checker.config.endpoint_schema", "checker.config.metrics_schema",
-            "checker.config.compare_schema"} <= set(found["modules"])
+    sections = {f"checker.config.{name}_schema" for name in ("pipeline", "endpoint", "metrics", "compare")}
+    assert sections <= set(found["modules"])
     assert _pydantic(found) == []
