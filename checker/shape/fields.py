@@ -70,22 +70,23 @@ def Field(default: Any = MISSING, *, default_factory: Callable[[], Any] | None =
 
 
 # Plain classes, not dataclasses: a dataclass is built with exec, and these are made at import.
-class BeforeValidator:
+class _Wrapping:
+    __slots__ = ("func",)
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+
+
+class BeforeValidator(_Wrapping):
     """In `Annotated[T, BeforeValidator(f)]`: `f` turns the raw input into what T validates."""
 
-    __slots__ = ("func",)
-
-    def __init__(self, func: Callable[[Any], Any]) -> None:
-        self.func = func
+    __slots__ = ()
 
 
-class AfterValidator:
+class AfterValidator(_Wrapping):
     """In `Annotated[T, AfterValidator(f)]`: `f` checks (or changes) the value T validated."""
 
-    __slots__ = ("func",)
-
-    def __init__(self, func: Callable[[Any], Any]) -> None:
-        self.func = func
+    __slots__ = ()
 
 
 class Tag:
