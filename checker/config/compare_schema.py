@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, model_validator
-
 from checker.config.field_types import Duration, number_with_unit
 from checker.contracts.model import StrictModel
+from checker.shape import BeforeValidator, Field, model_validator
 
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%?\s*$")
 DEFAULT_ARTIFACT = "mlsmoke-results"

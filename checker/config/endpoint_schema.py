@@ -1,16 +1,15 @@
-"""The schema of the `endpoint:` section of mlsmoke.yml (pydantic models): the service to
+"""The schema of the `endpoint:` section of mlsmoke.yml (checker.shape models): the service to
 check, how it is started, and what its answers must look like."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
-
 from checker.config.field_types import Duration, ModelFormat, OutputSpec
 from checker.config.http_fields import HeaderName, HeaderValue, http_url
 from checker.config.metrics_schema import Metrics, metrics_setting
 from checker.contracts.model import StrictModel
+from checker.shape import BeforeValidator, Field, field_validator, model_validator
 
 Network = Literal["host", "publish"]
 ProtocolName = Literal["mlflow", "tfserving", "kserve-v2", "json"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
+from checker.shape import AfterValidator
 
 __all__ = ["HeaderName", "HeaderValue", "credential_forms", "header_name", "header_value", "http_url",
            "url_credentials"]

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
-
 from checker.config.http_fields import HeaderName, HeaderValue, http_url
 from checker.contracts.model import StrictModel
+from checker.shape import AfterValidator, Field, field_validator, model_validator
 
 _METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")

@@ -1,4 +1,4 @@
-"""The `pipeline:` section of mlsmoke.yml (pydantic models), built only when a config has one
+"""The `pipeline:` section of mlsmoke.yml (checker.shape models), imported only when a config has one
 (`checker.config.lazy_section`)."""
 
 from __future__ import annotations
@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
-
 from checker.config.field_types import Duration, ModelFormat, OutputSpec
 from checker.config.http_fields import url_credentials
 from checker.contracts.model import OrderedBounds, StrictModel
+from checker.shape import Field, ValidationInfo, field_validator
 
 Comparison = Literal["eq", "ne", "gt", "ge", "lt", "le", "in"]
 DataFormat = Literal["parquet", "csv", "jsonl"]

@@ -1,4 +1,4 @@
-"""The declarative schema of mlsmoke.yml (pydantic models), one class per section.
+"""The declarative schema of mlsmoke.yml (checker.shape models), one class per section.
 
 Validation errors carry a `loc` path that `checker.config.load` maps back to YAML lines.
 Cross-references (a contract name used by a section) are checked in `Config`. The endpoint
@@ -11,11 +11,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator
-
 from checker.config.field_types import Duration
 from checker.config.lazy_section import LazySection
 from checker.contracts.model import Contract, StrictModel
+from checker.shape import BeforeValidator, Discriminator, Field, Tag, field_validator
 
 if TYPE_CHECKING:
     from checker.config.compare_schema import CompareSettings

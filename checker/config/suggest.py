@@ -12,13 +12,11 @@ import types
 from collections.abc import Sequence
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, Tag
-from pydantic.fields import FieldInfo
-
 from checker.config.lazy_section import LazySection
+from checker.shape import FieldInfo, Model, Tag
 
 
-def suggestion(root: type[BaseModel], loc: Sequence[Any]) -> str:
+def suggestion(root: type[Model], loc: Sequence[Any]) -> str:
     """' (did you mean 'x'?)' for the unknown key at the end of `loc`, or ''."""
     key = str(loc[-1])
     close = closest(key, section_keys(root, loc[:-1]))
@@ -37,8 +35,8 @@ def closest(key: str, valid: Sequence[str]) -> str | None:
     return near[0] if near else None
 
 
-def section_keys(root: type[BaseModel], path: Sequence[Any]) -> list[str]:
-    """The keys the schema allows at `path` (pydantic's loc, union tags included)."""
+def section_keys(root: type[Model], path: Sequence[Any]) -> list[str]:
+    """The keys the schema allows at `path` (an error's loc, union tags included)."""
     current: list[Any] = [root]
     for part in path:
         current = [found for annotation in current for found in _step(annotation, part)]
@@ -58,22 +56,22 @@ def _step(annotation: Any, part: Any) -> list[Any]:
         return [get_args(annotation)[0]] if isinstance(part, int) else []
     if origin is dict:
         return [get_args(annotation)[1]]
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and issubclass(annotation, Model):
         return [_field_type(info) for name, info in annotation.model_fields.items()
                 if part in (name, info.alias)]
     return []
 
 
-def _models(annotation: Any) -> list[type[BaseModel]]:
+def _models(annotation: Any) -> list[type[Model]]:
     annotation = _unwrap(annotation)
     if get_origin(annotation) in (Union, types.UnionType):
         return [model for member in get_args(annotation) for model in _models(member)]
     if get_origin(annotation) is list:  # `endpoint: {…}` is validated as a one-item list
         return _models(get_args(annotation)[0])
-    return [annotation] if isinstance(annotation, type) and issubclass(annotation, BaseModel) else []
+    return [annotation] if isinstance(annotation, type) and issubclass(annotation, Model) else []
 
 
-def _keys(model: type[BaseModel]) -> list[str]:
+def _keys(model: type[Model]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 

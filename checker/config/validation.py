@@ -1,18 +1,17 @@
-"""Validate raw config data against a pydantic model, turning its errors into ConfigProblems
+"""Validate raw config data against a model (checker.shape), turning its errors into ConfigProblems
 that name the YAML line and key, in words a user can act on."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from checker.config.suggest import suggestion
 from checker.config.yamlmap import LineIndex, PathKey, dotted
 from checker.errors import ConfigProblem
+from checker.shape import Model, ValidationError
 
 
-def validate(model: type[BaseModel], data: Any, index: LineIndex,
+def validate(model: type[Model], data: Any, index: LineIndex,
               problems: list[ConfigProblem], prefix: PathKey = ()) -> Any:
     try:
         return model.model_validate(data)
@@ -21,7 +20,7 @@ def validate(model: type[BaseModel], data: Any, index: LineIndex,
         return None
 
 
-def _problem(error: Any, index: LineIndex, prefix: PathKey, model: type[BaseModel]) -> ConfigProblem:
+def _problem(error: Any, index: LineIndex, prefix: PathKey, model: type[Model]) -> ConfigProblem:
     loc = (*prefix, *error["loc"])
     found, line = index.resolve(loc)
     kind = error["type"]
@@ -32,7 +31,7 @@ def _problem(error: Any, index: LineIndex, prefix: PathKey, model: type[BaseMode
         message = f"missing required key {loc[-1]!r}" + _MISSING_HINTS.get(str(loc[-1]), "")
         return ConfigProblem(index.file, line, dotted(found), message)
     given = error.get("input")
-    if kind in _SHAPE_MESSAGES:  # pydantic's words ("instance of Contract") mean nothing to a user
+    if kind in _SHAPE_MESSAGES:  # the words ("instance of Contract") mean nothing to a user
         return ConfigProblem(index.file, line, dotted(found),
                              f"{_SHAPE_MESSAGES[kind]}, got {_yaml_kind(given)}")
     message = error["msg"].removeprefix("Value error, ")

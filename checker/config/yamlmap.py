@@ -27,7 +27,7 @@ class LineIndex:
     kinds: dict[PathKey, str] = field(default_factory=dict)
 
     def resolve(self, path: Sequence[Any]) -> tuple[PathKey, int | None]:
-        """The longest prefix of `path` found in the document (skipping pydantic's
+        """The longest prefix of `path` found in the document (skipping the error's
         union tags and the index of a single mapping given where a list is allowed)."""
         found: PathKey = ()
         for part in path:

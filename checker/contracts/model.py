@@ -12,9 +12,8 @@ import enum
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
-
 from checker.contracts.regex import compile_pattern
+from checker.shape import Field, Model, ValidationInfo, field_validator, model_validator
 
 
 class ColumnType(str, enum.Enum):
@@ -46,10 +45,9 @@ ExtraColumns = Literal["error", "warn", "allow"]
 """What a column the contract does not name makes `data.columns`: fail, warn, or nothing."""
 
 
-class StrictModel(BaseModel):
-    """Frozen, and an unknown key is an error (a typo must not pass silently)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+class StrictModel(Model):
+    """Frozen, and an unknown key is an error (a typo must not pass silently); checker.shape's
+    models are all so, and no float is inf or nan."""
 
 
 class OrderedBounds(StrictModel):

@@ -1,6 +1,6 @@
 """The cyclic garbage collector during start-up.
 
-Start-up (importing pydantic and the checker, building the config models) makes hundreds of
+Start-up (importing the checker and its libraries, building the config models) makes hundreds of
 thousands of objects and frees almost none, so every collection the collector runs then walks
 them all for nothing. `paused()` switches it off for start-up; on leaving, what start-up made
 moves to the permanent generation (`gc.freeze`: never walked again, not even when the process

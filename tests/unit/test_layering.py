@@ -11,6 +11,7 @@ from helpers import REPO
 
 _AFTER_CHECKS = ("checker.checks", "checker.results", "checker.render", "checker.github", "checker.run")
 LATER = {
+    "shape": ("checker.config", "checker.contracts", "checker.tables", "checker.synth", *_AFTER_CHECKS),
     "config": _AFTER_CHECKS,
     "contracts": _AFTER_CHECKS,
     "tables": (*_AFTER_CHECKS, "checker.synth"),

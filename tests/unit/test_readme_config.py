@@ -9,11 +9,11 @@ import typing
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from checker.config import compare_schema, endpoint_schema, field_types, metrics_schema, pipeline_schema
 from checker.config import schema as config_schema
 from checker.contracts import model as contracts
+from checker.shape import Model
 from tests.helpers import REPO
 
 
@@ -28,9 +28,9 @@ SCHEMA_MODULES = (config_schema, pipeline_schema, endpoint_schema, metrics_schem
                   compare_schema, contracts)
 
 
-def config_models() -> list[type[BaseModel]]:
+def config_models() -> list[type[Model]]:
     return [obj for module in SCHEMA_MODULES for obj in vars(module).values()
-            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == module.__name__
+            if isinstance(obj, type) and issubclass(obj, Model) and obj.__module__ == module.__name__
             and obj.model_fields]
 
 

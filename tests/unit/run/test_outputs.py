@@ -135,9 +135,8 @@ def test_a_hostile_file_name_stays_inside_the_folder(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("cap", "valid"), [(100_000, True), (100_001, False), (-1, False)])
 def test_the_cap_is_bounded(cap: int, valid: bool) -> None:
-    from pydantic import ValidationError
-
     from checker.config.schema import ReportSettings
+    from checker.shape import ValidationError
 
     if valid:
         assert ReportSettings(failing_rows_max=cap).failing_rows_max == cap

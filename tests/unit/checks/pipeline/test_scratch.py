@@ -6,11 +6,11 @@ import shlex
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from checker.checks.pipeline.commands import data_format, placeholders, resolve_python, user_environ
 from checker.checks.pipeline.scratch import scratch_copy
 from checker.config.schema import Pipeline
+from checker.shape import ValidationError
 
 
 def _project(root: Path) -> Path:
