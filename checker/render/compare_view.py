@@ -16,14 +16,14 @@ HEADLINE_NAMES = 5
 _KNOWN = " (known, baselined)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class DeltaTable:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     text_columns: int = 1  # the leading columns that are names (left-aligned), not numbers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class CompareView:
     heading: str  # "Compared with base (`abc1234`, [workflow run](…))"; "Not compared with base (…)"
     skipped: str  # why nothing was compared, or ""

@@ -14,7 +14,7 @@ from checker.render import escape
 from checker.results.model import truncate
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TableView:
     """One evidence table: escaped header, alignment row, escaped cells, and a note for the
     entries left out."""
@@ -32,7 +32,7 @@ class EvidenceView:
     blocks: tuple[str, ...] = ()  # a label line and a fenced block, each
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Column:
     title: str
     keys: tuple[str, ...]  # the record's keys it shows (the first one, unless `pick` says how)
@@ -49,7 +49,7 @@ def _verdict(record: Mapping[str, Any]) -> str:
     return f"{verdict}: {reason}" if verdict and reason else str(verdict or reason or "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Layout:
     columns: tuple[Column, ...]
     others: bool = True  # the records' other keys get columns too, after these
@@ -76,7 +76,7 @@ KNOWN: dict[str, Layout] = {
 TITLES = {"examples": "Examples", "probes": "Probes", "changes": "Changes", "mismatches": "Mismatches"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Budget:
     """How much evidence a report shows: rows per table, characters per cell and per block."""
 

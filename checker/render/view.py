@@ -27,7 +27,7 @@ _COUNT_LABELS = ((Status.PASS, "passed"), (Status.FAIL, "failed"), (Status.WARN,
                  (Status.ERROR, "error"), (Status.SKIP, "skipped"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Detail:
     """How much of the report to show (the full report uses the defaults)."""
 
@@ -42,7 +42,7 @@ class Detail:
     charts: bool = True  # Mermaid charts under the family headings (report.charts can turn them off)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RowView:
     icon: str
     check: str
@@ -51,7 +51,7 @@ class RowView:
     duration: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class FamilyView:
     heading: str  # "Data contracts (3 passed, 1 failed)"
     rows: tuple[RowView, ...]
@@ -62,7 +62,7 @@ class FamilyView:
     name: str = ""  # the family's id (data, drift, …), for what a family shows below its heading
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SectionView:
     """The collapsed <details> of one failure, error or warning."""
 
@@ -74,7 +74,7 @@ class SectionView:
     failing_rows: str = ""  # where the failing rows are, for a failing data check
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class LatencyView:
     subject: str
     requests: str
@@ -83,7 +83,7 @@ class LatencyView:
     max: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ReportView:
     marker: str
     title: str
