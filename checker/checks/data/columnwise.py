@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.checks.data.parallel import Asked, Part, ordered, workers_for
+from checker.checks.data.picked import Picked, pick, whole_records
 from checker.checks.data.rules import RULES, ColumnRules, Found, check_column
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
 from checker.checks.data.unique import Duplicates, Keys, ValueCounter, keys_of
-from checker.checks.data.picked import Picked, pick, whole_records
 from checker.tables.row_group import HOLD_BUDGET
 from checker.tables.row_sets import sorted_distinct
 
@@ -151,7 +151,8 @@ def _part(stream: TableStream, plan: GroupPlan, columns: list[_Column], layout: 
     asked = [rules.name for rules, _ in _asked(plan)]
     found.record(part.tallies, plan.first_row, lambda: _records(stream, plan, held, asked))
     if layout.take_whole and part.settled and not layout.enough():
-        picks = [column.picked for column in columns if column.settled is not None and len(column.settled.rows)]
+        picks = [column.picked for column in columns if column.settled is not None
+                 and len(column.settled.rows)]
         _take_settled(stream, plan, part, held, (layout.names, picks))
     return part
 

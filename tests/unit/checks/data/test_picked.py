@@ -90,7 +90,8 @@ def test_rows_in_proven_columns_come_out_whole_and_in_order_across_row_groups(
     assert _answer(found, 1000) == _answer(one_thread, 1000)
 
 
-def test_a_file_without_repeats_decodes_no_proven_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_without_repeats_decodes_no_proven_column(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     _file(tmp_path, 4, {})
     found, decoded = _scan(tmp_path, 1000, monkeypatch)
     assert unique_tally(found, 1000).violations == 0 and found.unique_whole == {}
