@@ -29,12 +29,9 @@ class Picked:
 
 
 def pick(group: GroupColumns, rows: np.ndarray, names: Sequence[str]) -> Picked:
-    """The columns `names` of `group`, each decoded on this thread, at the sorted `rows`."""
-    from checker.tables import compute as pc
-    from checker.tables.arrow_values import int64_array
-
-    at = int64_array(rows)
-    return Picked(rows, {name: pc.take(group.column(name), at) for name in names})
+    """The columns `names` of `group`, each decoded on this thread (up to the last row only,
+    where that is early in the group), at the sorted `rows`."""
+    return Picked(rows, {name: group.values_at(name, rows) for name in names})
 
 
 def whole_records(wanted: np.ndarray, base: int, names: Sequence[str], held: Mapping[str, Any],

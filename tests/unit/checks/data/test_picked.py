@@ -53,17 +53,19 @@ def _scan(tmp_path: Path, cap: int, monkeypatch: pytest.MonkeyPatch, threads: in
           ) -> tuple[FileScan, list[tuple[bool, str]]]:
     """The scan, and every column chunk decoded: (on the merging thread, column)."""
     decoded: list[tuple[bool, str]] = []
-    column = row_group.GroupColumns.column
 
-    def watched(self: row_group.GroupColumns, name: str) -> Any:
-        decoded.append((threading.current_thread() is threading.main_thread(), name))
-        return column(self, name)
+    def watch(method: Any) -> Any:
+        def watched(self: row_group.GroupColumns, name: str, *rows: int) -> Any:
+            decoded.append((threading.current_thread() is threading.main_thread(), name))
+            return method(self, name, *rows)
+        return watched
 
     path = tmp_path / "t.parquet"
     with monkeypatch.context() as patched:
         patched.setattr(parallel, "MAX_WORKERS", threads)
         patched.setattr(parallel, "workers", lambda: threads)
-        patched.setattr(row_group.GroupColumns, "column", watched)
+        patched.setattr(row_group.GroupColumns, "column", watch(row_group.GroupColumns.column))
+        patched.setattr(row_group.GroupColumns, "_head", watch(row_group.GroupColumns._head))
         found = scan(open_table(path, TableOptions(columns=NAMES)), COLUMNS, ScanAsks(failing_rows_max=cap),
                      reread=lambda: pytest.fail("read again"))
     return found, decoded
