@@ -1,4 +1,4 @@
-"""data.unique's whole failing rows in a Parquet row group checked column by column.
+"""The unique rule's whole failing rows in a Parquet row group checked column by column.
 
 The columns the group decodes are held whole (`columnwise.py`); the others (proven by the
 statistics, never decoded for the rules) are decoded by the worker that settled a unique column,
