@@ -72,7 +72,35 @@ class GroupColumns:
         try:
             chunked = self._file.read_row_group(self._index, columns=[name], use_threads=False).column(0)
         except Exception as exc:  # pyarrow raises ArrowInvalid, OSError...
-            from checker.tables.reader import read_error
-
-            raise read_error(exc) from exc
+            raise _read_error(exc) from exc
         return chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
+
+    def values_at(self, name: str, rows: Any) -> pa.Array:
+        """Column `name`'s values at the sorted group rows `rows` (a numpy int64 array). When
+        they all sit in the chunk's first third, only the pages up to the last one are decoded
+        (one batch streamed, then stopped: on 1M-row chunks, the first 64K rows take 10-20 % of
+        the whole chunk's time), else the chunk is decoded whole."""
+        from checker.tables import compute as pc
+        from checker.tables.arrow_values import int64_array
+
+        end = int(rows[-1]) + 1 if len(rows) else 0
+        early = 3 * end < self._file.metadata.row_group(self._index).num_rows
+        values = self._head(name, end) if early else None
+        return pc.take(values if values is not None else self.column(name), int64_array(rows))
+
+    def _head(self, name: str, rows: int) -> pa.Array | None:
+        """Column `name`'s first `rows` values, decoded up to there only (None: the reader's
+        first batch held fewer)."""
+        try:
+            batches = self._file.iter_batches(batch_size=max(rows, 1), row_groups=[self._index],
+                                              columns=[name], use_threads=False)
+            first = next(iter(batches), None)
+        except Exception as exc:  # pyarrow raises ArrowInvalid, OSError...
+            raise _read_error(exc) from exc
+        return first.column(0) if first is not None and first.num_rows >= rows else None
+
+
+def _read_error(exc: Exception) -> Exception:
+    from checker.tables.reader import read_error
+
+    return read_error(exc)

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.checks.data.parallel import Asked, Part, ordered, workers_for
+from checker.checks.data.picked import Picked, pick, whole_records
 from checker.checks.data.rules import RULES, ColumnRules, Found, check_column
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
 from checker.checks.data.unique import Duplicates, Keys, ValueCounter, keys_of
-from checker.checks.data.whole import take_at
 from checker.tables.row_group import HOLD_BUDGET
 from checker.tables.row_sets import sorted_distinct
 
@@ -49,6 +49,7 @@ class Layout:
     take_whole: bool
     separate: Sequence[str]
     names: Sequence[str]
+    enough: Callable[[], bool] = lambda: False  # the scan holds all the whole rows it keeps
 
 
 def fits(stream: TableStream, plans: Sequence[GroupPlan], layout: Layout) -> bool:
@@ -78,6 +79,7 @@ class _Column:
     raw: pa.Array | None  # held for whole failing rows
     keys: Keys | None  # a unique column's keys, counted in file order by the scan
     settled: Duplicates | None  # a unique column answered for this group alone
+    picked: Picked | None = None  # the undecoded columns at its first duplicates
 
 
 def column_parts(stream: TableStream, plans: Sequence[GroupPlan], layout: Layout,
@@ -102,7 +104,19 @@ def _check(task: _Task) -> _Column:
     found = Found()
     check_column(raw, task.rules, task.asked, found, {name: collector})
     keep = task.layout.cap > 0
-    return _Column(found, raw if keep else None, collector.keys, collector.settled)
+    return _Column(found, raw if keep else None, collector.keys, collector.settled,
+                   _pick(task, collector.settled))
+
+
+def _pick(task: _Task, settled: Duplicates | None) -> Picked | None:
+    """On the worker: the columns this group does not decode, at the first `cap` duplicates
+    of a settled column, for their whole rows (none once the scan holds all it keeps)."""
+    layout = task.layout
+    if settled is None or not len(settled.rows) or not layout.take_whole or layout.enough():
+        return None
+    decoded = {rules.name for rules, _ in _asked(task.plan)}
+    missing = [name for name in layout.names if name not in decoded]
+    return pick(task.stream.group_columns(task.plan.group.index), settled.rows[: layout.cap], missing)
 
 
 class _Collector:
@@ -136,19 +150,28 @@ def _part(stream: TableStream, plan: GroupPlan, columns: list[_Column], layout: 
             part.settled[rules.name] = column.settled
     asked = [rules.name for rules, _ in _asked(plan)]
     found.record(part.tallies, plan.first_row, lambda: _records(stream, plan, held, asked))
-    if layout.take_whole and part.settled:
-        _take_settled(stream, plan, part, held, layout.names)
+    if layout.take_whole and part.settled and not layout.enough():
+        picks = [column.picked for column in columns if column.settled is not None
+                 and len(column.settled.rows)]
+        _take_settled(stream, plan, part, held, (layout.names, picks))
     return part
 
 
 def _take_settled(stream: TableStream, plan: GroupPlan, part: Part, held: dict[str, Any],
-                  names: Sequence[str]) -> None:
-    """The whole rows of the group's first `cap` duplicates in its settled columns."""
+                  taking: tuple[Sequence[str], list[Picked | None]]) -> None:
+    """The whole rows of the group's first `cap` duplicates in its settled columns: the
+    decoded columns from `held`, the others from what the workers picked (decoded here only
+    when a worker did not pick)."""
     import numpy as np
 
+    names, picks = taking
     wanted = sorted_distinct(np.concatenate([found.rows for found in part.settled.values()]))[: part.cap]
-    if len(wanted):
-        part.whole.update(take_at(_records(stream, plan, held, names), 0, wanted, part.first_row))
+    if not len(wanted):
+        return
+    if any(picked is None for picked in picks):
+        _records(stream, plan, held, names)
+    part.whole.update(whole_records(wanted, part.first_row, names, held,
+                                    [picked for picked in picks if picked is not None]))
 
 
 def _records(stream: TableStream, plan: GroupPlan, held: dict[str, Any], names: Sequence[str]

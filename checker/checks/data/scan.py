@@ -57,8 +57,13 @@ class FileScan:
                 self.uniques[name].append(chunk)
         for name, found in part.settled.items():
             self.uniques[name].settled(found, part.rows)
-        if len(self.taken) < self.cap:  # later rows cannot be among the first `cap`
+        if not self.holds_enough():  # later rows cannot be among the first `cap`
             self.taken.update(part.whole)
+
+    def holds_enough(self) -> bool:
+        """Whether the whole rows taken so far are as many as data.unique keeps: the later
+        parts' are not wanted (asked from any thread: `taken` only grows)."""
+        return len(self.taken) >= self.cap
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -196,7 +201,7 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
     if row_counter is not None:
         _scan_groups_in_order(stream, plans, found, row_counter, run)
         return
-    layout = Layout(run.cap, run.take_whole, run.separate, run.names)
+    layout = Layout(run.cap, run.take_whole, run.separate, run.names, found.holds_enough)
     if fits(stream, plans, layout):
         _merge(found, column_parts(stream, plans, layout, partial(run.bound.each, found=found)), run.separate)
     else:
