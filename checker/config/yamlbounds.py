@@ -52,11 +52,26 @@ def check_bounds(text: str, display: str) -> None:
     """ConfigError (with the line) if the YAML nests deeper than MAX_YAML_DEPTH or expands to
     more than MAX_YAML_NODES values. yaml.MarkedYAMLError for a syntax error."""
     tally = _Tally(display)
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=CheckedLoader):
         observe(tally, event)
 
 
-class BoundedLoader(yaml.SafeLoader):
+class CheckedLoader(yaml.SafeLoader):
+    """A SafeLoader whose scanner reports a double-quoted `\\U` escape beyond Unicode as the
+    syntax error it is: PyYAML's scanner calls chr() on it unchecked (ValueError, or
+    OverflowError past a C int), which would escape as a crash."""
+
+    def scan_flow_scalar_non_spaces(self, double: bool, start_mark: yaml.Mark) -> list[str]:
+        try:
+            chunks: list[str] = super().scan_flow_scalar_non_spaces(double, start_mark)
+        except (ValueError, OverflowError):
+            raise yaml.scanner.ScannerError("while scanning a double-quoted scalar", start_mark,
+                                            "found an escape code beyond Unicode (\\U above 0010FFFF)",
+                                            self.get_mark()) from None
+        return chunks
+
+
+class BoundedLoader(CheckedLoader):
     """A SafeLoader whose composer refuses the document (ConfigError) at the event that
     breaks a bound, as `check_bounds` does: the events are tallied in the order they are
     consumed, which is the order they are parsed, so the first problem is the same one."""

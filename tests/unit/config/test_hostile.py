@@ -92,6 +92,22 @@ def test_a_character_yaml_refuses_is_a_config_error_with_its_line(tmp_path, text
     assert validate(path)[0] == 2
 
 
+@pytest.mark.parametrize("escape", ["\\UFFFFFFFF", "\\U00110000"])
+def test_an_escape_beyond_unicode_is_a_config_error_with_its_line(tmp_path, escape):
+    # PyYAML's scanner calls chr() on a \U escape unchecked: it was a crash (exit 3)
+    path = tmp_path / "mlsmoke.yml"
+    path.write_text(f'version: 1\nreport:\n  title: "ok {escape}"\n', encoding="utf-8")
+    problem = only_problem(path)
+    assert problem.line == 3 and "invalid YAML: found an escape code beyond Unicode" in problem.message
+    assert validate(path)[0] == 2
+
+
+def test_the_highest_unicode_escape_still_reads(tmp_path):
+    path = write_config(tmp_path, 'version: 1\nreport:\n  title: "ok \\U0010FFFF \\U0001F600"\n')
+    assert load_config(path, {}).config.report.title == "ok \U0010FFFF \U0001F600"
+    assert validate(path)[0] == 0
+
+
 def test_nesting_up_to_the_limit_is_a_plain_validation_problem(tmp_path):
     deep = "[" * (limits.MAX_YAML_DEPTH - 1) + "]" * (limits.MAX_YAML_DEPTH - 1)
     problem = only_problem(write_config(tmp_path, f"version: 1\nx: {deep}\n"))
