@@ -4,12 +4,13 @@ involved), so `checker.config.validation` maps them to YAML lines and words a us
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from checker.errors import MlsmokeError
 
 ErrorRecord = dict[str, Any]
+_T = TypeVar("_T")
 
 
 class ValidationError(MlsmokeError, ValueError):
@@ -75,6 +76,15 @@ def from_exception(exc: Exception, value: Any) -> ValidationError:
     if isinstance(exc, AssertionError):
         return fail("assertion_error", f"Assertion failed, {exc}", value, error=exc)
     return fail("value_error", f"Value error, {exc}", value, error=exc)
+
+
+def call_validator(func: Callable[..., _T], *args: Any, given: Any) -> _T:
+    """`func(*args)`, a validator's call: its ValueError or AssertionError becomes the
+    ValidationError it means (`from_exception`), about the input `given`."""
+    try:
+        return func(*args)
+    except (ValueError, AssertionError) as exc:
+        raise from_exception(exc, given) from None
 
 
 def expected_choices(values: Sequence[Any]) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from types import CodeType
 from typing import Annotated, Any, ClassVar, get_args, get_origin
 
-from checker.shape.errors import ValidationError, from_exception, loc_part, record
+from checker.shape.errors import ValidationError, call_validator, loc_part, record
 from checker.shape.fields import MISSING, FieldInfo, ValidationInfo, ValidatorMark
 from checker.shape.types import Check, annotated
 
@@ -32,18 +32,11 @@ class FieldPlan:
         info = ValidationInfo(data, self.name)
         value = raw
         for validator in self.before:
-            value = _guarded(validator, value, info, raw)
+            value = call_validator(validator, value, info, given=raw)
         value = self.check(value)
         for validator in self.after:
-            value = _guarded(validator, value, info, raw)
+            value = call_validator(validator, value, info, given=raw)
         return value
-
-
-def _guarded(validator: FieldValidator, value: Any, info: ValidationInfo, raw: Any) -> Any:
-    try:
-        return validator(value, info)
-    except (ValueError, AssertionError) as exc:
-        raise from_exception(exc, raw) from None
 
 
 class ModelPlan:
@@ -57,10 +50,7 @@ class ModelPlan:
 
     def before_model(self, value: Any) -> Any:
         for validator in self.before:
-            try:
-                value = validator(value)
-            except (ValueError, AssertionError) as exc:
-                raise from_exception(exc, value) from None
+            value = call_validator(validator, value, given=value)
         return value
 
     def fill(self, instance: Any, value: dict[Any, Any]) -> None:
@@ -84,10 +74,7 @@ class ModelPlan:
         instance.__dict__.update(data)
         object.__setattr__(instance, "_shape_set", frozenset(given))
         for validator in self.after:
-            try:
-                validator(instance)
-            except (ValueError, AssertionError) as exc:
-                raise from_exception(exc, value) from None
+            call_validator(validator, instance, given=value)
 
 
 def _unknown(key: Any, value: Any) -> dict[str, Any]:
@@ -101,10 +88,10 @@ def build_plan(cls: type) -> ModelPlan:
     marks = _marks(cls)
     fields = [_field(cls, name, hint, marks) for name, hint in hints.items()
               if not name.startswith("_") and hint is not ClassVar and get_origin(hint) is not ClassVar]
-    before = [_model_validator(cls, name, mark) for name, mark in marks.items()
-              if mark.of_model and mark.mode == "before"]
-    after = [_model_validator(cls, name, mark) for name, mark in marks.items()
-             if mark.of_model and mark.mode == "after"]
+    # a model validator is called as the class holds it: a classmethod (before) takes the
+    # input, a plain function (after) the instance
+    before = [getattr(cls, name) for name, mark in marks.items() if mark.of_model and mark.mode == "before"]
+    after = [getattr(cls, name) for name, mark in marks.items() if mark.of_model and mark.mode == "after"]
     return ModelPlan(fields, before, after)
 
 
@@ -158,9 +145,3 @@ def _field_validator(cls: type, method: str) -> Callable[[Any, ValidationInfo], 
         return bound  # type: ignore[no-any-return]
     return lambda value, _info: bound(value)
 
-
-def _model_validator(cls: type, method: str, mark: ValidatorMark) -> Callable[[Any], Any]:
-    if mark.mode == "before":
-        return getattr(cls, method)  # type: ignore[no-any-return]
-    func = getattr(cls, method)  # the plain function: called with the instance
-    return lambda instance: func(instance)

@@ -15,7 +15,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from checker.shape.errors import ValidationError, expected_choices, fail, from_exception, loc_part
+from checker.shape.errors import ValidationError, call_validator, expected_choices, fail, loc_part
 from checker.shape.fields import AfterValidator, BeforeValidator, Deferred, Discriminator, FieldInfo, Tag
 from checker.shape.limits import limited
 from checker.shape.scalars import SCALARS, TOO_BIG
@@ -83,21 +83,13 @@ def _wrap(inner: Check, meta: Any) -> Check:
 
 def _before(func: Callable[[Any], Any], inner: Check) -> Check:
     def check(value: Any) -> Any:
-        try:
-            changed = func(value)
-        except (ValueError, AssertionError) as exc:
-            raise from_exception(exc, value) from None
-        return inner(changed)
+        return inner(call_validator(func, value, given=value))
     return check
 
 
 def _after(func: Callable[[Any], Any], inner: Check) -> Check:
     def check(value: Any) -> Any:
-        validated = inner(value)
-        try:
-            return func(validated)
-        except (ValueError, AssertionError) as exc:
-            raise from_exception(exc, value) from None
+        return call_validator(func, inner(value), given=value)
     return check
 
 
