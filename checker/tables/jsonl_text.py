@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
+from checker.tables.arrow_values import array_of  # pa.array() of Python values would import pandas
 from checker.tables.errors import MixedTypesError
 from checker.tables.sources import open_binary, source
 
@@ -141,7 +142,7 @@ def open_jsonl_text(path: Path, columns: Sequence[str] | None, batch_rows: int, 
 
         kind = json_text() if literal else pa.string()
         for rows in _chunks(path, batch_rows):
-            arrays = [pa.array([text(row.get(name)) for row in rows], pa.string()) for name in names]
+            arrays = [array_of([text(row.get(name)) for row in rows], pa.string()) for name in names]
             if literal:
                 arrays = [pa.ExtensionArray.from_storage(kind, array) for array in arrays]
             if not names:  # no column asked for: the rows still count

@@ -6,6 +6,7 @@ against an artifact needs them). A test of what is imported, not of time."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -32,12 +33,16 @@ print("heavy:", ",".join(sorted(m for m in heavy if m in sys.modules)), "exit:",
 
 def _small_run(folder: Path, *imported: str) -> str:
     """The last line of a data-only run on a small Parquet and CSV file (every rule failing once,
-    a dictionary column among them), run after importing `imported`."""
+    a dictionary column among them) and a JSON Lines file of mixed types, run after importing `imported`."""
     kind = pa.array(["a", "b", "z", "a"]).dictionary_encode()
     table = pa.table({"id": [1, 2, 2, 4], "x": [0.5, 7.0, None, 0.1], "kind": kind,
                       "code": ["AB1", "x", None, "AB2"], "age": ["1", "two", "3", None]})
     pq.write_table(table, folder / "small.parquet")
     pacsv.write_csv(table, folder / "small.csv")
+    # JSON Lines whose `age` mixes JSON types: read again value by value, as JSON text
+    rows = [{"id": 1, "x": 0.5, "kind": "a", "code": "AB1", "age": 1},
+            {"id": 2, "x": 7.0, "kind": "b", "age": "two"}, {"id": 2, "kind": "z", "code": "x", "age": None}]
+    (folder / "small.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
     contract = {"columns": {"id": {"type": "int", "unique": True},
                             "x": {"type": "float", "min": 0, "max": 1, "nullable": False},
                             "kind": {"type": "category", "allowed": ["a", "b"]},
