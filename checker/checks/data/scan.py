@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from checker.checks.data import parallel
 from checker.checks.data.columnwise import GroupPlan, Layout, column_parts, fits
-from checker.checks.data.parallel import Asked, Part, ordered, workers
+from checker.checks.data.parallel import Asked, Part, ordered
 from checker.checks.data.proof import disjoint, narrowed, still_needed, stores_natively
 from checker.checks.data.rules import RULES, ColumnRules, evaluate
 from checker.checks.data.settle import settle_columns, settled_group
@@ -108,7 +109,7 @@ def scan(stream: TableStream, columns: list[ColumnRules], asks: ScanAsks = ScanA
         asked, cap = [(c, c.applies) for c in columns], asks.failing_rows_max
         tasks = piece_tasks(reread, asked, cap, bound, found) or _batch_tasks(
             bound.each(stream.batches(), found), 0, asked, cap)
-        for part in index_lines(ordered(tasks, _run, workers()), stream):
+        for part in index_lines(ordered(tasks, _run, parallel.workers()), stream):
             found.merge(part)
     if row_counter is not None and reread is not None:
         again = reread
@@ -147,7 +148,7 @@ def _batch_tasks(batches: Iterable[pa.RecordBatch], first_row: int, asked: Asked
 
 
 def _merge_parts(found: FileScan, tasks: Iterable[Callable[[], Part]], separate: Iterable[str]) -> None:
-    _merge(found, ordered(tasks, _run, workers()), separate)
+    _merge(found, ordered(tasks, _run, parallel.workers()), separate)
 
 
 def _merge(found: FileScan, parts: Iterable[Part], separate: Iterable[str]) -> None:
@@ -213,7 +214,7 @@ def _group_tasks(stream: TableStream, plans: list[GroupPlan], found: FileScan, r
     """A task per row group, its worker decoding it in batches; with fewer row groups than
     workers, a task per batch instead (the reader decodes on its own threads, the workers
     check). For groups too large to check column by column (`columnwise.fits`)."""
-    whole_groups = len(plans) >= workers()
+    whole_groups = len(plans) >= parallel.workers()
     bound, cap = run.bound, run.cap
     for plan in bound.each(plans, found):
         if not plan.decode:

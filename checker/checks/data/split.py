@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from checker.checks.data.parallel import Asked, Part, workers
+from checker.checks.data import parallel
+from checker.checks.data.parallel import Asked, Part
 
 if TYPE_CHECKING:
     from checker.checks.data.scan import FileScan, ScanDeadline
@@ -18,7 +19,7 @@ def piece_tasks(reread: Any, asked: Asked, cap: int, bound: ScanDeadline, found:
     None (the reader hands batches over in one pass)."""
     from checker.tables.policy import PiecesReread
 
-    if workers() < 2 or not isinstance(reread, PiecesReread):
+    if parallel.workers() < 2 or not isinstance(reread, PiecesReread):
         return None
     each = partial(bound.each, found=found)
     split = reread.pieces(each)

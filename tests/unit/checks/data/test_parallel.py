@@ -232,3 +232,18 @@ def test_a_null_row_of_a_dictionary_column_is_not_a_disallowed_value(tmp_path: P
     found = scan(open_table(path, TableOptions(dictionary=["kind"])), rules)
     assert found.tallies["allowed"].violations == 1
     assert found.tallies["allowed"].examples[0].row == 2
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_the_worker_count_reaches_the_csv_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               threads: int) -> None:
+    """Tests that pin `parallel.workers` (one thread against several) reach every scan: the CSV
+    scan asks the module for its count each time, it does not keep a copy of the function."""
+    path = tmp_path / "t.csv"
+    pacsv.write_csv(_table(), path)
+    monkeypatch.setattr(parallel, "workers", lambda: threads)
+    started: list[int] = []
+    monkeypatch.setattr("checker.checks.data.scan.ordered", _recording(parallel.ordered, started))
+    found = _scan(path, 4, monkeypatch)
+    assert started == [threads]
+    assert found.rows == ROWS

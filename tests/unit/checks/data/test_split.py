@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.checks.data import parallel, split
+from checker.checks.data import parallel
 from checker.checks.data.report import unique_tally
 from checker.checks.data.rules import RULES, ColumnRules
 from checker.checks.data.scan import FileScan, ScanAsks, scan
@@ -65,8 +65,7 @@ def _answer(path: Path, piece: int, monkeypatch: pytest.MonkeyPatch, delimiter: 
     monkeypatch.setattr(csv_pieces, "PIECE", piece)
     monkeypatch.setattr(csv_spans, "_STRIDE", 5)  # a checkpoint every 32 bytes
     monkeypatch.setattr(parallel, "MAX_WORKERS", 2)
-    monkeypatch.setattr(parallel, "workers", lambda: 2)
-    monkeypatch.setattr(split, "workers", lambda: 2)  # two cores, whatever the machine has
+    monkeypatch.setattr(parallel, "workers", lambda: 2)  # two cores, whatever the machine has
     cap = 1000
 
     def run(stream: Any, reread: Any) -> FileScan:
