@@ -5,11 +5,12 @@ After a run, Python's exit spends ~6 ms (a 1,000-row run; more after larger ones
 modules down and freeing pyarrow's, numpy's and Jinja's objects one by one, and `leaving()`
 spends ~4 ms before it making that cheaper; the operating system frees the memory anyway.
 `quick_exit` does, in the interpreter's order, what has an effect outside the process: it
-waits for the threads the interpreter would wait for (if one is still running, the usual exit
-does it), runs the atexit handlers (temporary folders, `weakref.finalize`, logging), flushes
+leaves the exit to the interpreter when a thread it would wait for (not a daemon) is still
+running, runs the atexit handlers (temporary folders, `weakref.finalize`, logging), flushes
 stdout and stderr, then ends the process with the exit code (`os._exit`). The run's outputs
 are written and closed before (run/outputs.py). A stream that cannot be flushed takes the
-usual exit too, which reports it as it always does.
+usual exit too, which reports it as it always does. A run leaves no thread of its own
+running: the data scan's pool is shut down and its read-ahead threads end with the file.
 
 Only the program itself ends this way: `python -m checker` or the `mlsmoke` console script,
 started as such (`is_the_program`). Called as a library, by the tests' CliRunner, by a script
