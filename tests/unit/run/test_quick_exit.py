@@ -25,11 +25,13 @@ from checker.run import quick_exit
 from tests.helpers import REPO
 from tests.snapshots import normalize
 
-# Imported at start-up from PYTHONPATH: an object only the interpreter's teardown finalizes,
-# an atexit handler, a temporary folder cleaned at exit (weakref.finalize) and, when asked, a
-# thread that is not a daemon and finishes late.
+# Imported at start-up from PYTHONPATH: text left in stdout's buffer, an object only the
+# interpreter's teardown finalizes, an atexit handler, a temporary folder cleaned at exit
+# (weakref.finalize) and, when asked, a thread that is not a daemon and ends only once the
+# interpreter's exit has begun.
 SITECUSTOMIZE = """
-import atexit, builtins, os, tempfile, threading, time
+import atexit, builtins, os, sys, tempfile, threading, time
+sys.stdout.write("[in stdout's buffer]")  # a pipe's stdout is block-buffered: written at exit
 class _TornDown:
     def __del__(self):
         os.write(2, b"[torn down]\\n")
@@ -38,15 +40,15 @@ with open(os.environ["PROBE_FOLDER"] + "/folder", "w") as handle:
     handle.write(builtins._quick_exit_probe[1].name)
 atexit.register(lambda: open(os.environ["PROBE_FOLDER"] + "/atexit", "w").close())
 if os.environ.get("PROBE_THREAD"):
-    def _late():  # still running when the run has written its report
+    def _late():  # runs until the interpreter's exit begins (it stops the main thread first)
         deadline = time.monotonic() + 60
-        while not os.path.exists("out/report.md") and time.monotonic() < deadline:
+        while threading.main_thread().is_alive() and time.monotonic() < deadline:
             time.sleep(0.01)
-        time.sleep(0.2)
         open(os.environ["PROBE_FOLDER"] + "/thread", "w").close()
     threading.Thread(target=_late).start()
 """
 TORN_DOWN = "[torn down]"
+BUFFERED = "[in stdout's buffer]"
 JINJA_CACHE = "_jinja2-cache-"  # the per-user template cache (render/template_cache.py), kept on purpose
 USUAL = "import sys; from checker.cli import main; sys.argv[0] = 'mlsmoke'; main()"  # no quick exit
 CONTRACT = {"columns": {"id": {"type": "int", "unique": True}, "x": {"type": "float", "min": 0, "max": 1},
@@ -72,7 +74,8 @@ def _launch(folder: Path, program: list[str], *args: str, **environ: str) -> sub
     (folder / "site" / "sitecustomize.py").write_text(SITECUSTOMIZE)
     (folder / "probe").mkdir(exist_ok=True)
     (folder / "tmp").mkdir(exist_ok=True)
-    outside = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    # buffered streams (PYTHONUNBUFFERED unset), so that what the exit flushes shows
+    outside = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_") and k != "PYTHONUNBUFFERED"}
     env = {**outside, "PYTHONPATH": os.pathsep.join([str(folder / "site"), str(REPO)]),
            "TMPDIR": str(folder / "tmp"), "PROBE_FOLDER": str(folder / "probe"), **environ}
     return subprocess.run([*program, *args], cwd=folder, env=env, capture_output=True, text=True, timeout=120)
@@ -119,7 +122,7 @@ def test_python_m_checker_run_ends_quickly_with_the_outputs_and_streams_of_the_u
     usual = _run(usual_folder, [sys.executable, "-c", USUAL])
     assert (quick.returncode, usual.returncode) == (1, 1), quick.stderr + usual.stderr
     assert TORN_DOWN not in quick.stderr and TORN_DOWN in usual.stderr  # the twin sees the teardown
-    assert normalize(quick.stdout, [quick_folder]) == normalize(usual.stdout, [usual_folder])
+    assert quick.stdout == usual.stdout == BUFFERED
     assert _streamed(quick.stderr, quick_folder) + TORN_DOWN + "\n" == _streamed(usual.stderr, usual_folder)
     assert "✗ data.unique" in quick.stderr
     quick_out, usual_out = _outputs(quick_folder), _outputs(usual_folder)
@@ -164,7 +167,7 @@ GOES_ON = "\nexcept SystemExit as done:\n    print('went on after', done.code)\n
 def test_a_program_that_goes_on_after_the_command_gets_the_usual_exit(tmp_path, program):
     _project(tmp_path, "parquet")
     done = _run(tmp_path, [sys.executable, "-c", program])
-    assert done.stdout.strip().splitlines()[-1] == "went on after 1", done.stderr
+    assert done.stdout == BUFFERED + "went on after 1\n", done.stderr
     assert TORN_DOWN in done.stderr
 
 
