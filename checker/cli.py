@@ -122,6 +122,7 @@ def run(no_publish: bool, docker: bool, image: str | None, **given: Any) -> None
     if image:
         raise click.UsageError("--image goes with --docker")
     from checker.run.collector import leaving, paused
+    from checker.run.quick_exit import is_the_program, quick_exit
 
     with paused():  # start-up makes many objects and no garbage
         from checker.run import session
@@ -131,6 +132,8 @@ def run(no_publish: bool, docker: bool, image: str | None, **given: Any) -> None
         options = session.RunOptions(publish=not no_publish, **given)
         settings = session.RunSettings.read(options, os.environ)
     outcome = session.run(settings, Progress(sys.stderr))
+    if is_the_program():
+        quick_exit(int(outcome.exit_code))  # no teardown: nothing runs after the program
     leaving()  # the exit walks none of what the run made
     sys.exit(int(outcome.exit_code))
 
