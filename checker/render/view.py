@@ -10,13 +10,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checker.render import baseline_view, compare_view, escape, evidence, folding
-from checker.render.charts import ChartView, charts_by_family
+from checker.render import baseline_view, escape, evidence, folding
+from checker.render.charts import charts_by_family
 from checker.render.evidence import EvidenceView, compact
 from checker.results.chart_data import without_chart_data
 from checker.results.model import CheckResult, Report, Status, truncate
+
+if TYPE_CHECKING:  # imported only when a result has a chart to draw, a report a comparison
+    from checker.render.charts.view import ChartView
+    from checker.render.compare_view import CompareView
 
 STATUS_ICON = {Status.PASS: "✅", Status.SKIP: "⏭️", Status.WARN: "⚠️", Status.FAIL: "❌",
                Status.ERROR: "💥"}
@@ -96,7 +100,7 @@ class ReportView:
     sections: tuple[SectionView, ...]
     footer: str
     baseline: tuple[str, ...] = ()  # fixed and stale baseline entries
-    compare: compare_view.CompareView | None = None  # the deltas against the base branch
+    compare: CompareView | None = None  # the deltas against the base branch
 
 
 def marker(title: str) -> str:
@@ -121,8 +125,24 @@ def build(report: Report, detail: Detail = Detail()) -> ReportView:
                        if c.status >= Status.WARN) if detail.sections else (),
         footer=_footer(report),
         baseline=baseline_view.notes(report),
-        compare=compare_view.build(report, tables=detail.tables),
+        compare=_compare(report, tables=detail.tables),
     )
+
+
+def _compare(report: Report, tables: bool) -> CompareView | None:
+    if report.compare is None:
+        return None  # not compared: the comparison's view is not even imported
+    from checker.render import compare_view
+
+    return compare_view.build(report, tables=tables)
+
+
+def _compare_headline(report: Report) -> str:
+    if report.compare is None:
+        return ""
+    from checker.render import compare_view
+
+    return compare_view.headline(report)
 
 
 def _ordered(checks: Sequence[CheckResult], worst_first: bool) -> list[CheckResult]:
@@ -135,7 +155,7 @@ def _headline_counts(report: Report) -> str:
     text = _counts(report.checks, " · ", "**{n}** {label}", always=(Status.PASS, Status.FAIL))
     if report.fail_on == "warning" and report.counts[Status.WARN]:
         text += " (warnings fail this run)"
-    return compare_view.headline(report) + text + baseline_view.headline(report)
+    return _compare_headline(report) + text + baseline_view.headline(report)
 
 
 def _counts(checks: Sequence[CheckResult], sep: str, form: str,

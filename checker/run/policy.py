@@ -14,7 +14,6 @@ The runner applies it once, to each result after redaction and before the verdic
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
@@ -89,6 +88,8 @@ class Policy:
 
 
 def _did_you_mean(pattern: str) -> str:
+    import difflib  # only to suggest a name in a message
+
     known = [*CHECK_ORDER, *(f"{family}.*" for family in FAMILIES)]
     close = difflib.get_close_matches(pattern, known, n=1, cutoff=0.5)
     if close:

@@ -6,7 +6,7 @@ anyone's guess)."""
 
 from __future__ import annotations
 
-import difflib
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from checker.checks.data.report import plural
 from checker.contracts.model import Contract, ExtraColumns
 from checker.results.model import Status
-
-_SEPARATORS = re.compile(r"[\s_\-.]+")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -61,6 +59,8 @@ def compare_columns(contract: Contract, found: list[str]) -> ColumnsFinding:
 
 
 def _looks_like(name: str, candidates: list[str]) -> str | None:
+    import difflib  # only to suggest a name in a message
+
     key = _normalized(name)
     for candidate in candidates:
         if _normalized(candidate) == key:
@@ -72,5 +72,11 @@ def _looks_like(name: str, candidates: list[str]) -> str | None:
 
 
 def _normalized(name: str) -> str:
-    return _SEPARATORS.sub("_", name.strip().lower()).strip("_")
+    return _separators().sub("_", name.strip().lower()).strip("_")
+
+
+@functools.cache
+def _separators() -> re.Pattern[str]:
+    """Compiled on first use: only a file whose columns differ from its contract's needs it."""
+    return re.compile(r"[\s_\-.]+")
 
