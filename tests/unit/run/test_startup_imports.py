@@ -1,11 +1,14 @@
 """A data-only run pays only for what it uses: `mlsmoke run --only data` on a small file (with
 failures to report) imports neither pandas nor scipy, nor the models of config sections it
 does not have, nor the GitHub client, nor git and the contract diff (no base ref), the
-deployment event (not a `deployment_status` run), CSV's readers (a Parquet file) or the chart
-builders (no chart to draw); and once the report templates are compiled, a later run compiles
-none. The twins show the test sees imports: a config with drift imports scipy, one with an
-endpoint and a pipeline builds their models, a CSV file imports CSV's readers, a base ref git
-and the diff, a `deployment_status` event its reader. A test of what is imported, not of time."""
+deployment event (not a `deployment_status` run), CSV's readers (a Parquet file), the chart
+builders and records (no chart to draw), the comparison's view (nothing compared), the
+baseline's records (no baseline file) or difflib (no name to suggest); and once the report
+templates are compiled, a later run compiles none. The twins show the test sees imports: a
+config with drift imports scipy, one with an endpoint and a pipeline builds their models, a CSV
+file imports CSV's readers, a base ref git and the diff, a `deployment_status` event its reader,
+a comparison its view, a baseline file its records, a misspelt column difflib. A test of what is
+imported, not of time."""
 
 from __future__ import annotations
 
@@ -30,9 +33,14 @@ HEAVY = ("pandas", "scipy", "requests", "checker.github.api", "checker.github.ar
          "checker.tables.csv_lines",  # CSV's own
          "checker.checks.compat.git", "checker.contracts.diff",  # only with a base ref
          "checker.github.deployment",  # only on a `deployment_status` run
-         "checker.render.charts.drift", "checker.render.charts.latency")  # only with a chart to draw
+         "checker.render.charts.drift", "checker.render.charts.latency",  # only with a chart to draw
+         "checker.render.charts.view", "checker.render.charts.mermaid",
+         "checker.render.compare_view", "checker.results.compare",  # only with a comparison
+         "checker.results.baseline",  # only with a baseline file
+         "checker.tables.text_reread",  # CSV's and JSON Lines' rereads
+         "difflib")  # only to suggest a name in a message
 CSV_READERS = {"checker.tables.csv_spans", "checker.tables.csv_pieces", "checker.tables.csv_read",
-               "checker.tables.csv_lines"}
+               "checker.tables.csv_lines", "checker.tables.text_reread"}
 
 _RUN = """
 import json, runpy, sys
@@ -149,4 +157,29 @@ def test_a_run_with_a_chart_to_draw_imports_the_chart_builders(tmp_path):
     config = _project(tmp_path, drift=[{"contract": "small", "reference": "small.parquet",
                                         "current": "shifted.parquet"}])
     found = _run(config, "--only", "drift")
-    assert {"checker.render.charts.drift", "checker.render.charts.latency"} <= set(_heavy(found))
+    assert {"checker.render.charts.drift", "checker.render.charts.latency", "checker.render.charts.view",
+            "checker.render.charts.mermaid"} <= set(_heavy(found))
+
+
+def test_a_run_that_compares_imports_the_comparisons_view(tmp_path):
+    config = _project(tmp_path, compare={"results": "base-results.json"})  # missing: skipped, and said
+    found = _run(config, "--only", "data,compare")
+    assert {"checker.render.compare_view", "checker.results.compare"} <= set(_heavy(found))
+
+
+def test_a_run_with_a_baseline_file_imports_the_baselines_records(tmp_path):
+    config = _project(tmp_path)
+    (tmp_path / ".mlsmoke").mkdir()
+    (tmp_path / ".mlsmoke" / "baseline.json").write_text(json.dumps({"version": 1, "entries": []}))
+    found = _run(config, "--only", "data")
+    assert found["exit"] == 1
+    assert "checker.results.baseline" in _heavy(found)
+
+
+def test_a_misspelt_column_imports_difflib_for_its_suggestion(tmp_path):
+    config = _project(tmp_path)
+    table = pa.table({"id": [1, 2], "x": [0.5, 0.1], "kinds": ["a", "b"]})  # `kind` misspelt
+    pq.write_table(table, tmp_path / "small.parquet")
+    found = _run(config, "--only", "data")
+    assert found["exit"] == 1
+    assert "difflib" in _heavy(found)
