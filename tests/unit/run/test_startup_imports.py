@@ -38,7 +38,8 @@ HEAVY = ("pandas", "scipy", "requests", "checker.github.api", "checker.github.ar
          "checker.render.compare_view", "checker.results.compare",  # only with a comparison
          "checker.results.baseline",  # only with a baseline file
          "checker.tables.text_reread",  # CSV's and JSON Lines' rereads
-         "difflib")  # only to suggest a name in a message
+         "difflib",  # only to suggest a name in a message
+         "xml.etree.ElementTree")  # never: junit.xml is written as text (test_junit.py: byte for byte)
 CSV_READERS = {"checker.tables.csv_spans", "checker.tables.csv_pieces", "checker.tables.csv_read",
                "checker.tables.csv_lines", "checker.tables.text_reread"}
 
