@@ -12,15 +12,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from checker.render import baseline_view, escape, evidence, folding
+from checker.render import baseline_view, escape, folding
 from checker.render.charts import charts_by_family
-from checker.render.evidence import EvidenceView, compact
 from checker.results.chart_data import without_chart_data
 from checker.results.model import CheckResult, Report, Status, truncate
 
-if TYPE_CHECKING:  # imported only when a result has a chart to draw, a report a comparison
+if TYPE_CHECKING:  # imported only when a result has a chart to draw, a report a comparison, a
+    # check a section (a warning, failure or error)
     from checker.render.charts.view import ChartView
     from checker.render.compare_view import CompareView
+    from checker.render.evidence import EvidenceView
 
 STATUS_ICON = {Status.PASS: "✅", Status.SKIP: "⏭️", Status.WARN: "⚠️", Status.FAIL: "❌",
                Status.ERROR: "💥"}
@@ -225,6 +226,8 @@ def _row(check: CheckResult) -> RowView:
 
 
 def _section(check: CheckResult, detail: Detail, environment: Mapping[str, Any]) -> SectionView:
+    from checker.render import evidence
+
     subject = f" — {escape.html_text(check.subject, max_chars=120)}" if check.subject else ""
     details = truncate(check.details, max_chars=detail.details_chars)
     metrics = truncate({k: v for k, v in check.metrics.items() if k != "failing_rows"}, max_items=30)
@@ -234,7 +237,7 @@ def _section(check: CheckResult, detail: Detail, environment: Mapping[str, Any])
                 f"{baseline_view.mark(check)}{escape.html_text(check.summary, max_chars=300)}",
         location=_location(check),
         details=escape.block(details),
-        metrics=tuple((escape.cell(k, max_chars=60), escape.cell(compact(v), max_chars=200))
+        metrics=tuple((escape.cell(k, max_chars=60), escape.cell(evidence.compact(v), max_chars=200))
                       for k, v in metrics.items()),
         evidence=evidence.build(without_chart_data(check.evidence), detail.evidence_chars),
         failing_rows=evidence.failing_rows_line(check.metrics.get("failing_rows"), environment),

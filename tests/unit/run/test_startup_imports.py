@@ -7,8 +7,9 @@ baseline's records (no baseline file) or difflib (no name to suggest); and once 
 templates are compiled, a later run compiles none. The twins show the test sees imports: a
 config with drift imports scipy, one with an endpoint and a pipeline builds their models, a CSV
 file imports CSV's readers, a base ref git and the diff, a `deployment_status` event its reader,
-a comparison its view, a baseline file its records, a misspelt column difflib. A test of what is
-imported, not of time."""
+a comparison its view, a baseline file its records, a misspelt column difflib. A run that passes
+imports neither the evidence's view nor csv (no section to show, no failing rows to write); a
+failing one does. A test of what is imported, not of time."""
 
 from __future__ import annotations
 
@@ -66,9 +67,12 @@ CONTRACT = {"columns": {"id": {"type": "int", "unique": True},
                         "kind": {"type": "category", "allowed": ["a", "b"]}}}
 
 
+def _project_table() -> pa.Table:
+    return pa.table({"id": [1, 2, 2, 4], "x": [0.5, 7.0, None, 0.1], "kind": ["a", "b", "z", "a"]})
+
+
 def _project(folder: Path, **sections: Any) -> Path:
-    table = pa.table({"id": [1, 2, 2, 4], "x": [0.5, 7.0, None, 0.1], "kind": ["a", "b", "z", "a"]})
-    pq.write_table(table, folder / "small.parquet")
+    pq.write_table(_project_table(), folder / "small.parquet")
     config = folder / "mlsmoke.yml"
     config.write_text(yaml.safe_dump({"version": 1, "contracts": {"small": CONTRACT},
                                       "data": [{"contract": "small", "files": "small.parquet"}], **sections}))
@@ -103,6 +107,22 @@ def test_a_data_only_run_imports_nothing_it_does_not_use_and_compiles_templates_
     second = _run(config, "--only", "data")
     assert (second["exit"], _heavy(second), second["compiled"]) == (1, [], [])
     assert (tmp_path / "out" / "report.md").exists()
+
+
+ONLY_FOR_FAILURES = {"checker.render.evidence", "csv"}
+
+
+def test_a_passing_run_imports_neither_the_evidence_view_nor_csv(tmp_path):
+    config = _project(tmp_path)
+    clean = pa.table({"id": [1, 2, 3, 4], "x": [0.5, 0.7, 0.2, 0.1], "kind": ["a", "b", "b", "a"]})
+    pq.write_table(clean, tmp_path / "small.parquet")
+    passed = _run(config, "--only", "data")
+    assert passed["exit"] == 0
+    assert ONLY_FOR_FAILURES.isdisjoint(passed["modules"])
+    pq.write_table(_project_table(), tmp_path / "small.parquet")  # the twin: the planted faults
+    failed = _run(config, "--only", "data")
+    assert failed["exit"] == 1
+    assert set(failed["modules"]) >= ONLY_FOR_FAILURES
 
 
 def test_a_config_with_drift_imports_scipy(tmp_path):
