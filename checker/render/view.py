@@ -49,6 +49,8 @@ class Detail:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class RowView:
+    """One check's row in its family's table."""
+
     icon: str
     check: str
     subject: str
@@ -58,6 +60,8 @@ class RowView:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class FamilyView:
+    """One family's table, its charts and its folded passes."""
+
     heading: str  # "Data contracts (3 passed, 1 failed)"
     rows: tuple[RowView, ...]
     not_listed: str  # e.g. "12 passed checks not listed", or ""
@@ -81,6 +85,8 @@ class SectionView:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class LatencyView:
+    """One endpoint's row in the latency table."""
+
     subject: str
     requests: str
     p50: str
@@ -90,6 +96,8 @@ class LatencyView:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class ReportView:
+    """The whole report, every string already escaped."""
+
     marker: str
     title: str
     verdict_icon: str

@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # a base to compare with exists only when the config compares
 
 @dataclass(frozen=True, eq=False, repr=False)
 class RunContext:
+    """One run's context, the same for every check group."""
+
     loaded: LoadedConfig
     out_dir: Path
     environ: Mapping[str, str] = field(default_factory=dict)

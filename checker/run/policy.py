@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # `mlsmoke validate` checks the rules without importing the r
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Rule:
+    """One `checks:` entry: a check id pattern, its severity and the subject it is for."""
+
     id: str
     severity: Severity
     subject: str | None
@@ -40,6 +42,8 @@ class Rule:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Policy:
+    """The `checks:` section: the rules, in order, and the file they are in."""
+
     rules: tuple[Rule, ...] = ()
     file: str = "mlsmoke.yml"
 

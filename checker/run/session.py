@@ -103,6 +103,8 @@ def _deployment_run(github: GithubSettings,
 
 @dataclass(frozen=True, eq=False, repr=False)
 class RunOutcome:
+    """What a run ends with: its report and its exit code."""
+
     report: Report | None  # None: nothing to check (a deployment that is not live)
     exit_code: ExitCode
 

@@ -66,6 +66,8 @@ class ReadOptions:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class DataFile:
+    """A data file and the columns it declares, ready to be read."""
+
     path: Path
     format: str
     column_names: list[str]

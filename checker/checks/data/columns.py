@@ -18,6 +18,8 @@ from checker.results.model import Status
 
 @dataclass(frozen=True, eq=False, repr=False)
 class ColumnsFinding:
+    """How a file's columns differ from its contract's."""
+
     missing: list[str]
     extra: list[str]
     renamed: dict[str, str]  # contract column → the file column it looks renamed to
