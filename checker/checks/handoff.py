@@ -30,6 +30,8 @@ class OfflineModel:
 
 @dataclass(eq=False, repr=False)
 class Handoff:
+    """What the families of one run hand on: the pipeline's model and its scratch copies."""
+
     pipeline_model: OfflineModel | None = None
     pipeline_ran: bool = False
     _kept: ExitStack = field(default_factory=ExitStack)

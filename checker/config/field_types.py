@@ -3,13 +3,13 @@ and OutputSpec, what a prediction must look like (pipeline model and endpoint an
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated, Any, Literal
 
 from checker.contracts.model import ColumnType, OrderedBounds, allowed_of_type
 from checker.shape import BeforeValidator, Field, model_validator
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 
 
@@ -26,9 +26,15 @@ def number_with_unit(value: Any, pattern: re.Pattern[str], expected: str) -> tup
     return float(match.group(1)), match.group(2) if pattern.groups >= 2 else None
 
 
+@functools.cache
+def _duration() -> re.Pattern[str]:
+    """Compiled on first use: a config that gives no duration as text never needs it."""
+    return re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
+
+
 def parse_duration(value: Any) -> float:
     """'120s', '2m', '500ms', '1.5h' or a bare number of seconds → seconds."""
-    number, unit = number_with_unit(value, _DURATION, "a duration such as 30s, 2m or 500ms")
+    number, unit = number_with_unit(value, _duration(), "a duration such as 30s, 2m or 500ms")
     seconds = number * _UNIT_SECONDS[unit]
     if seconds <= 0:
         raise ValueError("a duration must be greater than zero")

@@ -22,12 +22,16 @@ _MAGIC = re.compile(r"[*?[]")
 
 @dataclass(frozen=True)
 class Refusal:
+    """A match refused, and why (outside the project, inside .git)."""
+
     path: str  # as the project names it, e.g. data/x.csv
     reason: str
 
 
 @dataclass(frozen=True)
 class Matches:
+    """What one pattern matches: files, folders, and the matches refused."""
+
     files: list[Path]
     folders: list[Path]
     refused: list[Refusal]
@@ -58,6 +62,8 @@ def find(root: Path, pattern: str) -> Matches:
 
 @dataclass
 class _Walk:
+    """One pattern's walk under the project folder: what it refused, the folders `**` entered."""
+
     root: Path
     refused: dict[str, Refusal] = field(default_factory=dict)
     entered: set[tuple[int, int]] = field(default_factory=set)  # (device, inode) of folders `**` entered

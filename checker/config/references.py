@@ -3,7 +3,6 @@ its contract."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -85,5 +84,7 @@ def contract_columns(data: Any, file_columns: Mapping[str, list[str]]) -> dict[s
 
 
 def _close(name: str, options: list[str]) -> str:
+    import difflib  # only to suggest a name in a message
+
     close = difflib.get_close_matches(name, options, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""

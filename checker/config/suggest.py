@@ -7,7 +7,6 @@ another section (`data[0].file` suggests `files`, not the `file` of a contract f
 
 from __future__ import annotations
 
-import difflib
 import types
 from collections.abc import Sequence
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -26,6 +25,8 @@ def suggestion(root: type[Model], loc: Sequence[Any]) -> str:
 def closest(key: str, valid: Sequence[str]) -> str | None:
     """The valid key `key` most likely meant: the same but for case, `-`/`_` or a plural `s`;
     else the one it is a prefix of (or that is a prefix of it); else the nearest by spelling."""
+    import difflib  # only to suggest a name in a message
+
     wanted = key.lower().replace("-", "_")
     for candidate in valid:
         if candidate in (wanted, wanted + "s", wanted + "es", wanted.removesuffix("s")):

@@ -22,6 +22,8 @@ from checker.errors import ConfigError, ConfigProblem
 
 @dataclass
 class _Tally:
+    """The values one YAML document expands to, counted as its events arrive."""
+
     display: str
     total: int = 0
     sizes: dict[str, int] = field(default_factory=dict)  # anchor → values it expands to

@@ -22,6 +22,8 @@ PathKey = tuple[Any, ...]
 
 @dataclass(frozen=True)
 class LineIndex:
+    """The line of each key and item of a YAML file, and which nodes are mappings and which lists."""
+
     file: str
     lines: dict[PathKey, int] = field(default_factory=dict)
     kinds: dict[PathKey, str] = field(default_factory=dict)

@@ -23,6 +23,8 @@ def get_var(env: Mapping[str, str], name: str, default: str | None = None) -> st
 
 @dataclass(frozen=True, eq=False, repr=False)
 class GithubSettings:
+    """What a run reads from GitHub Actions' environment, once."""
+
     actions: bool = False
     token: str | None = None
     repository: str | None = None

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker.render import escape
-from checker.results.baseline import describe
 from checker.results.model import KNOWN, CheckResult, Report
 
 KNOWN_MARK = "(known, baselined) "
@@ -42,4 +41,6 @@ def notes(report: Report) -> tuple[str, ...]:
 
 
 def _entry(entry: Mapping[str, Any]) -> str:
+    from checker.results.baseline import describe  # a fixed or stale entry: a baseline was read
+
     return escape.inline(describe(entry), max_chars=300)

@@ -160,7 +160,7 @@ def html_comment(text: str) -> str:
 
 def xml_text(text: object) -> str:
     """Text XML 1.0 can hold: characters it forbids (NUL, most controls) are dropped,
-    invisible ones shown as `<U+XXXX>` (ElementTree escapes the `<`)."""
+    invisible ones shown as `<U+XXXX>` (the JUnit writer escapes the `<`)."""
     return visible(_XML_INVALID.sub("", str(text)))
 
 

@@ -28,12 +28,16 @@ class TableView:
 
 @dataclass(frozen=True)
 class EvidenceView:
+    """A check's evidence as the report shows it: tables, then fenced blocks."""
+
     tables: tuple[TableView, ...] = ()
     blocks: tuple[str, ...] = ()  # a label line and a fenced block, each
 
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Column:
+    """One column of an evidence table: its title and the record keys it shows."""
+
     title: str
     keys: tuple[str, ...]  # the record's keys it shows (the first one, unless `pick` says how)
     numeric: bool = False
@@ -51,6 +55,8 @@ def _verdict(record: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Layout:
+    """How an evidence list is shown as a table."""
+
     columns: tuple[Column, ...]
     others: bool = True  # the records' other keys get columns too, after these
     nested: bool = False  # cells may hold lists and mappings, shown as compact JSON

@@ -10,13 +10,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checker.render import baseline_view, compare_view, escape, evidence, folding
-from checker.render.charts import ChartView, charts_by_family
-from checker.render.evidence import EvidenceView, compact
+from checker.render import baseline_view, escape, folding
+from checker.render.charts import charts_by_family
 from checker.results.chart_data import without_chart_data
 from checker.results.model import CheckResult, Report, Status, truncate
+
+if TYPE_CHECKING:  # imported only when a result has a chart to draw, a report a comparison, a
+    # check a section (a warning, failure or error)
+    from checker.render.charts.view import ChartView
+    from checker.render.compare_view import CompareView
+    from checker.render.evidence import EvidenceView
 
 STATUS_ICON = {Status.PASS: "✅", Status.SKIP: "⏭️", Status.WARN: "⚠️", Status.FAIL: "❌",
                Status.ERROR: "💥"}
@@ -44,6 +49,8 @@ class Detail:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class RowView:
+    """One check's row in its family's table."""
+
     icon: str
     check: str
     subject: str
@@ -53,6 +60,8 @@ class RowView:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class FamilyView:
+    """One family's table, its charts and its folded passes."""
+
     heading: str  # "Data contracts (3 passed, 1 failed)"
     rows: tuple[RowView, ...]
     not_listed: str  # e.g. "12 passed checks not listed", or ""
@@ -76,6 +85,8 @@ class SectionView:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class LatencyView:
+    """One endpoint's row in the latency table."""
+
     subject: str
     requests: str
     p50: str
@@ -85,6 +96,8 @@ class LatencyView:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class ReportView:
+    """The whole report, every string already escaped."""
+
     marker: str
     title: str
     verdict_icon: str
@@ -96,7 +109,7 @@ class ReportView:
     sections: tuple[SectionView, ...]
     footer: str
     baseline: tuple[str, ...] = ()  # fixed and stale baseline entries
-    compare: compare_view.CompareView | None = None  # the deltas against the base branch
+    compare: CompareView | None = None  # the deltas against the base branch
 
 
 def marker(title: str) -> str:
@@ -121,8 +134,24 @@ def build(report: Report, detail: Detail = Detail()) -> ReportView:
                        if c.status >= Status.WARN) if detail.sections else (),
         footer=_footer(report),
         baseline=baseline_view.notes(report),
-        compare=compare_view.build(report, tables=detail.tables),
+        compare=_compare(report, tables=detail.tables),
     )
+
+
+def _compare(report: Report, tables: bool) -> CompareView | None:
+    if report.compare is None:
+        return None  # not compared: the comparison's view is not even imported
+    from checker.render import compare_view
+
+    return compare_view.build(report, tables=tables)
+
+
+def _compare_headline(report: Report) -> str:
+    if report.compare is None:
+        return ""
+    from checker.render import compare_view
+
+    return compare_view.headline(report)
 
 
 def _ordered(checks: Sequence[CheckResult], worst_first: bool) -> list[CheckResult]:
@@ -135,7 +164,7 @@ def _headline_counts(report: Report) -> str:
     text = _counts(report.checks, " · ", "**{n}** {label}", always=(Status.PASS, Status.FAIL))
     if report.fail_on == "warning" and report.counts[Status.WARN]:
         text += " (warnings fail this run)"
-    return compare_view.headline(report) + text + baseline_view.headline(report)
+    return _compare_headline(report) + text + baseline_view.headline(report)
 
 
 def _counts(checks: Sequence[CheckResult], sep: str, form: str,
@@ -205,6 +234,8 @@ def _row(check: CheckResult) -> RowView:
 
 
 def _section(check: CheckResult, detail: Detail, environment: Mapping[str, Any]) -> SectionView:
+    from checker.render import evidence
+
     subject = f" — {escape.html_text(check.subject, max_chars=120)}" if check.subject else ""
     details = truncate(check.details, max_chars=detail.details_chars)
     metrics = truncate({k: v for k, v in check.metrics.items() if k != "failing_rows"}, max_items=30)
@@ -214,7 +245,7 @@ def _section(check: CheckResult, detail: Detail, environment: Mapping[str, Any])
                 f"{baseline_view.mark(check)}{escape.html_text(check.summary, max_chars=300)}",
         location=_location(check),
         details=escape.block(details),
-        metrics=tuple((escape.cell(k, max_chars=60), escape.cell(compact(v), max_chars=200))
+        metrics=tuple((escape.cell(k, max_chars=60), escape.cell(evidence.compact(v), max_chars=200))
                       for k, v in metrics.items()),
         evidence=evidence.build(without_chart_data(check.evidence), detail.evidence_chars),
         failing_rows=evidence.failing_rows_line(check.metrics.get("failing_rows"), environment),

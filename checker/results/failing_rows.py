@@ -4,7 +4,7 @@ with every cell a spreadsheet could read as a formula neutralised."""
 
 from __future__ import annotations
 
-import csv
+import functools
 import hashlib
 import io
 import re
@@ -22,7 +22,6 @@ FOLDER = "failing-rows"
 MAX_NAME_CHARS = 120
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _DOTS = re.compile(r"\.{2,}")
-_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FIXED = ["row", "line", "check", "column", "value"]
 
@@ -100,10 +99,16 @@ def _safe(text: str) -> str:
     return cleaned or "_"
 
 
+@functools.cache
+def _number() -> re.Pattern[str]:
+    """Compiled on first use: only a cell that starts like a formula is matched against it."""
+    return re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
 def neutral(cell: str) -> str:
     """`cell` as a spreadsheet shows it, never as a formula (OWASP CSV injection): a cell
     starting with = + - @ (or a tab or CR) gets a leading quote, unless it is a plain number."""
-    if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+    if cell.startswith(_FORMULA_START) and not _number().fullmatch(cell):
         return "'" + cell
     return cell
 
@@ -127,6 +132,8 @@ def write_failing_rows(found: Iterable[FailingRows], out_dir: Path, redactor: Re
 def _csv_text(groups: list[FailingRows], redactor: Redactor) -> str:
     """The CSV, built a column at a time: cell texts first, then each distinct text redacted
     and neutralised once (both depend on the text alone), then the rows."""
+    import csv  # only when a check failed: a passing run writes no failing rows
+
     columns = list(dict.fromkeys(c for g in groups for c in g.columns))
     blocks = [_group_texts(group, columns) for group in groups]
     header = [*_FIXED, *columns]

@@ -8,20 +8,23 @@ exit 2 naming it.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.checks.registry import NOTHING_CHECKED
 from checker.config.limits import MAX_BASELINE_BYTES
 from checker.config.load import LoadedConfig
 from checker.config.paths import confine
 from checker.errors import UsageError
-from checker.results.baseline import BASELINE_VERSION, Entry
 from checker.results.model import KNOWN, CheckResult, Report, Status, verdict
 from checker.results.schema import schema_problems
 from checker.run.outputs import read_json_file
+
+if TYPE_CHECKING:  # the baseline's records are imported only when there is a baseline file
+    from checker.results.baseline import Entry
 
 _ENTRY = {
     "type": "object",
@@ -36,11 +39,18 @@ _ENTRY = {
         "reason": {"type": "string"},
     },
 }
-SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["version", "entries"],
-    "properties": {"version": {"const": BASELINE_VERSION}, "entries": {"type": "array", "items": _ENTRY}},
-}
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    """The baseline file's JSON Schema (built on first use: most runs have no baseline file)."""
+    from checker.results.baseline import BASELINE_VERSION
+
+    return {
+        "type": "object",
+        "required": ["version", "entries"],
+        "properties": {"version": {"const": BASELINE_VERSION}, "entries": {"type": "array", "items": _ENTRY}},
+    }
 
 
 def baseline_path(loaded: LoadedConfig) -> Path:
@@ -50,8 +60,10 @@ def baseline_path(loaded: LoadedConfig) -> Path:
 
 def read_entries(path: Path) -> list[Entry]:
     """The entries of the baseline file at `path`; a UsageError naming it if it is not one."""
+    from checker.results.baseline import Entry
+
     data = read_json_file(path, MAX_BASELINE_BYTES, "an mlsmoke baseline file")
-    found = schema_problems(data, SCHEMA)
+    found = schema_problems(data, schema())
     if found:
         raise UsageError(f"{path} is not an mlsmoke baseline file: {found[0][:300]}")
     return [Entry.from_dict(entry) for entry in data["entries"]]

@@ -19,13 +19,13 @@ from checker.config.paths import PathRefusedError, confine
 from checker.config.secrets import Redactor
 from checker.errors import UsageError
 from checker.github.env import GithubSettings
-from checker.results.compare import Base
 from checker.results.model import Report
 from checker.results.schema import problems
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a base is read only when the config compares
     from checker.config.compare_schema import CompareSettings
     from checker.github.api import RetryPolicy
+    from checker.results.compare import Base
 
 
 def _retry() -> RetryPolicy:
@@ -48,6 +48,8 @@ def base_results(loaded: LoadedConfig, github: GithubSettings, deadline: Deadlin
 
 
 def _local(loaded: LoadedConfig, path: str) -> Base:
+    from checker.results.compare import Base
+
     try:
         found = confine(loaded.root, path)
     except PathRefusedError as exc:
@@ -66,6 +68,7 @@ def _artifact(settings: CompareSettings, github: GithubSettings, deadline: Deadl
               retry: RetryPolicy) -> Base:
     from checker.github import artifacts  # the GitHub client only when a base is fetched
     from checker.github.api import GithubClient
+    from checker.results.compare import Base
 
     source = f"artifact {settings.artifact}"
     branch, owner_repo = github.base_branch, github.owner_repo

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.engine import TurnedOff
@@ -16,12 +16,16 @@ from checker.checks.handoff import Handoff
 from checker.config.load import LoadedConfig
 from checker.config.location import Location
 from checker.config.secrets import Redactor
-from checker.results.compare import Base
 from checker.results.model import CheckResult
+
+if TYPE_CHECKING:  # a base to compare with exists only when the config compares
+    from checker.results.compare import Base
 
 
 @dataclass(frozen=True, eq=False, repr=False)
 class RunContext:
+    """One run's context, the same for every check group."""
+
     loaded: LoadedConfig
     out_dir: Path
     environ: Mapping[str, str] = field(default_factory=dict)

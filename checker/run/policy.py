@@ -14,7 +14,6 @@ The runner applies it once, to each result after redaction and before the verdic
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
@@ -30,6 +29,8 @@ if TYPE_CHECKING:  # `mlsmoke validate` checks the rules without importing the r
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Rule:
+    """One `checks:` entry: a check id pattern, its severity and the subject it is for."""
+
     id: str
     severity: Severity
     subject: str | None
@@ -41,6 +42,8 @@ class Rule:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Policy:
+    """The `checks:` section: the rules, in order, and the file they are in."""
+
     rules: tuple[Rule, ...] = ()
     file: str = "mlsmoke.yml"
 
@@ -89,6 +92,8 @@ class Policy:
 
 
 def _did_you_mean(pattern: str) -> str:
+    import difflib  # only to suggest a name in a message
+
     known = [*CHECK_ORDER, *(f"{family}.*" for family in FAMILIES)]
     close = difflib.get_close_matches(pattern, known, n=1, cutoff=0.5)
     if close:

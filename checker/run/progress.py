@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
-from checker.results.baseline import describe
 from checker.results.inert import one_line
 from checker.results.model import CheckResult, Report, Status
 
@@ -18,8 +17,12 @@ _OPTIONAL_COUNTS = ((Status.WARN, "warning", "warnings"), (Status.ERROR, "error"
 
 def baseline_lines(report: Report) -> list[str]:
     """What the baseline says beyond the checks: fixed entries to remove, stale ones."""
-    summary = report.baseline or {}
-    lines = [f"baseline: {summary.get('new', 0)} new, {summary.get('known', 0)} known"] if summary else []
+    summary = report.baseline
+    if not summary:
+        return []  # no baseline file was read
+    from checker.results.baseline import describe
+
+    lines = [f"baseline: {summary.get('new', 0)} new, {summary.get('known', 0)} known"]
     lines += [f"  fixed: {describe(e)} passes now: remove it from the baseline ({summary.get('file')})"
               for e in summary.get("fixed", [])]
     lines += [f"  warning: stale baseline entry {describe(e)}: no such check and subject any more"

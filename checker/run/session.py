@@ -23,7 +23,6 @@ from checker.config.secrets import environ_secrets
 from checker.config.staging import with_staging_url
 from checker.errors import ExitCode, UsageError
 from checker.github.env import DEPLOYMENT_EVENT, GithubSettings
-from checker.results.baseline import with_baseline
 from checker.results.model import Report, Status
 from checker.run import runner
 from checker.run.baseline import baseline_path, behind_known, existing_entries
@@ -104,6 +103,8 @@ def _deployment_run(github: GithubSettings,
 
 @dataclass(frozen=True, eq=False, repr=False)
 class RunOutcome:
+    """What a run ends with: its report and its exit code."""
+
     report: Report | None  # None: nothing to check (a deployment that is not live)
     exit_code: ExitCode
 
@@ -167,6 +168,8 @@ def _judged(report: Report, loaded: LoadedConfig) -> Report:
     entries = existing_entries(baseline_path(loaded))
     if entries is None:
         return report
+    from checker.results.baseline import with_baseline
+
     return behind_known(with_baseline(report, entries, loaded.config.baseline.file))
 
 

@@ -8,6 +8,7 @@ text only (never a number). Messages are pydantic's.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import re
 from typing import Any
@@ -18,7 +19,6 @@ _NOT_INT_TEXT = "Input should be a valid integer, unable to parse string as an i
 _NOT_FLOAT_TEXT = "Input should be a valid number, unable to parse string as a number"
 _NOT_BOOL = "Input should be a valid boolean, unable to interpret input"
 TOO_BIG = "Unable to parse input string as an integer, exceeded maximum size"  # pydantic's words
-_INT_TEXT = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*(?:\.0*)?", re.ASCII)
 _I64 = 2**63
 _TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
 _FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
@@ -32,6 +32,12 @@ def _text(value: Any) -> Any:
         return value.decode("utf-8")
     except UnicodeDecodeError:
         return "\x00"
+
+
+@functools.cache
+def _int_text() -> re.Pattern[str]:
+    """Compiled on first use: only an integer given as text is matched against it."""
+    return re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*(?:\.0*)?", re.ASCII)
 
 
 def to_int(value: Any) -> int:
@@ -49,7 +55,7 @@ def to_int(value: Any) -> int:
     text = _text(value)
     if isinstance(text, str):
         stripped = text.strip()
-        if _INT_TEXT.fullmatch(stripped):
+        if _int_text().fullmatch(stripped):
             try:
                 return int(stripped.partition(".")[0])
             except ValueError:  # more digits than Python converts

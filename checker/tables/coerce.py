@@ -32,6 +32,8 @@ _INT64 = (-(2**63), 2**63 - 1)
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Coerced:
+    """A column converted to its contract type, and where its values are not of it."""
+
     values: pa.Array  # int64, float64, bool, timestamp[us] (naive UTC) or string
     bad: pa.Array | None  # boolean, True where a present value is not of the type; None: none
 

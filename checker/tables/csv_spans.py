@@ -13,7 +13,7 @@ that differs, a line longer than a block) is None, and the caller reads the file
 scan keeps a checkpoint (offset, record, line) about every 64 KiB, so the rows asked for are
 found by reading only the stretches that hold them; the last files scanned keep their index,
 so the whole rows and the line numbers of one run cost one scan. (JSON Lines have no header
-line: their reader asks for row r as row r - 1, `policy._JsonlTyped`.)
+line: their reader asks for row r as row r - 1, `text_reread.JsonlReread`.)
 """
 
 from __future__ import annotations

@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 
     from checker.tables.csv_pieces import Piece, Split
     from checker.tables.csv_spans import Each
-    from checker.tables.reader import TextRead
 
 T = TypeVar("T")
 Reread = Callable[[], Iterable["pa.RecordBatch"]]
@@ -67,6 +66,8 @@ class ReadOptions:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class DataFile:
+    """A data file and the columns it declares, ready to be read."""
+
     path: Path
     format: str
     column_names: list[str]
@@ -97,6 +98,7 @@ class DataFile:
 
     def _read_csv(self, names: list[str], wanted: Mapping[str, ColumnType], run: Run[T]) -> T:
         from checker.tables.coerce import csv_type
+        from checker.tables.text_reread import CsvReread
 
         as_text: set[str] = set()
         block: int | None = None
@@ -105,7 +107,7 @@ class DataFile:
             if len(as_text) >= MAX_RETYPED:
                 as_text = set(names)
             types = {name: csv_type(ColumnType.STRING if name in as_text else wanted[name]) for name in names}
-            opener = _CsvOpener(self.path, names, types, self.options.delimiter, block, split)
+            opener = CsvReread(self.path, names, types, self.options.delimiter, block, split)
             try:
                 return run(opener.open(), opener)
             except UnprovenSplitError:
@@ -121,100 +123,16 @@ class DataFile:
                 block = min(MAX_BLOCK, (block or block_size(BATCH_ROWS)) * _BLOCK_GROWTH)
 
     def _read_jsonl(self, names: list[str], wanted: Mapping[str, ColumnType], run: Run[T]) -> T:
+        from checker.tables.text_reread import JsonlReread
+
         types = {name: json_type(wanted[name]) for name in names}
         try:
-            typed = _JsonlTyped(self.path, types)
+            typed = JsonlReread(self.path, types)
             return run(typed.open(), typed)
         except MixedTypesError:
             literal = TableOptions(columns=names, json_values=True)
             stream = open_table(self.path, literal)
             return run(stream, lambda: open_table(self.path, literal).batches())
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class _CsvOpener:
-    path: Path
-    names: list[str]
-    types: Mapping[str, pa.DataType]
-    delimiter: str
-    block: int | None
-    split: bool = False
-
-    def open(self) -> TableStream:
-        return open_table(self.path, TableOptions(columns=self.names, types=self.types,
-                                                  delimiter=self.delimiter, block_bytes=self.block))
-
-    def batches(self) -> Iterator[pa.RecordBatch]:
-        return self.open().batches()
-
-    __call__ = batches  # the reread `run` gets
-
-    def rows(self, wanted: Sequence[int], records: int, each: Each = iter) -> Records | None:
-        """The records at data rows `wanted` of the `records` the first pass read, parsed from
-        their own lines alone (`csv_spans`), or None when that is not proven the same."""
-        from checker.tables.csv_read import read_lines
-        from checker.tables.csv_spans import HEADER, record_spans
-
-        spans = record_spans(self.path, records, [HEADER, *wanted], each)
-        if spans is None or len(spans) != len(set(wanted)) + 1:
-            return None
-        rows = sorted(spans)
-        table = read_lines(self.path, self._read_as(), [spans[row] for row in rows])
-        if table is None:
-            return None
-        return dict(zip(rows[1:], table.to_pylist(), strict=True))
-
-    def pieces(self, each: Each = iter) -> Split | None:
-        """The file cut in pieces for the first pass to read on every core, or None (one pass)."""
-        from checker.tables.csv_pieces import split_file
-
-        return split_file(self.path, self.delimiter, each) if self.split else None
-
-    def piece(self, split: Split, piece: Piece) -> Iterator[pa.RecordBatch]:
-        """One piece's batches; UnprovenSplitError after them when it was not one record a line."""
-        from checker.tables.csv_pieces import piece_batches
-
-        return piece_batches(self.path, self._read_as(), split.header, piece)
-
-    def _read_as(self) -> TextRead:
-        from checker.tables.csv_read import block_size
-        from checker.tables.reader import BATCH_ROWS, TextRead
-
-        return TextRead(self.names, BATCH_ROWS, False, self.types, False,
-                        self.block or block_size(BATCH_ROWS), self.delimiter)
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class _JsonlTyped:
-    """A JSON Lines file read as exactly `types`, whose chosen rows parse from their own lines
-    (each record is one line unless `csv_spans` finds otherwise)."""
-
-    path: Path
-    types: Mapping[str, pa.DataType]
-
-    def open(self) -> TableStream:
-        return open_table(self.path, TableOptions(types=self.types))
-
-    def __call__(self) -> Iterator[pa.RecordBatch]:
-        return self.open().batches()
-
-    def rows(self, wanted: Sequence[int], records: int, each: Each = iter) -> Records | None:
-        """The records at rows `wanted` of the `records` read, or None when not proven the same."""
-        from checker.tables.csv_read import block_size
-        from checker.tables.csv_spans import line_bytes, record_spans
-        from checker.tables.jsonl_text import typed_lines
-        from checker.tables.reader import BATCH_ROWS
-
-        # no header line: row r is the index's record r, which record_spans calls row r - 1
-        spans = record_spans(self.path, records - 1, [row - 1 for row in wanted], each)
-        if spans is None or len(spans) != len(set(wanted)):
-            return None
-        rows = sorted(spans)
-        table = typed_lines(line_bytes(self.path, [spans[row] for row in rows]), self.types,
-                            block_size(BATCH_ROWS))
-        if table is None or table.num_rows != len(rows):
-            return None
-        return {row + 1: record for row, record in zip(rows, table.to_pylist(), strict=True)}
 
 
 @runtime_checkable

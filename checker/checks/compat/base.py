@@ -14,6 +14,7 @@ from checker.config.schema import Config
 from checker.config.yamlmap import LineIndex, parse_yaml
 from checker.contracts.model import Contract
 from checker.errors import ConfigError, ConfigProblem
+from checker.results.model import CheckResult, Status
 from checker.run.context import RunContext
 
 _ADVICE = ("use actions/checkout with `fetch-depth: 0`, or set compatibility.base_ref "
@@ -34,6 +35,20 @@ class Base:
     def evidence(self) -> dict[str, Any]:
         found: dict[str, Any] = {"base_ref": self.ref, "base_commit": self.commit[:12]}
         return found | ({"notes": self.notes} if self.notes else {})
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Comparison:
+    """One contract: as in this PR (`head`, None when the PR removes it) and at the base."""
+
+    name: str
+    head: Contract | None
+    base: Base
+    ctx: RunContext
+
+    def bare(self, check_id: str, status: Status, summary: str) -> CheckResult:
+        return CheckResult(id=check_id, status=status, subject=self.name, summary=summary,
+                           location=self.ctx.location("contracts", self.name))
 
 
 def read_at(ref: str, config: Config, ctx: RunContext, deadline: Deadline) -> Base | str:

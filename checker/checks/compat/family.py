@@ -16,12 +16,11 @@ from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.engine import run_checks
 from checker.checks.registry import DATA_COMPATIBILITY, checks_of
 from checker.config.schema import Config
-from checker.contracts.model import Contract
 from checker.results.model import CheckResult, Status
 from checker.run.context import RunContext
 
 if TYPE_CHECKING:
-    from checker.checks.compat.base import Base
+    from checker.checks.compat.base import Base, Comparison
 
 
 def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
@@ -31,6 +30,8 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
     if isinstance(base, str):
         yield from run_checks(checks, Unavailable(base, ctx), deadline, turned_off=ctx.turned_off)
         return
+    from checker.checks.compat.base import Comparison  # read_base read the base with it
+
     for name in config.contracts:
         yield from run_checks(checks, Comparison(name, config.contract(name), base, ctx), deadline,
                               turned_off=ctx.turned_off)
@@ -48,20 +49,6 @@ class Unavailable:
     def bare(self, check_id: str, status: Status, summary: str) -> CheckResult:
         return CheckResult(id=check_id, status=status, subject=self.ctx.loaded.display,
                            summary=summary, location=self.ctx.location("compatibility"))
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Comparison:
-    """One contract: as in this PR (`head`, None when the PR removes it) and at the base."""
-
-    name: str
-    head: Contract | None
-    base: Base
-    ctx: RunContext
-
-    def bare(self, check_id: str, status: Status, summary: str) -> CheckResult:
-        return CheckResult(id=check_id, status=status, subject=self.name, summary=summary,
-                           location=self.ctx.location("contracts", self.name))
 
 
 def compatibility(subject: Unavailable | Comparison) -> CheckResult:

@@ -28,6 +28,8 @@ BLOCK = 4096
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Blocks:
+    """A numeric column of one batch, with the min and max of each block of rows."""
+
     values: pa.Array  # int64 or float64, as stored
     data: np.ndarray  # the same values (a null slot holds some number)
     lows: np.ndarray | None  # min per block (NaN when the block has a NaN); None: not computed

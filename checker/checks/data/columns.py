@@ -6,7 +6,7 @@ anyone's guess)."""
 
 from __future__ import annotations
 
-import difflib
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -15,11 +15,11 @@ from checker.checks.data.report import plural
 from checker.contracts.model import Contract, ExtraColumns
 from checker.results.model import Status
 
-_SEPARATORS = re.compile(r"[\s_\-.]+")
-
 
 @dataclass(frozen=True, eq=False, repr=False)
 class ColumnsFinding:
+    """How a file's columns differ from its contract's."""
+
     missing: list[str]
     extra: list[str]
     renamed: dict[str, str]  # contract column → the file column it looks renamed to
@@ -61,6 +61,8 @@ def compare_columns(contract: Contract, found: list[str]) -> ColumnsFinding:
 
 
 def _looks_like(name: str, candidates: list[str]) -> str | None:
+    import difflib  # only to suggest a name in a message
+
     key = _normalized(name)
     for candidate in candidates:
         if _normalized(candidate) == key:
@@ -72,5 +74,11 @@ def _looks_like(name: str, candidates: list[str]) -> str | None:
 
 
 def _normalized(name: str) -> str:
-    return _SEPARATORS.sub("_", name.strip().lower()).strip("_")
+    return _separators().sub("_", name.strip().lower()).strip("_")
+
+
+@functools.cache
+def _separators() -> re.Pattern[str]:
+    """Compiled on first use: only a file whose columns differ from its contract's needs it."""
+    return re.compile(r"[\s_\-.]+")
 

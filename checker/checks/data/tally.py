@@ -23,6 +23,8 @@ MAX_EXAMPLES = 5
 
 @dataclass(frozen=True)
 class Example:
+    """One offending value: its data row, column and value."""
+
     row: int
     column: str
     value: Any

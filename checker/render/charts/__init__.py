@@ -6,11 +6,13 @@ against the base branch."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checker.render.charts.view import ChartView as ChartView  # re-exported for the view model
 from checker.results.chart_data import CHART_KEYS
-from checker.results.model import CheckResult, Report
+
+if TYPE_CHECKING:  # the chart records and builders are imported only when there is a chart to draw
+    from checker.render.charts.view import ChartView
+    from checker.results.model import CheckResult, Report
 
 MAX_PER_FAMILY = 8
 
@@ -23,7 +25,7 @@ def charts_by_family(report: Report) -> dict[str, tuple[ChartView, ...]]:
     deltas = (report.compare or {}).get("deltas")
     deltas = deltas if isinstance(deltas, Mapping) else {}
     if not deltas and not any(CHART_KEYS & check.evidence.keys() for check in report.checks):
-        return {}  # nothing to draw: the chart builders are not even imported
+        return {}  # nothing to draw: neither the chart builders nor their records are imported
     return {name: charts for name, checks in grouped.items() if (charts := family_charts(checks, deltas))}
 
 

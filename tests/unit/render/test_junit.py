@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from samples import INJECTION, hostile_report, representative_report
+from samples import INJECTION, evidence_report, hostile_report, representative_report
 from snapshots import assert_golden, normalize
 
 from checker.render.junit import render_junit
@@ -83,3 +83,69 @@ def test_characters_xml_cannot_hold_are_dropped():
 def test_empty_report_is_valid_junit():
     root = _parse(Report(status=Status.PASS, checks=[], started_at="", duration_s=0))
     assert root.get("tests") == "0" and root.findall("testsuite") == []
+
+
+def _element_tree_junit(report: Report) -> str:
+    """junit.xml as ElementTree writes it (what render_junit wrote before it wrote text): the
+    reference the text writer must match byte for byte."""
+    from checker.render.escape import xml_text
+    from checker.render.junit import _body, _counts
+
+    tags = {Status.FAIL: "failure", Status.ERROR: "error", Status.SKIP: "skipped"}
+    root = ET.Element("testsuites", _counts(report.checks, report.duration_s))
+    root.set("name", xml_text(report.title))
+    for name, checks in report.by_family().items():
+        suite = ET.SubElement(root, "testsuite", {"name": xml_text(name),
+                                                  **_counts(checks, sum(c.duration_s for c in checks))})
+        if report.started_at:
+            suite.set("timestamp", xml_text(report.started_at))
+        for check in checks:
+            case = ET.SubElement(suite, "testcase", {
+                "classname": xml_text(check.family),
+                "name": xml_text(f"{check.id} [{check.subject}]" if check.subject else check.id),
+                "time": f"{check.duration_s:.3f}"})
+            if check.location is not None:
+                case.set("file", xml_text(check.location.file))
+                if check.location.line:
+                    case.set("line", str(check.location.line))
+            tag = tags.get(check.status)
+            if tag is not None:
+                outcome = ET.SubElement(case, tag, {"message": xml_text(check.summary)})
+                if tag != "skipped":
+                    outcome.set("type", xml_text(check.id))
+                outcome.text = xml_text(_body(check)) or None
+            elif check.status is Status.WARN:
+                ET.SubElement(case, "system-out").text = xml_text(f"WARNING: {check.summary}\n{_body(check)}")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+_NASTY = ['a & b < c > d "q" \'s\'', "line\nbreak\r\ncrlf\rcr\ttab", "  ", "", "\x00\x1b[31m\x7f",
+          "\ud800 lone \udfff", "\ufeff\u200b\u202e", "]]> <![CDATA[", "&amp; &#10; &lt;", "é ü 日本 🎉"]
+
+
+def _nasty_report() -> Report:
+    """Every status, with and without subject, location, line, details, metrics and evidence,
+    each text field one of the nasty texts above."""
+    checks = []
+    for i, status in enumerate([*Status, *Status, *Status]):
+        text = _NASTY[i % len(_NASTY)]
+        checks.append(CheckResult(
+            f"{['data', 'drift', 'pipeline', 'endpoint'][i % 4]}.x{i}", status, text + " summary",
+            subject=_NASTY[(i + 3) % len(_NASTY)] if i % 3 else "",
+            details=_NASTY[(i + 5) % len(_NASTY)] if i % 2 else "",
+            metrics={"n": i, "t": text} if i % 4 == 1 else {},
+            evidence={"examples": [{"value": text}]} if i % 5 == 2 else {},
+            location=None if i % 3 == 2 else Location(text or "f.yml", line=i % 4 or None),
+            duration_s=i / 7))
+    return Report(status=Status.FAIL, checks=checks, started_at="2026-01-01T00:00:00Z",
+                  duration_s=1.25, title="t & <i>\n\"x\"")
+
+
+def test_the_text_writer_is_byte_for_byte_what_element_tree_writes():
+    reports = [representative_report(), hostile_report(), evidence_report(), _nasty_report(),
+               Report(status=Status.PASS, checks=[], started_at="", duration_s=0),
+               Report(status=Status.FAIL, checks=[CheckResult("data.rows", Status.FAIL, "")], started_at="",
+                      duration_s=0)]
+    for report in reports:
+        assert render_junit(report) == _element_tree_junit(report)

@@ -88,7 +88,7 @@ def test_the_baseline_schemas_are_valid_json_schemas():
     import jsonschema
 
     from checker.results.schema import RESULTS
-    from checker.run.baseline import SCHEMA
+    from checker.run.baseline import schema
 
-    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.Draft202012Validator.check_schema(schema())
     jsonschema.Draft202012Validator.check_schema(RESULTS)

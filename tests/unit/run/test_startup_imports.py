@@ -1,11 +1,15 @@
 """A data-only run pays only for what it uses: `mlsmoke run --only data` on a small file (with
 failures to report) imports neither pandas nor scipy, nor the models of config sections it
 does not have, nor the GitHub client, nor git and the contract diff (no base ref), the
-deployment event (not a `deployment_status` run), CSV's readers (a Parquet file) or the chart
-builders (no chart to draw); and once the report templates are compiled, a later run compiles
-none. The twins show the test sees imports: a config with drift imports scipy, one with an
-endpoint and a pipeline builds their models, a CSV file imports CSV's readers, a base ref git
-and the diff, a `deployment_status` event its reader. A test of what is imported, not of time."""
+deployment event (not a `deployment_status` run), CSV's readers (a Parquet file), the chart
+builders and records (no chart to draw), the comparison's view (nothing compared), the
+baseline's records (no baseline file) or difflib (no name to suggest); and once the report
+templates are compiled, a later run compiles none. The twins show the test sees imports: a
+config with drift imports scipy, one with an endpoint and a pipeline builds their models, a CSV
+file imports CSV's readers, a base ref git and the diff, a `deployment_status` event its reader,
+a comparison its view, a baseline file its records, a misspelt column difflib. A run that passes
+imports neither the evidence's view nor csv (no section to show, no failing rows to write); a
+failing one does. A test of what is imported, not of time."""
 
 from __future__ import annotations
 
@@ -30,9 +34,15 @@ HEAVY = ("pandas", "scipy", "requests", "checker.github.api", "checker.github.ar
          "checker.tables.csv_lines",  # CSV's own
          "checker.checks.compat.git", "checker.contracts.diff",  # only with a base ref
          "checker.github.deployment",  # only on a `deployment_status` run
-         "checker.render.charts.drift", "checker.render.charts.latency")  # only with a chart to draw
+         "checker.render.charts.drift", "checker.render.charts.latency",  # only with a chart to draw
+         "checker.render.charts.view", "checker.render.charts.mermaid",
+         "checker.render.compare_view", "checker.results.compare",  # only with a comparison
+         "checker.results.baseline",  # only with a baseline file
+         "checker.tables.text_reread",  # CSV's and JSON Lines' rereads
+         "difflib",  # only to suggest a name in a message
+         "xml.etree.ElementTree")  # never: junit.xml is written as text (test_junit.py: byte for byte)
 CSV_READERS = {"checker.tables.csv_spans", "checker.tables.csv_pieces", "checker.tables.csv_read",
-               "checker.tables.csv_lines"}
+               "checker.tables.csv_lines", "checker.tables.text_reread"}
 
 _RUN = """
 import json, runpy, sys
@@ -57,9 +67,12 @@ CONTRACT = {"columns": {"id": {"type": "int", "unique": True},
                         "kind": {"type": "category", "allowed": ["a", "b"]}}}
 
 
+def _project_table() -> pa.Table:
+    return pa.table({"id": [1, 2, 2, 4], "x": [0.5, 7.0, None, 0.1], "kind": ["a", "b", "z", "a"]})
+
+
 def _project(folder: Path, **sections: Any) -> Path:
-    table = pa.table({"id": [1, 2, 2, 4], "x": [0.5, 7.0, None, 0.1], "kind": ["a", "b", "z", "a"]})
-    pq.write_table(table, folder / "small.parquet")
+    pq.write_table(_project_table(), folder / "small.parquet")
     config = folder / "mlsmoke.yml"
     config.write_text(yaml.safe_dump({"version": 1, "contracts": {"small": CONTRACT},
                                       "data": [{"contract": "small", "files": "small.parquet"}], **sections}))
@@ -94,6 +107,22 @@ def test_a_data_only_run_imports_nothing_it_does_not_use_and_compiles_templates_
     second = _run(config, "--only", "data")
     assert (second["exit"], _heavy(second), second["compiled"]) == (1, [], [])
     assert (tmp_path / "out" / "report.md").exists()
+
+
+ONLY_FOR_FAILURES = {"checker.render.evidence", "csv"}
+
+
+def test_a_passing_run_imports_neither_the_evidence_view_nor_csv(tmp_path):
+    config = _project(tmp_path)
+    clean = pa.table({"id": [1, 2, 3, 4], "x": [0.5, 0.7, 0.2, 0.1], "kind": ["a", "b", "b", "a"]})
+    pq.write_table(clean, tmp_path / "small.parquet")
+    passed = _run(config, "--only", "data")
+    assert passed["exit"] == 0
+    assert ONLY_FOR_FAILURES.isdisjoint(passed["modules"])
+    pq.write_table(_project_table(), tmp_path / "small.parquet")  # the twin: the planted faults
+    failed = _run(config, "--only", "data")
+    assert failed["exit"] == 1
+    assert set(failed["modules"]) >= ONLY_FOR_FAILURES
 
 
 def test_a_config_with_drift_imports_scipy(tmp_path):
@@ -149,4 +178,29 @@ def test_a_run_with_a_chart_to_draw_imports_the_chart_builders(tmp_path):
     config = _project(tmp_path, drift=[{"contract": "small", "reference": "small.parquet",
                                         "current": "shifted.parquet"}])
     found = _run(config, "--only", "drift")
-    assert {"checker.render.charts.drift", "checker.render.charts.latency"} <= set(_heavy(found))
+    assert {"checker.render.charts.drift", "checker.render.charts.latency", "checker.render.charts.view",
+            "checker.render.charts.mermaid"} <= set(_heavy(found))
+
+
+def test_a_run_that_compares_imports_the_comparisons_view(tmp_path):
+    config = _project(tmp_path, compare={"results": "base-results.json"})  # missing: skipped, and said
+    found = _run(config, "--only", "data,compare")
+    assert {"checker.render.compare_view", "checker.results.compare"} <= set(_heavy(found))
+
+
+def test_a_run_with_a_baseline_file_imports_the_baselines_records(tmp_path):
+    config = _project(tmp_path)
+    (tmp_path / ".mlsmoke").mkdir()
+    (tmp_path / ".mlsmoke" / "baseline.json").write_text(json.dumps({"version": 1, "entries": []}))
+    found = _run(config, "--only", "data")
+    assert found["exit"] == 1
+    assert "checker.results.baseline" in _heavy(found)
+
+
+def test_a_misspelt_column_imports_difflib_for_its_suggestion(tmp_path):
+    config = _project(tmp_path)
+    table = pa.table({"id": [1, 2], "x": [0.5, 0.1], "kinds": ["a", "b"]})  # `kind` misspelt
+    pq.write_table(table, tmp_path / "small.parquet")
+    found = _run(config, "--only", "data")
+    assert found["exit"] == 1
+    assert "difflib" in _heavy(found)

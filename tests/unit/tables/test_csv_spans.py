@@ -1,4 +1,4 @@
-"""Whole CSV rows parsed from their own lines (csv_spans + `_CsvOpener.rows`): on every file
+"""Whole CSV rows parsed from their own lines (csv_spans + `CsvReread.rows`): on every file
 shape the rows equal what a full second read gives, or the proof fails (None) and the caller
 reads again; physical lines agree with the quote-aware walk; hostile files stay bounded."""
 
