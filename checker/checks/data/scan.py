@@ -21,11 +21,12 @@ from checker.checks.data import parallel
 from checker.checks.data.columnwise import GroupPlan, Layout, column_parts, fits
 from checker.checks.data.parallel import Asked, Part, ordered
 from checker.checks.data.proof import disjoint, narrowed, still_needed, stores_natively
+from checker.checks.data.repeated_rows import RowCounter
 from checker.checks.data.rules import RULES, ColumnRules, evaluate
 from checker.checks.data.settle import settle_columns, settled_group
 from checker.checks.data.split import piece_tasks
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
-from checker.checks.data.unique import RowCounter, ValueCounter
+from checker.checks.data.unique import ValueCounter
 from checker.checks.data.whole import index_lines, reread_rows, taken_rows
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.tables.reader import TableStream

@@ -125,13 +125,17 @@ def _default_hash(values: Any) -> np.ndarray:
 
 
 def _text_hash(values: pa.Array) -> np.ndarray:
-    """A polynomial hash of each string's bytes (wrapping uint64), vectorized over the array."""
+    """A polynomial hash of each string's bytes (wrapping uint64), vectorized over the array
+    (string or binary, large or not)."""
     import numpy as np
+    import pyarrow as pa
 
     count = len(values)
     if count == 0:
         return np.empty(0, np.uint64)
-    offsets = np.frombuffer(values.buffers()[1], np.int32, count=values.offset + count + 1)[values.offset:]
+    large = pa.types.is_large_string(values.type) or pa.types.is_large_binary(values.type)
+    width = np.int64 if large else np.int32
+    offsets = np.frombuffer(values.buffers()[1], width, count=values.offset + count + 1)[values.offset:]
     buffer = values.buffers()[2]
     data = np.frombuffer(buffer, np.uint8) if buffer is not None else np.empty(0, np.uint8)
     data = data[offsets[0]:offsets[-1]].astype(np.uint64)
