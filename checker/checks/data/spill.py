@@ -49,11 +49,12 @@ class Partitions:
         else:
             assert keys.ints is not None and keys.valid is not None
             self._decode = keys.decode
-            values, rows = keys.ints[keys.valid], rows[keys.valid]
-        hashes = (self._hasher or _default_hash)(values)
-        part = (np.asarray(hashes, np.uint64) % np.uint64(self._parts)).astype(np.int64)
-        order = np.argsort(part, kind="stable")
-        bounds = np.searchsorted(part[order], np.arange(self._parts + 1))
+            values = keys.ints
+            if not keys.valid.all():
+                values, rows = values[keys.valid], rows[keys.valid]
+        part = _partition((self._hasher or _default_hash)(values), self._parts)
+        order = np.argsort(part, kind="stable")  # of small integers: numpy's radix sort, linear
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(part, minlength=self._parts))))
         for p in range(self._parts):
             picked = order[bounds[p]:bounds[p + 1]]
             if len(picked):
@@ -113,6 +114,16 @@ class Partitions:
         self._close_writers()
         self._writers = {}
         self._folder.cleanup()
+
+
+def _partition(hashes: np.ndarray, parts: int) -> np.ndarray:
+    """Each value's partition: its hash modulo `parts`, as the smallest integer type."""
+    import numpy as np
+
+    hashes = np.asarray(hashes, np.uint64)
+    masked = parts & (parts - 1) == 0  # a power of two: a mask, much cheaper than a division
+    found: np.ndarray = hashes & np.uint64(parts - 1) if masked else hashes % np.uint64(parts)
+    return found.astype(np.uint8 if parts <= 256 else np.int64)
 
 
 def _default_hash(values: Any) -> np.ndarray:
