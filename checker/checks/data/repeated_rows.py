@@ -6,7 +6,8 @@ confirmed exactly on a second read, comparing their values (a collision never co
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from checker.checks.data.unique import Keys, ValueCounter
@@ -17,6 +18,21 @@ if TYPE_CHECKING:
 
     from checker.checks.data.row_hash import RowHash
     from checker.checks.data.spill import Hasher
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class RowKeys:
+    """A batch's rows, the `names` columns in that order, as the keys RowCounter counts: made
+    on any thread (a part's worker), counted in file order on one."""
+
+    names: tuple[str, ...]
+    row_hash: RowHash
+
+    def __call__(self, batch: pa.RecordBatch) -> Keys:
+        import numpy as np
+
+        hashes = np.asarray(self.row_hash(batch.select(list(self.names))), np.uint64).view(np.int64)
+        return Keys(hashes, np.ones(len(hashes), bool), None)
 
 
 class RowCounter:
@@ -32,11 +48,16 @@ class RowCounter:
         self._hashes = ValueCounter(0, budget, hasher)
         self._row_hash = row_hash or row_hashes
 
-    def add(self, batch: pa.RecordBatch) -> None:
-        import numpy as np
+    def keys_for(self, names: Sequence[str]) -> RowKeys:
+        """How a batch's rows become this counter's keys, over the `names` columns."""
+        return RowKeys(tuple(names), self._row_hash)
 
-        hashes = np.asarray(self._row_hash(batch), np.uint64).view(np.int64)
-        self._hashes.append(Keys(hashes, np.ones(len(hashes), bool), None))
+    def append(self, keys: Keys) -> None:
+        """Count the next batch's row keys (made by `keys_for`), in file order."""
+        self._hashes.append(keys)
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        self.append(self.keys_for(batch.schema.names)(batch))
 
     @property
     def spilled(self) -> bool:

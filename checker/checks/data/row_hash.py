@@ -33,22 +33,25 @@ def row_hashes(batch: pa.RecordBatch) -> np.ndarray:
     import numpy as np
 
     hashes = np.full(batch.num_rows, _SEED, np.uint64)
+    scratch, keys = np.empty_like(hashes), np.empty_like(hashes)  # allocated once: no page faults
     for column in batch.columns:
-        _fold(hashes, column_keys(column))
+        _fold(hashes, column_keys(column, keys), scratch)
     return hashes
 
 
-def _fold(hashes: np.ndarray, keys: np.ndarray) -> None:
-    """Mix one more key into each row's hash, in place."""
+def _fold(hashes: np.ndarray, keys: np.ndarray, scratch: np.ndarray) -> None:
+    """Mix one more key into each row's hash, in place (`scratch`: as large, overwritten)."""
     import numpy as np
 
-    hashes ^= keys
-    hashes *= np.uint64(_MULTIPLIER)
-    hashes ^= hashes >> np.uint64(_SHIFT)  # the high bits reach the low ones for the next multiply
+    np.bitwise_xor(hashes, keys, out=hashes)
+    np.multiply(hashes, np.uint64(_MULTIPLIER), out=hashes)
+    # the high bits reach the low ones before the next multiply, which only carries upwards
+    np.bitwise_xor(hashes, np.right_shift(hashes, np.uint64(_SHIFT), out=scratch), out=hashes)
 
 
-def column_keys(values: pa.Array) -> np.ndarray:
-    """A uint64 key per slot of `values`: equal values get equal keys, a null gets NULL."""
+def column_keys(values: pa.Array, out: np.ndarray | None = None) -> np.ndarray:
+    """A uint64 key per slot of `values`: equal values get equal keys, a null gets NULL. The
+    keys may be written to `out` (as long as `values`), the result then perhaps `out` itself."""
     import numpy as np
     import pyarrow as pa
 
@@ -57,10 +60,16 @@ def column_keys(values: pa.Array) -> np.ndarray:
 
     if pa.types.is_null(values.type):
         return np.full(len(values), NULL, np.uint64)
-    keys = _dictionary_keys(values) if pa.types.is_dictionary(values.type) else _value_keys(values)
+    keys = _dictionary_keys(values) if pa.types.is_dictionary(values.type) else _value_keys(values, out)
     if not values.null_count:
         return keys
-    return np.where(to_numpy(pc.is_valid(values)), keys, np.uint64(NULL))
+    valid = to_numpy(pc.is_valid(values))
+    if out is None:
+        return np.where(valid, keys, np.uint64(NULL))
+    if keys is not out:
+        np.copyto(out, keys)
+    np.copyto(out, np.uint64(NULL), where=~valid)
+    return out
 
 
 def _dictionary_keys(values: pa.DictionaryArray) -> np.ndarray:
@@ -81,7 +90,7 @@ def _dictionary_keys(values: pa.DictionaryArray) -> np.ndarray:
     return keys
 
 
-def _value_keys(values: pa.Array) -> np.ndarray:
+def _value_keys(values: pa.Array, out: np.ndarray | None = None) -> np.ndarray:
     """Keys of a plain (not dictionary) array; a null slot's key is any number."""
     import numpy as np
     import pyarrow as pa
@@ -101,11 +110,12 @@ def _value_keys(values: pa.Array) -> np.ndarray:
         return _text_hash(pc.cast(values, plain))
     width = _bit_width(kind)
     if pa.types.is_floating(kind):
-        floats = _fixed(values, np.dtype(f"f{width // 8}")).astype(np.float64)
-        return (floats + 0.0).view(np.uint64)  # -0.0 + 0.0 is 0.0: they compare equal
+        floats = _fixed(values, np.dtype(f"f{width // 8}")).astype(np.float64, copy=False)
+        normal = np.add(floats, 0.0, out=None if out is None else out.view(np.float64))
+        return normal.view(np.uint64)  # -0.0 + 0.0 is 0.0: they compare equal
     if width in (8, 16, 32, 64):  # integers, dates, times, timestamps, durations, decimal32/64
         sign = "u" if pa.types.is_unsigned_integer(kind) else "i"
-        return _fixed(values, np.dtype(f"{sign}{width // 8}")).astype(np.int64).view(np.uint64)
+        return _fixed(values, np.dtype(f"{sign}{width // 8}")).astype(np.int64, copy=False).view(np.uint64)
     if width and width % 64 == 0:  # decimal128/256, month-day-nano intervals: their words
         return _words(values, width // 64)
     return _python_keys(values)
@@ -138,9 +148,9 @@ def _words(values: pa.Array, words: int) -> np.ndarray:
     offset, count = values.offset, len(values)
     data = np.frombuffer(raw, np.uint64, count=(offset + count) * words)[offset * words:]
     data = data.reshape(count, words)
-    keys = np.full(count, _SEED, np.uint64)
+    keys, scratch = np.full(count, _SEED, np.uint64), np.empty(count, np.uint64)
     for word in range(words):
-        _fold(keys, data[:, word])
+        _fold(keys, data[:, word], scratch)
     return keys
 
 

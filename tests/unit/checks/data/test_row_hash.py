@@ -1,8 +1,8 @@
 """Whole-row hashes: values the exact confirmation finds equal (Python equality of their
 `as_py` values, null equal to null) get equal keys, for every column type, wherever the value
-sits in its array; a dictionary column keys as its decoded values; and the twins: values it
-finds unequal (null and "", null and 0, 0 and 1, "ab" and "ba") get different keys, and rows
-differing only in their columns' order hash differently."""
+sits in its array (or whatever buffer it is keyed into); a dictionary column keys as its
+decoded values; and the twins: values it finds unequal (null and "", null and 0, 0 and 1, "ab"
+and "ba") get different keys, and rows differing only in their columns' order hash differently."""
 
 from __future__ import annotations
 
@@ -70,6 +70,8 @@ def test_a_value_keys_the_same_wherever_it_sits(case: str) -> None:
     assert column_keys(pa.array(values, kind).slice(1)).tolist() == whole[1:].tolist()
     assert column_keys(pa.chunked_array([pa.array(values, kind)]).chunk(0).slice(2, 2)).tolist() \
         == whole[2:4].tolist()
+    out = np.full(len(values), 12345, np.uint64)  # a buffer the keys may be written to
+    assert column_keys(pa.array(values, kind), out).tolist() == whole.tolist()
 
 
 def test_nulls_get_the_null_marker_distinct_from_empty_and_zero() -> None:
