@@ -5,7 +5,7 @@ Each column gives a 64-bit key per row: integers and temporal values their value
 value's bits with -0.0 made 0.0, booleans 0 or 1, text and binary a hash of their bytes
 (`spill._text_hash`), a dictionary column the keys of its decoded values, and a null a marker
 of its own. The keys are folded into the row's hash column after column (xor, multiply,
-xorshift), so the columns' order counts. Rows that the exact confirmation (`unique._confirm`,
+xorshift), so the columns' order counts. Rows that the exact confirmation (`repeated_rows._confirm`,
 which compares the rows' Python values) finds equal always hash equal: there -0.0 == 0.0, and a
 NaN equals nothing, so how NaNs hash does not matter. Unequal rows rarely collide, and a
 collision costs only a comparison. Nested values (lists, structs: no contract type) fall back
