@@ -107,7 +107,8 @@ def test_pieces_give_what_one_pass_gives(tmp_path: Path, monkeypatch: pytest.Mon
     assert whole["rows"] == 400 and whole["unique"][0] > 0
 
 
-def test_whole_rows_in_pieces_give_what_one_pass_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_whole_rows_in_pieces_give_what_one_pass_gives(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     lines = _lines()
     lines[301], lines[380] = lines[12], lines[12]  # far apart: in other pieces
     lines[151] = lines[150]
