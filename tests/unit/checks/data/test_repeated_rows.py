@@ -1,8 +1,9 @@
 """Whole-row duplicates (`unique_rows`) are exact: the rows found are those whose Python values
 another row has (null equal to null, -0.0 to 0.0, a NaN to nothing), across batches and row
 groups, for every column type; the same when the hashes spill to disk under a tiny budget,
-when every row's hash collides, and when every partition does. Each has its twin: the same
-rows made distinct find nothing."""
+when every row's hash collides, and when every partition does; in Parquet, CSV and JSON Lines
+files read in several batches on the workers. Each has its twin: the same rows made distinct
+find nothing."""
 
 from __future__ import annotations
 
@@ -149,3 +150,32 @@ def test_colliding_hashes_are_told_apart_by_the_values() -> None:
     counter = repeated_rows.RowCounter(row_hash=_constant)
     counter.add(nan_rows.to_batches()[0])
     assert counter.duplicates(lambda: nan_rows.to_batches()).tolist() == []
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_text_files_count_whole_rows_exactly(suffix: str, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.tables import reader
+    from checker.tables.policy import open_data
+
+    monkeypatch.setattr(reader, "BATCH_ROWS", 8)  # several batches, checked on the workers
+    rows = [(k % 5, "x" if k % 3 else None) for k in range(60)]  # each row 4 times, batches apart
+    rows[59] = (7, "y")
+    twin = [(k, text) for k, (_, text) in enumerate(rows)]  # the twin: every row distinct
+    columns = [ColumnRules("n", Column(type=ColumnType.INT)),
+               ColumnRules("s", Column(type=ColumnType.STRING, nullable=True))]
+    for written, expected in ((rows, list(range(59))), (twin, [])):
+        path = tmp_path / f"rows.{suffix}"
+        path.write_text(_text(written, suffix))
+        wanted = {"n": ColumnType.INT, "s": ColumnType.STRING}
+        found = open_data(path).read(wanted, lambda stream, reread: scan(stream, columns, ScanAsks(True),
+                                                                          reread=reread))
+        assert found.duplicate_rows.tolist() == expected
+
+
+def _text(rows: list[tuple[int, str | None]], suffix: str) -> str:
+    import json
+
+    if suffix == "jsonl":
+        return "".join(json.dumps({"n": n, "s": s}) + "\n" for n, s in rows)
+    return "n,s\n" + "".join(f"{n},{s if s is not None else ''}\n" for n, s in rows)
