@@ -5,8 +5,8 @@ worker decodes it too) or one CSV / JSON Lines batch.
 pyarrow decodes and computes without holding the GIL, so the parts run on every core. Each
 part's rows are numbered from the file's start before it runs, so its tallies (counts,
 `by_column`, the first examples, failing rows) and its uniqueness keys (whole rows' too, for
-`unique_rows`) merge exactly into
-what one pass in order would have found (`FileScan.merge`). At most `workers + 1` parts are in
+`unique_rows`) merge exactly into what one pass in order would have found (`FileScan.merge`).
+At most `workers + 1` parts are in
 flight at once, which bounds memory whatever the file's size. A single part, or a Parquet file
 of fewer than MIN_PARALLEL_ROWS rows, is checked on the calling thread: starting the threads
 and handing them the parts costs more than they save there (a 1,000-row file: 7.7 ms on two

@@ -212,7 +212,8 @@ def _group_tasks(stream: TableStream, plans: list[GroupPlan], found: FileScan, r
                  ) -> Iterator[Callable[[], Part]]:
     """A task per row group, its worker decoding it in batches; with fewer row groups than
     workers, a task per batch instead (the reader decodes on its own threads, the workers
-    check). For groups too large to check column by column (`columnwise.fits`)."""
+    check). For groups too large to check column by column (`columnwise.fits`), and for
+    `unique_rows`: each part hashes the whole rows it checks."""
     whole_groups = len(plans) >= parallel.workers()
     bound, cap, row_keys_of = run.bound, run.cap, run.row_keys_of
     for plan in bound.each(plans, found):
