@@ -1,15 +1,17 @@
 """Check parts of a file on several threads and merge them in file order.
 
 A part is one Parquet row group too large to check column by column (`columnwise.py`: its
-worker decodes it too) or one CSV / JSON Lines batch.
+worker decodes it too) or whose whole rows are hashed (`unique_rows`), or one CSV / JSON Lines
+batch.
 pyarrow decodes and computes without holding the GIL, so the parts run on every core. Each
 part's rows are numbered from the file's start before it runs, so its tallies (counts,
-`by_column`, the first examples, failing rows) and its uniqueness keys merge exactly into
-what one pass in order would have found (`FileScan.merge`). At most `workers + 1` parts are in
-flight at once, which bounds memory whatever the file's size. A single part, or a Parquet file
-of fewer than MIN_PARALLEL_ROWS rows, is checked on the calling thread: starting the threads
-and handing them the parts costs more than they save there (a 1,000-row file: 7.7 ms on two
-workers, 6.0 ms on one; still ahead at 100K rows on this busy 2-core machine).
+`by_column`, the first examples, failing rows) and its uniqueness keys (whole rows' too, for
+`unique_rows`) merge exactly into what one pass in order would have found (`FileScan.merge`).
+At most `workers + 1` parts are in flight at once, which bounds memory whatever the file's size.
+A single part, or a Parquet file of fewer than MIN_PARALLEL_ROWS rows, is checked on the calling
+thread: starting the threads and handing them the parts costs more than they save there (a
+1,000-row file: 7.7 ms on two workers, 6.0 ms on one; still ahead at 100K rows on this busy
+2-core machine).
 """
 
 from __future__ import annotations
@@ -112,6 +114,8 @@ class Part:
     keys: dict[str, list[Keys]] = field(default_factory=dict)
     settled: dict[str, Duplicates] = field(default_factory=dict)  # unique columns answered here (settle.py)
     whole: dict[int, dict[str, Any]] = field(default_factory=dict)  # their first duplicates' whole rows
+    row_keys_of: Callable[[pa.RecordBatch], Keys] | None = None  # unique_rows: RowCounter.keys_for
+    row_keys: list[Keys] = field(default_factory=list)  # its keys of each batch's whole rows
 
     def check(self, batches: Iterable[pa.RecordBatch]) -> Part:
         self.tallies = {rule: Tally(cap=self.cap) for rule in RULES}
@@ -120,6 +124,8 @@ class Part:
         uniques = {**{name: _Answered() for name in self.settled}, **keys}
         for batch in batches:
             evaluate(batch, self.first_row + self.rows, self.asked, self.tallies, uniques)
+            if self.row_keys_of is not None:
+                self.row_keys.append(self.row_keys_of(batch))
             self.rows += batch.num_rows
         self.keys = {name: found.keys for name, found in keys.items()}
         return self

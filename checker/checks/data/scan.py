@@ -7,7 +7,9 @@ range the statistics prove, `proof.py`), and a column no other rule needs in tha
 decoded at all. A group's column chunks are decoded whole and checked on every core
 (`columnwise.py`); a group too large to hold is checked in batches instead, a worker per group.
 CSV / JSON Lines batches are checked on every core too, everything merged in file order
-(`parallel.py`); `unique_rows` hashes whole rows in order, on one thread.
+(`parallel.py`). `unique_rows` hashes each batch's whole rows on the worker that checks it (a
+Parquet file is then checked a row group per task, all its columns decoded), and the hashes are
+counted in file order.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from checker.checks.data import parallel
 from checker.checks.data.columnwise import GroupPlan, Layout, column_parts, fits
 from checker.checks.data.parallel import Asked, Part, ordered
 from checker.checks.data.proof import disjoint, narrowed, still_needed, stores_natively
-from checker.checks.data.rules import RULES, ColumnRules, evaluate
+from checker.checks.data.repeated_rows import RowCounter
+from checker.checks.data.rules import RULES, ColumnRules
 from checker.checks.data.settle import settle_columns, settled_group
 from checker.checks.data.split import piece_tasks
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
-from checker.checks.data.unique import RowCounter, ValueCounter
+from checker.checks.data.unique import ValueCounter
 from checker.checks.data.whole import index_lines, reread_rows, taken_rows
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.tables.reader import TableStream
@@ -34,6 +37,8 @@ from checker.tables.row_sets import sorted_distinct
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
+
+    from checker.checks.data.repeated_rows import RowKeys
 
 @dataclass(eq=False, repr=False)
 class FileScan:
@@ -47,6 +52,7 @@ class FileScan:
     unique_whole: dict[int, dict[str, Any]] = field(default_factory=dict)
     taken: dict[int, dict[str, Any]] = field(default_factory=dict)  # whole rows the workers took
     cap: int = 0  # report.failing_rows_max
+    row_counter: RowCounter | None = None  # unique_rows: every row's hash, in file order
 
     def merge(self, part: Part) -> None:
         """Add a part checked apart; parts merge in file order."""
@@ -58,6 +64,9 @@ class FileScan:
                 self.uniques[name].append(chunk)
         for name, found in part.settled.items():
             self.uniques[name].settled(found, part.rows)
+        if self.row_counter is not None:
+            for row_keys in part.row_keys:
+                self.row_counter.append(row_keys)
         if not self.holds_enough():  # later rows cannot be among the first `cap`
             self.taken.update(part.whole)
 
@@ -93,27 +102,24 @@ def scan(stream: TableStream, columns: list[ColumnRules], asks: ScanAsks = ScanA
     """Evaluate every rule of `columns` (all present in the file) over the whole stream;
     DeadlineExceededError when the deadline passes between two batches."""
     found = FileScan(uniques={c.name: ValueCounter(MAX_EXAMPLES) for c in columns if c.column.unique},
-                     cap=asks.failing_rows_max if reread is not None else 0)
+                     cap=asks.failing_rows_max if reread is not None else 0,
+                     row_counter=RowCounter() if asks.unique_rows and columns else None)
     for tally in found.tallies.values():
         tally.cap = asks.failing_rows_max
-    row_counter = RowCounter() if asks.unique_rows else None
-    names = [c.name for c in columns]
+    row_keys_of = found.row_counter.keys_for([c.name for c in columns]) if found.row_counter else None
     if stream.parquet_schema is not None:  # one Parquet file: row group by row group
-        run = _Run(bound, asks.failing_rows_max, take_whole=found.cap > 0)
-        _scan_row_groups(stream, columns, found, row_counter, run)
-    elif row_counter is not None:
-        asked = [(c, c.applies) for c in columns]
-        for batch in bound.each(stream.batches(), found):
-            _evaluate(batch, found, asked, row_counter, names)
+        run = _Run(bound, asks.failing_rows_max, take_whole=found.cap > 0, row_keys_of=row_keys_of)
+        _scan_row_groups(stream, columns, found, run)
     else:  # CSV / JSON Lines: each batch (or piece) checked on a worker thread, merged in order
-        asked, cap = [(c, c.applies) for c in columns], asks.failing_rows_max
-        tasks = piece_tasks(reread, asked, cap, bound, found) or _batch_tasks(
-            bound.each(stream.batches(), found), 0, asked, cap)
+        new_part = partial(Part, asked=[(c, c.applies) for c in columns], cap=asks.failing_rows_max,
+                           row_keys_of=row_keys_of)
+        tasks = piece_tasks(reread, new_part, bound, found) or _batch_tasks(
+            bound.each(stream.batches(), found), 0, new_part)
         for part in index_lines(ordered(tasks, _run, parallel.workers()), stream):
             found.merge(part)
-    if row_counter is not None and reread is not None:
+    if found.row_counter is not None and reread is not None:
         again = reread
-        found.duplicate_rows = row_counter.duplicates(
+        found.duplicate_rows = found.row_counter.duplicates(
             lambda: bound.each(again(), found, "looking for repeated rows in"))
     if asks.failing_rows_max and reread is not None:
         kept = unique_failing_rows(found)[: asks.failing_rows_max]
@@ -132,18 +138,11 @@ def unique_failing_rows(found: FileScan) -> np.ndarray:
     return sorted_distinct(np.concatenate(rows)) if rows else np.array([], np.int64)
 
 
-def _evaluate(batch: pa.RecordBatch, found: FileScan, asked: Asked, row_counter: RowCounter | None,
-              names: list[str]) -> None:
-    evaluate(batch, found.rows, asked, found.tallies, found.uniques)
-    if row_counter is not None:
-        row_counter.add(batch.select(names))
-    found.rows += batch.num_rows
-
-
-def _batch_tasks(batches: Iterable[pa.RecordBatch], first_row: int, asked: Asked, cap: int
+def _batch_tasks(batches: Iterable[pa.RecordBatch], first_row: int, new_part: Callable[[int], Part]
                  ) -> Iterator[Callable[[], Part]]:
+    """A task per batch, each checked into `new_part(its first row)`."""
     for batch in batches:
-        yield partial(Part(first_row, asked, cap).check, [batch])
+        yield partial(new_part(first_row).check, [batch])
         first_row += batch.num_rows
 
 
@@ -173,10 +172,10 @@ class _Run:
     take_whole: bool = False  # data.unique's failing rows are wanted whole
     separate: tuple[str, ...] = ()
     names: tuple[str, ...] = ()  # every column of the scan
+    row_keys_of: RowKeys | None = None  # unique_rows: every column decoded and each row hashed
 
 
-def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: FileScan,
-                     row_counter: RowCounter | None, run: _Run) -> None:
+def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: FileScan, run: _Run) -> None:
     schema = stream.parquet_schema
     assert schema is not None
     native = {c.name: stores_natively(schema.field(c.name).type, c.column.type) for c in columns}
@@ -196,11 +195,11 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
             if needed:
                 stats = group.stats.get(rules.name) if "ranges" in needed and native[rules.name] else None
                 asked.append((narrowed(rules, stats), needed))
-        decode = names if row_counter is not None else [rules.name for rules, _ in asked]
+        decode = names if run.row_keys_of is not None else [rules.name for rules, _ in asked]
         plans.append(GroupPlan(group, first_row, asked, decode))
         first_row += group.num_rows
-    if row_counter is not None:
-        _scan_groups_in_order(stream, plans, found, row_counter, run)
+    if run.row_keys_of is not None:  # whole rows: a row group per task (columnwise.py splits them)
+        _merge_parts(found, _group_tasks(stream, plans, found, run), run.separate)
         return
     layout = Layout(run.cap, run.take_whole, run.separate, run.names, found.holds_enough)
     if fits(stream, plans, layout):
@@ -213,34 +212,28 @@ def _group_tasks(stream: TableStream, plans: list[GroupPlan], found: FileScan, r
                  ) -> Iterator[Callable[[], Part]]:
     """A task per row group, its worker decoding it in batches; with fewer row groups than
     workers, a task per batch instead (the reader decodes on its own threads, the workers
-    check). For groups too large to check column by column (`columnwise.fits`)."""
+    check). For groups too large to check column by column (`columnwise.fits`), and for
+    `unique_rows`: each part hashes the whole rows it checks."""
     whole_groups = len(plans) >= parallel.workers()
-    bound, cap = run.bound, run.cap
+    bound, cap, row_keys_of = run.bound, run.cap, run.row_keys_of
     for plan in bound.each(plans, found):
         if not plan.decode:
             yield partial(_undecoded, plan)
-        elif whole_groups and run.take_whole and (settle := settle_columns(plan.asked, run.separate)):
+        elif whole_groups and run.take_whole and not row_keys_of and (
+                settle := settle_columns(plan.asked, run.separate)):
             part = Part(plan.first_row, plan.asked, cap, ends_group=True)
             yield partial(settled_group, stream, plan.group, part, (settle, run.names),
                           partial(bound.each, found=found))
         elif whole_groups:
             batches = bound.each(stream.read_row_group(plan.group.index, plan.decode), found)
-            yield partial(Part(plan.first_row, plan.asked, cap, ends_group=True).check, batches)
+            part = Part(plan.first_row, plan.asked, cap, ends_group=True, row_keys_of=row_keys_of)
+            yield partial(part.check, batches)
         else:
             batches = bound.each(stream.row_group_batches(plan.group.index, plan.decode), found)
-            yield from _batch_tasks(batches, plan.first_row, plan.asked, cap)
+            new_part = partial(Part, asked=plan.asked, cap=cap, row_keys_of=row_keys_of)
+            yield from _batch_tasks(batches, plan.first_row, new_part)
             yield partial(Part, plan.first_row, [], ends_group=True)
 
 
 def _undecoded(plan: GroupPlan) -> Part:
     return Part(plan.first_row, [], rows=plan.group.num_rows, ends_group=True)
-
-
-def _scan_groups_in_order(stream: TableStream, plans: list[GroupPlan], found: FileScan,
-                          row_counter: RowCounter, run: _Run) -> None:
-    """One thread, row group after row group: whole-row hashes are taken in file order."""
-    for plan in plans:
-        for batch in run.bound.each(stream.row_group_batches(plan.group.index, plan.decode), found):
-            _evaluate(batch, found, plan.asked, row_counter, plan.decode)
-        for name in run.separate:
-            found.uniques[name].flush()

@@ -49,11 +49,12 @@ class Partitions:
         else:
             assert keys.ints is not None and keys.valid is not None
             self._decode = keys.decode
-            values, rows = keys.ints[keys.valid], rows[keys.valid]
-        hashes = (self._hasher or _default_hash)(values)
-        part = (np.asarray(hashes, np.uint64) % np.uint64(self._parts)).astype(np.int64)
-        order = np.argsort(part, kind="stable")
-        bounds = np.searchsorted(part[order], np.arange(self._parts + 1))
+            values = keys.ints
+            if not keys.valid.all():
+                values, rows = values[keys.valid], rows[keys.valid]
+        part = _partition((self._hasher or _default_hash)(values), self._parts)
+        order = np.argsort(part, kind="stable")  # of small integers: numpy's radix sort, linear
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(part, minlength=self._parts))))
         for p in range(self._parts):
             picked = order[bounds[p]:bounds[p + 1]]
             if len(picked):
@@ -115,6 +116,16 @@ class Partitions:
         self._folder.cleanup()
 
 
+def _partition(hashes: np.ndarray, parts: int) -> np.ndarray:
+    """Each value's partition: its hash modulo `parts`, as the smallest integer type."""
+    import numpy as np
+
+    hashes = np.asarray(hashes, np.uint64)
+    masked = parts & (parts - 1) == 0  # a power of two: a mask, much cheaper than a division
+    found: np.ndarray = hashes & np.uint64(parts - 1) if masked else hashes % np.uint64(parts)
+    return found.astype(np.uint8 if parts <= 256 else np.int64)
+
+
 def _default_hash(values: Any) -> np.ndarray:
     """A 64-bit mix of each value: of the int64 key, or of the UTF-8 bytes of the text."""
     import numpy as np
@@ -125,13 +136,17 @@ def _default_hash(values: Any) -> np.ndarray:
 
 
 def _text_hash(values: pa.Array) -> np.ndarray:
-    """A polynomial hash of each string's bytes (wrapping uint64), vectorized over the array."""
+    """A polynomial hash of each string's bytes (wrapping uint64), vectorized over the array
+    (string or binary, large or not)."""
     import numpy as np
+    import pyarrow as pa
 
     count = len(values)
     if count == 0:
         return np.empty(0, np.uint64)
-    offsets = np.frombuffer(values.buffers()[1], np.int32, count=values.offset + count + 1)[values.offset:]
+    large = pa.types.is_large_string(values.type) or pa.types.is_large_binary(values.type)
+    width = np.int64 if large else np.int32
+    offsets = np.frombuffer(values.buffers()[1], width, count=values.offset + count + 1)[values.offset:]
     buffer = values.buffers()[2]
     data = np.frombuffer(buffer, np.uint8) if buffer is not None else np.empty(0, np.uint8)
     data = data[offsets[0]:offsets[-1]].astype(np.uint64)

@@ -7,16 +7,16 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from checker.checks.data import parallel
-from checker.checks.data.parallel import Asked, Part
+from checker.checks.data.parallel import Part
 
 if TYPE_CHECKING:
     from checker.checks.data.scan import FileScan, ScanDeadline
 
 
-def piece_tasks(reread: Any, asked: Asked, cap: int, bound: ScanDeadline, found: FileScan
+def piece_tasks(reread: Any, new_part: Callable[[int], Part], bound: ScanDeadline, found: FileScan
                 ) -> Iterator[Callable[[], Part]] | None:
-    """A task per piece when there are cores to share and the reread can cut the file; else
-    None (the reader hands batches over in one pass)."""
+    """A task per piece when there are cores to share and the reread can cut the file, checked
+    into `new_part(its first row)`; else None (the reader hands batches over in one pass)."""
     from checker.tables.policy import PiecesReread
 
     if parallel.workers() < 2 or not isinstance(reread, PiecesReread):
@@ -25,5 +25,5 @@ def piece_tasks(reread: Any, asked: Asked, cap: int, bound: ScanDeadline, found:
     split = reread.pieces(each)
     if split is None:
         return None
-    return (partial(Part(piece.first_row, asked, cap).check, each(reread.piece(split, piece)))
+    return (partial(new_part(piece.first_row).check, each(reread.piece(split, piece)))
             for piece in split.pieces)

@@ -4,15 +4,13 @@ Numbers, datetimes and booleans are kept as one int64 key per row (8 bytes a row
 an exact answer needs) and sorted once at the end; text is kept as arrow strings and counted
 with pyarrow's hash-based `value_counts`. Past a memory budget the keys go to hash partitions
 on disk (`spill.py`) and each partition is answered exactly on its own. Whole-row uniqueness
-(`unique_rows`) hashes each row to 64 bits and confirms the candidate duplicates exactly on a
-second read of those rows.
+(`unique_rows`, `repeated_rows.py`) counts a 64-bit hash per row as these keys.
 Every row whose value occurs more than once counts: two rows sharing an id are 2 violations.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +108,10 @@ class ValueCounter:
         chunks, self._chunks, self._held = self._chunks, [], 0
         for keys in chunks:
             self.append(keys)
+
+    @property
+    def spilled(self) -> bool:
+        return self._spilled is not None
 
     def flush(self) -> None:
         if not self._chunks:
@@ -234,44 +236,3 @@ def _text_duplicates(chunks: list[Any], examples: int) -> Duplicates:
             values += pc.take(chunk, hits.slice(0, examples - len(values))).to_pylist()
         offset += len(chunk)
     return Duplicates(np.concatenate(found).astype(np.int64), values)
-
-
-class RowCounter:
-    """Whole-row duplicates: 64-bit row hashes, candidates confirmed exactly by `confirm`."""
-
-    def __init__(self) -> None:
-        self._hashes: list[np.ndarray] = []
-
-    def add(self, batch: pa.RecordBatch) -> None:
-        import pandas as pd
-
-        self._hashes.append(pd.util.hash_pandas_object(batch.to_pandas(), index=False).to_numpy())
-
-    def duplicates(self, reread: Callable[[], Iterable[pa.RecordBatch]]) -> np.ndarray:
-        """Rows that repeat another row exactly. `reread` streams the same batches again."""
-        import numpy as np
-
-        if not self._hashes:
-            return np.empty(0, np.int64)
-        hashes = np.concatenate(self._hashes).view(np.int64)
-        candidates = _duplicate_rows(hashes, np.ones(len(hashes), bool))
-        if not len(candidates):
-            return candidates
-        return _confirm(candidates, reread)
-
-
-def _confirm(candidates: np.ndarray, reread: Callable[[], Iterable[pa.RecordBatch]]) -> np.ndarray:
-    import numpy as np
-
-    from checker.tables import compute as pc
-
-    rows: dict[int, tuple[Any, ...]] = {}
-    offset = 0
-    for batch in reread():
-        inside = candidates[(candidates >= offset) & (candidates < offset + batch.num_rows)] - offset
-        if len(inside):
-            picked = pc.take(batch, inside).to_pylist()
-            rows.update({int(r) + offset: tuple(row.values()) for r, row in zip(inside, picked, strict=True)})
-        offset += batch.num_rows
-    seen = Counter(rows.values())
-    return np.array(sorted(r for r, row in rows.items() if seen[row] > 1), np.int64)

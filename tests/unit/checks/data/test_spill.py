@@ -108,3 +108,19 @@ def test_text_hash_is_the_same_wherever_the_value_sits() -> None:
     assert one[0] == one[3] == two[0]
     assert one[2] == two[1] and one[1] == two[2]
     assert len({int(h) for h in one[:3]}) == 3
+
+
+@pytest.mark.parametrize("parts", [64, 5, 1])
+def test_any_number_of_partitions_gives_the_same_answer(parts: int) -> None:
+    from checker.checks.data.spill import Partitions
+    from checker.checks.data.unique import keys_of
+
+    spilled = Partitions(parts=parts)
+    try:
+        spilled.write(keys_of(pa.array([3, 1, None, 3, 7, 1], pa.int64())), 0)
+        spilled.write(keys_of(pa.array([7, 8], pa.int64())), 6)
+        found = spilled.duplicates(5)
+    finally:
+        spilled.close()
+    assert found.rows.tolist() == [0, 1, 3, 4, 5, 6]
+    assert found.values == [3, 1, 3, 7, 1]

@@ -61,7 +61,8 @@ SHAPES = {
 }
 
 
-def _answer(path: Path, piece: int, monkeypatch: pytest.MonkeyPatch, delimiter: str = ",") -> dict:
+def _answer(path: Path, piece: int, monkeypatch: pytest.MonkeyPatch, delimiter: str = ",",
+            unique_rows: bool = False) -> dict:
     monkeypatch.setattr(csv_pieces, "PIECE", piece)
     monkeypatch.setattr(csv_spans, "_STRIDE", 5)  # a checkpoint every 32 bytes
     monkeypatch.setattr(parallel, "MAX_WORKERS", 2)
@@ -69,14 +70,15 @@ def _answer(path: Path, piece: int, monkeypatch: pytest.MonkeyPatch, delimiter: 
     cap = 1000
 
     def run(stream: Any, reread: Any) -> FileScan:
-        return scan(stream, COLUMNS, ScanAsks(failing_rows_max=cap), reread=reread)
+        return scan(stream, COLUMNS, ScanAsks(unique_rows, failing_rows_max=cap), reread=reread)
 
     wanted = {c.name: c.column.type for c in COLUMNS}
     found = open_data(path, ReadOptions(delimiter=delimiter)).read(wanted, run)
     tallies = {**found.tallies, "unique": unique_tally(found, cap)}
     answer = {rule: (tallies[rule].violations, tallies[rule].by_column, tallies[rule].examples,
                      tallies[rule].failing) for rule in RULES}
-    return answer | {"rows": found.rows, "whole": found.unique_whole}
+    repeated = None if found.duplicate_rows is None else found.duplicate_rows.tolist()
+    return answer | {"rows": found.rows, "whole": found.unique_whole, "repeated": repeated}
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
@@ -103,6 +105,34 @@ def test_pieces_give_what_one_pass_gives(tmp_path: Path, monkeypatch: pytest.Mon
     assert pieces
     assert bool(unproven) is ("quoted line break" in shape)
     assert whole["rows"] == 400 and whole["unique"][0] > 0
+
+
+def test_whole_rows_in_pieces_give_what_one_pass_gives(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = _lines()
+    lines[301], lines[380] = lines[12], lines[12]  # far apart: in other pieces
+    lines[151] = lines[150]
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(lines) + "\n")
+    whole = _answer(path, 1 << 30, monkeypatch, unique_rows=True)
+    assert whole["repeated"] == _repeated(lines)
+    assert {11, 149, 150, 300, 379} <= set(whole["repeated"])
+    assert _answer(path, 97, monkeypatch, unique_rows=True) == whole
+    distinct = [line.replace(",a,", ",b,", 1) if k and int(line.split(",")[0]) != k - 1 else line
+                for k, line in enumerate(_lines())]
+    path.write_text("\n".join(distinct) + "\n")  # the twin: no row repeats
+    assert _repeated(distinct) == []
+    assert _answer(path, 97, monkeypatch, unique_rows=True)["repeated"] == []
+
+
+def _repeated(lines: list[str]) -> list[int]:
+    """The rows whose contract columns (id, x, kind) another row has."""
+    import csv
+    from collections import Counter
+
+    rows = [tuple(row[:3]) for row in csv.reader(lines[1:])]
+    seen = Counter(rows)
+    return [k for k, row in enumerate(rows) if seen[row] > 1]
 
 
 def test_a_custom_delimiter_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
