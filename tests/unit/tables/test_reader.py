@@ -102,3 +102,30 @@ def test_a_line_break_in_a_quoted_column_name_is_a_clear_error(tmp_path: Path) -
     path.write_text('id,"new\nline",label\n1,p,0\n', encoding="utf-8")
     with pytest.raises(TableReadError, match="line break inside a quoted column name"):
         open_table(path, TableOptions(as_text=True))
+
+
+_NS_STATS = """
+import sys
+from pathlib import Path
+from checker.tables.reader import open_table
+stats = open_table(Path(sys.argv[1])).row_groups()[0].stats["ts"]
+print(stats.min.isoformat(), stats.max.isoformat(), "pandas" in sys.modules)
+"""
+
+
+def test_nanosecond_statistics_are_datetimes_rounded_outwards_without_pandas(tmp_path: Path) -> None:
+    """A nanosecond timestamp's min rounds down and its max up to the microsecond (what they
+    prove still holds), and reading them imports no pandas; the twin: pyarrow's own min does."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "ns.parquet"
+    nanos = [1_600_000_000_000_001_500, 1_600_000_000_000_002_500]
+    pq.write_table(pa.table({"ts": pa.array(nanos, pa.timestamp("ns"))}), path)
+    done = subprocess.run([sys.executable, "-c", _NS_STATS, str(path)], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.split() == ["2020-09-13T12:26:40.000001", "2020-09-13T12:26:40.000003", "False"]
+    twin = ("import sys, pyarrow.parquet as pq; pq.ParquetFile(sys.argv[1]).metadata.row_group(0)"
+            ".column(0).statistics.min; print('pandas' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", twin, str(path)], capture_output=True, text=True,
+                          timeout=60, check=True).stdout.strip() == "True"
