@@ -139,6 +139,12 @@ class TableStream:
 
         return decoded_bytes(self._parquet.metadata.row_group(index))
 
+    def stored_bytes(self, index: int) -> dict[str, int]:
+        """What each column chunk of one Parquet row group takes stored, uncompressed."""
+        from checker.tables.row_group import stored_bytes
+
+        return stored_bytes(self._parquet.metadata.row_group(index))
+
     def _read_dictionary(self, columns: Sequence[str]) -> list[str] | None:
         return [name for name in self._dictionary if name in columns] or None
 

@@ -53,6 +53,13 @@ def decoded_bytes(group: Any) -> dict[str, int]:
     return found
 
 
+def stored_bytes(group: Any) -> dict[str, int]:
+    """What each column chunk of a row group (pyarrow RowGroupMetaData) takes stored,
+    uncompressed: about the work of decoding it."""
+    return {group.column(j).path_in_schema: group.column(j).total_uncompressed_size
+            for j in range(group.num_columns)}
+
+
 def encoded_text(group: Any, text: Sequence[str]) -> tuple[str, ...]:
     """The `text` columns whose chunks in this row group (RowGroupMetaData) are read
     dictionary-encoded."""

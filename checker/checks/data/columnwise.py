@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from checker.checks.data.parallel import Asked, Part, ordered, workers_for
+from checker.checks.data.parallel import Asked, Lead, Part, ordered, workers_for
 from checker.checks.data.picked import Picked, pick, whole_records
 from checker.checks.data.rules import RULES, ColumnRules, Found, check_column
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
@@ -71,6 +71,8 @@ class _Task:
     rules: ColumnRules
     asked: frozenset[str]
     layout: Layout
+    at: int = 0  # the column's place in `plan.asked`
+    weight: int = 0  # about its decoded bytes
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -86,26 +88,52 @@ def column_parts(stream: TableStream, plans: Sequence[GroupPlan], layout: Layout
                  each: Callable[[Sequence[GroupPlan]], Iterable[GroupPlan]] = iter) -> Iterator[Part]:
     """One Part per group, in file order, its columns checked on every worker; `each` walks
     the plans as tasks are handed out (the scan's deadline)."""
-    tasks = (_Task(stream, plan, rules, asked, layout) for plan in each(plans)
-             for rules, asked in _asked(plan))
-    columns = ordered(tasks, _check, workers_for(sum(plan.group.num_rows for plan in plans)))
+    tasks = (task for plan in each(plans) for task in _costliest_first(stream, plan, layout))
+    columns = ordered(tasks, _check, workers_for(sum(plan.group.num_rows for plan in plans)),
+                      lead=_lead)
     for plan in plans:
-        yield _part(stream, plan, [next(columns) for _ in _asked(plan)], layout)
+        yield _part(stream, plan, _in_order(columns, len(_asked(plan))), layout)
 
 
 def _asked(plan: GroupPlan) -> Asked:
     return plan.asked if plan.group.num_rows else []
 
 
-def _check(task: _Task) -> _Column:
+def _costliest_first(stream: TableStream, plan: GroupPlan, layout: Layout) -> list[_Task]:
+    """The group's column tasks, the most work first (its stored bytes to decode, and its
+    decoded bytes again when it is keyed for uniqueness): a long task started last would keep
+    one worker busy while the others wait for the group's end. Put back in order in `_part`."""
+    decoded = stream.column_bytes(plan.group.index)
+    stored = stream.stored_bytes(plan.group.index)
+    tasks = [_Task(stream, plan, rules, asked, layout, at, decoded.get(rules.name, 0))
+             for at, (rules, asked) in enumerate(_asked(plan))]
+
+    def work(task: _Task) -> int:
+        return stored.get(task.rules.name, 0) + (task.weight if "unique" in task.asked else 0)
+
+    return sorted(tasks, key=work, reverse=True)
+
+
+def _in_order(columns: Iterator[tuple[int, _Column]], count: int) -> list[_Column]:
+    """A group's `count` columns, as checked, put back in their order in the plan (no name
+    in `column_parts` holds them past the group's part)."""
+    checked = dict(next(columns) for _ in range(count))
+    return [checked[at] for at in range(count)]
+
+
+def _lead(task: _Task) -> Lead:
+    return Lead(task.plan.group.index, task.weight)
+
+
+def _check(task: _Task) -> tuple[int, _Column]:
     name = task.rules.name
     raw = task.stream.group_columns(task.plan.group.index).column(name)
     collector = _Collector(settle=name in task.layout.separate)
     found = Found()
     check_column(raw, task.rules, task.asked, found, {name: collector})
     keep = task.layout.cap > 0
-    return _Column(found, raw if keep else None, collector.keys, collector.settled,
-                   _pick(task, collector.settled))
+    return task.at, _Column(found, raw if keep else None, collector.keys, collector.settled,
+                            _pick(task, collector.settled))
 
 
 def _pick(task: _Task, settled: Duplicates | None) -> Picked | None:

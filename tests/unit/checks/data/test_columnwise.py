@@ -52,7 +52,7 @@ def test_a_passed_deadline_stops_between_row_groups(tmp_path: Path, monkeypatch:
     checked: list[str] = []
     check = columnwise._check
 
-    def counted(task: columnwise._Task) -> columnwise._Column:
+    def counted(task: columnwise._Task) -> tuple[int, columnwise._Column]:
         checked.append(task.rules.name)
         return check(task)
 
@@ -79,3 +79,50 @@ def test_whole_failing_rows_come_from_the_columns_held_for_their_row_group(
     assert held == [2] * 6
     assert found.tallies["ranges"].violations == found.tallies["ranges"].kept > 0
     assert all(set(f.whole) == {"x", "y"} for f in found.tallies["ranges"].failing)
+
+
+def _cheap_then_costly(path: Path, groups: int = 3, rows: int = 2000) -> Path:
+    """`cheap` is first in the contract and small stored (one repeated value, dictionary
+    encoded); `costly` is second and takes eight bytes a row stored (distinct, plain)."""
+    cheap = [5.0 if r % 301 == 0 else 0.5 for r in range(groups * rows)]
+    costly = [-r if r % 211 == 0 else r * 7919 for r in range(groups * rows)]
+    pq.write_table(pa.table({"cheap": cheap, "costly": costly}), path, row_group_size=rows,
+                   use_dictionary=["cheap"], compression="none")
+    return path
+
+
+CHEAP_THEN_COSTLY = [ColumnRules("cheap", Column(type=ColumnType.FLOAT, max=1.0)),
+                     ColumnRules("costly", Column(type=ColumnType.INT, min=0, unique=True))]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_group_s_costliest_column_is_checked_first_and_merged_in_contract_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    """A long task handed out last would keep one worker busy while the others wait for the
+    group's end: each group's columns go out the most work first, and come back in the
+    contract's order, so the answer is the one the contract's order gives."""
+    path = _cheap_then_costly(tmp_path / "t.parquet")
+    monkeypatch.setattr(parallel, "MAX_WORKERS", workers)
+    handed: list[str] = []
+    check = columnwise._check
+
+    def recorded(task: columnwise._Task) -> tuple[int, columnwise._Column]:
+        handed.append(task.rules.name)
+        return check(task)
+
+    monkeypatch.setattr(columnwise, "ordered", _in_turn)  # hand tasks out one by one, in turn
+    monkeypatch.setattr(columnwise, "_check", recorded)
+    found = scan(open_table(path), CHEAP_THEN_COSTLY, ScanAsks(failing_rows_max=1000))
+    assert handed == ["costly", "cheap"] * 3
+    ranges = found.tallies["ranges"]
+    assert list(ranges.by_column) == ["cheap", "costly"]  # the contract's order, not the check's
+    assert [(e.row, e.column) for e in ranges.examples[:3]] == [(0, "cheap"), (211, "costly"), (301, "cheap")]
+    assert [(f.row, f.column) for f in ranges.failing[:3]] == [(0, "cheap"), (211, "costly"), (301, "cheap")]
+    monkeypatch.setattr(columnwise, "ordered", parallel.ordered)
+    again = scan(open_table(path), CHEAP_THEN_COSTLY, ScanAsks(failing_rows_max=1000)).tallies["ranges"]
+    assert (again.by_column, again.examples) == (ranges.by_column, ranges.examples)
+    assert again.failing == ranges.failing
+
+
+def _in_turn(items: Any, work: Any, _threads: int, **_lead: Any) -> Any:
+    return (work(item) for item in items)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -141,9 +142,9 @@ def test_a_small_parquet_file_is_checked_on_one_thread(tmp_path: Path,
 
 
 def _recording(ordered, started):  # type: ignore[no-untyped-def]
-    def recorded(items, work, threads):  # type: ignore[no-untyped-def]
+    def recorded(items, work, threads, **lead):  # type: ignore[no-untyped-def]
         started.append(threads)
-        return ordered(items, work, threads)
+        return ordered(items, work, threads, **lead)
 
     return recorded
 
@@ -158,6 +159,31 @@ def test_in_flight_parts_are_bounded() -> None:
 
     for taken, _ in enumerate(parallel.ordered(items(), lambda i: i, 2)):
         assert len(started) <= taken + 3  # at most workers + 1 ahead of the consumer
+
+
+def test_a_group_s_items_run_further_ahead_and_across_groups_they_do_not() -> None:
+    """Items of the group the consumer waits on (a row group's column chunks) may run ahead of
+    it, up to LEAD_BYTES in flight; the twins: items of different groups, or as heavy as the
+    budget, keep workers + 1 in flight."""
+    def furthest_ahead(lead: Callable[[int], parallel.Lead]) -> int:
+        started: list[int] = []
+
+        def items():  # type: ignore[no-untyped-def]
+            for i in range(60):
+                started.append(i)
+                yield i
+
+        ahead = 0
+        for taken, _ in enumerate(parallel.ordered(items(), lambda i: i, 2, lead=lead)):
+            ahead = max(ahead, len(started) - taken)
+        return ahead
+
+    light = parallel.LEAD_BYTES // 8
+    assert furthest_ahead(lambda _: parallel.Lead(0, light)) == 8  # the 8th waits for the 1st
+    assert furthest_ahead(lambda _: parallel.Lead(0, 0)) == 3 + parallel.MAX_LEAD  # a bounded count
+    assert furthest_ahead(lambda i: parallel.Lead(i, light)) == 3  # each its own group
+    assert furthest_ahead(lambda i: parallel.Lead(i // 20, light)) == 8  # groups of 20
+    assert furthest_ahead(lambda _: parallel.Lead(0, parallel.LEAD_BYTES)) == 3  # heavy
 
 
 # --- statistics
