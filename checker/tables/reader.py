@@ -8,7 +8,7 @@ pyarrow is imported inside the functions (start-up stays light).
 `as_text=True` reads every column as text (CSV; JSON Lines through a slower Python reader that
 accepts values of mixed JSON types), for callers that convert values themselves and count the
 ones that do not fit. Parquet streams also expose their row groups (`row_groups()`), with the
-min/max/null-count statistics the writer stored, and read one row group at a time.
+min/max/null-count statistics the writer stored (per page: `page_index`), one group at a time.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from checker.tables.prefetch import prefetch
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from checker.tables.page_index import PageIndexes
     from checker.tables.row_group import GroupColumns
 
 __all__ = ["BATCH_ROWS", "BlockTooSmallError", "ColumnStats", "ColumnTypeError", "MixedTypesError",
@@ -71,6 +72,7 @@ class TableStream:
     _dictionary: Sequence[str] = ()  # Parquet columns read dictionary-encoded
     _readers: dict[tuple[int, tuple[str, ...]], Any] = field(default_factory=dict)  # see group_columns
     _encoded: dict[int, tuple[str, ...]] = field(default_factory=dict)  # row group → its encoded text
+    page_index: PageIndexes | None = None  # a Parquet file's per-page statistics (`page_index.py`)
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Record batches in file order; a fault mid-file is a TableReadError."""
@@ -244,6 +246,8 @@ def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
                   dictionary: Sequence[str]) -> TableStream:
     import pyarrow.parquet as pq
 
+    from checker.tables.page_index import PageIndexes
+
     # pre_buffer off: read column chunks as they are decoded, not whole row groups ahead
     parquet = pq.ParquetFile(path, pre_buffer=False, read_dictionary=list(dictionary) or None)
     names = parquet.schema_arrow.names
@@ -253,7 +257,8 @@ def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
         yield from parquet.iter_batches(batch_size=batch_rows, columns=selected)
 
     return TableStream(path, "parquet", selected if selected is not None else names,
-                       parquet.metadata.num_rows, batches, parquet, list(dictionary))
+                       parquet.metadata.num_rows, batches, parquet, list(dictionary),
+                       page_index=PageIndexes(path, parquet))
 
 
 def _open_jsonl(path: Path, read: TextRead) -> TableStream:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.checks.data import parallel
 from checker.checks.data.columnwise import GroupPlan, Layout, column_parts, fits
+from checker.checks.data.pages import may_prove
 from checker.checks.data.parallel import Asked, Part, ordered
 from checker.checks.data.proof import disjoint, narrowed, still_needed, stores_natively
 from checker.checks.data.rules import RULES, ColumnRules, evaluate
@@ -189,6 +190,7 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
     for group in groups:
         found.row_groups += 1
         asked: Asked = []
+        paged = set()
         for rules in columns:
             needed = still_needed(rules, native[rules.name], group.stats.get(rules.name))
             for rule in rules.applies - needed - {"types"}:  # types: settled by the schema
@@ -196,8 +198,9 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
             if needed:
                 stats = group.stats.get(rules.name) if "ranges" in needed and native[rules.name] else None
                 asked.append((narrowed(rules, stats), needed))
+                paged.update([rules.name] if may_prove(needed, native[rules.name]) else [])
         decode = names if row_counter is not None else [rules.name for rules, _ in asked]
-        plans.append(GroupPlan(group, first_row, asked, decode))
+        plans.append(GroupPlan(group, first_row, asked, decode, frozenset(paged)))
         first_row += group.num_rows
     if row_counter is not None:
         _scan_groups_in_order(stream, plans, found, row_counter, run)

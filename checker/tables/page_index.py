@@ -1,0 +1,217 @@
+"""A Parquet column chunk's page index, as per-page statistics (`PageStats`), where the writer
+wrote one (parquet-mr and Spark do by default, pyarrow with `write_page_index=True`).
+
+pyarrow (26) says only whether a chunk has a ColumnIndex and an OffsetIndex, so they are read
+here: the footer gives each chunk's index offsets (ColumnChunk fields 4-7), the ColumnIndex each
+page's null count, min and max (null_pages, min_values, max_values, null_counts), the OffsetIndex
+each page's first row (PageLocation.first_row_index). The bytes are read through the bounded
+`thrift_compact` reader, with the footer and each index capped in size; anything missing,
+inconsistent or corrupt means no page statistics for that chunk (the row group's statistics
+still apply), never an error. Min and max are decoded only for the types whose order and
+meaning leave no doubt, to what pyarrow's row-group statistics give for them: signed integers,
+floats and doubles, dates, and timestamps in milliseconds or microseconds. Anything else
+(unsigned, decimal, text, nanoseconds, INT96...) keeps its null counts only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import struct
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from checker.tables.reader import ColumnStats
+from checker.tables.thrift_compact import CorruptThrift, Reader, binary, boolean, integer, list_of, struct_of
+
+MAX_FOOTER = 2 * 1024 * 1024  # footer bytes parsed for index offsets (a 100-group file: ~150 KB)
+MAX_INDEX = 4 * 1024 * 1024  # bytes of one chunk's ColumnIndex or OffsetIndex
+_CHUNK = struct_of({1: binary, 4: integer, 5: integer, 6: integer, 7: integer})
+_FOOTER = {4: list_of(struct_of({1: list_of(_CHUNK)}))}  # FileMetaData.row_groups[].columns[]
+_COLUMN_INDEX = {1: list_of(boolean), 2: list_of(binary), 3: list_of(binary), 5: list_of(integer)}
+_OFFSET_INDEX = {1: list_of(struct_of({3: integer}))}  # page_locations[].first_row_index
+_EPOCH = dt.datetime(1970, 1, 1)
+Decode = Callable[[bytes], Any]
+Location = tuple[int, int]  # (offset, length) in the file
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class PageStats:
+    """One column chunk's pages: where each starts (its first row in the row group, ascending
+    from 0) and what its statistics say."""
+
+    starts: tuple[int, ...]
+    rows: int  # the row group's
+    stats: tuple[ColumnStats, ...]
+
+    def spans(self, pages: Sequence[int]) -> list[tuple[int, int]]:
+        """The row spans [start, stop) the ascending `pages` cover, adjacent pages merged."""
+        found: list[tuple[int, int]] = []
+        for page in pages:
+            start = self.starts[page]
+            stop = self.starts[page + 1] if page + 1 < len(self.starts) else self.rows
+            if found and found[-1][1] == start:
+                found[-1] = (found[-1][0], stop)
+            else:
+                found.append((start, stop))
+        return found
+
+
+class PageIndexes:
+    """The page index of one Parquet file (pyarrow ParquetFile `parquet` at `path`), read on
+    request; the footer's index offsets are parsed once, on the first request."""
+
+    def __init__(self, path: Path, parquet: Any) -> None:
+        self._path = path
+        self._parquet = parquet
+        self._locations: list[list[tuple[Location, Location] | None]] | None = None
+        self._lock = threading.Lock()  # the workers ask at once; the footer is parsed once
+
+    def stats(self, group: int, name: str) -> PageStats | None:
+        """Column `name`'s page statistics in row group `group` (None: not usable)."""
+        metadata = self._parquet.metadata
+        column = _column_of(metadata, name)
+        if column is None:
+            return None
+        chunk = metadata.row_group(group).column(column)
+        if not (chunk.has_column_index and chunk.has_offset_index):
+            return None
+        try:
+            located = self._located()[group][column]
+            if located is None:
+                return None
+            return _read(self._path, located, metadata.row_group(group).num_rows,
+                         _decoder(self._parquet.schema.column(column)))
+        except (CorruptThrift, IndexError, OSError, ValueError, OverflowError):
+            return None
+
+    def _located(self) -> list[list[tuple[Location, Location] | None]]:
+        with self._lock:
+            if self._locations is None:
+                try:
+                    self._locations = _footer_locations(self._path)
+                except (CorruptThrift, OSError, ValueError):
+                    self._locations = []
+            return self._locations
+
+
+def _column_of(metadata: Any, name: str) -> int | None:
+    if "." in name or not metadata.num_row_groups:
+        return None
+    group = metadata.row_group(0)
+    found = [j for j in range(group.num_columns) if group.column(j).path_in_schema == name]
+    return found[0] if len(found) == 1 else None
+
+
+def _footer_locations(path: Path) -> list[list[tuple[Location, Location] | None]]:
+    """Per row group, per column: (ColumnIndex, OffsetIndex) locations, None when absent."""
+    with path.open("rb") as file:
+        size = file.seek(0, 2)
+        if size < 12:
+            return []
+        file.seek(size - 8)
+        tail = file.read(8)
+        length = int.from_bytes(tail[:4], "little")
+        if tail[4:] != b"PAR1" or length > min(MAX_FOOTER, size - 12):
+            return []  # encrypted (PARE), corrupt, or too large to parse here
+        file.seek(size - 8 - length)
+        footer = Reader(file.read(length)).struct(_FOOTER)
+    return [[_chunk_locations(chunk, size) for chunk in group.get(1, [])] for group in footer.get(4, [])]
+
+
+def _chunk_locations(chunk: dict[int, Any], size: int) -> tuple[Location, Location] | None:
+    if 1 in chunk:  # the chunk's data sits in another file
+        return None
+    column, offsets = (chunk.get(6), chunk.get(7)), (chunk.get(4), chunk.get(5))
+    if not (_inside(column, size) and _inside(offsets, size)):
+        return None
+    return (column[0], column[1]), (offsets[0], offsets[1])  # type: ignore[return-value]
+
+
+def _inside(location: tuple[int | None, int | None], size: int) -> bool:
+    offset, length = location
+    return (offset is not None and length is not None and 0 <= offset and 0 < length <= MAX_INDEX
+            and offset + length <= size)
+
+
+def _read(path: Path, located: tuple[Location, Location], rows: int, decode: Decode | None
+          ) -> PageStats | None:
+    with path.open("rb") as file:
+        column, offsets = (Reader(_bytes_at(file, at)) for at in located)
+    index = column.struct(_COLUMN_INDEX)
+    pages = [page.get(3) for page in offsets.struct(_OFFSET_INDEX).get(1, [])]
+    null_pages, mins, maxs = index.get(1), index.get(2), index.get(3)
+    counts = index.get(5) or [None] * len(pages)
+    if null_pages is None or mins is None or maxs is None or not _ascending(pages, rows):
+        return None
+    if len({len(pages), len(null_pages), len(mins), len(maxs), len(counts)}) > 1:
+        return None
+    stats = tuple(_page(null, low, high, count, decode)
+                  for null, low, high, count in zip(null_pages, mins, maxs, counts, strict=True))
+    return PageStats(tuple(pages), rows, stats)
+
+
+def _bytes_at(file: Any, location: Location) -> bytes:
+    offset, length = location
+    file.seek(offset)
+    found: bytes = file.read(length)
+    if len(found) != length:
+        raise CorruptThrift("the index lies beyond the file's end")
+    return found
+
+
+def _ascending(starts: list[int | None], rows: int) -> bool:
+    if not starts or starts[0] != 0:
+        return False
+    if any(start is None for start in starts):
+        return False
+    return all(a < b for a, b in zip(starts, [*starts[1:], rows]))  # type: ignore[operator]
+
+
+def _page(null: bool, low: bytes, high: bytes, count: int | None, decode: Decode | None) -> ColumnStats:
+    """One page's statistics; a null page, or a type not decoded, has no min or max."""
+    if count is not None and count < 0:
+        count = None
+    if null or decode is None:
+        return ColumnStats(None, None, count)
+    low_value, high_value = decode(low), decode(high)
+    if low_value is None or high_value is None:
+        return ColumnStats(None, None, count)
+    return ColumnStats(low_value, high_value, count)
+
+
+def _decoder(column: Any) -> Decode | None:
+    """How a page's min and max bytes decode for this Parquet column (pyarrow ColumnSchema);
+    None: not decoded (see the module's docstring)."""
+    logical = json.loads(column.logical_type.to_json())
+    kind, physical = logical.get("Type"), column.physical_type
+    layout = {"INT32": "<i", "INT64": "<q", "FLOAT": "<f", "DOUBLE": "<d"}.get(physical)
+    if layout is None:
+        return None
+    if kind == "None" or (kind == "Int" and logical.get("isSigned") is True):
+        return _unpacker(layout, lambda value: value)
+    if kind == "Date" and physical == "INT32":
+        return _unpacker(layout, lambda days: _EPOCH.date() + dt.timedelta(days=days))
+    scale = {"milliseconds": 1000, "microseconds": 1}.get(logical.get("timeUnit", ""))
+    if kind == "Timestamp" and physical == "INT64" and scale is not None:
+        zone = dt.timezone.utc if logical.get("isAdjustedToUTC") is True else None
+        return _unpacker(layout, lambda n: (_EPOCH + dt.timedelta(microseconds=n * scale)).replace(
+            tzinfo=zone))
+    return None
+
+
+def _unpacker(layout: str, convert: Callable[[Any], Any]) -> Decode:
+    size = struct.calcsize(layout)
+
+    def decode(raw: bytes) -> Any:
+        if len(raw) != size:
+            return None
+        try:
+            return convert(struct.unpack(layout, raw)[0])
+        except (OverflowError, ValueError):
+            return None
+
+    return decode
