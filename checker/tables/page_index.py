@@ -25,7 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from checker.tables.reader import ColumnStats
-from checker.tables.thrift_compact import CorruptThrift, Reader, binary, boolean, integer, list_of, struct_of
+from checker.tables.thrift_compact import (
+    CorruptThriftError,
+    Reader,
+    binary,
+    boolean,
+    integer,
+    list_of,
+    struct_of,
+)
 
 MAX_FOOTER = 2 * 1024 * 1024  # footer bytes parsed for index offsets (a 100-group file: ~150 KB)
 MAX_INDEX = 4 * 1024 * 1024  # bytes of one chunk's ColumnIndex or OffsetIndex
@@ -51,13 +59,16 @@ class PageStats:
         """The row spans [start, stop) the ascending `pages` cover, adjacent pages merged."""
         found: list[tuple[int, int]] = []
         for page in pages:
-            start = self.starts[page]
-            stop = self.starts[page + 1] if page + 1 < len(self.starts) else self.rows
+            start, stop = self.span(page)
             if found and found[-1][1] == start:
                 found[-1] = (found[-1][0], stop)
             else:
                 found.append((start, stop))
         return found
+
+    def span(self, page: int) -> tuple[int, int]:
+        """The rows [start, stop) of one page."""
+        return self.starts[page], self.starts[page + 1] if page + 1 < len(self.starts) else self.rows
 
 
 class PageIndexes:
@@ -70,8 +81,9 @@ class PageIndexes:
         self._locations: list[list[tuple[Location, Location] | None]] | None = None
         self._lock = threading.Lock()  # the workers ask at once; the footer is parsed once
 
-    def stats(self, group: int, name: str) -> PageStats | None:
-        """Column `name`'s page statistics in row group `group` (None: not usable)."""
+    def stats(self, group: int, name: str, whole: ColumnStats | None) -> PageStats | None:
+        """Column `name`'s page statistics in row group `group`, checked against the group's
+        own (`whole`): None when there is no index, it is corrupt, or the two disagree."""
         metadata = self._parquet.metadata
         column = _column_of(metadata, name)
         if column is None:
@@ -83,9 +95,10 @@ class PageIndexes:
             located = self._located()[group][column]
             if located is None:
                 return None
-            return _read(self._path, located, metadata.row_group(group).num_rows,
-                         _decoder(self._parquet.schema.column(column)))
-        except (CorruptThrift, IndexError, OSError, ValueError, OverflowError):
+            pages = _read(self._path, located, metadata.row_group(group).num_rows,
+                          _decoder(self._parquet.schema.column(column)))
+            return None if pages is None else agreed(pages, whole)
+        except (CorruptThriftError, IndexError, OSError, ValueError, OverflowError):
             return None
 
     def _located(self) -> list[list[tuple[Location, Location] | None]]:
@@ -93,9 +106,30 @@ class PageIndexes:
             if self._locations is None:
                 try:
                     self._locations = _footer_locations(self._path)
-                except (CorruptThrift, OSError, ValueError):
+                except (CorruptThriftError, OSError, ValueError):
                     self._locations = []
             return self._locations
+
+
+def agreed(pages: PageStats, whole: ColumnStats | None) -> PageStats | None:
+    """The pages as far as the row group's statistics back them: null counts within each
+    page's rows and adding up to the group's (else no page keeps a null count), each min and
+    max inside the group's (else None: the index is not this chunk's); None without them."""
+    if whole is None:
+        return None
+    counts = [page.null_count for page in pages.stats]
+    if any(count is not None and not 0 <= count <= stop - start
+           for count, (start, stop) in zip(counts, map(pages.span, range(len(counts))), strict=True)):
+        return None
+    if None in counts or sum(counts) != whole.null_count:  # type: ignore[arg-type]
+        stats = tuple(ColumnStats(page.min, page.max, None) for page in pages.stats)
+        pages = PageStats(pages.starts, pages.rows, stats)
+    try:
+        inside = all(page.min is None or whole.min <= page.min <= page.max <= whole.max
+                     for page in pages.stats)
+    except TypeError:  # the group's statistics are not of the decoded kind (or missing)
+        inside = False
+    return pages if inside else None
 
 
 def _column_of(metadata: Any, name: str) -> int | None:
@@ -133,7 +167,7 @@ def _chunk_locations(chunk: dict[int, Any], size: int) -> tuple[Location, Locati
 
 def _inside(location: tuple[int | None, int | None], size: int) -> bool:
     offset, length = location
-    return (offset is not None and length is not None and 0 <= offset and 0 < length <= MAX_INDEX
+    return (offset is not None and length is not None and offset >= 0 and 0 < length <= MAX_INDEX
             and offset + length <= size)
 
 
@@ -159,7 +193,7 @@ def _bytes_at(file: Any, location: Location) -> bytes:
     file.seek(offset)
     found: bytes = file.read(length)
     if len(found) != length:
-        raise CorruptThrift("the index lies beyond the file's end")
+        raise CorruptThriftError("the index lies beyond the file's end")
     return found
 
 
@@ -168,7 +202,7 @@ def _ascending(starts: list[int | None], rows: int) -> bool:
         return False
     if any(start is None for start in starts):
         return False
-    return all(a < b for a, b in zip(starts, [*starts[1:], rows]))  # type: ignore[operator]
+    return all(a < b for a, b in zip(starts, [*starts[1:], rows], strict=True))  # type: ignore[operator]
 
 
 def _page(null: bool, low: bytes, high: bytes, count: int | None, decode: Decode | None) -> ColumnStats:

@@ -5,7 +5,7 @@ varint is at most 10 bytes, every length and count is checked against the bytes 
 element takes at least one byte), nesting is at most MAX_DEPTH deep, and at most `budget`
 values are kept. A struct is read field by field: the fields the caller names are read with
 the reader it gives (`integer`, `binary`, `boolean`, `list_of`, `struct_of`), every other field
-is skipped. Anything that does not fit is a `CorruptThrift`, which callers turn into "no index".
+is skipped. Anything that does not fit is a `CorruptThriftError`, which callers turn into "no index".
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ _FIXED = {_BYTE: 1, _DOUBLE: 8}
 Read = Callable[["Reader", int], Any]  # reads one value of the wire type given
 
 
-class CorruptThrift(ValueError):
+class CorruptThriftError(ValueError):
     """The bytes are not the compact-protocol value expected."""
 
 
@@ -38,14 +38,14 @@ class Reader:
 
     def byte(self) -> int:
         if self._at >= len(self._data):
-            raise CorruptThrift("truncated")
+            raise CorruptThriftError("truncated")
         value = self._data[self._at]
         self._at += 1
         return value
 
     def take(self, size: int) -> bytes:
         if size < 0 or size > len(self._data) - self._at:
-            raise CorruptThrift("a length beyond the bytes left")
+            raise CorruptThriftError("a length beyond the bytes left")
         value = bytes(self._data[self._at:self._at + size])
         self._at += size
         return value
@@ -57,7 +57,7 @@ class Reader:
             value |= (part & 0x7F) << shift
             if not part & 0x80:
                 return value
-        raise CorruptThrift("a varint longer than 10 bytes")
+        raise CorruptThriftError("a varint longer than 10 bytes")
 
     def zigzag(self) -> int:
         value = self.varint()
@@ -67,13 +67,13 @@ class Reader:
         """A size or count: each element takes at least one byte."""
         found = self.varint()
         if found > len(self._data) - self._at:
-            raise CorruptThrift("a count beyond the bytes left")
+            raise CorruptThriftError("a count beyond the bytes left")
         return found
 
     def keep(self, values: int = 1) -> None:
         self._budget -= values
         if self._budget < 0:
-            raise CorruptThrift("more values than the reader keeps")
+            raise CorruptThriftError("more values than the reader keeps")
 
     def struct(self, fields: Mapping[int, Read]) -> dict[int, Any]:
         """The struct's `fields` that are present, each read by its reader; the rest skipped."""
@@ -98,7 +98,7 @@ class Reader:
         if size == 15:
             size = self.count()
         elif size > len(self._data) - self._at:
-            raise CorruptThrift("a count beyond the bytes left")
+            raise CorruptThriftError("a count beyond the bytes left")
         return header & 0x0F, size
 
     def skip(self, wire: int) -> None:
@@ -117,7 +117,7 @@ class Reader:
         elif wire == _STRUCT:
             self.struct({})
         else:
-            raise CorruptThrift(f"unknown wire type {wire}")
+            raise CorruptThriftError(f"unknown wire type {wire}")
 
     def _skip_list(self) -> None:
         element, size = self.list_header()
@@ -146,7 +146,7 @@ class Reader:
     def enter(self) -> None:
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise CorruptThrift("nested too deep")
+            raise CorruptThriftError("nested too deep")
 
     def leave(self) -> None:
         self._depth -= 1
@@ -154,7 +154,7 @@ class Reader:
 
 def _field_id(value: int) -> int:
     if not 0 <= value <= 0x7FFF:
-        raise CorruptThrift("a field id out of range")
+        raise CorruptThriftError("a field id out of range")
     return value
 
 
@@ -162,27 +162,27 @@ def integer(reader: Reader, wire: int) -> int:
     if wire == _BYTE:
         return packing.unpack("<b", reader.take(1))[0]  # type: ignore[no-any-return]
     if wire not in _INTEGERS:
-        raise CorruptThrift("an integer expected")
+        raise CorruptThriftError("an integer expected")
     return reader.zigzag()
 
 
 def binary(reader: Reader, wire: int) -> bytes:
     if wire != _BINARY:
-        raise CorruptThrift("binary expected")
+        raise CorruptThriftError("binary expected")
     return reader.take(reader.count())
 
 
 def boolean(reader: Reader, wire: int) -> bool:
     """A bool element of a list (its own byte: 1 true, anything else false)."""
     if wire not in (_TRUE, _FALSE):
-        raise CorruptThrift("a bool expected")
+        raise CorruptThriftError("a bool expected")
     return reader.byte() == _TRUE
 
 
 def list_of(element: Read) -> Read:
     def read(reader: Reader, wire: int) -> list[Any]:
         if wire not in (_LIST, _SET):
-            raise CorruptThrift("a list expected")
+            raise CorruptThriftError("a list expected")
         kind, size = reader.list_header()
         reader.keep(size)
         reader.enter()
@@ -196,7 +196,7 @@ def list_of(element: Read) -> Read:
 def struct_of(fields: Mapping[int, Read]) -> Read:
     def read(reader: Reader, wire: int) -> dict[int, Any]:
         if wire != _STRUCT:
-            raise CorruptThrift("a struct expected")
+            raise CorruptThriftError("a struct expected")
         return reader.struct(fields)
 
     return read

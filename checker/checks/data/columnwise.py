@@ -118,7 +118,7 @@ def _pages(task: _Task) -> PageStats | None:
     index = task.stream.page_index
     if task.rules.name not in task.plan.paged or index is None:
         return None
-    return index.stats(task.plan.group.index, task.rules.name)
+    return index.stats(task.plan.group.index, task.rules.name, task.plan.group.stats.get(task.rules.name))
 
 
 def _pick(task: _Task, settled: Duplicates | None) -> Picked | None:
