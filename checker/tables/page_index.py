@@ -42,7 +42,7 @@ _FOOTER = {4: list_of(struct_of({1: list_of(_CHUNK)}))}  # FileMetaData.row_grou
 _COLUMN_INDEX = {1: list_of(boolean), 2: list_of(binary), 3: list_of(binary), 5: list_of(integer)}
 _OFFSET_INDEX = {1: list_of(struct_of({3: integer}))}  # page_locations[].first_row_index
 _EPOCH = dt.datetime(1970, 1, 1)
-Decode = Callable[[bytes], Any]
+Decode = Callable[[list[bytes]], list[Any]]  # a list of min (or max) values, decoded
 Location = tuple[int, int]  # (offset, length) in the file
 
 
@@ -79,27 +79,35 @@ class PageIndexes:
         self._path = path
         self._parquet = parquet
         self._locations: list[list[tuple[Location, Location] | None]] | None = None
+        self._columns: dict[str, tuple[int, Decode | None] | None] = {}  # name → (position, decoder)
         self._lock = threading.Lock()  # the workers ask at once; the footer is parsed once
 
     def stats(self, group: int, name: str, whole: ColumnStats | None) -> PageStats | None:
         """Column `name`'s page statistics in row group `group`, checked against the group's
         own (`whole`): None when there is no index, it is corrupt, or the two disagree."""
-        metadata = self._parquet.metadata
-        column = _column_of(metadata, name)
-        if column is None:
+        found = self._column(name)
+        if found is None:
             return None
-        chunk = metadata.row_group(group).column(column)
+        column, decode = found
+        metadata = self._parquet.metadata.row_group(group)
+        chunk = metadata.column(column)
         if not (chunk.has_column_index and chunk.has_offset_index):
             return None
         try:
             located = self._located()[group][column]
             if located is None:
                 return None
-            pages = _read(self._path, located, metadata.row_group(group).num_rows,
-                          _decoder(self._parquet.schema.column(column)))
+            pages = _read(self._path, located, metadata.num_rows, decode)
             return None if pages is None else agreed(pages, whole)
         except (CorruptThriftError, IndexError, OSError, ValueError, OverflowError):
             return None
+
+    def _column(self, name: str) -> tuple[int, Decode | None] | None:
+        if name not in self._columns:
+            column = _column_of(self._parquet.metadata, name)
+            decode = None if column is None else _decoder(self._parquet.schema.column(column))
+            self._columns[name] = None if column is None else (column, decode)
+        return self._columns[name]
 
     def _located(self) -> list[list[tuple[Location, Location] | None]]:
         with self._lock:
@@ -175,16 +183,17 @@ def _read(path: Path, located: tuple[Location, Location], rows: int, decode: Dec
           ) -> PageStats | None:
     with path.open("rb") as file:
         column, offsets = (Reader(_bytes_at(file, at)) for at in located)
-    index = column.struct(_COLUMN_INDEX)
-    pages = [page.get(3) for page in offsets.struct(_OFFSET_INDEX).get(1, [])]
+    index = column.struct(_COLUMN_INDEX, early=True)
+    pages = [page.get(3) for page in offsets.struct(_OFFSET_INDEX, early=True).get(1, [])]
     null_pages, mins, maxs = index.get(1), index.get(2), index.get(3)
     counts = index.get(5) or [None] * len(pages)
     if null_pages is None or mins is None or maxs is None or not _ascending(pages, rows):
         return None
     if len({len(pages), len(null_pages), len(mins), len(maxs), len(counts)}) > 1:
         return None
-    stats = tuple(_page(null, low, high, count, decode)
-                  for null, low, high, count in zip(null_pages, mins, maxs, counts, strict=True))
+    lows, highs = (decode(mins), decode(maxs)) if decode is not None else ([None] * len(mins),) * 2
+    stats = tuple(_page(null, low, high, count)
+                  for null, low, high, count in zip(null_pages, lows, highs, counts, strict=True))
     return PageStats(tuple(pages), rows, stats)
 
 
@@ -205,16 +214,13 @@ def _ascending(starts: list[int | None], rows: int) -> bool:
     return all(a < b for a, b in zip(starts, [*starts[1:], rows], strict=True))  # type: ignore[operator]
 
 
-def _page(null: bool, low: bytes, high: bytes, count: int | None, decode: Decode | None) -> ColumnStats:
+def _page(null: bool, low: Any, high: Any, count: int | None) -> ColumnStats:
     """One page's statistics; a null page, or a type not decoded, has no min or max."""
     if count is not None and count < 0:
         count = None
-    if null or decode is None:
+    if null or low is None or high is None:
         return ColumnStats(None, None, count)
-    low_value, high_value = decode(low), decode(high)
-    if low_value is None or high_value is None:
-        return ColumnStats(None, None, count)
-    return ColumnStats(low_value, high_value, count)
+    return ColumnStats(low, high, count)
 
 
 def _decoder(column: Any) -> Decode | None:
@@ -226,7 +232,7 @@ def _decoder(column: Any) -> Decode | None:
     if layout is None:
         return None
     if kind == "None" or (kind == "Int" and logical.get("isSigned") is True):
-        return _unpacker(layout, lambda value: value)
+        return _unpacker(layout)
     if kind == "Date" and physical == "INT32":
         return _unpacker(layout, lambda days: _EPOCH.date() + dt.timedelta(days=days))
     scale = {"milliseconds": 1000, "microseconds": 1}.get(logical.get("timeUnit", ""))
@@ -237,15 +243,25 @@ def _decoder(column: Any) -> Decode | None:
     return None
 
 
-def _unpacker(layout: str, convert: Callable[[Any], Any]) -> Decode:
-    size = struct.calcsize(layout)
+def _unpacker(layout: str, convert: Callable[[Any], Any] | None = None) -> Decode:
+    """Decodes a list of min (or max) values, all at once where each has the layout's size;
+    a value of another size, or one `convert` refuses, is None."""
+    single = struct.Struct(layout)
 
-    def decode(raw: bytes) -> Any:
-        if len(raw) != size:
-            return None
-        try:
-            return convert(struct.unpack(layout, raw)[0])
-        except (OverflowError, ValueError):
-            return None
+    def decode(raws: list[bytes]) -> list[Any]:
+        if all(len(raw) == single.size for raw in raws):
+            values: list[Any] = list(struct.unpack(f"{layout[0]}{len(raws)}{layout[1]}", b"".join(raws)))
+        else:
+            values = [single.unpack(raw)[0] if len(raw) == single.size else None for raw in raws]
+        if convert is None:
+            return values
+        return [None if value is None else _converted(convert, value) for value in values]
 
     return decode
+
+
+def _converted(convert: Callable[[Any], Any], value: Any) -> Any:
+    try:
+        return convert(value)
+    except (OverflowError, ValueError):
+        return None

@@ -10,14 +10,17 @@ is skipped. Anything that does not fit is a `CorruptThriftError`, which callers 
 
 from __future__ import annotations
 
+import re
 import struct as packing
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 MAX_DEPTH = 32
 _STOP, _TRUE, _FALSE, _BYTE, _I16, _I32, _I64, _DOUBLE, _BINARY = range(9)
 _LIST, _SET, _MAP, _STRUCT = 9, 10, 11, 12
 _INTEGERS = (_BYTE, _I16, _I32, _I64)
+_VARINTS = (_I16, _I32, _I64)
 _FIXED = {_BYTE: 1, _DOUBLE: 8}
 
 Read = Callable[["Reader", int], Any]  # reads one value of the wire type given
@@ -31,33 +34,28 @@ class Reader:
     """Compact-protocol values from `data`, keeping at most `budget` of them."""
 
     def __init__(self, data: bytes, *, budget: int = 1_000_000) -> None:
-        self._data = memoryview(data)
-        self._at = 0
+        self.data = bytes(data)
+        self.at = 0  # the next byte read
         self._depth = 0
         self._budget = budget
 
     def byte(self) -> int:
-        if self._at >= len(self._data):
+        if self.at >= len(self.data):
             raise CorruptThriftError("truncated")
-        value = self._data[self._at]
-        self._at += 1
+        value = self.data[self.at]
+        self.at += 1
         return value
 
     def take(self, size: int) -> bytes:
-        if size < 0 or size > len(self._data) - self._at:
+        at = self.at
+        if size < 0 or size > len(self.data) - at:
             raise CorruptThriftError("a length beyond the bytes left")
-        value = bytes(self._data[self._at:self._at + size])
-        self._at += size
-        return value
+        self.at = at + size
+        return self.data[at:at + size]
 
     def varint(self) -> int:
-        value = 0
-        for shift in range(0, 70, 7):
-            part = self.byte()
-            value |= (part & 0x7F) << shift
-            if not part & 0x80:
-                return value
-        raise CorruptThriftError("a varint longer than 10 bytes")
+        value, self.at = _varint(self.data, self.at)
+        return value
 
     def zigzag(self) -> int:
         value = self.varint()
@@ -66,7 +64,7 @@ class Reader:
     def count(self) -> int:
         """A size or count: each element takes at least one byte."""
         found = self.varint()
-        if found > len(self._data) - self._at:
+        if found > len(self.data) - self.at:
             raise CorruptThriftError("a count beyond the bytes left")
         return found
 
@@ -75,8 +73,10 @@ class Reader:
         if self._budget < 0:
             raise CorruptThriftError("more values than the reader keeps")
 
-    def struct(self, fields: Mapping[int, Read]) -> dict[int, Any]:
-        """The struct's `fields` that are present, each read by its reader; the rest skipped."""
+    def struct(self, fields: Mapping[int, Read], *, early: bool = False) -> dict[int, Any]:
+        """The struct's `fields` that are present, each read by its reader; the rest skipped
+        (`early`: the bytes after the last field asked for are left unread, for a struct read
+        last)."""
         found: dict[int, Any] = {}
         self.enter()
         last = 0
@@ -84,10 +84,14 @@ class Reader:
             wire, delta = header & 0x0F, header >> 4
             last = last + delta if delta else _field_id(self.zigzag())
             read = fields.get(last)
-            if read is None:
-                self.skip(wire)
-            else:
+            if read is not None:
                 found[last] = read(self, wire)
+                if early and len(found) == len(fields):
+                    break
+            elif wire in _VARINTS:
+                self.at = _varint(self.data, self.at)[1]
+            else:
+                self.skip(wire)
         self.leave()
         return found
 
@@ -97,7 +101,7 @@ class Reader:
         size = header >> 4
         if size == 15:
             size = self.count()
-        elif size > len(self._data) - self._at:
+        elif size > len(self.data) - self.at:
             raise CorruptThriftError("a count beyond the bytes left")
         return header & 0x0F, size
 
@@ -106,7 +110,7 @@ class Reader:
             return
         if wire in _FIXED:
             self.take(_FIXED[wire])
-        elif wire in (_I16, _I32, _I64):
+        elif wire in _VARINTS:
             self.varint()
         elif wire == _BINARY:
             self.take(self.count())
@@ -121,6 +125,10 @@ class Reader:
 
     def _skip_list(self) -> None:
         element, size = self.list_header()
+        if element in _VARINTS:  # level histograms, byte counts: long lists of integers
+            for _ in range(size):
+                self.at = _varint(self.data, self.at)[1]
+            return
         self.enter()
         for _ in range(size):
             self._skip_element(element)
@@ -152,6 +160,20 @@ class Reader:
         self._depth -= 1
 
 
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """The varint at `at` and where it ends (at most 10 bytes)."""
+    end = min(at + 10, len(data))
+    value = shift = 0
+    while at < end:
+        part = data[at]
+        at += 1
+        if part < 0x80:
+            return value | part << shift, at
+        value |= (part & 0x7F) << shift
+        shift += 7
+    raise CorruptThriftError("a varint truncated or longer than 10 bytes")
+
+
 def _field_id(value: int) -> int:
     if not 0 <= value <= 0x7FFF:
         raise CorruptThriftError("a field id out of range")
@@ -180,11 +202,17 @@ def boolean(reader: Reader, wire: int) -> bool:
 
 
 def list_of(element: Read) -> Read:
+    bulk = _BULK.get(element)
+    if isinstance(element, struct_of) and element.integers:
+        bulk = partial(_integer_structs, wanted=frozenset(element.fields))
+
     def read(reader: Reader, wire: int) -> list[Any]:
         if wire not in (_LIST, _SET):
             raise CorruptThriftError("a list expected")
         kind, size = reader.list_header()
         reader.keep(size)
+        if bulk is not None:
+            return bulk(reader, kind, size)
         reader.enter()
         found = [element(reader, kind) for _ in range(size)]
         reader.leave()
@@ -193,10 +221,97 @@ def list_of(element: Read) -> Read:
     return read
 
 
-def struct_of(fields: Mapping[int, Read]) -> Read:
-    def read(reader: Reader, wire: int) -> dict[int, Any]:
+class struct_of:  # a lower-case name: read like the other value readers
+    """Reads a struct's `fields` (a list of structs of integers only, such as page locations,
+    is read in one loop: `_integer_structs`)."""
+
+    def __init__(self, fields: Mapping[int, Read]) -> None:
+        self.fields = fields
+        self.integers = all(read is integer for read in fields.values())
+
+    def __call__(self, reader: Reader, wire: int) -> dict[int, Any]:
         if wire != _STRUCT:
             raise CorruptThriftError("a struct expected")
-        return reader.struct(fields)
+        return reader.struct(self.fields)
 
-    return read
+
+def _booleans(reader: Reader, kind: int, size: int) -> list[bool]:
+    if kind not in (_TRUE, _FALSE):
+        raise CorruptThriftError("bools expected")
+    return [value == _TRUE for value in reader.take(size)]
+
+
+def _binaries(reader: Reader, kind: int, size: int) -> list[bytes]:
+    if kind != _BINARY:
+        raise CorruptThriftError("binaries expected")
+    data, at, found = reader.data, reader.at, []
+    for _ in range(size):
+        length = data[at] if at < len(data) else 0x80
+        if length < 0x80:  # most lengths are one byte
+            at += 1
+        else:
+            length, at = _varint(data, at)
+        if length > len(data) - at:
+            raise CorruptThriftError("a length beyond the bytes left")
+        found.append(data[at:at + length])
+        at += length
+    reader.at = at
+    return found
+
+
+def _integers(reader: Reader, kind: int, size: int) -> list[int]:
+    if kind == _BYTE:
+        return list(packing.unpack(f"<{size}b", reader.take(size)))
+    if kind not in _INTEGERS:
+        raise CorruptThriftError("integers expected")
+    data, at, found = reader.data, reader.at, []
+    for _ in range(size):
+        value = data[at] if at < len(data) else 0x80
+        if value < 0x80:  # most counts are one byte
+            at += 1
+        else:
+            value, at = _varint(data, at)
+        found.append((value >> 1) ^ -(value & 1))
+    reader.at = at
+    return found
+
+
+def _integer_structs(reader: Reader, kind: int, size: int, wanted: frozenset[int]) -> list[dict[int, int]]:
+    """A list of structs whose fields asked for are integers, in one loop; a struct of integer
+    fields 1, 2, 3 (a page location as writers write it) is matched whole."""
+    if kind != _STRUCT:
+        raise CorruptThriftError("structs expected")
+    data, found = reader.data, []
+    reader.enter()
+    for _ in range(size):
+        matched = _THREE_INTEGERS.match(data, reader.at)
+        if matched is not None:
+            reader.at = matched.end()
+            found.append({field: _zigzag_of(matched.group(field)) for field in wanted if field <= 3})
+            continue
+        item, last = {}, 0
+        while (header := reader.byte()) & 0x0F != _STOP:
+            wire, delta = header & 0x0F, header >> 4
+            last = last + delta if delta else _field_id(reader.zigzag())
+            if last in wanted:
+                item[last] = integer(reader, wire)
+            else:
+                reader.skip(wire)
+        found.append(item)
+    reader.leave()
+    return found
+
+
+_VARINT = rb"([\x80-\xff]{0,9}[\x00-\x7f])"
+# fields 1, 2 and 3, each an i16, i32 or i64 (wire types 4-6, field deltas of 1), then STOP
+_THREE_INTEGERS = re.compile(rb"[\x14-\x16]" + _VARINT + rb"[\x14-\x16]" + _VARINT + rb"[\x14-\x16]" + _VARINT
+                             + rb"\x00", re.DOTALL)
+
+
+def _zigzag_of(raw: bytes) -> int:
+    value, _ = _varint(raw, 0)
+    return (value >> 1) ^ -(value & 1)
+
+
+_BULK: dict[Read, Callable[[Reader, int, int], list[Any]]] = {
+    boolean: _booleans, binary: _binaries, integer: _integers}

@@ -180,7 +180,8 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
                      row_counter: RowCounter | None, run: _Run) -> None:
     schema = stream.parquet_schema
     assert schema is not None
-    native = {c.name: stores_natively(schema.field(c.name).type, c.column.type) for c in columns}
+    types = {c.name: schema.field(c.name).type for c in columns}
+    native = {c.name: stores_natively(types[c.name], c.column.type) for c in columns}
     names = [c.name for c in columns]
     groups = stream.row_groups()
     run = replace(run, separate=tuple(n for n in found.uniques if native[n] and disjoint(groups, n)),
@@ -198,7 +199,8 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
             if needed:
                 stats = group.stats.get(rules.name) if "ranges" in needed and native[rules.name] else None
                 asked.append((narrowed(rules, stats), needed))
-                paged.update([rules.name] if may_prove(needed, native[rules.name]) else [])
+                if may_prove(rules, needed, native[rules.name], types[rules.name]):
+                    paged.add(rules.name)
         decode = names if row_counter is not None else [rules.name for rules, _ in asked]
         plans.append(GroupPlan(group, first_row, asked, decode, frozenset(paged)))
         first_row += group.num_rows
