@@ -162,6 +162,8 @@ class Reader:
 
 def _varint(data: bytes, at: int) -> tuple[int, int]:
     """The varint at `at` and where it ends (at most 10 bytes)."""
+    if at < len(data) and data[at] < 0x80:  # most lengths and counts take one byte
+        return data[at], at + 1
     end = min(at + 10, len(data))
     value = shift = 0
     while at < end:
@@ -246,11 +248,7 @@ def _binaries(reader: Reader, kind: int, size: int) -> list[bytes]:
         raise CorruptThriftError("binaries expected")
     data, at, found = reader.data, reader.at, []
     for _ in range(size):
-        length = data[at] if at < len(data) else 0x80
-        if length < 0x80:  # most lengths are one byte
-            at += 1
-        else:
-            length, at = _varint(data, at)
+        length, at = _varint(data, at)
         if length > len(data) - at:
             raise CorruptThriftError("a length beyond the bytes left")
         found.append(data[at:at + length])
@@ -266,11 +264,7 @@ def _integers(reader: Reader, kind: int, size: int) -> list[int]:
         raise CorruptThriftError("integers expected")
     data, at, found = reader.data, reader.at, []
     for _ in range(size):
-        value = data[at] if at < len(data) else 0x80
-        if value < 0x80:  # most counts are one byte
-            at += 1
-        else:
-            value, at = _varint(data, at)
+        value, at = _varint(data, at)
         found.append((value >> 1) ^ -(value & 1))
     reader.at = at
     return found

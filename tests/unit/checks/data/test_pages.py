@@ -212,3 +212,22 @@ def test_the_same_answer_with_and_without_the_index(
                                         nullable=nullable))]
     with_index, without = _scan(path, columns=columns), _scan(path, index=False, columns=columns)
     assert repr(_summary(with_index)) == repr(_summary(without))  # repr: NaN equals NaN
+
+
+def test_the_index_is_read_only_where_a_rule_could_use_it(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row groups their statistics prove, and int64 / float64 columns, never read it."""
+    from checker.tables.page_index import PageIndexes
+
+    asked: list[str] = []
+    stats = PageIndexes.stats
+
+    def counted(self: PageIndexes, group: int, name: str, whole: Any) -> Any:
+        asked.append(name)
+        return stats(self, group, name, whole)
+
+    monkeypatch.setattr(PageIndexes, "stats", counted)
+    _scan(_write(tmp_path / "clean.parquet", _table()))  # every group proven by its statistics
+    assert asked == []
+    _scan(_write(tmp_path / "dirty.parquet", _table(null_at=[5], low_at=[9])))
+    assert set(asked) == {"n", "at"}  # not w (int64) nor x (a float checked for NaN)
