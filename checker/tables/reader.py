@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +73,6 @@ class TableStream:
     _dictionary: Sequence[str] = ()  # Parquet columns read dictionary-encoded
     _readers: dict[tuple[int, tuple[str, ...]], Any] = field(default_factory=dict)  # see group_columns
     _encoded: dict[int, tuple[str, ...]] = field(default_factory=dict)  # row group → its encoded text
-    page_index: PageIndexes | None = None  # a Parquet file's per-page statistics (`page_index.py`)
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Record batches in file order; a fault mid-file is a TableReadError."""
@@ -114,8 +114,7 @@ class TableStream:
         yield from _guarded(read, ahead=False)
 
     def group_columns(self, index: int) -> GroupColumns:
-        """One Parquet row group, decoded a whole column chunk at a time on the calling thread
-        (see `row_group.py`)."""
+        """One Parquet row group, a whole column chunk at a time on the calling thread (`row_group.py`)."""
         import threading
 
         import pyarrow.parquet as pq
@@ -131,6 +130,12 @@ class TableStream:
             self._readers[key] = pq.ParquetFile(self.path, metadata=metadata, pre_buffer=False,
                                                 read_dictionary=list(text) or None)
         return GroupColumns(self._readers[key], index)
+
+    @cached_property
+    def page_index(self) -> PageIndexes | None:
+        """A Parquet file's per-page statistics (`page_index.py`), imported when first asked."""
+        from checker.tables.page_index import PageIndexes
+        return None if self._parquet is None else PageIndexes(self.path, self._parquet)
 
     def column_bytes(self, index: int) -> dict[str, int]:
         """About what each column of one Parquet row group takes decoded."""
@@ -246,8 +251,6 @@ def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
                   dictionary: Sequence[str]) -> TableStream:
     import pyarrow.parquet as pq
 
-    from checker.tables.page_index import PageIndexes
-
     # pre_buffer off: read column chunks as they are decoded, not whole row groups ahead
     parquet = pq.ParquetFile(path, pre_buffer=False, read_dictionary=list(dictionary) or None)
     names = parquet.schema_arrow.names
@@ -257,8 +260,7 @@ def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
         yield from parquet.iter_batches(batch_size=batch_rows, columns=selected)
 
     return TableStream(path, "parquet", selected if selected is not None else names,
-                       parquet.metadata.num_rows, batches, parquet, list(dictionary),
-                       page_index=PageIndexes(path, parquet))
+                       parquet.metadata.num_rows, batches, parquet, list(dictionary))
 
 
 def _open_jsonl(path: Path, read: TextRead) -> TableStream:
