@@ -36,7 +36,10 @@ from checker.tables.thrift_compact import (
 )
 
 MAX_FOOTER = 2 * 1024 * 1024  # footer bytes parsed for index offsets (a 100-group file: ~150 KB)
-MAX_INDEX = 4 * 1024 * 1024  # bytes of one chunk's ColumnIndex or OffsetIndex
+MAX_INDEX = 256 * 1024  # bytes of one chunk's ColumnIndex or OffsetIndex (50 pages: ~2 KB)
+# index bytes parsed per file: parsing in Python costs ~100x decoding a byte of data, so a file
+# made mostly of index costs at most about what decoding the rest of it does
+BUDGET_BYTES, BUDGET_SHARE = 1024 * 1024, 64
 _CHUNK = struct_of({1: binary, 4: integer, 5: integer, 6: integer, 7: integer})
 _FOOTER = {4: list_of(struct_of({1: list_of(_CHUNK)}))}  # FileMetaData.row_groups[].columns[]
 _COLUMN_INDEX = {1: list_of(boolean), 2: list_of(binary), 3: list_of(binary), 5: list_of(integer)}
@@ -81,6 +84,10 @@ class PageIndexes:
         self._locations: list[list[tuple[Location, Location] | None]] | None = None
         self._columns: dict[str, tuple[int, Decode | None] | None] = {}  # name → (position, decoder)
         self._lock = threading.Lock()  # the workers ask at once; the footer is parsed once
+        try:
+            self._budget = BUDGET_BYTES + path.stat().st_size // BUDGET_SHARE
+        except OSError:
+            self._budget = 0
 
     def stats(self, group: int, name: str, whole: ColumnStats | None) -> PageStats | None:
         """Column `name`'s page statistics in row group `group`, checked against the group's
@@ -95,7 +102,7 @@ class PageIndexes:
             return None
         try:
             located = self._located()[group][column]
-            if located is None:
+            if located is None or not self._charge(sum(length for _, length in located)):
                 return None
             pages = _read(self._path, located, metadata.num_rows, decode)
             return None if pages is None else agreed(pages, whole)
@@ -108,6 +115,12 @@ class PageIndexes:
             decode = None if column is None else _decoder(self._parquet.schema.column(column))
             self._columns[name] = None if column is None else (column, decode)
         return self._columns[name]
+
+    def _charge(self, size: int) -> bool:
+        """Whether `size` more index bytes stay within the file's budget (then spent)."""
+        with self._lock:
+            self._budget -= size
+            return self._budget >= 0
 
     def _located(self) -> list[list[tuple[Location, Location] | None]]:
         with self._lock:

@@ -187,3 +187,14 @@ def test_a_damaged_footer_never_escapes(tmp_path: Path) -> None:
         bad.write_bytes(bytes(mutated[: len(data)]))
         outcomes.add(PageIndexes(bad, parquet).stats(0, "v", whole) is None)
     assert outcomes == {True, False}  # some damage lands in fields not read
+
+
+def test_a_file_parses_at_most_its_budget_of_index_bytes(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.tables import page_index
+
+    path = _write(tmp_path / "t.parquet", pa.table({"v": np.arange(ROWS)}))
+    assert _all_pages(path) != [None, None]
+    monkeypatch.setattr(page_index, "BUDGET_BYTES", 0)
+    monkeypatch.setattr(page_index, "BUDGET_SHARE", 10**9)
+    assert _all_pages(path) == [None, None]
