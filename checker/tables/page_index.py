@@ -25,15 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from checker.tables.reader import ColumnStats
-from checker.tables.thrift_compact import (
-    CorruptThriftError,
-    Reader,
-    binary,
-    boolean,
-    integer,
-    list_of,
-    struct_of,
-)
+from checker.tables.thrift_compact import CorruptThriftError, Reader
+from checker.tables.thrift_values import binary, boolean, integer, list_of, struct_of
 
 MAX_FOOTER = 2 * 1024 * 1024  # footer bytes parsed for index offsets (a 100-group file: ~150 KB)
 MAX_INDEX = 256 * 1024  # bytes of one chunk's ColumnIndex or OffsetIndex (50 pages: ~2 KB)

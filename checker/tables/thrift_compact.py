@@ -4,23 +4,19 @@ These bytes come from files a pull request controls, so nothing here trusts them
 varint is at most 10 bytes, every length and count is checked against the bytes left (each
 element takes at least one byte), nesting is at most MAX_DEPTH deep, and at most `budget`
 values are kept. A struct is read field by field: the fields the caller names are read with
-the reader it gives (`integer`, `binary`, `boolean`, `list_of`, `struct_of`), every other field
-is skipped. Anything that does not fit is a `CorruptThriftError`, which callers turn into "no index".
+the reader it gives (`thrift_values.py`), every other field is skipped. Anything that does not
+fit is a `CorruptThriftError`, which callers turn into "no index".
 """
 
 from __future__ import annotations
 
-import re
-import struct as packing
 from collections.abc import Callable, Mapping
-from functools import partial
 from typing import Any
 
 MAX_DEPTH = 32
 _STOP, _TRUE, _FALSE, _BYTE, _I16, _I32, _I64, _DOUBLE, _BINARY = range(9)
 _LIST, _SET, _MAP, _STRUCT = 9, 10, 11, 12
-_INTEGERS = (_BYTE, _I16, _I32, _I64)
-_VARINTS = (_I16, _I32, _I64)
+VARINTS = (_I16, _I32, _I64)
 _FIXED = {_BYTE: 1, _DOUBLE: 8}
 
 Read = Callable[["Reader", int], Any]  # reads one value of the wire type given
@@ -54,7 +50,7 @@ class Reader:
         return self.data[at:at + size]
 
     def varint(self) -> int:
-        value, self.at = _varint(self.data, self.at)
+        value, self.at = varint_at(self.data, self.at)
         return value
 
     def zigzag(self) -> int:
@@ -82,14 +78,14 @@ class Reader:
         last = 0
         while (header := self.byte()) & 0x0F != _STOP:
             wire, delta = header & 0x0F, header >> 4
-            last = last + delta if delta else _field_id(self.zigzag())
+            last = last + delta if delta else field_id(self.zigzag())
             read = fields.get(last)
             if read is not None:
                 found[last] = read(self, wire)
                 if early and len(found) == len(fields):
                     break
-            elif wire in _VARINTS:
-                self.at = _varint(self.data, self.at)[1]
+            elif wire in VARINTS:
+                self.at = varint_at(self.data, self.at)[1]
             else:
                 self.skip(wire)
         self.leave()
@@ -110,7 +106,7 @@ class Reader:
             return
         if wire in _FIXED:
             self.take(_FIXED[wire])
-        elif wire in _VARINTS:
+        elif wire in VARINTS:
             self.varint()
         elif wire == _BINARY:
             self.take(self.count())
@@ -125,9 +121,9 @@ class Reader:
 
     def _skip_list(self) -> None:
         element, size = self.list_header()
-        if element in _VARINTS:  # level histograms, byte counts: long lists of integers
+        if element in VARINTS:  # level histograms, byte counts: long lists of integers
             for _ in range(size):
-                self.at = _varint(self.data, self.at)[1]
+                self.at = varint_at(self.data, self.at)[1]
             return
         self.enter()
         for _ in range(size):
@@ -160,7 +156,7 @@ class Reader:
         self._depth -= 1
 
 
-def _varint(data: bytes, at: int) -> tuple[int, int]:
+def varint_at(data: bytes, at: int) -> tuple[int, int]:
     """The varint at `at` and where it ends (at most 10 bytes)."""
     if at < len(data) and data[at] < 0x80:  # most lengths and counts take one byte
         return data[at], at + 1
@@ -176,136 +172,7 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
     raise CorruptThriftError("a varint truncated or longer than 10 bytes")
 
 
-def _field_id(value: int) -> int:
+def field_id(value: int) -> int:
     if not 0 <= value <= 0x7FFF:
         raise CorruptThriftError("a field id out of range")
     return value
-
-
-def integer(reader: Reader, wire: int) -> int:
-    if wire == _BYTE:
-        return packing.unpack("<b", reader.take(1))[0]  # type: ignore[no-any-return]
-    if wire not in _INTEGERS:
-        raise CorruptThriftError("an integer expected")
-    return reader.zigzag()
-
-
-def binary(reader: Reader, wire: int) -> bytes:
-    if wire != _BINARY:
-        raise CorruptThriftError("binary expected")
-    return reader.take(reader.count())
-
-
-def boolean(reader: Reader, wire: int) -> bool:
-    """A bool element of a list (its own byte: 1 true, anything else false)."""
-    if wire not in (_TRUE, _FALSE):
-        raise CorruptThriftError("a bool expected")
-    return reader.byte() == _TRUE
-
-
-def list_of(element: Read) -> Read:
-    bulk = _BULK.get(element)
-    if isinstance(element, struct_of) and element.integers:
-        bulk = partial(_integer_structs, wanted=frozenset(element.fields))
-
-    def read(reader: Reader, wire: int) -> list[Any]:
-        if wire not in (_LIST, _SET):
-            raise CorruptThriftError("a list expected")
-        kind, size = reader.list_header()
-        reader.keep(size)
-        if bulk is not None:
-            return bulk(reader, kind, size)
-        reader.enter()
-        found = [element(reader, kind) for _ in range(size)]
-        reader.leave()
-        return found
-
-    return read
-
-
-class struct_of:  # a lower-case name: read like the other value readers
-    """Reads a struct's `fields` (a list of structs of integers only, such as page locations,
-    is read in one loop: `_integer_structs`)."""
-
-    def __init__(self, fields: Mapping[int, Read]) -> None:
-        self.fields = fields
-        self.integers = all(read is integer for read in fields.values())
-
-    def __call__(self, reader: Reader, wire: int) -> dict[int, Any]:
-        if wire != _STRUCT:
-            raise CorruptThriftError("a struct expected")
-        return reader.struct(self.fields)
-
-
-def _booleans(reader: Reader, kind: int, size: int) -> list[bool]:
-    if kind not in (_TRUE, _FALSE):
-        raise CorruptThriftError("bools expected")
-    return [value == _TRUE for value in reader.take(size)]
-
-
-def _binaries(reader: Reader, kind: int, size: int) -> list[bytes]:
-    if kind != _BINARY:
-        raise CorruptThriftError("binaries expected")
-    data, at, found = reader.data, reader.at, []
-    for _ in range(size):
-        length, at = _varint(data, at)
-        if length > len(data) - at:
-            raise CorruptThriftError("a length beyond the bytes left")
-        found.append(data[at:at + length])
-        at += length
-    reader.at = at
-    return found
-
-
-def _integers(reader: Reader, kind: int, size: int) -> list[int]:
-    if kind == _BYTE:
-        return list(packing.unpack(f"<{size}b", reader.take(size)))
-    if kind not in _INTEGERS:
-        raise CorruptThriftError("integers expected")
-    data, at, found = reader.data, reader.at, []
-    for _ in range(size):
-        value, at = _varint(data, at)
-        found.append((value >> 1) ^ -(value & 1))
-    reader.at = at
-    return found
-
-
-def _integer_structs(reader: Reader, kind: int, size: int, wanted: frozenset[int]) -> list[dict[int, int]]:
-    """A list of structs whose fields asked for are integers, in one loop; a struct of integer
-    fields 1, 2, 3 (a page location as writers write it) is matched whole."""
-    if kind != _STRUCT:
-        raise CorruptThriftError("structs expected")
-    data, found = reader.data, []
-    reader.enter()
-    for _ in range(size):
-        matched = _THREE_INTEGERS.match(data, reader.at)
-        if matched is not None:
-            reader.at = matched.end()
-            found.append({field: _zigzag_of(matched.group(field)) for field in wanted if field <= 3})
-            continue
-        item, last = {}, 0
-        while (header := reader.byte()) & 0x0F != _STOP:
-            wire, delta = header & 0x0F, header >> 4
-            last = last + delta if delta else _field_id(reader.zigzag())
-            if last in wanted:
-                item[last] = integer(reader, wire)
-            else:
-                reader.skip(wire)
-        found.append(item)
-    reader.leave()
-    return found
-
-
-_VARINT = rb"([\x80-\xff]{0,9}[\x00-\x7f])"
-# fields 1, 2 and 3, each an i16, i32 or i64 (wire types 4-6, field deltas of 1), then STOP
-_THREE_INTEGERS = re.compile(rb"[\x14-\x16]" + _VARINT + rb"[\x14-\x16]" + _VARINT + rb"[\x14-\x16]" + _VARINT
-                             + rb"\x00", re.DOTALL)
-
-
-def _zigzag_of(raw: bytes) -> int:
-    value, _ = _varint(raw, 0)
-    return (value >> 1) ^ -(value & 1)
-
-
-_BULK: dict[Read, Callable[[Reader, int, int], list[Any]]] = {
-    boolean: _booleans, binary: _binaries, integer: _integers}

@@ -1,6 +1,7 @@
-"""The bounded compact-protocol reader: it reads what the Parquet footer and page index hold,
-skips what it is not asked for, and refuses (CorruptThriftError, never anything else) bytes that
-are truncated, nested too deep, or claim more than they hold."""
+"""The bounded compact-protocol reader and its value readers (`thrift_values.py`): they read
+what the Parquet footer and page index hold, skip what they are not asked for, and refuse
+(CorruptThriftError, never anything else) bytes that are truncated, nested too deep, or claim
+more than they hold."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import random
 
 import pytest
 
-from checker.tables import thrift_compact as thrift
+from checker.tables import thrift_values as thrift
 from checker.tables.thrift_compact import CorruptThriftError, Reader
 
 
