@@ -8,7 +8,7 @@ pyarrow is imported inside the functions (start-up stays light).
 `as_text=True` reads every column as text (CSV; JSON Lines through a slower Python reader that
 accepts values of mixed JSON types), for callers that convert values themselves and count the
 ones that do not fit. Parquet streams also expose their row groups (`row_groups()`), with the
-min/max/null-count statistics the writer stored, and read one row group at a time.
+min/max/null-count statistics the writer stored (per page: `page_index`), one group at a time.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from checker.tables.prefetch import prefetch
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from checker.tables.page_index import PageIndexes
     from checker.tables.row_group import GroupColumns
 
 __all__ = ["BATCH_ROWS", "BlockTooSmallError", "ColumnStats", "ColumnTypeError", "MixedTypesError",
@@ -115,8 +117,7 @@ class TableStream:
         yield from _guarded(read, ahead=False)
 
     def group_columns(self, index: int) -> GroupColumns:
-        """One Parquet row group, decoded a whole column chunk at a time on the calling thread
-        (see `row_group.py`)."""
+        """One Parquet row group, a whole column chunk at a time on the calling thread (`row_group.py`)."""
         import threading
 
         import pyarrow.parquet as pq
@@ -132,6 +133,12 @@ class TableStream:
             self._readers[key] = pq.ParquetFile(self.path, metadata=metadata, pre_buffer=False,
                                                 read_dictionary=list(text) or None)
         return GroupColumns(self._readers[key], index)
+
+    @cached_property
+    def page_index(self) -> PageIndexes | None:
+        """A Parquet file's per-page statistics (`page_index.py`), imported when first asked."""
+        from checker.tables.page_index import PageIndexes
+        return None if self._parquet is None else PageIndexes(self.path, self._parquet)
 
     def column_bytes(self, index: int) -> dict[str, int]:
         """About what each column of one Parquet row group takes decoded."""

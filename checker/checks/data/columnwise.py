@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from checker.checks.data.pages import check_spans, unproven
 from checker.checks.data.parallel import Asked, Lead, Part, ordered, workers_for
 from checker.checks.data.picked import Picked, pick, whole_records
 from checker.checks.data.rules import RULES, ColumnRules, Found, check_column
@@ -27,6 +28,7 @@ from checker.tables.row_sets import sorted_distinct
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from checker.tables.page_index import PageStats
     from checker.tables.reader import RowGroup, TableStream
 
 CHUNK_BUDGET = 64 * 1024 * 1024  # decoded bytes of the largest column chunk a task may decode whole
@@ -38,6 +40,7 @@ class GroupPlan:
     first_row: int
     asked: Asked
     decode: list[str]
+    paged: frozenset[str] = frozenset()  # columns whose page index may prove a rule (`pages.py`)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -130,10 +133,20 @@ def _check(task: _Task) -> tuple[int, _Column]:
     raw = task.stream.group_columns(task.plan.group.index).column(name)
     collector = _Collector(settle=name in task.layout.separate)
     found = Found()
-    check_column(raw, task.rules, task.asked, found, {name: collector})
+    spans = unproven(task.rules, task.asked, _pages(task))
+    if task.asked - spans.keys():
+        check_column(raw, task.rules, task.asked - spans.keys(), found, {name: collector})
+    check_spans(raw, task.rules, spans, found)
     keep = task.layout.cap > 0
     return task.at, _Column(found, raw if keep else None, collector.keys, collector.settled,
                             _pick(task, collector.settled))
+
+
+def _pages(task: _Task) -> PageStats | None:
+    index = task.stream.page_index
+    if task.rules.name not in task.plan.paged or index is None:
+        return None
+    return index.stats(task.plan.group.index, task.rules.name, task.plan.group.stats.get(task.rules.name))
 
 
 def _pick(task: _Task, settled: Duplicates | None) -> Picked | None:

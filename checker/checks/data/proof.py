@@ -40,7 +40,7 @@ def still_needed(rules: ColumnRules, native: bool, stats: ColumnStats | None) ->
         return frozenset(needed)
     if stats.null_count == 0 and rules.column.type is not ColumnType.FLOAT:
         needed.discard("nulls")  # floats stay: statistics do not count NaN
-    if "ranges" in needed and _within(rules, stats):
+    if "ranges" in needed and within(rules, stats):
         needed.discard("ranges")
     return frozenset(needed)
 
@@ -70,7 +70,7 @@ def _compares(test: Callable[[], bool]) -> bool:
         return False
 
 
-def _within(rules: ColumnRules, stats: ColumnStats) -> bool:
+def within(rules: ColumnRules, stats: ColumnStats) -> bool:
     """Whether the statistics prove every bound the column has (the range rule has one)."""
     low, high = _proven(rules, stats)
     col = rules.column

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.checks.data import parallel
 from checker.checks.data.columnwise import GroupPlan, Layout, column_parts, fits
+from checker.checks.data.pages import may_prove
 from checker.checks.data.parallel import Asked, Part, ordered
 from checker.checks.data.proof import disjoint, narrowed, still_needed, stores_natively
 from checker.checks.data.repeated_rows import RowCounter
@@ -178,7 +179,8 @@ class _Run:
 def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: FileScan, run: _Run) -> None:
     schema = stream.parquet_schema
     assert schema is not None
-    native = {c.name: stores_natively(schema.field(c.name).type, c.column.type) for c in columns}
+    types = {c.name: schema.field(c.name).type for c in columns}
+    native = {c.name: stores_natively(types[c.name], c.column.type) for c in columns}
     names = [c.name for c in columns]
     groups = stream.row_groups()
     run = replace(run, separate=tuple(n for n in found.uniques if native[n] and disjoint(groups, n)),
@@ -188,6 +190,7 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
     for group in groups:
         found.row_groups += 1
         asked: Asked = []
+        paged = set()
         for rules in columns:
             needed = still_needed(rules, native[rules.name], group.stats.get(rules.name))
             for rule in rules.applies - needed - {"types"}:  # types: settled by the schema
@@ -195,8 +198,10 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
             if needed:
                 stats = group.stats.get(rules.name) if "ranges" in needed and native[rules.name] else None
                 asked.append((narrowed(rules, stats), needed))
+                if may_prove(rules, needed, native[rules.name], types[rules.name]):
+                    paged.add(rules.name)
         decode = names if run.row_keys_of is not None else [rules.name for rules, _ in asked]
-        plans.append(GroupPlan(group, first_row, asked, decode))
+        plans.append(GroupPlan(group, first_row, asked, decode, frozenset(paged)))
         first_row += group.num_rows
     if run.row_keys_of is not None:  # whole rows: a row group per task (columnwise.py splits them)
         _merge_parts(found, _group_tasks(stream, plans, found, run), run.separate)
