@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from checker.errors import InputError
+
 MAX_DEPTH = 32
 _STOP, _TRUE, _FALSE, _BYTE, _I16, _I32, _I64, _DOUBLE, _BINARY = range(9)
 _LIST, _SET, _MAP, _STRUCT = 9, 10, 11, 12
@@ -22,8 +24,8 @@ _FIXED = {_BYTE: 1, _DOUBLE: 8}
 Read = Callable[["Reader", int], Any]  # reads one value of the wire type given
 
 
-class CorruptThriftError(ValueError):
-    """The bytes are not the compact-protocol value expected."""
+class CorruptThriftError(InputError):
+    """The bytes are not the compact-protocol value expected (callers ignore what they held)."""
 
 
 class Reader:
