@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-_EPOCH = dt.datetime(1970, 1, 1)
+EPOCH = dt.datetime(1970, 1, 1)
 _MICROSECOND = dt.timedelta(microseconds=1)
 
 
@@ -57,11 +57,16 @@ def array_of(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
         bits = np.packbits(np.array([bool(v) for v in values], bool), bitorder="little")
         return pa.Array.from_buffers(kind, n, [validity, pa.py_buffer(bits)])
     if pa.types.is_timestamp(kind):
-        numbers = np.array([(v - _EPOCH) // _MICROSECOND if v is not None else 0 for v in values], np.int64)
+        numbers = np.array([(v - EPOCH) // _MICROSECOND if v is not None else 0 for v in values], np.int64)
     else:
         dtype = np.float64 if pa.types.is_floating(kind) else np.int64
         numbers = np.array([v if v is not None else 0 for v in values], dtype)
     return pa.Array.from_buffers(kind, n, [validity, pa.py_buffer(numbers)])
+
+
+def from_epoch_micros(micros: int) -> dt.datetime:
+    """The naive datetime `micros` microseconds after the Unix epoch."""
+    return EPOCH + dt.timedelta(microseconds=micros)
 
 
 def scalar(value: Any, kind: pa.DataType) -> pa.Scalar:

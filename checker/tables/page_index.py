@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checker.tables.arrow_values import EPOCH, from_epoch_micros
 from checker.tables.reader import ColumnStats
 from checker.tables.thrift_compact import CorruptThriftError, Reader
 from checker.tables.thrift_values import binary, boolean, integer, list_of, struct_of
@@ -37,7 +38,6 @@ _CHUNK = struct_of({1: binary, 4: integer, 5: integer, 6: integer, 7: integer})
 _FOOTER = {4: list_of(struct_of({1: list_of(_CHUNK)}))}  # FileMetaData.row_groups[].columns[]
 _COLUMN_INDEX = {1: list_of(boolean), 2: list_of(binary), 3: list_of(binary), 5: list_of(integer)}
 _OFFSET_INDEX = {1: list_of(struct_of({3: integer}))}  # page_locations[].first_row_index
-_EPOCH = dt.datetime(1970, 1, 1)
 Decode = Callable[[list[bytes]], list[Any]]  # a list of min (or max) values, decoded
 Location = tuple[int, int]  # (offset, length) in the file
 
@@ -240,12 +240,11 @@ def _decoder(column: Any) -> Decode | None:
     if kind == "None" or (kind == "Int" and logical.get("isSigned") is True):
         return _unpacker(layout)
     if kind == "Date" and physical == "INT32":
-        return _unpacker(layout, lambda days: _EPOCH.date() + dt.timedelta(days=days))
+        return _unpacker(layout, lambda days: EPOCH.date() + dt.timedelta(days=days))
     scale = {"milliseconds": 1000, "microseconds": 1}.get(logical.get("timeUnit", ""))
     if kind == "Timestamp" and physical == "INT64" and scale is not None:
         zone = dt.timezone.utc if logical.get("isAdjustedToUTC") is True else None
-        return _unpacker(layout, lambda n: (_EPOCH + dt.timedelta(microseconds=n * scale)).replace(
-            tzinfo=zone))
+        return _unpacker(layout, lambda n: from_epoch_micros(n * scale).replace(tzinfo=zone))
     return None
 
 

@@ -13,17 +13,19 @@ min/max/null-count statistics the writer stored (per page: `page_index`), one gr
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from checker.tables.arrow_values import from_epoch_micros
 from checker.tables.errors import BlockTooSmallError, ColumnTypeError, MixedTypesError, TableReadError
 from checker.tables.prefetch import prefetch
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import pyarrow as pa
 
     from checker.tables.page_index import PageIndexes
@@ -36,8 +38,6 @@ __all__ = ["BATCH_ROWS", "BlockTooSmallError", "ColumnStats", "ColumnTypeError",
 BATCH_ROWS = 128 * 1024
 _FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
             ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
-
-_EPOCH = dt.datetime(1970, 1, 1)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -192,8 +192,7 @@ def _min_max(found: Any) -> tuple[Any, Any]:
 
 
 def _from_nanoseconds(value: int, rounding: int) -> dt.datetime:
-    micros = value // 1000 if rounding < 0 else -(-value // 1000)
-    return _EPOCH + dt.timedelta(microseconds=micros)
+    return from_epoch_micros(value // 1000 if rounding < 0 else -(-value // 1000))
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -3,7 +3,7 @@ over the Arrow buffers (no Python per row).
 
 Each column gives a 64-bit key per row: integers and temporal values their value, floats their
 value's bits with -0.0 made 0.0, booleans 0 or 1, text and binary a hash of their bytes
-(`spill._text_hash`), a dictionary column the keys of its decoded values, and a null a marker
+(`spill.text_hash`), a dictionary column the keys of its decoded values, and a null a marker
 of its own. The keys are folded into the row's hash column after column (xor, multiply,
 xorshift), so the columns' order counts. Rows that the exact confirmation (`repeated_rows._confirm`,
 which compares the rows' Python values) finds equal always hash equal: there -0.0 == 0.0, and a
@@ -95,7 +95,7 @@ def _value_keys(values: pa.Array, out: np.ndarray | None = None) -> np.ndarray:
     import numpy as np
     import pyarrow as pa
 
-    from checker.checks.data.spill import _text_hash
+    from checker.checks.data.spill import text_hash
     from checker.tables import compute as pc
     from checker.tables.arrow_values import to_numpy
 
@@ -104,10 +104,10 @@ def _value_keys(values: pa.Array, out: np.ndarray | None = None) -> np.ndarray:
         return to_numpy(values).astype(np.uint64)
     if pa.types.is_string(kind) or pa.types.is_binary(kind) or pa.types.is_large_string(kind) \
             or pa.types.is_large_binary(kind):
-        return _text_hash(values)
+        return text_hash(values)
     if pa.types.is_string_view(kind) or pa.types.is_binary_view(kind) or pa.types.is_fixed_size_binary(kind):
         plain = pa.string() if pa.types.is_string_view(kind) else pa.binary()
-        return _text_hash(pc.cast(values, plain))
+        return text_hash(pc.cast(values, plain))
     width = _bit_width(kind)
     if pa.types.is_floating(kind):
         floats = _fixed(values, np.dtype(f"f{width // 8}")).astype(np.float64, copy=False)

@@ -130,12 +130,12 @@ def _default_hash(values: Any) -> np.ndarray:
     """A 64-bit mix of each value: of the int64 key, or of the UTF-8 bytes of the text."""
     import numpy as np
 
-    raw = values.view(np.uint64) if isinstance(values, np.ndarray) else _text_hash(values)
+    raw = values.view(np.uint64) if isinstance(values, np.ndarray) else text_hash(values)
     mixed: np.ndarray = (raw * np.uint64(_GOLDEN)) >> np.uint64(32)  # the high bits mix every input bit
     return mixed
 
 
-def _text_hash(values: pa.Array) -> np.ndarray:
+def text_hash(values: pa.Array) -> np.ndarray:
     """A polynomial hash of each string's bytes (wrapping uint64), vectorized over the array
     (string or binary, large or not)."""
     import numpy as np

@@ -18,7 +18,7 @@ from checker.checks.data import unique
 from checker.checks.data.report import unique_tally
 from checker.checks.data.rules import ColumnRules
 from checker.checks.data.scan import scan
-from checker.checks.data.spill import _text_hash
+from checker.checks.data.spill import text_hash
 from checker.checks.data.unique import Duplicates, ValueCounter
 from checker.contracts.model import Column, ColumnType
 from checker.tables.reader import TableOptions, open_table
@@ -101,10 +101,10 @@ def test_a_scan_over_the_budget_finds_duplicates_across_row_groups(tmp_path: Pat
     assert [e.row for e in tally.examples] == [5, 10, 150, 250, 299]
 
 
-def test_text_hash_is_the_same_wherever_the_value_sits() -> None:
+def testtext_hash_is_the_same_wherever_the_value_sits() -> None:
     first = pa.array(["abc", "", "x", "abc"])
     second = pa.array(["zz", "abc", "x", ""]).slice(1)
-    one, two = _text_hash(first), _text_hash(second)
+    one, two = text_hash(first), text_hash(second)
     assert one[0] == one[3] == two[0]
     assert one[2] == two[1] and one[1] == two[2]
     assert len({int(h) for h in one[:3]}) == 3
