@@ -68,7 +68,7 @@ class PageStats:
 
 
 class PageIndexes:
-    """The page index of one Parquet file (pyarrow ParquetFile `parquet` at `path`), read on
+    """The page index of one Parquet file (a parquet_file.ParquetFile `parquet` at `path`), read on
     request; the footer's index offsets are parsed once, on the first request."""
 
     def __init__(self, path: Path, parquet: Any) -> None:

@@ -72,7 +72,7 @@ class TableStream:
     column_names: list[str]
     num_rows: int | None  # known up front for Parquet, else None
     _open: Any
-    _parquet: Any = None  # the pyarrow ParquetFile, for Parquet streams
+    _parquet: Any = None  # the file (parquet_file.ParquetFile), for Parquet streams
     _dictionary: Sequence[str] = ()  # Parquet columns read dictionary-encoded
     _readers: dict[tuple[int, tuple[str, ...]], Any] = field(default_factory=dict)  # see group_columns
     _encoded: dict[int, tuple[str, ...]] = field(default_factory=dict)  # row group → its encoded text
@@ -107,11 +107,10 @@ class TableStream:
         """The batches of one Parquet row group, decoded on the calling thread only, through a
         reader of its own: for workers that each read a different row group at once."""
         def read() -> Iterator[pa.RecordBatch]:
-            import pyarrow.parquet as pq
+            from checker.tables.parquet_file import ParquetFile
 
-            dictionary = self._read_dictionary(columns)
-            parquet = pq.ParquetFile(self.path, metadata=self._parquet.metadata, pre_buffer=False,
-                                     read_dictionary=dictionary)
+            parquet = ParquetFile(self.path, metadata=self._parquet.metadata,
+                                  read_dictionary=self._read_dictionary(columns))
             yield from parquet.iter_batches(batch_size=BATCH_ROWS, row_groups=[index], columns=list(columns),
                                             use_threads=False)
         yield from _guarded(read, ahead=False)
@@ -120,8 +119,7 @@ class TableStream:
         """One Parquet row group, a whole column chunk at a time on the calling thread (`row_group.py`)."""
         import threading
 
-        import pyarrow.parquet as pq
-
+        from checker.tables.parquet_file import ParquetFile
         from checker.tables.row_group import GroupColumns, encoded_text
 
         metadata = self._parquet.metadata
@@ -130,8 +128,7 @@ class TableStream:
         text = self._encoded[index]
         key = (threading.get_ident(), text)  # a reader per thread (and per dictionary choice)
         if key not in self._readers:
-            self._readers[key] = pq.ParquetFile(self.path, metadata=metadata, pre_buffer=False,
-                                                read_dictionary=list(text) or None)
+            self._readers[key] = ParquetFile(self.path, metadata=metadata, read_dictionary=list(text) or None)
         return GroupColumns(self._readers[key], index)
 
     @cached_property
@@ -270,10 +267,9 @@ class TextRead:
 
 def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
                   dictionary: Sequence[str]) -> TableStream:
-    import pyarrow.parquet as pq
+    from checker.tables.parquet_file import ParquetFile
 
-    # pre_buffer off: read column chunks as they are decoded, not whole row groups ahead
-    parquet = pq.ParquetFile(path, pre_buffer=False, read_dictionary=list(dictionary) or None)
+    parquet = ParquetFile(path, read_dictionary=list(dictionary) or None)
     names = parquet.schema_arrow.names
     selected = [c for c in columns if c in names] if columns is not None else None
 

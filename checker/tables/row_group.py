@@ -69,7 +69,7 @@ def encoded_text(group: Any, text: Sequence[str]) -> tuple[str, ...]:
 
 class GroupColumns:
     """The columns of one row group, each decoded whole when asked for, through `parquet` (a
-    pyarrow ParquetFile used by one thread at a time)."""
+    parquet_file.ParquetFile used by one thread at a time)."""
 
     def __init__(self, parquet: Any, index: int) -> None:
         self._file = parquet
