@@ -13,6 +13,7 @@ check").
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ class CheckGroup:
     # whether the config asks for the group by name (compatibility also runs, unasked, when
     # there are contracts): a group asked for that checks nothing is a warning
     asked: Callable[[Config], bool] | None = None
+    # the libraries its checks import when they run, imported ahead of them (`prepare`)
+    libraries: tuple[str, ...] = ()
 
     def asked_for(self, config: Config) -> bool:
         return (self.asked or self.configured)(config)
@@ -70,6 +73,14 @@ class CheckGroup:
 
     def load(self) -> GroupRun:
         return _load(self.target)  # type: ignore[no-any-return]
+
+    def prepare(self) -> None:
+        """Import the libraries its checks use and its entry point's module, before any check
+        runs (the runner does it with the run's start-up). A module that fails to import is
+        left for the group's run to report, as without this."""
+        for name in (*self.libraries, self.target.split(":")[0]):
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
 
 
 def plan_id(family: str) -> str:
@@ -133,17 +144,20 @@ COMPARE_METRICS = _check("compare", "compare.metrics", "compare.gates:metrics")
 
 
 def _group(family: str, section: str, configured: Callable[[Config], bool],
-           asked: Callable[[Config], bool] | None = None) -> CheckGroup:
+           asked: Callable[[Config], bool] | None = None, libraries: tuple[str, ...] = ()) -> CheckGroup:
     package = {"compatibility": "compat"}.get(section, family)
     return CheckGroup(family, section, f"checker.checks.{package}.family:run", configured,
-                      tuple(c for c in _DECLARED if c.section == section), asked)
+                      tuple(c for c in _DECLARED if c.section == section), asked, libraries)
+
+
+ARROW = ("pyarrow", "pyarrow._compute")  # pyarrow imports numpy
 
 
 GROUPS: tuple[CheckGroup, ...] = (
-    _group("data", "data", lambda c: bool(c.data)),
+    _group("data", "data", lambda c: bool(c.data), libraries=ARROW),
     _group("data", "compatibility", lambda c: c.compatibility is not None or bool(c.contracts),
            lambda c: c.compatibility is not None),
-    _group("drift", "drift", lambda c: bool(c.drift)),
+    _group("drift", "drift", lambda c: bool(c.drift), libraries=ARROW),
     _group("pipeline", "pipeline", lambda c: c.pipeline is not None),
     _group("endpoint", "endpoint", lambda c: bool(c.endpoint)),
     # last: it compares the results of the groups above with the base branch's; a comparison

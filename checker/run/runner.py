@@ -24,6 +24,7 @@ from checker.checks.registry import FAMILIES, GROUPS, NOTHING_CHECKED, CheckGrou
 from checker.errors import DeadlineExceededError, UsageError
 from checker.results.failing_rows import with_distinct_names
 from checker.results.model import CheckResult, Report, Status, redact_result, verdict
+from checker.run.collector import paused
 from checker.run.context import RunContext
 from checker.run.policy import Policy
 
@@ -61,6 +62,9 @@ def run(ctx: RunContext, only: frozenset[str] | None = None,
     started_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     policy = Policy.of(ctx.loaded)
     groups, checks = plan(ctx, only)
+    with paused():  # the rest of the start-up: what the planned groups import (run/collector.py)
+        for group in groups:
+            group.prepare()
     for result in checks:
         ctx.on_result(result)
     ctx = replace(ctx, turned_off=policy.turned_off if policy.rules else None)

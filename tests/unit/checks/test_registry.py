@@ -109,3 +109,27 @@ def test_renderers_keep_the_order_a_stored_report_has() -> None:
     assert markdown.index("Endpoint") < markdown.index("Data contracts")
     junit = render_junit(report)
     assert junit.index('name="endpoint"') < junit.index('name="data"')
+
+
+def test_prepare_imports_a_groups_libraries_and_its_entry_points_module(monkeypatch):
+    import sys
+
+    from checker.checks.registry import CheckGroup
+
+    for name in ("colorsys", "netrc"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    group = CheckGroup("data", "data", "netrc:netrc", lambda _c: True, libraries=("colorsys",))
+    group.prepare()
+    assert {"colorsys", "netrc"} <= set(sys.modules)
+
+
+def test_prepare_leaves_a_module_that_cannot_be_imported_for_the_groups_run_to_report():
+    """The twin: nothing raises ahead of the checks; loading the group still fails as before,
+    where the runner turns it into the group's skip (test_runner.py)."""
+    from checker.checks.registry import CheckGroup
+
+    group = CheckGroup("data", "data", "checker.checks.nowhere.family:run", lambda _c: True,
+                       libraries=("no_such_library_here",))
+    group.prepare()
+    with pytest.raises(ModuleNotFoundError):
+        group.load()

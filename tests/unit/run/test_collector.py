@@ -69,4 +69,5 @@ def test_a_run_leaves_what_it_made_frozen(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr("checker.run.collector.gc.freeze", lambda: left.append(gc.get_count()[0]))
     done = cli_in_process("run", "--no-publish", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert len(left) == 2  # after start-up (paused), and before the exit (leaving)
+    # after the CLI's start-up and the runner's (both paused), and before the exit (leaving)
+    assert len(left) == 3

@@ -1,15 +1,16 @@
 """A data-only run pays only for what it uses: `mlsmoke run --only data` on a small file (with
-failures to report) imports neither pandas nor scipy, nor the models of config sections it
-does not have, nor the GitHub client, nor git and the contract diff (no base ref), the
-deployment event (not a `deployment_status` run), CSV's readers (a Parquet file), the chart
-builders and records (no chart to draw), the comparison's view (nothing compared), the
-baseline's records (no baseline file) or difflib (no name to suggest); and once the report
-templates are compiled, a later run compiles none. The twins show the test sees imports: a
-config with drift imports scipy, one with an endpoint and a pipeline builds their models, a CSV
-file imports CSV's readers, a base ref git and the diff, a `deployment_status` event its reader,
-a comparison its view, a baseline file its records, a misspelt column difflib. A run that passes
-imports neither the evidence's view nor csv (no section to show, no failing rows to write); a
-failing one does. A test of what is imported, not of time."""
+failures to report) imports neither pandas nor scipy, nor the models of config sections it does
+not have, nor the GitHub client, nor git and the contract diff (no base ref), the deployment
+event (not a `deployment_status` run), CSV's readers (a Parquet file), the chart builders and
+records (no chart to draw), pyarrow.parquet and its filesystems (never), the comparison's view
+(nothing compared), the baseline's records (no baseline file) or difflib (no name to suggest);
+and once the report templates are compiled, a later run compiles none. The twins show the test
+sees imports: a config with drift imports scipy, one with an endpoint and a pipeline builds
+their models, a CSV file imports CSV's readers, a base ref git and the diff, a
+`deployment_status` event its reader, a comparison its view, a baseline file its records, a
+misspelt column difflib. A run that passes imports neither the evidence's view nor csv (no
+section to show, no failing rows to write); a failing one does. A test of what is imported, not
+of time."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ HEAVY = ("pandas", "scipy", "requests", "checker.github.api", "checker.github.ar
          "checker.results.baseline",  # only with a baseline file
          "checker.tables.text_reread",  # CSV's and JSON Lines' rereads
          "difflib",  # only to suggest a name in a message
+         "pyarrow.parquet", "pyarrow.fs",  # never: Parquet is read through tables/parquet_file.py
          "xml.etree.ElementTree")  # never: junit.xml is written as text (test_junit.py: byte for byte)
 CSV_READERS = {"checker.tables.csv_spans", "checker.tables.csv_pieces", "checker.tables.csv_read",
                "checker.tables.csv_lines", "checker.tables.text_reread"}
@@ -54,12 +56,21 @@ def counting(self, source, name=None, *args, **kwargs):
     compiled.append(name)
     return compile(self, source, name, *args, **kwargs)
 jinja2.Environment.compile = counting
+
+import checker.checks.engine as engine
+first_check = []  # whether pyarrow was imported when the first check began
+timed = engine._timed
+def first_timed(check, subject):
+    first_check.append("pyarrow" in sys.modules)
+    return timed(check, subject)
+engine._timed = first_timed
 sys.argv = ["mlsmoke", "run", "--no-publish", *sys.argv[1:]]
 try:
     runpy.run_module("checker", run_name="__main__")
 except SystemExit as exit:
     code = exit.code
-print(json.dumps({"exit": code, "modules": sorted(sys.modules), "compiled": compiled}))
+print(json.dumps({"exit": code, "modules": sorted(sys.modules), "compiled": compiled,
+                  "pyarrow_first": first_check[:1]}))
 """
 
 CONTRACT = {"columns": {"id": {"type": "int", "unique": True},
@@ -107,6 +118,15 @@ def test_a_data_only_run_imports_nothing_it_does_not_use_and_compiles_templates_
     second = _run(config, "--only", "data")
     assert (second["exit"], _heavy(second), second["compiled"]) == (1, [], [])
     assert (tmp_path / "out" / "report.md").exists()
+
+
+def test_the_data_checks_libraries_are_imported_with_the_start_up_not_by_the_first_check(tmp_path):
+    """CheckGroup.prepare: pyarrow comes in before any check runs, where the collector is
+    paused (run/collector.py). The twin: an endpoint-only run, whose checks need no pyarrow,
+    has not imported it when its first check begins."""
+    assert _run(_project(tmp_path), "--only", "data")["pyarrow_first"] == [True]
+    endpoint = _project(tmp_path, endpoint={"url": "http://127.0.0.1:9/predict", "contract": "small"})
+    assert _run(endpoint, "--only", "endpoint", "--deadline", "1s")["pyarrow_first"] == [False]
 
 
 ONLY_FOR_FAILURES = {"checker.render.evidence", "csv"}
