@@ -72,7 +72,10 @@ def test_the_given_metadata_is_used(nested: Path) -> None:
 
 
 def test_extension_types_as_pyarrow_reads_them(tmp_path: Path) -> None:
-    """UUID (and JSON) logical types come back as pyarrow.parquet.ParquetFile gives them."""
+    """UUID (and JSON) logical types come back as pyarrow.parquet.ParquetFile gives them: as
+    extension types since pyarrow 21, as their storage before."""
+    if not hasattr(pa, "uuid"):
+        pytest.skip("this pyarrow has no UUID type")
     path = tmp_path / "uuid.parquet"
     pq.write_table(pa.table({"key": pa.array([uuid.uuid4().bytes for _ in range(3)], pa.uuid())}), path)
     ours, theirs = _both(path)
