@@ -8,10 +8,9 @@ groups' modules and the libraries their checks use, `CheckGroup.prepare`: pyarro
 for the data checks, imported there rather than inside the first check, make a 1,000-row
 Parquet run 10-20 ms shorter, timed in turn against the same install without it; the
 collector's share is ~4 ms, the rest we measured and have not explained). On leaving, what
-start-up made
-moves to the permanent generation (`gc.freeze`: never walked again, not even when the process
-exits) and the collector is on again, so the checks, which do make garbage, run with it as
-usual. A caller that goes on in the same process after the command (the tests' in-process
+start-up made moves to the permanent generation (`gc.freeze`: never walked again, not even
+when the process exits) and the collector is on again, so the checks, which do make garbage,
+run with it as usual. A caller that goes on in the same process after the command (the tests' in-process
 CLI) calls `gc.unfreeze()` to make those objects collectable again.
 
 `leaving()` does the same for what the run made, once its outputs are written: the run's
