@@ -1,6 +1,6 @@
 """A Parquet file opened for reading, without `pyarrow.parquet`'s import.
 
-`import pyarrow.parquet` costs 15-20 ms of every run's start, most of it `pyarrow.fs` and the
+`import pyarrow.parquet` costs 15-20 ms of every Parquet run's start, most of it `pyarrow.fs` and the
 cloud filesystems (S3, GCS, Azure, HDFS, with `ssl`) it loads; mlsmoke reads only local paths
 inside the project. `ParquetFile` opens them with the reader `pyarrow.parquet.ParquetFile`
 wraps (`pyarrow._parquet.ParquetReader`) and does what that wrapper does for the calls the
