@@ -28,9 +28,10 @@ class ParquetFile:
         from pyarrow._parquet import ParquetReader
 
         self._reader = ParquetReader()
-        # pre_buffer off: read column chunks as they are decoded, not whole row groups ahead
-        self._reader.open(str(path), metadata=metadata, pre_buffer=False, read_dictionary=read_dictionary,
-                          **_extensions())
+        # pre_buffer off: read column chunks as they are decoded, not whole row groups ahead;
+        # no column read dictionary-encoded is None to the reader, not an empty list
+        self._reader.open(str(path), metadata=metadata, pre_buffer=False,
+                          read_dictionary=list(read_dictionary or ()) or None, **_extensions())
         self._leaves: dict[str, list[int]] = {}
         for index, parts in enumerate(self._reader.column_paths):
             for depth in range(1, len(parts) + 1):

@@ -128,7 +128,7 @@ class TableStream:
         text = self._encoded[index]
         key = (threading.get_ident(), text)  # a reader per thread (and per dictionary choice)
         if key not in self._readers:
-            self._readers[key] = ParquetFile(self.path, metadata=metadata, read_dictionary=list(text) or None)
+            self._readers[key] = ParquetFile(self.path, metadata=metadata, read_dictionary=text)
         return GroupColumns(self._readers[key], index)
 
     @cached_property
@@ -149,8 +149,8 @@ class TableStream:
 
         return stored_bytes(self._parquet.metadata.row_group(index))
 
-    def _read_dictionary(self, columns: Sequence[str]) -> list[str] | None:
-        return [name for name in self._dictionary if name in columns] or None
+    def _read_dictionary(self, columns: Sequence[str]) -> list[str]:
+        return [name for name in self._dictionary if name in columns]
 
 
 def _guarded(read: Callable[[], Iterator[pa.RecordBatch]], path: Path | None = None, *, ahead: bool = True
@@ -269,7 +269,7 @@ def _open_parquet(path: Path, columns: Sequence[str] | None, batch_rows: int,
                   dictionary: Sequence[str]) -> TableStream:
     from checker.tables.parquet_file import ParquetFile
 
-    parquet = ParquetFile(path, read_dictionary=list(dictionary) or None)
+    parquet = ParquetFile(path, read_dictionary=dictionary)
     names = parquet.schema_arrow.names
     selected = [c for c in columns if c in names] if columns is not None else None
 
