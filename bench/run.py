@@ -19,17 +19,15 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 from generate import CONTRACT, generate
+from timing import REPO, Timing, check_counts, measure, mlsmoke_counts, uptime
 
 BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-LAUNCHER = REPO / "checker" / "checks" / "pipeline" / "launcher.py"
 DATA = Path(os.environ.get("MLSMOKE_BENCH_DATA") or Path.home() / ".cache" / "mlsmoke-bench" / "v2")
 RESULTS = BENCH / "RESULTS.md"
 SECTION = "## Data checks"
@@ -38,42 +36,6 @@ MLSMOKE = "mlsmoke run --only data"
 POLARS = "polars (streaming)"
 DUCKDB = "duckdb"
 PANDERA = "pandera (lazy)"
-TIME = Path("/usr/bin/time")
-
-
-@dataclass(frozen=True)
-class Timing:
-    contender: str
-    wall_s: float
-    peak_rss_mib: float
-    output: str
-    inside_s: float | None = None  # mlsmoke: the run itself, without process start-up and imports
-
-
-def measure(contender: str, command: list[str], env: dict[str, str]) -> Timing:
-    """Run once; wall time and the command's own peak resident memory, as `/usr/bin/time -f %M`
-    reports it (else from mlsmoke's small launcher: Linux keeps a process's peak-RSS record
-    across fork and exec, so a command started straight from this large process would report
-    at least this one's size)."""
-    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile("w+") as out:
-        report = Path(scratch) / "measured"
-        if TIME.exists():
-            launch = [str(TIME), "-q", "-f", "%M", "-o", str(report), *command]
-        else:
-            launch = [sys.executable, "-I", "-S", str(LAUNCHER), str(report), *command]
-        started = time.perf_counter()
-        process = subprocess.run(launch, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO)
-        wall = time.perf_counter() - started
-        out.seek(0)
-        output = out.read()
-        if TIME.exists():
-            returncode, peak_kb = process.returncode, int(report.read_text().split()[-1])
-        else:
-            launched = json.loads(report.read_text())
-            returncode, peak_kb = os.waitstatus_to_exitcode(launched["wait_status"]), launched["maxrss_kb"]
-    if returncode not in (0, 1):  # mlsmoke exits 1 on the planted faults
-        raise SystemExit(f"{contender} failed ({returncode}):\n{output[-3000:]}")
-    return Timing(contender, wall, peak_kb / 1024, output)
 
 
 def commands(data: Path, out_dir: Path) -> dict[str, list[str]]:
@@ -91,12 +53,6 @@ def commands(data: Path, out_dir: Path) -> dict[str, list[str]]:
     }
 
 
-def mlsmoke_counts(out_dir: Path) -> dict[str, int]:
-    report = json.loads((out_dir / "results.json").read_text())
-    return {c["id"].removeprefix("data."): c["metrics"]["violations"]
-            for c in report["checks"] if "violations" in c.get("metrics", {})}
-
-
 def bench_file(data: Path, repeats: int, skip: set[str]) -> dict[str, list[Timing]]:
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "PYTHONPATH": path}
@@ -111,20 +67,14 @@ def bench_file(data: Path, repeats: int, skip: set[str]) -> dict[str, list[Timin
             if name == MLSMOKE:
                 report = json.loads((out_dir / "results.json").read_text())
                 timing = replace(timing, inside_s=report["duration_s"])
-                _check_counts(name, mlsmoke_counts(out_dir), expected)
+                check_counts(name, mlsmoke_counts(out_dir), expected)
             elif name in (POLARS, DUCKDB):
-                _check_counts(name, json.loads(timing.output.strip().splitlines()[-1]), expected)
+                check_counts(name, json.loads(timing.output.strip().splitlines()[-1]), expected)
             timings.setdefault(name, []).append(timing)
             print(f"  {data.name:24} {name:26} {timing.wall_s:7.2f} s {timing.peak_rss_mib:8.0f} MiB",
                   flush=True)
     shutil.rmtree(out_dir, ignore_errors=True)
     return timings
-
-
-def _check_counts(name: str, counts: dict[str, int], expected: dict[str, int]) -> None:
-    found = {rule: count for rule, count in counts.items() if rule in expected}
-    if found != expected:
-        raise SystemExit(f"{name} found {found}, the data has {expected}")
 
 
 def table(results: dict[Path, dict[str, list[Timing]]]) -> str:
@@ -184,7 +134,7 @@ def main() -> None:
     args = parser.parse_args()
     files = [generate(DATA, rows) for rows in args.rows]
     _compile_checker()
-    load_before = _uptime()
+    load_before = uptime()
     if args.csv_rows:
         files.append(generate(DATA, args.csv_rows, csv=True))
     results = {data: bench_file(data, args.repeats, _skipped(args, data)) for data in files}
@@ -209,13 +159,6 @@ def _skipped(args: argparse.Namespace, data: Path) -> set[str]:
     return skip
 
 
-def _uptime() -> str:
-    try:
-        return subprocess.run(["uptime"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
 def _preamble(repeats: int, load_before: str) -> str:
     import platform
     from importlib.metadata import PackageNotFoundError, version
@@ -235,7 +178,7 @@ def _preamble(repeats: int, load_before: str) -> str:
             "million rows; about 0.01 % of the rows break a rule. Every run checks that mlsmoke, "
             "polars and DuckDB each counted exactly the violating rows planted (ranges, nulls, "
             "allowed, unique). The checker is byte-compiled first, as in the image.\n\n"
-            f"Machine load (`uptime`): before `{load_before}`; after `{_uptime()}`.")
+            f"Machine load (`uptime`): before `{load_before}`; after `{uptime()}`.")
 
 
 if __name__ == "__main__":

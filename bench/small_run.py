@@ -1,19 +1,22 @@
 """The fixed cost of a run: `mlsmoke run --only data` on a 1,000-row file, end to end.
 
-    python3 bench/small_run.py [--rows 1000] [--repeats 9] [--no-write]
+    python3 bench/small_run.py [--rows 1000] [--repeats 9] [--image TAG] [--no-write]
 
 Writes a 1,000-row Parquet and CSV file with the bench's contract (28 rules; 1 % of the rows
 break one) under ~/.cache/mlsmoke-bench/small/ (or $MLSMOKE_BENCH_DATA/small), then times, in
-turn and each in its own process under `/usr/bin/time` (wall time and peak RSS from outside):
+turn and each in its own process (wall time and peak RSS from outside, bench/timing.py):
 bare `python -c pass`, `python -c "import pyarrow._parquet"` (pyarrow and its Parquet reader,
 the import no Parquet run can avoid; mlsmoke does not import `pyarrow.parquet`, which also
 loads `pyarrow.fs` and the cloud filesystems: tables/parquet_file.py),
 the same with numpy hidden (what numpy, which pyarrow imports whenever it is installed, costs),
 the imports of every dependency a data-only run needs (pyarrow's Parquet reader and compute core,
-Jinja, PyYAML, click: the floor under any mlsmoke run) and `python -m checker run --only data
---no-publish` on each file, checking mlsmoke's counts
-against the planted truth. The machine is shared: the minimum of many runs is the figure to
-compare. Writes the `## Small run` section of bench/RESULTS.md.
+Jinja, PyYAML, click: the floor under any mlsmoke run) and `mlsmoke run --only data
+--no-publish` on each file, checking mlsmoke's counts against the planted truth.
+
+It does so with this interpreter and the repository's checker and, given `--image`, inside that
+checker image too, with the image's interpreter and installed checker: what the action runs.
+The rounds alternate between the two. The machine is shared: the minimum of many runs is the
+figure to compare. Writes the `## Small run` section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,25 +35,16 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import yaml
 from generate import CONTRACT, chunk_table
-from run import (
-    DATA,
-    REPO,
-    Timing,
-    _check_counts,
-    _compile_checker,
-    _uptime,
-    measure,
-    mlsmoke_counts,
-    write_results,
-)
+from run import DATA, _compile_checker, write_results
+from timing import REPO, Timing, check_counts, mlsmoke_counts, time_in_turn, uptime
 
 SECTION = "## Small run"
 FOLDER = DATA.parent / "small"
-BARE = "python -c pass"
-PYARROW = 'python -c "import pyarrow._parquet"'
 NO_NUMPY = "import sys; sys.modules['numpy'] = None; import pyarrow._parquet"
 DEPENDENCIES = "import pyarrow._parquet, pyarrow._compute, jinja2, yaml, click"
 FAULT_RATE = 0.01  # ten faulty rows in a thousand: the report has failures and failing rows
+IMAGE_PYTHON = "/opt/mlsmoke/bin/python"  # the checker's environment in the image (Dockerfile)
+IMAGE_MLSMOKE = "/opt/mlsmoke/bin/mlsmoke"
 
 
 def write_data(rows: int) -> list[Path]:
@@ -67,15 +63,17 @@ def write_data(rows: int) -> list[Path]:
     return files
 
 
-def commands(files: list[Path]) -> dict[str, list[str]]:
-    runs = {BARE: [sys.executable, "-c", "pass"],
-            PYARROW: [sys.executable, "-c", "import pyarrow._parquet"],
-            f'python -c "{NO_NUMPY}"': [sys.executable, "-c", NO_NUMPY],
-            f'python -c "{DEPENDENCIES}"': [sys.executable, "-c", DEPENDENCIES]}
+def commands(files: list[Path], python: str, mlsmoke: list[str], where: str) -> dict[str, list[str]]:
+    """What is timed, with one interpreter: bare start-up, pyarrow's Parquet reader with and
+    without numpy, every dependency of a data-only run (the floor) and mlsmoke on each file."""
+    runs = {"python -c pass": [python, "-c", "pass"],
+            'python -c "import pyarrow._parquet"': [python, "-c", "import pyarrow._parquet"],
+            f'python -c "{NO_NUMPY}"': [python, "-c", NO_NUMPY],
+            f'python -c "{DEPENDENCIES}"': [python, "-c", DEPENDENCIES]}
     for path in files:
-        runs[_mlsmoke(path)] = [sys.executable, "-m", "checker", "run", "--only", "data", "--no-publish",
+        runs[_mlsmoke(path)] = [*mlsmoke, "run", "--only", "data", "--no-publish",
                                 "--config", str(path.with_name(path.name + ".mlsmoke.yml")),
-                                "--out", str(_out_dir(path))]
+                                "--out", str(_out_dir(path, where))]
     return runs
 
 
@@ -83,32 +81,70 @@ def _mlsmoke(path: Path) -> str:
     return f"mlsmoke run --only data ({path.suffix[1:]})"
 
 
-def _out_dir(path: Path) -> Path:
-    return FOLDER / f"out-{path.suffix[1:]}"
+def _out_dir(path: Path, where: str) -> Path:
+    return FOLDER / f"out-{where}-{path.suffix[1:]}"
 
 
-def bench(files: list[Path], repeats: int) -> dict[str, list[Timing]]:
-    """Every command once per repeat, in turn, so a busy moment weighs on all of them alike."""
+def on_this_machine(files: list[Path]) -> dict[str, Timing]:
+    """One round with this interpreter and the repository's checker."""
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "PYTHONPATH": path}
-    timings: dict[str, list[Timing]] = {}
+    return time_in_turn(commands(files, sys.executable, [sys.executable, "-m", "checker"], "here"), env)
+
+
+def in_image(files: list[Path], image: str) -> dict[str, Timing]:
+    """One round inside the checker image, as shipped: its interpreter, its installed checker
+    (byte-compiled, report templates precompiled), its environment variables. The timing loop
+    runs in the container (bench/timing.py, standard library only), so the container's start
+    is not counted; the repository is mounted read-only for that script alone."""
+    runs = commands(files, IMAGE_PYTHON, [IMAGE_MLSMOKE], "image")
+    docker = ["docker", "run", "--rm", "--network", "none", "--user", f"{os.getuid()}:{os.getgid()}",
+              "--volume", f"{REPO}:/repo:ro", "--volume", f"{FOLDER}:{FOLDER}",
+              "--entrypoint", "python3", image, "/repo/bench/timing.py", json.dumps(runs)]
+    done = subprocess.run(docker, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise SystemExit(f"timing inside {image} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    return {name: Timing(name, t["wall_s"], t["peak_rss_mib"], "") for name, t in measured.items()}
+
+
+def image_python(image: str) -> str:
+    done = subprocess.run(["docker", "run", "--rm", "--network", "none", "--entrypoint", IMAGE_PYTHON,
+                           image, "-c", "import platform; print(platform.python_version())"],
+                          capture_output=True, text=True, timeout=120, check=True)
+    return done.stdout.strip()
+
+
+def bench(files: list[Path], repeats: int, image: str | None) -> dict[str, dict[str, list[Timing]]]:
+    """Rounds in turn, here and (given an image) in the image, so a busy moment on the shared
+    machine weighs on all of them alike; every round's counts checked against the truth."""
+    places = {"here": on_this_machine} | ({"image": lambda f: in_image(f, image)} if image else {})
+    timings: dict[str, dict[str, list[Timing]]] = {where: {} for where in places}
     for _ in range(repeats):
-        for name, command in commands(files).items():
-            timing = measure(name, command, env)
-            timings.setdefault(name, []).append(timing)
-            print(f"  {name:40} {timing.wall_s:6.3f} s {timing.peak_rss_mib:6.0f} MiB", flush=True)
-        for data in files:
-            expected = json.loads(data.with_name(data.name + ".expected.json").read_text())
-            _check_counts(_mlsmoke(data), mlsmoke_counts(_out_dir(data)), expected)
+        for where, run_round in places.items():
+            for name, timing in run_round(files).items():
+                timings[where].setdefault(name, []).append(timing)
+                print(f"  {where:6} {name:40} {timing.wall_s:6.3f} s {timing.peak_rss_mib:6.0f} MiB",
+                      flush=True)
+            for data in files:
+                expected = json.loads(data.with_name(data.name + ".expected.json").read_text())
+                check_counts(f"{_mlsmoke(data)} ({where})", mlsmoke_counts(_out_dir(data, where)), expected)
     return timings
 
 
-def table(timings: dict[str, list[Timing]]) -> str:
-    lines = ["| command | wall (min) | wall (median) | peak RSS |", "|---|---:|---:|---:|"]
-    for name, runs in timings.items():
-        walls = [t.wall_s for t in runs]
-        lines.append(f"| `{name}` | {min(walls):.3f} s | {statistics.median(walls):.3f} s | "
-                     f"{max(t.peak_rss_mib for t in runs):.0f} MiB |")
+def table(timings: dict[str, dict[str, list[Timing]]]) -> str:
+    """One row per command; minimum, median and peak RSS for each place it ran."""
+    places = {"here": "this machine", "image": "checker image"}
+    head = ["command"] + [f"{label} {figure}" for where, label in places.items() if where in timings
+                          for figure in ("(min)", "(median)", "peak RSS")]
+    lines = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
+    for name in timings["here"]:
+        cells = [f"`{name}`"]
+        for runs in (timings[where][name] for where in places if where in timings):
+            walls = [t.wall_s for t in runs]
+            cells += [f"{min(walls):.3f} s", f"{statistics.median(walls):.3f} s",
+                      f"{max(t.peak_rss_mib for t in runs):.0f} MiB"]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -116,18 +152,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--image", help="also time the run inside this checker image (make bench builds it)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
     files = write_data(args.rows)
     _compile_checker()
-    load_before = _uptime()
-    timings = bench(files, args.repeats)
+    where = f"this machine: Python {platform.python_version()} (`{sys.executable}`), the repository's checker"
+    if args.image:
+        where += (f"; the checker image `{args.image}`: Python {image_python(args.image)} "
+                  f"(`{IMAGE_PYTHON}`), the installed checker, the timing loop inside the container")
+    load_before = uptime()
+    timings = bench(files, args.repeats, args.image)
     preamble = (f"`bench/small_run.py` ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores): "
                 f"{args.rows:,} rows with the bench's contract (28 rules, 1 % of the rows break one), "
-                f"Parquet and CSV; each command {args.repeats} times in turn, in its own process "
-                "under `/usr/bin/time` (wall and peak RSS from outside); the checker byte-compiled "
-                "first. The minimum is the figure to compare on a shared machine.\n\n"
-                f"Machine load (`uptime`): before `{load_before}`; after `{_uptime()}`.")
+                f"Parquet and CSV; each command {args.repeats} times in turn, in its own process, "
+                "wall and peak RSS measured from outside it; the checker byte-compiled, as in the "
+                f"image. Where: {where}. The minimum is the figure to compare on a shared machine.\n\n"
+                f"Machine load (`uptime`): before `{load_before}`; after `{uptime()}`.")
     text = f"{SECTION}\n\n{preamble}\n\n{table(timings)}\n"
     print(text)
     if not args.no_write:

@@ -5,7 +5,10 @@ and the files they share cannot be changed from the user's side."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from helpers import REPO
@@ -49,3 +52,40 @@ def test_shared_files_are_read_only_for_the_user_and_user_files_are_not(image: s
               "mkdir $site/newpkg || echo cannot-install")
     done = in_image(image, script)
     assert done.stdout.split() == [], done.stdout + done.stderr
+
+
+# Every module of a package without its bytecode beside it (PYTHONDONTWRITEBYTECODE is set in the
+# image, and its site-packages is read-only for the user: a module without a .pyc is compiled
+# from source on every run, about 36 ms for the checker's data-only path).
+UNCOMPILED = """
+import importlib.util, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+for source in sorted(root.rglob("*.py")):
+    if not pathlib.Path(importlib.util.cache_from_source(str(source))).exists():
+        print(source.relative_to(root))
+"""
+
+
+def uncompiled(python: list[str], package: str) -> list[str]:
+    done = subprocess.run([*python, "-c", UNCOMPILED, package], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_the_installed_checker_is_byte_compiled(image: str) -> None:
+    locate = in_image(image, "import checker, pathlib; print(pathlib.Path(checker.__file__).parent)",
+                      shell="/opt/mlsmoke/bin/python")
+    assert locate.returncode == 0, locate.stderr
+    package = locate.stdout.strip()
+    assert package.startswith("/opt/mlsmoke/"), package
+    checker_python = ["docker", "run", "--rm", "--network", "none", "--user", "1234:1234",
+                      "--entrypoint", "/opt/mlsmoke/bin/python", image]
+    assert uncompiled(checker_python, package) == []
+
+
+def test_a_package_copied_without_bytecode_is_reported(tmp_path: Path) -> None:
+    """The failing twin of the test above, on this machine: the same script finds the modules."""
+    shutil.copytree(REPO / "checker" / "render", tmp_path / "render",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    found = uncompiled([sys.executable], str(tmp_path / "render"))
+    assert "markdown.py" in found and "escape.py" in found
