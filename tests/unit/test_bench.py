@@ -1,0 +1,120 @@
+"""The benchmark's own proof of exactness (bench/): the truth bench/generate.py plants, the count
+check every contender's answer goes through, and the timing of one command from outside its
+process (bench/timing.py, which also runs inside the checker image). A benchmark that could not
+notice a miscount would prove nothing, so each check here has a twin where the data or the
+command is wrong and the bench must say so."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from helpers import REPO, cli_in_process, load_script
+
+generate = load_script(REPO / "bench" / "generate.py")
+timing = load_script(REPO / "bench" / "timing.py")
+contenders = load_script(REPO / "bench" / "contenders.py")
+
+ROWS = 4_000
+
+
+def _planted(folder: Path, table: pa.Table) -> Path:
+    data = folder / "data.parquet"
+    pq.write_table(table, data)
+    config = {"version": 1, "contracts": {"bench": generate.CONTRACT},
+              "data": [{"contract": "bench", "files": data.name}]}
+    (folder / "mlsmoke.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return data
+
+
+def _one_more_out_of_range(table: pa.Table) -> pa.Table:
+    """The planted table with one more value out of range, on a row that broke no rule: the
+    truth computed before no longer holds."""
+    clean = pc.and_(pc.is_valid(table["f0"]), pc.less_equal(table["f0"], 100.0))
+    clean = pc.and_(clean, pc.is_in(table["category"], pa.array(generate.CATEGORIES)))
+    row = pc.index(clean, True).as_py()
+    values = table["f0"].to_pylist()
+    values[row] = 250.0
+    return table.set_column(table.schema.get_field_index("f0"), "f0", pa.array(values, pa.float64()))
+
+
+def _mlsmoke_counts(folder: Path) -> dict[str, int]:
+    done = cli_in_process("run", "--only", "data", "--no-publish", "--out", str(folder / "out"), cwd=folder)
+    assert done.returncode == 1, done.stdout + done.stderr  # the planted faults fail the run
+    counts: dict[str, int] = timing.mlsmoke_counts(folder / "out")
+    return counts
+
+
+@pytest.fixture(scope="module")
+def planted() -> tuple[pa.Table, dict[str, int]]:
+    table, counts = generate.chunk_table(0, ROWS, seed=7, fault_rate=0.01)
+    return table, counts
+
+
+def test_the_planted_truth_breaks_every_rule(planted: tuple[pa.Table, dict[str, int]]) -> None:
+    _, counts = planted
+    assert set(counts) == {"ranges", "nulls", "allowed", "unique"}
+    assert all(count > 0 for count in counts.values()), counts
+    assert sum(counts.values()) <= ROWS * 0.01 * 2  # a duplicated id counts both rows
+
+
+def test_mlsmoke_counts_exactly_the_planted_rows(tmp_path: Path,
+                                                 planted: tuple[pa.Table, dict[str, int]]) -> None:
+    table, counts = planted
+    _planted(tmp_path, table)
+    timing.check_counts("mlsmoke", _mlsmoke_counts(tmp_path), counts)
+
+
+def test_a_count_that_differs_from_the_truth_stops_the_bench(
+        tmp_path: Path, planted: tuple[pa.Table, dict[str, int]]) -> None:
+    table, counts = planted
+    _planted(tmp_path, _one_more_out_of_range(table))
+    found = _mlsmoke_counts(tmp_path)
+    assert found["ranges"] == counts["ranges"] + 1
+    wrong = counts["ranges"] + 1
+    with pytest.raises(SystemExit, match=rf"mlsmoke found .*'ranges': {wrong}.*the data has"):
+        timing.check_counts("mlsmoke", found, counts)
+
+
+@pytest.mark.parametrize("name", ["polars", "duckdb"])
+def test_each_peer_counts_exactly_the_planted_rows(name: str, tmp_path: Path,
+                                                   planted: tuple[pa.Table, dict[str, int]]) -> None:
+    pytest.importorskip(name, reason=f"{name} is a bench contender (pip install -e '.[bench]')")
+    table, counts = planted
+    contender = getattr(contenders, name)
+    timing.check_counts(name, contender(_planted(tmp_path, table)), counts)
+    wrong = contender(_planted(tmp_path, _one_more_out_of_range(table)))
+    with pytest.raises(SystemExit, match=f"{name} found"):
+        timing.check_counts(name, wrong, counts)
+
+
+def test_one_command_is_timed_from_outside_its_process() -> None:
+    measured = timing.measure("python", [sys.executable, "-c", "print('hello')"], {})
+    assert measured.contender == "python" and measured.output == "hello\n"
+    assert 0 < measured.wall_s < 60
+    assert 1 < measured.peak_rss_mib < 1024  # the child's own peak, not this process's
+
+
+def test_a_command_that_fails_stops_the_bench() -> None:
+    with pytest.raises(SystemExit, match=r"broken failed \(3\):\nno good"):
+        timing.measure("broken", [sys.executable, "-c", "import sys; print('no good'); sys.exit(3)"], {})
+
+
+def test_the_timing_loop_needs_nothing_beyond_the_standard_library() -> None:
+    """bench/small_run.py runs bench/timing.py inside the checker image with its system Python:
+    here with site-packages switched off (-S), as there."""
+    commands = {"pass": [sys.executable, "-c", "pass"],
+                "exits 1": [sys.executable, "-c", "raise SystemExit(1)"]}
+    loop = [sys.executable, "-I", "-S", str(REPO / "bench" / "timing.py"), json.dumps(commands)]
+    done = subprocess.run(loop, capture_output=True, text=True, timeout=120, check=True)
+    printed: dict[str, Any] = json.loads(done.stdout)
+    assert set(printed) == set(commands)
+    assert all(t["wall_s"] > 0 and t["peak_rss_mib"] > 1 for t in printed.values()), printed
