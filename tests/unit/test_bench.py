@@ -22,6 +22,8 @@ from helpers import REPO, cli_in_process, load_script
 generate = load_script(REPO / "bench" / "generate.py")
 timing = load_script(REPO / "bench" / "timing.py")
 contenders = load_script(REPO / "bench" / "contenders.py")
+load_script(REPO / "bench" / "run.py")  # small_run.py imports it by name, as when run from bench/
+small_run = load_script(REPO / "bench" / "small_run.py")
 
 ROWS = 4_000
 
@@ -118,3 +120,25 @@ def test_the_timing_loop_needs_nothing_beyond_the_standard_library() -> None:
     printed: dict[str, Any] = json.loads(done.stdout)
     assert set(printed) == set(commands)
     assert all(t["wall_s"] > 0 and t["peak_rss_mib"] > 1 for t in printed.values()), printed
+
+
+def _timings(walls: dict[str, list[float]]) -> dict[str, list[Any]]:
+    return {name: [timing.Timing(name, wall, 80.0, "") for wall in runs] for name, runs in walls.items()}
+
+
+def test_the_small_run_table_gives_what_mlsmoke_adds_to_the_floor_in_each_place() -> None:
+    parquet = f"{small_run.MLSMOKE} (parquet)"
+    floor = small_run.FLOOR
+    here = _timings({"python -c pass": [0.021, 0.020], floor: [0.170, 0.161], parquet: [0.204, 0.210]})
+    image = _timings({"python -c pass": [0.027, 0.028], floor: [0.168, 0.175], parquet: [0.200, 0.230]})
+    rows = small_run.table({"here": here, "image": image}).splitlines()
+    assert rows[0].count("over the floor") == 2
+    assert rows[2].split(" | ")[3] == ""  # bare Python: nothing of mlsmoke's to measure
+    assert rows[4] == (f"| `{parquet}` | 0.204 s | 0.207 s | +43 ms | 80 MiB "
+                       "| 0.200 s | 0.215 s | +32 ms | 80 MiB |")
+
+
+def test_the_small_run_table_shows_a_run_below_the_floor_as_such() -> None:
+    parquet = f"{small_run.MLSMOKE} (parquet)"
+    here = _timings({small_run.FLOOR: [0.170], parquet: [0.165]})
+    assert "| 0.165 s | 0.165 s | -5 ms |" in small_run.table({"here": here})
