@@ -138,18 +138,20 @@ def table(timings: dict[str, dict[str, list[Timing]]]) -> str:
     """One row per command; for each place it ran: minimum, median, peak RSS and, for mlsmoke,
     what it adds to the floor (the minimums' difference: a figure that holds when the machine's
     speed changes, where the wall time does not)."""
-    places = {"here": "this machine", "image": "checker image"}
-    head = ["command"] + [f"{label} {figure}" for where, label in places.items() if where in timings
+    labels = {"here": "this machine", "image": "checker image"}
+    places = [where for where in labels if where in timings]
+    floors = {where: min(t.wall_s for t in timings[where][FLOOR]) for where in places}
+    head = ["command"] + [f"{labels[where]} {figure}" for where in places
                           for figure in ("(min)", "(median)", "over the floor", "peak RSS")]
     lines = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
     for name in timings["here"]:
         cells = [f"`{name}`"]
-        for where in (where for where in places if where in timings):
-            walls = [t.wall_s for t in timings[where][name]]
-            floor = min(t.wall_s for t in timings[where][FLOOR])
-            over = f"{(min(walls) - floor) * 1000:+.0f} ms" if name.startswith(MLSMOKE) else ""
+        for where in places:
+            runs = timings[where][name]
+            walls = [t.wall_s for t in runs]
+            over = f"{(min(walls) - floors[where]) * 1000:+.0f} ms" if name.startswith(MLSMOKE) else ""
             cells += [f"{min(walls):.3f} s", f"{statistics.median(walls):.3f} s", over,
-                      f"{max(t.peak_rss_mib for t in timings[where][name]):.0f} MiB"]
+                      f"{max(t.peak_rss_mib for t in runs):.0f} MiB"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
