@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import yaml
 
 FLOATS = [f"f{i}" for i in range(12)]
 CATEGORIES = ["red", "white", "rose"]
@@ -73,6 +74,20 @@ def _repeated(ids: np.ndarray) -> int:
     ordered = np.sort(ids)
     repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
     return int(np.isin(ids, repeated).sum())
+
+
+def config_path(data: Path) -> Path:
+    """Where mlsmoke's config for a data file lies: beside it."""
+    return data.with_name(data.name + ".mlsmoke.yml")
+
+
+def write_config(data: Path) -> Path:
+    """mlsmoke's config for `data`: the bench's contract over that one file."""
+    config = {"version": 1, "contracts": {"bench": CONTRACT},
+              "data": [{"contract": "bench", "files": data.name}]}
+    path = config_path(data)
+    path.write_text(yaml.safe_dump(config))
+    return path
 
 
 def generate(folder: Path, rows: int, seed: int = 7, csv: bool = False) -> Path:

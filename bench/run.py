@@ -23,8 +23,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import yaml
-from generate import CONTRACT, generate
+from generate import generate, write_config
 from timing import REPO, Timing, check_counts, measure, mlsmoke_counts, uptime
 
 BENCH = Path(__file__).resolve().parent
@@ -39,9 +38,7 @@ PANDERA = "pandera (lazy)"
 
 
 def commands(data: Path, out_dir: Path) -> dict[str, list[str]]:
-    config = data.with_name(data.name + ".mlsmoke.yml")
-    config.write_text(yaml.safe_dump({"version": 1, "contracts": {"bench": CONTRACT},
-                                      "data": [{"contract": "bench", "files": data.name}]}))
+    config = write_config(data)
     contender = [sys.executable, str(BENCH / "contenders.py")]
     return {
         FLOOR: [*contender, "floor", str(data)],

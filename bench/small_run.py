@@ -33,8 +33,7 @@ from pathlib import Path
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-import yaml
-from generate import CONTRACT, chunk_table
+from generate import chunk_table, config_path, write_config
 from run import DATA, _compile_checker, write_results
 from timing import REPO, Timing, check_counts, mlsmoke_counts, time_in_turn, uptime
 
@@ -59,9 +58,7 @@ def write_data(rows: int) -> list[Path]:
     pacsv.write_csv(table, files[1])
     for path in files:
         path.with_name(path.name + ".expected.json").write_text(json.dumps(counts, indent=2) + "\n")
-        config = {"version": 1, "contracts": {"bench": CONTRACT},
-                  "data": [{"contract": "bench", "files": path.name}]}
-        path.with_name(path.name + ".mlsmoke.yml").write_text(yaml.safe_dump(config))
+        write_config(path)
     return files
 
 
@@ -74,7 +71,7 @@ def commands(files: list[Path], python: str, mlsmoke: list[str], where: str) -> 
             FLOOR: [python, "-c", DEPENDENCIES]}
     for path in files:
         runs[_mlsmoke(path)] = [*mlsmoke, "run", "--only", "data", "--no-publish",
-                                "--config", str(path.with_name(path.name + ".mlsmoke.yml")),
+                                "--config", str(config_path(path)),
                                 "--out", str(_out_dir(path, where))]
     return runs
 

@@ -16,7 +16,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-import yaml
 from helpers import REPO, cli_in_process, load_script
 
 generate = load_script(REPO / "bench" / "generate.py")
@@ -31,9 +30,7 @@ ROWS = 4_000
 def _planted(folder: Path, table: pa.Table) -> Path:
     data = folder / "data.parquet"
     pq.write_table(table, data)
-    config = {"version": 1, "contracts": {"bench": generate.CONTRACT},
-              "data": [{"contract": "bench", "files": data.name}]}
-    (folder / "mlsmoke.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    generate.write_config(data)
     return data
 
 
@@ -49,7 +46,9 @@ def _one_more_out_of_range(table: pa.Table) -> pa.Table:
 
 
 def _mlsmoke_counts(folder: Path) -> dict[str, int]:
-    done = cli_in_process("run", "--only", "data", "--no-publish", "--out", str(folder / "out"), cwd=folder)
+    config = generate.config_path(folder / "data.parquet")
+    done = cli_in_process("run", "--only", "data", "--no-publish", "--config", str(config),
+                          "--out", str(folder / "out"), cwd=folder)
     assert done.returncode == 1, done.stdout + done.stderr  # the planted faults fail the run
     counts: dict[str, int] = timing.mlsmoke_counts(folder / "out")
     return counts
