@@ -1,8 +1,10 @@
 """JUnit XML (junit.xml) for CI tools that show test results: one testsuite per check family,
 one testcase per check, in the report's order (the runner puts it in registry order).
 fail → <failure>, error → <error>, skip → <skipped>; a warning is a passed testcase whose
-<system-out> says so. `escape.xml_text` drops the characters XML cannot hold at all, and
-the markup is escaped here.
+<system-out> says so. A known failure (baselined: it does not gate) is a <skipped> whose message
+begins "(known, baselined)", the way pytest writes an expected failure, so a CI tool that fails
+on <failure> or <error> does not gate on it either; its text keeps what it was and why.
+`escape.xml_text` drops the characters XML cannot hold at all, and the markup is escaped here.
 
 The XML is written as text, byte for byte what ElementTree writes after `ET.indent`
 (tests/unit/render/test_junit.py proves it on hostile text): a run writes junit.xml every
@@ -14,8 +16,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 
+from checker.render.baseline_view import KNOWN_MARK
 from checker.render.escape import xml_text
-from checker.results.model import CheckResult, Report, Status
+from checker.results.model import KNOWN, CheckResult, Report, Status
 
 _OUTCOME_TAG = {Status.FAIL: "failure", Status.ERROR: "error", Status.SKIP: "skipped"}
 _INDENT = "  "
@@ -41,14 +44,12 @@ def _suite(name: str, checks: Sequence[CheckResult], started_at: str | None) -> 
 
 
 def _counts(checks: Sequence[CheckResult], seconds: float) -> dict[str, str]:
-    def count(status: Status) -> str:
-        return str(sum(1 for c in checks if c.status is status))
-
+    tags = [_tag(check) for check in checks]
     return {
         "tests": str(len(checks)),
-        "failures": count(Status.FAIL),
-        "errors": count(Status.ERROR),
-        "skipped": count(Status.SKIP),
+        "failures": str(tags.count("failure")),
+        "errors": str(tags.count("error")),
+        "skipped": str(tags.count("skipped")),
         "time": f"{seconds:.3f}",
     }
 
@@ -64,17 +65,31 @@ def _testcase(check: CheckResult) -> list[str]:
     return list(_element("testcase", attributes, children=[_outcome(check)], level=2))
 
 
+def _tag(check: CheckResult) -> str | None:
+    """The element a check's outcome is: failure, error or skipped (a known failure too), or
+    None for a pass or a warning."""
+    if check.baseline == KNOWN and check.status >= Status.FAIL:
+        return "skipped"
+    return _OUTCOME_TAG.get(check.status)
+
+
 def _outcome(check: CheckResult) -> list[str]:
     """The testcase's one child element (none for a pass)."""
-    tag = _OUTCOME_TAG.get(check.status)
-    if tag is not None:
-        attributes = {"message": xml_text(check.summary)}
-        if tag != "skipped":
-            attributes["type"] = xml_text(check.id)
-        return list(_element(tag, attributes, text=xml_text(_body(check))))
-    if check.status is Status.WARN:
-        return list(_element("system-out", {}, text=xml_text(f"WARNING: {check.summary}\n{_body(check)}")))
-    return []
+    tag = _tag(check)
+    if tag is None:
+        if check.status is Status.WARN:
+            text = f"WARNING: {check.summary}\n{_body(check)}"
+            return list(_element("system-out", {}, text=xml_text(text)))
+        return []
+    message, body = check.summary, _body(check)
+    if check.status >= Status.FAIL and tag == "skipped":  # a known failure
+        message = KNOWN_MARK + message
+        body = "\n".join([f"known {check.status.value} of {check.id}: baselined, it does not gate",
+                          *([body] if body else [])])
+    attributes = {"message": xml_text(message)}
+    if tag != "skipped":
+        attributes["type"] = xml_text(check.id)
+    return list(_element(tag, attributes, text=xml_text(body)))
 
 
 def _element(tag: str, attributes: Mapping[str, str], *, text: str = "",

@@ -149,3 +149,40 @@ def test_the_text_writer_is_byte_for_byte_what_element_tree_writes():
                       duration_s=0)]
     for report in reports:
         assert render_junit(report) == _element_tree_junit(report)
+
+
+def _baselined_report() -> Report:
+    return Report(status=Status.FAIL, started_at="", duration_s=1, checks=[
+        CheckResult("data.ranges", Status.FAIL, "3 rows outside their range in pH (baselined: vendor feed)",
+                    subject="wine: a.csv", details="pH must be within [0, 14]", baseline="known"),
+        CheckResult("endpoint.health", Status.ERROR, "connection refused", subject="api", baseline="known"),
+        CheckResult("data.nulls", Status.FAIL, "2 rows with nulls in pH", subject="wine: a.csv",
+                    baseline="new"),
+        CheckResult("data.unique", Status.FAIL, "1 duplicated id", subject="wine: a.csv")])
+
+
+def test_known_failures_are_skipped_the_way_pytest_writes_an_expected_failure():
+    root = _parse(_baselined_report())
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    known = cases["data.ranges [wine: a.csv]"]
+    assert [child.tag for child in known] == ["skipped"]
+    skipped = known.find("skipped")
+    assert skipped.get("message") == ("(known, baselined) 3 rows outside their range in pH"
+                                      " (baselined: vendor feed)")
+    assert skipped.text == ("known fail of data.ranges: baselined, it does not gate\n"
+                            "pH must be within [0, 14]")
+    errored = cases["endpoint.health [api]"]
+    assert [child.tag for child in errored] == ["skipped"]
+    assert errored.find("skipped").text == "known error of endpoint.health: baselined, it does not gate"
+    counts = {suite.get("name"): (suite.get("failures"), suite.get("errors"), suite.get("skipped"))
+              for suite in root.iter("testsuite")}
+    assert counts == {"data": ("2", "0", "1"), "endpoint": ("0", "0", "1")}
+    assert (root.get("failures"), root.get("errors"), root.get("skipped")) == ("2", "0", "2")
+
+
+def test_new_and_unbaselined_failures_stay_failures():
+    root = _parse(_baselined_report())
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    for name in ("data.nulls [wine: a.csv]", "data.unique [wine: a.csv]"):
+        assert [child.tag for child in cases[name]] == ["failure"], name
+        assert not cases[name].find("failure").get("message").startswith("(known")
