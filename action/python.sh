@@ -3,6 +3,8 @@
 # environment cached by version (and by the action's own sources, so a changed checkout never
 # runs a stale install), using the job's Python, and run it on the working directory. The
 # pipeline's `python3` is then the job's own Python (actions/setup-python's, when present).
+# The checker's dependencies are the checker image's versions (container-image/constraints.txt)
+# wherever those install on that Python, so both runners check with the same libraries.
 set -euo pipefail
 
 action="${MLSMOKE_ACTION_PATH}"
@@ -15,7 +17,13 @@ if [ -z "$python" ]; then
   done
 fi
 if [ -z "$python" ]; then
-  echo "::error title=mlsmoke::runner: python needs a Python 3.10+ on PATH (add actions/setup-python)"
+  echo "::error title=mlsmoke::runner: python needs a Python 3.11+ on PATH (add actions/setup-python)"
+  exit 2
+fi
+
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then
+  echo "::error title=mlsmoke::runner: python needs Python 3.11 or newer; ${python} is" \
+       "$("$python" --version 2>&1 | head -n 1) (set python-version in actions/setup-python)"
   exit 2
 fi
 
@@ -23,12 +31,11 @@ fi
 key="$("$python" - "$action" <<'PY'
 import hashlib, pathlib, sys
 root = pathlib.Path(sys.argv[1])
-if sys.version_info < (3, 10):
-    sys.exit(f"runner: python needs Python 3.10 or newer, this is {sys.version.split()[0]}")
 version = next(line.split('"')[1] for line in (root / "checker" / "__init__.py").read_text().splitlines()
                if line.startswith("__version__"))
 digest = hashlib.sha256()
-for path in sorted([root / "pyproject.toml", *(root / "checker").rglob("*")]):
+for path in sorted([root / "pyproject.toml", root / "container-image" / "constraints.txt",
+                    *(root / "checker").rglob("*")]):
     if path.is_file() and "__pycache__" not in path.parts:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
 print(f"{version}-py{sys.version_info[0]}.{sys.version_info[1]}-{digest.hexdigest()[:12]}")
@@ -43,7 +50,15 @@ install() {
   echo "::group::Install mlsmoke ${key%%-*} into ${venv}"
   rm -rf "$venv"  # a half-made one, from a job that was killed
   "$python" -m venv "$venv"
-  "$(venv_bin)/python" -m pip install --quiet --disable-pip-version-check "$action"
+  pip=("$(venv_bin)/python" -m pip install --quiet --disable-pip-version-check)
+  if "${pip[@]}" --constraint "${action}/container-image/constraints.txt" "$action"; then
+    echo "mlsmoke: the checker's libraries are the checker image's versions"
+  else
+    # a Python newer than the image's libraries have releases for
+    echo "mlsmoke: the checker image's versions do not install on $("$python" --version 2>&1);" \
+         "installing the newest that the checker allows (pyproject.toml)"
+    "${pip[@]}" "$action"
+  fi
   touch "${venv}/.complete"
   echo "::endgroup::"
 }

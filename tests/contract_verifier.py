@@ -78,7 +78,7 @@ def _column_violations(chunked: pa.ChunkedArray, column: Column) -> list[str]:
 
 def _bound(value: Any) -> Any:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
 
 

@@ -153,7 +153,7 @@ def naive_utc(value: dt.datetime) -> dt.datetime:
     """Datetime values are compared without a zone: an aware one is converted to UTC first."""
     if value.tzinfo is None:
         return value
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def parse_datetime(text: str) -> dt.datetime:
@@ -161,7 +161,7 @@ def parse_datetime(text: str) -> dt.datetime:
     for bounds, data values and synthetic values."""
     text = text.strip()
     if text[-1:] in ("Z", "z"):
-        text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not read the Z suffix
+        text = text[:-1] + "+00:00"  # fromisoformat reads "Z" but not "z"
     return naive_utc(dt.datetime.fromisoformat(text))
 
 

@@ -59,7 +59,7 @@ def plan(ctx: RunContext, only: frozenset[str] | None) -> tuple[list[CheckGroup]
 def run(ctx: RunContext, only: frozenset[str] | None = None,
         environment: Mapping[str, object] | None = None, fail_on: FailOn | None = None) -> Report:
     started = time.perf_counter()
-    started_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    started_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     policy = Policy.of(ctx.loaded)
     groups, checks = plan(ctx, only)
     with paused():  # the rest of the start-up: what the planned groups import (run/collector.py)

@@ -7,22 +7,13 @@ on first validation (or first `model_fields`), so importing a schema costs almos
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform
 
 from checker.shape.dump import dump_model
 from checker.shape.errors import ValidationError, fail, record
 from checker.shape.fields import Field, FieldInfo, ValidatorMark
 from checker.shape.plan import ModelPlan, build_plan
-
-if TYPE_CHECKING:
-    from typing_extensions import dataclass_transform
-elif sys.version_info >= (3, 11):
-    from typing import dataclass_transform
-else:
-    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
-        return lambda cls: cls
 
 _M = TypeVar("_M", bound="Model")
 

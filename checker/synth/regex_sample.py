@@ -12,18 +12,17 @@ UnsupportedPatternError.
 from __future__ import annotations
 
 import re
-import sys
 from typing import TYPE_CHECKING, Any
 
 from checker.contracts.regex import PatternError, compile_pattern
 from checker.errors import InputError
 
-if sys.version_info >= (3, 11):
-    import re._constants as sre_constants
-    import re._parser as sre_parse
-else:  # pragma: no cover - Python 3.10
+if TYPE_CHECKING:  # typeshed knows the parser by its old, deprecated names
     import sre_constants
     import sre_parse
+else:
+    import re._constants as sre_constants
+    import re._parser as sre_parse
 
 if TYPE_CHECKING:
     import numpy as np

@@ -243,7 +243,7 @@ def _decoder(column: Any) -> Decode | None:
         return _unpacker(layout, lambda days: EPOCH.date() + dt.timedelta(days=days))
     scale = {"milliseconds": 1000, "microseconds": 1}.get(logical.get("timeUnit", ""))
     if kind == "Timestamp" and physical == "INT64" and scale is not None:
-        zone = dt.timezone.utc if logical.get("isAdjustedToUTC") is True else None
+        zone = dt.UTC if logical.get("isAdjustedToUTC") is True else None
         return _unpacker(layout, lambda n: from_epoch_micros(n * scale).replace(tzinfo=zone))
     return None
 

@@ -147,7 +147,7 @@ SECRET = "hunter2-secret-value"
 _CELLS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
                    st.sampled_from([SECRET, f"=x{SECRET}", "-0.0", "+1", "@a", f"https://u:{SECRET}@h/x",
                                     "ghp_" + "a" * 36]),
-                   st.dates(), st.datetimes(timezones=st.none() | st.just(dt.timezone.utc)),
+                   st.dates(), st.datetimes(timezones=st.none() | st.just(dt.UTC)),
                    st.decimals(allow_nan=False, places=3), st.lists(st.integers(), max_size=3))
 
 

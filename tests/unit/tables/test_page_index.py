@@ -52,7 +52,7 @@ def _truth(values: list[Any], pages: PageStats) -> list[tuple[Any, Any, int]]:
     (pa.float32(), lambda r: float(r % 1000) / 4),
     (pa.date32(), lambda r: dt.date(2000, 1, 1) + dt.timedelta(days=r % 5000)),
     (pa.timestamp("ms"), lambda r: dt.datetime(2020, 1, 1) + dt.timedelta(seconds=r * 37)),
-    (pa.timestamp("us", tz="UTC"), lambda r: dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    (pa.timestamp("us", tz="UTC"), lambda r: dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
      + dt.timedelta(microseconds=r * 977)),
 ])
 def test_each_page_has_its_rows_null_count_min_and_max(tmp_path: Path, arrow_type: pa.DataType,

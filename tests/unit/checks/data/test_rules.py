@@ -79,7 +79,7 @@ def test_datetime_bounds_with_an_offset_against_zoned_parquet_timestamps(tmp_pat
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    utc = dt.timezone.utc
+    utc = dt.UTC
     values = [dt.datetime(2023, 12, 31, 22, tzinfo=utc), dt.datetime(2023, 12, 31, 21, tzinfo=utc)]
     pq.write_table(pa.table({"at": pa.array(values, pa.timestamp("us", tz="UTC"))}), tmp_path / "at.parquet")
     contract = "    columns:\n      at: {type: datetime, min: '2024-01-01T00:00:00+02:00'}\n"
