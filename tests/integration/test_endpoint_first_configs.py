@@ -51,3 +51,35 @@ def test_a_first_config_against_nothing_fails_health(tmp_path: Path) -> None:
         pass  # the port is free again
     statuses = run_first(tmp_path, url, {"health": {"timeout": "1s"}})
     assert statuses == {"endpoint.health": Status.FAIL}
+
+
+def _health_against_a_static_site(tmp_path: Path, health: dict[str, str]) -> str:
+    """endpoint.health's summary for a first config against a real web server with no /health."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from fake_model_server import running
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>a model service without a health route</p>")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *_: None  # type: ignore[attr-defined]
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        body = {"version": 1, "endpoint": {"url": url, "health": {"timeout": "1s", **health}}}
+        results = run_check(write_config(tmp_path, yaml.safe_dump(body, sort_keys=False)), "endpoint",
+                            environ={})
+    [result] = results
+    assert result.id == "endpoint.health" and result.status is Status.FAIL
+    return result.summary
+
+
+def test_a_404_at_the_default_health_path_says_to_set_health_path(tmp_path: Path) -> None:
+    summary = _health_against_a_static_site(tmp_path, {})
+    assert summary.endswith("/health → HTTP 404 (/health is mlsmoke's default for the mlflow protocol:"
+                            " set endpoint.health.path to the service's health route)")
+
+
+def test_a_404_at_a_health_path_the_config_names_gives_no_such_advice(tmp_path: Path) -> None:
+    summary = _health_against_a_static_site(tmp_path, {"path": "/ping"})
+    assert summary.endswith("/ping → HTTP 404")

@@ -54,8 +54,12 @@ class Protocol:
         """Every path that must answer 2xx in one round: the server's, then the model's own."""
         return [self.server_health_path(), *self.model_readiness_paths()]
 
+    def health_path_given(self) -> bool:
+        """Whether the config names the server's health path (`health.path`)."""
+        return self.endpoint.health is not None and "path" in self.endpoint.health.model_fields_set
+
     def server_health_path(self) -> str:
-        if self.endpoint.health is not None and "path" in self.endpoint.health.model_fields_set:
+        if self.endpoint.health is not None and self.health_path_given():
             return self.endpoint.health.path
         if self.name == "kserve-v2":
             return "/v2/health/ready"

@@ -34,6 +34,14 @@ def judge(protocol: Protocol) -> Callable[[Exchange], str | None]:
     return kserve_not_ready
 
 
+def _path_hint(protocol: Protocol, last: Exchange | None) -> str:
+    """What a 404 at a health path the config did not name most likely means."""
+    if last is None or last.status != 404 or protocol.health_path_given():
+        return ""
+    return (f" ({protocol.server_health_path()} is mlsmoke's default for the {protocol.name} protocol:"
+            " set endpoint.health.path to the service's health route)")
+
+
 def _says_not_ready(answer: Exchange) -> bool:
     if not answer.is_json:
         return False
@@ -51,7 +59,7 @@ def failure(protocol: Protocol, outcome: HealthOutcome, timeout: float,
     reason = outcome.reason or (last.outcome() if last else "no request could be sent")
     where = public_url(last.url) if last else public_url(url)
     if not protocol.model_readiness_paths():
-        return f"not healthy within {timeout:g}s: {where} → {reason}", {}
+        return f"not healthy within {timeout:g}s: {where} → {reason}{_path_hint(protocol, last)}", {}
     waited = f"{where} → {reason} (retried for {timeout:g}s)"
     if outcome.failed_at is not None and outcome.failed_at > 0:
         model = protocol.endpoint.model
