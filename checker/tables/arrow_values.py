@@ -74,7 +74,8 @@ def scalar(value: Any, kind: pa.DataType) -> pa.Scalar:
 
 
 def to_numpy(array: pa.Array) -> np.ndarray:
-    """A primitive array without nulls (int, float, bool, timestamp) as numpy."""
+    """A primitive array without nulls (int, float, bool, timestamp) as numpy. Its dtype is
+    read off the arrow type: `to_pandas_dtype` imports pandas before pyarrow 26."""
     import numpy as np
     import pyarrow as pa
 
@@ -85,8 +86,9 @@ def to_numpy(array: pa.Array) -> np.ndarray:
     if pa.types.is_boolean(array.type):
         bits = np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little")
         return bits[offset:offset + n].astype(bool)
-    dtype = np.dtype(array.type.to_pandas_dtype()) if not pa.types.is_timestamp(array.type) else np.int64
-    return np.frombuffer(data, dtype, count=offset + n)[offset:]
+    kind = array.type
+    sign = "f" if pa.types.is_floating(kind) else "u" if pa.types.is_unsigned_integer(kind) else "i"
+    return np.frombuffer(data, np.dtype(f"{sign}{kind.bit_width // 8}"), count=offset + n)[offset:]
 
 
 def null_rows(array: pa.Array) -> np.ndarray:

@@ -13,6 +13,7 @@ min/max/null-count statistics the writer stored (per page: `page_index`), one gr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -182,8 +183,10 @@ def _row_group(metadata: Any, index: int) -> RowGroup:
 def _min_max(found: Any) -> tuple[Any, Any]:
     """The statistics' min and max. A nanosecond timestamp's become microsecond datetimes,
     the min rounded down and the max up (what they prove still holds): pyarrow would make
-    them pandas Timestamps, importing pandas (about 0.5 s) on a data-only run."""
-    if found.physical_type == "INT64" and '"timeUnit":"nanoseconds"' in found.logical_type.to_json():
+    them pandas Timestamps, importing pandas (about 0.5 s) on a data-only run. The logical type
+    is read as JSON: pyarrow 26 writes it without spaces, earlier versions with them."""
+    if (found.physical_type == "INT64"
+            and json.loads(found.logical_type.to_json()).get("timeUnit") == "nanoseconds"):
         return _from_nanoseconds(found.min_raw, -1), _from_nanoseconds(found.max_raw, 1)
     return found.min, found.max
 

@@ -129,3 +129,23 @@ def test_nanosecond_statistics_are_datetimes_rounded_outwards_without_pandas(tmp
             ".column(0).statistics.min; print('pandas' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", twin, str(path)], capture_output=True, text=True,
                           timeout=60, check=True).stdout.strip() == "True"
+
+
+@pytest.mark.parametrize("written", [
+    '{"Type":"Timestamp","isAdjustedToUTC":false,"timeUnit":"nanoseconds"}',  # pyarrow 26
+    '{"Type": "Timestamp", "isAdjustedToUTC": false, "timeUnit": "nanoseconds", '
+    '"is_from_converted_type": false, "force_set_converted_type": false}',  # pyarrow 25 and before
+])
+def test_a_nanosecond_timestamp_is_known_however_pyarrow_spaces_its_logical_type(written: str) -> None:
+    from types import SimpleNamespace
+
+    from checker.tables.reader import _min_max
+
+    found = SimpleNamespace(physical_type="INT64", logical_type=SimpleNamespace(to_json=lambda: written),
+                            min_raw=1_600_000_000_000_001_500, max_raw=1_600_000_000_000_002_500,
+                            min="pyarrow's own", max="pyarrow's own")
+    low, high = _min_max(found)
+    assert (low.isoformat(), high.isoformat()) == ("2020-09-13T12:26:40.000001", "2020-09-13T12:26:40.000003")
+    micros = SimpleNamespace(**{**vars(found), "logical_type": SimpleNamespace(
+        to_json=lambda: written.replace("nanoseconds", "microseconds"))})
+    assert _min_max(micros) == ("pyarrow's own", "pyarrow's own")  # the twin: left to pyarrow
