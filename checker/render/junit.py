@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from checker.render.baseline_view import KNOWN_MARK
 from checker.render.escape import xml_text
-from checker.results.model import KNOWN, CheckResult, Report, Status
+from checker.results.model import CheckResult, Report, Status
 
 _OUTCOME_TAG = {Status.FAIL: "failure", Status.ERROR: "error", Status.SKIP: "skipped"}
 _INDENT = "  "
@@ -68,7 +68,7 @@ def _testcase(check: CheckResult) -> list[str]:
 def _tag(check: CheckResult) -> str | None:
     """The element a check's outcome is: failure, error or skipped (a known failure too), or
     None for a pass or a warning."""
-    if check.baseline == KNOWN and check.status >= Status.FAIL:
+    if check.known:
         return "skipped"
     return _OUTCOME_TAG.get(check.status)
 
@@ -82,7 +82,7 @@ def _outcome(check: CheckResult) -> list[str]:
             return list(_element("system-out", {}, text=xml_text(text)))
         return []
     message, body = check.summary, _body(check)
-    if check.status >= Status.FAIL and tag == "skipped":  # a known failure
+    if check.known:
         message = KNOWN_MARK + message
         body = "\n".join([f"known {check.status.value} of {check.id}: baselined, it does not gate",
                           *([body] if body else [])])

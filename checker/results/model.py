@@ -90,6 +90,11 @@ class CheckResult:
     failing_rows: FailingRows | None = field(default=None, compare=False, repr=False)
 
     @property
+    def known(self) -> bool:
+        """A failure or error the baseline knows: it does not gate."""
+        return self.status >= Status.FAIL and self.baseline == KNOWN
+
+    @property
     def family(self) -> str:
         return self.id.split(".", 1)[0]
 
@@ -171,7 +176,7 @@ class Report:
     @property
     def known(self) -> int:
         """Failed or errored checks the baseline knows (they do not gate)."""
-        return sum(1 for check in self.checks if check.status >= Status.FAIL and check.baseline == KNOWN)
+        return sum(1 for check in self.checks if check.known)
 
     def by_family(self) -> dict[str, list[CheckResult]]:
         families: dict[str, list[CheckResult]] = {}
