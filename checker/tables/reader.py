@@ -185,8 +185,9 @@ def _min_max(found: Any) -> tuple[Any, Any]:
     the min rounded down and the max up (what they prove still holds): pyarrow would make
     them pandas Timestamps, importing pandas (about 0.5 s) on a data-only run. The logical type
     is read as JSON: pyarrow 26 writes it without spaces, earlier versions with them."""
-    if (found.physical_type == "INT64"
-            and json.loads(found.logical_type.to_json()).get("timeUnit") == "nanoseconds"):
+    logical = found.logical_type
+    if (found.physical_type == "INT64" and logical.type == "TIMESTAMP"
+            and json.loads(logical.to_json()).get("timeUnit") == "nanoseconds"):
         return _from_nanoseconds(found.min_raw, -1), _from_nanoseconds(found.max_raw, 1)
     return found.min, found.max
 

@@ -141,11 +141,12 @@ def test_a_nanosecond_timestamp_is_known_however_pyarrow_spaces_its_logical_type
 
     from checker.tables.reader import _min_max
 
-    found = SimpleNamespace(physical_type="INT64", logical_type=SimpleNamespace(to_json=lambda: written),
+    found = SimpleNamespace(physical_type="INT64",
+                            logical_type=SimpleNamespace(type="TIMESTAMP", to_json=lambda: written),
                             min_raw=1_600_000_000_000_001_500, max_raw=1_600_000_000_000_002_500,
                             min="pyarrow's own", max="pyarrow's own")
     low, high = _min_max(found)
     assert (low.isoformat(), high.isoformat()) == ("2020-09-13T12:26:40.000001", "2020-09-13T12:26:40.000003")
     micros = SimpleNamespace(**{**vars(found), "logical_type": SimpleNamespace(
-        to_json=lambda: written.replace("nanoseconds", "microseconds"))})
+        type="TIMESTAMP", to_json=lambda: written.replace("nanoseconds", "microseconds"))})
     assert _min_max(micros) == ("pyarrow's own", "pyarrow's own")  # the twin: left to pyarrow
