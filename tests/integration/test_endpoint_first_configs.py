@@ -60,12 +60,14 @@ def _health_against_a_static_site(tmp_path: Path, health: dict[str, str]) -> str
 
     from fake_model_server import running
 
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<p>a model service without a health route</p>")
-    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *_: None  # type: ignore[attr-defined]
-    with running(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(site)))) as url:
         body = {"version": 1, "endpoint": {"url": url, "health": {"timeout": "1s", **health}}}
         results = run_check(write_config(tmp_path, yaml.safe_dump(body, sort_keys=False)), "endpoint",
                             environ={})
