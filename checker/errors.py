@@ -22,7 +22,8 @@ escapes to the command line is a bug (exit 3), like any other exception.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+from checker.record import record
 
 
 class ExitCode(enum.IntEnum):
@@ -36,7 +37,7 @@ class MlsmokeError(Exception):
     """Base class: anything mlsmoke raises on purpose."""
 
 
-@dataclass(frozen=True)
+@record
 class ConfigProblem:
     """One thing wrong with a configuration file, where it is and what was expected."""
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import TypeVar
 
 from checker.errors import DeadlineExceededError
+from checker.record import record
 
 Item = TypeVar("Item")
 Doing = Callable[[], str]
@@ -29,7 +29,7 @@ def seconds_text(seconds: float) -> str:
     return f"{seconds:g}s"
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Deadline:
     """Once `at` (time.monotonic) passes, the work it bounds stops; `reason` says whose it was."""
 

@@ -23,12 +23,13 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Protocol
 
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.registry import Check
 from checker.errors import DeadlineExceededError
+from checker.record import record
 from checker.results.model import CheckResult, Status, truncate
 
 CRASH_DETAILS = ("mlsmoke hit an unexpected error; the other checks still ran. "
@@ -39,7 +40,7 @@ CRASH_DETAILS = ("mlsmoke hit an unexpected error; the other checks still ran. "
 TurnedOff = Callable[[str, str], "str | None"]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class SkipRest:
     """Returned by a check: skip it and every later check of the subject, with `reason`.
     `result`, when given, is reported for this check instead of its skip."""

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from checker.config.field_types import PIPELINE_MODEL
 from checker.config.schema import Config
+from checker.record import record
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class OfflineModel:
     """A model file the probe can load, and the interpreter, folder and environment to load it in."""
 
@@ -28,7 +29,7 @@ class OfflineModel:
     env: Mapping[str, str]
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class Handoff:
     """What the families of one run hand on: the pipeline's model and its scratch copies."""
 

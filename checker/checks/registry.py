@@ -16,9 +16,10 @@ from __future__ import annotations
 import contextlib
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from checker.record import record
 
 if TYPE_CHECKING:
     from checker.config.schema import Config
@@ -34,7 +35,7 @@ def _load(target: str) -> Any:
     return getattr(importlib.import_module(module_name), name)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Check:
     """One check id and the function that runs it on a subject.
 
@@ -50,7 +51,7 @@ class Check:
         return _load(self.target)  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class CheckGroup:
     family: str
     section: str

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from checker.config.http_fields import credential_forms, url_credentials
 from checker.config.secrets import looks_secret
 from checker.config.yamlmap import LineIndex, PathKey, dotted
 from checker.errors import ConfigProblem
+from checker.record import record
 
 _VAR = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _SECRET_SECTIONS = ("headers",)
 
 
-@dataclass
+@record(frozen=False)
 class Expander:
     """Expands `${VAR}` (and `${VAR:-default}`) in every string of a config, noting the
     variables that are unset and the values that are secrets."""

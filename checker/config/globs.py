@@ -11,16 +11,17 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
 from checker.config.paths import GIT_FOLDER, PathRefusedError, confine
+from checker.record import record
 
 _MAGIC = re.compile(r"[*?[]")
 
 
-@dataclass(frozen=True)
+@record
 class Refusal:
     """A match refused, and why (outside the project, inside .git)."""
 
@@ -28,7 +29,7 @@ class Refusal:
     reason: str
 
 
-@dataclass(frozen=True)
+@record
 class Matches:
     """What one pattern matches: files, folders, and the matches refused."""
 
@@ -60,7 +61,7 @@ def find(root: Path, pattern: str) -> Matches:
     return Matches(files, folders, list(walk.refused.values()))
 
 
-@dataclass
+@record(frozen=False)
 class _Walk:
     """One pattern's walk under the project folder: what it refused, the folders `**` entered."""
 

@@ -8,7 +8,7 @@ passes the environment mapping.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +23,13 @@ from checker.config.validation import validate
 from checker.config.yamlmap import LineIndex, PathKey, dotted, load_yaml, parse_yaml
 from checker.contracts.model import Contract
 from checker.errors import ConfigError, ConfigProblem
+from checker.record import record
 
 # Reads a contract file named relative to the config folder → (data, line index); ConfigError if it cannot.
 YamlReader = Callable[[str], tuple[Any, LineIndex]]
 
 
-@dataclass(frozen=True)
+@record
 class LoadedConfig:
     """A validated config with what is needed to point back into the files."""
 

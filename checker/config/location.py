@@ -5,11 +5,12 @@ The config knows these lines; results carry them to the report and the annotatio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from checker.record import record
 
-@dataclass(frozen=True)
+
+@record
 class Location:
     """Where a result points: a line in mlsmoke.yml, a contract file, or a data file."""
 

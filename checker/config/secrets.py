@@ -22,9 +22,11 @@ import binascii
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 from urllib.parse import quote, quote_plus
+
+from checker.record import record
 
 PLACEHOLDER = "***"
 MIN_SECRET_CHARS = 4  # a configured secret; shorter values would garble every report
@@ -119,7 +121,7 @@ def _needle(form: str) -> str:
                   re.escape(form))
 
 
-@dataclass(frozen=True)
+@record
 class Redactor:
     """Redacts `secrets` (and their encodings) and every credential shape, in any value."""
 

@@ -12,15 +12,16 @@ whole text without composing it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import yaml
 
 from checker.config.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 from checker.errors import ConfigError, ConfigProblem
+from checker.record import record
 
 
-@dataclass
+@record(frozen=False)
 class _Tally:
     """The values one YAML document expands to, counted as its events arrive."""
 

@@ -7,7 +7,7 @@ in the document, so a validation error at ('pipeline', 'timeout') points at `tim
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +16,12 @@ import yaml
 from checker.config.limits import MAX_YAML_BYTES, LimitExceededError, read_capped, too_large
 from checker.config.yamlbounds import BoundedLoader, check_bounds
 from checker.errors import ConfigError, ConfigProblem
+from checker.record import record
 
 PathKey = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@record
 class LineIndex:
     """The line of each key and item of a YAML file, and which nodes are mappings and which lists."""
 

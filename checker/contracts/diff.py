@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
 from checker.contracts.model import Column, ColumnType, Contract, ExtraColumns, RowsRule
+from checker.record import record
 
 # (from, to) pairs where every value of `from` is a valid value of `to`.
 WIDENING = frozenset({
@@ -32,7 +32,7 @@ class Kind(str, enum.Enum):
     COSMETIC = "cosmetic"
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     column: str  # "" for a table rule
     change: str
@@ -153,7 +153,7 @@ def _flag(column: str, rule: str, base: bool, head: bool, *, tighter: bool) -> C
     return Change(column, label, base, head, Kind.BREAKING if tighter else Kind.COMPATIBLE, key)
 
 
-@dataclass(frozen=True)
+@record
 class _Rule:
     """A rule of a column ("" for a table rule such as `rows.min`), and its key in the contract."""
 

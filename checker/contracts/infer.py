@@ -20,7 +20,7 @@ Several files must have the same columns; their ranges and categories are united
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ from checker.contracts.infer_ranges import widen
 from checker.contracts.infer_types import text_kinds, typed_kinds
 from checker.contracts.model import Column, ColumnType, Contract, Role
 from checker.errors import UsageError
+from checker.record import record
 from checker.tables.csv_read import sniff_delimiter
 from checker.tables.reader import TableOptions, TableReadError, open_table, table_format
 
@@ -95,7 +96,7 @@ def _disagreement(first: Path, first_columns: list[str], path: Path, columns: li
             "infer them separately, one contract each")
 
 
-@dataclass
+@record(frozen=False)
 class _Categories:
     """The distinct values seen so far, while there are at most `limit` of them."""
 
@@ -116,7 +117,7 @@ class _Categories:
             self.too_many, self.values = True, None
 
 
-@dataclass
+@record(frozen=False)
 class _Uniqueness:
     """Whether any value repeats within a file. Each batch's distinct values are kept and
     merged whenever their count has doubled (linear time overall); a repeat stops the tracking."""
@@ -157,7 +158,7 @@ class _Uniqueness:
         self.chunks, self.count, self.checked = [], 0, 0
 
 
-@dataclass
+@record(frozen=False)
 class _Profile:
     """What a column's values so far allow: accumulated batch by batch."""
 

@@ -14,11 +14,11 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker import __version__
 from checker.errors import ExternalError
+from checker.record import record
 
 if TYPE_CHECKING:
     import requests
@@ -41,7 +41,7 @@ class GithubApiError(ExternalError):
         return self.status in (403, 404)
 
 
-@dataclass(frozen=True)
+@record
 class RetryPolicy:
     attempts: int = 4
     backoff_s: float = 1.0  # first wait; doubles each retry

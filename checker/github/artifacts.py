@@ -15,13 +15,13 @@ import time
 import zipfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from checker import __version__
 from checker.config.limits import MAX_RESULTS_BYTES
 from checker.errors import ExternalError
 from checker.github.api import GithubApiError, GithubClient
+from checker.record import record
 
 MEMBER = "results.json"
 MAX_ARTIFACT_BYTES = 64 * 1024 * 1024  # the zip, as downloaded
@@ -36,7 +36,7 @@ class NoArtifactError(ExternalError):
     """There are no base results to read; the message says why."""
 
 
-@dataclass(frozen=True)
+@record
 class Found:
     """The base results.json's bytes and where they came from."""
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from checker.config.http_fields import url_credentials
 from checker.errors import UsageError
 from checker.github.env import DEPLOYMENT_EVENT, GithubSettings
+from checker.record import record
 from checker.results.inert import one_line
 
 LIVE_STATE = "success"
@@ -39,7 +39,7 @@ class DeploymentEventError(UsageError):
     """A `deployment_status` event mlsmoke cannot act on (exit 2)."""
 
 
-@dataclass(frozen=True)
+@record
 class Deployment:
     """A deployment that went live: the run checks it and reports on it."""
 
@@ -60,7 +60,7 @@ class Deployment:
         return f"mlsmoke post-deploy ({self.environment})"
 
 
-@dataclass(frozen=True)
+@record
 class NotLive:
     """A `deployment_status` event whose state is not `success`: nothing to check."""
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
+
+from checker.record import record
 
 DEPLOYMENT_EVENT = "deployment_status"  # a post-deploy run (github/deployment.py reads its event)
 
@@ -21,7 +23,7 @@ def get_var(env: Mapping[str, str], name: str, default: str | None = None) -> st
     return value if value else default
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class GithubSettings:
     """What a run reads from GitHub Actions' environment, once."""
 

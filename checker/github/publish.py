@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Protocol, TypeVar
 
@@ -25,6 +25,7 @@ from checker.github.env import GithubSettings
 from checker.github.post_deploy import deployed_pulls, failure_description, mark_failed
 from checker.github.rendered import Rendered
 from checker.github.sticky import StickyTarget, upsert_sticky_comment
+from checker.record import record
 from checker.results.inert import visible
 from checker.results.model import KNOWN, Report, Status
 
@@ -40,7 +41,7 @@ class _Attempt(Protocol):
     def __call__(self, what: str, action: Callable[[], T]) -> T | None: ...
 
 
-@dataclass(frozen=True)
+@record
 class PublishOptions:
     comment: bool
     commit_status: bool
@@ -49,14 +50,14 @@ class PublishOptions:
     deployment: Deployment | None = None  # a post-deploy run: what it checked
 
 
-@dataclass(frozen=True)
+@record
 class PublishOutcome:
     comment_url: str | None = None
     status_set: bool = False
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Channels:
     """Where publishing writes: the GitHub API (a client made from the settings unless one is
     given) and the step's output, which carries the workflow commands (stdout unless given)."""

@@ -4,10 +4,11 @@ not publish never imports the GitHub client."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from checker.record import record
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Rendered:
     """The Markdown report, rendered by the caller."""
 

@@ -10,13 +10,13 @@ the oldest is kept and updated, the rest are deleted.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from checker.github.api import GithubApiError, GithubClient
+from checker.record import record
 
 
-@dataclass(frozen=True)
+@record
 class StickyTarget:
     owner: str
     repo: str

@@ -5,9 +5,9 @@ the deltas with ▲/▼). Every string is escaped here; the base side came from 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from checker.record import record
 from checker.render import escape
 from checker.results.compare import change_pct, number
 from checker.results.model import KNOWN, Report
@@ -16,14 +16,14 @@ HEADLINE_NAMES = 5
 _KNOWN = " (known, baselined)"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class DeltaTable:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     text_columns: int = 1  # the leading columns that are names (left-aligned), not numbers
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class CompareView:
     heading: str  # "Compared with base (`abc1234`, [workflow run](…))"; "Not compared with base (…)"
     skipped: str  # why nothing was compared, or ""

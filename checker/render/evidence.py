@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from checker.record import record
 from checker.render import escape
 from checker.results.model import truncate
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class TableView:
     """One evidence table: escaped header, alignment row, escaped cells, and a note for the
     entries left out."""
@@ -26,7 +26,7 @@ class TableView:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class EvidenceView:
     """A check's evidence as the report shows it: tables, then fenced blocks."""
 
@@ -34,7 +34,7 @@ class EvidenceView:
     blocks: tuple[str, ...] = ()  # a label line and a fenced block, each
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Column:
     """One column of an evidence table: its title and the record keys it shows."""
 
@@ -53,7 +53,7 @@ def _verdict(record: Mapping[str, Any]) -> str:
     return f"{verdict}: {reason}" if verdict and reason else str(verdict or reason or "")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Layout:
     """How an evidence list is shown as a table."""
 
@@ -82,7 +82,7 @@ KNOWN: dict[str, Layout] = {
 TITLES = {"examples": "Examples", "probes": "Probes", "changes": "Changes", "mismatches": "Mismatches"}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Budget:
     """How much evidence a report shows: rows per table, characters per cell and per block."""
 

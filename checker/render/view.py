@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from checker.record import record
 from checker.render import baseline_view, escape, folding
 from checker.render.charts import charts_by_family
 from checker.results.chart_data import without_chart_data
@@ -32,7 +33,7 @@ _COUNT_LABELS = ((Status.PASS, "passed"), (Status.FAIL, "failed"), (Status.WARN,
                  (Status.ERROR, "error"), (Status.SKIP, "skipped"))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Detail:
     """How much of the report to show (the full report uses the defaults)."""
 
@@ -47,7 +48,7 @@ class Detail:
     charts: bool = True  # Mermaid charts under the family headings (report.charts can turn them off)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class RowView:
     """One check's row in its family's table."""
 
@@ -58,7 +59,7 @@ class RowView:
     duration: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class FamilyView:
     """One family's table, its charts and its folded passes."""
 
@@ -71,7 +72,7 @@ class FamilyView:
     name: str = ""  # the family's id (data, drift, …), for what a family shows below its heading
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class SectionView:
     """The collapsed <details> of one failure, error or warning."""
 
@@ -83,7 +84,7 @@ class SectionView:
     failing_rows: str = ""  # where the failing rows are, for a failing data check
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class LatencyView:
     """One endpoint's row in the latency table."""
 
@@ -94,7 +95,7 @@ class LatencyView:
     max: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class ReportView:
     """The whole report, every string already escaped."""
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
+from checker.record import record
 from checker.results.inert import one_line
 from checker.results.model import KNOWN, NEW, CheckResult, Report, Status, truncate, verdict
 
 BASELINE_VERSION = 1
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Entry:
     check: str
     subject: str
@@ -74,7 +75,7 @@ def failing(checks: Iterable[CheckResult]) -> list[CheckResult]:
     return [c for c in checks if c.status >= Status.FAIL]
 
 
-def record(checks: Iterable[CheckResult], previous: Sequence[Entry] = ()) -> list[Entry]:
+def entries_for(checks: Iterable[CheckResult], previous: Sequence[Entry] = ()) -> list[Entry]:
     """The entries for the failures and errors in `checks`, sorted; the reason of a previous
     entry that still matches is kept."""
     entries = []
@@ -110,7 +111,7 @@ def _within(now: Entry, entry: Entry) -> bool:
 REASON_CHARS = 160  # of an entry's reason, in a known failure's summary
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Applied:
     checks: list[CheckResult]
     summary: dict[str, Any]

@@ -10,8 +10,9 @@ cannot forget this: the only way to bound a value is to make one of these.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from checker.record import record
 
 Cut = Callable[[Any], Any]
 Clean = Callable[[Any], Any]
@@ -101,7 +102,7 @@ def _window(text: str, max_chars: int, clean: Clean, *, from_end: bool = False) 
     return cleaned[:max_chars], left_out
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Truncation:
     """Strings to `max_chars` (saying how many characters were left out), containers to
     `max_items` entries, recursively."""
@@ -134,7 +135,7 @@ class Truncation:
         return clean(value)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class _EndCut:
     """The `max_chars` characters at one end of a text, `mark` where it was cut."""
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from checker.record import record
 from checker.results.model import Report
 
 MAX_LISTED = 200  # new and fixed checks, endpoints, metrics and files kept in results.json
 MAX_FEATURES = 100  # PSI features kept per drift entry
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Base:
     """The base side of a comparison: its report, or the reason there is none (`skipped`)."""
 

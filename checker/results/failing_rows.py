@@ -9,11 +9,12 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.config.secrets import Redactor
+from checker.record import record
 
 if TYPE_CHECKING:
     from checker.results.model import Report
@@ -26,7 +27,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FIXED = ["row", "line", "check", "column", "value"]
 
 
-@dataclass(frozen=True)
+@record
 class FailingRow:
     """One offending value: its 0-based data row (and CSV file line), column, value, and the
     row's contract columns as read."""
@@ -38,7 +39,7 @@ class FailingRow:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class FailingRows:
     """What one failing data check leaves in `failing-rows/`: `rows` distinct rows kept of
     `total` failing, one line per offending value."""

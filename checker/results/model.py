@@ -13,12 +13,13 @@ import enum
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import TYPE_CHECKING, Any
 
 from checker.config.location import Location as Location  # re-exported
 from checker.config.secrets import Redactor
 from checker.config.secrets import redact as redact  # re-exported for the steps that handle results
+from checker.record import record
 from checker.results.clip import truncate as truncate  # re-exported: checks import it here
 from checker.results.failing_rows import FailingRows
 
@@ -69,7 +70,7 @@ COUNT_ORDER = (Status.PASS, Status.FAIL, Status.WARN, Status.SKIP, Status.ERROR)
 """The order of results.json's `counts` (SPEC §3)."""
 
 
-@dataclass(frozen=True)
+@record
 class CheckResult:
     """One check on one subject. `details` is plain text (escaped by the renderer);
     `evidence` holds the offending values, payloads or responses, already truncated."""
@@ -143,7 +144,7 @@ def verdict(checks: list[CheckResult], fail_on: FailOn = "error") -> Status:
     return Status.FAIL if worst >= threshold else Status.PASS
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     """The whole run: what results.json holds."""
 

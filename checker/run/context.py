@@ -5,7 +5,7 @@ callback for progress. Built once by the run session."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,13 +16,14 @@ from checker.checks.handoff import Handoff
 from checker.config.load import LoadedConfig
 from checker.config.location import Location
 from checker.config.secrets import Redactor
+from checker.record import record
 from checker.results.model import CheckResult
 
 if TYPE_CHECKING:  # a base to compare with exists only when the config compares
     from checker.results.compare import Base
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class RunContext:
     """One run's context, the same for every check group."""
 

@@ -14,7 +14,7 @@ The runner applies it once, to each result after redaction and before the verdic
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
@@ -22,12 +22,13 @@ from checker.checks.registry import CHECK_ORDER, FAMILIES
 from checker.config.load import LoadedConfig
 from checker.config.schema import Severity
 from checker.errors import ConfigError, ConfigProblem
+from checker.record import record
 
 if TYPE_CHECKING:  # `mlsmoke validate` checks the rules without importing the results
     from checker.results.model import CheckResult
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Rule:
     """One `checks:` entry: a check id pattern, its severity and the subject it is for."""
 
@@ -40,7 +41,7 @@ class Rule:
         return fnmatchcase(check_id, self.id) and (self.subject is None or fnmatchcase(subject, self.subject))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Policy:
     """The `checks:` section: the rules, in order, and the file they are in."""
 

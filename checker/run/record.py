@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from checker.config.load import load_config
-from checker.results.baseline import Entry, dumps, record
+from checker.results.baseline import Entry, dumps, entries_for
 from checker.results.model import Report
 from checker.run import session
 from checker.run.baseline import baseline_path, existing_entries, write_entries
@@ -25,7 +25,7 @@ def record_baseline(config_path: str, results: Path | None, output: Path | None,
     report, default = (_from_results(results, config_path, environ) if results is not None
                        else _from_run(config_path, environ, progress))
     path = output or default
-    entries = record(report.checks, existing_entries(path) or [])
+    entries = entries_for(report.checks, existing_entries(path) or [])
     write_entries(path, dumps(entries))
     return path, entries
 

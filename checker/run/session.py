@@ -10,7 +10,7 @@ Nothing here reads os.environ or sys.argv: the CLI passes them in, tests pass a 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from checker.config.secrets import environ_secrets
 from checker.config.staging import with_staging_url
 from checker.errors import ExitCode, UsageError
 from checker.github.env import DEPLOYMENT_EVENT, GithubSettings
+from checker.record import record
 from checker.results.model import Report, Status
 from checker.run import runner
 from checker.run.baseline import baseline_path, behind_known, existing_entries
@@ -37,7 +38,7 @@ if TYPE_CHECKING:  # the GitHub client is imported only when a run publishes, th
     from checker.github.rendered import Rendered
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class RunOptions:
     """The options of `mlsmoke run`, as given on the command line."""
 
@@ -52,7 +53,7 @@ class RunOptions:
     commit_status: bool | None = None  # None: only after a deploy (a `deployment_status` run)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class RunSettings:
     """Everything a run takes from outside, read and checked once."""
 
@@ -101,7 +102,7 @@ def _deployment_run(github: GithubSettings,
     return github, options, deployment
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class RunOutcome:
     """What a run ends with: its report and its exit code."""
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.contracts.model import Column, ColumnType
+from checker.record import record
 from checker.synth.regex_sample import UnsupportedPatternError, sample_strings
 from checker.synth.values import SynthError, allowed_values, rule_broken
 from checker.tables.arrow_values import arrow_type as arrow_type  # re-exported for synth
@@ -99,7 +99,7 @@ def _ints(name: str, column: Column, rows: int, rng: np.random.Generator) -> pa.
     return pa.array(_draw_ints(name, ask, rng), pa.int64())
 
 
-@dataclass(frozen=True)
+@record
 class _IntDraw:
     """`rows` integers in [low, high], distinct when `unique`; `noun` names them in errors."""
 

@@ -14,10 +14,10 @@ falls back to Python parsing of the batch's distinct values only.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.contracts.model import ColumnType, parse_datetime
+from checker.record import record
 from checker.tables.arrow_values import array_of, arrow_type, false, scalar
 from checker.tables.jsonl_text import is_json_text
 
@@ -30,7 +30,7 @@ _BAD = object()
 _INT64 = (-(2**63), 2**63 - 1)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Coerced:
     """A column converted to its contract type, and where its values are not of it."""
 

@@ -10,10 +10,10 @@ stops after the last row asked for; it runs only for the few rows quoted as evid
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checker.record import record
 from checker.tables.row_sets import isin
 from checker.tables.sources import open_binary
 
@@ -24,7 +24,7 @@ _BLOCK = 1 << 22
 _QUOTE, _NEWLINE, _RETURN = 34, 10, 13
 
 
-@dataclass
+@record(frozen=False)
 class _Walk:
     records: int = 0  # records found so far; the header is record 0, data row N is record N + 1
     newlines: int = 0  # newlines before the current block

@@ -22,10 +22,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checker.record import record
 from checker.tables.csv_spans import Each, LineIndex
 from checker.tables.errors import TableReadError, UnprovenSplitError
 
@@ -38,7 +39,7 @@ PIECE = 2 << 20  # bytes a piece holds, about
 _TRIES = 8  # lines looked at for a piece's end
 
 
-@dataclass(frozen=True)
+@record
 class Piece:
     start: int  # its first byte (a line start)
     stop: int  # the byte after it (a line start, or the file's end)
@@ -46,7 +47,7 @@ class Piece:
     rows: int  # the data rows it holds, as the line index counts them
 
 
-@dataclass(frozen=True)
+@record
 class Split:
     header: bytes  # the header line, parsed ahead of every piece but the first
     pieces: list[Piece]

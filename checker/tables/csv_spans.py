@@ -22,11 +22,12 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checker.record import record
 from checker.tables.row_sets import sorted_distinct
 from checker.tables.sources import compression
 
@@ -43,7 +44,7 @@ _KEPT = 4  # indexes kept (files scanned last)
 _NEWLINE, _RETURN = 10, 13
 
 
-@dataclass(frozen=True)
+@record
 class Span:
     start: int  # the record's first byte
     end: int  # the byte after its line break (the file's size for a last line without one)
@@ -84,7 +85,7 @@ def line_bytes(path: Path, spans: Iterable[Span]) -> bytes:
     return b"".join(pieces)
 
 
-@dataclass(frozen=True)
+@record
 class LineIndex:
     """A scanned file: its lines with content (the header included), and checkpoints."""
 
@@ -161,7 +162,7 @@ def _remember(key: tuple[object, ...]) -> Future[LineIndex | None]:
     return future
 
 
-@dataclass(frozen=True)
+@record
 class _Lines:
     starts: np.ndarray  # each line's first byte
     ends: np.ndarray  # the byte after it (after its line break)
@@ -187,7 +188,7 @@ def _split(block: np.ndarray, returned: bool) -> _Lines | None:
     return _Lines(starts, ends, content)
 
 
-@dataclass
+@record(frozen=False)
 class _Walk:
     records: int = 0  # lines with content so far
     lines: int = 0  # lines before the block
@@ -253,7 +254,7 @@ def _look_up(handle: FileIO, index: LineIndex, at: int, wanted: np.ndarray) -> d
     assert lines is not None  # the scan proved it
     first, line = int(index.record_at[at]), int(index.line_at[at])
     found = {}
-    for record in wanted.tolist():
-        i = int(lines.content[record - first])
-        found[record - 1] = Span(start + int(lines.starts[i]), start + int(lines.ends[i]), line + i)
+    for number in wanted.tolist():
+        i = int(lines.content[number - first])
+        found[number - 1] = Span(start + int(lines.starts[i]), start + int(lines.ends[i]), line + i)
     return found

@@ -20,10 +20,10 @@ import json
 import struct
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checker.record import record
 from checker.tables.arrow_values import EPOCH, from_epoch_micros
 from checker.tables.reader import ColumnStats
 from checker.tables.thrift_compact import CorruptThriftError, Reader
@@ -42,7 +42,7 @@ Decode = Callable[[list[bytes]], list[Any]]  # a list of min (or max) values, de
 Location = tuple[int, int]  # (offset, length) in the file
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class PageStats:
     """One column chunk's pages: where each starts (its first row in the row group, ascending
     from 0) and what its statistics say."""

@@ -21,11 +21,12 @@ read on every core, each when the file's bytes prove it the same as one pass (`c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from checker.contracts.model import ColumnType
+from checker.record import record
 from checker.tables.errors import (
     BlockTooSmallError,
     ColumnTypeError,
@@ -56,7 +57,7 @@ MAX_RETYPED = 2
 _BLOCK_GROWTH = 16
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class ReadOptions:
     """How a data entry says its files are written."""
 
@@ -64,7 +65,7 @@ class ReadOptions:
     partitioning: str | None = None  # "hive": the path is a folder read as one Parquet table
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class DataFile:
     """A data file and the columns it declares, ready to be read."""
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from checker.record import record
 from checker.tables.arrow_values import from_epoch_micros
 from checker.tables.errors import BlockTooSmallError, ColumnTypeError, MixedTypesError, TableReadError
 from checker.tables.prefetch import prefetch
@@ -41,7 +42,7 @@ _FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
             ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class ColumnStats:
     """What a Parquet writer stored about one column of one row group (None = not stored)."""
 
@@ -50,7 +51,7 @@ class ColumnStats:
     null_count: int | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class RowGroup:
     index: int
     num_rows: int
@@ -66,7 +67,7 @@ def table_format(path: Path) -> str:
                          "expected .csv, .parquet or .jsonl")
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class TableStream:
     path: Path
     format: str
@@ -196,7 +197,7 @@ def _from_nanoseconds(value: int, rounding: int) -> dt.datetime:
     return from_epoch_micros(value // 1000 if rounding < 0 else -(-value // 1000))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class TableOptions:
     """How `open_table` reads a file (every field optional; see open_table)."""
 
@@ -256,7 +257,7 @@ def require_file(path: Path) -> None:
         raise TableReadError("file is empty (0 bytes)")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class TextRead:
     """What `open_table` was asked for, as the CSV and JSON Lines readers take it."""
 

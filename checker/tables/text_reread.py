@@ -6,10 +6,10 @@ chosen rows parse from their own lines. Imported only when such a file is read."
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checker.record import record
 from checker.tables.reader import TableOptions, TableStream, open_table
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from checker.tables.reader import TextRead
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class CsvReread:
     """A CSV file read as `types`; its reread, which can also parse chosen rows from their own
     lines and cut the file in pieces for the first pass (`split`)."""
@@ -77,7 +77,7 @@ class CsvReread:
                         self.block or block_size(BATCH_ROWS), self.delimiter)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class JsonlReread:
     """A JSON Lines file read as exactly `types`, whose chosen rows parse from their own lines
     (each record is one line unless `csv_spans` finds otherwise)."""

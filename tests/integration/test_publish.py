@@ -219,11 +219,11 @@ def annotations(published: Published) -> list[str]:
 
 
 def test_a_known_failure_is_a_notice_not_an_error(tmp_path: Path, fake: FakeGithub) -> None:
-    from checker.results.baseline import record, with_baseline
+    from checker.results.baseline import entries_for, with_baseline
 
     (tmp_path / "mlsmoke.yml").touch()
     report = representative_report()
-    known = [e for e in record(report.checks) if e.check == "data.ranges"]
+    known = [e for e in entries_for(report.checks) if e.check == "data.ranges"]
     published = run_publish(tmp_path, fake, with_baseline(report, known, ".mlsmoke/baseline.json"))
     assert annotations(published) == [
         "::notice file=mlsmoke.yml,line=9,title=mlsmoke data.ranges (known%2C baselined)::4 rows outside "

@@ -6,17 +6,17 @@ or turned off like any other check's."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from checker.checks.compare.deltas import latency_of, metrics_of
 from checker.checks.registry import COMPARE_LATENCY, COMPARE_METRICS, ENDPOINT_LATENCY
 from checker.config.compare_schema import LatencyGate, MetricGate
 from checker.config.location import Location
+from checker.record import record
 from checker.results.compare import Base, change_pct
 from checker.results.model import CheckResult, Status
 
 
-@dataclass(frozen=True)
+@record
 class GateInput:
     """What both gates read: the run's results so far, the base side and where the gate is set."""
 

@@ -3,7 +3,7 @@ when a shallow clone lacks it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from checker.checks.compat.git import GitError, Repo
@@ -14,6 +14,7 @@ from checker.config.schema import Config
 from checker.config.yamlmap import LineIndex, parse_yaml
 from checker.contracts.model import Contract
 from checker.errors import ConfigError, ConfigProblem
+from checker.record import record
 from checker.results.model import CheckResult, Status
 from checker.run.context import RunContext
 
@@ -21,7 +22,7 @@ _ADVICE = ("use actions/checkout with `fetch-depth: 0`, or set compatibility.bas
            "to a ref this checkout has")
 
 
-@dataclass(frozen=True)
+@record
 class Base:
     """The contracts as they are at the base ref."""
 
@@ -37,7 +38,7 @@ class Base:
         return found | ({"notes": self.notes} if self.notes else {})
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Comparison:
     """One contract: as in this PR (`head`, None when the PR removes it) and at the base."""
 

@@ -9,13 +9,13 @@ contract: breaking changes fail with a table of what broke, compatible ones pass
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.checks.engine import run_checks
 from checker.checks.registry import DATA_COMPATIBILITY, checks_of
 from checker.config.schema import Config
+from checker.record import record
 from checker.results.model import CheckResult, Status
 from checker.run.context import RunContext
 
@@ -39,7 +39,7 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
         yield from run_checks(checks, Comparison(name, None, base, ctx), deadline, turned_off=ctx.turned_off)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Unavailable:
     """No base to compare with; `reason` says why."""
 

@@ -12,11 +12,11 @@ import posixpath
 import signal
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from checker.checks.deadline import NO_DEADLINE, Deadline
 from checker.errors import DeadlineExceededError, ExternalError
+from checker.record import record
 
 GIT_TIMEOUT_S = 30.0
 FETCH_TIMEOUT_S = 120.0
@@ -26,7 +26,7 @@ class GitError(ExternalError):
     """git cannot answer; the message says why, for the user."""
 
 
-@dataclass(frozen=True)
+@record
 class Repo:
     """The git work tree holding `folder`; `prefix` is that folder relative to the top level."""
 

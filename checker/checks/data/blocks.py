@@ -13,9 +13,9 @@ the validity bitmap.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from checker.record import record
 from checker.tables.arrow_values import null_rows, to_numpy
 from checker.tables.row_sets import sorted_distinct
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 BLOCK = 4096
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Blocks:
     """A numeric column of one batch, with the min and max of each block of rows."""
 

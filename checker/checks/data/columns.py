@@ -9,14 +9,14 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from checker.checks.data.report import plural
 from checker.contracts.model import Contract, ExtraColumns
+from checker.record import record
 from checker.results.model import Status
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class ColumnsFinding:
     """How a file's columns differ from its contract's."""
 

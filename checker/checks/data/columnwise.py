@@ -13,7 +13,6 @@ less at the peak.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.checks.data.pages import check_spans, unproven
@@ -22,6 +21,7 @@ from checker.checks.data.picked import Picked, pick, whole_records
 from checker.checks.data.rules import RULES, ColumnRules, Found, check_column
 from checker.checks.data.tally import MAX_EXAMPLES, Tally
 from checker.checks.data.unique import Duplicates, Keys, ValueCounter, keys_of
+from checker.record import record
 from checker.tables.row_group import HOLD_BUDGET
 from checker.tables.row_sets import sorted_distinct
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 CHUNK_BUDGET = 64 * 1024 * 1024  # decoded bytes of the largest column chunk a task may decode whole
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class GroupPlan:
     group: RowGroup
     first_row: int
@@ -43,7 +43,7 @@ class GroupPlan:
     paged: frozenset[str] = frozenset()  # columns whose page index may prove a rule (`pages.py`)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Layout:
     """What every group of one scan shares: failing rows kept per rule, whether data.unique's
     failing rows are wanted whole, the unique columns settled group by group, every column."""
@@ -67,7 +67,7 @@ def fits(stream: TableStream, plans: Sequence[GroupPlan], layout: Layout) -> boo
     return True
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class _Task:
     stream: TableStream
     plan: GroupPlan
@@ -78,7 +78,7 @@ class _Task:
     weight: int = 0  # about its decoded bytes
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class _Column:
     found: Found
     raw: pa.Array | None  # held for whole failing rows

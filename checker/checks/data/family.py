@@ -10,7 +10,7 @@ cannot be read gets one failed `data.readable` naming the cause, and the run goe
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from checker.checks.registry import (
 from checker.config.globs import Matches, Refusal, find
 from checker.config.schema import Config, DataEntry
 from checker.contracts.model import ColumnType, Contract
+from checker.record import record
 from checker.results.model import CheckResult, Location, Status
 from checker.run.context import RunContext
 from checker.tables.errors import TableReadError
@@ -78,7 +79,7 @@ def _tables(entry: DataEntry, found: Matches) -> list[Path]:
     return found.folders if entry.partitioning else found.files
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class Unmatched:
     """A `files:` glob with nothing to read, one failed data.readable: it matches no file
     (`folders`: the folders it matches instead), or one match is refused because it resolves
@@ -96,7 +97,7 @@ class Unmatched:
                            summary=summary, location=self.ctx.location("data", self.index, "files"))
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class FileCheck:
     """One data file against its contract; `readable` scans it, the other checks report."""
 

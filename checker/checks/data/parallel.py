@@ -22,13 +22,14 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from checker.checks.data.rules import RULES, ColumnRules, evaluate
 from checker.checks.data.tally import Tally
 from checker.checks.data.unique import Duplicates, Keys, keys_of
+from checker.record import record
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -58,7 +59,7 @@ def workers_for(rows: int) -> int:
     return 1 if rows < MIN_PARALLEL_ROWS else workers()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Lead:
     """What lets an item of `ordered` run ahead: its group and its weight in bytes."""
 
@@ -100,7 +101,7 @@ def ordered(items: Iterable[A], work: Callable[[A], T], threads: int,
         pool.shutdown(wait=True)
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class _Window:
     """How far `ordered` runs ahead of its consumer: `threads + 1` items, or more while every
     item in flight is of the oldest one's group, up to MAX_LEAD more and LEAD_BYTES."""
@@ -144,7 +145,7 @@ class _Answered:
         pass
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class Part:
     """What the rules found in one part of a file, its rows numbered from the file's start."""
 

@@ -10,8 +10,9 @@ same records, in the same key order, as taking those rows from a batch of every 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from checker.record import record
 
 if TYPE_CHECKING:
     import numpy as np
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from checker.tables.row_group import GroupColumns
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Picked:
     """Some columns' values at some rows of one row group."""
 

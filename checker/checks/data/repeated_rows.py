@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from checker.checks.data.unique import Keys, ValueCounter
+from checker.record import record
 
 if TYPE_CHECKING:
     import numpy as np
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from checker.checks.data.spill import Hasher
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class RowKeys:
     """A batch's rows, the `names` columns in that order, as the keys RowCounter counts: made
     on any thread (a part's worker), counted in file order on one."""

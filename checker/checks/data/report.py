@@ -5,13 +5,14 @@ contract's column otherwise)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from checker.checks.data.rules import ColumnRules
 from checker.checks.data.scan import FileScan, unique_failing_rows
 from checker.checks.data.tally import MAX_EXAMPLES, Example, Tally, plain
 from checker.checks.registry import Check
+from checker.record import record
 from checker.results.failing_rows import FailingRow, FailingRows, file_name
 from checker.results.model import CheckResult, Location, Status, truncate
 
@@ -29,7 +30,7 @@ _WORDING = {
 _COLUMN_NOUN = {"nulls": "non-nullable column", "unique": "unique column"}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class FileView:
     """What a result needs to know about the file beyond its scan."""
 
@@ -77,7 +78,7 @@ def _unique_value(shown: Mapping[tuple[int, str], Any], whole: Mapping[int, Mapp
     return shown.get((row, column))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class RuleCheck:
     """One rule (its registry entry: data.types → the "types" rule) over the file's columns it
     applies to, and whole rows for `unique_rows`."""

@@ -9,7 +9,7 @@ the first few examples in row order.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from checker.checks.data.coded import coded_missing, coded_rows, is_coded, per_e
 from checker.checks.data.tally import Tally
 from checker.contracts.model import Column, ColumnType
 from checker.contracts.regex import fullmatch
+from checker.record import record
 from checker.tables.arrow_values import array_of, false, int64_array, scalar, to_numpy
 from checker.tables.coerce import Coerced, coerce
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 RULES = ("types", "nulls", "ranges", "allowed", "pattern", "unique")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class ColumnRules:
     """The rules one contract column sets, ready to run on batches."""
 
@@ -129,7 +130,7 @@ def _blocks(values: pa.Array, rules: ColumnRules, asked: frozenset[str]) -> Bloc
     return blocks(values, low=ranged and col.min is not None, high=ranged and col.max is not None)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Found:
     """What the rules found in one batch (or row group), column by column."""
 

@@ -15,7 +15,7 @@ counted in file order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from checker.checks.data.tally import MAX_EXAMPLES, Tally
 from checker.checks.data.unique import ValueCounter
 from checker.checks.data.whole import index_lines, reread_rows, taken_rows
 from checker.checks.deadline import NO_DEADLINE, Deadline
+from checker.record import record
 from checker.tables.reader import TableStream
 from checker.tables.row_sets import sorted_distinct
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
     from checker.checks.data.repeated_rows import RowKeys
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class FileScan:
     rows: int = 0
     tallies: dict[str, Tally] = field(default_factory=lambda: {rule: Tally() for rule in RULES})
@@ -77,7 +78,7 @@ class FileScan:
         return len(self.taken) >= self.cap
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class ScanDeadline:
     """The deadline a scan checks between batches, and the file it names when it passes."""
 
@@ -88,7 +89,7 @@ class ScanDeadline:
         return self.deadline.each(batches, lambda: f"{doing} {self.display} ({found.rows:,} rows read)")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class ScanAsks:
     """What a scan does beyond the column rules: look for repeated whole rows, and keep up
     to `failing_rows_max` failing rows per rule (for failing-rows/)."""
@@ -163,7 +164,7 @@ def _run(task: Callable[[], Part]) -> Part:
     return task()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class _Run:
     """How one Parquet scan runs: its deadline, the failing rows kept, the unique columns whose
     row groups never share a value (settled group by group)."""

@@ -6,9 +6,10 @@ one pass would have found."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
+from checker.record import record
 from checker.results.failing_rows import FailingRow
 from checker.tables import compute as pc
 from checker.tables.arrow_values import int64_array
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 MAX_EXAMPLES = 5
 
 
-@dataclass(frozen=True)
+@record
 class Example:
     """One offending value: its data row, column and value."""
 
@@ -30,7 +31,7 @@ class Example:
     value: Any
 
 
-@dataclass(eq=False, repr=False)
+@record(frozen=False, eq=False, repr=False)
 class Tally:
     """What one rule found in one file."""
 
@@ -83,11 +84,11 @@ class Tally:
             failed = rows[at] == picked
             quoted = _quoted(shown, name, at[failed])
             columns[name] = (failed, iter(quoted) if quoted is not None else None)
-        for i, (row, record) in enumerate(zip(picked.tolist(), records, strict=True)):
+        for i, (row, whole_row) in enumerate(zip(picked.tolist(), records, strict=True)):
             for name, (failed, values) in columns.items():
                 if failed[i]:
                     value = plain(next(values)) if values is not None else None
-                    self.failing.append(FailingRow(offset + row, name, value, record))
+                    self.failing.append(FailingRow(offset + row, name, value, whole_row))
         self.kept += len(picked)
 
     def _keep_examples(self, hits: Mapping[str, np.ndarray], shown: Mapping[str, pa.Array],

@@ -11,9 +11,9 @@ Every row whose value occurs more than once counts: two rows sharing an id are 2
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from checker.record import record
 from checker.tables.arrow_values import false, scalar, to_numpy
 from checker.tables.row_sets import isin
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from checker.checks.data.spill import Hasher, Partitions
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Duplicates:
     rows: np.ndarray  # sorted 0-based rows whose value occurs more than once
     values: list[Any]  # the value of the first few of those rows, in the same order
@@ -33,7 +33,7 @@ class Duplicates:
 MEMORY_BUDGET = 32 * 1024 * 1024  # bytes of keys one unique column holds before it spills to disk
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Keys:
     """One batch of a unique column as compared: an int64 key per row and its validity (numbers,
     datetimes, booleans), or the text itself. Built on any thread (`keys_of`), counted on one."""

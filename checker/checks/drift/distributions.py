@@ -15,9 +15,11 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import numpy as np
+
+from checker.record import record
 
 EPSILON = 1e-4  # the smallest share a bin counts with, so an empty bin adds a finite term
 MAX_CATEGORIES = 10_000
@@ -67,7 +69,7 @@ class Reservoir:
             self._chunks = []
 
 
-@dataclass(frozen=True)
+@record
 class NumericBins:
     """Bins: below the reference minimum, [min, q1), [q1, q2) … [qk, max], above the maximum."""
 
@@ -98,7 +100,7 @@ class NumericBins:
         return [f"< {show(self.low)}", *inner, f"> {show(self.high)}"]
 
 
-@dataclass
+@record(frozen=False)
 class CategoryCounts:
     """Exact counts per category; stops adding categories past `limit` (then `overflow`)."""
 

@@ -8,7 +8,7 @@ entry, naming the columns that drift most, with `metrics.by_column` for all of t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +20,7 @@ from checker.checks.registry import DRIFT_KS, DRIFT_PSI, checks_of
 from checker.config.paths import PathRefusedError, inside_root
 from checker.config.schema import Config, DriftEntry
 from checker.contracts.model import ColumnType, Contract
+from checker.record import record
 from checker.results.model import CheckResult, Location, Status, truncate
 from checker.run.context import RunContext
 
@@ -35,7 +36,7 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
         yield from run_checks(checks, subject, deadline, turned_off=ctx.turned_off)
 
 
-@dataclass
+@record(frozen=False)
 class DriftEntryCheck:
     """One `drift:` entry. The first check to need the measurement takes it (and its time)."""
 

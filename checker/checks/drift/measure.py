@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +27,7 @@ from checker.checks.drift.distributions import (
 )
 from checker.contracts.model import ColumnType
 from checker.errors import InputError
+from checker.record import record
 from checker.tables.reader import TableOptions, TableReadError, open_table
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class UnreadableFileError(InputError):
         self.side = side
 
 
-@dataclass(frozen=True)
+@record
 class ColumnDrift:
     column: str
     kind: DriftKind
@@ -58,7 +59,7 @@ class ColumnDrift:
     note: str | None = None  # why the column was not compared
 
 
-@dataclass(frozen=True)
+@record
 class Measure:
     columns: list[ColumnDrift]
     problems: list[str]  # what keeps the comparison from being complete (a missing column …)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from checker.checks.endpoint.exposition import Scrape
@@ -22,6 +22,7 @@ from checker.checks.registry import (
 )
 from checker.config.endpoint_schema import Endpoint
 from checker.contracts.model import Contract
+from checker.record import record
 from checker.results.clip import clip_tail
 from checker.results.model import CheckResult, Location, Status, truncate
 from checker.run.context import RunContext
@@ -29,7 +30,7 @@ from checker.run.context import RunContext
 LOG_CHARS = 1800
 
 
-@dataclass
+@record(frozen=False)
 class EntryCheck:
     ctx: RunContext
     index: int

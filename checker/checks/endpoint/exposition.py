@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from checker.checks.endpoint.http import Exchange, HttpClient, public_url
+from checker.record import record
 
 MAX_SCRAPE = 4 << 20  # parsing runs at about 1 MB/s: a few seconds at most
 ACCEPT = "text/plain; version=0.0.4, */*; q=0.1"  # the Prometheus text format, not OpenMetrics
@@ -22,14 +22,14 @@ _COUNTED = ("counter", "histogram", "gaugehistogram", "summary")  # the types wi
 _NOT_PROMETHEUS = ("text/html", "application/json", "application/xml")
 
 
-@dataclass(frozen=True)
+@record
 class Sample:
     name: str
     labels: tuple[tuple[str, str], ...]
     value: float
 
 
-@dataclass(frozen=True)
+@record
 class Scrape:
     """One scrape: its samples, or why there are none (`error`)."""
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from checker.checks.endpoint.http import Exchange, HttpClient, join_url, public_url
+from checker.record import record
 
 FIRST_DELAY_S = 0.2
 MAX_DELAY_S = 2.0
@@ -16,7 +17,7 @@ MIN_ATTEMPT_S = 1.0
 KEEP_FIRST, KEEP_LAST = 5, 10
 
 
-@dataclass(frozen=True)
+@record
 class HealthOutcome:
     healthy: bool
     waited_s: float

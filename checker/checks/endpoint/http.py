@@ -17,19 +17,19 @@ import re
 import socket
 import ssl
 import time
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from checker.checks.endpoint.transport import Budget, Target, WallCapExceededError, exchange
 from checker.checks.endpoint.wire import ProtocolError, ResponseParser, serialise_request
+from checker.record import record
 
 MAX_BODY = 1 << 20  # 1 MiB is far more than any prediction smoke test answers
 MAX_REDIRECTS = 5
 USER_AGENT = "mlsmoke"
 
 
-@dataclass(frozen=True)
+@record
 class Exchange:
     """One request and what came back (or why nothing did)."""
 
@@ -102,7 +102,7 @@ def join_url(base: str, path: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, joined, parts.query, ""))
 
 
-@dataclass(frozen=True)
+@record
 class HttpClient:
     """Sends requests with the endpoint's headers; `deadline` is a time.monotonic() instant.
 

@@ -14,17 +14,18 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from checker.checks.endpoint.http import USER_AGENT
 from checker.checks.endpoint.loop import Loop, Sample
 from checker.checks.endpoint.transport import Target
 from checker.checks.endpoint.wire import serialise_request
+from checker.record import record
 
 __all__ = ["LoadPlan", "LoadResult", "Post", "Sample", "drive", "percentile"]
 
 
-@dataclass(frozen=True)
+@record
 class Post:
     """The one request the driver repeats."""
 
@@ -35,7 +36,7 @@ class Post:
     verify: bool = True  # TLS certificates
 
 
-@dataclass(frozen=True)
+@record
 class LoadPlan:
     """How many requests, how many at once, each one's timeout, and when to stop early."""
 
@@ -45,7 +46,7 @@ class LoadPlan:
     deadline: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class LoadResult:
     samples: tuple[Sample, ...]
     planned: int

@@ -22,18 +22,18 @@ import selectors
 import socket
 import ssl
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from checker.checks.endpoint.http import MAX_BODY, describe_failure
 from checker.checks.endpoint.transport import Target
 from checker.checks.endpoint.wire import ProtocolError, ResponseParser
+from checker.record import record
 
 READ, WRITE = selectors.EVENT_READ, selectors.EVENT_WRITE
 _WOULD_BLOCK = (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError)
 
 
-@dataclass(frozen=True)
+@record
 class Sample:
     latency_s: float
     status: int | None

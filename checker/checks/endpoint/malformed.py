@@ -14,19 +14,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from checker.checks.endpoint.http import Exchange
 from checker.checks.endpoint.protocols import Protocol, Row
 from checker.config.endpoint_schema import ProbeId
+from checker.record import record
 from checker.results.model import Status, truncate
 
 SENTINEL = "mlsmoke-not-a-number"
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+, in ")
 
 
-@dataclass(frozen=True)
+@record
 class Probe:
     id: ProbeId
     name: str
@@ -36,7 +36,7 @@ class Probe:
     echo_markers: tuple[str, ...] = ()  # submitted values whose return means the body echoes input
 
 
-@dataclass(frozen=True)
+@record
 class Verdict:
     status: Status
     reason: str

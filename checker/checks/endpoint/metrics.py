@@ -8,7 +8,6 @@ counted apart). A series absent before the run counts as 0 there."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from checker.checks.endpoint.entry import EntryCheck
@@ -16,10 +15,11 @@ from checker.checks.endpoint.exposition import ACCEPT, MAX_SCRAPE, Scrape, scrap
 from checker.checks.endpoint.http import HttpClient, join_url, same_origin
 from checker.checks.registry import ENDPOINT_METRICS
 from checker.config.metrics_schema import Metrics
+from checker.record import record
 from checker.results.model import CheckResult, Status
 
 
-@dataclass(frozen=True)
+@record
 class Sent:
     """What mlsmoke did to the service between the two scrapes."""
 

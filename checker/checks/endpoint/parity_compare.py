@@ -13,17 +13,17 @@ classes on contract rows): scores, where the endpoint serves them, are compared 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from checker.checks.endpoint.answers import unwrap
 from checker.checks.outputs import is_number
 from checker.checks.pipeline.predictions import same
+from checker.record import record
 
 PREDICT, PROBA, DECISION = "predict", "predict_proba", "decision_function"
 
 
-@dataclass(frozen=True)
+@record
 class Comparison:
     compared: str  # what of the offline model's the served values were compared with
     classes: bool  # compared exactly, as class labels

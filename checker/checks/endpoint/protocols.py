@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from checker.config.endpoint_schema import Endpoint, JsonProtocol, ProtocolName
 from checker.contracts.model import ColumnType
 from checker.errors import InputError
+from checker.record import record
 
 Row = dict[str, Any]
 
@@ -30,7 +30,7 @@ class ShapeError(InputError, ValueError):
     """The answer does not have the protocol's shape."""
 
 
-@dataclass(frozen=True)
+@record
 class Protocol:
     endpoint: Endpoint
     features: dict[str, ColumnType]  # the request's columns in contract order, with their types

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from checker.checks.endpoint.http import Exchange
@@ -15,9 +15,10 @@ from checker.checks.endpoint.load import LoadResult
 from checker.checks.endpoint.protocols import Protocol, Row
 from checker.config.endpoint_schema import Endpoint
 from checker.contracts.model import Contract
+from checker.record import record
 
 
-@dataclass(frozen=True)
+@record
 class PredictRequest:
     protocol: Protocol
     contract: Contract
@@ -54,7 +55,7 @@ def encode(body: Any) -> bytes:
     return json.dumps(body, separators=(",", ":")).encode("utf-8")
 
 
-@dataclass
+@record(frozen=False)
 class Tally:
     """Outcomes of every prediction request sent during the run (probes excluded: they are
     meant to fail)."""

@@ -14,13 +14,14 @@ import hashlib
 import socket
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from checker.config.endpoint_schema import Serve
 from checker.config.paths import PathRefusedError, confine
 from checker.errors import ExternalError
+from checker.record import record
 from checker.results.clip import clip_tail
 
 LOG_TAIL = 60
@@ -39,7 +40,7 @@ class NoEngineError(ServeError):
     """No Docker engine answers at all (as opposed to one that fails a build or a run)."""
 
 
-@dataclass
+@record(frozen=False)
 class ServeSession:
     serve: Serve
     root: Path

@@ -13,11 +13,11 @@ from __future__ import annotations
 import socket
 import ssl
 import time
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from checker.checks.endpoint.wire import ResponseParser
 from checker.errors import ExternalError
+from checker.record import record
 
 READ_SIZE = 65536
 
@@ -26,7 +26,7 @@ class WallCapExceededError(ExternalError, TimeoutError):
     """The request's whole budget ran out (while connecting, sending or reading)."""
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     host: str
     port: int
@@ -51,7 +51,7 @@ class Target:
         return cls(host, parts.port or (443 if context else 80), authority, path, context)
 
 
-@dataclass(frozen=True)
+@record
 class Budget:
     """One request's wall-clock allowance: `limit` seconds from `started` (time.monotonic())."""
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from checker.checks.pipeline.scratch import Scratch
 from checker.config.paths import PathRefusedError
 from checker.config.schema import Artifact, Bounds
+from checker.record import record
 
 
-@dataclass(frozen=True)
+@record
 class ArtifactState:
     template: str
     path: Path
@@ -51,7 +51,7 @@ def artifact_problems(artifacts: list[Artifact], states: list[ArtifactState]) ->
     return problems
 
 
-@dataclass(frozen=True)
+@record
 class MetricFinding:
     file: str
     key: str

@@ -6,11 +6,11 @@ from __future__ import annotations
 import shlex
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from checker.checks.pipeline.scratch import Scratch
 from checker.config.schema import Pipeline
+from checker.record import record
 
 SHELL = "/bin/sh"
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
@@ -30,7 +30,7 @@ def data_suffix(fmt: str) -> str:
     return _SUFFIX[fmt]
 
 
-@dataclass(frozen=True)
+@record
 class Placeholders:
     data: Path
     out: Path

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from checker.checks.pipeline.probing import ProbeRequest, silence
 from checker.checks.pipeline.process import ProcessOutcome, ProcessSetup, run_process
 from checker.checks.registry import PIPELINE_REGISTRY
 from checker.config.schema import Registry
+from checker.record import record
 from checker.results.model import CheckResult, Location, Status, truncate
 
 REGISTRY_SCRIPT = Path(__file__).with_name("registry_probe.py")  # run by the user's interpreter
@@ -43,7 +43,7 @@ def registry_env(env: Mapping[str, str], timeout_s: float) -> dict[str, str]:
     return {**bounded, **env}
 
 
-@dataclass(frozen=True)
+@record
 class RoundTrip:
     """How the round trip's process ended, and its answer ({} when it gave none)."""
 

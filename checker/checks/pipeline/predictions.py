@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from checker.checks.outputs import is_number, output_problem
 from checker.config.field_types import OutputSpec
 from checker.config.schema import Expectation
+from checker.record import record
 
 MAX_EXAMPLES = 10
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     row: int
     value: Any

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.checks.pipeline.process import ProcessOutcome, ProcessSetup, run_process
 from checker.contracts.model import Contract
+from checker.record import record
 
 PROBE_SCRIPT = Path(__file__).with_name("probe.py")  # run by the user's interpreter, never imported
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-@dataclass(frozen=True)
+@record
 class ModelToProbe:
     path: Path
     format: str | None
@@ -27,7 +28,7 @@ class ModelToProbe:
     scores: bool = False  # also predict_proba / decision_function, where the model has them
 
 
-@dataclass(frozen=True)
+@record
 class ProbeRequest:
     python: str
     contract: Contract
@@ -47,7 +48,7 @@ class ProbeRequest:
         }
 
 
-@dataclass(frozen=True)
+@record
 class ProbeAnswer:
     """One model's part of the probe's answer."""
 

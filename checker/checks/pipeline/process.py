@@ -16,11 +16,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from checker.record import record
 from checker.results.clip import deferred_text
 
 POLL_S = 0.05
@@ -32,7 +32,7 @@ EXIT_NOT_FOUND = 127  # POSIX shells: command not found
 LAUNCHER = Path(__file__).with_name("launcher.py")
 
 
-@dataclass(frozen=True)
+@record
 class ProcessOutcome:
     """How a command ended. `exit_code` is None when it could not start or was killed
     on timeout; a negative value is the signal that ended it."""
@@ -55,7 +55,7 @@ class ProcessOutcome:
         return {key: value for key, value in shown.items() if value}
 
 
-@dataclass(frozen=True)
+@record
 class ProcessSetup:
     """Where a command runs, with what environment and for how long; its output goes to
     `log_dir/name.*`."""

@@ -14,10 +14,10 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from checker.config.paths import confine
+from checker.record import record
 
 # Never copied: version control, caches, virtual environments (not relocatable, and the
 # user's interpreter is used where it is), and mlsmoke's own output folder.
@@ -25,7 +25,7 @@ SKIPPED_NAMES = frozenset({".git", ".hg", ".svn", "__pycache__", ".mypy_cache", 
                            ".ruff_cache", ".tox", ".nox", "node_modules"})
 
 
-@dataclass(frozen=True)
+@record
 class Scratch:
     root: Path
 

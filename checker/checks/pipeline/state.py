@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from contextlib import AbstractContextManager, ExitStack
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from checker.checks.registry import (
 )
 from checker.config.schema import Pipeline
 from checker.contracts.model import Contract
+from checker.record import record
 from checker.results.model import CheckResult, Location, Status
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from checker.run.context import RunContext
 
 
-@dataclass(frozen=True)
+@record
 class Trained:
     """Where one run of the pipeline happens: its scratch space, placeholders, environment."""
 
@@ -49,7 +50,7 @@ class Trained:
     env: dict[str, str]
 
 
-@dataclass(frozen=True)
+@record
 class Rerun:
     """The second training of the determinism check."""
 
@@ -58,7 +59,7 @@ class Rerun:
     elapsed_s: float
 
 
-@dataclass
+@record(frozen=False)
 class PipelineRun:
     pipeline: Pipeline
     contract: Contract

@@ -4,16 +4,16 @@ the determinism check), artifacts and metrics. Plain facts in, one result out.""
 from __future__ import annotations
 
 import signal
-from dataclasses import dataclass
 
 from checker.checks.pipeline.artifacts import ArtifactState, MetricFinding, artifact_problems
 from checker.checks.pipeline.process import EXIT_NOT_FOUND, ProcessOutcome
 from checker.checks.registry import PIPELINE_ARTIFACTS, PIPELINE_METRICS
 from checker.config.schema import Artifact
+from checker.record import record
 from checker.results.model import CheckResult, Location, Status, truncate
 
 
-@dataclass(frozen=True)
+@record
 class Budget:
     """A step's configured timeout, and whether a deadline (`whose`) cut it shorter."""
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from checker.record import record
 from checker.render.charts.mermaid import MAX_BARS, Series, XYChart, clip
 from checker.render.charts.view import ChartView, chart_view
 from checker.results.chart_data import LATENCY_BUDGET, LATENCY_HISTOGRAM, chart_budget
@@ -18,7 +18,7 @@ from checker.results.model import CheckResult
 Pair = tuple[float | None, float | None]  # (base, head)
 
 
-@dataclass(frozen=True)
+@record
 class Marks:
     """What a histogram marks: the percentiles on their buckets, the budget by colour."""
 

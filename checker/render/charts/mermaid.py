@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
+from checker.record import record
 from checker.results.inert import visible
 
 MAX_LABEL = 24  # characters of an axis category (as shown)
@@ -72,13 +72,13 @@ def number(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-@dataclass(frozen=True)
+@record
 class Series:
     kind: Literal["bar", "line"]
     values: tuple[float, ...]
 
 
-@dataclass(frozen=True)
+@record
 class XYChart:
     """One chart; `categories` and `title` are raw (untrusted) text, escaped by `source`."""
 

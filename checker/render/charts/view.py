@@ -4,15 +4,15 @@ mobile app shows no Mermaid), every string escaped here."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from checker.record import record
 from checker.render import escape
 from checker.render.charts.mermaid import XYChart, source
 
 MAX_ROWS = 30  # rows of a table fallback (a results.json given to `mlsmoke report` may hold more)
 
 
-@dataclass(frozen=True)
+@record
 class ChartView:
     block: str  # the fenced ```mermaid block
     caption: str  # <summary> of the table fallback

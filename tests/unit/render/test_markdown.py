@@ -271,10 +271,10 @@ def test_long_details_and_many_metrics_are_bounded():
 
 def baselined_report():
     """The representative report judged against a baseline: known, new, fixed and stale."""
-    from checker.results.baseline import Entry, record, with_baseline
+    from checker.results.baseline import Entry, entries_for, with_baseline
 
     report = representative_report()
-    known = [e for e in record(report.checks) if e.check != "drift.ks"]
+    known = [e for e in entries_for(report.checks) if e.check != "drift.ks"]
     entries = [*known, Entry("data.readable", "wine: data/wine.csv", {}),
                Entry("data.nulls", "wine: data/old.csv", {"columns": ["pH"]}, 2)]
     return with_baseline(report, entries, ".mlsmoke/baseline.json")

@@ -7,7 +7,7 @@ import json
 from samples import representative_report
 
 from checker.checks.registry import DATA_NULLS, DATA_RANGES, ENDPOINT_HEALTH, ENDPOINT_MALFORMED, PIPELINE_RUN
-from checker.results.baseline import Entry, apply, fingerprint, record, with_baseline
+from checker.results.baseline import Entry, apply, entries_for, fingerprint, with_baseline
 from checker.results.model import CheckResult, Report, Status, verdict
 from checker.results.schema import problems
 
@@ -34,7 +34,7 @@ def test_fingerprints_name_what_failed():
 
 
 def test_a_malformed_probe_not_baselined_is_new():
-    entries = record([malformed(("empty_rows", "fail"))])
+    entries = entries_for([malformed(("empty_rows", "fail"))])
     same = apply([malformed(("empty_rows", "fail"))], entries, "b.json")
     assert [c.baseline for c in same.checks] == ["known"]
     more = apply([malformed(("empty_rows", "fail"), ("missing_column", "fail"))], entries, "b.json")
@@ -43,7 +43,7 @@ def test_a_malformed_probe_not_baselined_is_new():
 
 def test_a_known_failure_says_the_reason_its_entry_gives_on_one_line():
     failing = CheckResult(id=ENDPOINT_HEALTH.id, status=Status.FAIL, summary="HTTP 503", subject="model")
-    [entry] = record([failing])
+    [entry] = entries_for([failing])
     reasoned = Entry(entry.check, entry.subject, entry.fingerprint, reason="upstream outage\n::error::x")
     [known] = apply([failing], [reasoned], "b.json").checks
     assert known.summary == "HTTP 503 (baselined: upstream outage ::error::x)"
@@ -60,7 +60,7 @@ def test_a_known_failure_does_not_gate_and_a_new_one_does():
 
 def test_the_baseline_round_trips_through_results_json():
     report = representative_report()
-    entries = [*record(report.checks), Entry("data.readable", "wine: data/wine.csv", {}),
+    entries = [*entries_for(report.checks), Entry("data.readable", "wine: data/wine.csv", {}),
                Entry("data.nulls", "wine: gone.csv", {"columns": ["x"]}, 1, "why")]
     judged = with_baseline(report, entries, ".mlsmoke/baseline.json")
     data = json.loads(json.dumps(judged.to_dict()))

@@ -4,7 +4,6 @@ a group whose module is not in this build is a `skip`; results are redacted as t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from helpers import by_id, write_config
 
 from checker.checks.registry import GROUPS, CheckGroup
 from checker.config.load import load_config
+from checker.record import record
 from checker.results.model import CheckResult, Status
 from checker.run import runner
 from checker.run.context import RunContext
@@ -27,7 +27,7 @@ CONFIG = """
     """
 
 
-@dataclass(frozen=True)
+@record
 class Exploding(CheckGroup):
     def load(self):  # type: ignore[override]
         def run(_config, _ctx) -> Iterator[CheckResult]:

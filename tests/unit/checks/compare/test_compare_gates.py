@@ -156,10 +156,10 @@ def test_a_run_url_that_is_not_http_is_dropped() -> None:
 
 
 def test_a_compare_gate_is_baselined_by_its_check_and_subject() -> None:
-    from checker.results.baseline import apply, record
+    from checker.results.baseline import apply, entries_for
 
     slow = CheckResult(id="compare.latency", status=Status.FAIL, subject="model", summary="p95 +60%")
-    entries = record([slow])
+    entries = entries_for([slow])
     assert [(e.check, e.subject, dict(e.fingerprint)) for e in entries] == [("compare.latency", "model", {})]
     assert apply([slow], entries, "b.json").checks[0].baseline == "known"
     other = CheckResult(id="compare.latency", status=Status.FAIL, subject="other", summary="p95 +60%")

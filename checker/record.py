@@ -1,0 +1,224 @@
+"""Records: dataclasses that cost next to nothing to declare.
+
+`dataclasses.dataclass` writes and compiles Python source for every class as it is declared:
+an `__init__` and, for a frozen class, a `__setattr__` and a `__delattr__`. That is about half a
+millisecond a class, and a small data-only run imports some eighty records: a fifth of what
+mlsmoke adds to its dependencies' import time. `record` lets `dataclasses` collect the fields,
+so `fields`, `replace`, `asdict` and `is_dataclass` work as they always do, and compiles nothing
+then:
+
+- `__init__`, the same source `dataclasses` writes, is compiled when the first instance is made
+  (most records of a run are never made);
+- equality, hashing, `repr` and the frozen guard are closures over the class's field names,
+  with what `dataclasses` gives them: `==` between instances of the same class compares the
+  fields, a frozen record with `eq` hashes them, a mutable one with `eq` is unhashable, and
+  assigning to or deleting a frozen record's field raises `FrozenInstanceError`.
+
+`InitVar`, `order`, `slots` and `unsafe_hash` are not offered: no record needs them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any, TypeVar, dataclass_transform, overload
+
+_C = TypeVar("_C", bound=type)
+_FROZEN = "__record_frozen__"  # on each record class: whether it is frozen, which its subclasses must match
+
+
+class _Factory:
+    """The default of an `__init__` parameter whose field has a `default_factory`."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+@overload
+def record(cls: _C, /) -> _C: ...
+
+
+@overload
+def record(*, frozen: bool = True, eq: bool = True, repr: bool = True) -> Callable[[_C], _C]: ...
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
+def record(cls: _C | None = None, /, *, frozen: bool = True, eq: bool = True,
+           repr: bool = True) -> _C | Callable[[_C], _C]:
+    """Declare a record: `@record` (frozen, compared and hashed by its fields, with a repr),
+    `@record(eq=False, repr=False)`, `@record(frozen=False)`; fields as for a dataclass."""
+
+    def declare(cls: _C) -> _C:
+        return _declare(cls, frozen=frozen, eq=eq, show=repr)
+
+    return declare if cls is None else declare(cls)
+
+
+def _declare(cls: _C, *, frozen: bool, eq: bool, show: bool) -> _C:
+    _check_frozen(cls, frozen)
+    if cls.__doc__ is None:  # else dataclasses would build one from the signature
+        cls.__doc__ = cls.__name__
+    dataclasses.dataclass(cls, init=False, repr=False, eq=False)  # fields only: writes no method
+    fields = dataclasses.fields(cls)
+    _check_defaults(cls, fields)
+    setattr(cls, _FROZEN, frozen)
+    _add(cls, "__init__", _first_init(cls, frozen))
+    if show:
+        _add(cls, "__repr__", _repr([f.name for f in fields if f.repr]))
+    if eq:
+        _add(cls, "__eq__", _eq(_getter(f.name for f in fields if f.compare)))
+        if not _explicit_hash(cls):
+            hashed = (f.name for f in fields if (f.compare if f.hash is None else f.hash))
+            type.__setattr__(cls, "__hash__", _hash(_getter(hashed)) if frozen else None)
+    if frozen:
+        names = frozenset(f.name for f in fields)
+        for name, method in (("__setattr__", _frozen_setattr(cls, names)),
+                             ("__delattr__", _frozen_delattr(cls, names))):
+            if name in cls.__dict__:
+                raise TypeError(f"cannot overwrite attribute {name} in class {cls.__name__}")
+            type.__setattr__(cls, name, method)
+    return cls
+
+
+def _check_frozen(cls: type, frozen: bool) -> None:
+    """As dataclasses: a frozen record's bases are frozen, a mutable record's are not."""
+    for base in cls.__mro__[1:]:
+        base_frozen = base.__dict__.get(_FROZEN)
+        if base_frozen is not None and base_frozen != frozen:
+            kind = ("frozen", "non-frozen") if frozen else ("non-frozen", "frozen")
+            raise TypeError(f"cannot inherit {kind[0]} dataclass from a {kind[1]} one")
+
+
+def _check_defaults(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> None:
+    """As dataclasses: a positional parameter without a default never follows one with."""
+    defaulted = None
+    for f in fields:
+        if not f.init or f.kw_only:
+            continue
+        if _has_default(f):
+            defaulted = f.name
+        elif defaulted is not None:
+            raise TypeError(f"{cls.__name__}: non-default argument {f.name!r} follows default "
+                            f"argument {defaulted!r}")
+
+
+def _has_default(f: dataclasses.Field[Any]) -> bool:
+    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+
+
+def _add(cls: type, name: str, method: Any) -> None:
+    if name not in cls.__dict__:  # a method the class writes itself is kept, as dataclasses keeps it
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        type.__setattr__(cls, name, method)
+
+
+def _explicit_hash(cls: type) -> bool:
+    own = cls.__dict__.get("__hash__", dataclasses.MISSING)
+    return not (own is dataclasses.MISSING or (own is None and "__eq__" in cls.__dict__))
+
+
+def _getter(names: Any) -> Callable[[Any], tuple[Any, ...]]:
+    """The values of `names` of an instance, as a tuple."""
+    names = tuple(names)
+    if not names:
+        return lambda _: ()
+    if len(names) == 1:
+        one = attrgetter(names[0])
+        return lambda instance: (one(instance),)
+    return attrgetter(*names)
+
+
+def _first_init(cls: type, frozen: bool) -> Callable[..., None]:
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init = _compile_init(cls, frozen)
+        type.__setattr__(cls, "__init__", init)
+        init(self, *args, **kwargs)
+
+    return __init__
+
+
+def _compile_init(cls: type, frozen: bool) -> Callable[..., None]:
+    """The `__init__` dataclasses would write for `cls`: parameters in field order (keyword-only
+    ones after a `*`), defaults and factories, `__post_init__` last."""
+    namespace: dict[str, Any] = {"_record_factory": _FACTORY, "_record_setattr": object.__setattr__}
+    positional: list[str] = []
+    keyword: list[str] = []
+    body: list[str] = []
+    for f in dataclasses.fields(cls):
+        value = _init_value(f, namespace)
+        if f.init:
+            default = ""
+            if f.default is not dataclasses.MISSING:
+                namespace[f"_record_default_{f.name}"] = f.default
+                default = f"=_record_default_{f.name}"
+            elif f.default_factory is not dataclasses.MISSING:
+                default = "=_record_factory"
+            (keyword if f.kw_only else positional).append(f"{f.name}{default}")
+        if value is not None:
+            body.append(f"_record_setattr(_record_self, {f.name!r}, {value})" if frozen
+                        else f"_record_self.{f.name} = {value}")
+    if hasattr(cls, "__post_init__"):
+        body.append("_record_self.__post_init__()")
+    parameters = ", ".join(["_record_self", *positional, *(["*", *keyword] if keyword else [])])
+    source = f"def __init__({parameters}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
+    exec(source, namespace)  # the source is built above from the class's own field names
+    init: Callable[..., None] = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
+
+
+def _init_value(f: dataclasses.Field[Any], namespace: dict[str, Any]) -> str | None:
+    """What `__init__` assigns to field `f`, or None when it assigns nothing (a field outside
+    `__init__` with a plain default keeps the class attribute, as in dataclasses)."""
+    if f.default_factory is not dataclasses.MISSING:
+        namespace[f"_record_make_{f.name}"] = f.default_factory
+        if f.init:
+            return f"_record_make_{f.name}() if {f.name} is _record_factory else {f.name}"
+        return f"_record_make_{f.name}()"
+    return f.name if f.init else None
+
+
+def _repr(names: list[str]) -> Callable[[Any], str]:
+    def __repr__(self: Any) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{type(self).__qualname__}({shown})"
+
+    return __repr__
+
+
+def _eq(values: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any, object], Any]:
+    def __eq__(self: Any, other: object) -> Any:
+        if other.__class__ is self.__class__:
+            return values(self) == values(other)
+        return NotImplemented
+
+    return __eq__
+
+
+def _hash(values: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any], int]:
+    def __hash__(self: Any) -> int:
+        return hash(values(self))
+
+    return __hash__
+
+
+def _frozen_setattr(owner: type[Any], names: frozenset[str]) -> Callable[[Any, str, Any], None]:
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        if type(self) is owner or name in names:
+            raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(owner, self).__setattr__(name, value)
+
+    return __setattr__
+
+
+def _frozen_delattr(owner: type[Any], names: frozenset[str]) -> Callable[[Any, str], None]:
+    def __delattr__(self: Any, name: str) -> None:
+        if type(self) is owner or name in names:
+            raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+        super(owner, self).__delattr__(name)
+
+    return __delattr__
