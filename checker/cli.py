@@ -7,7 +7,6 @@ Exit codes: 0 checks passed, 1 a check failed, 2 the config or command line is w
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +17,7 @@ from click.core import ParameterSource
 
 from checker import __version__
 from checker.errors import ConfigError, UsageError, exit_code
+from checker.run.blas import one_blas_thread, started_environ
 
 if TYPE_CHECKING:
     from checker.config.schema import Pattern
@@ -87,6 +87,7 @@ def _plural(n: int, word: str) -> str:
 @click.version_option(__version__, prog_name="mlsmoke")
 def main() -> None:
     """Smoke checks for ML projects: data contracts, pipeline, endpoint."""
+    one_blas_thread()
 
 
 config_option = click.option("--config", "config_path", default="mlsmoke.yml", show_default=True,
@@ -118,7 +119,7 @@ def run(no_publish: bool, docker: bool, image: str | None, **given: Any) -> None
         from checker.container.local import run_in_container
 
         args = ["run", *_given_options(click.get_current_context(), skip={"docker", "image"})]
-        sys.exit(run_in_container(args, image, given["config_path"], os.environ))
+        sys.exit(run_in_container(args, image, given["config_path"], started_environ()))
     if image:
         raise click.UsageError("--image goes with --docker")
     from checker.run.collector import leaving, paused
@@ -130,7 +131,7 @@ def run(no_publish: bool, docker: bool, image: str | None, **given: Any) -> None
 
         # the other options are RunOptions' fields by name (click has checked their values)
         options = session.RunOptions(publish=not no_publish, **given)
-        settings = session.RunSettings.read(options, os.environ)
+        settings = session.RunSettings.read(options, started_environ())
     outcome = session.run(settings, Progress(sys.stderr))
     if is_the_program():
         quick_exit(int(outcome.exit_code))  # no teardown: nothing runs after the program
@@ -151,7 +152,7 @@ def baseline(config_path: str, results: str | None, output: str | None) -> None:
     from checker.run.record import record_baseline
 
     path, entries = record_baseline(config_path, Path(results) if results else None,
-                                    Path(output) if output else None, os.environ, Progress(sys.stderr))
+                                    Path(output) if output else None, started_environ(), Progress(sys.stderr))
     click.echo(f"wrote {_plural(len(entries), 'known failure')} to {path}")
 
 
@@ -163,7 +164,7 @@ def validate(config_path: str) -> None:
     from checker.config.load import load_config
     from checker.run.policy import Policy
 
-    loaded = load_config(config_path, dict(os.environ), allow_unset=True)
+    loaded = load_config(config_path, started_environ(), allow_unset=True)
     Policy.of(loaded)  # a `checks:` rule naming no check is a config error here too
     config = loaded.config
     parts = [_plural(len(config.contracts), "contract")] if config.contracts else []
@@ -212,7 +213,7 @@ def synth(config_path: str, contract_name: str, rows: int, seed: int, output: st
             table_format(Path(output))
         except TableReadError as exc:
             raise UsageError(f"-o {output}: {exc}") from None
-    loaded = load_config(config_path, dict(os.environ), allow_unset=True)
+    loaded = load_config(config_path, started_environ(), allow_unset=True)
     if contract_name not in loaded.config.contracts:
         raise UsageError(f"no contract named {contract_name!r} in {config_path} "
                          f"(defined: {', '.join(sorted(loaded.config.contracts)) or 'none'})")
@@ -261,7 +262,7 @@ def publish(results: str, pr_number: int | None, out_dir: str, comment: bool, co
     from checker.github.publish import PublishOptions
     from checker.run.session import publish_results
 
-    publish_results(Path(results), pr_number, GithubSettings.from_mapping(dict(os.environ)),
+    publish_results(Path(results), pr_number, GithubSettings.from_mapping(started_environ()),
                     PublishOptions(comment=comment, commit_status=commit_status,
                                    out_dir=Path(out_dir), secrets=frozenset()))
 
