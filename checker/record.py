@@ -2,19 +2,22 @@
 
 `dataclasses.dataclass` writes and compiles Python source for every class as it is declared:
 an `__init__` and, for a frozen class, a `__setattr__` and a `__delattr__`. That is about half a
-millisecond a class, and a small data-only run imports some eighty records: a fifth of what
-mlsmoke adds to its dependencies' import time. `record` lets `dataclasses` collect the fields,
-so `fields`, `replace`, `asdict` and `is_dataclass` work as they always do, and compiles nothing
-then:
+millisecond a class, and a small data-only run imports 76 records: about 37 ms of the checker's
+import, more than half of what mlsmoke added to its dependencies' import time. `record` lets
+`dataclasses` collect the fields, so `fields`, `replace`, `asdict` and `is_dataclass` work as
+they always do, and compiles nothing then:
 
-- `__init__`, the same source `dataclasses` writes, is compiled when the first instance is made
-  (most records of a run are never made);
+- `__init__` fills the fields from the class's field list for the first instances
+  (`COMPILE_AFTER`); a class made more often than that gets the same `__init__` source
+  `dataclasses` writes, compiled then. A small run makes most of its records a few times each
+  and compiles a handful; a big one pays the generic `__init__` a few times a class.
 - equality, hashing, `repr` and the frozen guard are closures over the class's field names,
   with what `dataclasses` gives them: `==` between instances of the same class compares the
   fields, a frozen record with `eq` hashes them, a mutable one with `eq` is unhashable, and
   assigning to or deleting a frozen record's field raises `FrozenInstanceError`.
 
-`InitVar`, `order`, `slots` and `unsafe_hash` are not offered: no record needs them.
+`InitVar`, `order`, `slots` and `unsafe_hash` are not offered: no record needs them. A subclass
+of a record is declared with `@record` too (`dataclasses` refuses a frozen dataclass over one).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
 
 _C = TypeVar("_C", bound=type)
+COMPILE_AFTER = 8  # instances a class makes through the generic __init__ before its own is compiled
 _FROZEN = "__record_frozen__"  # on each record class: whether it is frozen, which its subclasses must match
 
 
@@ -133,12 +137,71 @@ def _getter(names: Any) -> Callable[[Any], tuple[Any, ...]]:
 
 
 def _first_init(cls: type, frozen: bool) -> Callable[..., None]:
+    """The `__init__` a record starts with: `_Filler`'s for the first `COMPILE_AFTER` instances,
+    then the compiled one, which takes its place on the class."""
+    filler: _Filler | None = None
+    made = 0
+
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        init = _compile_init(cls, frozen)
-        type.__setattr__(cls, "__init__", init)
-        init(self, *args, **kwargs)
+        nonlocal filler, made
+        made += 1
+        if made > COMPILE_AFTER:
+            init = _compile_init(cls, frozen)
+            type.__setattr__(cls, "__init__", init)
+            init(self, *args, **kwargs)
+            return
+        if filler is None:
+            filler = _Filler(cls, frozen)
+        filler.fill(self, args, kwargs)
 
     return __init__
+
+
+class _Filler:
+    """What the compiled `__init__` does, read from the field list instead: bind the arguments
+    as Python would (the same TypeErrors for a missing, unexpected or doubled one), then set
+    every field in order from its argument, default or factory, then `__post_init__`."""
+
+    def __init__(self, cls: type, frozen: bool) -> None:
+        made = dataclasses.MISSING
+        fields = [f for f in dataclasses.fields(cls) if f.init or f.default_factory is not made]
+        self.name = f"{cls.__qualname__}.__init__()"
+        self.positional = tuple(f.name for f in fields if f.init and not f.kw_only)
+        self.parameters = frozenset(f.name for f in fields if f.init)
+        self.required = tuple(f.name for f in fields if f.init and not _has_default(f))
+        self.steps = tuple((f.name, f.default, None if f.default_factory is made else f.default_factory)
+                           for f in fields)
+        self.put: Callable[[Any, str, Any], None] = object.__setattr__ if frozen else setattr
+        self.post_init = hasattr(cls, "__post_init__")
+
+    def fill(self, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        given = self._bind(args, kwargs)
+        for name, default, factory in self.steps:
+            if name in given:
+                self.put(instance, name, given[name])
+            elif factory is not None:
+                self.put(instance, name, factory())
+            else:
+                self.put(instance, name, default)
+        if self.post_init:
+            instance.__post_init__()
+
+    def _bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        if len(args) > len(self.positional):
+            raise TypeError(f"{self.name} takes {len(self.positional) + 1} positional arguments but "
+                            f"{len(args) + 1} were given")
+        given = dict(zip(self.positional, args, strict=False))
+        for name, value in kwargs.items():
+            if name not in self.parameters:
+                raise TypeError(f"{self.name} got an unexpected keyword argument {name!r}")
+            if name in given:
+                raise TypeError(f"{self.name} got multiple values for argument {name!r}")
+            given[name] = value
+        missing = [name for name in self.required if name not in given]
+        if missing:
+            raise TypeError(f"{self.name} missing {len(missing)} required argument"
+                            f"{'s' if len(missing) > 1 else ''}: {', '.join(map(repr, missing))}")
+        return given
 
 
 def _compile_init(cls: type, frozen: bool) -> Callable[..., None]:

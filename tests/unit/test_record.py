@@ -1,5 +1,6 @@
-"""Records (checker/record.py) behave as the dataclasses they replace, and declaring one compiles
-nothing: its `__init__` is compiled when the first instance is made, once."""
+"""Records (checker/record.py) behave as the dataclasses they replace, whether their `__init__`
+is still the generic one or already compiled, and declaring one compiles nothing: its
+`__init__` is compiled once the class has made `COMPILE_AFTER` instances, once."""
 
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ def _pair(body: dict[str, Any], annotations: dict[str, Any], **options: Any) -> 
     ours = record(**{k: v for k, v in options.items() if k != "frozen"},
                   frozen=options.get("frozen", False))(declare("Point"))
     return stdlib, ours
+
+
+@pytest.fixture(params=["generic init", "compiled init"])
+def tier(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test that takes it runs with every record's generic __init__, then with each
+    compiled at its first instance."""
+    monkeypatch.setattr(record_module, "COMPILE_AFTER", 10**9 if request.param == "generic init" else 0)
 
 
 def _fresh(value: Any) -> Any:
@@ -64,6 +72,7 @@ OPTIONS = [{"frozen": True}, {"frozen": False}, {"frozen": True, "eq": False, "r
 
 @pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()))
 @pytest.mark.parametrize("shape", sorted(SHAPES))
+@pytest.mark.usefixtures("tier")
 def test_a_record_behaves_as_the_dataclass_it_replaces(shape: str, options: dict[str, Any]) -> None:
     body, annotations, args, kwargs = SHAPES[shape]
     stdlib, ours = _pair(body, annotations, **options)
@@ -83,14 +92,17 @@ def test_a_record_behaves_as_the_dataclass_it_replaces(shape: str, options: dict
 
 
 @pytest.mark.parametrize("frozen", [True, False])
+@pytest.mark.usefixtures("tier")
 def test_init_takes_what_the_dataclass_takes_and_refuses_what_it_refuses(frozen: bool) -> None:
     _, Point = _pair({"y": 5, "tags": field(default_factory=list)},
                      {"x": "int", "y": "int", "tags": "list[str]"}, frozen=frozen)
     assert (Point(1).y, Point(1, 2).y, Point(x=1, y=3).y) == (5, 2, 3)
     assert Point(1).tags is not Point(1).tags  # a fresh list each time, as a factory gives
     assert Point(1, 2, ["a"]).tags == ["a"]
-    for bad_args, bad_kwargs in [((), {}), ((1, 2, [], 4), {}), ((1,), {"z": 1}), ((1,), {"x": 2})]:
-        with pytest.raises(TypeError):
+    for bad_args, bad_kwargs, said in [((), {}, "missing 1 required"), ((1, 2, [], 4), {}, "4 positional"),
+                                       ((1,), {"z": 1}, "unexpected keyword argument 'z'"),
+                                       ((1,), {"x": 2}, "multiple values for argument 'x'")]:
+        with pytest.raises(TypeError, match=said):
             Point(*bad_args, **bad_kwargs)
 
 
@@ -116,6 +128,7 @@ def test_a_frozen_record_refuses_assignment_and_deletion_and_a_mutable_one_takes
     assert not hasattr(mutable, "x")
 
 
+@pytest.mark.usefixtures("tier")
 def test_post_init_runs_last_and_may_set_a_frozen_records_derived_field() -> None:
     @record
     class Span:
@@ -202,6 +215,7 @@ def test_a_frozen_record_cannot_write_its_own_setattr() -> None:
                 pass
 
 
+@pytest.mark.usefixtures("tier")
 def test_a_subclass_adds_fields_after_its_bases_and_keeps_their_frozenness() -> None:
     @record
     class Base:
@@ -231,6 +245,7 @@ def test_a_subclass_adds_fields_after_its_bases_and_keeps_their_frozenness() -> 
             pass
 
 
+@pytest.mark.usefixtures("tier")
 def test_a_plain_subclass_of_a_frozen_record_may_set_its_own_attributes() -> None:
     @record
     class Base:
@@ -246,6 +261,7 @@ def test_a_plain_subclass_of_a_frozen_record_may_set_its_own_attributes() -> Non
         plain.x = 3  # type: ignore[misc]
 
 
+@pytest.mark.usefixtures("tier")
 def test_a_field_without_a_default_after_one_with_is_refused_at_declaration() -> None:
     with pytest.raises(TypeError, match="non-default argument 'y' follows default argument 'x'"):
         @record
@@ -261,6 +277,7 @@ def test_a_field_without_a_default_after_one_with_is_refused_at_declaration() ->
     assert Fine(y=1).y == 1
 
 
+@pytest.mark.usefixtures("tier")
 def test_a_record_pickles_and_copies() -> None:
     for value in (_Pickled(1, ["a"]), _Mutable(2)):
         assert pickle.loads(pickle.dumps(value)) == value
@@ -279,7 +296,7 @@ class _Mutable:
     x: int
 
 
-def test_declaring_compiles_nothing_and_the_first_instance_compiles_init_once(
+def test_declaring_compiles_nothing_and_init_is_compiled_once_after_the_first_instances(
         monkeypatch: pytest.MonkeyPatch) -> None:
     compiled: list[str] = []
     real = record_module._compile_init
@@ -295,7 +312,9 @@ def test_declaring_compiles_nothing_and_the_first_instance_compiles_init_once(
         x: int
 
     assert compiled == []
-    assert Lazy(1) == Lazy(1)
+    made = [Lazy(n) for n in range(record_module.COMPILE_AFTER)]
+    assert [one.x for one in made] == list(range(record_module.COMPILE_AFTER))
+    assert compiled == []
     assert [Lazy(n).x for n in range(3)] == [0, 1, 2]
     assert compiled == ["Lazy"]
 
