@@ -16,20 +16,28 @@ they always do, and compiles nothing then:
   fields, a frozen record with `eq` hashes them, a mutable one with `eq` is unhashable, and
   assigning to or deleting a frozen record's field raises `FrozenInstanceError`.
 
-`InitVar`, `order`, `slots` and `unsafe_hash` are not offered: no record needs them. A subclass
-of a record is declared with `@record` too (`dataclasses` refuses a frozen dataclass over one).
+`InitVar` (refused), `order`, `slots` and `unsafe_hash` are not offered: no record needs them.
+Where a record differs from a dataclass:
+- `__dataclass_params__` is what `dataclasses` was asked for (no methods, not frozen), so a
+  record and a stdlib dataclass do not inherit from each other: subclass a record with a record
+  (`dataclasses` refuses a frozen dataclass over one; `record` refuses either over the other's
+  frozenness as dataclasses would, from `__record_frozen__`);
+- its `__init__` shows no parameter list (`inspect.signature` gives `*args, **kwargs` until it
+  is compiled, then the parameters without annotations);
+- one without a docstring has its name as `__doc__`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import reprlib
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
 
 _C = TypeVar("_C", bound=type)
+_FROZEN = "__record_frozen__"  # on each record class: whether it is frozen, which its subclasses match
 COMPILE_AFTER = 8  # instances a class makes through the generic __init__ before its own is compiled
-_FROZEN = "__record_frozen__"  # on each record class: whether it is frozen, which its subclasses must match
 
 
 class _Factory:
@@ -66,16 +74,18 @@ def _declare(cls: _C, *, frozen: bool, eq: bool, show: bool) -> _C:
     _check_frozen(cls, frozen)
     if cls.__doc__ is None:  # else dataclasses would build one from the signature
         cls.__doc__ = cls.__name__
+    explicit_hash = _explicit_hash(cls)  # before `__eq__` is added
     dataclasses.dataclass(cls, init=False, repr=False, eq=False)  # fields only: writes no method
+    _check_no_init_var(cls)
+    type.__setattr__(cls, _FROZEN, frozen)
     fields = dataclasses.fields(cls)
     _check_defaults(cls, fields)
-    setattr(cls, _FROZEN, frozen)
     _add(cls, "__init__", _first_init(cls, frozen))
     if show:
         _add(cls, "__repr__", _repr([f.name for f in fields if f.repr]))
     if eq:
         _add(cls, "__eq__", _eq(_getter(f.name for f in fields if f.compare)))
-        if not _explicit_hash(cls):
+        if not explicit_hash:
             hashed = (f.name for f in fields if (f.compare if f.hash is None else f.hash))
             type.__setattr__(cls, "__hash__", _hash(_getter(hashed)) if frozen else None)
     if frozen:
@@ -95,6 +105,14 @@ def _check_frozen(cls: type, frozen: bool) -> None:
         if base_frozen is not None and base_frozen != frozen:
             kind = ("frozen", "non-frozen") if frozen else ("non-frozen", "frozen")
             raise TypeError(f"cannot inherit {kind[0]} dataclass from a {kind[1]} one")
+
+
+def _check_no_init_var(cls: type) -> None:
+    """An `InitVar` is refused: `__init__` would take no argument for it."""
+    fields: dict[str, dataclasses.Field[Any]] = getattr(cls, "__dataclass_fields__")  # noqa: B009
+    for name, f in fields.items():
+        if repr(getattr(f, "_field_type", None)) == "_FIELD_INITVAR":
+            raise TypeError(f"{cls.__name__}.{name}: a record takes no InitVar")
 
 
 def _check_defaults(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> None:
@@ -142,7 +160,7 @@ def _first_init(cls: type, frozen: bool) -> Callable[..., None]:
     filler: _Filler | None = None
     made = 0
 
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self: Any, /, *args: Any, **kwargs: Any) -> None:
         nonlocal filler, made
         made += 1
         if made > COMPILE_AFTER:
@@ -246,6 +264,7 @@ def _init_value(f: dataclasses.Field[Any], namespace: dict[str, Any]) -> str | N
 
 
 def _repr(names: list[str]) -> Callable[[Any], str]:
+    @reprlib.recursive_repr()
     def __repr__(self: Any) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
         return f"{type(self).__qualname__}({shown})"

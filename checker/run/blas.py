@@ -17,16 +17,17 @@ import os
 import sys
 
 VARIABLE = "OPENBLAS_NUM_THREADS"
-_set_here: set[str] = set()
+_set_here: dict[str, str] = {}  # what one_blas_thread put in os.environ, while it is still there
 
 
 def one_blas_thread() -> None:
     """Ask OpenBLAS for one thread, unless the user chose or numpy is already loaded."""
+    _set_here.clear()  # a command run again in the same process starts from its own environment
     if VARIABLE not in os.environ and "numpy" not in sys.modules:
-        os.environ[VARIABLE] = "1"
-        _set_here.add(VARIABLE)
+        os.environ[VARIABLE] = _set_here[VARIABLE] = "1"
 
 
 def started_environ() -> dict[str, str]:
-    """The process environment without what `one_blas_thread` set."""
-    return {name: value for name, value in os.environ.items() if name not in _set_here}
+    """The process environment without what `one_blas_thread` set (a value changed since is
+    someone else's and stays)."""
+    return {name: value for name, value in os.environ.items() if _set_here.get(name) != value}

@@ -205,6 +205,52 @@ def test_a_method_the_class_writes_is_kept() -> None:
     assert Shown(1) == Shown(2)
 
 
+def test_a_class_that_sets_hash_to_none_stays_unhashable() -> None:
+    @record
+    class Unhashable:
+        x: int
+        __hash__ = None  # type: ignore[assignment]
+
+    @dataclasses.dataclass(frozen=True)
+    class Stdlib:
+        x: int
+        __hash__ = None  # type: ignore[assignment]
+
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(Stdlib(1))
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(Unhashable(1))
+
+
+def test_a_record_that_holds_itself_shows_as_dataclasses_show_it() -> None:
+    @record(frozen=False)
+    class Node:
+        name: str
+        parent: Any = None
+
+    node = Node("a")
+    node.parent = node
+    assert repr(node).endswith("Node(name='a', parent=...)")
+
+
+@pytest.mark.usefixtures("tier")
+def test_a_field_named_self_is_taken_by_keyword() -> None:
+    @record
+    class Odd:
+        self: int  # type: ignore[misc]
+
+    assert Odd(self=1).self == 1
+    assert [Odd(self=n).self for n in range(12)] == list(range(12))
+
+
+def test_an_init_var_is_refused() -> None:
+    with pytest.raises(TypeError, match="takes no InitVar"):
+        @record
+        class WithInitVar:
+            x: int
+            seed: dataclasses.InitVar[int]
+
+
 def test_a_frozen_record_cannot_write_its_own_setattr() -> None:
     with pytest.raises(TypeError, match="cannot overwrite attribute __setattr__"):
         @record

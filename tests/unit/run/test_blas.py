@@ -49,19 +49,41 @@ def test_once_numpy_is_loaded_nothing_is_set() -> None:
     assert printed == ["False"]
 
 
+PIPELINE = f"""
+    version: 1
+    contracts:
+      t: {{columns: {{a: {{type: float, min: 0, max: 1}}}}}}
+    pipeline:
+      contract: t
+      rows: 5
+      command: echo "blas=${{{VARIABLE}-unset}}"; exit 1
+    """
+
+
+def test_run_again_in_one_process_each_command_passes_on_its_own_environment(tmp_path) -> None:
+    """The tests' in-process CLI (and any caller of `main`) runs commands one after another in
+    one process, the first before numpy is loaded: what it set is not mistaken for the user's
+    setting in the next."""
+    config = write_config(tmp_path, PIPELINE)
+    script = f"""
+import os, sys
+sys.path.insert(0, {str(REPO / "tests")!r})
+from helpers import cli_in_process
+for given in ({{}}, {{{VARIABLE!r}: "3"}}, {{}}):
+    done = cli_in_process("run", "--config", {str(config)!r}, "--out", {str(tmp_path / "out")!r},
+                          env={{"GITHUB_ACTIONS": "false", **given}})
+    assert done.returncode == 1, done.stderr
+    report = open({str(tmp_path / "out" / "report.md")!r}, encoding="utf-8").read()
+    print(next(word for word in report.split() if word.startswith("blas=")))
+"""
+    assert _python(script) == ["blas=unset", "blas=3", "blas=unset"]
+
+
 @pytest.mark.parametrize(("given", "seen"), [({}, "unset"), ({VARIABLE: "3"}, "3")])
 def test_a_pipeline_command_gets_the_environment_mlsmoke_started_with(
         tmp_path, monkeypatch: pytest.MonkeyPatch, given: dict[str, str], seen: str) -> None:
     monkeypatch.delenv(VARIABLE, raising=False)
-    config = write_config(tmp_path, f"""
-        version: 1
-        contracts:
-          t: {{columns: {{a: {{type: float, min: 0, max: 1}}}}}}
-        pipeline:
-          contract: t
-          rows: 5
-          command: echo "blas=${{{VARIABLE}-unset}}"; exit 1
-        """)
+    config = write_config(tmp_path, PIPELINE)
     done = cli("run", "--config", str(config), "--out", str(tmp_path / "out"), cwd=tmp_path,
                env={"GITHUB_ACTIONS": "false", **given})
     assert done.returncode == 1, done.stderr
