@@ -7,10 +7,11 @@ import, more than half of what mlsmoke added to its dependencies' import time. `
 `dataclasses` collect the fields, so `fields`, `replace`, `asdict` and `is_dataclass` work as
 they always do, and compiles nothing then:
 
-- `__init__` fills the fields from the class's field list for the first instances
-  (`COMPILE_AFTER`); a class made more often than that gets the same `__init__` source
-  `dataclasses` writes, compiled then. A small run makes most of its records a few times each
-  and compiles a handful; a big one pays the generic `__init__` a few times a class.
+- `__init__` fills the fields from a plan read once from the class's field list for the first
+  instances (`COMPILE_AFTER`); a class made more often than that gets the plan written as the
+  same `__init__` source `dataclasses` writes, compiled then. A small run makes most of its
+  records a few times each and compiles a handful; a big one pays the plan's `fill` a few
+  times a class.
 - equality, hashing, `repr` and the frozen guard are closures over the class's field names,
   with what `dataclasses` gives them: `==` between instances of the same class compares the
   fields, a frozen record with `eq` hashes them, a mutable one with `eq` is unhashable, and
@@ -155,40 +156,45 @@ def _getter(names: Any) -> Callable[[Any], tuple[Any, ...]]:
 
 
 def _first_init(cls: type, frozen: bool) -> Callable[..., None]:
-    """The `__init__` a record starts with: `_Filler`'s for the first `COMPILE_AFTER` instances,
-    then the compiled one, which takes its place on the class."""
-    filler: _Filler | None = None
+    """The `__init__` a record starts with: its plan fills the first `COMPILE_AFTER` instances,
+    then the plan's compiled `__init__` takes its place on the class."""
+    plan: _InitPlan | None = None
     made = 0
 
     def __init__(self: Any, /, *args: Any, **kwargs: Any) -> None:
-        nonlocal filler, made
+        nonlocal plan, made
         made += 1
+        if plan is None:
+            plan = _InitPlan(cls, frozen)
         if made > COMPILE_AFTER:
-            init = _compile_init(cls, frozen)
+            init = plan.compiled()
             type.__setattr__(cls, "__init__", init)
             init(self, *args, **kwargs)
             return
-        if filler is None:
-            filler = _Filler(cls, frozen)
-        filler.fill(self, args, kwargs)
+        plan.fill(self, args, kwargs)
 
     return __init__
 
 
-class _Filler:
-    """What the compiled `__init__` does, read from the field list instead: bind the arguments
-    as Python would (the same TypeErrors for a missing, unexpected or doubled one), then set
-    every field in order from its argument, default or factory, then `__post_init__`."""
+class _InitPlan:
+    """What a record's `__init__` does, read once from its field list: the parameters in field
+    order (keyword-only ones after a `*`), then every field set in order from its argument,
+    default or factory (a field outside `__init__` with a plain default keeps the class
+    attribute, as in dataclasses), then `__post_init__`. `fill` does it from the plan, binding
+    the arguments as Python would (the same TypeErrors for a missing, unexpected or doubled
+    one); `compiled` writes it as the source dataclasses writes."""
 
     def __init__(self, cls: type, frozen: bool) -> None:
         made = dataclasses.MISSING
         fields = [f for f in dataclasses.fields(cls) if f.init or f.default_factory is not made]
-        self.name = f"{cls.__qualname__}.__init__()"
+        self.qualname = f"{cls.__qualname__}.__init__"
         self.positional = tuple(f.name for f in fields if f.init and not f.kw_only)
+        self.keyword = tuple(f.name for f in fields if f.init and f.kw_only)
         self.parameters = frozenset(f.name for f in fields if f.init)
         self.required = tuple(f.name for f in fields if f.init and not _has_default(f))
         self.steps = tuple((f.name, f.default, None if f.default_factory is made else f.default_factory)
                            for f in fields)
+        self.frozen = frozen
         self.put: Callable[[Any, str, Any], None] = object.__setattr__ if frozen else setattr
         self.post_init = hasattr(cls, "__post_init__")
 
@@ -206,61 +212,50 @@ class _Filler:
 
     def _bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         if len(args) > len(self.positional):
-            raise TypeError(f"{self.name} takes {len(self.positional) + 1} positional arguments but "
-                            f"{len(args) + 1} were given")
+            raise TypeError(f"{self.qualname}() takes {len(self.positional) + 1} positional arguments "
+                            f"but {len(args) + 1} were given")
         given = dict(zip(self.positional, args, strict=False))
         for name, value in kwargs.items():
             if name not in self.parameters:
-                raise TypeError(f"{self.name} got an unexpected keyword argument {name!r}")
+                raise TypeError(f"{self.qualname}() got an unexpected keyword argument {name!r}")
             if name in given:
-                raise TypeError(f"{self.name} got multiple values for argument {name!r}")
+                raise TypeError(f"{self.qualname}() got multiple values for argument {name!r}")
             given[name] = value
         missing = [name for name in self.required if name not in given]
         if missing:
-            raise TypeError(f"{self.name} missing {len(missing)} required argument"
+            raise TypeError(f"{self.qualname}() missing {len(missing)} required argument"
                             f"{'s' if len(missing) > 1 else ''}: {', '.join(map(repr, missing))}")
         return given
 
-
-def _compile_init(cls: type, frozen: bool) -> Callable[..., None]:
-    """The `__init__` dataclasses would write for `cls`: parameters in field order (keyword-only
-    ones after a `*`), defaults and factories, `__post_init__` last."""
-    namespace: dict[str, Any] = {"_record_factory": _FACTORY, "_record_setattr": object.__setattr__}
-    positional: list[str] = []
-    keyword: list[str] = []
-    body: list[str] = []
-    for f in dataclasses.fields(cls):
-        value = _init_value(f, namespace)
-        if f.init:
-            default = ""
-            if f.default is not dataclasses.MISSING:
-                namespace[f"_record_default_{f.name}"] = f.default
-                default = f"=_record_default_{f.name}"
-            elif f.default_factory is not dataclasses.MISSING:
-                default = "=_record_factory"
-            (keyword if f.kw_only else positional).append(f"{f.name}{default}")
-        if value is not None:
-            body.append(f"_record_setattr(_record_self, {f.name!r}, {value})" if frozen
-                        else f"_record_self.{f.name} = {value}")
-    if hasattr(cls, "__post_init__"):
-        body.append("_record_self.__post_init__()")
-    parameters = ", ".join(["_record_self", *positional, *(["*", *keyword] if keyword else [])])
-    source = f"def __init__({parameters}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
-    exec(source, namespace)  # the source is built above from the class's own field names
-    init: Callable[..., None] = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    return init
-
-
-def _init_value(f: dataclasses.Field[Any], namespace: dict[str, Any]) -> str | None:
-    """What `__init__` assigns to field `f`, or None when it assigns nothing (a field outside
-    `__init__` with a plain default keeps the class attribute, as in dataclasses)."""
-    if f.default_factory is not dataclasses.MISSING:
-        namespace[f"_record_make_{f.name}"] = f.default_factory
-        if f.init:
-            return f"_record_make_{f.name}() if {f.name} is _record_factory else {f.name}"
-        return f"_record_make_{f.name}()"
-    return f.name if f.init else None
+    def compiled(self) -> Callable[..., None]:
+        """The plan as the `__init__` source dataclasses would write, compiled."""
+        namespace: dict[str, Any] = {"_record_factory": _FACTORY, "_record_setattr": object.__setattr__}
+        defaults: dict[str, str] = {}
+        body: list[str] = []
+        for name, default, factory in self.steps:
+            if factory is not None:
+                namespace[f"_record_make_{name}"] = factory
+                value = f"_record_make_{name}()"
+                if name in self.parameters:
+                    defaults[name] = "=_record_factory"
+                    value = f"{value} if {name} is _record_factory else {name}"
+            else:
+                if default is not dataclasses.MISSING:
+                    namespace[f"_record_default_{name}"] = default
+                    defaults[name] = f"=_record_default_{name}"
+                value = name
+            body.append(f"_record_setattr(_record_self, {name!r}, {value})" if self.frozen
+                        else f"_record_self.{name} = {value}")
+        if self.post_init:
+            body.append("_record_self.__post_init__()")
+        keyword = ["*", *self.keyword] if self.keyword else []
+        parameters = ", ".join(f"{name}{defaults.get(name, '')}" if name != "*" else name
+                               for name in ["_record_self", *self.positional, *keyword])
+        source = f"def __init__({parameters}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
+        exec(source, namespace)  # the source is built above from the class's own field names
+        init: Callable[..., None] = namespace["__init__"]
+        init.__qualname__ = self.qualname
+        return init
 
 
 def _repr(names: list[str]) -> Callable[[Any], str]:

@@ -129,6 +129,20 @@ def test_a_frozen_record_refuses_assignment_and_deletion_and_a_mutable_one_takes
 
 
 @pytest.mark.usefixtures("tier")
+def test_a_mutable_records_init_assigns_through_its_own_setattr() -> None:
+    @record(frozen=False)
+    class Logged:
+        x: int
+        y: int = 2
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            object.__setattr__(self, "seen", [*getattr(self, "seen", []), name])
+            object.__setattr__(self, name, value)
+
+    assert [Logged(1).seen for _ in range(12)] == [["x", "y"]] * 12  # type: ignore[attr-defined]
+
+
+@pytest.mark.usefixtures("tier")
 def test_post_init_runs_last_and_may_set_a_frozen_records_derived_field() -> None:
     @record
     class Span:
@@ -345,13 +359,13 @@ class _Mutable:
 def test_declaring_compiles_nothing_and_init_is_compiled_once_after_the_first_instances(
         monkeypatch: pytest.MonkeyPatch) -> None:
     compiled: list[str] = []
-    real = record_module._compile_init
+    real = record_module._InitPlan.compiled
 
-    def counted(cls: type, frozen: bool) -> Any:
-        compiled.append(cls.__name__)
-        return real(cls, frozen)
+    def counted(plan: Any) -> Any:
+        compiled.append(plan.qualname.rsplit(".", 2)[-2])
+        return real(plan)
 
-    monkeypatch.setattr(record_module, "_compile_init", counted)
+    monkeypatch.setattr(record_module._InitPlan, "compiled", counted)
 
     @record
     class Lazy:
