@@ -69,6 +69,13 @@ def from_epoch_micros(micros: int) -> dt.datetime:
     return EPOCH + dt.timedelta(microseconds=micros)
 
 
+def from_epoch_nanos(nanos: int, rounding: int) -> dt.datetime:
+    """The naive datetime `nanos` nanoseconds after the Unix epoch, to the microsecond a
+    datetime holds: rounded down for a minimum (`rounding` < 0), up for a maximum, so what
+    a min and max prove still holds."""
+    return from_epoch_micros(nanos // 1000 if rounding < 0 else -(-nanos // 1000))
+
+
 def scalar(value: Any, kind: pa.DataType) -> pa.Scalar:
     return array_of([value], kind)[0]
 

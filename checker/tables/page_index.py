@@ -9,8 +9,9 @@ each page's first row (PageLocation.first_row_index). The bytes are read through
 inconsistent or corrupt means no page statistics for that chunk (the row group's statistics
 still apply), never an error. Min and max are decoded only for the types whose order and
 meaning leave no doubt, to what pyarrow's row-group statistics give for them: signed integers,
-floats and doubles, dates, and timestamps in milliseconds or microseconds. Anything else
-(unsigned, decimal, text, nanoseconds, INT96...) keeps its null counts only.
+floats and doubles, dates, and timestamps (nanoseconds become microsecond datetimes as the
+row group's do: a min rounded down, a max up). Anything else (unsigned, decimal, text,
+INT96...) keeps its null counts only.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import json
 import struct
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from checker.record import record
-from checker.tables.arrow_values import EPOCH, from_epoch_micros
+from checker.tables.arrow_values import EPOCH, from_epoch_micros, from_epoch_nanos
 from checker.tables.reader import ColumnStats
 from checker.tables.thrift_compact import CorruptThriftError, Reader
 from checker.tables.thrift_values import binary, boolean, integer, list_of, struct_of
@@ -39,6 +41,7 @@ _FOOTER = {4: list_of(struct_of({1: list_of(_CHUNK)}))}  # FileMetaData.row_grou
 _COLUMN_INDEX = {1: list_of(boolean), 2: list_of(binary), 3: list_of(binary), 5: list_of(integer)}
 _OFFSET_INDEX = {1: list_of(struct_of({3: integer}))}  # page_locations[].first_row_index
 Decode = Callable[[list[bytes]], list[Any]]  # a list of min (or max) values, decoded
+Decoders = tuple[Decode, Decode]  # the mins', the maxes'
 Location = tuple[int, int]  # (offset, length) in the file
 
 
@@ -75,7 +78,7 @@ class PageIndexes:
         self._path = path
         self._parquet = parquet
         self._locations: list[list[tuple[Location, Location] | None]] | None = None
-        self._columns: dict[str, tuple[int, Decode | None] | None] = {}  # name → (position, decoder)
+        self._columns: dict[str, tuple[int, Decoders | None] | None] = {}  # name → (position, decoders)
         self._lock = threading.Lock()  # the workers ask at once; the footer is parsed once
         try:
             self._budget = BUDGET_BYTES + path.stat().st_size // BUDGET_SHARE
@@ -88,7 +91,7 @@ class PageIndexes:
         found = self._column(name)
         if found is None:
             return None
-        column, decode = found
+        column, decoders = found
         metadata = self._parquet.metadata.row_group(group)
         chunk = metadata.column(column)
         if not (chunk.has_column_index and chunk.has_offset_index):
@@ -97,16 +100,16 @@ class PageIndexes:
             located = self._located()[group][column]
             if located is None or not self._charge(sum(length for _, length in located)):
                 return None
-            pages = _read(self._path, located, metadata.num_rows, decode)
+            pages = _read(self._path, located, metadata.num_rows, decoders)
             return None if pages is None else agreed(pages, whole)
         except (CorruptThriftError, IndexError, OSError, ValueError, OverflowError):
             return None
 
-    def _column(self, name: str) -> tuple[int, Decode | None] | None:
+    def _column(self, name: str) -> tuple[int, Decoders | None] | None:
         if name not in self._columns:
             column = _column_of(self._parquet.metadata, name)
-            decode = None if column is None else _decoder(self._parquet.schema.column(column))
-            self._columns[name] = None if column is None else (column, decode)
+            decoders = None if column is None else _decoders(self._parquet.schema.column(column))
+            self._columns[name] = None if column is None else (column, decoders)
         return self._columns[name]
 
     def _charge(self, size: int) -> bool:
@@ -185,7 +188,7 @@ def _inside(location: tuple[int | None, int | None], size: int) -> bool:
             and offset + length <= size)
 
 
-def _read(path: Path, located: tuple[Location, Location], rows: int, decode: Decode | None
+def _read(path: Path, located: tuple[Location, Location], rows: int, decoders: Decoders | None
           ) -> PageStats | None:
     with path.open("rb") as file:
         column, offsets = (Reader(_bytes_at(file, at)) for at in located)
@@ -197,7 +200,8 @@ def _read(path: Path, located: tuple[Location, Location], rows: int, decode: Dec
         return None
     if len({len(pages), len(null_pages), len(mins), len(maxs), len(counts)}) > 1:
         return None
-    lows, highs = (decode(mins), decode(maxs)) if decode is not None else ([None] * len(mins),) * 2
+    lows, highs = ((decoders[0](mins), decoders[1](maxs)) if decoders is not None
+                   else ([None] * len(mins),) * 2)
     stats = tuple(_page(null, low, high, count)
                   for null, low, high, count in zip(null_pages, lows, highs, counts, strict=True))
     return PageStats(tuple(pages), rows, stats)
@@ -229,7 +233,7 @@ def _page(null: bool, low: Any, high: Any, count: int | None) -> ColumnStats:
     return ColumnStats(low, high, count)
 
 
-def _decoder(column: Any) -> Decode | None:
+def _decoders(column: Any) -> Decoders | None:
     """How a page's min and max bytes decode for this Parquet column (pyarrow ColumnSchema);
     None: not decoded (see the module's docstring)."""
     logical = json.loads(column.logical_type.to_json())
@@ -238,14 +242,20 @@ def _decoder(column: Any) -> Decode | None:
     if layout is None:
         return None
     if kind == "None" or (kind == "Int" and logical.get("isSigned") is True):
-        return _unpacker(layout)
+        return (_unpacker(layout),) * 2
     if kind == "Date" and physical == "INT32":
-        return _unpacker(layout, lambda days: EPOCH.date() + dt.timedelta(days=days))
-    scale = {"milliseconds": 1000, "microseconds": 1}.get(logical.get("timeUnit", ""))
-    if kind == "Timestamp" and physical == "INT64" and scale is not None:
-        zone = dt.UTC if logical.get("isAdjustedToUTC") is True else None
-        return _unpacker(layout, lambda n: from_epoch_micros(n * scale).replace(tzinfo=zone))
-    return None
+        return (_unpacker(layout, lambda days: EPOCH.date() + dt.timedelta(days=days)),) * 2
+    if kind != "Timestamp" or physical != "INT64":
+        return None
+    unit = logical.get("timeUnit", "")
+    if unit == "nanoseconds":  # naive, as the row group's (reader._min_max)
+        return (_unpacker(layout, partial(from_epoch_nanos, rounding=-1)),
+                _unpacker(layout, partial(from_epoch_nanos, rounding=1)))
+    scale = {"milliseconds": 1000, "microseconds": 1}.get(unit)
+    if scale is None:
+        return None
+    zone = dt.UTC if logical.get("isAdjustedToUTC") is True else None
+    return (_unpacker(layout, lambda n: from_epoch_micros(n * scale).replace(tzinfo=zone)),) * 2
 
 
 def _unpacker(layout: str, convert: Callable[[Any], Any] | None = None) -> Decode:

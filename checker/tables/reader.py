@@ -21,13 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.record import record
-from checker.tables.arrow_values import from_epoch_micros
+from checker.tables.arrow_values import from_epoch_nanos
 from checker.tables.errors import BlockTooSmallError, ColumnTypeError, MixedTypesError, TableReadError
 from checker.tables.prefetch import prefetch
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     import pyarrow as pa
 
     from checker.tables.page_index import PageIndexes
@@ -189,12 +187,8 @@ def _min_max(found: Any) -> tuple[Any, Any]:
     logical = found.logical_type
     if (found.physical_type == "INT64" and logical.type == "TIMESTAMP"
             and json.loads(logical.to_json()).get("timeUnit") == "nanoseconds"):
-        return _from_nanoseconds(found.min_raw, -1), _from_nanoseconds(found.max_raw, 1)
+        return from_epoch_nanos(found.min_raw, -1), from_epoch_nanos(found.max_raw, 1)
     return found.min, found.max
-
-
-def _from_nanoseconds(value: int, rounding: int) -> dt.datetime:
-    return from_epoch_micros(value // 1000 if rounding < 0 else -(-value // 1000))
 
 
 @record(eq=False, repr=False)

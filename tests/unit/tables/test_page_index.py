@@ -67,8 +67,27 @@ def test_each_page_has_its_rows_null_count_min_and_max(tmp_path: Path, arrow_typ
     assert (min(s.min for s in pages.stats), max(s.max for s in pages.stats)) == (whole.min, whole.max)
 
 
-@pytest.mark.parametrize("arrow_type", [pa.uint32(), pa.timestamp("ns"), pa.decimal128(25, 2), pa.string(),
-                                        pa.bool_()])
+@pytest.mark.parametrize("zone", [None, "UTC"])
+def test_nanosecond_pages_widen_to_the_microsecond_as_the_row_groups_do(tmp_path: Path,
+                                                                        zone: str | None) -> None:
+    """A datetime holds microseconds: each page's min is rounded down and its max up (what they
+    prove still holds), naive as the row group's statistics are."""
+    nanos = [None if r % 13 == 0 else 1_577_836_800_000_000_000 + r * 977_001 + r % 999 for r in range(ROWS)]
+    values = pa.array(nanos, pa.int64()).cast(pa.timestamp("ns", zone))
+    path = _write(tmp_path / "t.parquet", pa.table({"v": values}))
+    pages = _pages(path, "v", group=1)
+    assert pages is not None and len(pages.starts) > 5
+    epoch = dt.datetime(1970, 1, 1)
+    truth = [(epoch + dt.timedelta(microseconds=low // 1000),  # down
+              epoch + dt.timedelta(microseconds=-(-high // 1000)), nulls)  # up
+             for low, high, nulls in _truth(nanos[ROWS // 2:], pages)]
+    assert [(s.min, s.max, s.null_count) for s in pages.stats] == truth
+    assert all(low % 1000 and high % 1000 for low, high, _ in _truth(nanos[ROWS // 2:], pages))  # rounded
+    whole = open_table(path).row_groups()[1].stats["v"]
+    assert (min(s.min for s in pages.stats), max(s.max for s in pages.stats)) == (whole.min, whole.max)
+
+
+@pytest.mark.parametrize("arrow_type", [pa.uint32(), pa.decimal128(25, 2), pa.string(), pa.bool_()])
 def test_types_in_doubt_keep_their_null_counts_only(tmp_path: Path, arrow_type: pa.DataType) -> None:
     raw = pa.array([None if r % 11 == 0 else r % 2 for r in range(ROWS)], pa.int64())
     values = raw.cast(arrow_type)

@@ -109,6 +109,23 @@ def test_pages_inside_the_bounds_prove_ranges_and_a_page_outside_is_evaluated(
     assert _summary(found) == _summary(_scan(path, index=False))
 
 
+def test_nanosecond_pages_prove_ranges_and_one_a_nanosecond_out_is_evaluated(
+        tmp_path: Path, evaluated: dict) -> None:
+    """Nanosecond pages widen to the microsecond (min down, max up): a page whose rounded
+    bounds lie inside is proven, the one holding a value a nanosecond below the bound is not."""
+    start = np.datetime64("2020-01-02T00:00:00", "ns")
+    at = start + (np.arange(ROWS) * 1_000_003).astype("timedelta64[ns]")
+    at[12_345] = start - np.timedelta64(1, "ns")
+    path = _write(tmp_path / "t.parquet", pa.table({"at": pa.array(at, pa.timestamp("ns"))}))
+    rules = [ColumnRules("at", Column(type=ColumnType.DATETIME, min=dt.datetime(2020, 1, 2),
+                                      max=dt.datetime(2020, 1, 3)))]
+    found = _scan(path, columns=rules)
+    ranges = found.tallies["ranges"]
+    assert (ranges.violations, [e.row for e in ranges.examples]) == (1, [12_345])
+    assert 0 < evaluated[("at", "ranges")] < ROWS // 5  # the one page, not its row group
+    assert _summary(found) == _summary(_scan(path, index=False, columns=rules))
+
+
 def test_a_clean_file_with_an_index_evaluates_no_page(tmp_path: Path, evaluated: dict) -> None:
     clean = _table()
     rules = [ColumnRules("n", Column(type=ColumnType.INT, min=0, max=ROWS // 4))]  # the groups break it
