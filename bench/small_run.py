@@ -165,7 +165,9 @@ def main() -> None:
     where = f"this machine: Python {platform.python_version()} (`{sys.executable}`), the repository's checker"
     if args.image:
         where += (f"; the checker image `{args.image}`: Python {image_python(args.image)} "
-                  f"(`{IMAGE_PYTHON}`), the installed checker, the timing loop inside the container")
+                  f"(`{IMAGE_PYTHON}`), the installed checker, the timing loop inside the container "
+                  "(no `/usr/bin/time` there: mlsmoke's launcher times each command from its fork to "
+                  "the command's end, its own start-up not counted)")
     load_before = uptime()
     timings = bench(files, args.repeats, args.image)
     preamble = (f"`bench/small_run.py` ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores): "

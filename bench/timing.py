@@ -32,7 +32,9 @@ def measure(contender: str, command: list[str], env: dict[str, str]) -> Timing:
     """Run once; wall time and the command's own peak resident memory, as `/usr/bin/time -f %M`
     reports it (else from mlsmoke's small launcher: Linux keeps a process's peak-RSS record
     across fork and exec, so a command started straight from this large process would report
-    at least this one's size)."""
+    at least this one's size). With GNU time the wall time is taken around it (its own start
+    costs about a millisecond); with the launcher it is the launcher's, from its fork to the
+    command's end, since its own Python start-up (about 20 ms) is no part of the command."""
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile("w+") as out:
         report = Path(scratch) / "measured"
         if TIME.exists():
@@ -49,6 +51,7 @@ def measure(contender: str, command: list[str], env: dict[str, str]) -> Timing:
         else:
             launched = json.loads(report.read_text())
             returncode, peak_kb = os.waitstatus_to_exitcode(launched["wait_status"]), launched["maxrss_kb"]
+            wall = launched["wall_s"]
     if returncode not in (0, 1):  # mlsmoke exits 1 on the planted faults
         raise SystemExit(f"{contender} failed ({returncode}):\n{output[-3000:]}")
     return Timing(contender, wall, peak_kb / 1024, output)

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,22 @@ def test_one_command_is_timed_from_outside_its_process() -> None:
     assert measured.contender == "python" and measured.output == "hello\n"
     assert 0 < measured.wall_s < 60
     assert 1 < measured.peak_rss_mib < 1024  # the child's own peak, not this process's
+
+
+def test_without_gnu_time_the_launcher_times_the_command_alone(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    """The checker image has no /usr/bin/time: mlsmoke's launcher takes the peak memory and the
+    wall time, from its fork to the command's end, so its own Python start-up is not counted."""
+    monkeypatch.setattr(timing, "TIME", tmp_path / "no-time")
+    command = [sys.executable, "-I", "-S", "-c", "import time; time.sleep(0.2); print('hello')"]
+    started = time.perf_counter()
+    measured = timing.measure("sleeper", command, {})
+    around = time.perf_counter() - started
+    assert measured.output == "hello\n" and 1 < measured.peak_rss_mib < 1024
+    assert measured.wall_s >= 0.2  # the command's whole life
+    assert around - measured.wall_s > 0.003  # not the launcher's start (an interpreter's, >= 5 ms)
+    with pytest.raises(SystemExit, match="broken failed"):
+        timing.measure("broken", [sys.executable, "-c", "raise SystemExit(3)"], {})
 
 
 def test_a_command_that_fails_stops_the_bench() -> None:

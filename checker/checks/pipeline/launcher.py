@@ -1,4 +1,4 @@
-"""Start a command and report how it ended and its peak memory, to a JSON file.
+"""Start a command and report how it ended, its peak memory and its wall time, to a JSON file.
 
     python -I -S launcher.py REPORT.json COMMAND [ARGS...]
 
@@ -6,7 +6,8 @@ Why a launcher: on Linux a process's peak-RSS record survives exec, so a command
 straight from mlsmoke (hundreds of MB once pyarrow is loaded) would report at least mlsmoke's
 own size. This small process, started from mlsmoke, starts the command itself: the command's
 record then begins near this script's few MB, and `wait4` gives its true peak (the largest
-resident set of the command and the children it waited for).
+resident set of the command and the children it waited for). The wall time is the command's
+own, from the fork to its end, without this script's start-up.
 
 Standard library only; run with `-I -S` so it starts in milliseconds. It stays in the
 command's process group, so killing the group on a timeout kills it too (no report then).
@@ -15,12 +16,14 @@ command's process group, so killing the group on a timeout kills it too (no repo
 import json
 import os
 import sys
+import time
 
 EXIT_NOT_FOUND = 127
 
 
 def main(argv):
     report_path, command = argv[1], argv[2:]
+    started = time.perf_counter()
     pid = os.fork()
     if pid == 0:
         try:
@@ -29,8 +32,9 @@ def main(argv):
             write_report(report_path, {"start_error": command[0] + ": " + (exc.strerror or str(exc))})
         os._exit(EXIT_NOT_FOUND)
     _, status, usage = os.wait4(pid, 0)
+    wall_s = time.perf_counter() - started
     if not os.path.exists(report_path):  # the child wrote a start error
-        write_report(report_path, {"wait_status": status, "maxrss_kb": usage.ru_maxrss})
+        write_report(report_path, {"wait_status": status, "maxrss_kb": usage.ru_maxrss, "wall_s": wall_s})
     return 0
 
 
