@@ -185,14 +185,14 @@ class _InitPlan:
     one); `compiled` writes it as the source dataclasses writes."""
 
     def __init__(self, cls: type, frozen: bool) -> None:
-        made = dataclasses.MISSING
-        fields = [f for f in dataclasses.fields(cls) if f.init or f.default_factory is not made]
+        missing = dataclasses.MISSING
+        fields = [f for f in dataclasses.fields(cls) if f.init or f.default_factory is not missing]
         self.qualname = f"{cls.__qualname__}.__init__"
         self.positional = tuple(f.name for f in fields if f.init and not f.kw_only)
         self.keyword = tuple(f.name for f in fields if f.init and f.kw_only)
         self.parameters = frozenset(f.name for f in fields if f.init)
         self.required = tuple(f.name for f in fields if f.init and not _has_default(f))
-        self.steps = tuple((f.name, f.default, None if f.default_factory is made else f.default_factory)
+        self.steps = tuple((f.name, f.default, None if f.default_factory is missing else f.default_factory)
                            for f in fields)
         self.frozen = frozen
         self.put: Callable[[Any, str, Any], None] = object.__setattr__ if frozen else setattr
