@@ -64,9 +64,7 @@ RUN build=/opt/mlsmoke-build \
 
 COPY pyproject.toml README.md /src/
 COPY checker /src/checker
-# The report templates are compiled once, here, not on every run (checker/render/template_cache.py).
 RUN /opt/user-python/bin/pip --python /opt/mlsmoke/bin/python install --no-deps /src \
- && /opt/mlsmoke/bin/python -m checker.render.template_cache \
  && rm -rf /src \
  && ln -s /opt/mlsmoke/bin/mlsmoke /usr/local/bin/mlsmoke \
  && useradd --create-home --uid 1001 --shell /bin/sh mlsmoke \

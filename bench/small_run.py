@@ -10,7 +10,7 @@ the import no Parquet run can avoid; mlsmoke does not import `pyarrow.parquet`, 
 loads `pyarrow.fs` and the cloud filesystems: tables/parquet_file.py),
 the same with numpy hidden (what numpy, which pyarrow imports whenever it is installed, costs),
 the imports of every dependency a data-only run needs (pyarrow's Parquet reader and compute core,
-Jinja, PyYAML, click: the floor under any mlsmoke run) and `mlsmoke run --only data
+PyYAML, click: the floor under any mlsmoke run) and `mlsmoke run --only data
 --no-publish` on each file, checking mlsmoke's counts against the planted truth.
 
 It does so with this interpreter and the repository's checker and, given `--image`, inside that
@@ -40,7 +40,7 @@ from timing import REPO, Timing, check_counts, mlsmoke_counts, time_in_turn, upt
 SECTION = "## Small run"
 FOLDER = DATA.parent / "small"
 NO_NUMPY = "import sys; sys.modules['numpy'] = None; import pyarrow._parquet"
-DEPENDENCIES = "import pyarrow._parquet, pyarrow._compute, jinja2, yaml, click"
+DEPENDENCIES = "import pyarrow._parquet, pyarrow._compute, yaml, click"
 FLOOR = f'python -c "{DEPENDENCIES}"'  # the floor under any run: what mlsmoke adds is measured from it
 MLSMOKE = "mlsmoke run --only data"
 FAULT_RATE = 0.01  # ten faulty rows in a thousand: the report has failures and failing rows
@@ -93,7 +93,7 @@ def on_this_machine(files: list[Path]) -> dict[str, Timing]:
 
 def in_image(files: list[Path], image: str) -> dict[str, Timing]:
     """One round inside the checker image, as shipped: its interpreter, its installed checker
-    (byte-compiled, report templates precompiled), its environment variables. The timing loop
+    (byte-compiled), its environment variables. The timing loop
     runs in the container (bench/timing.py, standard library only), so the container's start
     is not counted; the repository is mounted read-only for that script alone."""
     runs = commands(files, IMAGE_PYTHON, [IMAGE_MLSMOKE], "image")

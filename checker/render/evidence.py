@@ -1,7 +1,7 @@
 """A check's evidence as the report shows it: the lists a reviewer reads row by row (a data
 check's examples, the malformed-request probes, a contract's changes, or any list of flat
 records) as Markdown tables, long text as text blocks, and whatever is left as one JSON block.
-Every cell is escaped and cut here; the templates only arrange the pieces."""
+Every cell is escaped and cut here; the layout (layout.py) only arranges the pieces."""
 
 from __future__ import annotations
 

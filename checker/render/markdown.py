@@ -1,6 +1,7 @@
 """The Markdown report (report.md, the job summary and the sticky PR comment).
 
-`render_markdown(report)` renders the full report from the templates in `templates/`.
+`render_markdown(report)` renders the full report: the view model (`view.py`) laid out as
+Markdown (`layout.py`).
 `shorten_markdown(report, max_chars)` returns the most complete report that fits: charts left
 out first (the job summary keeps them), then failures first, passed checks counted instead of
 listed, evidence shortened and then dropped, with a note that points to the job summary
@@ -9,13 +10,9 @@ listed, evidence shortened and then dropped, with a note that points to the job 
 
 from __future__ import annotations
 
-import functools
 from dataclasses import replace
 
-import jinja2
-
-from checker.render import escape, view
-from checker.render.template_cache import cached_environment
+from checker.render import escape, layout, view
 from checker.render.view import Detail
 from checker.results.model import Report
 
@@ -38,22 +35,9 @@ _SHORTER = (
 )
 
 
-@functools.lru_cache(maxsize=1)
-def template_environment() -> jinja2.Environment:
-    # Autoescape is off on purpose: the view model escapes for Markdown (HTML escaping alone
-    # would not stop Markdown injection), and escaping twice would garble the text.
-    return cached_environment("checker.render", "templates", autoescape=False,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True)
-
-
-def render_view(report_view: view.ReportView) -> str:
-    return template_environment().get_template("report.md.j2").render(view=report_view)
-
-
 def render_markdown(report: Report) -> str:
     """The report as GitHub Markdown."""
-    return render_view(view.build(report))
+    return layout.report(view.build(report))
 
 
 def shorten_markdown(report: Report, max_chars: int) -> str:
@@ -62,12 +46,12 @@ def shorten_markdown(report: Report, max_chars: int) -> str:
     notice = _notice(report, _NOTE) + (" The charts were left out too." if charted else "")
     levels = [(_SHORTER[0], _notice(report, _CHARTS_NOTE))] if charted else []
     for detail, note in [*levels, *((d, notice) for d in _SHORTER[1:])]:
-        text = render_view(view.build(report, _with_notice(detail, note)))
+        text = layout.report(view.build(report, _with_notice(detail, note)))
         if len(text) <= max_chars:
             return text
     # Only a pathological title gets here: keep the marker, the verdict and the note.
     bare = view.build(report, _with_notice(_SHORTER[-1], notice))
-    text = render_view(bare)
+    text = layout.report(bare)
     return text[: max(0, max_chars - 2)].rstrip() + "…\n"
 
 

@@ -1,7 +1,7 @@
 """The view model of the Markdown report: plain records of already-escaped strings.
 
 Every untrusted string (from data, endpoints, logs, or a results.json given to `mlsmoke
-report`) passes through `checker.render.escape` here, once; the templates only arrange them.
+report`) passes through `checker.render.escape` here, once; the layout (`layout.py`) only arranges them.
 `Detail` says how much to show, so a shortened report is the same view with less in it.
 """
 

@@ -49,7 +49,6 @@ if os.environ.get("PROBE_THREAD"):
 """
 TORN_DOWN = "[torn down]"
 BUFFERED = "[in stdout's buffer]"
-JINJA_CACHE = "_jinja2-cache-"  # the per-user template cache (render/template_cache.py), kept on purpose
 USUAL = "import sys; from checker.cli import main; sys.argv[0] = 'mlsmoke'; main()"  # no quick exit
 CONTRACT = {"columns": {"id": {"type": "int", "unique": True}, "x": {"type": "float", "min": 0, "max": 1},
                         "kind": {"type": "category", "allowed": ["a", "b"]}}}
@@ -106,7 +105,7 @@ def _without_durations(results: str) -> str:
 
 def _probe(folder: Path) -> dict[str, bool]:
     probe = folder / "probe"
-    left = [path for path in (folder / "tmp").iterdir() if not path.name.startswith(JINJA_CACHE)]
+    left = list((folder / "tmp").iterdir())
     return {"atexit": (probe / "atexit").exists(), "thread": (probe / "thread").exists(),
             "folder removed": not Path((probe / "folder").read_text()).exists(),
             "temp folder empty": not left}
