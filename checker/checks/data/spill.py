@@ -23,10 +23,15 @@ if TYPE_CHECKING:
 # a partition's valid values (int64 numpy keys, or an arrow text array) → a uint64 hash each
 Hasher = Callable[[Any], "np.ndarray"]
 PARTS = 64
+PENDING_BYTES = 16 * 1024 * 1024  # values and rows gathered before they go to the partitions
 _GOLDEN = 0x9E3779B97F4A7C15
 
 
 class Partitions:
+    """Batches are gathered up to PENDING_BYTES, then split among the partitions at once: one
+    write per partition then, not one per partition and batch (64 small writes for each batch
+    of a column cost more than hashing and splitting it)."""
+
     def __init__(self, hasher: Hasher | None = None, parts: int = PARTS) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="mlsmoke-unique-")
         self._hasher = hasher
@@ -34,9 +39,11 @@ class Partitions:
         self._writers: dict[int, Any] = {}
         self._text = False
         self._decode: Callable[[int], Any] = int
+        self._pending: list[tuple[Any, np.ndarray]] = []  # (values, their rows), in row order
+        self._pending_bytes = 0
 
     def write(self, keys: Keys, first_row: int) -> None:
-        """Append one batch's valid values, `first_row` being the file row of its first."""
+        """Add one batch's valid values, `first_row` being the file row of its first."""
         import numpy as np
 
         rows = np.arange(first_row, first_row + len(keys), dtype=np.int64)
@@ -52,6 +59,25 @@ class Partitions:
             values = keys.ints
             if not keys.valid.all():
                 values, rows = values[keys.valid], rows[keys.valid]
+        self._pending.append((values, rows))
+        self._pending_bytes += values.nbytes + rows.nbytes
+        if self._pending_bytes >= PENDING_BYTES:
+            self._split()
+
+    def _split(self) -> None:
+        """Every gathered value to its partition's file, in row order."""
+        import numpy as np
+        import pyarrow as pa
+
+        if not self._pending:
+            return
+        gathered, self._pending, self._pending_bytes = self._pending, [], 0
+        if self._text:
+            values: Any = pa.concat_arrays([v for v, _ in gathered])
+        else:
+            values = np.concatenate([v for v, _ in gathered])
+        rows = np.concatenate([r for _, r in gathered])
+        del gathered
         part = _partition((self._hasher or _default_hash)(values), self._parts)
         order = np.argsort(part, kind="stable")  # of small integers: numpy's radix sort, linear
         bounds = np.concatenate(([0], np.cumsum(np.bincount(part, minlength=self._parts))))
@@ -77,6 +103,7 @@ class Partitions:
         """Rows whose value another row has, sorted, with the values of the first `examples`."""
         import numpy as np
 
+        self._split()
         self._close_writers()
         found: list[np.ndarray] = []
         shown: list[tuple[int, Any]] = []
@@ -111,6 +138,7 @@ class Partitions:
             sink.close()
 
     def close(self) -> None:
+        self._pending, self._pending_bytes = [], 0
         self._close_writers()
         self._writers = {}
         self._folder.cleanup()

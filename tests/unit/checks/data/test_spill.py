@@ -124,3 +124,50 @@ def test_any_number_of_partitions_gives_the_same_answer(parts: int) -> None:
         spilled.close()
     assert found.rows.tolist() == [0, 1, 3, 4, 5, 6]
     assert found.values == [3, 1, 3, 7, 1]
+
+
+def _partition_batches(batches: list[pa.Array]) -> list[int]:
+    """Write `batches` to partitions and close them; the record batches in each partition file."""
+    import pyarrow.ipc as ipc
+
+    from checker.checks.data.spill import Partitions
+    from checker.checks.data.unique import keys_of
+
+    spilled = Partitions()
+    try:
+        first = 0
+        for batch in batches:
+            spilled.write(keys_of(batch), first)
+            first += len(batch)
+        spilled._split()
+        spilled._close_writers()
+        parts, spilled._writers = sorted(spilled._writers), {}
+        counts = []
+        for part in parts:
+            with ipc.open_stream(str(spilled._path(part))) as reader:
+                counts.append(sum(1 for _ in reader))
+        return counts
+    finally:
+        spilled.close()
+
+
+def test_batches_are_gathered_and_written_to_each_partition_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.checks.data import spill
+
+    batches = _batches(list(range(40_000)), pa.int64(), size=1000)  # 40 batches, each hitting every partition
+    assert set(_partition_batches(batches)) == {1}
+    monkeypatch.setattr(spill, "PENDING_BYTES", 1)  # the twin: split on every write
+    assert set(_partition_batches(batches)) == {40}
+
+
+@pytest.mark.parametrize("pending", [1, 2000, 1 << 30])
+@pytest.mark.parametrize(("values", "kind"), _cases(), ids=["int", "float", "text", "datetime"])
+def test_gathering_batches_changes_no_answer(values: list, kind: pa.DataType, pending: int,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.checks.data import spill
+
+    expected = _count(_batches(values, kind), budget=1 << 40)
+    monkeypatch.setattr(spill, "PENDING_BYTES", pending)  # split every batch, every few, or once
+    found = _count(_batches(values, kind), budget=1)
+    assert found.rows.tolist() == expected.rows.tolist()
+    assert _same(found.values, expected.values)
