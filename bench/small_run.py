@@ -11,12 +11,16 @@ loads `pyarrow.fs` and the cloud filesystems: tables/parquet_file.py),
 the same with numpy hidden (what numpy, which pyarrow imports whenever it is installed, costs),
 the imports of every dependency a data-only run needs (pyarrow's Parquet reader and compute core,
 PyYAML, click: the floor under any mlsmoke run) and `mlsmoke run --only data
---no-publish` on each file, checking mlsmoke's counts against the planted truth.
+--no-publish` on each file, checking mlsmoke's counts against the planted truth. The imports
+that load numpy ask for one OpenBLAS thread first, as mlsmoke's own process does
+(checker/run/blas.py): a thread per core started as numpy loads is no part of any run.
 
 It does so with this interpreter and the repository's checker and, given `--image`, inside that
 checker image too, with the image's interpreter and installed checker: what the action runs.
 The rounds alternate between the two. The machine is shared: the minimum of many runs is the
-figure to compare. Writes the `## Small run` section of bench/RESULTS.md.
+figure to compare. Then, where valgrind is installed, it counts the instructions each command
+executes here (callgrind, once each: the count does not change with the machine's load), and
+what mlsmoke executes beyond the floor. Writes the `## Small run` section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import sys
 import time
 from pathlib import Path
 
+import instructions
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from generate import chunk_table, config_path, write_config
@@ -42,6 +47,7 @@ FOLDER = DATA.parent / "small"
 NO_NUMPY = "import sys; sys.modules['numpy'] = None; import pyarrow._parquet"
 DEPENDENCIES = "import pyarrow._parquet, pyarrow._compute, yaml, click"
 FLOOR = f'python -c "{DEPENDENCIES}"'  # the floor under any run: what mlsmoke adds is measured from it
+ONE_BLAS_THREAD = "import os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); "  # as blas.py
 MLSMOKE = "mlsmoke run --only data"
 FAULT_RATE = 0.01  # ten faulty rows in a thousand: the report has failures and failing rows
 IMAGE_PYTHON = "/opt/mlsmoke/bin/python"  # the checker's environment in the image (Dockerfile)
@@ -65,10 +71,11 @@ def write_data(rows: int) -> list[Path]:
 def commands(files: list[Path], python: str, mlsmoke: list[str], where: str) -> dict[str, list[str]]:
     """What is timed, with one interpreter: bare start-up, pyarrow's Parquet reader with and
     without numpy, every dependency of a data-only run (the floor) and mlsmoke on each file."""
+    parquet = f"{ONE_BLAS_THREAD}import pyarrow._parquet"
     runs = {"python -c pass": [python, "-c", "pass"],
-            'python -c "import pyarrow._parquet"': [python, "-c", "import pyarrow._parquet"],
+            'python -c "import pyarrow._parquet"': [python, "-c", parquet],
             f'python -c "{NO_NUMPY}"': [python, "-c", NO_NUMPY],
-            FLOOR: [python, "-c", DEPENDENCIES]}
+            FLOOR: [python, "-c", ONE_BLAS_THREAD + DEPENDENCIES]}
     for path in files:
         runs[_mlsmoke(path)] = [*mlsmoke, "run", "--only", "data", "--no-publish",
                                 "--config", str(config_path(path)),
@@ -84,11 +91,37 @@ def _out_dir(path: Path, where: str) -> Path:
     return FOLDER / f"out-{where}-{path.suffix[1:]}"
 
 
-def on_this_machine(files: list[Path]) -> dict[str, Timing]:
-    """One round with this interpreter and the repository's checker."""
+def here(files: list[Path]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The commands with this interpreter and the repository's checker, and their environment."""
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "PYTHONPATH": path}
-    return time_in_turn(commands(files, sys.executable, [sys.executable, "-m", "checker"], "here"), env)
+    return commands(files, sys.executable, [sys.executable, "-m", "checker"], "here"), env
+
+
+def on_this_machine(files: list[Path]) -> dict[str, Timing]:
+    """One round with this interpreter and the repository's checker."""
+    return time_in_turn(*here(files))
+
+
+def counted(files: list[Path]) -> dict[str, int]:
+    """The instructions each command executes here, once each; mlsmoke's counts checked again."""
+    runs, env = here(files)
+    found = {name: instructions.count(name, command, env, REPO) for name, command in runs.items()}
+    for data in files:
+        expected = json.loads(data.with_name(data.name + ".expected.json").read_text())
+        check_counts(f"{_mlsmoke(data)} (under valgrind)", mlsmoke_counts(_out_dir(data, "here")), expected)
+    return found
+
+
+def instruction_table(found: dict[str, int]) -> str:
+    """One row per command: millions of instructions, × the floor's and, for mlsmoke, how many
+    it executes beyond the floor."""
+    floor = found[FLOOR]
+    lines = ["| command | instructions | × floor | over the floor |", "|---|---:|---:|---:|"]
+    for name, executed in found.items():
+        over = f"{(executed - floor) / 1e6:+,.0f} M" if name.startswith(MLSMOKE) else ""
+        lines.append(f"| `{name}` | {executed / 1e6:,.0f} M | {executed / floor:.2f} | {over} |")
+    return "\n".join(lines)
 
 
 def in_image(files: list[Path], image: str) -> dict[str, Timing]:
@@ -159,6 +192,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--image", help="also time the run inside this checker image (make bench builds it)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
+    parser.add_argument("--no-instructions", action="store_true", help="do not count instructions")
     args = parser.parse_args()
     files = write_data(args.rows)
     _compile_checker()
@@ -179,6 +213,12 @@ def main() -> None:
                 "of a data-only run), in the same place: what mlsmoke itself adds.\n\n"
                 f"Machine load (`uptime`): before `{load_before}`; after `{uptime()}`.")
     text = f"{SECTION}\n\n{preamble}\n\n{table(timings)}\n"
+    if not args.no_instructions and instructions.valgrind():
+        text += ("\nInstructions executed here, counted once each by valgrind's callgrind (all of "
+                 "a process's threads; the same count however busy the machine is):\n\n"
+                 f"{instruction_table(counted(files))}\n")
+    elif not args.no_instructions:
+        text += "\nInstructions were not counted: valgrind is not installed here.\n"
     print(text)
     if not args.no_write:
         write_results(text, SECTION)

@@ -1,6 +1,7 @@
 """The benchmark's own proof of exactness (bench/): the truth bench/generate.py plants, the count
 check every contender's answer goes through, and the timing of one command from outside its
-process (bench/timing.py, which also runs inside the checker image). A benchmark that could not
+process (bench/timing.py, which also runs inside the checker image) and the instructions it
+executes (bench/instructions.py, where valgrind is installed). A benchmark that could not
 notice a miscount would prove nothing, so each check here has a twin where the data or the
 command is wrong and the bench must say so."""
 
@@ -24,6 +25,7 @@ generate = load_script(REPO / "bench" / "generate.py")
 timing = load_script(REPO / "bench" / "timing.py")
 contenders = load_script(REPO / "bench" / "contenders.py")
 load_script(REPO / "bench" / "run.py")  # small_run.py imports it by name, as when run from bench/
+instructions = load_script(REPO / "bench" / "instructions.py")
 small_run = load_script(REPO / "bench" / "small_run.py")
 
 ROWS = 4_000
@@ -159,3 +161,40 @@ def test_the_small_run_table_shows_a_run_below_the_floor_as_such() -> None:
     parquet = f"{small_run.MLSMOKE} (parquet)"
     here = _timings({small_run.FLOOR: [0.170], parquet: [0.165]})
     assert "| 0.165 s | 0.165 s | -5 ms |" in small_run.table({"here": here})
+
+
+needs_valgrind = pytest.mark.skipif(instructions.valgrind() is None, reason="valgrind is not installed")
+
+
+@needs_valgrind
+def test_a_command_s_instructions_are_counted_and_grow_with_its_work() -> None:
+    bare = instructions.count("pass", [sys.executable, "-I", "-S", "-c", "pass"], {}, REPO)
+    looped = instructions.count("loop", [sys.executable, "-I", "-S", "-c", "for _ in range(10**6): pass"],
+                                {}, REPO)
+    assert 1_000_000 < bare < looped  # a million more iterations: millions more instructions
+    assert looped - bare > 5_000_000
+    with pytest.raises(SystemExit, match=r"broken failed under valgrind \(3\)"):
+        instructions.count("broken", [sys.executable, "-I", "-S", "-c", "raise SystemExit(3)"], {}, REPO)
+
+
+def test_the_instruction_table_gives_what_mlsmoke_executes_beyond_the_floor() -> None:
+    parquet = f"{small_run.MLSMOKE} (parquet)"
+    rows = small_run.instruction_table({"python -c pass": 39_000_000, small_run.FLOOR: 650_000_000,
+                                        parquet: 862_000_000}).splitlines()
+    assert rows[2] == "| `python -c pass` | 39 M | 0.06 |  |"
+    assert rows[3].endswith("| 650 M | 1.00 |  |")
+    assert rows[4] == f"| `{parquet}` | 862 M | 1.33 | +212 M |"
+
+
+def test_the_floor_asks_for_one_blas_thread_as_mlsmoke_does() -> None:
+    """A thread per core, started as numpy loads, is no part of an mlsmoke run
+    (checker/run/blas.py); the imports that load numpy ask for one first, the rest do not."""
+    runs = small_run.commands([], sys.executable, ["mlsmoke"], "here")
+    assert runs[small_run.FLOOR][2].startswith(small_run.ONE_BLAS_THREAD)
+    assert runs['python -c "import pyarrow._parquet"'][2].startswith(small_run.ONE_BLAS_THREAD)
+    assert runs["python -c pass"][2] == "pass"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    show = small_run.ONE_BLAS_THREAD + "print(os.environ['OPENBLAS_NUM_THREADS'])"
+    shown = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True, env=env,
+                           timeout=60, check=True)
+    assert shown.stdout == "1\n"
