@@ -107,10 +107,15 @@ def counted(files: list[Path]) -> dict[str, int]:
     """The instructions each command executes here, once each; mlsmoke's counts checked again."""
     runs, env = here(files)
     found = {name: instructions.count(name, command, env, REPO) for name, command in runs.items()}
+    check_truth(files, "here", "under valgrind")
+    return found
+
+
+def check_truth(files: list[Path], where: str, label: str) -> None:
+    """mlsmoke's counts on each file, as its last run `where` wrote them, against the truth."""
     for data in files:
         expected = json.loads(data.with_name(data.name + ".expected.json").read_text())
-        check_counts(f"{_mlsmoke(data)} (under valgrind)", mlsmoke_counts(_out_dir(data, "here")), expected)
-    return found
+        check_counts(f"{_mlsmoke(data)} ({label})", mlsmoke_counts(_out_dir(data, where)), expected)
 
 
 def instruction_table(found: dict[str, int]) -> str:
@@ -158,9 +163,7 @@ def bench(files: list[Path], repeats: int, image: str | None) -> dict[str, dict[
                 timings[where].setdefault(name, []).append(timing)
                 print(f"  {where:6} {name:40} {timing.wall_s:6.3f} s {timing.peak_rss_mib:6.0f} MiB",
                       flush=True)
-            for data in files:
-                expected = json.loads(data.with_name(data.name + ".expected.json").read_text())
-                check_counts(f"{_mlsmoke(data)} ({where})", mlsmoke_counts(_out_dir(data, where)), expected)
+            check_truth(files, where, where)
     return timings
 
 

@@ -20,8 +20,7 @@ if TYPE_CHECKING:  # the view model's records, for their types only
     from checker.render.view import FamilyView, LatencyView, ReportView, RowView, SectionView
 
 CHECK_HEADER = "| | Check | Subject | Summary | Time |\n|---|---|---|---|---:|\n"
-LATENCY_HEADER = ("### Endpoint latency\n\n| Endpoint | Requests | p50 | p95 | max |\n"
-                  "|---|---:|---:|---:|---:|\n")
+LATENCY_COLUMNS = ("Endpoint", "Requests", "p50", "p95", "max")
 
 
 def report(view: ReportView) -> str:
@@ -68,15 +67,14 @@ def chart(view: ChartView) -> str:
 
 
 def checks(rows: Sequence[RowView]) -> str:
-    """A family's table of checks."""
-    return CHECK_HEADER + "".join(
-        f"| {r.icon} | {r.check} | {r.subject} | {r.summary} | {r.duration} |\n" for r in rows)
+    """A family's table of checks (its header's first cell is empty: written out, not joined)."""
+    return CHECK_HEADER + table_rows((r.icon, r.check, r.subject, r.summary, r.duration) for r in rows)
 
 
 def latency(rows: Sequence[LatencyView]) -> str:
     """Endpoint latency percentiles, from the metrics of the latency checks."""
-    return LATENCY_HEADER + "".join(
-        f"| {r.subject} | {r.requests} | {r.p50} | {r.p95} | {r.max} |\n" for r in rows)
+    return "### Endpoint latency\n\n" + table(LATENCY_COLUMNS, ("---", "---:", "---:", "---:", "---:"),
+                                               ((r.subject, r.requests, r.p50, r.p95, r.max) for r in rows))
 
 
 def compare(view: CompareView) -> str:
@@ -123,8 +121,11 @@ def evidence(view: TableView) -> str:
 
 def table(header: Sequence[str], align: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A GitHub table: header, alignment row (`---` or `---:` per column) and rows."""
-    return (f"| {' | '.join(header)} |\n|{'|'.join(align)}|\n"
-            + "".join(f"| {' | '.join(row)} |\n" for row in rows))
+    return f"| {' | '.join(header)} |\n|{'|'.join(align)}|\n" + table_rows(rows)
+
+
+def table_rows(rows: Iterable[Sequence[str]]) -> str:
+    return "".join(f"| {' | '.join(row)} |\n" for row in rows)
 
 
 def bullets(lines: Iterable[str]) -> str:
