@@ -5,7 +5,6 @@ with every cell a spreadsheet could read as a formula neutralised."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping
@@ -67,6 +66,8 @@ def file_name(contract: str, data_file: str, *, hashed: bool = False) -> str:
     (and so does any name when `hashed`: two sources the cleaning made alike)."""
     stem = f"{_safe(contract)}__{_safe(data_file)}"
     if hashed or len(stem) > MAX_NAME_CHARS:
+        import hashlib  # here: its OpenSSL load is about 4 ms that most runs never need
+
         digest = hashlib.sha256(f"{contract}\0{data_file}".encode()).hexdigest()[:10]
         stem = f"{stem[:MAX_NAME_CHARS - 11]}-{digest}"
     return f"{stem}.csv"

@@ -4,18 +4,21 @@ not have, nor the GitHub client, nor git and the contract diff (no base ref), th
 event (not a `deployment_status` run), CSV's readers (a Parquet file), the chart builders and
 records (no chart to draw), pyarrow.parquet and its filesystems (never), the comparison's view
 (nothing compared), the baseline's records (no baseline file), difflib (no name to suggest) or
-a template engine (the report is laid out in Python: render/layout.py). The twins show the test
+a template engine (the report is laid out in Python: render/layout.py), nor hashlib (no
+failing-rows file name to shorten). The twins show the test
 sees imports: a config with drift imports scipy, one with an endpoint and a pipeline builds
 their models, a CSV file imports CSV's readers, a base ref git and the diff, a
 `deployment_status` event its reader, a comparison its view, a baseline file its records, a
-misspelt column difflib. A run that passes imports neither the evidence's view nor csv (no
-section to show, no failing rows to write); a failing one does. A test of what is imported, not
+misspelt column difflib, a data file with a long name hashlib. A run that passes imports
+neither the evidence's view nor csv (no section to show, no failing rows to write); a failing
+one does. A test of what is imported, not
 of time."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +44,7 @@ HEAVY = ("pandas", "scipy", "requests", "checker.github.api", "checker.github.ar
          "checker.results.baseline",  # only with a baseline file
          "checker.tables.text_reread",  # CSV's and JSON Lines' rereads
          "difflib",  # only to suggest a name in a message
+         "hashlib",  # only for a failing-rows file name too long or too alike to keep whole
          "pyarrow.parquet", "pyarrow.fs",  # never: Parquet is read through tables/parquet_file.py
          "xml.etree.ElementTree",  # never: junit.xml is written as text (test_junit.py: byte for byte)
          "jinja2", "markupsafe")  # never: the report is laid out in Python (render/layout.py)
@@ -213,3 +217,15 @@ def test_a_misspelt_column_imports_difflib_for_its_suggestion(tmp_path):
     found = _run(config, "--only", "data")
     assert found["exit"] == 1
     assert "difflib" in _heavy(found)
+
+
+def test_a_data_file_with_a_long_name_imports_hashlib_for_its_failing_rows_file(tmp_path):
+    config = _project(tmp_path)
+    long_name = "a-long-name-" * 12 + ".parquet"  # its failing-rows file name keeps a hash
+    (tmp_path / "small.parquet").rename(tmp_path / long_name)
+    config.write_text(config.read_text().replace("small.parquet", long_name))
+    found = _run(config, "--only", "data")
+    assert found["exit"] == 1
+    assert "hashlib" in _heavy(found)
+    (written,) = (tmp_path / "out" / "failing-rows").iterdir()
+    assert re.fullmatch(r"small__a-long-name-.*-[0-9a-f]{10}\.csv", written.name)  # cut, with its hash
