@@ -13,6 +13,7 @@ whole text without composing it.
 from __future__ import annotations
 
 from dataclasses import field
+from typing import Any
 
 import yaml
 
@@ -51,11 +52,12 @@ class _Tally:
         raise ConfigError(ConfigProblem(self.display, line, "", message))
 
 
-def check_bounds(text: str, display: str) -> None:
+def check_bounds(text: str, display: str, loader: type[Any] | None = None) -> None:
     """ConfigError (with the line) if the YAML nests deeper than MAX_YAML_DEPTH or expands to
-    more than MAX_YAML_NODES values. yaml.MarkedYAMLError for a syntax error."""
+    more than MAX_YAML_NODES values. yaml.MarkedYAMLError for a syntax error. The events come
+    from `loader`'s parser: PyYAML's own (`CheckedLoader`) unless another is given."""
     tally = _Tally(display)
-    for event in yaml.parse(text, Loader=CheckedLoader):
+    for event in yaml.parse(text, Loader=loader or CheckedLoader):
         observe(tally, event)
 
 

@@ -19,6 +19,7 @@ from checker.errors import ConfigError, ConfigProblem
 from checker.record import record
 
 PathKey = tuple[Any, ...]
+LIBYAML: bool = getattr(yaml, "__with_libyaml__", False)  # PyYAML built with libyaml (its wheels are)
 
 
 @record
@@ -82,12 +83,38 @@ def parse_yaml(text: str, display: str) -> tuple[Any, LineIndex]:
 
 
 def _composed(text: str, display: str) -> yaml.Node | None:
-    """The document's node tree, composed while its size and depth are tallied (one parse)."""
+    """The document's node tree, composed while its size and depth are tallied (one parse):
+    by libyaml where it can, else by PyYAML's own parser, which finds and words every problem."""
+    composed, node = _composed_by_libyaml(text, display)
+    if composed:
+        return node
     loader = BoundedLoader(text, display)
     try:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+def _composed_by_libyaml(text: str, display: str) -> tuple[bool, yaml.Node | None]:
+    """(True, the node tree) composed by libyaml, the C parser PyYAML's wheels carry: its
+    events tallied first (check_bounds), then composed, both passes together about 6x faster
+    than PyYAML's Python parser composes and tallies in one (1.1 ms against 7 ms for the
+    bench's 28-rule config). The tree is the same, line for line: only the style of a plain
+    scalar or block collection reads `''`/False instead of None, which nothing here uses.
+    (False, None) where libyaml is missing or finds any problem (a syntax error, a bound, text
+    UTF-8 cannot hold): PyYAML's parser then reads the text, so a problem is found and worded
+    as it always was."""
+    if not LIBYAML:
+        return False, None
+    try:
+        check_bounds(text, display, yaml.CSafeLoader)
+        loader = yaml.CSafeLoader(text)
+        try:
+            return True, loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, ConfigError, UnicodeError):
+        return False, None
 
 
 def _indexed(node: yaml.Node | None, text: str, display: str) -> tuple[Any, LineIndex]:
