@@ -42,11 +42,13 @@ _FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
 
 @record(eq=False, repr=False)
 class ColumnStats:
-    """What a Parquet writer stored about one column of one row group (None = not stored)."""
+    """What a Parquet writer stored about one column of one row group (None = not stored), and
+    whether it wrote the chunk's page index (`paged`: its column and offset indexes)."""
 
     min: Any
     max: Any
     null_count: int | None
+    paged: bool = False
 
 
 @record(eq=False, repr=False)
@@ -175,7 +177,8 @@ def _row_group(metadata: Any, index: int) -> RowGroup:
             continue
         low, high = _min_max(found) if found.has_min_max else (None, None)
         nulls = found.null_count if found.has_null_count else None
-        stats[chunk.path_in_schema] = ColumnStats(low, high, nulls)
+        paged = chunk.has_column_index and chunk.has_offset_index
+        stats[chunk.path_in_schema] = ColumnStats(low, high, nulls, paged)
     return RowGroup(index, group.num_rows, stats)
 
 

@@ -143,8 +143,10 @@ def _check(task: _Task) -> tuple[int, _Column]:
 
 
 def _pages(task: _Task) -> PageStats | None:
+    if task.rules.name not in task.plan.paged:  # first: a file without a page index never imports its reader
+        return None
     index = task.stream.page_index
-    if task.rules.name not in task.plan.paged or index is None:
+    if index is None:
         return None
     return index.stats(task.plan.group.index, task.rules.name, task.plan.group.stats.get(task.rules.name))
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from checker.checks.data.proof import still_needed, within
 from checker.checks.data.rules import ColumnRules, Found, check_column
-from checker.tables.reader import ColumnStats
+from checker.tables.reader import ColumnStats, RowGroup
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 
 PAGE_RULES = frozenset({"nulls", "ranges"})
 Spans = Mapping[str, list[tuple[int, int]]]  # rule → the row spans its pages do not prove
+
+
+def paged_chunk(group: RowGroup, name: str) -> bool:
+    """Whether the writer wrote a page index for the column's chunk in this row group (and
+    the group's statistics, which the pages must agree with)."""
+    stats = group.stats.get(name)
+    return stats is not None and stats.paged
 
 
 def may_prove(rules: ColumnRules, needed: frozenset[str], native: bool, stored: pa.DataType) -> bool:

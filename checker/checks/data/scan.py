@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.checks.data import parallel
 from checker.checks.data.columnwise import GroupPlan, Layout, column_parts, fits
-from checker.checks.data.pages import may_prove
+from checker.checks.data.pages import may_prove, paged_chunk
 from checker.checks.data.parallel import Asked, Part, ordered
 from checker.checks.data.proof import disjoint, narrowed, still_needed, stores_natively
 from checker.checks.data.repeated_rows import RowCounter
@@ -199,7 +199,8 @@ def _scan_row_groups(stream: TableStream, columns: list[ColumnRules], found: Fil
             if needed:
                 stats = group.stats.get(rules.name) if "ranges" in needed and native[rules.name] else None
                 asked.append((narrowed(rules, stats), needed))
-                if may_prove(rules, needed, native[rules.name], types[rules.name]):
+                if paged_chunk(group, rules.name) and may_prove(rules, needed, native[rules.name],
+                                                                types[rules.name]):
                     paged.add(rules.name)
         decode = names if run.row_keys_of is not None else [rules.name for rules, _ in asked]
         plans.append(GroupPlan(group, first_row, asked, decode, frozenset(paged)))

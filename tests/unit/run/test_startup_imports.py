@@ -5,14 +5,13 @@ event (not a `deployment_status` run), CSV's readers (a Parquet file), the chart
 records (no chart to draw), pyarrow.parquet and its filesystems (never), the comparison's view
 (nothing compared), the baseline's records (no baseline file), difflib (no name to suggest) or
 a template engine (the report is laid out in Python: render/layout.py), nor hashlib (no
-failing-rows file name to shorten). The twins show the test
+failing-rows file name to shorten), nor the page index's reader (the file has none). The twins show the test
 sees imports: a config with drift imports scipy, one with an endpoint and a pipeline builds
 their models, a CSV file imports CSV's readers, a base ref git and the diff, a
 `deployment_status` event its reader, a comparison its view, a baseline file its records, a
-misspelt column difflib, a data file with a long name hashlib. A run that passes imports
-neither the evidence's view nor csv (no section to show, no failing rows to write); a failing
-one does. A test of what is imported, not
-of time."""
+misspelt column difflib, a data file with a long name hashlib, a page index its reader. A run
+that passes imports neither the evidence's view nor csv (no section to show, no failing rows to
+write); a failing one does. A test of what is imported, not of time."""
 
 from __future__ import annotations
 
@@ -45,6 +44,7 @@ HEAVY = ("pandas", "scipy", "requests", "checker.github.api", "checker.github.ar
          "checker.tables.text_reread",  # CSV's and JSON Lines' rereads
          "difflib",  # only to suggest a name in a message
          "hashlib",  # only for a failing-rows file name too long or too alike to keep whole
+         "checker.tables.page_index",  # only for a Parquet file with a page index that may prove a rule
          "pyarrow.parquet", "pyarrow.fs",  # never: Parquet is read through tables/parquet_file.py
          "xml.etree.ElementTree",  # never: junit.xml is written as text (test_junit.py: byte for byte)
          "jinja2", "markupsafe")  # never: the report is laid out in Python (render/layout.py)
@@ -229,3 +229,18 @@ def test_a_data_file_with_a_long_name_imports_hashlib_for_its_failing_rows_file(
     assert "hashlib" in _heavy(found)
     (written,) = (tmp_path / "out" / "failing-rows").iterdir()
     assert re.fullmatch(r"small__a-long-name-.*-[0-9a-f]{10}\.csv", written.name)  # cut, with its hash
+
+
+@pytest.mark.parametrize("page_index", [False, True])
+def test_only_a_file_with_a_page_index_imports_its_reader(tmp_path, page_index):
+    """An int32 column whose range the row group's statistics do not prove: its pages may,
+    where the writer wrote them."""
+    pq.write_table(pa.table({"n": pa.array([1, 20, 3, 4], pa.int32())}), tmp_path / "small.parquet",
+                   write_page_index=page_index)
+    config = tmp_path / "mlsmoke.yml"
+    contract = {"columns": {"n": {"type": "int", "min": 0, "max": 10}}}
+    config.write_text(yaml.safe_dump({"version": 1, "contracts": {"small": contract},
+                                      "data": [{"contract": "small", "files": "small.parquet"}]}))
+    found = _run(config, "--only", "data")
+    assert found["exit"] == 1  # 20 is out of range either way
+    assert ("checker.tables.page_index" in found["modules"]) is page_index
