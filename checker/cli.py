@@ -1,7 +1,8 @@
 """The command line: parse options, call the core, map the outcome to an exit code.
 
 Exit codes: 0 checks passed, 1 a check failed, 2 the config or command line is wrong,
-3 mlsmoke itself broke. Nothing heavy is imported at module level (start-up stays instant).
+3 mlsmoke itself broke. Nothing heavy is imported at module level (start-up stays instant), and
+the commands besides `run` are built only when named (commands.py).
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -18,10 +18,6 @@ from click.core import ParameterSource
 from checker import __version__
 from checker.errors import ConfigError, UsageError, exit_code
 from checker.run.blas import one_blas_thread, started_environ
-
-if TYPE_CHECKING:
-    from checker.config.schema import Pattern
-    from checker.run.outputs import Format
 
 ISSUES_URL = "https://github.com/mlsmoke/mlsmoke/issues"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,7 +41,7 @@ def exit_codes(command: F) -> F:
 
 def _explain(error: Exception) -> None:
     if isinstance(error, ConfigError):
-        click.echo(f"mlsmoke: the configuration has {_plural(len(error.problems), 'problem')}:", err=True)
+        click.echo(f"mlsmoke: the configuration has {plural(len(error.problems), 'problem')}:", err=True)
         for problem in error.problems:
             click.echo(f"  {problem}", err=True)
     elif isinstance(error, UsageError):
@@ -79,11 +75,35 @@ def _given_options(ctx: click.Context, skip: set[str]) -> list[str]:
     return spelled
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """mlsmoke's commands: `run` is built with the group, the others (commands.py) only when
+    one is named or `--help` lists them, so `mlsmoke run` builds none of their options."""
+
+    LATER = ("baseline", "infer", "init", "publish", "report", "synth", "validate")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LATER})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LATER:
+            self.every_command()
+        return super().get_command(ctx, cmd_name)
+
+    def every_command(self) -> dict[str, click.Command]:
+        """Every command by name, the later ones built if they are not yet."""
+        if not set(self.LATER) <= self.commands.keys():
+            from checker import commands
+
+            for name in self.LATER:
+                self.add_command(getattr(commands, name))
+        return dict(sorted(self.commands.items()))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mlsmoke")
 def main() -> None:
     """Smoke checks for ML projects: data contracts, pipeline, endpoint."""
@@ -137,149 +157,3 @@ def run(no_publish: bool, docker: bool, image: str | None, **given: Any) -> None
         quick_exit(int(outcome.exit_code))  # no teardown: nothing runs after the program
     leaving()  # the exit walks none of what the run made
     sys.exit(int(outcome.exit_code))
-
-
-@main.command()
-@config_option
-@click.option("--results", type=click.Path(exists=True, dir_okay=False),
-              help="Record the failures of this results.json instead of running the checks.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="File to write (default: baseline.file, .mlsmoke/baseline.json beside mlsmoke.yml).")
-@exit_codes
-def baseline(config_path: str, results: str | None, output: str | None) -> None:
-    """Record the current failures and errors as known (the baseline file `run` reads)."""
-    from checker.run.progress import Progress
-    from checker.run.record import record_baseline
-
-    path, entries = record_baseline(config_path, Path(results) if results else None,
-                                    Path(output) if output else None, started_environ(), Progress(sys.stderr))
-    click.echo(f"wrote {_plural(len(entries), 'known failure')} to {path}")
-
-
-@main.command()
-@config_option
-@exit_codes
-def validate(config_path: str) -> None:
-    """Check the configuration only, listing every problem with file, line and key."""
-    from checker.config.load import load_config
-    from checker.run.policy import Policy
-
-    loaded = load_config(config_path, started_environ(), allow_unset=True)
-    Policy.of(loaded)  # a `checks:` rule naming no check is a config error here too
-    config = loaded.config
-    parts = [_plural(len(config.contracts), "contract")] if config.contracts else []
-    parts += [section for section in ("data", "drift", "pipeline", "endpoint")
-              if getattr(config, section)]
-    parts += ["compare"] if config.compare is not None else []
-    parts += [f"checks: {_plural(len(config.checks), 'rule')}"] if config.checks else []
-    click.echo(f"{config_path}: valid ({', '.join(parts) or 'nothing to check'})")
-    if loaded.unset_variables:
-        click.echo("environment variables it uses that are not set here: "
-                   + ", ".join(loaded.unset_variables))
-    from checker.config.advice import config_warnings
-
-    for warning in config_warnings(loaded):
-        click.echo(f"warning: {warning}", err=True)
-
-
-@main.command()
-@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--name", default="data", show_default=True, help="Name of the contract.")
-@exit_codes
-def infer(data: tuple[str, ...], name: str) -> None:
-    """Print a contract inferred from sample data files (CSV, Parquet, JSON Lines)."""
-    from checker.contracts.infer import contracts_yaml, infer_contract
-
-    contract = infer_contract([Path(p) for p in data])
-    click.echo(contracts_yaml({name: contract}), nl=False)
-
-
-@main.command()
-@config_option
-@click.option("--contract", "contract_name", required=True, help="Contract to generate rows for.")
-@click.option("--rows", default=100, show_default=True, type=click.IntRange(min=1))
-@click.option("--seed", default=0, show_default=True, type=int)
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="File to write (.csv, .parquet, .jsonl); CSV to stdout when not given.")
-@exit_codes
-def synth(config_path: str, contract_name: str, rows: int, seed: int, output: str | None) -> None:
-    """Generate synthetic rows that satisfy a contract (seeded, reproducible)."""
-    from checker.config.load import load_config
-    from checker.synth.rows import SynthError, synthesize, write_table
-    from checker.tables.reader import TableReadError, table_format
-
-    if output:
-        try:
-            table_format(Path(output))
-        except TableReadError as exc:
-            raise UsageError(f"-o {output}: {exc}") from None
-    loaded = load_config(config_path, started_environ(), allow_unset=True)
-    if contract_name not in loaded.config.contracts:
-        raise UsageError(f"no contract named {contract_name!r} in {config_path} "
-                         f"(defined: {', '.join(sorted(loaded.config.contracts)) or 'none'})")
-    patterns: tuple[Pattern, ...] = ()
-    pipeline = loaded.config.pipeline
-    if pipeline and pipeline.contract == contract_name:
-        patterns = tuple(pipeline.patterns)
-    try:
-        table = synthesize(loaded.config.contract(contract_name), rows, seed, patterns)
-    except SynthError as exc:
-        raise UsageError(f"cannot generate data for contract {contract_name!r}: {exc}") from None
-    if output:
-        write_table(table, Path(output))
-        click.echo(f"wrote {rows} rows to {output} (seed {seed})", err=True)
-    else:
-        write_table(table, sys.stdout.buffer, format="csv")
-
-
-@main.command()
-@click.argument("results", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["markdown", "junit", "json"]),
-              default="markdown", show_default=True)
-@exit_codes
-def report(results: str, fmt: Format) -> None:
-    """Re-render a results.json as Markdown, JUnit XML or JSON."""
-    from checker.run.outputs import read_results, render
-
-    click.echo(render(read_results(Path(results)), fmt), nl=False)
-
-
-@main.command()
-@click.argument("results", type=click.Path(exists=True, dir_okay=False))
-@click.option("--pr", "pr_number", type=click.IntRange(min=1),
-              help="PR to comment on when the event names none (default: the one in RESULTS); "
-                   "used only if its head is the commit the triggering run tested.")
-@click.option("--out", "out_dir", default="mlsmoke-out", show_default=True,
-              type=click.Path(file_okay=False), help="Where report.md and junit.xml go.")
-@click.option("--comment/--no-comment", default=True, show_default=True,
-              help="Keep the sticky PR comment.")
-@click.option("--commit-status/--no-commit-status", default=False, show_default=True,
-              help="Set a commit status with the verdict.")
-@exit_codes
-def publish(results: str, pr_number: int | None, out_dir: str, comment: bool, commit_status: bool) -> None:
-    """Publish a results.json from another run (fork-safe `workflow_run` recipe)."""
-    from checker.github.env import GithubSettings
-    from checker.github.publish import PublishOptions
-    from checker.run.session import publish_results
-
-    publish_results(Path(results), pr_number, GithubSettings.from_mapping(started_environ()),
-                    PublishOptions(comment=comment, commit_status=commit_status,
-                                   out_dir=Path(out_dir), secrets=frozenset()))
-
-
-@main.command()
-@click.option("--force", is_flag=True, help="Overwrite files that exist.")
-@click.option("--data", "data_glob", help="Sample data to infer the first contract from.")
-@click.option("--post-deploy", is_flag=True,
-              help="Write only the workflow that smoke-tests each deployment once it is live.")
-@exit_codes
-def init(force: bool, data_glob: str | None, post_deploy: bool) -> None:
-    """Write a starter mlsmoke.yml and a GitHub workflow that runs it."""
-    from checker.init.starter import write_post_deploy, write_starter
-
-    if post_deploy and data_glob is not None:
-        raise UsageError("--data infers the starter mlsmoke.yml, which --post-deploy does not write")
-    written = (write_post_deploy(Path.cwd(), force=force) if post_deploy
-               else write_starter(Path.cwd(), force=force, data_glob=data_glob))
-    for path in written:
-        click.echo(f"wrote {path}")

@@ -192,7 +192,7 @@ def test_version():
     assert done.returncode == 0 and done.stdout.strip() == f"mlsmoke, version {__version__}"
 
 
-@pytest.mark.parametrize("args", [["--help"]] + [[name, "--help"] for name in sorted(main.commands)])
+@pytest.mark.parametrize("args", [["--help"]] + [[name, "--help"] for name in main.every_command()])
 def test_help_imports_nothing_heavy(args):
     code = (
         "import runpy, sys\n"
@@ -259,3 +259,14 @@ def test_init_post_deploy_writes_the_post_deploy_workflow(tmp_path):
     assert result.stdout == f"wrote {tmp_path / '.github/workflows/mlsmoke-post-deploy.yml'}\n"
     refused = cli("init", "--post-deploy", "--data", "data/*.csv", cwd=tmp_path)
     assert refused.returncode == 2 and "--data infers the starter mlsmoke.yml" in refused.stderr
+
+
+def test_every_command_in_commands_py_is_one_of_the_groups_later_commands():
+    """A command written in commands.py but not named in `LATER` would never be found."""
+    import click
+
+    from checker import commands
+
+    written = {name for name, value in vars(commands).items() if isinstance(value, click.Command)}
+    assert written == set(type(main).LATER)
+    assert set(main.every_command()) == written | {"run"}

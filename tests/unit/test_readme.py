@@ -25,7 +25,7 @@ def _section(name: str) -> str:
 def _options() -> list[tuple[str, str]]:
     found = [("", opt) for param in main.params if isinstance(param, click.Option)
              for opt in param.opts + param.secondary_opts]
-    for name, command in main.commands.items():
+    for name, command in main.every_command().items():
         for param in command.params:
             if isinstance(param, click.Option):
                 found += [(name, opt) for opt in param.opts + param.secondary_opts]
@@ -39,19 +39,19 @@ def test_every_cli_option_is_documented(command, option):
         f"README.md's CLI reference does not mention {option} of `mlsmoke {command}`".rstrip())
 
 
-@pytest.mark.parametrize("command", sorted(main.commands))
+@pytest.mark.parametrize("command", sorted(main.every_command()))
 def test_every_command_and_its_arguments_are_documented(command):
     cli = _section("cli")
     assert f"mlsmoke {command}" in cli
     assert f"### `mlsmoke {command}`" in cli
-    for param in main.commands[command].params:
+    for param in main.every_command()[command].params:
         if isinstance(param, click.Argument):
             assert param.name.upper() in cli, f"argument {param.name} of mlsmoke {command}"
 
 
 def test_every_choice_is_documented():
     cli = _section("cli")
-    for command in main.commands.values():
+    for command in main.every_command().values():
         for param in command.params:
             if isinstance(param.type, click.Choice):
                 for choice in param.type.choices:

@@ -3,15 +3,16 @@ failures to report) imports neither pandas nor scipy, nor the models of config s
 not have, nor the GitHub client, nor git and the contract diff (no base ref), the deployment
 event (not a `deployment_status` run), CSV's readers (a Parquet file), the chart builders and
 records (no chart to draw), pyarrow.parquet and its filesystems (never), the comparison's view
-(nothing compared), the baseline's records (no baseline file), difflib (no name to suggest) or
-a template engine (the report is laid out in Python: render/layout.py), nor hashlib (no
-failing-rows file name to shorten), nor the page index's reader (the file has none). The twins show the test
-sees imports: a config with drift imports scipy, one with an endpoint and a pipeline builds
-their models, a CSV file imports CSV's readers, a base ref git and the diff, a
-`deployment_status` event its reader, a comparison its view, a baseline file its records, a
-misspelt column difflib, a data file with a long name hashlib, a page index its reader. A run
-that passes imports neither the evidence's view nor csv (no section to show, no failing rows to
-write); a failing one does. A test of what is imported, not of time."""
+(nothing compared), the baseline's records (no baseline file), difflib (no name to suggest) or a
+template engine (the report is laid out in Python: render/layout.py), nor hashlib (no
+failing-rows file name to shorten), nor the page index's reader (the file has none), nor the other
+commands' options. The twins show the test sees imports: a config with drift imports scipy, one
+with an endpoint and a pipeline builds their models, a CSV file imports CSV's readers, a base
+ref git and the diff, a `deployment_status` event its reader, a comparison its view, a baseline
+file its records, a misspelt column difflib, a data file with a long name hashlib, a page index
+its reader, `validate` the other commands. A run that passes imports neither the evidence's view
+nor csv (no section to show, no failing rows to write); a failing one does. A test of what is
+imported, not of time."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ HEAVY = ("pandas", "scipy", "requests", "checker.github.api", "checker.github.ar
          "difflib",  # only to suggest a name in a message
          "hashlib",  # only for a failing-rows file name too long or too alike to keep whole
          "checker.tables.page_index",  # only for a Parquet file with a page index that may prove a rule
+         "checker.commands",  # only for a command besides `run`
          "pyarrow.parquet", "pyarrow.fs",  # never: Parquet is read through tables/parquet_file.py
          "xml.etree.ElementTree",  # never: junit.xml is written as text (test_junit.py: byte for byte)
          "jinja2", "markupsafe")  # never: the report is laid out in Python (render/layout.py)
@@ -244,3 +246,13 @@ def test_only_a_file_with_a_page_index_imports_its_reader(tmp_path, page_index):
     found = _run(config, "--only", "data")
     assert found["exit"] == 1  # 20 is out of range either way
     assert ("checker.tables.page_index" in found["modules"]) is page_index
+
+
+def test_a_command_besides_run_builds_the_other_commands(tmp_path):
+    script = ("import runpy, sys\nsys.argv = ['mlsmoke', 'validate', '--config', sys.argv[1]]\n"
+              "try:\n    runpy.run_module('checker', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+              "print('checker.commands' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script, str(_project(tmp_path))], capture_output=True,
+                          text=True, timeout=120, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert "valid (1 contract, data)" in done.stdout
+    assert done.stdout.splitlines()[-1] == "True"
