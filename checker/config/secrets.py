@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -59,20 +60,24 @@ _TOKEN_SHAPES = re.compile("|".join((
     r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",  # JWT
     r"(?s:-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$))",
 )))
-# Webhook URLs whose path is the secret: the host stays, the path goes.
-_WEBHOOK_URL = re.compile(
-    r"(https?://(?:hooks\.slack\.com|[\w.-]+\.webhook\.office\.com)/"
-    r"|https?://[^\s/\"'<>]+/(?:[^\s\"'<>?#]*/)?(?:hooks|webhooks?|webhookb2)/)[^\s\"'<>]+",
-    re.IGNORECASE)
-# Credentials that show up in exception messages, git errors and program output.
-_URL_USERINFO = re.compile(r"(?<=://)[^\s/@:'\"<>]*:[^\s/@'\"<>]*@")
-_QUERY_SECRET = re.compile(
-    r"([?&](?:[\w.-]*[_.-])?(?:token|secret|password|passwd|apikey|key|sig|signature|auth|"
-    r"credentials?)=)[^&\s#'\"<>]+", re.IGNORECASE)
-_AUTHORIZATION = re.compile(
-    r"(\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?(?:(?:basic|bearer|token|digest)\s+)?+)"
-    r"(?!\*\*\*)[^\s\"',;}]+", re.IGNORECASE)
-_BEARER = re.compile(r"(\bbearer\s+)[A-Za-z0-9._~+/-]{16,}=*", re.IGNORECASE)
+# The shapes that hold a literal, in the order they apply: (pattern, flags, replacement, what
+# every match holds). Each is compiled on the first text that holds its literal and runs only
+# on such texts: most texts hold none, so most runs compile none of them. An ignore-case
+# literal is looked for in the ASCII text lowercased (non-ASCII text always runs the shape:
+# `ı` matches `i` ignoring case, and lowercases to itself).
+_LITERAL_SHAPES: tuple[tuple[str, int, str, str], ...] = (
+    # Webhook URLs whose path is the secret: the host stays, the path goes.
+    (r"(https?://(?:hooks\.slack\.com|[\w.-]+\.webhook\.office\.com)/"
+     r"|https?://[^\s/\"'<>]+/(?:[^\s\"'<>?#]*/)?(?:hooks|webhooks?|webhookb2)/)[^\s\"'<>]+",
+     re.IGNORECASE, rf"\1{PLACEHOLDER}", "://"),
+    # Credentials that show up in exception messages, git errors and program output.
+    (r"(?<=://)[^\s/@:'\"<>]*:[^\s/@'\"<>]*@", 0, f"{PLACEHOLDER}@", "://"),
+    (r"([?&](?:[\w.-]*[_.-])?(?:token|secret|password|passwd|apikey|key|sig|signature|auth|"
+     r"credentials?)=)[^&\s#'\"<>]+", re.IGNORECASE, rf"\1{PLACEHOLDER}", "="),
+    (r"(\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?(?:(?:basic|bearer|token|digest)\s+)?+)"
+     r"(?!\*\*\*)[^\s\"',;}]+", re.IGNORECASE, rf"\1{PLACEHOLDER}", "authorization"),
+    (r"(\bbearer\s+)[A-Za-z0-9._~+/-]{16,}=*", re.IGNORECASE, rf"\1{PLACEHOLDER}", "bearer"),
+)
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}")
 # Fast paths of Redactor.text (tests/unit/config/test_secrets_fast.py proves them against the
 # full pass): every shape above without `:` or `=` is at least 12 characters long (the base64
@@ -84,6 +89,19 @@ _NUMBER = re.compile(r"[0-9.eE+-]*")
 _MEMO_CHARS = 256
 _MEMO_ENTRIES = 4096
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _may_hold(text: str, literal: str, *, ignore_case: bool) -> bool:
+    """Whether a shape holding `literal` could match in `text` (False only when it cannot)."""
+    if not ignore_case:
+        return literal in text
+    return not text.isascii() or literal in text.lower()
+
+
+@functools.cache
+def _literal_shape(shape: int) -> re.Pattern[str]:
+    pattern, flags, _, _ = _LITERAL_SHAPES[shape]
+    return re.compile(pattern, flags)
 
 
 def looks_secret(name: str) -> bool:
@@ -177,11 +195,10 @@ class Redactor:
         # the rest of the blob (`x-access-token:` …) undecodable.
         text = self._known_only(self._blobs(text))
         text = _TOKEN_SHAPES.sub(PLACEHOLDER, text)
-        text = _WEBHOOK_URL.sub(rf"\1{PLACEHOLDER}", text)
-        text = _URL_USERINFO.sub(f"{PLACEHOLDER}@", text)
-        text = _QUERY_SECRET.sub(rf"\1{PLACEHOLDER}", text)
-        text = _AUTHORIZATION.sub(rf"\1{PLACEHOLDER}", text)
-        return _BEARER.sub(rf"\1{PLACEHOLDER}", text)
+        for shape, (_, flags, replacement, literal) in enumerate(_LITERAL_SHAPES):
+            if _may_hold(text, literal, ignore_case=bool(flags & re.IGNORECASE)):
+                text = _literal_shape(shape).sub(replacement, text)
+        return text
 
     def _hides_secret(self, run: str) -> bool:
         """Whether a base64-looking run decodes (at any alignment) to text holding a known

@@ -1,14 +1,18 @@
-"""Redactor.text's fast paths (short text, number text) give what the full pass gives."""
+"""Redactor.text's fast paths (short text, number text) give what the full pass gives, and the
+full pass, which runs a shape holding a literal only on a text that may hold it, gives what
+running every shape gives."""
 
 from __future__ import annotations
 
 import base64
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.config.secrets import Redactor
+from checker.config import secrets
+from checker.config.secrets import PLACEHOLDER, Redactor
 
 SECRET = "s3cr3t-123"
 REDACTORS = [Redactor(), Redactor(frozenset({SECRET, "4242"}))]
@@ -60,3 +64,44 @@ def test_the_memo_is_bounded_and_skips_long_texts(monkeypatch: pytest.MonkeyPatc
         assert redactor.text(f"{SECRET}{i}") == f"***{i}"
     assert len(redactor._memo) == 10
     assert Redactor(frozenset({SECRET})) == redactor  # the memo is no part of what a redactor is
+
+
+def _every_shape_run(redactor: Redactor, text: str) -> str:
+    """The full pass with every shape run on every text, each compiled here."""
+    text = redactor._known_only(redactor._blobs(text))
+    text = secrets._TOKEN_SHAPES.sub(PLACEHOLDER, text)
+    for pattern, flags, replacement, _ in secrets._LITERAL_SHAPES:
+        text = re.compile(pattern, flags).sub(replacement, text)
+    return text
+
+
+_PIECES = ["https://", "http://", "hooks.slack.com/", "/webhooks/", "://u:p@", "@", ":", "=", "?",
+           "&token=", "?SIG=", "authorization", "Authorization: ", "AUTHORİZATİON", "authorızation",
+           "proxy-authorization=", "bearer ", "Bearer ", "BEARER\t", "beaRer", "ı", "İ", "ſ", "K",
+           "abcdefghijklmnop", "QUJDREVGR0hJSktM==", "ghp_" + "a" * 36, " ", "\n", "'", '"', "x"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join), st.sampled_from(REDACTORS))
+def test_the_full_pass_redacts_as_running_every_shape_does(text, redactor):
+    assert redactor._every_shape(text) == _every_shape_run(redactor, text)
+
+
+@pytest.mark.parametrize(("text", "redacted"), [
+    ("AUTHORİZATİON: abcdefgh", "AUTHORİZATİON: ***"),  # non-ASCII: the shape runs
+    ("authorızation: abcdefgh", "authorızation: ***"),  # `ı` matches `i` ignoring case
+    ("Bearer abcdefghijklmnopq", "Bearer ***"),
+    ("see https://hooks.slack.com/services/T0/B0/x", "see https://hooks.slack.com/***"),
+])
+def test_literal_shapes_are_found_however_they_are_cased(text, redacted):
+    assert REDACTORS[0]._every_shape(text) == redacted
+
+
+def test_a_text_without_their_literals_compiles_none_of_the_literal_shapes():
+    secrets._literal_shape.cache_clear()
+    redactor = Redactor()
+    plain = "f7: 126.65 outside [0.0, 100.0] (row 359)"
+    assert redactor.text(plain) == plain
+    assert secrets._literal_shape.cache_info().currsize == 0
+    assert redactor.text("GET https://api/x?token=abcdefgh failed") == "GET https://api/x?token=*** failed"
+    assert secrets._literal_shape.cache_info().currsize == 3  # the webhook URL, userinfo, query shapes
