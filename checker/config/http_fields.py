@@ -35,7 +35,7 @@ def url_credentials(value: str) -> set[str]:
     import base64
     from urllib.parse import unquote, urlsplit
 
-    if not re.match(r"[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
+    if "://" not in value or not re.match(r"[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
         return set()
     netloc = urlsplit(value).netloc
     userinfo, at, _ = netloc.rpartition("@")

@@ -44,7 +44,8 @@ _ZERO_WIDTH = "&#8203;"
 # Characters that start a block only at the beginning of a line.
 _LINE_START = re.compile(r"^([-+=>\[]|\d+[.)])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_INVALID_ASCII = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XML_INVALID = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"  # compiled for non-ASCII text
 _NEWLINES = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 _BACKTICK_RUN = re.compile(r"`+")
 
@@ -161,7 +162,14 @@ def html_comment(text: str) -> str:
 def xml_text(text: object) -> str:
     """Text XML 1.0 can hold: characters it forbids (NUL, most controls) are dropped,
     invisible ones shown as `<U+XXXX>` (the JUnit writer escapes the `<`)."""
-    return visible(_XML_INVALID.sub("", str(text)))
+    plain = str(text)
+    valid = _XML_INVALID_ASCII.sub("", plain) if plain.isascii() else _xml_invalid().sub("", plain)
+    return visible(valid)
+
+
+@functools.cache
+def _xml_invalid() -> re.Pattern[str]:
+    return re.compile(_XML_INVALID)
 
 
 def is_http_url(value: object) -> bool:

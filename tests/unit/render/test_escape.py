@@ -3,7 +3,7 @@ from __future__ import annotations
 import html
 import re
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_structure import split_fences
 
@@ -193,3 +193,31 @@ def test_a_short_text_escaped_again_reads_the_same_and_longer_or_other_values_ar
     long = "*" * (escape._REMEMBERED_CHARS + 1)
     assert escape.inline(long) == "\\*" * len(long)
     assert escape.inline(12.5) == "12.5" and escape.inline(None) == "None"
+
+
+_CHARS = [chr(c) for c in range(0x80)] + ["é", "\x85", "\xad", "\u202e", "\u200b", "\u2066", "\ud800",
+                                          "\udfff", "\ufeff", "\ufffe", "\uffff", "\U000e0001", "😀"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CHARS), max_size=16).map("".join))
+def test_xml_text_and_visible_read_as_their_whole_classes_whatever_the_text(text):
+    """ASCII text skips the classes' non-ASCII parts: the same as running them whole."""
+    from checker.results import inert
+
+    def shown(found: str) -> str:
+        return re.compile(inert._INVISIBLE).sub(lambda m: f"<U+{ord(m.group(0)):04X}>", found)
+
+    assert escape.visible(text) == shown(text)
+    assert escape.xml_text(text) == shown(re.compile(escape._XML_INVALID).sub("", text))
+
+
+def test_ascii_text_compiles_neither_non_ascii_class():
+    from checker.results import inert
+
+    inert._invisible.cache_clear()
+    escape._xml_invalid.cache_clear()
+    assert escape.xml_text("a\x00b <c>") == "ab <c>" and escape.visible("plain") == "plain"
+    assert inert._invisible.cache_info().currsize == escape._xml_invalid.cache_info().currsize == 0
+    assert escape.xml_text("a\ud800\u202e") == "a<U+202E>"  # the twin: both compiled
+    assert inert._invisible.cache_info().currsize == escape._xml_invalid.cache_info().currsize == 1
