@@ -13,7 +13,7 @@ the imports of every dependency a data-only run needs (pyarrow's Parquet reader 
 PyYAML, click: the floor under any mlsmoke run) and `mlsmoke run --only data
 --no-publish` on each file, checking mlsmoke's counts against the planted truth. The imports
 that load numpy ask for one OpenBLAS thread first, as mlsmoke's own process does
-(checker/run/blas.py): a thread per core started as numpy loads is no part of any run.
+(checker/run/native.py): a thread per core started as numpy loads is no part of any run.
 
 It does so with this interpreter and the repository's checker and, given `--image`, inside that
 checker image too, with the image's interpreter and installed checker: what the action runs.
@@ -47,7 +47,7 @@ FOLDER = DATA.parent / "small"
 NO_NUMPY = "import sys; sys.modules['numpy'] = None; import pyarrow._parquet"
 DEPENDENCIES = "import pyarrow._parquet, pyarrow._compute, yaml, click"
 FLOOR = f'python -c "{DEPENDENCIES}"'  # the floor under any run: what mlsmoke adds is measured from it
-ONE_BLAS_THREAD = "import os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); "  # as blas.py
+ONE_BLAS_THREAD = "import os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); "  # as run/native.py
 MLSMOKE = "mlsmoke run --only data"
 FAULT_RATE = 0.01  # ten faulty rows in a thousand: the report has failures and failing rows
 IMAGE_PYTHON = "/opt/mlsmoke/bin/python"  # the checker's environment in the image (Dockerfile)

@@ -17,7 +17,7 @@ from click.core import ParameterSource
 
 from checker import __version__
 from checker.errors import ConfigError, UsageError, exit_code
-from checker.run.blas import one_blas_thread, started_environ
+from checker.run.native import native_settings, started_environ
 
 ISSUES_URL = "https://github.com/mlsmoke/mlsmoke/issues"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -107,7 +107,7 @@ class _Commands(click.Group):
 @click.version_option(__version__, prog_name="mlsmoke")
 def main() -> None:
     """Smoke checks for ML projects: data contracts, pipeline, endpoint."""
-    one_blas_thread()
+    native_settings()
 
 
 config_option = click.option("--config", "config_path", default="mlsmoke.yml", show_default=True,

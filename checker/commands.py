@@ -11,7 +11,7 @@ import click
 
 from checker.cli import config_option, exit_codes, plural
 from checker.errors import UsageError
-from checker.run.blas import started_environ
+from checker.run.native import started_environ
 
 if TYPE_CHECKING:
     from checker.config.schema import Pattern

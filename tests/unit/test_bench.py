@@ -188,7 +188,7 @@ def test_the_instruction_table_gives_what_mlsmoke_executes_beyond_the_floor() ->
 
 def test_the_floor_asks_for_one_blas_thread_as_mlsmoke_does() -> None:
     """A thread per core, started as numpy loads, is no part of an mlsmoke run
-    (checker/run/blas.py); the imports that load numpy ask for one first, the rest do not."""
+    (checker/run/native.py); the imports that load numpy ask for one first, the rest do not."""
     runs = small_run.commands([], sys.executable, ["mlsmoke"], "here")
     assert runs[small_run.FLOOR][2].startswith(small_run.ONE_BLAS_THREAD)
     assert runs['python -c "import pyarrow._parquet"'][2].startswith(small_run.ONE_BLAS_THREAD)
