@@ -1,9 +1,10 @@
 """Glob a data pattern inside the project, never outside it and never forever.
 
 Matches what `glob.glob(pattern, recursive=True)` would, hidden names excepted as it does,
-with three differences: no folder outside the project (or inside `.git`) is listed, a
-matched path that resolves there is refused with the reason instead of returned, and `**`
-enters each folder once, so a symlink loop ends the walk instead of repeating it.
+with four differences: no folder outside the project (or inside `.git`) is listed, a
+matched path that resolves there is refused with the reason instead of returned, `**`
+enters each folder once, so a symlink loop ends the walk instead of repeating it, and what
+lies in a folder the caller skips (the run's output folder) is not matched at all.
 """
 
 from __future__ import annotations
@@ -38,14 +39,19 @@ class Matches:
     refused: list[Refusal]
 
 
-def find(root: Path, pattern: str) -> Matches:
-    """Every file and folder `pattern` matches under `root`, sorted, and those refused."""
+def find(root: Path, pattern: str, skip: Sequence[Path] = ()) -> Matches:
+    """Every file and folder `pattern` matches under `root`, sorted, and those refused; none
+    that is or resolves into a folder of `skip`."""
     written = PurePosixPath(pattern)
     if written.is_absolute():
         return Matches([], [], [Refusal(pattern, f"{pattern} is an absolute path; patterns are "
                                                  "relative to the project folder")])
     walk = _Walk(root)
     hits = sorted(set(walk.expand(root, written.parts)))
+    if skip:  # realpath: a symlink loop is a path like any other here (confine refuses it below)
+        skipped = [Path(os.path.realpath(folder)) for folder in skip]
+        hits = [hit for hit in hits
+                if not any(Path(os.path.realpath(hit)).is_relative_to(folder) for folder in skipped)]
     files: list[Path] = []
     folders: list[Path] = []
     for hit in hits:

@@ -49,7 +49,7 @@ def run(config: Config, ctx: RunContext) -> Iterator[CheckResult]:
     deadline = ctx.family_deadline("data", config.deadlines.data)
     for index, entry in enumerate(config.data):
         contract = config.contract(entry.contract)
-        matches = matched_files(entry, ctx.root)
+        matches = matched_files(entry, ctx.root, ctx.out_dir)
         for pattern, found in matches.items():
             for refusal in found.refused:
                 yield from run_checks(checks, Unmatched(contract, refusal.path, index, ctx, refusal=refusal),
@@ -69,9 +69,11 @@ def read_options(entry: DataEntry) -> ReadOptions:
     return ReadOptions(delimiter=csv.delimiter if csv is not None else ",", partitioning=entry.partitioning)
 
 
-def matched_files(entry: DataEntry, root: Path) -> dict[str, Matches]:
-    """{glob: what it matches}, relative to the config's folder and confined to it."""
-    return {pattern: find(root, pattern) for pattern in entry.files}
+def matched_files(entry: DataEntry, root: Path, out_dir: Path) -> dict[str, Matches]:
+    """{glob: what it matches}, relative to the config's folder and confined to it. Nothing in
+    the run's output folder is data: a second run would check the failing rows the first
+    wrote there (`**/*.csv` inside a project whose output folder is inside it too)."""
+    return {pattern: find(root, pattern, skip=(out_dir,)) for pattern in entry.files}
 
 
 def _tables(entry: DataEntry, found: Matches) -> list[Path]:

@@ -108,6 +108,23 @@ def test_find_matches_what_glob_matches_in_a_plain_tree(project: Path) -> None:
         assert found.refused == []
 
 
+def test_find_matches_nothing_in_a_skipped_folder(project: Path) -> None:
+    """The run's output folder: its failing-rows CSVs are no data, even through a symlink."""
+    (project / "out" / "failing-rows").mkdir(parents=True)
+    (project / "out" / "failing-rows" / "t__a.csv.csv").write_text("row,value\n1,x\n")
+    (project / "data" / "rows.csv").symlink_to(project / "out" / "failing-rows" / "t__a.csv.csv")
+    (project / "data" / "loop.csv").symlink_to("loop.csv")
+    (project / "outside.csv").write_text("x\n3\n")  # a sibling whose name starts like the folder's
+    found = find(project, "**/*.csv", skip=(project / "out",))
+    assert [p.relative_to(project).as_posix() for p in found.files] == ["data/a.csv", "data/sub/b.csv",
+                                                                         "outside.csv"]
+    assert [r.path for r in found.refused] == ["data/loop.csv"]
+    unskipped = find(project, "**/*.csv")
+    assert {"out/failing-rows/t__a.csv.csv", "data/rows.csv"} <= {
+        p.relative_to(project).as_posix() for p in unskipped.files}
+    assert find(project, "out/**", skip=(project / "out",)) == find(project, "missing/*")
+
+
 def test_find_refuses_a_matched_symlink_out_of_the_project(project: Path) -> None:
     (project / "data" / "x.csv").symlink_to(project.parent / "outside" / "secret.csv")
     (project / "data" / "inside.csv").symlink_to("a.csv")

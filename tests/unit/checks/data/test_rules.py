@@ -3,6 +3,7 @@ value, whole-row uniqueness, CSV line numbers with quoted line breaks, and the t
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -171,6 +172,32 @@ def test_globs_recurse_and_tolerate_special_characters_in_the_folder(tmp_path: P
                                   "data:\n  - {contract: t, files: 'data/**/*.csv'}\n")
     subjects = sorted(r.subject for r in run_check(config, "data") if r.id == "data.readable")
     assert subjects == ["t: data/2024/b.csv", "t: data/a.csv"]
+
+
+def test_a_second_run_does_not_check_the_failing_rows_the_first_wrote(tmp_path: Path) -> None:
+    """`**/*.csv` with the output folder inside the project (mlsmoke-out, the default): what
+    the first run wrote there is not data to the next one; a CSV beside it still is."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "n.csv").write_text("n\n1\n-1\n", encoding="utf-8")
+    config = write_config(tmp_path, """
+        version: 1
+        contracts:
+          t: {columns: {n: {type: int, min: 0}}}
+        data:
+          - {contract: t, files: '**/*.csv'}
+        """)
+
+    def checked() -> list[str]:
+        done = cli("run", "--config", str(config), cwd=tmp_path, env={"GITHUB_ACTIONS": "false"})
+        assert done.returncode == 1, done.stderr
+        results = json.loads((tmp_path / "mlsmoke-out" / "results.json").read_text(encoding="utf-8"))
+        return sorted(r["subject"] for r in results["checks"] if r["id"] == "data.readable")
+
+    subjects = [checked(), checked()]
+    assert list((tmp_path / "mlsmoke-out" / "failing-rows").glob("*.csv"))
+    (tmp_path / "mlsmoke-outside.csv").write_text("n\n-2\n", encoding="utf-8")
+    subjects.append(checked())
+    assert subjects == [["t: data/n.csv"], ["t: data/n.csv"], ["t: data/n.csv", "t: mlsmoke-outside.csv"]]
 
 
 def test_csv_with_bad_values_in_many_columns_is_read_as_text_and_counted(tmp_path: Path) -> None:
