@@ -115,5 +115,6 @@ def stopped(what: str, exc: BaseException) -> str:
 
 def crashed(result: CheckResult, **changes: Any) -> CheckResult:
     """`result` (an error) with the current exception's traceback as evidence."""
-    return replace(result, details=CRASH_DETAILS,
-                   evidence={"traceback": truncate(traceback.format_exc(), max_chars=4000)}, **changes)
+    return replace(result, **{"details": CRASH_DETAILS,
+                              "evidence": {"traceback": truncate(traceback.format_exc(), max_chars=4000)},
+                              **changes})

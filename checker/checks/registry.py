@@ -83,6 +83,13 @@ class CheckGroup:
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
 
+    def import_libraries(self) -> None:
+        """Import the libraries its checks use (already imported, after `prepare`, unless one
+        fails): ImportError when one cannot be, in mlsmoke's own environment (pyarrow 26 with
+        numpy 1: "pyarrow requires NumPy 2.0 or newer")."""
+        for name in self.libraries:
+            importlib.import_module(name)
+
 
 def plan_id(family: str) -> str:
     """The id of the skip the runner reports for a family asked for but not configured."""

@@ -56,6 +56,11 @@ def plan(ctx: RunContext, only: frozenset[str] | None) -> tuple[list[CheckGroup]
     return groups, skipped
 
 
+BROKEN_ENVIRONMENT = ("A library these checks need cannot be imported in mlsmoke's own environment, so "
+                      "none of them ran (the traceback below says which, and why). Install mlsmoke's "
+                      "dependencies at versions that work together, or run the checker image.")
+
+
 def run(ctx: RunContext, only: frozenset[str] | None = None,
         environment: Mapping[str, object] | None = None, fail_on: FailOn | None = None) -> Report:
     started = time.perf_counter()
@@ -145,6 +150,13 @@ def _run_group(group: CheckGroup, ctx: RunContext) -> Iterable[CheckResult]:
             raise
         yield CheckResult(id=group_id, status=Status.SKIP, subject=ctx.loaded.display,
                           summary=f"{group.section} checks are not available in this version")
+        return
+    try:
+        group.import_libraries()
+    except ImportError as exc:  # mlsmoke's environment, not the input: no check of the group can run
+        error = CheckResult(id=group_id, status=Status.ERROR, subject=ctx.loaded.display,
+                            summary=stopped(f"{group.section} checks", exc))
+        yield crashed(error, details=BROKEN_ENVIRONMENT)
         return
     started = time.perf_counter()
     try:

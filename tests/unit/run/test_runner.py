@@ -4,6 +4,7 @@ a group whose module is not in this build is a `skip`; results are redacted as t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,34 @@ def test_a_group_missing_from_this_build_is_skipped(tmp_path, monkeypatch):
     assert skipped.status is Status.SKIP
     assert skipped.summary == "drift checks are not available in this version"
     assert report.status is Status.PASS
+
+
+def test_a_group_whose_library_cannot_be_imported_is_one_error_and_runs_no_check(tmp_path, monkeypatch):
+    """pyarrow 26 beside numpy 1 raises ImportError as it is imported: mlsmoke's environment is
+    broken, which is no file's fault (it read as "cannot read a.csv" before). A real module here
+    raises what pyarrow raises; the data group still runs its checks."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "broken_arrow.py").write_text(
+        'raise ImportError("pyarrow requires NumPy 2.0 or newer, found 1.26.4")\n', encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path / "lib"))
+    drift = next(g for g in GROUPS if g.family == "drift")
+    report = _run(tmp_path, monkeypatch, replace(drift, libraries=("broken_arrow", *drift.libraries)))
+    error = by_id(report.checks, "drift.drift")
+    assert error.status is Status.ERROR
+    assert error.summary == ("drift checks stopped: ImportError: pyarrow requires NumPy 2.0 or newer, "
+                             "found 1.26.4")
+    assert error.details == runner.BROKEN_ENVIRONMENT
+    assert "broken_arrow.py" in error.evidence["traceback"]
+    assert [c.id for c in report.checks if c.family == "drift"] == ["drift.drift"]
+    assert by_id(report.checks, "data.types").status is Status.PASS
+    assert report.status is Status.FAIL
+
+
+def test_a_group_whose_libraries_import_runs_its_checks(tmp_path, monkeypatch):
+    """The twin: the same group with its own libraries checks the drift."""
+    report = _run(tmp_path, monkeypatch, next(g for g in GROUPS if g.family == "drift"))
+    assert "drift.drift" not in {c.id for c in report.checks}
+    assert {c.id for c in report.checks if c.family == "drift"} >= {"drift.psi"}
 
 
 def test_a_check_that_raises_errs_alone_and_the_next_file_is_still_checked(tmp_path, monkeypatch):
