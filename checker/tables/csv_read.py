@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from checker.tables.reader import TextRead
 
 MAX_BLOCK = 1 << 30
+MAX_HEADER_BYTES = 1 << 20  # the longest header line read (about 100,000 column names)
 _CANDIDATES = ",;\t|"
 
 
@@ -121,7 +122,10 @@ def csv_header(path: Path, delimiter: str = ",") -> list[str]:
 
 def header_line(path: Path) -> str:
     with open_binary(path) as raw:
-        first = raw.readline(1 << 20)
+        first = raw.readline(MAX_HEADER_BYTES + 1)
+    if len(first) > MAX_HEADER_BYTES:  # cut: the columns it names would be wrong
+        raise TableReadError(f"the header line is longer than {MAX_HEADER_BYTES >> 20} MiB, more than "
+                             "mlsmoke reads for one")
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

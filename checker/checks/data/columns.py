@@ -15,6 +15,8 @@ from checker.contracts.model import Contract, ExtraColumns
 from checker.record import record
 from checker.results.model import Status
 
+SHOWN = 10  # columns of each kind a summary names
+
 
 @record(eq=False, repr=False)
 class ColumnsFinding:
@@ -33,17 +35,29 @@ class ColumnsFinding:
         return Status.PASS
 
     def summary(self, checked: int, extra_columns: ExtraColumns) -> str:
-        parts = []
-        for name in self.missing:
-            hint = f" (looks renamed to {self.renamed[name]!r})" if name in self.renamed else ""
-            parts.append(f"missing column {name!r}{hint}")
-        parts += [f"column {name!r} appears {times} times" for name, times in self.repeated.items()]
+        """One line, naming at most SHOWN columns of each kind (the metrics name them all: a
+        file's header can name 100,000)."""
+        parts = [f"missing column {name!r}" + (f" (looks renamed to {self.renamed[name]!r})"
+                                              if name in self.renamed else "")
+                 for name in self.missing[:SHOWN]]
+        parts += _unnamed(len(self.missing), "missing column")
+        repeated = list(self.repeated.items())
+        parts += [f"column {name!r} appears {times} times" for name, times in repeated[:SHOWN]]
+        parts += _unnamed(len(repeated), "repeated column")
         unexplained = [c for c in self.extra if c not in self.renamed.values()]
         if unexplained:
             allowed = " (allowed)" if extra_columns == "allow" else ""
-            parts.append(f"{plural(len(unexplained), 'extra column')}{allowed}: "
-                         + ", ".join(repr(c) for c in unexplained))
+            listed = ", ".join(repr(c) for c in unexplained[:SHOWN])
+            left = len(unexplained) - SHOWN
+            parts.append(f"{plural(len(unexplained), 'extra column')}{allowed}: {listed}"
+                         + (f" and {left:,} more" if left > 0 else ""))
         return "; ".join(parts) if parts else f"all {checked} contract columns present, no extra columns"
+
+
+def _unnamed(count: int, what: str) -> list[str]:
+    """["N more <what>s"] for the columns of a kind beyond the SHOWN a summary names, else []."""
+    left = count - SHOWN
+    return [f"{left:,} more {what}" + ("" if left == 1 else "s")] if left > 0 else []
 
 
 def compare_columns(contract: Contract, found: list[str]) -> ColumnsFinding:

@@ -200,6 +200,47 @@ def test_a_second_run_does_not_check_the_failing_rows_the_first_wrote(tmp_path: 
     assert subjects == [["t: data/n.csv"], ["t: data/n.csv"], ["t: data/n.csv", "t: mlsmoke-outside.csv"]]
 
 
+TEN = "'x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9'"
+
+
+@pytest.mark.parametrize(("extra", "listed"), [(10, TEN), (2000, f"{TEN} and 1,990 more")])
+def test_the_columns_summary_names_ten_extra_columns_and_counts_the_rest(tmp_path: Path, extra: int,
+                                                                           listed: str) -> None:
+    names = [f"x{i}" for i in range(extra)]
+    contract = "    columns:\n      n: {type: int}\n    extra_columns: warn\n"
+    body = ",".join(["n", *names]) + "\n" + ",".join(["1"] * (extra + 1)) + "\n"
+    result = by_id(_run(tmp_path, contract, "wide.csv", body), "data.columns")
+    assert result.summary == f"{extra} extra columns: {listed}"
+    assert result.metrics["extra"] == names
+
+
+@pytest.mark.parametrize(("missing", "more"), [(10, ""), (12, "; 2 more missing columns"),
+                                               (11, "; 1 more missing column")])
+def test_the_columns_summary_names_ten_missing_columns_and_counts_the_rest(tmp_path: Path, missing: int,
+                                                                             more: str) -> None:
+    contract = "    columns:\n      n: {type: int}\n" + "".join(f"      m{i}: {{type: int}}\n"
+                                                            for i in range(missing))
+    result = by_id(_run(tmp_path, contract, "n.csv", "n\n1\n"), "data.columns")
+    assert result.summary == "; ".join(f"missing column 'm{i}'" for i in range(10)) + more
+    assert result.metrics["missing"] == [f"m{i}" for i in range(missing)]
+
+
+@pytest.mark.parametrize(("columns", "readable"), [(100_000, True), (150_000, False)])
+def test_a_header_line_over_one_mib_is_refused_by_name(tmp_path: Path, columns: int, readable: bool) -> None:
+    """100,000 names take 0.7 MiB and are read; 150,000 take 1.3 MiB, once said as "Empty CSV
+    file or block: cannot infer number of columns"."""
+    header = ",".join(["n", *(f"c{i}" for i in range(columns))])
+    contract = "    columns:\n      n: {type: int}\n    extra_columns: allow\n"
+    body = header + "\n" + ",".join(["1"] * (columns + 1)) + "\n"
+    result = by_id(_run(tmp_path, contract, "wide.csv", body), "data.readable")
+    if readable:
+        assert result.status is Status.PASS and result.metrics["columns"] == columns + 1
+    else:
+        assert result.status is Status.FAIL
+        assert result.summary == ("cannot read wide.csv: the header line is longer than 1 MiB, more than "
+                                  "mlsmoke reads for one")
+
+
 def test_csv_with_bad_values_in_many_columns_is_read_as_text_and_counted(tmp_path: Path) -> None:
     contract = "    columns:\n" + "".join(f"      c{i}: {{type: float, max: 5}}\n" for i in range(4))
     body = "c0,c1,c2,c3\n1,2,3,4\nx,2,y,9\n1,z,3,w\n"
