@@ -1,7 +1,7 @@
 PYTHON ?= python3
 PIP := $(PYTHON) -m pip
 
-.PHONY: install demo test lint bench
+.PHONY: install demo test test-lower lint bench
 
 # Editable in setuptools' compat mode: the repository is a path in a .pth file, where the default
 # mode's import hook costs every interpreter start about 17 ms (every test's subprocess, and the
@@ -24,6 +24,16 @@ demo: install
 
 test: install
 	$(PYTHON) -m pytest
+
+# The unit tests on the oldest releases pyproject.toml admits (scripts/lower_bounds.py), in an
+# environment of their own: LOWER_VENV, default .venv-lower (reused; rebuilt by deleting it).
+LOWER_VENV ?= .venv-lower
+
+test-lower:
+	test -x $(LOWER_VENV)/bin/python || $(PYTHON) -m venv $(LOWER_VENV)
+	$(PYTHON) scripts/lower_bounds.py > $(LOWER_VENV)/constraints.txt
+	$(LOWER_VENV)/bin/python -m pip install -q $(EDITABLE) -c $(LOWER_VENV)/constraints.txt -e ".[test]"
+	$(LOWER_VENV)/bin/python -m pytest tests/unit -q
 
 lint:
 	ruff check checker tests bench scripts container-image

@@ -39,4 +39,8 @@ def test_neither_imports_numpy_ma_where_numpy_would() -> None:
             "np.isin(rows, wanted)\n"
             "print('numpy.ma' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
-    assert done.stdout.strip() == "False True", done.stderr
+    ours, numpys = done.stdout.split()
+    assert ours == "False", done.stderr
+    if numpys == "False":  # the twin needs a numpy whose isin imports numpy.ma (2.4 does)
+        pytest.skip(f"numpy {np.__version__}'s isin does not import numpy.ma either")
+    assert numpys == "True"
