@@ -13,8 +13,9 @@
   default and GitHub's runners'), the first Parquet read waited for that 5-10 ms in one run
   of four or five (0.85 ms otherwise; 0.5 ms committing as used), and every 2 MiB page
   counted whole in the peak RSS: about 30 MiB more at 10M rows, for no shorter wall time
-  (0.62 s either way; measured here in turn, 2026-12-04). mimalloc reads the variable once,
-  as `import pyarrow` loads libarrow.
+  (0.62 s either way; measured here in turn, 2026-12-04, pyarrow 26; pyarrow 20's mimalloc
+  asks for no huge pages, and the setting changes nothing there). mimalloc reads the variable
+  once, as `import pyarrow` loads libarrow.
 
 Each is set before anything loads its library, unless the user set it or the library is
 already loaded. The environment the checks read, and pass on to the user's commands (a
