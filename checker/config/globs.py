@@ -48,10 +48,7 @@ def find(root: Path, pattern: str, skip: Sequence[Path] = ()) -> Matches:
                                                  "relative to the project folder")])
     walk = _Walk(root)
     hits = sorted(set(walk.expand(root, written.parts)))
-    if skip:  # realpath: a symlink loop is a path like any other here (confine refuses it below)
-        skipped = [Path(os.path.realpath(folder)) for folder in skip]
-        hits = [hit for hit in hits
-                if not any(Path(os.path.realpath(hit)).is_relative_to(folder) for folder in skipped)]
+    skipped = [folder.resolve() for folder in skip]
     files: list[Path] = []
     folders: list[Path] = []
     for hit in hits:
@@ -59,6 +56,8 @@ def find(root: Path, pattern: str, skip: Sequence[Path] = ()) -> Matches:
             resolved = confine(root, hit.relative_to(root))
         except PathRefusedError as exc:
             walk.refuse(hit, str(exc))
+            continue
+        if any(resolved.is_relative_to(folder) for folder in skipped):
             continue
         if resolved.is_file():
             files.append(hit)
