@@ -143,6 +143,13 @@ def _bounded_group(group: CheckGroup, ctx: RunContext) -> Iterator[CheckResult]:
 
 def _run_group(group: CheckGroup, ctx: RunContext) -> Iterable[CheckResult]:
     group_id = group.fault_id
+    try:  # first: an entry point that imports a library at its top fails on it the same way
+        group.import_libraries()
+    except ImportError as exc:  # mlsmoke's environment, not the input: no check of the group can run
+        error = CheckResult(id=group_id, status=Status.ERROR, subject=ctx.loaded.display,
+                            summary=stopped(f"{group.section} checks", exc))
+        yield crashed(error, details=BROKEN_ENVIRONMENT)
+        return
     try:
         run_group = group.load()
     except ModuleNotFoundError as exc:
@@ -150,13 +157,6 @@ def _run_group(group: CheckGroup, ctx: RunContext) -> Iterable[CheckResult]:
             raise
         yield CheckResult(id=group_id, status=Status.SKIP, subject=ctx.loaded.display,
                           summary=f"{group.section} checks are not available in this version")
-        return
-    try:
-        group.import_libraries()
-    except ImportError as exc:  # mlsmoke's environment, not the input: no check of the group can run
-        error = CheckResult(id=group_id, status=Status.ERROR, subject=ctx.loaded.display,
-                            summary=stopped(f"{group.section} checks", exc))
-        yield crashed(error, details=BROKEN_ENVIRONMENT)
         return
     started = time.perf_counter()
     try:

@@ -65,16 +65,22 @@ def test_a_group_missing_from_this_build_is_skipped(tmp_path, monkeypatch):
     assert report.status is Status.PASS
 
 
-def test_a_group_whose_library_cannot_be_imported_is_one_error_and_runs_no_check(tmp_path, monkeypatch):
+@pytest.mark.parametrize("entry", ["drift's own", "one importing the library at its top"])
+def test_a_group_whose_library_cannot_be_imported_is_one_error_and_runs_no_check(tmp_path, monkeypatch,
+                                                                               entry: str):
     """pyarrow 26 beside numpy 1 raises ImportError as it is imported: mlsmoke's environment is
     broken, which is no file's fault (it read as "cannot read a.csv" before). A real module here
-    raises what pyarrow raises; the data group still runs its checks."""
+    raises what pyarrow raises; the data group still runs its checks. An entry point that
+    imports the library itself is reported the same way (the libraries are imported first)."""
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "broken_arrow.py").write_text(
         'raise ImportError("pyarrow requires NumPy 2.0 or newer, found 1.26.4")\n', encoding="utf-8")
+    (tmp_path / "lib" / "arrow_entry.py").write_text("import broken_arrow\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path / "lib"))
     drift = next(g for g in GROUPS if g.family == "drift")
-    report = _run(tmp_path, monkeypatch, replace(drift, libraries=("broken_arrow", *drift.libraries)))
+    target = drift.target if entry == "drift's own" else "arrow_entry:run"
+    report = _run(tmp_path, monkeypatch,
+                  replace(drift, target=target, libraries=("broken_arrow", *drift.libraries)))
     error = by_id(report.checks, "drift.drift")
     assert error.status is Status.ERROR
     assert error.summary == ("drift checks stopped: ImportError: pyarrow requires NumPy 2.0 or newer, "
